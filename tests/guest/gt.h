@@ -1,0 +1,190 @@
+/* Shared helpers for the guest behaviour tests.
+ *
+ * Every test in tests/guest/ is one static musl program that exercises one
+ * behaviour and prints what it observed, one fact per line.  The same binary
+ * runs on the host's Linux (the oracle) and inside Tessera, and the runner
+ * compares the two outputs, so output must be deterministic: never print a
+ * pid, an address or a time, only relations ("child pid > 0: yes") and
+ * symbolic errno names ("ENOENT").
+ *
+ * Output goes through say(), which formats into a buffer and issues one
+ * write(2) per call: no stdio buffer is ever duplicated by fork() or lost by
+ * exec(), so a line appears exactly once and in the order it was produced.
+ *
+ * expect() prints "what: yes/no" and remembers a "no"; gt_exit() turns that
+ * into the exit status (0 when every expectation held), so a test also
+ * checks itself on Linux.
+ */
+#ifndef GT_H
+#define GT_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define GT_FN static __attribute__((unused))
+
+static int gt_failures;
+
+/* Formats like printf and writes the result with a single write(2) on fd 1. */
+GT_FN void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof buf)
+        n = sizeof buf - 1;
+    ssize_t off = 0;
+    while (off < n) {
+        ssize_t w = write(1, buf + off, n - off);
+        if (w <= 0)
+            break;
+        off += w;
+    }
+}
+
+/* Prints "what: yes" or "what: no" and records a failure for "no". */
+GT_FN int expect(int cond, const char *what)
+{
+    say("%s: %s\n", what, cond ? "yes" : "no");
+    if (!cond)
+        gt_failures++;
+    return cond;
+}
+
+/* The symbolic name of an errno value, for deterministic output. */
+GT_FN const char *errname(int e)
+{
+    switch (e) {
+    case 0: return "0";
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ESRCH: return "ESRCH";
+    case EINTR: return "EINTR";
+    case EIO: return "EIO";
+    case ENXIO: return "ENXIO";
+    case E2BIG: return "E2BIG";
+    case ENOEXEC: return "ENOEXEC";
+    case EBADF: return "EBADF";
+    case ECHILD: return "ECHILD";
+    case EAGAIN: return "EAGAIN";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EFAULT: return "EFAULT";
+    case EBUSY: return "EBUSY";
+    case EEXIST: return "EEXIST";
+    case EXDEV: return "EXDEV";
+    case ENODEV: return "ENODEV";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case EINVAL: return "EINVAL";
+    case EMFILE: return "EMFILE";
+    case ENOTTY: return "ENOTTY";
+    case EFBIG: return "EFBIG";
+    case ENOSPC: return "ENOSPC";
+    case ESPIPE: return "ESPIPE";
+    case EROFS: return "EROFS";
+    case EPIPE: return "EPIPE";
+    case ERANGE: return "ERANGE";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSYS: return "ENOSYS";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case ELOOP: return "ELOOP";
+    default: {
+        static char other[32];
+        snprintf(other, sizeof other, "errno%d", e);
+        return other;
+    }
+    }
+}
+
+/* Prints "what: -1 ENAME" for a failed call or "what: ok" for rc >= 0;
+ * returns 1 if the call failed with the expected errno. */
+GT_FN int expect_err(long rc, int want, const char *what)
+{
+    if (rc >= 0) {
+        say("%s: ok (wanted %s)\n", what, errname(want));
+        gt_failures++;
+        return 0;
+    }
+    int e = errno;
+    say("%s: -1 %s\n", what, errname(e));
+    if (e != want) {
+        gt_failures++;
+        return 0;
+    }
+    return 1;
+}
+
+/* Describes a wait status: "exited N", "killed by signal N", ... */
+GT_FN const char *status_str(int st)
+{
+    static char buf[64];
+    if (WIFEXITED(st))
+        snprintf(buf, sizeof buf, "exited %d", WEXITSTATUS(st));
+    else if (WIFSIGNALED(st))
+        snprintf(buf, sizeof buf, "killed by signal %d", WTERMSIG(st));
+    else if (WIFSTOPPED(st))
+        snprintf(buf, sizeof buf, "stopped by signal %d", WSTOPSIG(st));
+    else
+        snprintf(buf, sizeof buf, "unknown status 0x%x", st);
+    return buf;
+}
+
+/* Runs fn in a forked child (which then _exit()s with fn's return value),
+ * waits for it and returns the raw wait status, or -1 if fork/wait failed. */
+GT_FN int run_child(int (*fn)(void))
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0)
+        _exit(fn());
+    int st;
+    if (waitpid(pid, &st, 0) != pid)
+        return -1;
+    return st;
+}
+
+/* Exits with 0 if every expectation held, 1 otherwise. */
+GT_FN void __attribute__((noreturn)) gt_exit(void)
+{
+    say("result: %s\n", gt_failures ? "FAILED" : "ok");
+    exit(gt_failures ? 1 : 0);
+}
+
+/* Directory holding the test binaries (the guest's /tests). */
+GT_FN const char *gt_dir(void)
+{
+    const char *d = getenv("GT_DIR");
+    return d && *d ? d : "/tests";
+}
+
+/* Closes every descriptor above 2 that the test may have inherited from
+ * whatever started it, for tests that print descriptor numbers. */
+GT_FN void gt_close_extra_fds(void)
+{
+    for (int fd = 3; fd < 1024; fd++)
+        close(fd);
+}
+
+/* An address no user program has mapped, laundered through a volatile so
+ * the compiler cannot see (and warn about) the bad pointer. */
+static void *volatile gt_bad_addr = (void *)1;
+#define BAD_PTR ((void *)gt_bad_addr)
+
+#endif

@@ -1,0 +1,62 @@
+# Guest behaviour tests (tests/guest/): one static musl program per behaviour,
+# run on the host's Linux (the oracle) and inside Tessera, compared line by
+# line by tests/guest/runner.py.  See docs/testing.md.
+#
+#   make test-guest          both sides, results in $(BUILD)/results/guest.txt
+#   make test-guest-linux    Linux side only (validates the tests themselves)
+#   make test-guest-one T=name   one test, both sides, with a diff
+#   make test-interactive    scripted shell session over the serial console
+#
+# GUEST_BINS is what the image builder copies into /tests/ in the guest: the
+# test programs, the guest-side driver and the data files the tests read.
+
+GUEST_SRCS    := $(sort $(wildcard tests/guest/*.c))
+GUEST_PROGS   := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/guest/%)
+GUEST_FILES   := $(BUILD)/guest/run-all.sh $(BUILD)/guest/p3.c $(BUILD)/guest/p4.c
+GUEST_BINS    := $(GUEST_PROGS) $(GUEST_FILES)
+GUEST_CFLAGS  := -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest
+GUEST_TIMEOUT ?= 300
+GUEST_RUNNER  := $(PYTHON) tests/guest/runner.py --build $(BUILD) --timeout $(GUEST_TIMEOUT)
+
+$(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  MUSLCC  $<"
+	$(Q)$(MUSLCC) $(GUEST_CFLAGS) $< -o $@
+
+$(BUILD)/guest/run-all.sh: tests/guest/run-all.sh
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@ && chmod 755 $@
+
+# The book's p3/p4 run `wc` on their own source: ship it, read-only data.
+$(BUILD)/guest/p%.c: tests/guest/p%.c
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@ && chmod 644 $@
+
+.PHONY: guest-tests guest-image test-guest test-guest-linux test-guest-one test-interactive
+guest-tests: $(GUEST_BINS)
+
+# The image is rebuilt first (the initrd must hold the current tests); if the
+# kernel or image cannot be built, the runner reports a FAIL with the reason.
+guest-image:
+	$(Q)$(MAKE) --no-print-directory kernel initrd || \
+	    echo "guest: kernel or initrd build failed; the Tessera side will FAIL"
+
+test-guest: $(GUEST_BINS) guest-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)$(GUEST_RUNNER) --results $(BUILD)/results/guest.txt \
+	    --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) --initrd $(INITRD)
+
+test-guest-linux: $(GUEST_BINS)
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)$(GUEST_RUNNER) --linux-only --results $(BUILD)/results/guest-linux.txt
+
+test-guest-one: $(GUEST_BINS) guest-image
+	$(Q)$(GUEST_RUNNER) --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) \
+	    --initrd $(INITRD) --verbose $(T)
+
+test-interactive: guest-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)$(PYTHON) tests/interactive/session.py --results $(BUILD)/results/interactive.txt \
+	    --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) --initrd $(INITRD)
+
+TEST_SUITES += test-guest test-interactive
