@@ -1,0 +1,42 @@
+/*
+ * Generated files (the /proc style): the content is produced once, at open,
+ * into a growing kernel buffer by a `show` callback; read and lseek then serve
+ * that snapshot, so a reader that uses one read() (busybox's /proc/<pid>/stat)
+ * sees a consistent record.
+ *
+ * Usage (a file vnode whose fops are these):
+ *     static int stat_open(struct vnode *v, struct file *f)
+ *     { return seqfile_open(f, show_stat, v->priv); }
+ *     static const struct file_ops stat_fops = {
+ *         .open = stat_open, .read = seqfile_read,
+ *         .lseek = seqfile_lseek, .release = seqfile_release };
+ * A writable file adds its own .write; seqfile_arg(f) gives back `arg`.
+ */
+#ifndef FS_SEQFILE_H
+#define FS_SEQFILE_H
+
+#include <fs/vfs.h>
+
+struct seqbuf {
+    char *buf;
+    size_t len, cap;
+    bool overflow;               /* set when an append did not fit */
+};
+
+/* Append; on overflow the buffer is marked and seqfile_open retries with a
+ * larger one, so show() callbacks just print and return 0 (or -errno). */
+int seq_printf(struct seqbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void seq_write(struct seqbuf *s, const void *data, size_t n);
+void seq_putc(struct seqbuf *s, char c);
+
+typedef int (*seq_show_fn)(struct seqbuf *s, void *arg);
+
+/* Generate the content now (show may be called more than once, with a
+ * larger buffer each time, up to 1 MiB).  0, -ENOMEM or show's error. */
+int seqfile_open(struct file *f, seq_show_fn show, void *arg);
+void *seqfile_arg(struct file *f);
+ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
+off_t seqfile_lseek(struct file *f, off_t off, int whence);
+void seqfile_release(struct file *f);
+
+#endif

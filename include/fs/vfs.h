@@ -1,0 +1,280 @@
+/*
+ * The virtual file system: vnodes (in-memory inodes), open files, the
+ * per-process descriptor table, and the hooks other subsystems build on.
+ *
+ * Concepts
+ *  - A *vnode* is one file-system object (regular file, directory, symlink,
+ *    character device, FIFO).  Its `ops` (struct vnode_ops) are the name-space
+ *    operations a file system implements (lookup, create, unlink, readdir...);
+ *    its `fops` (struct file_ops) are installed into every struct file opened
+ *    on it (read, write, ioctl, poll...).  Directories need no fops: the VFS
+ *    serves getdents64 from vnode_ops->readdir.
+ *  - A *file* is one open-file description: offset, status flags and a
+ *    reference to its vnode.  dup() and fork() share it (refcounted).
+ *  - An *fdtable* maps small integers to files, with a per-descriptor
+ *    FD_CLOEXEC bit and lowest-free allocation.
+ *
+ * Buffers: file_ops->read/write take USER buffers (`char __user *`) and copy
+ * with copy_to_user/copy_from_user themselves, so data moves exactly once
+ * (user <-> page frame, user <-> pipe ring, user <-> tty queue).  Kernel code
+ * that wants file data (exec, the page-fault handler) uses vnode_read_kernel()
+ * and vnode_get_page(), which never sleep.
+ *
+ * Locking
+ *  - The name space (every directory's entries, mounts, link counts and
+ *    renames) is protected by one sleeping lock, vfs_ns_lock, taken by the
+ *    VFS around each vnode_ops name-space call.  File systems therefore never
+ *    see two name-space operations at once.  vnode_ops hooks may sleep and
+ *    allocate; they may not call back into path walking.
+ *  - File data (size, pages) has a per-vnode spinlock `lock`, so the fault
+ *    path (which holds a spinlock) can read pages; writers of one vnode are
+ *    serialised by the fs with a sleeping lock of its own.
+ *  - Reference counts are atomic.  A vnode is destroyed when its last
+ *    reference goes and it has no names left (nlink == 0), or, for VN_TRANSIENT
+ *    vnodes (procfs), as soon as the last reference goes.
+ */
+#ifndef FS_VFS_H
+#define FS_VFS_H
+
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <uapi/fcntl.h>
+#include <uapi/stat.h>
+
+struct vnode;
+struct file;
+struct poll_table;   /* defined in <fs/poll.h> */
+struct dir_ctx;
+
+typedef uint64_t dev_t;
+#define MKDEV(ma, mi) ((dev_t)(((uint64_t)(ma) << 8) | ((mi) & 0xff) | (((uint64_t)(mi) & ~0xffULL) << 12)))
+
+#define NAME_MAX 255
+#define PATH_MAX 4096
+#define SYMLOOP_MAX 40        /* symlinks followed in one walk before ELOOP */
+#define NR_OPEN_MAX 1024      /* RLIMIT_NOFILE: descriptors per process */
+
+enum vtype { VNON = 0, VREG, VDIR, VLNK, VCHR, VFIFO, VSOCK };
+
+/* One per mounted file system. */
+struct superblock {
+    const char *name;          /* "ramfs", "proc", "devtmpfs" */
+    uint64_t magic;            /* statfs f_type */
+    dev_t dev;                 /* st_dev of every vnode on it */
+    uint64_t next_ino;         /* allocator for vnode_alloc(); atomic */
+};
+
+/*
+ * Name-space operations.  All are optional; a missing hook gives the errno a
+ * read-only or unsupported file system gives (EROFS for changes, ENOTDIR for
+ * lookup).  Names are NOT NUL-terminated: (name, len), 1 <= len <= NAME_MAX,
+ * never "." or "..", never containing '/'.  Hooks run with vfs_ns_lock held.
+ */
+struct vnode_ops {
+    /* Find `name` in directory `dir`; on success *out is a new reference.
+     * -ENOENT if absent. */
+    int (*lookup)(struct vnode *dir, const char *name, size_t len, struct vnode **out);
+    /* Emit entries starting at ctx->pos (positions 0 and 1 are "." and "..",
+     * emitted by the VFS; a file system sees pos >= 2 and chooses its own
+     * stable cookies above that).  Stop when dir_emit() returns false. */
+    int (*readdir)(struct vnode *dir, struct dir_ctx *ctx);
+    /* Create a non-directory (mode has S_IFREG, S_IFIFO or S_IFCHR);
+     * *out is a new reference.  -EEXIST if the name exists. */
+    int (*create)(struct vnode *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
+                  struct vnode **out);
+    int (*mkdir)(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out);
+    int (*symlink)(struct vnode *dir, const char *name, size_t len, const char *target,
+                   struct vnode **out);
+    /* New name for an existing non-directory vnode (same file system). */
+    int (*link)(struct vnode *dir, const char *name, size_t len, struct vnode *target);
+    /* Remove a non-directory entry (-EISDIR for a directory) / an empty
+     * directory (-ENOTDIR, -ENOTEMPTY). */
+    int (*unlink)(struct vnode *dir, const char *name, size_t len);
+    int (*rmdir)(struct vnode *dir, const char *name, size_t len);
+    /* POSIX rename: replaces an existing target of a compatible type;
+     * the VFS has already refused moving a directory into itself. */
+    int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+                  const char *nname, size_t nlen);
+    /* Symlink target into a kernel buffer (not terminated); its length. */
+    ssize_t (*readlink)(struct vnode *v, char *buf, size_t n);
+    /* Change the size of a regular file (zero-filling growth). */
+    int (*truncate)(struct vnode *v, uint64_t size);
+    /* Kernel read of file data; may be called with spinlocks held: never
+     * sleeps.  Returns bytes read (0 at EOF) or -errno. */
+    ssize_t (*read_kernel)(struct vnode *v, uint64_t off, void *kbuf, size_t len);
+    /* The frame holding page `index`, with a reference taken for the caller
+     * (pmm_put it), or 0 if the page is a hole / past EOF.  Never sleeps. */
+    phys_t (*get_page)(struct vnode *v, uint64_t index);
+    /* Free file-system private state; the VFS frees the vnode itself. */
+    void (*destroy)(struct vnode *v);
+};
+
+/*
+ * Operations of an open file.  The VFS copies vnode->fops into file->ops at
+ * open (and calls ops->open); anonymous files (pipes) get theirs from
+ * file_alloc().  All hooks are optional:
+ *   read/write NULL -> -EINVAL;  lseek NULL -> -ESPIPE (so are pread/pwrite);
+ *   ioctl NULL -> -ENOTTY;  poll NULL -> POLLIN|POLLOUT (always ready).
+ * `off` is the position to use and advance: &file->offset for read/write,
+ * a local copy for pread/pwrite; stream-like files ignore it.  Blocking
+ * files honour O_NONBLOCK in file->flags (-EAGAIN) and return -ERESTARTSYS
+ * when a signal interrupts a sleep before anything was transferred.
+ */
+struct file_ops {
+    /* Called once when a vnode carrying these fops is opened; file->ops and
+     * file->private_data (= the vnode's fops_priv) are already set.  A
+     * negative return fails the open (the file is dropped without release). */
+    int (*open)(struct vnode *v, struct file *f);
+    ssize_t (*read)(struct file *f, char __user *buf, size_t len, uint64_t *off);
+    ssize_t (*write)(struct file *f, const char __user *buf, size_t len, uint64_t *off);
+    /* Returns the new offset (and sets f->offset) or -errno. */
+    off_t (*lseek)(struct file *f, off_t off, int whence);
+    long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+    /* Returns the ready mask (POLLIN|POLLOUT|POLLHUP|...), registering on the
+     * file's wait queues with poll_wait(pt, wq) when pt is non-NULL. */
+    unsigned int (*poll)(struct file *f, struct poll_table *pt);
+    /* Last reference to the open file dropped. */
+    void (*release)(struct file *f);
+};
+
+#define VN_TRANSIENT 0x1   /* freed at last put whatever nlink says (procfs) */
+#define VN_MOUNTPOINT 0x2  /* `mounted` is valid */
+
+struct vnode {
+    /* --- immutable after creation --- */
+    enum vtype type;
+    uint64_t ino;
+    dev_t rdev;                     /* VCHR: device number (st_rdev) */
+    struct superblock *sb;
+    const struct vnode_ops *ops;
+    const struct file_ops *fops;    /* installed in files opened on it (NULL: dirs) */
+    void *fops_priv;                /* copied to file->private_data at open */
+    void *priv;                     /* file-system private */
+    uint32_t flags;                 /* VN_* */
+
+    int refcount;                   /* atomic; vnode_get/vnode_put */
+
+    /* --- attributes: protected by lock (nlink also by vfs_ns_lock) --- */
+    struct spinlock lock;
+    mode_t mode;                    /* S_IFMT type bits | permission bits */
+    uint32_t nlink;
+    uint32_t uid, gid;
+    uint64_t size;                  /* bytes (VREG, VLNK), entries hint (VDIR) */
+    uint64_t blocks;                /* 512-byte units actually allocated */
+    uint64_t atime_ns, mtime_ns, ctime_ns;   /* time_realtime_ns() clock */
+
+    /* --- tree: protected by vfs_ns_lock --- */
+    struct vnode *parent;           /* VDIR: containing directory (referenced), NULL at a root */
+    struct vnode *mounted;          /* VN_MOUNTPOINT: root of the fs mounted here */
+    struct vnode *covered;          /* a mounted root: the directory it covers */
+};
+
+struct file {
+    int refcount;                   /* atomic; file_get/file_put */
+    struct vnode *vnode;            /* referenced; never NULL */
+    uint64_t offset;                /* file position (directories: readdir cookie) */
+    int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... (no O_CLOEXEC) */
+    const struct file_ops *ops;
+    void *private_data;
+};
+
+/* Accumulates getdents64 records; file systems call dir_emit(). */
+struct dir_ctx {
+    uint64_t pos;                   /* cookie of the next entry to emit */
+    /* VFS-internal: where records go */
+    bool (*actor)(struct dir_ctx *ctx, const char *name, size_t len, uint64_t ino, unsigned dtype,
+                  uint64_t next_pos);
+    void *arg;
+};
+
+/* Emit one entry; `next_pos` is the cookie that resumes *after* it.  Returns
+ * false when the caller's buffer is full (the entry was not emitted and
+ * ctx->pos is unchanged); on success ctx->pos = next_pos. */
+static inline bool dir_emit(struct dir_ctx *ctx, const char *name, size_t len, uint64_t ino,
+                            unsigned dtype, uint64_t next_pos)
+{
+    if (!ctx->actor(ctx, name, len, ino, dtype, next_pos))
+        return false;
+    ctx->pos = next_pos;
+    return true;
+}
+
+static inline unsigned vtype_to_dtype(enum vtype t)
+{
+    static const unsigned char map[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR, DT_FIFO, DT_SOCK};
+    return (unsigned)t < sizeof(map) ? map[t] : DT_UNKNOWN;
+}
+
+/* ------------------------------------------------------------------ core */
+
+void vfs_init(void);                          /* ramfs root, /dev, /proc mount point */
+struct vnode *vfs_root(void);                 /* not referenced: the root never goes away */
+int initramfs_unpack(const void *cpio, size_t len);   /* 0 or -errno (EINVAL on corruption) */
+
+/* New vnode with refcount 1, nlink 1, the given mode (S_IFMT included: it
+ * sets type), a fresh ino from sb, times = now.  NULL when out of memory. */
+struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, mode_t mode);
+void vnode_get(struct vnode *v);
+void vnode_put(struct vnode *v);              /* NULL is a no-op */
+/* Drop one name (nlink--) / add one; caller holds vfs_ns_lock. */
+void vnode_drop_link(struct vnode *v);
+void vnode_add_link(struct vnode *v);
+void vnode_touch(struct vnode *v, bool atime, bool mtime, bool ctime);   /* set to now */
+
+ssize_t vnode_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len);
+phys_t vnode_get_page(struct vnode *v, uint64_t index);
+void vnode_stat(struct vnode *v, struct linux_stat *st);
+
+/* Resolve an absolute path for exec: follows symlinks; requires a regular
+ * file with an x bit.  *out is referenced.  -ENOENT, -ENOTDIR, -EACCES,
+ * -ELOOP, -ENAMETOOLONG. */
+int vfs_lookup_exec(const char *kpath, struct vnode **out);
+/* Absolute path of a directory (or file reachable by a parent chain), for
+ * getcwd.  Returns the length (without NUL) or -ERANGE / -ENOENT (removed). */
+int vfs_path_of(struct vnode *v, char *buf, size_t n);
+/* open(2) for kernel callers (path relative to the current task's cwd, or
+ * to the root when there is no current task).  *out is referenced. */
+int vfs_open_kernel(const char *path, int flags, struct file **out);
+
+/* Mount `root` (a directory vnode of another file system; the mount takes a
+ * reference) on the existing directory `path`, creating it if missing. */
+int vfs_mount_pseudo(const char *path, struct vnode *root);
+
+/* ------------------------------------------------------------------ files */
+
+/* An open file on an anonymous object (pipe, ...): a transient S_IFIFO|0600
+ * vnode is created to carry it so fstat works.  flags: O_ACCMODE|O_NONBLOCK.
+ * Refcount 1; NULL when out of memory. */
+struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
+/* The same with an explicit mode (S_IFIFO, S_IFCHR, S_IFSOCK... | perms). */
+struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, mode_t mode);
+void file_get(struct file *f);
+void file_put(struct file *f);                /* NULL is a no-op; calls release at zero */
+
+/* ------------------------------------------------------------------ fd table */
+
+struct fdtable;
+struct fdtable *fdtable_new(void);                     /* NULL on exhaustion */
+struct fdtable *fdtable_clone(struct fdtable *t);      /* fork: new table sharing the files */
+void fdtable_put(struct fdtable *t);                   /* exit: closes everything */
+void fdtable_exec(struct fdtable *t);                  /* close FD_CLOEXEC descriptors */
+
+/* Install f at the lowest free descriptor of the current task.  flags may
+ * hold O_CLOEXEC.  On success the table owns the caller's reference and the
+ * fd is returned; on failure (-EMFILE, -ENOMEM) the caller still owns it. */
+int fd_install(struct file *f, int flags);
+/* The file at fd with a new reference (file_put it), or NULL (EBADF). */
+struct file *fd_get(int fd);
+int fd_close(int fd);                                  /* 0 or -EBADF */
+
+/* ------------------------------------------------------------------ devfs */
+
+/* Create /dev/<name> as a character device (mode: permission bits; S_IFCHR
+ * is implied).  Opening it installs `fops` with file->private_data = priv,
+ * then calls fops->open.  0 or -EEXIST/-ENOMEM. */
+int devfs_register(const char *name, mode_t mode, const struct file_ops *fops, void *priv);
+/* The same with a device number for st_rdev (e.g. MKDEV(5, 1) for console). */
+int devfs_register_dev(const char *name, mode_t mode, dev_t rdev, const struct file_ops *fops,
+                       void *priv);
+
+#endif
