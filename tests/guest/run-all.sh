@@ -15,8 +15,10 @@
 # How a test runs (identical on both sides):
 #   - in a fresh, empty working directory $GT_WORK/NAME, into which the test's
 #     own source file is copied if it was shipped (p3 and p4 run `wc` on it);
-#   - with stdout and stderr redirected to a regular file, so stdio is fully
-#     buffered on both sides (this matters for the book's p1..p4 programs);
+#   - with stdout and stderr going into a pipe (collected by cat), so stdio
+#     buffering is the same on both sides (this matters for the book's p1..p4
+#     programs), and the frame ends only when the test and any orphan it left
+#     have closed their output;
 #   - with stdin from /dev/null and a fixed environment: PATH=$GT_PATH,
 #     HOME=/, GT_DIR (where the test binaries are), GT_WORK;
 #   - as "$GT_DIR/NAME", so argv[0] is an absolute path a test may re-exec.
@@ -68,9 +70,14 @@ for path in "$GT_DIR"/*; do
     mkdir -p "$work"
     [ -f "$GT_DIR/$name.c" ] && cp "$GT_DIR/$name.c" "$work/"
     echo "@@BEGIN $name"
-    (cd "$work" && exec env -i PATH="$GT_PATH" HOME=/ GT_DIR="$GT_DIR" \
-        GT_WORK="$work" "$path" </dev/null >"$GT_WORK/$name.out" 2>&1)
-    status=$?
+    # Through a pipe to cat, so the frame closes only when every process
+    # holding the test's stdout (orphans included) has finished with it.
+    echo 255 >"$GT_WORK/$name.status"
+    (cd "$work" || exit
+     env -i PATH="$GT_PATH" HOME=/ GT_DIR="$GT_DIR" GT_WORK="$work" \
+         "$path" </dev/null 2>&1
+     echo $? >"$GT_WORK/$name.status") | cat >"$GT_WORK/$name.out"
+    read status <"$GT_WORK/$name.status"
     cat "$GT_WORK/$name.out"
     for f in "$work"/*.output; do
         [ -f "$f" ] || continue
