@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""A scripted interactive shell session over Tessera's serial console.
+
+Boots QEMU with the default init (busybox sh on the console), then behaves
+like a person at the terminal: waits for the prompt, types a command one key
+at a time, ending with Enter (carriage return, as a terminal sends it), reads
+the screen until the next prompt, and checks what the command printed.  The
+console is QEMU's serial port on stdio, driven through pipes (so a typed
+Ctrl-C byte reaches the guest instead of stopping QEMU).
+
+Each step is one result line, "PASS interactive/<step>" or "FAIL ...", in
+--results.  If the kernel or initrd is missing, or the shell never shows a
+prompt, every step fails with that reason; nothing waits longer than its
+own timeout, and the whole session is bounded by --timeout.
+
+Screen text is cleaned before matching: ANSI escape sequences (ash's line
+editor sends ESC[6n after each prompt and redraws with escapes), carriage
+returns, and kernel log lines ("[ seconds ] ...") are removed.  The first
+line after typing is the guest's echo of the command and is skipped.
+"""
+
+import argparse
+import os
+import re
+import select
+import shlex
+import subprocess
+import sys
+import time
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>78]")
+KLOG_RE = re.compile(r"^\s*\[\s*\d+\.\d+\].*$", re.M)
+PROMPT_RE = re.compile(r"(?:^|\n)[^\n]*[#$] $")
+
+
+class Console:
+    """The guest's serial console: keystrokes in, screen text out."""
+
+    def __init__(self, cmd, log_path):
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.raw = b""
+        self.mark = 0            # start of the text not yet consumed
+        self.log = open(log_path, "wb")
+
+    def _pump(self, timeout):
+        """Reads what the guest printed within timeout; False on EOF."""
+        fd = self.proc.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            return True
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return False
+        self.raw += chunk
+        self.log.write(chunk)
+        self.log.flush()
+        return True
+
+    def text(self):
+        """Cleaned screen text since the last consume()."""
+        s = self.raw[self.mark:].decode("utf-8", "replace")
+        s = ANSI_RE.sub("", s).replace("\r", "")
+        return KLOG_RE.sub("", s)
+
+    def wait_for(self, regex, timeout):
+        """Waits until the unconsumed text matches regex; returns the text
+        up to the end of the match and consumes it, or None on timeout/EOF."""
+        end = time.monotonic() + timeout
+        while True:
+            m = regex.search(self.text())
+            if m:
+                text = self.text()
+                self.mark = len(self.raw)
+                return text
+            left = end - time.monotonic()
+            if left <= 0 or not self._pump(min(left, 0.2)):
+                if self.proc.poll() is not None or left <= 0:
+                    m = regex.search(self.text())
+                    return self.text() if m else None
+
+    def type(self, keys, delay=0.01):
+        """Sends keys one byte at a time, like a person typing."""
+        for b in keys.encode():
+            try:
+                self.proc.stdin.write(bytes([b]))
+                self.proc.stdin.flush()
+            except BrokenPipeError:
+                return
+            time.sleep(delay)
+            self._pump(0)
+
+    def tail(self, n=5):
+        lines = [l for l in self.text().split("\n") if l.strip()]
+        if not lines:
+            lines = [l for l in ANSI_RE.sub("", self.raw.decode("utf-8", "replace"))
+                     .replace("\r", "").split("\n") if l.strip()]
+        return " | ".join(lines[-n:])
+
+    def wait_exit(self, timeout):
+        end = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < end:
+            self._pump(0.2)
+        return self.proc.poll()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+        self.log.close()
+
+
+def body(screen, command):
+    """The command's output: the screen text minus the echo line and prompt."""
+    lines = screen.split("\n")
+    if lines and command.strip() and command.strip()[:20] in lines[0]:
+        lines = lines[1:]
+    if lines and PROMPT_RE.search("\n" + lines[-1]):
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
+def count_at_least(n):
+    def check(out):
+        m = re.search(r"^\s*(\d+)\s*$", out, re.M)
+        return bool(m) and int(m.group(1)) >= n
+    return check
+
+
+def has(*needles):
+    def check(out):
+        return all(re.search(x, out, re.M) for x in needles)
+    return check
+
+
+# (step name, command typed, check on its output, seconds to wait for the prompt)
+STEPS = [
+    ("echo", "echo hello-tessera", has(r"^hello-tessera$"), 10),
+    ("pipe-ls-wc", "ls / | wc -l", count_at_least(3), 15),
+    ("redirect-out", "echo one > /tmp/f", lambda out: out.strip() == "", 10),
+    ("redirect-append", "echo two >> /tmp/f", lambda out: out.strip() == "", 10),
+    ("redirect-in", "cat < /tmp/f", has(r"^one$", r"^two$"), 10),
+    ("redirect-err", "ls /no-such-dir 2> /tmp/err; cat /tmp/err",
+     has(r"No such file or directory"), 10),
+    ("sequence", "echo first; echo second", has(r"^first\nsecond$"), 10),
+    ("and-or-true", "true && echo and-ok || echo and-bad", has(r"^and-ok$"), 10),
+    ("and-or-false", "false && echo wrong || echo or-ok", has(r"^or-ok$"), 10),
+    ("background-wait", "sleep 1 & wait; echo bg-done", has(r"^bg-done$"), 20),
+    ("cd-pwd", "cd /tmp && pwd", has(r"^/tmp$"), 10),
+    ("cat-earlier-file", "cat f", has(r"^one\ntwo$"), 10),
+    ("ps", "ps", has(r"PID", r"\bsh\b", r"\bps\b"), 15),
+    ("exit-status", "false; echo status=$?", has(r"^status=1$"), 10),
+]
+
+
+def run(args):
+    results = []
+    reason = None
+    missing = [p for p in (args.kernel, args.initrd) if not os.path.isfile(p)]
+    names = ["boot-prompt"] + [s[0] for s in STEPS] + ["ctrl-c", "poweroff"]
+    if missing:
+        reason = "not built: " + ", ".join(missing)
+        return [(n, False, reason) for n in names]
+
+    os.makedirs(os.path.join(args.build, "interactive"), exist_ok=True)
+    log = os.path.join(args.build, "interactive", "transcript.log")
+    cmd = shlex.split(args.qemu) + ["-serial", "stdio", "-append", args.append]
+    con = Console(cmd, log)
+    deadline = time.monotonic() + args.timeout
+    try:
+        screen = con.wait_for(PROMPT_RE, min(args.boot_timeout, args.timeout))
+        if screen is None:
+            rc = con.proc.poll()
+            why = "no shell prompt within %ds" % args.boot_timeout
+            if rc is not None:
+                why = "QEMU exited with %d before a prompt" % rc
+            reason = "%s; last console lines: %s" % (why, con.tail())
+            return [(n, False, reason if n == "boot-prompt" else "not reached: no prompt")
+                    for n in names]
+        results.append(("boot-prompt", True, ""))
+        time.sleep(0.3)                  # let ash finish its ESC[6n query
+
+        for name, command, check, wait in STEPS:
+            if time.monotonic() > deadline:
+                results.append((name, False, "session time limit reached"))
+                continue
+            con.type(command + "\r")
+            screen = con.wait_for(PROMPT_RE, wait)
+            if screen is None:
+                results.append((name, False, "no prompt after %ds; screen: %s" % (wait, con.tail())))
+                continue
+            out = body(screen, command)
+            ok = check(out)
+            results.append((name, ok, "" if ok else "unexpected output: %r" % out[-300:]))
+
+        # Ctrl-C interrupts a foreground sleep: the prompt must come back
+        # well before the 10 seconds are up.
+        con.type("sleep 10\r")
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        con.type("\x03", delay=0)
+        screen = con.wait_for(PROMPT_RE, 5)
+        took = time.monotonic() - t0
+        if screen is None:
+            results.append(("ctrl-c", False, "no prompt within 5 s of Ctrl-C; screen: %s" % con.tail()))
+        else:
+            con.type("echo after-interrupt\r")
+            after = con.wait_for(PROMPT_RE, 10)
+            ok = after is not None and "after-interrupt" in body(after, "echo after-interrupt")
+            results.append(("ctrl-c", ok, "" if ok else "shell unusable after Ctrl-C (%.1fs)" % took))
+
+        con.type("poweroff -f\r")
+        rc = con.wait_exit(20)
+        ok = rc == 33
+        results.append(("poweroff", ok, "" if ok else
+                        "QEMU exit %s after poweroff -f (want 33); screen: %s" % (rc, con.tail())))
+        return results
+    finally:
+        con.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--results")
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--initrd", default="build/initrd.cpio")
+    ap.add_argument("--append", default="quiet", help="kernel command line (default init)")
+    ap.add_argument("--boot-timeout", type=int, default=60)
+    ap.add_argument("--timeout", type=int, default=240, help="seconds for the whole session")
+    args = ap.parse_args()
+
+    results = run(args)
+    lines = ["%s interactive/%s" % ("PASS" if ok else "FAIL", name) for name, ok, _ in results]
+    if args.results:
+        os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+        with open(args.results, "w") as f:
+            f.write("\n".join(lines) + "\n")
+    shown = set()
+    for name, ok, why in results:
+        if not ok and why not in shown:
+            print("interactive/%s: FAIL: %s" % (name, why))
+            shown.add(why)
+    passed = sum(1 for _, ok, _ in results if ok)
+    print("interactive: %d passed, %d failed" % (passed, len(results) - passed))
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
