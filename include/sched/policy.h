@@ -1,0 +1,178 @@
+/*
+ * The scheduling-policy interface: the boundary between mechanism and policy.
+ *
+ * The scheduler core (kernel/sched/core.c) owns run queues, locking, the
+ * context switch, the timer tick and wake-ups.  A policy decides only *which*
+ * runnable entity goes next and *when* the running one should give way.  Each
+ * policy is one file exporting one `const struct sched_policy`; the same file
+ * compiles into the kernel, into the host unit tests and into tools/schedsim,
+ * so this header must not depend on anything but freestanding C.
+ *
+ * Locking contract (stated once, holds for every hook): the core calls every
+ * hook with the run queue's lock held and interrupts off.  Hooks never sleep,
+ * never allocate, never switch, and touch nothing but the run queue's policy
+ * state and the entities handed to them.
+ *
+ * Queue contract: the running entity is NOT in the policy's queue.  The core
+ * calls pick_next(), which removes the chosen entity from the queue; when the
+ * running entity stops running but stays runnable (slice expired, preempted,
+ * yielded) the core gives it back with enqueue(ENQ_PREEMPTED or ENQ_YIELD).
+ * An entity that blocks is simply not enqueued again until it wakes
+ * (enqueue(ENQ_WAKEUP)).  Time is in nanoseconds of the core's clock.
+ */
+#ifndef SCHED_POLICY_H
+#define SCHED_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lib/list.h>
+#include <lib/rbtree.h>
+
+/* Why an entity is being enqueued. */
+enum sched_enq_reason {
+    ENQ_NEW = 1,       /* first time runnable (fork/clone, or policy change) */
+    ENQ_WAKEUP = 2,    /* was blocked, is runnable again */
+    ENQ_PREEMPTED = 3, /* was running; slice expired or a better entity woke */
+    ENQ_YIELD = 4,     /* was running; gave the CPU up voluntarily (sched_yield) */
+};
+
+#define SCHED_MLFQ_MAX_LEVELS 16
+#define SCHED_RT_PRIO_MAX 99     /* rt_priority 1..99, as Linux */
+#define SCHED_RT_FIFO 1          /* Linux SCHED_FIFO */
+#define SCHED_RT_RR 2            /* Linux SCHED_RR */
+#define SCHED_DEFAULT_TICKETS 100
+
+/*
+ * Per-task scheduling state.  The common part is maintained by the core; the
+ * policy part is owned by whichever policy currently holds the entity.
+ */
+struct sched_entity {
+    /* --- common, written by the core (under the rq lock) --- */
+    uint64_t id;            /* pid/tid, for tie-breaking and traces */
+    uint64_t sum_exec_ns;   /* total CPU time consumed */
+    uint64_t slice_start_ns;/* when the current stint on the CPU began */
+    uint64_t enqueued_ns;   /* when it last became ready (for wait time) */
+    bool on_rq;             /* queued in the policy (not running, not blocked) */
+    int cpu;                /* CPU whose run queue it belongs to */
+
+    /* --- per-task parameters, set through syscalls / schedctl --- */
+    int nice;               /* -20..19, as Linux */
+    uint32_t tickets;       /* lottery / stride share (default 100) */
+    uint64_t expected_ns;   /* declared expected run time (SJF/STCF); 0 = undeclared */
+    int rt_priority;        /* 1..99 for SCHED_FIFO/SCHED_RR, 0 otherwise */
+
+    int rt_policy;          /* SCHED_RT_FIFO or SCHED_RT_RR when rt_priority > 0 */
+    uint32_t lent_tickets;  /* lottery: tickets lent to this entity by waiters
+                             * (ticket transfer); they count toward its draws */
+
+    /* --- policy-private state (one policy at a time owns an entity) --- */
+    struct list_node node;  /* queue link for list-based policies */
+    struct rb_node rb;      /* link for tree-based policies */
+    uint64_t key;           /* tree order: SJF expected, STCF remaining,
+                             * stride pass, fair vruntime, lottery arrival */
+    uint64_t key2;          /* stride: pass remainder (fixed-point carry) */
+    uint64_t vruntime;      /* fair: weighted virtual runtime; stride: pass */
+    uint64_t remaining_ns;  /* STCF: expected_ns - run so far (saturates at 0) */
+    uint64_t slice_used_ns; /* time used of the current slice (0 = fresh slice) */
+    uint64_t allot_used_ns; /* MLFQ: time used at the current level */
+    uint64_t stint_ns;      /* time tick() already charged in this stint */
+    uint64_t tree_sum;      /* lottery: tickets in this node's subtree */
+    uint64_t boost_epoch;   /* MLFQ: rq->boost_epoch when last synced */
+    uint32_t weight;        /* what it adds to rq->total_weight while queued */
+    int level;              /* MLFQ: current queue (0 = highest) */
+    uint64_t seq;           /* FIFO tie-break: arrival order */
+};
+
+struct sched_rq;
+
+struct sched_policy {
+    const char *name;       /* as written to /proc/sys/kernel/sched_policy */
+
+    /* Required hooks. */
+    /* Reset the policy's part of `rq` (empty queue).  rq->tun is set. */
+    void (*init)(struct sched_rq *rq);
+    /* Make `se` (not running, not queued) runnable.  rq->now_ns is current. */
+    void (*enqueue)(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why);
+    /* Remove a queued `se` (it blocked in the queue, migrates, changes
+     * policy or exits).  Calling it for an entity not queued is a bug. */
+    void (*dequeue)(struct sched_rq *rq, struct sched_entity *se);
+    /* Remove and return the entity to run next, or NULL if none is queued. */
+    struct sched_entity *(*pick_next)(struct sched_rq *rq);
+    /* Called on every timer tick for the running entity, after the core has
+     * charged `delta_ns` (time since the previous tick or since it was
+     * picked) to se->sum_exec_ns.  Return true to ask the core to preempt
+     * it (it will then be given back with put_prev and ENQ_PREEMPTED). */
+    bool (*tick)(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns);
+
+    /* Optional hooks (NULL = not applicable). */
+    /* Should `woken` (just enqueued) preempt `curr`? */
+    bool (*check_preempt)(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken);
+    /* A new entity is created from `parent` (parent may be NULL). */
+    void (*task_new)(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent);
+    /* Called when `curr` stops running (before enqueue or block).  `ran_ns`
+     * is the whole stint, from when it was picked to now; the policy charges
+     * only what tick() has not already charged (se->stint_ns).  `blocking`
+     * says it will not be enqueued again until it wakes (or it exits). */
+    void (*put_prev)(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking);
+    /* Per-entity parameters changed (nice, tickets, lent_tickets, expected
+     * time, rt_priority); `se` may be queued or running. */
+    void (*reweight)(struct sched_rq *rq, struct sched_entity *se);
+};
+
+/* Tunables shared by all policies, read and written under /proc/sys/kernel.
+ * Defaults and limits: sched_tunables_default() / sched_tunables_check(). */
+struct sched_tunables {
+    uint64_t rr_slice_ns;                       /* RR slice */
+    int mlfq_levels;                            /* number of queues */
+    uint64_t mlfq_slice_ns[SCHED_MLFQ_MAX_LEVELS];
+    uint64_t mlfq_allot_ns[SCHED_MLFQ_MAX_LEVELS];
+    uint64_t mlfq_boost_ns;                     /* 0 = never boost */
+    bool mlfq_antigaming;                       /* rule 4 (true) vs 4a/4b */
+    bool mlfq_iobump;                           /* a waking job joins the front of its level */
+    uint64_t lottery_seed;
+    uint64_t lottery_slice_ns;
+    uint64_t stride_slice_ns;
+    uint64_t fair_latency_ns;
+    uint64_t fair_min_granularity_ns;
+    uint64_t fair_wakeup_granularity_ns;        /* wake-up preemption margin */
+    uint64_t sjf_default_ns;                    /* expected time when undeclared */
+    uint64_t rt_rr_slice_ns;                    /* SCHED_RR slice */
+};
+
+/*
+ * A run queue's policy-visible part.  The core embeds one per CPU (the
+ * simulator one per simulated CPU) and protects it with its own lock.  The
+ * real-time members are separate from the others, so one sched_rq can serve
+ * both the rt policy and the system policy at once.
+ */
+struct sched_rq {
+    const struct sched_policy *policy;
+    const struct sched_tunables *tun;
+    uint64_t now_ns;            /* core clock at the last update */
+    unsigned nr_queued;         /* entities currently enqueued (system policy) */
+    uint64_t seq;               /* monotonically increasing arrival counter */
+
+    /* Policy state.  Each policy uses the members it needs. */
+    struct list_node list;                          /* FIFO, RR */
+    struct list_node levels[SCHED_MLFQ_MAX_LEVELS]; /* MLFQ */
+    uint32_t level_mask;                            /* MLFQ: bit i = levels[i] non-empty */
+    uint64_t last_boost_ns;                         /* MLFQ */
+    uint64_t boost_epoch;                           /* MLFQ: boosts so far */
+    struct rb_root tree;                            /* SJF/STCF/stride/fair/lottery */
+    uint64_t min_vruntime;                          /* fair, stride (global pass) */
+    uint64_t total_weight;                          /* fair, lottery, stride */
+    uint64_t rng_state[4];                          /* lottery (xoshiro256**) */
+    /* Lottery: if set, draws come from here instead of rng_state (the
+     * simulator installs Python's generator); returns a value in [0, n). */
+    uint64_t (*rand_below)(struct sched_rq *rq, uint64_t n);
+    void *rand_ctx;
+
+    /* Real-time policy (SCHED_FIFO/SCHED_RR), consulted before the above. */
+    unsigned rt_nr_queued;
+    uint64_t rt_mask[2];                            /* bit p = rt_queues[p] non-empty */
+    struct list_node rt_queues[SCHED_RT_PRIO_MAX + 1];
+};
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * Fair scheduling by weighted virtual runtime, in the manner of Linux's CFS.
+ * Each job's weight comes from its nice value through Linux's table (nice 0
+ * = 1024, each step about 1.25x); running for t ns advances its vruntime by
+ * t * 1024 / weight, and the job with the least vruntime runs.  Within the
+ * target latency (fair_latency_ns, stretched to nr * min_granularity when
+ * there are too many jobs) each job gets a slice proportional to its weight,
+ * never below fair_min_granularity_ns.
+ *
+ * Placement: rq->min_vruntime follows the smallest vruntime of the runnable
+ * jobs and never goes back.  A new job starts at min_vruntime; a waking one
+ * at its own vruntime or min_vruntime minus half the latency, whichever is
+ * later (a bounded credit for sleeping, as CFS's gentle sleepers), so a long
+ * sleep earns no monopoly.  A waking job preempts the running one if it is
+ * behind by more than fair_wakeup_granularity_ns (in its own virtual time).
+ * A yielding job goes behind every queued one.  Red-black tree keyed by
+ * (vruntime, sequence), wrap-safe: O(log n).
+ */
+#include <sched/policy.h>
+#include <sched/policy_util.h>
+
+#define NICE_0_WEIGHT 1024
+
+/* Linux's sched_prio_to_weight[], nice -20 .. 19. */
+static const uint32_t fair_nice_weight[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+    9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
+    1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
+    110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+};
+
+uint32_t sched_nice_to_weight(int nice)
+{
+    if (nice < -20)
+        nice = -20;
+    if (nice > 19)
+        nice = 19;
+    return fair_nice_weight[nice + 20];
+}
+
+/* vruntime += ns * 1024 / weight, with the remainder carried in key2. */
+static void fair_charge(struct sched_entity *se, uint64_t ns)
+{
+    uint32_t w = sched_nice_to_weight(se->nice);
+    uint64_t num = ns * NICE_0_WEIGHT + se->key2;
+    se->vruntime += num / w;
+    se->key2 = num % w;
+}
+
+static void fair_update_min(struct sched_rq *rq, const struct sched_entity *curr)
+{
+    struct rb_node *first = rb_first(&rq->tree);
+    uint64_t v;
+    if (curr && first)
+        v = sched_vt_min(curr->vruntime, se_of_rb(first)->vruntime);
+    else if (curr)
+        v = curr->vruntime;
+    else if (first)
+        v = se_of_rb(first)->vruntime;
+    else
+        return;
+    rq->min_vruntime = sched_vt_max(rq->min_vruntime, v);
+}
+
+/* The wall-clock slice `curr` is entitled to in this latency period. */
+static uint64_t fair_ideal_slice(const struct sched_rq *rq, const struct sched_entity *curr)
+{
+    const struct sched_tunables *t = rq->tun;
+    uint64_t nr = rq->nr_queued + 1, gran = t->fair_min_granularity_ns;
+    uint64_t period = t->fair_latency_ns;
+    if (gran && nr > period / gran)
+        period = nr * gran;
+    uint64_t w = sched_nice_to_weight(curr->nice);
+    uint64_t slice = period * w / (rq->total_weight + w);
+    return slice > gran ? slice : gran;
+}
+
+static void fair_init(struct sched_rq *rq)
+{
+    rb_root_init(&rq->tree);
+    rq->nr_queued = 0;
+    rq->total_weight = 0;
+    rq->min_vruntime = 0;
+}
+
+static void fair_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    if (why == ENQ_NEW) {
+        se->vruntime = rq->min_vruntime;
+        se->key2 = 0;
+    } else if (why == ENQ_WAKEUP) {
+        uint64_t credit = rq->tun->fair_latency_ns / 2;
+        se->vruntime = sched_vt_max(se->vruntime, rq->min_vruntime - credit);
+    } else if (why == ENQ_YIELD) {
+        struct rb_node *last = rb_last(&rq->tree);
+        if (last)
+            se->vruntime = sched_vt_max(se->vruntime, se_of_rb(last)->vruntime);
+    }
+    se->seq = rq->seq++;
+    se->key = se->vruntime;
+    se->weight = sched_nice_to_weight(se->nice);
+    rq->total_weight += se->weight;
+    rb_add(&rq->tree, &se->rb, sched_vkey_less, NULL);
+    rq->nr_queued++;
+}
+
+static void fair_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    rb_erase(&rq->tree, &se->rb, NULL);
+    rq->total_weight -= se->weight;
+    rq->nr_queued--;
+}
+
+static struct sched_entity *fair_pick_next(struct sched_rq *rq)
+{
+    struct rb_node *n = rb_first(&rq->tree);
+    if (!n)
+        return NULL;
+    struct sched_entity *se = se_of_rb(n);
+    fair_dequeue(rq, se);
+    fair_update_min(rq, se);
+    se->slice_used_ns = 0;
+    return sched_picked(se);
+}
+
+/* Preempt when the slice is used, or when the leftmost waiter has fallen
+ * behind the running job by more than a slice. */
+static bool fair_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
+{
+    fair_charge(curr, sched_stint_tick(curr, delta_ns));
+    curr->slice_used_ns += delta_ns;
+    fair_update_min(rq, curr);
+    if (!rq->nr_queued)
+        return false;
+    uint64_t ideal = fair_ideal_slice(rq, curr);
+    if (curr->slice_used_ns >= ideal)
+        return true;
+    if (curr->slice_used_ns < rq->tun->fair_min_granularity_ns)
+        return false;
+    const struct sched_entity *first = se_of_rb(rb_first(&rq->tree));
+    return (int64_t)(curr->vruntime - first->vruntime) > (int64_t)ideal;
+}
+
+static void fair_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
+{
+    uint64_t rest = sched_stint_rest(curr, ran_ns);
+    fair_charge(curr, rest);
+    curr->slice_used_ns += rest;
+    fair_update_min(rq, curr);
+}
+
+static bool fair_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
+{
+    uint64_t gran = rq->tun->fair_wakeup_granularity_ns * NICE_0_WEIGHT / sched_nice_to_weight(woken->nice);
+    return (int64_t)(curr->vruntime - woken->vruntime) > (int64_t)gran;
+}
+
+static void fair_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)
+{
+    se->vruntime = rq->min_vruntime;
+    se->key2 = 0;
+}
+
+/* nice changed: a queued job's share of the total changes now; a running
+ * one is charged at the new weight from its next tick. */
+static void fair_reweight(struct sched_rq *rq, struct sched_entity *se)
+{
+    if (!se->on_rq)
+        return;
+    uint32_t w = sched_nice_to_weight(se->nice);
+    rq->total_weight = rq->total_weight - se->weight + w;
+    se->weight = w;
+}
+
+const struct sched_policy sched_policy_fair = {
+    .name = "fair",
+    .init = fair_init,
+    .enqueue = fair_enqueue,
+    .dequeue = fair_dequeue,
+    .pick_next = fair_pick_next,
+    .tick = fair_tick,
+    .check_preempt = fair_check_preempt,
+    .task_new = fair_task_new,
+    .put_prev = fair_put_prev,
+    .reweight = fair_reweight,
+};

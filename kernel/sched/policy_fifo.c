@@ -1,0 +1,61 @@
+/*
+ * FIFO (first come, first served): jobs run in arrival order, each to
+ * completion or until it blocks.  The queue is one list; every decision is
+ * O(1).  The policy never asks for preemption itself; if the core preempts
+ * the running job anyway (a real-time task woke), it goes back to the front,
+ * since it arrived before everyone still waiting.
+ */
+#include <sched/policy.h>
+#include <sched/policy_util.h>
+
+static void fifo_init(struct sched_rq *rq)
+{
+    list_init(&rq->list);
+    rq->nr_queued = 0;
+}
+
+static void fifo_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    se->seq = rq->seq++;
+    if (why == ENQ_PREEMPTED)
+        list_push_front(&rq->list, &se->node);
+    else
+        list_push_back(&rq->list, &se->node);
+    rq->nr_queued++;
+}
+
+static void fifo_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    list_remove(&se->node);
+    rq->nr_queued--;
+}
+
+static struct sched_entity *fifo_pick_next(struct sched_rq *rq)
+{
+    struct list_node *n = list_pop_front(&rq->list);
+    if (!n)
+        return NULL;
+    rq->nr_queued--;
+    return sched_picked(se_of_node(n));
+}
+
+static bool fifo_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
+{
+    sched_stint_tick(curr, delta_ns);
+    return false;
+}
+
+static void fifo_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
+{
+    sched_stint_rest(curr, ran_ns);
+}
+
+const struct sched_policy sched_policy_fifo = {
+    .name = "fifo",
+    .init = fifo_init,
+    .enqueue = fifo_enqueue,
+    .dequeue = fifo_dequeue,
+    .pick_next = fifo_pick_next,
+    .tick = fifo_tick,
+    .put_prev = fifo_put_prev,
+};

@@ -1,0 +1,200 @@
+/*
+ * Multi-level feedback queue, with the book's five rules:
+ *   1. a higher level runs before a lower one (level 0 is the highest);
+ *   2. jobs in the same level take turns (round robin, per-level slice);
+ *   3. a new job starts at the top;
+ *   4. once a job has used its allotment at a level it moves down one level,
+ *      however often it gave up the CPU on the way (anti-gaming accounting);
+ *      with mlfq_antigaming off, the older rules 4a/4b apply instead: using
+ *      a whole allotment demotes, but giving the CPU up (blocking or
+ *      yielding) resets the job's slice and allotment, which a job can game;
+ *   5. every mlfq_boost_ns all jobs move to the top.
+ *
+ * Levels are lists plus a bitmap of non-empty levels, so pick_next is O(1).
+ * The boost cannot have its own timer (hooks run under the run-queue lock),
+ * so every hook first checks rq->now_ns against the boost period.  A boost
+ * splices the lower lists onto the top one (O(levels)) and bumps an epoch;
+ * each entity is reset to the top lazily, the next time a hook sees it with
+ * an old epoch, so a boost never walks the jobs (running and blocked ones
+ * included).  A job preempted by a higher level before its slice ended goes
+ * back to the front of its level and finishes that slice.
+ */
+#include <sched/policy.h>
+#include <sched/policy_util.h>
+
+static int mlfq_nlevels(const struct sched_rq *rq)
+{
+    int n = rq->tun->mlfq_levels;
+    return n < 1 ? 1 : n > SCHED_MLFQ_MAX_LEVELS ? SCHED_MLFQ_MAX_LEVELS : n;
+}
+
+static void mlfq_reset(struct sched_rq *rq, struct sched_entity *se, int level)
+{
+    se->level = level;
+    se->slice_used_ns = 0;
+    se->allot_used_ns = 0;
+    se->boost_epoch = rq->boost_epoch;
+}
+
+/* Apply any boost this entity has not seen yet. */
+static void mlfq_sync(struct sched_rq *rq, struct sched_entity *se)
+{
+    if (se->boost_epoch != rq->boost_epoch)
+        mlfq_reset(rq, se, 0);
+}
+
+/* Append all of `src` to the tail of `dst`; leaves `src` empty. */
+static void mlfq_splice_tail(struct list_node *dst, struct list_node *src)
+{
+    if (list_empty(src))
+        return;
+    struct list_node *first = src->next, *last = src->prev;
+    first->prev = dst->prev;
+    dst->prev->next = first;
+    last->next = dst;
+    dst->prev = last;
+    list_init(src);
+}
+
+/* Rule 5, checked lazily against the core's clock.  Returns true if a boost
+ * happened.  Lower levels join the top one lowest first (as the book's
+ * mlfq.py does), behind the jobs already there. */
+static bool mlfq_maybe_boost(struct sched_rq *rq)
+{
+    uint64_t period = rq->tun->mlfq_boost_ns;
+    if (!period || rq->now_ns - rq->last_boost_ns < period)
+        return false;
+    rq->last_boost_ns += (rq->now_ns - rq->last_boost_ns) / period * period;
+    rq->boost_epoch++;
+    for (int i = SCHED_MLFQ_MAX_LEVELS - 1; i >= 1; i--)
+        if (rq->level_mask & (1u << i))
+            mlfq_splice_tail(&rq->levels[0], &rq->levels[i]);
+    rq->level_mask = rq->level_mask ? 1u : 0u;
+    return true;
+}
+
+/* Charge `ns` at the entity's level.  Returns true when it must give way:
+ * its allotment is used up (it is demoted, rule 4, or at the bottom starts
+ * a fresh allotment) or its slice is (rule 2). */
+static bool mlfq_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
+{
+    const struct sched_tunables *t = rq->tun;
+    se->slice_used_ns += ns;
+    se->allot_used_ns += ns;
+    if (se->allot_used_ns >= t->mlfq_allot_ns[se->level]) {
+        int bottom = mlfq_nlevels(rq) - 1;
+        mlfq_reset(rq, se, se->level < bottom ? se->level + 1 : bottom);
+        return true;
+    }
+    if (se->slice_used_ns >= t->mlfq_slice_ns[se->level]) {
+        se->slice_used_ns = 0;
+        return true;
+    }
+    return false;
+}
+
+static void mlfq_init(struct sched_rq *rq)
+{
+    for (int i = 0; i < SCHED_MLFQ_MAX_LEVELS; i++)
+        list_init(&rq->levels[i]);
+    rq->level_mask = 0;
+    rq->nr_queued = 0;
+    rq->last_boost_ns = rq->now_ns;
+    rq->boost_epoch = 0;
+}
+
+static void mlfq_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)
+{
+    mlfq_reset(rq, se, 0); /* rule 3 */
+}
+
+static void mlfq_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    mlfq_maybe_boost(rq);
+    if (why == ENQ_NEW)
+        mlfq_reset(rq, se, 0);
+    else
+        mlfq_sync(rq, se);
+    if (se->level >= mlfq_nlevels(rq)) /* the number of levels shrank */
+        mlfq_reset(rq, se, mlfq_nlevels(rq) - 1);
+    if (why == ENQ_YIELD && !rq->tun->mlfq_antigaming)
+        se->slice_used_ns = se->allot_used_ns = 0; /* rule 4b */
+
+    struct list_node *q = &rq->levels[se->level];
+    se->seq = rq->seq++;
+    if ((why == ENQ_PREEMPTED && se->slice_used_ns > 0) || (why == ENQ_WAKEUP && rq->tun->mlfq_iobump))
+        list_push_front(q, &se->node);
+    else
+        list_push_back(q, &se->node);
+    rq->level_mask |= 1u << se->level;
+    rq->nr_queued++;
+}
+
+static void mlfq_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    mlfq_sync(rq, se); /* a boosted entity sits in the top list */
+    list_remove(&se->node);
+    if (list_empty(&rq->levels[se->level]))
+        rq->level_mask &= ~(1u << se->level);
+    rq->nr_queued--;
+}
+
+static struct sched_entity *mlfq_pick_next(struct sched_rq *rq)
+{
+    mlfq_maybe_boost(rq);
+    if (!rq->level_mask)
+        return NULL;
+    int level = __builtin_ctz(rq->level_mask);
+    struct sched_entity *se = se_of_node(list_pop_front(&rq->levels[level]));
+    if (list_empty(&rq->levels[level]))
+        rq->level_mask &= ~(1u << level);
+    rq->nr_queued--;
+    mlfq_sync(rq, se);
+    return sched_picked(se);
+}
+
+static bool mlfq_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
+{
+    mlfq_sync(rq, curr);
+    bool resched = mlfq_charge(rq, curr, sched_stint_tick(curr, delta_ns));
+    if (mlfq_maybe_boost(rq)) {
+        /* The running job is boosted too; if it was below the top it joins
+         * the back of the top level. */
+        if (curr->level > 0)
+            resched = true;
+        mlfq_reset(rq, curr, 0);
+    }
+    /* Rule 1 also holds if a boost or a tunable change put work above us. */
+    if (rq->level_mask & ((1u << curr->level) - 1))
+        resched = true;
+    return resched;
+}
+
+static void mlfq_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
+{
+    mlfq_sync(rq, curr);
+    uint64_t rest = sched_stint_rest(curr, ran_ns);
+    if (rest)
+        mlfq_charge(rq, curr, rest);
+    if (blocking && !rq->tun->mlfq_antigaming)
+        curr->slice_used_ns = curr->allot_used_ns = 0; /* rule 4b */
+}
+
+static bool mlfq_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
+{
+    mlfq_sync(rq, curr);
+    mlfq_sync(rq, woken);
+    return woken->level < curr->level;
+}
+
+const struct sched_policy sched_policy_mlfq = {
+    .name = "mlfq",
+    .init = mlfq_init,
+    .enqueue = mlfq_enqueue,
+    .dequeue = mlfq_dequeue,
+    .pick_next = mlfq_pick_next,
+    .tick = mlfq_tick,
+    .check_preempt = mlfq_check_preempt,
+    .task_new = mlfq_task_new,
+    .put_prev = mlfq_put_prev,
+};

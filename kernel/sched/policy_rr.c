@@ -1,0 +1,73 @@
+/*
+ * Round robin: FIFO order with a time slice (tunable rr_slice_ns).  When the
+ * running job has used a whole slice it goes to the back of the queue with a
+ * fresh one.  A job preempted before its slice ran out (by the core, for a
+ * real-time task) returns to the front and finishes that slice; a job that
+ * wakes or yields joins the back with a fresh slice.  One list, O(1).
+ */
+#include <sched/policy.h>
+#include <sched/policy_util.h>
+
+static void rr_init(struct sched_rq *rq)
+{
+    list_init(&rq->list);
+    rq->nr_queued = 0;
+}
+
+static void rr_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    se->seq = rq->seq++;
+    if (why == ENQ_PREEMPTED && se->slice_used_ns > 0) {
+        list_push_front(&rq->list, &se->node);
+    } else {
+        if (why != ENQ_PREEMPTED)
+            se->slice_used_ns = 0;
+        list_push_back(&rq->list, &se->node);
+    }
+    rq->nr_queued++;
+}
+
+static void rr_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    list_remove(&se->node);
+    rq->nr_queued--;
+}
+
+static struct sched_entity *rr_pick_next(struct sched_rq *rq)
+{
+    struct list_node *n = list_pop_front(&rq->list);
+    if (!n)
+        return NULL;
+    rq->nr_queued--;
+    return sched_picked(se_of_node(n));
+}
+
+/* Charge `ns`; true when the slice is used up (and a fresh one starts). */
+static bool rr_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
+{
+    se->slice_used_ns += ns;
+    if (se->slice_used_ns < rq->tun->rr_slice_ns)
+        return false;
+    se->slice_used_ns = 0;
+    return true;
+}
+
+static bool rr_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
+{
+    return rr_charge(rq, curr, sched_stint_tick(curr, delta_ns));
+}
+
+static void rr_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
+{
+    rr_charge(rq, curr, sched_stint_rest(curr, ran_ns));
+}
+
+const struct sched_policy sched_policy_rr = {
+    .name = "rr",
+    .init = rr_init,
+    .enqueue = rr_enqueue,
+    .dequeue = rr_dequeue,
+    .pick_next = rr_pick_next,
+    .tick = rr_tick,
+    .put_prev = rr_put_prev,
+};

@@ -1,0 +1,128 @@
+/*
+ * Real-time scheduling with Linux's SCHED_FIFO / SCHED_RR semantics.
+ * rt_priority runs from 1 to 99; the highest queued priority always runs
+ * first, and a waking task of higher priority preempts a lower one (or any
+ * task of the system policy, rt_priority 0).  Within one priority:
+ *   SCHED_FIFO: a task runs until it blocks, yields or is preempted; when
+ *               preempted it stays at the head of its priority's list;
+ *   SCHED_RR:   the same, plus a slice (rt_rr_slice_ns): when it is used and
+ *               others of the same priority are waiting, the task goes to the
+ *               tail with a fresh slice.
+ * A yielding or waking task joins the tail of its list.  One list per
+ * priority plus a 100-bit bitmap of non-empty lists: every decision is O(1).
+ * The core consults this policy before the system policy; its state lives in
+ * the rt_* members of the run queue, apart from the system policy's.
+ */
+#include <sched/policy.h>
+#include <sched/policy_util.h>
+
+static int rt_prio(const struct sched_entity *se)
+{
+    int p = se->rt_priority;
+    return p < 1 ? 1 : p > SCHED_RT_PRIO_MAX ? SCHED_RT_PRIO_MAX : p;
+}
+
+static void rt_mark(struct sched_rq *rq, int p, bool nonempty)
+{
+    uint64_t bit = 1ull << (p & 63);
+    if (nonempty)
+        rq->rt_mask[p >> 6] |= bit;
+    else
+        rq->rt_mask[p >> 6] &= ~bit;
+}
+
+static void rt_init(struct sched_rq *rq)
+{
+    for (int p = 0; p <= SCHED_RT_PRIO_MAX; p++)
+        list_init(&rq->rt_queues[p]);
+    rq->rt_mask[0] = rq->rt_mask[1] = 0;
+    rq->rt_nr_queued = 0;
+}
+
+static void rt_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    int p = rt_prio(se);
+    if (why == ENQ_NEW)
+        se->slice_used_ns = 0;
+    bool head = why == ENQ_PREEMPTED && (se->rt_policy != SCHED_RT_RR || se->slice_used_ns > 0);
+    se->seq = rq->seq++;
+    se->level = p; /* the list it is on, should rt_priority change meanwhile */
+    if (head)
+        list_push_front(&rq->rt_queues[p], &se->node);
+    else
+        list_push_back(&rq->rt_queues[p], &se->node);
+    rt_mark(rq, p, true);
+    rq->rt_nr_queued++;
+}
+
+static void rt_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    list_remove(&se->node);
+    if (list_empty(&rq->rt_queues[se->level]))
+        rt_mark(rq, se->level, false);
+    rq->rt_nr_queued--;
+}
+
+static struct sched_entity *rt_pick_next(struct sched_rq *rq)
+{
+    int p;
+    if (rq->rt_mask[1])
+        p = 64 + 63 - __builtin_clzll(rq->rt_mask[1]);
+    else if (rq->rt_mask[0])
+        p = 63 - __builtin_clzll(rq->rt_mask[0]);
+    else
+        return NULL;
+    struct sched_entity *se = se_of_node(list_pop_front(&rq->rt_queues[p]));
+    if (list_empty(&rq->rt_queues[p]))
+        rt_mark(rq, p, false);
+    rq->rt_nr_queued--;
+    return sched_picked(se);
+}
+
+static bool rt_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
+{
+    if (se->rt_policy != SCHED_RT_RR)
+        return false;
+    se->slice_used_ns += ns;
+    if (se->slice_used_ns < rq->tun->rt_rr_slice_ns)
+        return false;
+    se->slice_used_ns = 0;
+    /* Only give way to a peer; alone at its priority it just refills. */
+    return !list_empty(&rq->rt_queues[rt_prio(se)]);
+}
+
+static bool rt_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
+{
+    return rt_charge(rq, curr, sched_stint_tick(curr, delta_ns));
+}
+
+static void rt_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
+{
+    rt_charge(rq, curr, sched_stint_rest(curr, ran_ns));
+}
+
+static bool rt_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
+{
+    return curr->rt_priority <= 0 || rt_prio(woken) > rt_prio(curr);
+}
+
+/* Priority changed: a queued task moves to the tail of its new list. */
+static void rt_reweight(struct sched_rq *rq, struct sched_entity *se)
+{
+    if (!se->on_rq || se->level == rt_prio(se))
+        return;
+    rt_dequeue(rq, se);
+    rt_enqueue(rq, se, ENQ_WAKEUP);
+}
+
+const struct sched_policy sched_policy_rt = {
+    .name = "rt",
+    .init = rt_init,
+    .enqueue = rt_enqueue,
+    .dequeue = rt_dequeue,
+    .pick_next = rt_pick_next,
+    .tick = rt_tick,
+    .check_preempt = rt_check_preempt,
+    .put_prev = rt_put_prev,
+    .reweight = rt_reweight,
+};

@@ -1,0 +1,103 @@
+/*
+ * Shortest time-to-completion first (preemptive SJF): run the job with the
+ * least remaining time, where remaining = expected run time (declared, or
+ * sjf_default_ns) minus the CPU time it has had since it was declared.  A
+ * job that arrives or wakes with less remaining time than the running job
+ * preempts it (check_preempt).  A job that outlives its declaration has 0
+ * remaining and is treated as nearly done.  Red-black tree keyed by
+ * (remaining, arrival sequence): O(log n).
+ */
+#include <sched/policy.h>
+#include <sched/policy_util.h>
+
+static uint64_t stcf_expected(const struct sched_rq *rq, const struct sched_entity *se)
+{
+    return se->expected_ns ? se->expected_ns : rq->tun->sjf_default_ns;
+}
+
+static void stcf_charge(struct sched_entity *se, uint64_t ns)
+{
+    se->remaining_ns = se->remaining_ns > ns ? se->remaining_ns - ns : 0;
+}
+
+static void stcf_init(struct sched_rq *rq)
+{
+    rb_root_init(&rq->tree);
+    rq->nr_queued = 0;
+}
+
+static void stcf_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)
+{
+    se->key2 = stcf_expected(rq, se);
+    se->remaining_ns = se->key2;
+}
+
+static void stcf_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    if (why == ENQ_NEW)
+        stcf_task_new(rq, se, NULL);
+    if (why != ENQ_PREEMPTED)
+        se->seq = rq->seq++;
+    se->key = se->remaining_ns;
+    rb_add(&rq->tree, &se->rb, sched_key_less, NULL);
+    rq->nr_queued++;
+}
+
+static void stcf_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    rb_erase(&rq->tree, &se->rb, NULL);
+    rq->nr_queued--;
+}
+
+static struct sched_entity *stcf_pick_next(struct sched_rq *rq)
+{
+    struct rb_node *n = rb_first(&rq->tree);
+    if (!n)
+        return NULL;
+    rb_erase(&rq->tree, n, NULL);
+    rq->nr_queued--;
+    return sched_picked(se_of_rb(n));
+}
+
+static bool stcf_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
+{
+    stcf_charge(curr, sched_stint_tick(curr, delta_ns));
+    return false;
+}
+
+static void stcf_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
+{
+    stcf_charge(curr, sched_stint_rest(curr, ran_ns));
+}
+
+/* Strictly shorter preempts; an equal job waits (no pointless switch). */
+static bool stcf_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
+{
+    return woken->remaining_ns < curr->remaining_ns;
+}
+
+/* A new declaration: keep the time already used, change the total. */
+static void stcf_reweight(struct sched_rq *rq, struct sched_entity *se)
+{
+    uint64_t used = se->key2 > se->remaining_ns ? se->key2 - se->remaining_ns : 0;
+    se->key2 = stcf_expected(rq, se);
+    se->remaining_ns = se->key2 > used ? se->key2 - used : 0;
+    if (!se->on_rq)
+        return;
+    rb_erase(&rq->tree, &se->rb, NULL);
+    se->key = se->remaining_ns;
+    rb_add(&rq->tree, &se->rb, sched_key_less, NULL);
+}
+
+const struct sched_policy sched_policy_stcf = {
+    .name = "stcf",
+    .init = stcf_init,
+    .enqueue = stcf_enqueue,
+    .dequeue = stcf_dequeue,
+    .pick_next = stcf_pick_next,
+    .tick = stcf_tick,
+    .check_preempt = stcf_check_preempt,
+    .task_new = stcf_task_new,
+    .put_prev = stcf_put_prev,
+    .reweight = stcf_reweight,
+};
