@@ -1,0 +1,60 @@
+/*
+ * Pipes.  The data lives in a ring of PIPE_PAGES page frames (64 KiB, the
+ * Linux default capacity), allocated on first use.  struct pipe_ring and its
+ * functions (kernel/fs/pipe_ring.c) are pure code that the host tests run;
+ * the pipe object with its locks, wait queues and file operations is in
+ * kernel/fs/pipe.c.
+ */
+#ifndef FS_PIPE_H
+#define FS_PIPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PIPE_PAGE_SIZE 4096
+#define PIPE_PAGES 16
+#define PIPE_CAPACITY (PIPE_PAGES * PIPE_PAGE_SIZE)   /* 65536 */
+#define PIPE_BUF 4096       /* writes up to this size are atomic (POSIX) */
+
+/*
+ * head and tail are free-running byte counters: used = tail - head,
+ * byte i lives in pages[(i / PIPE_PAGE_SIZE) % PIPE_PAGES].  A page is
+ * allocated through page_alloc() the first time a write reaches it and kept
+ * until pipe_ring_release().  The caller serializes all calls.
+ */
+struct pipe_ring {
+    uint8_t *pages[PIPE_PAGES];
+    size_t head, tail;
+    void *(*page_alloc)(void *ctx);      /* one zeroed page, or NULL */
+    void (*page_free)(void *ctx, void *page);
+    void *ctx;
+};
+
+void pipe_ring_init(struct pipe_ring *r, void *(*page_alloc)(void *), void (*page_free)(void *, void *),
+                    void *ctx);
+/* Frees every page. */
+void pipe_ring_release(struct pipe_ring *r);
+
+static inline size_t pipe_ring_used(const struct pipe_ring *r) { return r->tail - r->head; }
+static inline size_t pipe_ring_space(const struct pipe_ring *r) { return PIPE_CAPACITY - pipe_ring_used(r); }
+
+/* The longest contiguous run of readable bytes at the read position:
+ * *p points at it, the length is returned (0 when empty). */
+size_t pipe_ring_read_span(const struct pipe_ring *r, uint8_t **p);
+/* Marks n bytes (<= the span just returned) as read. */
+void pipe_ring_consume(struct pipe_ring *r, size_t n);
+
+/* The longest contiguous free run at the write position, allocating its page
+ * if needed: *p points at it, the length is returned.  0 means the ring is
+ * full, or the page allocation failed (then *p is NULL). */
+size_t pipe_ring_write_span(struct pipe_ring *r, uint8_t **p);
+/* Marks n bytes (<= the span just returned) as written. */
+void pipe_ring_commit(struct pipe_ring *r, size_t n);
+
+/* Copy helpers over the spans (kernel buffers): bytes moved.  pipe_ring_put
+ * stops early when the ring is full or a page cannot be allocated. */
+size_t pipe_ring_put(struct pipe_ring *r, const void *src, size_t n);
+size_t pipe_ring_get(struct pipe_ring *r, void *dst, size_t n);
+
+#endif

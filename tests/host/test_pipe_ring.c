@@ -1,0 +1,185 @@
+/*
+ * Host tests of the pipe's page ring (kernel/fs/pipe_ring.c): capacity,
+ * FIFO order across page boundaries and wrap-around, partial reads and
+ * writes, spans never crossing a page, lazy page allocation and its failure.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../kernel/fs/pipe_ring.c"
+
+static int pages_live, allocs, fail_after = -1;
+
+static void *alloc_page(void *ctx)
+{
+    (void)ctx;
+    if (fail_after >= 0 && allocs >= fail_after)
+        return NULL;
+    allocs++;
+    pages_live++;
+    return calloc(1, PIPE_PAGE_SIZE);
+}
+
+static void free_page(void *ctx, void *p)
+{
+    (void)ctx;
+    pages_live--;
+    free(p);
+}
+
+static struct pipe_ring r;
+
+static void setup(void)
+{
+    pages_live = allocs = 0;
+    fail_after = -1;
+    pipe_ring_init(&r, alloc_page, free_page, NULL);
+}
+
+static void teardown(void)
+{
+    pipe_ring_release(&r);
+    ck_assert_int_eq(pages_live, 0);
+}
+
+/* A deterministic byte stream: byte i of the stream is pat(i). */
+static uint8_t pat(size_t i) { return (uint8_t)(i * 7 + (i >> 8)); }
+
+START_TEST(empty_ring)
+{
+    uint8_t *p;
+    ck_assert_uint_eq(pipe_ring_used(&r), 0);
+    ck_assert_uint_eq(pipe_ring_space(&r), 65536);
+    ck_assert_uint_eq(pipe_ring_read_span(&r, &p), 0);
+    ck_assert_int_eq(allocs, 0);          /* nothing allocated until written */
+}
+END_TEST
+
+START_TEST(fills_to_exactly_64k)
+{
+    static uint8_t buf[70000];
+    memset(buf, 'a', sizeof(buf));
+    ck_assert_uint_eq(pipe_ring_put(&r, buf, sizeof(buf)), 65536);
+    ck_assert_uint_eq(pipe_ring_space(&r), 0);
+    ck_assert_uint_eq(pipe_ring_put(&r, buf, 1), 0);
+    ck_assert_int_eq(allocs, 16);
+}
+END_TEST
+
+START_TEST(partial_reads_preserve_order)
+{
+    ck_assert_uint_eq(pipe_ring_put(&r, "hello world", 11), 11);
+    char out[16] = {0};
+    ck_assert_uint_eq(pipe_ring_get(&r, out, 5), 5);
+    ck_assert_str_eq(out, "hello");
+    memset(out, 0, sizeof(out));
+    ck_assert_uint_eq(pipe_ring_get(&r, out, 100), 6);
+    ck_assert_str_eq(out, " world");
+    ck_assert_uint_eq(pipe_ring_used(&r), 0);
+}
+END_TEST
+
+START_TEST(spans_never_cross_a_page)
+{
+    static uint8_t buf[5000];
+    pipe_ring_put(&r, buf, 4000);
+    uint8_t *p;
+    size_t k = pipe_ring_write_span(&r, &p);
+    ck_assert_uint_eq(k, 96);             /* up to the end of page 0 */
+    pipe_ring_put(&r, buf, 1000);
+    ck_assert_uint_eq(pipe_ring_read_span(&r, &p), 4096);
+    pipe_ring_consume(&r, 4096);
+    ck_assert_uint_eq(pipe_ring_read_span(&r, &p), 904);
+}
+END_TEST
+
+START_TEST(wraps_around_many_times)
+{
+    /* Odd-sized writes and reads push the positions round the ring ~20
+     * times; the stream must come out intact. */
+    size_t wpos = 0, rpos = 0;
+    uint8_t chunk[9001];
+    while (rpos < 20 * 65536) {
+        size_t wn = 1 + (wpos % 9000);
+        for (size_t i = 0; i < wn; i++)
+            chunk[i] = pat(wpos + i);
+        size_t put = pipe_ring_put(&r, chunk, wn);
+        ck_assert_uint_le(pipe_ring_used(&r), 65536);
+        wpos += put;
+        size_t rn = 1 + (rpos * 13 % 7777);
+        size_t got = pipe_ring_get(&r, chunk, rn);
+        size_t bad = got;
+        for (size_t i = 0; i < got && bad == got; i++)
+            if (chunk[i] != pat(rpos + i))
+                bad = i;
+        ck_assert_uint_eq(bad, got);
+        rpos += got;
+    }
+    ck_assert_int_le(allocs, 16);         /* pages are reused, not leaked */
+}
+END_TEST
+
+START_TEST(full_then_drain_then_refill)
+{
+    static uint8_t buf[65536];
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = pat(i);
+    ck_assert_uint_eq(pipe_ring_put(&r, buf, 65536), 65536);
+    static uint8_t out[65536];
+    ck_assert_uint_eq(pipe_ring_get(&r, out, 30000), 30000);
+    ck_assert_uint_eq(pipe_ring_put(&r, buf, 30000), 30000);   /* wraps */
+    ck_assert_uint_eq(pipe_ring_get(&r, out + 30000, 35536), 35536);
+    ck_assert_mem_eq(out, buf, 65536);
+    ck_assert_uint_eq(pipe_ring_get(&r, out, 30000), 30000);
+    ck_assert_mem_eq(out, buf, 30000);
+}
+END_TEST
+
+START_TEST(empty_ring_rewinds_inside_page)
+{
+    pipe_ring_put(&r, "abc", 3);
+    char out[3];
+    pipe_ring_get(&r, out, 3);
+    uint8_t *p;
+    ck_assert_uint_eq(pipe_ring_write_span(&r, &p), 4096);   /* whole page again */
+}
+END_TEST
+
+START_TEST(allocation_failure_is_a_short_write)
+{
+    fail_after = 2;
+    static uint8_t buf[3 * 4096];
+    ck_assert_uint_eq(pipe_ring_put(&r, buf, sizeof(buf)), 2 * 4096);
+    uint8_t *p;
+    ck_assert_uint_eq(pipe_ring_write_span(&r, &p), 0);
+    ck_assert_ptr_null(p);
+    ck_assert_uint_eq(pipe_ring_space(&r), 65536 - 8192);     /* not "full" */
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("pipe_ring");
+    TCase *tc = tcase_create("ring");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, empty_ring);
+    tcase_add_test(tc, fills_to_exactly_64k);
+    tcase_add_test(tc, partial_reads_preserve_order);
+    tcase_add_test(tc, spans_never_cross_a_page);
+    tcase_add_test(tc, wraps_around_many_times);
+    tcase_add_test(tc, full_then_drain_then_refill);
+    tcase_add_test(tc, empty_ring_rewinds_inside_page);
+    tcase_add_test(tc, allocation_failure_is_a_short_write);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
