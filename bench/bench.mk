@@ -1,0 +1,61 @@
+# Benchmarks: the same static binaries on Tessera and on Debian's Linux,
+# under the same QEMU command line (see docs/benchmarks.md).
+#
+#   make bench        both kernels, TCG and icount, 3 boots each -> bench/results.md
+#   make bench-linux  Linux only (Tessera column n/a)            -> bench/results.md
+#   make bench-bins   just the programs ($(BENCH_BINS)), for other images
+#
+# BENCH_REPS (boots per kernel and mode), BENCH_MODES (tcg,icount) and
+# BENCH_SCALE (multiplies the sample counts) tune a run.
+
+BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise hello init
+BENCH_BINS  := $(BENCH_PROGS:%=$(BUILD)/bench/bench-%)
+BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ibench
+BENCH_LIB   := bench/lib/benchlib.c bench/lib/benchlib.h
+
+BENCH_CPIO    := $(BUILD)/bench/bench.cpio
+BENCH_LINUX   := $(BUILD)/bench/linux
+BENCH_VMLINUZ := $(BENCH_LINUX)/vmlinuz
+BENCH_BUSYBOX ?= /bin/busybox
+BENCH_REPS    ?= 3
+BENCH_MODES   ?= tcg,icount
+BENCH_SCALE   ?= 1
+BENCH_RESULTS := bench/results.md
+
+# The common QEMU command line: the project's own flags without the
+# kernel and initrd, which the harness sets per kernel.  Recursive (=)
+# because QEMU_FLAGS is defined after this fragment is included.
+BENCH_QEMU_FLAGS = $(filter-out -kernel $(KERNEL) -initrd $(INITRD),$(QEMU_FLAGS))
+BENCH_HARNESS = $(PYTHON) bench/harness.py --qemu "$(QEMU)" \
+	--qemu-flags "$(BENCH_QEMU_FLAGS)" --cpio $(BENCH_CPIO) \
+	--linux-kernel $(BENCH_VMLINUZ) --linux-version-file $(BENCH_LINUX)/version \
+	--reps $(BENCH_REPS) --modes $(BENCH_MODES) --scale $(BENCH_SCALE) \
+	--log-dir $(BUILD)/bench/logs --out $(BENCH_RESULTS)
+
+.PHONY: bench bench-linux bench-bins
+bench-bins: $(BENCH_BINS)
+
+$(BENCH_BINS): $(BUILD)/bench/bench-%: bench/%.c $(BENCH_LIB)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  MUSLCC  $@"
+	$(Q)$(MUSLCC) $(BENCH_CFLAGS) -o $@ $< bench/lib/benchlib.c
+
+$(BENCH_CPIO): $(BENCH_BINS) bench/run.sh bench/mkcpio.py $(BENCH_BUSYBOX)
+	@[ "$(V)" != 0 ] || echo "  CPIO    $@"
+	$(Q)$(PYTHON) bench/mkcpio.py $@ $(BENCH_BUSYBOX) bench/run.sh $(BENCH_BINS)
+
+$(BENCH_VMLINUZ): bench/fetch-linux.sh
+	$(Q)bench/fetch-linux.sh $(BENCH_LINUX)
+
+# The kernel is built on a best-effort basis: a build failure becomes the
+# reason printed in the Tessera column, not a failed `make bench`.
+bench: $(BENCH_CPIO) $(BENCH_VMLINUZ)
+	@mkdir -p $(BUILD)/bench
+	@echo "bench: building the Tessera kernel (log: $(BUILD)/bench/kernel-build.log)"
+	$(Q)$(MAKE) --no-print-directory kernel > $(BUILD)/bench/kernel-build.log 2>&1 \
+	    || echo "bench: kernel build failed; see $(BUILD)/bench/kernel-build.log"
+	$(Q)$(BENCH_HARNESS) --tessera-kernel $(KERNEL) \
+	    --tessera-build-log $(BUILD)/bench/kernel-build.log
+
+bench-linux: $(BENCH_CPIO) $(BENCH_VMLINUZ)
+	$(Q)$(BENCH_HARNESS)

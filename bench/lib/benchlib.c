@@ -1,0 +1,179 @@
+/*
+ * benchlib: timing, statistics and reporting for the benchmark programs.
+ *
+ * Statistics are order statistics only (median, nearest-rank percentiles,
+ * min, max): they need no assumption about the distribution, which under
+ * emulation is anything but normal.  Output goes through stdio with an
+ * explicit flush per line so a serial console shows progress as it happens.
+ */
+#define _GNU_SOURCE
+#include "benchlib.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t bench_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+double bench_tsc_per_ns(unsigned ms)
+{
+	uint64_t t0 = bench_now_ns(), c0 = bench_rdtsc();
+	uint64_t t1, c1;
+	do {
+		t1 = bench_now_ns();
+	} while (t1 - t0 < (uint64_t)ms * 1000000u);
+	c1 = bench_rdtsc();
+	if (t1 == t0 || c1 <= c0)
+		return 0;
+	return (double)(c1 - c0) / (double)(t1 - t0);
+}
+
+int bench_is_unavailable(int err)
+{
+	return err == ENOSYS || err == EOPNOTSUPP || err == ENOTSUP;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+void bench_sort(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+}
+
+double bench_percentile(const double *sorted, int n, double p)
+{
+	if (n <= 0)
+		return 0;
+	/* nearest rank: the smallest value with at least p% at or below it */
+	long rank = (long)((p / 100.0) * n + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return sorted[rank - 1];
+}
+
+/* Formats nanoseconds with a unit a person reads at a glance. */
+static const char *human_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.1f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	return buf;
+}
+
+void bench_report(const char *name, const char *what, double *ns, int n,
+		  const char *extra)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	bench_sort(ns, n);
+	double med = bench_percentile(ns, n, 50), p90 = bench_percentile(ns, n, 90);
+	double p99 = bench_percentile(ns, n, 99);
+	printf("RESULT %s median_ns=%.1f p90_ns=%.1f p99_ns=%.1f min_ns=%.1f "
+	       "max_ns=%.1f n=%d%s%s\n",
+	       name, med, p90, p99, ns[0], ns[n - 1], n, extra ? " " : "",
+	       extra ? extra : "");
+	printf("  %-24s %s: median %s  p90 %s  p99 %s  min %s  max %s  (n=%d)\n",
+	       name, what, human_ns(med, a, sizeof a), human_ns(p90, b, sizeof b),
+	       human_ns(p99, c, sizeof c), human_ns(ns[0], d, sizeof d),
+	       human_ns(ns[n - 1], e, sizeof e), n);
+	fflush(stdout);
+}
+
+void bench_skip(const char *name, const char *reason)
+{
+	printf("SKIP %s reason=%s\n  %-24s skipped: %s\n", name, reason, name,
+	       reason);
+	fflush(stdout);
+}
+
+void bench_error(const char *name, const char *what, int err)
+{
+	printf("ERROR %s %s: %s\n", name, what, strerror(err));
+	fflush(stdout);
+}
+
+int bench_run(const struct bench_spec *spec, bench_op op, void *arg)
+{
+	int samples = (int)bench_scaled(spec->samples, 5);
+	double *ns = calloc((size_t)samples, sizeof *ns);
+	if (!ns) {
+		bench_error(spec->name, "calloc", ENOMEM);
+		return -1;
+	}
+	for (int i = 0; i < spec->warmup + samples; i++) {
+		uint64_t t0 = bench_now_ns();
+		int r = op(arg, spec->batch);
+		uint64_t t1 = bench_now_ns();
+		if (r < 0) {
+			char why[96];
+			free(ns);
+			if (bench_is_unavailable(-r)) {
+				snprintf(why, sizeof why, "%s", strerror(-r));
+				bench_skip(spec->name, why);
+				return 1;
+			}
+			bench_error(spec->name, spec->what, -r);
+			return -1;
+		}
+		if (i >= spec->warmup)
+			ns[i - spec->warmup] = (double)(t1 - t0) / (double)spec->batch;
+	}
+	bench_report(spec->name, spec->what, ns, samples, NULL);
+	free(ns);
+	return 0;
+}
+
+int bench_pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof set, &set) < 0)
+		return -errno;
+	return 0;
+}
+
+int bench_ncpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) < 0)
+		return 1;
+	int n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+long bench_scaled(long n, long min)
+{
+	const char *s = getenv("BENCH_SCALE");
+	double f = s ? atof(s) : 1.0;
+	if (f <= 0)
+		f = 1.0;
+	long v = (long)(n * f + 0.5);
+	if (v < min)
+		v = min;
+	return v < 1 ? 1 : v;
+}
+
+void bench_touch(void *p, size_t len)
+{
+	volatile char *c = p;
+	for (size_t off = 0; off < len; off += 4096)
+		c[off] = 1;
+}

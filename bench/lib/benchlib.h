@@ -1,0 +1,103 @@
+/*
+ * benchlib: the measurement core shared by every benchmark program.
+ *
+ * A benchmark is a function that performs an operation `count` times; the
+ * runner times whole batches with CLOCK_MONOTONIC, divides by the batch size,
+ * and collects one per-operation figure per batch.  After a warm-up it
+ * reports the median, the tail percentiles and the extremes in two forms:
+ *
+ *   RESULT <name> median_ns=.. p90_ns=.. p99_ns=.. min_ns=.. max_ns=.. n=..
+ *   <name>: <description>: median 1.23 us  p90 ...   (human-readable)
+ *
+ * A measurement whose system call answers ENOSYS (or another "not here"
+ * error) prints "SKIP <name> reason=..." instead of failing, so the same
+ * binary runs on a kernel that is still growing its system-call table.
+ */
+#ifndef BENCHLIB_H
+#define BENCHLIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Monotonic time in nanoseconds (clock_gettime(CLOCK_MONOTONIC)). */
+uint64_t bench_now_ns(void);
+
+/* The time-stamp counter; serialised with lfence so it is not hoisted. */
+static inline uint64_t bench_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * TSC ticks per nanosecond, measured against CLOCK_MONOTONIC over about
+ * `ms` milliseconds.  Returns 0 if the clock does not move (no usable clock).
+ */
+double bench_tsc_per_ns(unsigned ms);
+
+/*
+ * An operation under test: performs it `count` times and returns 0, or a
+ * negative errno when the operation is unavailable or failed (the runner
+ * turns -ENOSYS and friends into SKIP, anything else into an ERROR line).
+ */
+typedef int (*bench_op)(void *arg, long count);
+
+struct bench_spec {
+	const char *name;    /* machine name, e.g. "null_syscall" */
+	const char *what;    /* human description of one operation */
+	long batch;          /* operations per timed batch */
+	int samples;         /* timed batches */
+	int warmup;          /* untimed batches run first */
+};
+
+/*
+ * Runs spec->warmup untimed batches, then spec->samples timed batches, and
+ * reports per-operation nanoseconds.  Returns 0 on a result, 1 on SKIP,
+ * -1 on a failure (already reported).
+ */
+int bench_run(const struct bench_spec *spec, bench_op op, void *arg);
+
+/*
+ * Reports `n` per-operation figures in nanoseconds (sorted in place).
+ * `extra` (may be NULL) is appended to the RESULT line verbatim, e.g.
+ * "mib_per_s=123.4".
+ */
+void bench_report(const char *name, const char *what, double *ns, int n,
+		  const char *extra);
+
+/* Prints "SKIP <name> reason=<reason>" and the human form. */
+void bench_skip(const char *name, const char *reason);
+
+/* Prints "ERROR <name> ..." for an unexpected failure. */
+void bench_error(const char *name, const char *what, int err);
+
+/* True for the errors that mean "this kernel does not offer that". */
+int bench_is_unavailable(int err);
+
+/* Value of the p-th percentile (0..100) of sorted data, by nearest rank. */
+double bench_percentile(const double *sorted, int n, double p);
+
+/* Sorts doubles ascending. */
+void bench_sort(double *v, int n);
+
+/*
+ * Pins the calling process to `cpu` with sched_setaffinity.  Returns 0 or
+ * a negative errno (-ENOSYS where affinity does not exist).
+ */
+int bench_pin(int cpu);
+
+/* Number of online CPUs per sched_getaffinity, or 1 if unknown. */
+int bench_ncpus(void);
+
+/*
+ * Scales sample counts: the environment variable BENCH_SCALE (a float,
+ * default 1) multiplies every count so a quick run or a careful one uses
+ * the same binaries.  Never returns less than 1 (or `min`).
+ */
+long bench_scaled(long n, long min);
+
+/* Touches every page of [p, p+len) with a write, so it is populated. */
+void bench_touch(void *p, size_t len);
+
+#endif

@@ -1,0 +1,236 @@
+"""Parsing and reporting for the Tessera-vs-Linux benchmark harness.
+
+A guest run's console output is parsed into one BootRun (RESULT, SKIP,
+ERROR and BOOT lines, the kernel's own "first user instruction" line, and
+BENCH-INFO facts).  Several boots of one kernel under one emulation mode
+are reduced to one figure per row: the median over boots of each boot's
+median, with the range over boots as the spread.  The table compares the
+two kernels row by row and judges each targeted row against its target.
+
+Only order statistics are used; nothing is averaged, nothing is assumed.
+"""
+import re
+import statistics
+
+# (key, label, how to read the value, target ratio Tessera/Linux or None)
+# A value reader is ("field", name) for a RESULT field of benchmark `key`
+# or ("boot", field) for the boot measurements.
+ROWS = [
+    ("boot_kernel", "boot: kernel start to first user instruction",
+     ("boot", "kernel_ns"), 1 / 20),
+    ("boot_reset", "boot: machine reset to first user instruction (TSC)",
+     ("boot", "since_reset_ns"), None),
+    ("null_syscall", "null syscall (getppid)", ("field", "median_ns"), 1 / 2),
+    ("unknown_syscall", "unknown syscall (nr 500, ENOSYS)",
+     ("field", "median_ns"), None),
+    ("sched_yield", "sched_yield", ("field", "median_ns"), None),
+    ("ctxsw_pipe_pinned", "context switch, pipe, pinned (per switch)",
+     ("field", "median_ns"), 1 / 2),
+    ("ctxsw_pipe_unpinned", "context switch, pipe, unpinned (per switch)",
+     ("field", "median_ns"), None),
+    ("fork_exit_wait", "fork+exit+wait", ("field", "median_ns"), 1 / 4),
+    ("fork_execve_wait", "fork+execve+wait", ("field", "median_ns"), 1 / 4),
+    ("fork_touched_1m", "fork+exit+wait, 1 MiB touched",
+     ("field", "median_ns"), None),
+    ("fork_touched_16m", "fork+exit+wait, 16 MiB touched",
+     ("field", "median_ns"), None),
+    ("fork_touched_64m", "fork+exit+wait, 64 MiB touched",
+     ("field", "median_ns"), None),
+    ("page_fault", "page fault, fresh anonymous 4 KiB page",
+     ("field", "median_ns"), 1 / 2),
+    ("munmap_4m", "munmap 4 MiB (1024 pages)", ("field", "median_ns"), None),
+    ("pipe_bw", "pipe bandwidth, per 64 KiB", ("field", "median_ns"), None),
+    ("os_noise", "OS noise: median clock-read gap", ("field", "median_ns"),
+     None),
+    ("os_noise", "OS noise: p99.99 gap", ("field", "p9999_ns"), None),
+    ("os_noise", "OS noise: largest gap", ("field", "max_ns"), None),
+    ("os_noise", "OS noise: gaps over 1 µs (count)", ("count", "over_1us"),
+     None),
+    ("os_noise", "OS noise: gaps over 10 µs (count)", ("count", "over_10us"),
+     None),
+]
+
+RESULT_RE = re.compile(r"^RESULT\s+(\S+)\s+(.*)$")
+SKIP_RE = re.compile(r"^SKIP\s+(\S+)\s+reason=(.*)$")
+ERROR_RE = re.compile(r"^ERROR\s+(\S+)\s+(.*)$")
+BOOT_RE = re.compile(r"^BOOT\s+(.*)$")
+INFO_RE = re.compile(r"^BENCH-INFO\s+([^=]+?)=(.*)$")
+# Tessera's kernel line, e.g. "[    0.012345] init: first user instruction
+# at 12345 us"; tolerant of the unit and of anything around it.
+FIRST_USER_RE = re.compile(
+    r"first user instruction\D{0,20}?([0-9]+(?:\.[0-9]+)?)\s*(ns|us|µs|ms|s)?\b",
+    re.IGNORECASE)
+UNIT_NS = {"ns": 1.0, "us": 1e3, "µs": 1e3, "ms": 1e6, "s": 1e9, None: 1e3}
+
+
+def _fields(text):
+    out = {}
+    for tok in text.split():
+        k, sep, v = tok.partition("=")
+        if not sep:
+            continue
+        try:
+            out[k] = float(v)
+        except ValueError:
+            pass
+    return out
+
+
+class BootRun:
+    """Everything one boot of one kernel printed, parsed."""
+
+    def __init__(self, lines):
+        self.results, self.skips, self.errors = {}, {}, []
+        self.boot, self.info, self.done = {}, {}, False
+        for raw in lines:
+            line = raw.strip()
+            m = RESULT_RE.match(line)
+            if m:
+                self.results[m.group(1)] = _fields(m.group(2))
+                continue
+            m = SKIP_RE.match(line)
+            if m:
+                self.skips[m.group(1)] = m.group(2)
+                continue
+            m = ERROR_RE.match(line)
+            if m:
+                self.errors.append(line)
+                continue
+            m = BOOT_RE.match(line)
+            if m:
+                f = _fields(m.group(1))
+                self.boot["user_mono_ns"] = f.get("mono_ns")
+                if f.get("tsc_per_ns", 0) > 0 and f.get("since_reset_ns", 0) > 0:
+                    self.boot["since_reset_ns"] = f["since_reset_ns"]
+                continue
+            m = INFO_RE.match(line)
+            if m:
+                self.info[m.group(1).strip()] = m.group(2).strip()
+                continue
+            if line == "BENCH-DONE":
+                self.done = True
+                continue
+            m = FIRST_USER_RE.search(line)
+            if m and "kernel_line_ns" not in self.boot:
+                self.boot["kernel_line_ns"] = float(m.group(1)) * UNIT_NS[
+                    m.group(2).lower() if m.group(2) else None]
+
+    def started(self):
+        """True if any user program of ours ran."""
+        return bool(self.results or self.skips or self.boot.get("user_mono_ns")
+                    is not None or self.info)
+
+    def value(self, key, reader, kernel):
+        """The row's figure for this boot, or None."""
+        kind, field = reader
+        if kind == "boot":
+            if field == "kernel_ns":
+                # Tessera reports it itself; Linux's CLOCK_MONOTONIC starts
+                # with its timekeeping, so /init's first reading is the figure.
+                if kernel == "tessera":
+                    return self.boot.get("kernel_line_ns")
+                return self.boot.get("user_mono_ns")
+            return self.boot.get(field)
+        return self.results.get(key, {}).get(field)
+
+
+def summarize(runs, key, reader, kernel):
+    """(median over boots, min, max, n) of a row, or None if no boot had it."""
+    vals = [v for v in (r.value(key, reader, kernel) for r in runs)
+            if v is not None]
+    if not vals:
+        return None
+    return statistics.median(vals), min(vals), max(vals), len(vals)
+
+
+def fmt_value(v, kind):
+    if kind == "count":
+        return "%g" % v
+    if v < 1e3:
+        return "%.0f ns" % v
+    if v < 1e6:
+        return "%.2f µs" % (v / 1e3)
+    if v < 1e9:
+        return "%.2f ms" % (v / 1e6)
+    return "%.2f s" % (v / 1e9)
+
+
+def fmt_cell(s, kind):
+    if s is None:
+        return None
+    med, lo, hi, n = s
+    if n == 1:
+        return fmt_value(med, kind) + " (1 boot)"
+    return "%s [%s–%s]" % (fmt_value(med, kind), fmt_value(lo, kind),
+                           fmt_value(hi, kind))
+
+
+def skip_reason(runs, key):
+    for r in runs:
+        if key in r.skips:
+            return "SKIP: " + r.skips[key]
+    for r in runs:
+        for e in r.errors:
+            if e.split()[1:2] == [key]:
+                return "ERROR"
+    return None
+
+
+def table(t_runs, l_runs, t_missing):
+    """Markdown table rows for one mode.  t_missing: reason Tessera has no
+    figures at all (or None)."""
+    head = ["Tessera column: **n/a (%s)**" % t_missing, ""] if t_missing else []
+    head += ["| operation | Tessera | Linux | ratio T/L | target | status |",
+            "|---|---:|---:|---:|---:|---|"]
+    rows = []
+    for key, label, reader, target in ROWS:
+        kind = reader[0]
+        ts = summarize(t_runs, key, reader, "tessera")
+        ls = summarize(l_runs, key, reader, "linux")
+        if t_missing:
+            tcell = "n/a"
+        else:
+            tcell = fmt_cell(ts, kind) or (
+                "n/a (%s)" % (skip_reason(t_runs, key) or "not reported"))
+        lcell = fmt_cell(ls, kind) or (
+            "n/a (%s)" % (skip_reason(l_runs, key) or "not reported"))
+        ratio = None
+        if ts and ls and ls[0] > 0:
+            ratio = ts[0] / ls[0]
+        rtext = "%.2f" % ratio if ratio is not None else "–"
+        if target is None:
+            ttext, status = "–", "–"
+        else:
+            ttext = "≤ %.2f×" % target if target >= 0.1 else "< 1/%d" % round(
+                1 / target)
+            if ratio is None:
+                status = "n/a"
+            elif ratio < target or (target >= 0.1 and ratio <= target):
+                status = "met"
+            else:
+                status = "missed"
+        rows.append("| %s | %s | %s | %s | %s | %s |" % (
+            label, tcell, lcell, rtext, ttext, status))
+    return head + rows
+
+
+def details(runs, kernel):
+    """Per-benchmark lines: every boot's median, p99 and sample count."""
+    names = []
+    for r in runs:
+        for n in r.results:
+            if n not in names:
+                names.append(n)
+    out = []
+    for n in names:
+        per = []
+        for r in runs:
+            f = r.results.get(n)
+            if f is None:
+                per.append("–")
+            else:
+                per.append("%s (p99 %s, n=%d)" % (
+                    fmt_value(f.get("median_ns", 0), "t"),
+                    fmt_value(f.get("p99_ns", 0), "t"), f.get("n", 0)))
+        out.append("| %s | %s | %s |" % (kernel, n, " · ".join(per)))
+    return out

@@ -1,0 +1,27 @@
+# Benchmark driver: run inside the guest (Linux or Tessera) by bench-init.
+#
+# It runs every benchmark program once, in a fixed order, bracketed by
+# BENCH-BEGIN/BENCH-END marker lines that the host harness reads for
+# progress and to attribute output; the programs print RESULT/SKIP lines.
+# At the end it powers the machine off (Linux); where that is unavailable,
+# pid 1 simply exits, which makes Tessera stop QEMU.
+B=/bench
+mount -t sysfs sysfs /sys 2>/dev/null
+echo "BENCH-INFO uname=$(uname -srvm 2>/dev/null)"
+echo "BENCH-INFO cpus=$(nproc 2>/dev/null)"
+if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
+	for f in /sys/devices/system/cpu/vulnerabilities/*; do
+		echo "BENCH-INFO vuln ${f##*/}=$(cat "$f")"
+	done
+fi
+if [ -r /sys/devices/system/clocksource/clocksource0/current_clocksource ]; then
+	echo "BENCH-INFO clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+fi
+for prog in syscall ctxsw pagefault fork pipebw noise; do
+	echo "BENCH-BEGIN $prog"
+	"$B/bench-$prog"
+	echo "BENCH-END $prog rc=$?"
+done
+echo "BENCH-DONE"
+poweroff -f 2>/dev/null
+exit 0
