@@ -57,4 +57,11 @@ void pipe_ring_commit(struct pipe_ring *r, size_t n);
 size_t pipe_ring_put(struct pipe_ring *r, const void *src, size_t n);
 size_t pipe_ring_get(struct pipe_ring *r, void *dst, size_t n);
 
+/* ---- the pipe object (kernel/fs/pipe.c) ---- */
+struct file;
+/* A new pipe: *rd is its read end (O_RDONLY), *wr its write end (O_WRONLY),
+ * both with O_NONBLOCK if asked (flags may hold O_NONBLOCK only).  0 or
+ * -ENOMEM; on failure nothing is left allocated. */
+int pipe_create(int flags, struct file **rd, struct file **wr);
+
 #endif

@@ -1,0 +1,244 @@
+/*
+ * Pipes: a byte ring (kernel/fs/pipe_ring.c) shared by a read end and a write
+ * end, each an anonymous file whose vnode is an S_IFIFO transient vnode (so
+ * fstat/newfstatat(AT_EMPTY_PATH) report a FIFO).
+ *
+ * Semantics (Linux's):
+ *  - read blocks while the pipe is empty and a writer exists; returns 0 (EOF)
+ *    once every write end is closed; -EAGAIN with O_NONBLOCK.
+ *  - write blocks while there is no room; a write of at most PIPE_BUF bytes
+ *    goes in all at once or not at all (never interleaved with another
+ *    writer), larger writes may be split.  With no reader left: SIGPIPE to
+ *    the writer and -EPIPE.
+ *  - a signal during a sleep ends the call with what was transferred so far,
+ *    or -ERESTARTSYS if nothing was.
+ *
+ * Locking: `mu` (sleeping) serializes the data movement, which copies
+ * to/from user memory and may fault; `lock` (spin) guards the end counts.
+ * Sleepers wait on rd_wait / wr_wait without holding either.  poll reads
+ * the counters without locks: a stale answer is followed by a wake-up.
+ */
+#include <fs/fsmutex.h>
+#include <fs/pipe.h>
+#include <fs/poll.h>
+#include <fs/vfs.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <mm/uaccess.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <uapi/termios.h>
+
+struct pipe {
+    struct fs_mutex mu;          /* protects ring */
+    struct pipe_ring ring;
+    struct spinlock lock;        /* protects readers, writers */
+    int readers, writers;        /* open ends (open-file descriptions) */
+    struct waitq rd_wait;        /* readers: data arrived or writers gone */
+    struct waitq wr_wait;        /* writers: room freed or readers gone */
+};
+
+static void *pipe_page_alloc(void *ctx)
+{
+    phys_t p = pmm_alloc();
+    return p ? P2V(p) : NULL;
+}
+
+static void pipe_page_free(void *ctx, void *page)
+{
+    pmm_put(V2P(page));
+}
+
+static bool can_read(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
+static bool can_write(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
+
+static size_t used_now(struct pipe *p)
+{
+    return READ_ONCE(p->ring.tail) - READ_ONCE(p->ring.head);
+}
+
+static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+{
+    struct pipe *p = f->private_data;
+    if (len == 0)
+        return 0;
+    for (;;) {
+        fs_mutex_lock(&p->mu);
+        if (pipe_ring_used(&p->ring) > 0) {
+            size_t done = 0;
+            ssize_t ret = 0;
+            while (done < len) {
+                uint8_t *src;
+                size_t k = pipe_ring_read_span(&p->ring, &src);
+                if (k == 0)
+                    break;
+                k = MIN(k, len - done);
+                if (copy_to_user(buf + done, src, k)) {
+                    ret = -EFAULT;
+                    break;
+                }
+                pipe_ring_consume(&p->ring, k);
+                done += k;
+            }
+            fs_mutex_unlock(&p->mu);
+            waitq_wake_all(&p->wr_wait);
+            return done ? (ssize_t)done : ret;
+        }
+        /* Empty: with no writer left (checked under mu, so no write can
+         * slip in between) this is end of file. */
+        bool eof = READ_ONCE(p->writers) == 0;
+        fs_mutex_unlock(&p->mu);
+        if (eof)
+            return 0;
+        if (f->flags & O_NONBLOCK)
+            return -EAGAIN;
+        int err = wait_event_interruptible(p->rd_wait, used_now(p) > 0 || READ_ONCE(p->writers) == 0);
+        if (err)
+            return err;
+    }
+}
+
+static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+{
+    struct pipe *p = f->private_data;
+    size_t done = 0;
+    ssize_t err = 0;
+    if (len == 0)
+        return 0;
+    for (;;) {
+        /* Room needed before copying anything more: all of a small write
+         * (atomicity), one byte of a large one. */
+        size_t need = len <= PIPE_BUF ? len : 1;
+        fs_mutex_lock(&p->mu);
+        if (READ_ONCE(p->readers) == 0) {
+            fs_mutex_unlock(&p->mu);
+            err = -EPIPE;
+            break;
+        }
+        if (pipe_ring_space(&p->ring) >= need) {
+            size_t before = done;
+            while (done < len) {
+                uint8_t *dst;
+                size_t k = pipe_ring_write_span(&p->ring, &dst);
+                if (k == 0) {
+                    if (!dst && pipe_ring_space(&p->ring) > 0)
+                        err = -ENOMEM;
+                    break;
+                }
+                k = MIN(k, len - done);
+                if (copy_from_user(dst, buf + done, k)) {
+                    err = -EFAULT;
+                    break;
+                }
+                pipe_ring_commit(&p->ring, k);
+                done += k;
+            }
+            fs_mutex_unlock(&p->mu);
+            if (done > before)
+                waitq_wake_all(&p->rd_wait);
+            if (done == len || err)
+                break;
+            continue;
+        }
+        fs_mutex_unlock(&p->mu);
+        if (f->flags & O_NONBLOCK) {
+            err = -EAGAIN;
+            break;
+        }
+        err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 ||
+                                                        PIPE_CAPACITY - used_now(p) >= need);
+        if (err)
+            break;
+    }
+    if (err == -EPIPE)
+        signal_send(current, SIGPIPE, NULL);   /* even after a partial write, as Linux */
+    return done ? (ssize_t)done : err;
+}
+
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+    struct pipe *p = f->private_data;
+    unsigned mask = 0;
+    if (can_read(f)) {
+        poll_wait(pt, &p->rd_wait);
+        if (used_now(p) > 0)
+            mask |= POLLIN | POLLRDNORM;
+        if (READ_ONCE(p->writers) == 0)
+            mask |= POLLHUP;
+    }
+    if (can_write(f)) {
+        poll_wait(pt, &p->wr_wait);
+        if (PIPE_CAPACITY - used_now(p) >= PIPE_BUF)
+            mask |= POLLOUT | POLLWRNORM;
+        if (READ_ONCE(p->readers) == 0)
+            mask |= POLLERR;
+    }
+    return mask;
+}
+
+static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+    struct pipe *p = f->private_data;
+    if (cmd == FIONREAD) {
+        int n = (int)used_now(p);
+        return copy_to_user((void __user *)arg, &n, sizeof(n));
+    }
+    return -ENOTTY;
+}
+
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->private_data;
+    spin_lock(&p->lock);
+    if (can_read(f))
+        p->readers--;
+    if (can_write(f))
+        p->writers--;
+    bool last = p->readers == 0 && p->writers == 0;
+    spin_unlock(&p->lock);
+    if (last) {
+        pipe_ring_release(&p->ring);
+        kfree(p);
+        return;
+    }
+    /* Wake the other side: EOF for readers, EPIPE for writers. */
+    waitq_wake_all(&p->rd_wait);
+    waitq_wake_all(&p->wr_wait);
+}
+
+static const struct file_ops pipe_fops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release,
+};
+
+int pipe_create(int flags, struct file **rd, struct file **wr)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    fs_mutex_init(&p->mu, "pipe");
+    spin_init(&p->lock, "pipe");
+    waitq_init(&p->rd_wait);
+    waitq_init(&p->wr_wait);
+    pipe_ring_init(&p->ring, pipe_page_alloc, pipe_page_free, p);
+
+    int nb = flags & O_NONBLOCK;
+    p->readers = 1;
+    *rd = file_alloc(&pipe_fops, p, O_RDONLY | nb);
+    if (!*rd) {
+        kfree(p);
+        return -ENOMEM;
+    }
+    p->writers = 1;
+    *wr = file_alloc(&pipe_fops, p, O_WRONLY | nb);
+    if (!*wr) {
+        p->writers = 0;
+        file_put(*rd);          /* last end: frees the pipe */
+        return -ENOMEM;
+    }
+    return 0;
+}
