@@ -250,6 +250,11 @@ struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
 struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, mode_t mode);
 void file_get(struct file *f);
 void file_put(struct file *f);                /* NULL is a no-op; calls release at zero */
+/* lseek for files with a size (regular files): SEEK_SET/CUR/END/DATA/HOLE
+ * against vnode->size; -EINVAL for a negative result. */
+off_t generic_file_lseek(struct file *f, off_t off, int whence);
+/* lseek that succeeds and leaves the offset at 0 (/dev/null, /dev/zero). */
+off_t noop_lseek(struct file *f, off_t off, int whence);
 
 /* ------------------------------------------------------------------ fd table */
 

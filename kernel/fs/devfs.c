@@ -1,0 +1,75 @@
+/*
+ * devfs: /dev is an ordinary ramfs directory whose character-device vnodes
+ * carry the file_ops of a driver.  devfs_register() is the whole driver
+ * interface: it creates /dev/<name> with the driver's fops and private data,
+ * and open() installs them in the new file.  The memory devices /dev/null,
+ * /dev/zero and /dev/full live here too.  Device numbers follow Linux
+ * (mem major 1) so `ls -l /dev` looks familiar.
+ */
+#include <fs/namei.h>
+#include <lib/string.h>
+#include <mm/uaccess.h>
+
+static struct vnode *dev_dir;   /* referenced for the kernel's lifetime */
+
+int devfs_register_dev(const char *name, mode_t mode, dev_t rdev, const struct file_ops *fops,
+                       void *priv)
+{
+    size_t len = strlen(name);
+    if (!dev_dir) {
+        kprintf("devfs: register %s before vfs_init\n", name);
+        return -ENODEV;
+    }
+    if (len == 0 || len > NAME_MAX || strchr(name, '/'))
+        return -EINVAL;
+    struct vnode *v;
+    vfs_lock();
+    int err = dev_dir->ops->create(dev_dir, name, len, S_IFCHR | (mode & S_IALLUGO), rdev, &v);
+    if (err == 0) {
+        /* set before the name can be opened: we still hold vfs_ns_lock */
+        v->fops = fops;
+        v->fops_priv = priv;
+        vnode_put(v);
+    }
+    vfs_unlock();
+    return err;
+}
+
+int devfs_register(const char *name, mode_t mode, const struct file_ops *fops, void *priv)
+{
+    return devfs_register_dev(name, mode, 0, fops, priv);
+}
+
+static ssize_t null_read(struct file *f, char __user *buf, size_t len, uint64_t *off) { return 0; }
+
+static ssize_t sink_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+{
+    return (ssize_t)len;
+}
+
+static ssize_t zero_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+{
+    return clear_user(buf, len) ? -EFAULT : (ssize_t)len;
+}
+
+static ssize_t full_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+{
+    return len ? -ENOSPC : 0;
+}
+
+static const struct file_ops null_fops = {.read = null_read, .write = sink_write, .lseek = noop_lseek};
+static const struct file_ops zero_fops = {.read = zero_read, .write = sink_write, .lseek = noop_lseek};
+static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .lseek = noop_lseek};
+
+void devfs_init(void)
+{
+    struct vnode *root = vfs_root();
+    vfs_lock();
+    int err = root->ops->mkdir(root, "dev", 3, 0755, &dev_dir);
+    vfs_unlock();
+    if (err)
+        panic("devfs: cannot create /dev (%d)", err);
+    devfs_register_dev("null", 0666, MKDEV(1, 3), &null_fops, NULL);
+    devfs_register_dev("zero", 0666, MKDEV(1, 5), &zero_fops, NULL);
+    devfs_register_dev("full", 0666, MKDEV(1, 7), &full_fops, NULL);
+}

@@ -1,0 +1,284 @@
+/*
+ * Open files: creation on a vnode (running the driver's open hook) or on an
+ * anonymous object (pipes), reference counting (release at the last put),
+ * the open(2) algorithm, directory files, and the generic lseek.
+ */
+#include <fs/fdtable.h>
+#include <fs/namei.h>
+#include <fs/path.h>
+#include <fs/ramfs.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <proc/task.h>
+
+/* Anonymous vnodes (pipes...) live on a superblock of their own. */
+static struct superblock anon_sb = {.name = "pipefs", .magic = 0x50495045, .dev = 3, .next_ino = 0};
+static const struct vnode_ops anon_ops = {0};
+
+static off_t dir_lseek(struct file *f, off_t off, int whence)
+{
+    /* cookies are opaque: only rewinding and telldir/seekdir values are meaningful */
+    if (whence == SEEK_SET && off >= 0) {
+        f->offset = (uint64_t)off;
+        return off;
+    }
+    if (whence == SEEK_CUR && off == 0)
+        return (off_t)f->offset;
+    return -EINVAL;
+}
+
+static const struct file_ops dir_fops = {.lseek = dir_lseek};
+
+static struct file *file_new(struct vnode *v, const struct file_ops *ops, void *priv, int flags)
+{
+    struct file *f = kzalloc(sizeof(*f));
+    if (!f)
+        return NULL;
+    f->refcount = 1;
+    f->vnode = v;
+    f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+    f->ops = ops;
+    f->private_data = priv;
+    return f;
+}
+
+struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, mode_t mode)
+{
+    struct vnode *v = vnode_alloc(&anon_sb, &anon_ops, mode);
+    if (!v)
+        return NULL;
+    v->flags |= VN_TRANSIENT;
+    v->fops = ops;
+    struct file *f = file_new(v, ops, priv, flags);
+    if (!f)
+        vnode_put(v);
+    return f;
+}
+
+struct file *file_alloc(const struct file_ops *ops, void *priv, int flags)
+{
+    return file_alloc_mode(ops, priv, flags, S_IFIFO | 0600);
+}
+
+void file_get(struct file *f)
+{
+    __atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void file_put(struct file *f)
+{
+    if (!f)
+        return;
+    int left = __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL);
+    BUG_ON(left < 0);
+    if (left)
+        return;
+    if (f->ops && f->ops->release)
+        f->ops->release(f);
+    vnode_put(f->vnode);
+    kfree(f);
+}
+
+int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
+{
+    const struct file_ops *ops = v->type == VDIR ? &dir_fops : v->fops;
+    if (!ops)
+        return v->type == VCHR || v->type == VFIFO || v->type == VSOCK ? -ENXIO : -EINVAL;
+    struct file *f = file_new(v, ops, v->fops_priv, flags);
+    if (!f)
+        return -ENOMEM;
+    vnode_get(v);
+    if (ops->open) {
+        int err = ops->open(v, f);
+        if (err < 0) {
+            vnode_put(v);
+            kfree(f);
+            return err;
+        }
+    }
+    *out = f;
+    return 0;
+}
+
+/* Resolve for O_CREAT: create the last component if absent, following a
+ * symlink there (even a dangling one) unless O_NOFOLLOW.  vfs_ns_lock held. */
+static int open_create(struct vnode *start, const char *path, int flags, mode_t mode,
+                       struct vnode **out)
+{
+    int links = SYMLOOP_MAX;
+    struct vnode *dir = NULL;
+    const char *name;
+    size_t len;
+    bool trailing;
+    int err = walk_parent(start, path, &dir, &name, &len, &trailing);
+    while (!err) {
+        struct vnode *v;
+        if (!name || path_dot_kind(name, len)) {            /* "/", ".", ".." */
+            err = -EISDIR;
+            break;
+        }
+        err = walk_step(dir, name, len, &v);
+        if (err == -ENOENT) {
+            if (trailing)
+                err = -EISDIR;
+            else if (!dir->ops || !dir->ops->create)
+                err = -EACCES;
+            else
+                err = dir->ops->create(dir, name, len, S_IFREG | (mode & S_IALLUGO), 0, out);
+            break;
+        }
+        if (err)
+            break;
+        if (flags & O_EXCL) {
+            vnode_put(v);
+            err = -EEXIST;
+            break;
+        }
+        if (v->type != VLNK) {
+            *out = v;
+            break;
+        }
+        if (flags & O_NOFOLLOW) {
+            vnode_put(v);
+            err = -ELOOP;
+            break;
+        }
+        /* continue with the link's target, relative to the link's directory */
+        if (--links < 0 || !v->ops->readlink) {
+            vnode_put(v);
+            err = -ELOOP;
+            break;
+        }
+        char *target = kmalloc(PATH_MAX);
+        ssize_t n = target ? v->ops->readlink(v, target, PATH_MAX - 1) : -ENOMEM;
+        vnode_put(v);
+        if (n < 0) {
+            kfree(target);
+            err = (int)n;
+            break;
+        }
+        target[n] = '\0';
+        struct vnode *ndir;
+        err = walk_parent(dir, target, &ndir, &name, &len, &trailing);
+        if (!err) {
+            vnode_put(dir);
+            dir = ndir;
+            /* `name` points into target: copy it before freeing */
+            char comp[NAME_MAX + 1];
+            if (name)
+                memcpy(comp, name, len);
+            kfree(target);
+            if (!name) {
+                err = -EISDIR;
+                break;
+            }
+            struct vnode *nv;
+            int e2 = walk_step(dir, comp, len, &nv);
+            if (e2 == -ENOENT) {
+                err = trailing ? -EISDIR
+                      : dir->ops && dir->ops->create
+                          ? dir->ops->create(dir, comp, len, S_IFREG | (mode & S_IALLUGO), 0, out)
+                          : -EACCES;
+                break;
+            }
+            if (e2) {
+                err = e2;
+                break;
+            }
+            if (nv->type == VLNK) {   /* a chain of links: resolve the rest normally */
+                struct vnode *res;
+                err = walk_follow(dir, nv, WALK_FOLLOW, &links, &res);
+                vnode_put(nv);
+                if (!err)
+                    *out = res;
+                break;
+            }
+            *out = nv;
+            break;
+        }
+        kfree(target);
+    }
+    if (dir)
+        vnode_put(dir);
+    return err;
+}
+
+int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, struct file **out)
+{
+    struct vnode *v = NULL;
+    int acc = flags & O_ACCMODE;
+    int err;
+    if (acc == 3)
+        return -EINVAL;
+    vfs_lock();
+    if (flags & O_CREAT)
+        err = open_create(start, path, flags, mode, &v);
+    else
+        err = walk_path(start, path, (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &v);
+    if (!err) {
+        if (v->type == VLNK)
+            err = -ELOOP;                                   /* O_NOFOLLOW on a symlink */
+        else if ((flags & O_DIRECTORY) && v->type != VDIR)
+            err = -ENOTDIR;
+        else if (v->type == VDIR && (acc != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
+            err = -EISDIR;
+        else if (v->type == VREG && (flags & O_TRUNC) && acc != O_RDONLY && v->ops->truncate)
+            err = v->ops->truncate(v, 0);
+    }
+    vfs_unlock();
+    if (!err)
+        err = vfs_open_vnode(v, flags, out);
+    vnode_put(v);
+    return err;
+}
+
+int vfs_open_kernel(const char *path, int flags, struct file **out)
+{
+    struct task *t = current;
+    struct vnode *start = t && t->cwd ? t->cwd : vfs_root();
+    return vfs_openat(start, path, flags, 0644, out);
+}
+
+off_t generic_file_lseek(struct file *f, off_t off, int whence)
+{
+    int64_t size = (int64_t)READ_ONCE(f->vnode->size), base;
+    switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (int64_t)f->offset; break;
+    case SEEK_END: base = size; break;
+    case SEEK_DATA:
+    case SEEK_HOLE:
+        if (off < 0 || off >= size)
+            return -ENXIO;
+        return (off_t)(f->offset = whence == SEEK_DATA ? (uint64_t)off : (uint64_t)size);
+    default: return -EINVAL;
+    }
+    int64_t pos;
+    if (__builtin_add_overflow(base, off, &pos) || pos < 0)
+        return -EINVAL;
+    f->offset = (uint64_t)pos;
+    return pos;
+}
+
+off_t noop_lseek(struct file *f, off_t off, int whence)
+{
+    f->offset = 0;
+    return 0;
+}
+
+/* Descriptor operations on the current task's table. */
+int fd_install(struct file *f, int flags)
+{
+    return fdt_alloc(current->files, f, 0, flags & O_CLOEXEC);
+}
+
+struct file *fd_get(int fd)
+{
+    struct task *t = current;
+    return t && t->files ? fdt_get(t->files, fd) : NULL;
+}
+
+int fd_close(int fd)
+{
+    return fdt_close(current->files, fd);
+}

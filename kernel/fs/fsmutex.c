@@ -1,0 +1,51 @@
+/*
+ * Sleeping locks for the file-system layer (see <fs/fsmutex.h>).  Acquire
+ * takes the guard spinlock, and if the lock is taken queues itself with
+ * prepare_to_wait() *before* dropping the guard, so an unlock between the
+ * check and schedule() only makes schedule() return at once: no lost wake-up.
+ * Unlock wakes every sleeper and they race again (simple, and fair enough at
+ * the contention levels a ramfs sees).
+ */
+#include <fs/fsmutex.h>
+#include <proc/task.h>
+
+void fs_mutex_init(struct fs_mutex *m, const char *name)
+{
+    spin_init(&m->guard, name);
+    m->locked = false;
+    m->owner = NULL;
+    waitq_init(&m->waiters);
+}
+
+void fs_mutex_lock(struct fs_mutex *m)
+{
+    struct wait_entry w;
+    for (;;) {
+        prepare_to_wait(&m->waiters, &w);
+        spin_lock(&m->guard);
+        if (!m->locked) {
+            m->locked = true;
+            m->owner = current;
+            spin_unlock(&m->guard);
+            break;
+        }
+        spin_unlock(&m->guard);
+        schedule();
+    }
+    finish_wait(&m->waiters, &w);
+}
+
+void fs_mutex_unlock(struct fs_mutex *m)
+{
+    spin_lock(&m->guard);
+    BUG_ON(!m->locked);
+    m->locked = false;
+    m->owner = NULL;
+    spin_unlock(&m->guard);
+    waitq_wake_all(&m->waiters);
+}
+
+bool fs_mutex_held(struct fs_mutex *m)
+{
+    return m->locked && m->owner == current;
+}

@@ -1,0 +1,406 @@
+/*
+ * ramfs directories, symlinks and special files.
+ *
+ * A directory is a hash table of entries (FNV-1a of the name, chains, the
+ * table doubles when the load passes 2) for O(1) lookup, plus a list of the
+ * same entries in creation order for readdir.  Each entry has a cookie from
+ * a per-directory counter that never goes back, and readdir resumes at the
+ * first entry whose cookie is >= the saved position: deleting entries while
+ * a reader walks the directory (rm -r) never makes it skip or repeat one.
+ *
+ * Each name holds one reference on its vnode, and nlink counts the names
+ * (plus "." and the children's ".." for directories), so an unlinked open
+ * file lives until its last close.  All hooks run under vfs_ns_lock.
+ */
+#include <fs/ramfs.h>
+#include <kernel/time.h>
+#include <lib/list.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+
+struct superblock ramfs_sb = {.name = "ramfs", .magic = RAMFS_MAGIC, .dev = 1, .next_ino = 1};
+
+struct rdirent {
+    struct rdirent *hnext;      /* hash chain */
+    struct list_node order;     /* creation order, for readdir */
+    uint64_t cookie;
+    struct vnode *v;            /* referenced */
+    uint32_t hash;
+    uint16_t len;
+    char name[];
+};
+
+struct rdir {
+    struct rdirent **buckets;
+    uint32_t nbuckets;
+    uint32_t count;
+    struct list_node order;
+    uint64_t next_cookie;       /* readdir positions 0 and 1 are "." and ".." */
+};
+
+static const struct vnode_ops ramfs_dir_ops, ramfs_symlink_ops, ramfs_special_ops;
+
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static struct rdir *RD(struct vnode *dir) { return dir->priv; }
+
+static struct rdirent **find_slot(struct rdir *d, const char *name, size_t len)
+{
+    uint32_t h = name_hash(name, len);
+    struct rdirent **pp = &d->buckets[h & (d->nbuckets - 1)];
+    for (; *pp; pp = &(*pp)->hnext)
+        if ((*pp)->hash == h && (*pp)->len == len && memcmp((*pp)->name, name, len) == 0)
+            return pp;
+    return pp;   /* the NULL link where it would go */
+}
+
+static void maybe_grow(struct rdir *d)
+{
+    if (d->count <= d->nbuckets * 2 || d->nbuckets >= (1u << 20))
+        return;
+    uint32_t nb = d->nbuckets * 2;
+    struct rdirent **nt = kzalloc(nb * sizeof(*nt));
+    if (!nt)
+        return;   /* longer chains, still correct */
+    for (uint32_t i = 0; i < d->nbuckets; i++)
+        for (struct rdirent *e = d->buckets[i], *nx; e; e = nx) {
+            nx = e->hnext;
+            e->hnext = nt[e->hash & (nb - 1)];
+            nt[e->hash & (nb - 1)] = e;
+        }
+    kfree(d->buckets);
+    d->buckets = nt;
+    d->nbuckets = nb;
+}
+
+static struct rdirent *entry_new(const char *name, size_t len, struct vnode *v)
+{
+    struct rdirent *e = kmalloc(sizeof(*e) + len + 1);
+    if (!e)
+        return NULL;
+    memcpy(e->name, name, len);
+    e->name[len] = '\0';
+    e->len = (uint16_t)len;
+    e->hash = name_hash(name, len);
+    e->v = v;
+    e->hnext = NULL;
+    list_init(&e->order);
+    return e;
+}
+
+/* Link a prepared entry into dir (the name must be absent). */
+static void entry_insert(struct vnode *dir, struct rdirent *e)
+{
+    struct rdir *d = RD(dir);
+    struct rdirent **slot = &d->buckets[e->hash & (d->nbuckets - 1)];
+    e->hnext = *slot;
+    *slot = e;
+    e->cookie = d->next_cookie++;
+    list_push_back(&d->order, &e->order);
+    d->count++;
+    dir->size = d->count;
+    maybe_grow(d);
+}
+
+static void entry_remove(struct vnode *dir, struct rdirent **slot)
+{
+    struct rdir *d = RD(dir);
+    struct rdirent *e = *slot;
+    *slot = e->hnext;
+    list_remove(&e->order);
+    d->count--;
+    dir->size = d->count;
+}
+
+static struct vnode *dir_alloc(mode_t perm)
+{
+    struct vnode *v = vnode_alloc(&ramfs_sb, &ramfs_dir_ops, S_IFDIR | (perm & S_IALLUGO));
+    if (!v)
+        return NULL;
+    struct rdir *d = kzalloc(sizeof(*d));
+    struct rdirent **b = kzalloc(8 * sizeof(*b));
+    if (!d || !b) {
+        kfree(d);
+        kfree(b);
+        v->ops = NULL;
+        vnode_put(v);
+        return NULL;
+    }
+    d->buckets = b;
+    d->nbuckets = 8;
+    d->next_cookie = 2;
+    list_init(&d->order);
+    v->priv = d;
+    v->nlink = 2;   /* its name and its "." */
+    return v;
+}
+
+struct vnode *ramfs_new_root(void)
+{
+    return dir_alloc(0755);
+}
+
+static void dir_destroy(struct vnode *dir)
+{
+    struct rdir *d = RD(dir);
+    list_for_each_safe(n, &d->order) {
+        struct rdirent *e = container_of(n, struct rdirent, order);
+        vnode_put(e->v);
+        kfree(e);
+    }
+    kfree(d->buckets);
+    kfree(d);
+}
+
+static int dir_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+{
+    struct rdirent *e = *find_slot(RD(dir), name, len);
+    if (!e)
+        return -ENOENT;
+    vnode_get(e->v);
+    *out = e->v;
+    return 0;
+}
+
+static int dir_readdir(struct vnode *dir, struct dir_ctx *ctx)
+{
+    struct rdir *d = RD(dir);
+    list_for_each(n, &d->order) {
+        struct rdirent *e = container_of(n, struct rdirent, order);
+        if (e->cookie < ctx->pos)
+            continue;
+        if (!dir_emit(ctx, e->name, e->len, e->v->ino, vtype_to_dtype(e->v->type), e->cookie + 1))
+            break;
+    }
+    return 0;
+}
+
+/* Common tail of every creation: refuse in a removed directory or over an
+ * existing name, then link `v` (consuming the caller's reference into the
+ * entry) and hand a second reference back in *out. */
+static int dir_add(struct vnode *dir, const char *name, size_t len, struct vnode *v, struct vnode **out)
+{
+    struct rdirent *e = NULL;
+    int err = 0;
+    if (dir->nlink == 0)
+        err = -ENOENT;
+    else if (*find_slot(RD(dir), name, len))
+        err = -EEXIST;
+    else if (!(e = entry_new(name, len, v)))
+        err = -ENOMEM;
+    if (err) {
+        vnode_put(v);
+        return err;
+    }
+    entry_insert(dir, e);
+    vnode_touch(dir, false, true, true);
+    if (out) {
+        vnode_get(v);
+        *out = v;
+    }
+    return 0;
+}
+
+static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
+                      struct vnode **out)
+{
+    mode_t type = mode & S_IFMT;
+    if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFSOCK)
+        return -EINVAL;
+    struct vnode *v = vnode_alloc(&ramfs_sb, type == S_IFREG ? &ramfs_file_vops : &ramfs_special_ops,
+                                  type | (mode & S_IALLUGO));
+    if (!v)
+        return -ENOMEM;
+    v->rdev = rdev;
+    if (type == S_IFREG && ramfs_file_init(v) < 0) {
+        v->ops = NULL;
+        vnode_put(v);
+        return -ENOMEM;
+    }
+    return dir_add(dir, name, len, v, out);
+}
+
+static int dir_mkdir(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out)
+{
+    struct vnode *v = dir_alloc(mode);
+    if (!v)
+        return -ENOMEM;
+    vnode_get(dir);
+    v->parent = dir;
+    int err = dir_add(dir, name, len, v, out);
+    if (err == 0)
+        vnode_add_link(dir);   /* the child's ".." */
+    return err;
+}
+
+static int dir_symlink(struct vnode *dir, const char *name, size_t len, const char *target,
+                       struct vnode **out)
+{
+    size_t tl = strlen(target);
+    char *copy = kmalloc(tl + 1);
+    struct vnode *v = copy ? vnode_alloc(&ramfs_sb, &ramfs_symlink_ops, S_IFLNK | 0777) : NULL;
+    if (!v) {
+        kfree(copy);
+        return -ENOMEM;
+    }
+    memcpy(copy, target, tl + 1);
+    v->priv = copy;
+    v->size = tl;
+    return dir_add(dir, name, len, v, out);
+}
+
+static int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *target)
+{
+    if (target->type == VDIR)
+        return -EPERM;
+    if (target->nlink == 0)
+        return -ENOENT;
+    vnode_get(target);
+    int err = dir_add(dir, name, len, target, NULL);
+    if (err == 0)
+        vnode_add_link(target);
+    return err;
+}
+
+static bool dir_is_empty(struct vnode *v) { return RD(v)->count == 0; }
+
+/* Drop the entry at slot: the name's link and its reference. */
+static void drop_entry(struct vnode *dir, struct rdirent **slot)
+{
+    struct rdirent *e = *slot;
+    entry_remove(dir, slot);
+    struct vnode *v = e->v;
+    if (v->type == VDIR) {
+        v->nlink = 0;              /* removed: lookups and creations in it fail */
+        vnode_drop_link(dir);      /* its ".." */
+    } else {
+        vnode_drop_link(v);
+    }
+    vnode_touch(dir, false, true, true);
+    kfree(e);
+    vnode_put(v);
+}
+
+static int dir_unlink(struct vnode *dir, const char *name, size_t len)
+{
+    struct rdirent **slot = find_slot(RD(dir), name, len);
+    if (!*slot)
+        return -ENOENT;
+    if ((*slot)->v->type == VDIR)
+        return -EISDIR;
+    drop_entry(dir, slot);
+    return 0;
+}
+
+static int dir_rmdir(struct vnode *dir, const char *name, size_t len)
+{
+    struct rdirent **slot = find_slot(RD(dir), name, len);
+    if (!*slot)
+        return -ENOENT;
+    struct vnode *v = (*slot)->v;
+    if (v->type != VDIR)
+        return -ENOTDIR;
+    if (v->flags & VN_MOUNTPOINT)
+        return -EBUSY;
+    if (!dir_is_empty(v))
+        return -ENOTEMPTY;
+    drop_entry(dir, slot);
+    return 0;
+}
+
+static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+                      const char *nname, size_t nlen)
+{
+    struct rdirent **oslot = find_slot(RD(odir), oname, olen);
+    if (!*oslot)
+        return -ENOENT;
+    struct vnode *src = (*oslot)->v;
+    struct rdirent **nslot = find_slot(RD(ndir), nname, nlen);
+    struct rdirent *tgt = *nslot;
+    if (ndir->nlink == 0)
+        return -ENOENT;
+    if (tgt && tgt->v == src)
+        return 0;                   /* two names of one file: POSIX says do nothing */
+    if (tgt) {
+        if (src->type == VDIR && tgt->v->type != VDIR)
+            return -ENOTDIR;
+        if (src->type != VDIR && tgt->v->type == VDIR)
+            return -EISDIR;
+        if (tgt->v->type == VDIR && (!dir_is_empty(tgt->v) || (tgt->v->flags & VN_MOUNTPOINT)))
+            return tgt->v->flags & VN_MOUNTPOINT ? -EBUSY : -ENOTEMPTY;
+    }
+    /* allocate before changing anything, so ENOMEM leaves both dirs intact */
+    struct rdirent *ne = tgt ? NULL : entry_new(nname, nlen, src);
+    if (!tgt && !ne)
+        return -ENOMEM;
+
+    struct rdirent *oe = *oslot;
+    entry_remove(odir, oslot);
+    kfree(oe);                      /* src's reference moves to the new name */
+    if (tgt) {
+        struct vnode *old = tgt->v;
+        tgt->v = src;
+        if (old->type == VDIR) {
+            old->nlink = 0;
+            vnode_drop_link(ndir);
+        } else {
+            vnode_drop_link(old);
+        }
+        vnode_put(old);
+    } else {
+        entry_insert(ndir, ne);
+    }
+    if (src->type == VDIR && odir != ndir) {
+        vnode_drop_link(odir);
+        vnode_add_link(ndir);
+        vnode_get(ndir);
+        struct vnode *op = src->parent;
+        src->parent = ndir;
+        vnode_put(op);
+    }
+    vnode_touch(odir, false, true, true);
+    vnode_touch(ndir, false, true, true);
+    vnode_touch(src, false, false, true);
+    return 0;
+}
+
+static ssize_t symlink_readlink(struct vnode *v, char *buf, size_t n)
+{
+    size_t len = MIN(n, (size_t)v->size);
+    memcpy(buf, v->priv, len);
+    return (ssize_t)len;
+}
+
+static ssize_t symlink_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len)
+{
+    return -EINVAL;
+}
+
+static void symlink_destroy(struct vnode *v) { kfree(v->priv); }
+
+static const struct vnode_ops ramfs_dir_ops = {
+    .lookup = dir_lookup,
+    .readdir = dir_readdir,
+    .create = dir_create,
+    .mkdir = dir_mkdir,
+    .symlink = dir_symlink,
+    .link = dir_link,
+    .unlink = dir_unlink,
+    .rmdir = dir_rmdir,
+    .rename = dir_rename,
+    .destroy = dir_destroy,
+};
+
+static const struct vnode_ops ramfs_symlink_ops = {
+    .readlink = symlink_readlink,
+    .read_kernel = symlink_read_kernel,
+    .destroy = symlink_destroy,
+};
+
+static const struct vnode_ops ramfs_special_ops = {0};

@@ -1,0 +1,302 @@
+/*
+ * ramfs regular files: the data lives in an array of page frames indexed by
+ * page number.  A missing frame is a hole and reads as zeros, so a sparse or
+ * a large file (busybox, ~2 MB) costs only the pages actually written, and
+ * exec/page faults can map the very frames (vnode_get_page) copy-on-write.
+ *
+ * Locking: the page array and v->size are protected by the vnode spinlock,
+ * so readers (including the fault path, which holds an mm spinlock) never
+ * sleep; a reader pins a frame with pmm_get, drops the lock, then copies to
+ * user space.  Writers and truncate are serialised by the per-file sleeping
+ * wlock, under which the array may grow and frames be added.
+ *
+ * Invariant: every byte of an allocated frame beyond EOF is zero (truncate
+ * clears the tail of the page it cuts, a failed copy clears what it left),
+ * so extending a file never exposes stale data.
+ */
+#include <fs/fsmutex.h>
+#include <fs/ramfs.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <mm/uaccess.h>
+
+struct rfile {
+    struct fs_mutex wlock;      /* writers and truncate */
+    phys_t *pages;              /* slots; protected by v->lock */
+    size_t cap;                 /* number of slots */
+};
+
+uint64_t ramfs_pages_used;
+
+static struct rfile *RF(struct vnode *v) { return v->priv; }
+
+int ramfs_file_init(struct vnode *v)
+{
+    struct rfile *rf = kzalloc(sizeof(*rf));
+    if (!rf)
+        return -ENOMEM;
+    fs_mutex_init(&rf->wlock, "ramfs-write");
+    v->priv = rf;
+    v->fops = &ramfs_file_fops;
+    return 0;
+}
+
+static void ramfs_file_destroy(struct vnode *v)
+{
+    struct rfile *rf = RF(v);
+    if (!rf)
+        return;
+    for (size_t i = 0; i < rf->cap; i++)
+        if (rf->pages[i]) {
+            pmm_put(rf->pages[i]);
+            __atomic_sub_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+        }
+    kfree(rf->pages);
+    kfree(rf);
+}
+
+/* Make room for `need` slots.  wlock held. */
+static int ensure_cap(struct vnode *v, struct rfile *rf, size_t need)
+{
+    if (need <= rf->cap)
+        return 0;
+    if (need > RAMFS_MAX_PAGES)
+        return -EFBIG;
+    size_t ncap = rf->cap ? rf->cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    ncap = MIN(ncap, RAMFS_MAX_PAGES);
+    phys_t *np = kzalloc(ncap * sizeof(phys_t));
+    if (!np)
+        return -ENOMEM;
+    spin_lock(&v->lock);
+    if (rf->cap)
+        memcpy(np, rf->pages, rf->cap * sizeof(phys_t));
+    phys_t *old = rf->pages;
+    rf->pages = np;
+    rf->cap = ncap;
+    spin_unlock(&v->lock);
+    kfree(old);
+    return 0;
+}
+
+/* The frame for page idx, allocating it; 0 when memory is exhausted.  wlock held. */
+static phys_t page_for_write(struct vnode *v, struct rfile *rf, size_t idx)
+{
+    spin_lock(&v->lock);
+    phys_t p = rf->pages[idx];
+    spin_unlock(&v->lock);
+    if (p)
+        return p;
+    p = pmm_alloc();
+    if (!p)
+        return 0;
+    spin_lock(&v->lock);
+    rf->pages[idx] = p;
+    v->blocks += PAGE_SIZE / 512;
+    spin_unlock(&v->lock);
+    __atomic_add_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
+static ssize_t ramfs_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len)
+{
+    struct rfile *rf = RF(v);
+    size_t done = 0;
+    spin_lock(&v->lock);
+    while (done < len && off + done < v->size) {
+        uint64_t pos = off + done;
+        size_t idx = pos / PAGE_SIZE, poff = pos % PAGE_SIZE;
+        size_t n = MIN(len - done, PAGE_SIZE - poff);
+        n = MIN(n, v->size - pos);
+        phys_t p = idx < rf->cap ? rf->pages[idx] : 0;
+        if (p)
+            memcpy((char *)kbuf + done, (char *)P2V(p) + poff, n);
+        else
+            memset((char *)kbuf + done, 0, n);
+        done += n;
+    }
+    spin_unlock(&v->lock);
+    return (ssize_t)done;
+}
+
+static phys_t ramfs_get_page(struct vnode *v, uint64_t index)
+{
+    struct rfile *rf = RF(v);
+    phys_t p = 0;
+    spin_lock(&v->lock);
+    if (index < rf->cap && index * PAGE_SIZE < v->size) {
+        p = rf->pages[index];
+        if (p)
+            pmm_get(p);
+    }
+    spin_unlock(&v->lock);
+    return p;
+}
+
+static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+{
+    struct vnode *v = f->vnode;
+    struct rfile *rf = RF(v);
+    size_t done = 0;
+    while (done < len) {
+        uint64_t pos = *off + done;
+        spin_lock(&v->lock);
+        if (pos >= v->size) {
+            spin_unlock(&v->lock);
+            break;
+        }
+        size_t idx = pos / PAGE_SIZE, poff = pos % PAGE_SIZE;
+        size_t n = MIN(len - done, PAGE_SIZE - poff);
+        n = MIN(n, v->size - pos);
+        phys_t p = idx < rf->cap ? rf->pages[idx] : 0;
+        if (p)
+            pmm_get(p);           /* pinned: a racing truncate cannot free it under us */
+        spin_unlock(&v->lock);
+        int r = p ? copy_to_user(buf + done, (char *)P2V(p) + poff, n) : clear_user(buf + done, n);
+        if (p)
+            pmm_put(p);
+        if (r) {
+            if (!done)
+                return -EFAULT;
+            break;
+        }
+        done += n;
+    }
+    *off += done;
+    vnode_touch(v, true, false, false);
+    return (ssize_t)done;
+}
+
+static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+{
+    struct vnode *v = f->vnode;
+    struct rfile *rf = RF(v);
+    const uint64_t max = RAMFS_MAX_PAGES * PAGE_SIZE;
+    ssize_t err = 0;
+    size_t done = 0;
+
+    fs_mutex_lock(&rf->wlock);
+    if (f->flags & O_APPEND)
+        *off = READ_ONCE(v->size);
+    uint64_t pos = *off;
+    if (pos >= max) {
+        fs_mutex_unlock(&rf->wlock);
+        return len ? -EFBIG : 0;
+    }
+    len = MIN(len, max - pos);
+    while (done < len) {
+        uint64_t at = pos + done;
+        size_t idx = at / PAGE_SIZE, poff = at % PAGE_SIZE;
+        size_t n = MIN(len - done, PAGE_SIZE - poff);
+        if ((err = ensure_cap(v, rf, idx + 1)) < 0)
+            break;
+        phys_t p = page_for_write(v, rf, idx);
+        if (!p) {
+            err = -ENOSPC;
+            break;
+        }
+        char *dst = (char *)P2V(p) + poff;
+        if (copy_from_user(dst, buf + done, n)) {
+            /* keep the zero-beyond-EOF invariant for what the copy left */
+            uint64_t size = READ_ONCE(v->size);
+            if (at >= size)
+                memset(dst, 0, n);
+            else if (at + n > size)
+                memset(dst + (size - at), 0, at + n - size);
+            err = -EFAULT;
+            break;
+        }
+        done += n;
+        spin_lock(&v->lock);
+        if (pos + done > v->size)
+            v->size = pos + done;
+        spin_unlock(&v->lock);
+    }
+    if (done)
+        vnode_touch(v, false, true, true);
+    fs_mutex_unlock(&rf->wlock);
+    *off = pos + done;
+    return done ? (ssize_t)done : err;
+}
+
+/* Set the size; shrinking frees whole pages past the end and zeroes the tail
+ * of the page the new end falls in.  Growing leaves a hole. */
+static int ramfs_truncate(struct vnode *v, uint64_t size)
+{
+    struct rfile *rf = RF(v);
+    if (size > RAMFS_MAX_PAGES * PAGE_SIZE)
+        return -EFBIG;
+    fs_mutex_lock(&rf->wlock);
+    spin_lock(&v->lock);
+    uint64_t old = v->size;
+    if (size < old) {
+        size_t idx = size / PAGE_SIZE, poff = size % PAGE_SIZE;
+        if (poff && idx < rf->cap && rf->pages[idx])
+            memset((char *)P2V(rf->pages[idx]) + poff, 0, PAGE_SIZE - poff);
+    }
+    v->size = size;
+    spin_unlock(&v->lock);
+    if (size < old) {
+        for (size_t i = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE; i < rf->cap; i++) {
+            spin_lock(&v->lock);
+            phys_t p = rf->pages[i];
+            rf->pages[i] = 0;
+            if (p)
+                v->blocks -= PAGE_SIZE / 512;
+            spin_unlock(&v->lock);
+            if (p) {
+                pmm_put(p);
+                __atomic_sub_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+            }
+        }
+    }
+    fs_mutex_unlock(&rf->wlock);
+    vnode_touch(v, false, true, true);
+    return 0;
+}
+
+int ramfs_file_fill(struct vnode *v, const void *data, size_t len)
+{
+    struct rfile *rf = RF(v);
+    int err = 0;
+    fs_mutex_lock(&rf->wlock);
+    uint64_t pos = v->size;
+    size_t done = 0;
+    if (pos + len > RAMFS_MAX_PAGES * PAGE_SIZE)
+        err = -EFBIG;
+    while (!err && done < len) {
+        uint64_t at = pos + done;
+        size_t idx = at / PAGE_SIZE, poff = at % PAGE_SIZE;
+        size_t n = MIN(len - done, PAGE_SIZE - poff);
+        if ((err = ensure_cap(v, rf, idx + 1)) < 0)
+            break;
+        phys_t p = page_for_write(v, rf, idx);
+        if (!p) {
+            err = -ENOSPC;
+            break;
+        }
+        memcpy((char *)P2V(p) + poff, (const char *)data + done, n);
+        done += n;
+        spin_lock(&v->lock);
+        v->size = pos + done;
+        spin_unlock(&v->lock);
+    }
+    fs_mutex_unlock(&rf->wlock);
+    return err;
+}
+
+const struct vnode_ops ramfs_file_vops = {
+    .truncate = ramfs_truncate,
+    .read_kernel = ramfs_read_kernel,
+    .get_page = ramfs_get_page,
+    .destroy = ramfs_file_destroy,
+};
+
+const struct file_ops ramfs_file_fops = {
+    .read = ramfs_read,
+    .write = ramfs_write,
+    .lseek = generic_file_lseek,
+};

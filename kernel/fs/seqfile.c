@@ -1,0 +1,115 @@
+/*
+ * Generated-at-open files (see <fs/seqfile.h>).  The show callback prints
+ * into a buffer; if it overflows, the buffer is doubled and show runs again
+ * (from 4 KiB to 1 MiB), so callers never size anything.  Reads copy from the
+ * snapshot, which the file keeps until its last close.
+ */
+#include <fs/seqfile.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/uaccess.h>
+
+#define SEQ_MIN 4096
+#define SEQ_MAX (1024 * 1024)
+
+struct seqfile {
+    struct seqbuf sb;
+    void *arg;
+};
+
+void seq_write(struct seqbuf *s, const void *data, size_t n)
+{
+    if (s->overflow || n > s->cap - s->len) {
+        s->overflow = true;
+        return;
+    }
+    memcpy(s->buf + s->len, data, n);
+    s->len += n;
+}
+
+void seq_putc(struct seqbuf *s, char c) { seq_write(s, &c, 1); }
+
+int seq_printf(struct seqbuf *s, const char *fmt, ...)
+{
+    if (s->overflow)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = s->cap - s->len;
+    int n = vsnprintf(s->buf + s->len, room, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= room) {   /* vsnprintf needs room for its NUL */
+        s->overflow = true;
+        return -1;
+    }
+    s->len += (size_t)n;
+    return n;
+}
+
+int seqfile_open(struct file *f, seq_show_fn show, void *arg)
+{
+    struct seqfile *sf = kzalloc(sizeof(*sf));
+    if (!sf)
+        return -ENOMEM;
+    sf->arg = arg;
+    for (size_t cap = SEQ_MIN;; cap *= 2) {
+        sf->sb.buf = kmalloc(cap);
+        if (!sf->sb.buf) {
+            kfree(sf);
+            return -ENOMEM;
+        }
+        sf->sb.cap = cap;
+        sf->sb.len = 0;
+        sf->sb.overflow = false;
+        int err = show(&sf->sb, arg);
+        if (err < 0) {
+            kfree(sf->sb.buf);
+            kfree(sf);
+            return err;
+        }
+        if (!sf->sb.overflow)
+            break;
+        kfree(sf->sb.buf);
+        if (cap >= SEQ_MAX) {
+            kfree(sf);
+            return -EFBIG;
+        }
+    }
+    f->private_data = sf;
+    return 0;
+}
+
+void *seqfile_arg(struct file *f) { return ((struct seqfile *)f->private_data)->arg; }
+
+ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+{
+    struct seqfile *sf = f->private_data;
+    if (*off >= sf->sb.len)
+        return 0;
+    size_t n = MIN(len, sf->sb.len - *off);
+    if (copy_to_user(buf, sf->sb.buf + *off, n))
+        return -EFAULT;
+    *off += n;
+    return (ssize_t)n;
+}
+
+off_t seqfile_lseek(struct file *f, off_t off, int whence)
+{
+    struct seqfile *sf = f->private_data;
+    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->offset
+                 : whence == SEEK_END ? (int64_t)sf->sb.len : -1;
+    if (base < 0 || base + off < 0)
+        return -EINVAL;
+    f->offset = (uint64_t)(base + off);
+    return (off_t)f->offset;
+}
+
+void seqfile_release(struct file *f)
+{
+    struct seqfile *sf = f->private_data;
+    if (sf) {
+        kfree(sf->sb.buf);
+        kfree(sf);
+    }
+    f->private_data = NULL;
+}

@@ -1,0 +1,137 @@
+/*
+ * Vnode lifetime and attributes: allocation with a fresh inode number,
+ * atomic reference counts (a vnode dies with its last reference: directory
+ * entries hold one reference per name, so an unlinked file that is still open
+ * stays readable until its last close), link counts, timestamps, stat, and the
+ * non-sleeping data accessors used by exec and the page-fault handler.
+ */
+#include <fs/vfs.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+
+static enum vtype mode_to_vtype(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG: return VREG;
+    case S_IFDIR: return VDIR;
+    case S_IFLNK: return VLNK;
+    case S_IFCHR: return VCHR;
+    case S_IFIFO: return VFIFO;
+    case S_IFSOCK: return VSOCK;
+    default: return VNON;
+    }
+}
+
+struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, mode_t mode)
+{
+    struct vnode *v = kzalloc(sizeof(*v));
+    if (!v)
+        return NULL;
+    v->type = mode_to_vtype(mode);
+    v->mode = mode;
+    v->ino = __atomic_add_fetch(&sb->next_ino, 1, __ATOMIC_RELAXED);
+    v->sb = sb;
+    v->ops = ops;
+    v->refcount = 1;
+    v->nlink = 1;
+    spin_init(&v->lock, "vnode");
+    uint64_t now = time_realtime_ns();
+    v->atime_ns = v->mtime_ns = v->ctime_ns = now;
+    return v;
+}
+
+void vnode_get(struct vnode *v)
+{
+    __atomic_add_fetch(&v->refcount, 1, __ATOMIC_RELAXED);
+}
+
+/* Frees v and, iteratively, any parent directory whose last reference was
+ * the child's back-pointer (a removed directory chain held only by a cwd). */
+void vnode_put(struct vnode *v)
+{
+    while (v) {
+        int left = __atomic_sub_fetch(&v->refcount, 1, __ATOMIC_ACQ_REL);
+        BUG_ON(left < 0);
+        if (left)
+            return;
+        struct vnode *parent = v->parent;
+        if (v->ops && v->ops->destroy)
+            v->ops->destroy(v);
+        if (v->mounted)
+            vnode_put(v->mounted);
+        kfree(v);
+        v = parent;
+    }
+}
+
+void vnode_add_link(struct vnode *v)
+{
+    spin_lock(&v->lock);
+    v->nlink++;
+    v->ctime_ns = time_realtime_ns();
+    spin_unlock(&v->lock);
+}
+
+void vnode_drop_link(struct vnode *v)
+{
+    spin_lock(&v->lock);
+    if (v->nlink)
+        v->nlink--;
+    v->ctime_ns = time_realtime_ns();
+    spin_unlock(&v->lock);
+}
+
+void vnode_touch(struct vnode *v, bool atime, bool mtime, bool ctime)
+{
+    uint64_t now = time_realtime_ns();
+    spin_lock(&v->lock);
+    if (atime)
+        v->atime_ns = now;
+    if (mtime)
+        v->mtime_ns = now;
+    if (ctime)
+        v->ctime_ns = now;
+    spin_unlock(&v->lock);
+}
+
+void vnode_stat(struct vnode *v, struct linux_stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_dev = v->sb ? v->sb->dev : 0;
+    st->st_ino = v->ino;
+    st->st_rdev = v->rdev;
+    st->st_blksize = PAGE_SIZE;
+    spin_lock(&v->lock);
+    st->st_mode = v->mode;
+    st->st_nlink = v->nlink;
+    st->st_uid = v->uid;
+    st->st_gid = v->gid;
+    st->st_size = (int64_t)v->size;
+    st->st_blocks = (int64_t)v->blocks;
+    st->st_atime_sec = v->atime_ns / 1000000000ULL;
+    st->st_atime_nsec = v->atime_ns % 1000000000ULL;
+    st->st_mtime_sec = v->mtime_ns / 1000000000ULL;
+    st->st_mtime_nsec = v->mtime_ns % 1000000000ULL;
+    st->st_ctime_sec = v->ctime_ns / 1000000000ULL;
+    st->st_ctime_nsec = v->ctime_ns % 1000000000ULL;
+    spin_unlock(&v->lock);
+}
+
+/* Never sleeps: callable from the page-fault path with spinlocks held. */
+ssize_t vnode_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len)
+{
+    if (v->type == VDIR)
+        return -EISDIR;
+    if (!v->ops || !v->ops->read_kernel)
+        return -EINVAL;
+    return v->ops->read_kernel(v, off, kbuf, len);
+}
+
+phys_t vnode_get_page(struct vnode *v, uint64_t index)
+{
+    if (v->type != VREG || !v->ops || !v->ops->get_page)
+        return 0;
+    return v->ops->get_page(v, index);
+}
