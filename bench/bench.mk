@@ -59,3 +59,12 @@ bench: $(BENCH_CPIO) $(BENCH_VMLINUZ)
 
 bench-linux: $(BENCH_CPIO) $(BENCH_VMLINUZ)
 	$(Q)$(BENCH_HARNESS)
+
+# The suite's own test (part of `make test`): the harness's parser, and
+# every benchmark run briefly on the host, where Linux is the oracle.
+.PHONY: test-bench
+test-bench: $(BENCH_BINS)
+	@mkdir -p $(BUILD)/results
+	$(Q)bench/host-check.sh $(BUILD)/results/bench.txt $(BUILD)/bench
+
+TEST_SUITES += test-bench

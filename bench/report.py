@@ -190,8 +190,10 @@ def table(t_runs, l_runs, t_missing):
         if t_missing:
             tcell = "n/a"
         else:
-            tcell = fmt_cell(ts, kind) or (
-                "n/a (%s)" % (skip_reason(t_runs, key) or "not reported"))
+            missing = skip_reason(t_runs, key) or "not reported"
+            if reader == ("boot", "kernel_ns"):
+                missing = "no 'first user instruction' line from the kernel"
+            tcell = fmt_cell(ts, kind) or "n/a (%s)" % missing
         lcell = fmt_cell(ls, kind) or (
             "n/a (%s)" % (skip_reason(l_runs, key) or "not reported"))
         ratio = None

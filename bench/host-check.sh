@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The benchmark suite's own test, run on the host (Linux is the oracle):
+# the parser tests (test_report.py), then every benchmark binary at a
+# small scale, which must print a RESULT line, and never ERROR, for each
+# measurement it owns.  Writes "PASS name"/"FAIL name" lines to OUT.
+# Usage: host-check.sh OUT BINDIR
+set -u
+out=$1 bindir=$2
+: > "$out"
+python3 "$(dirname "$0")/test_report.py" >> "$out" 2>&1
+
+# program: the measurements it must report
+declare -A expect=(
+	[syscall]="null_syscall unknown_syscall sched_yield"
+	[ctxsw]="ctxsw_pipe_pinned ctxsw_pipe_unpinned"
+	[pagefault]="page_fault munmap_4m"
+	[fork]="fork_exit_wait fork_execve_wait fork_touched_1m fork_touched_16m fork_touched_64m"
+	[pipebw]="pipe_bw"
+	[noise]="os_noise"
+)
+for prog in syscall ctxsw pagefault fork pipebw noise; do
+	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 timeout 60 "$bindir/bench-$prog" 2>&1)
+	rc=$?
+	for name in ${expect[$prog]}; do
+		if [ $rc -eq 0 ] && grep -q "^RESULT $name median_ns=[0-9.]* " <<<"$log" \
+			&& ! grep -q "^ERROR $name " <<<"$log"; then
+			echo "PASS bench_host_$name" >> "$out"
+		else
+			echo "FAIL bench_host_$name (rc=$rc)" >> "$out"
+			grep -E "^(ERROR|SKIP) $name" <<<"$log" | sed 's/^/  /' >> "$out"
+		fi
+	done
+done
+# bench-init must report its boot clocks before handing over
+if "$bindir/bench-init" /dev/null 2>/dev/null | grep -q '^BOOT mono_ns=[0-9]* tsc='; then
+	echo "PASS bench_host_init_boot_line" >> "$out"
+else
+	echo "FAIL bench_host_init_boot_line" >> "$out"
+fi
+grep -c '^FAIL' "$out" >/dev/null && exit 1 || exit 0
