@@ -1,0 +1,116 @@
+# Tessera build.  `make run` boots to a shell, `make test` runs every suite.
+# Suites and tools add their own rules through the *.mk fragments included below.
+
+BUILD      ?= build
+CPUS       ?= 2
+MEM        ?= 512M
+ACCEL      ?= tcg
+CMDLINE    ?=
+EXTRA      ?=
+V          ?= 0
+
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+
+CC         := gcc
+LD         := ld
+MUSLCC     := musl-gcc
+HOSTCC     := gcc
+PYTHON     := python3
+
+KERNEL     := $(BUILD)/kernel.elf
+INITRD     := $(BUILD)/initrd.cpio
+
+# ---------------------------------------------------------------- kernel
+KSRC_DIRS  := arch/x86_64 kernel drivers
+KSRCS_C    := $(shell find $(KSRC_DIRS) -name '*.c' 2>/dev/null | sort)
+KSRCS_S    := $(shell find $(KSRC_DIRS) -name '*.S' 2>/dev/null | sort)
+KOBJS      := $(KSRCS_C:%.c=$(BUILD)/k/%.o) $(KSRCS_S:%.S=$(BUILD)/k/%.o)
+
+KCFLAGS    := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+              -mgeneral-regs-only -mcmodel=kernel -fno-stack-protector \
+              -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -fno-common \
+              -fno-strict-aliasing -fcf-protection=none -Wall -Wextra -Werror \
+              -Wno-unused-parameter -Wno-missing-field-initializers \
+              -Iinclude -Iinclude/arch -MMD -MP -D__TESSERA_KERNEL__
+KLDFLAGS   := -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
+              -T arch/x86_64/link.ld
+
+.PHONY: all kernel initrd run test deps clean gdb bench user
+all: kernel initrd
+
+kernel: $(KERNEL)
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  AS      $<"
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# Two-pass link: the symbol table (for symbolized backtraces) is placed last
+# in the image, so generating it does not move any other symbol.
+$(KERNEL): $(KOBJS) arch/x86_64/link.ld tools/gen-ksyms.sh
+	@[ "$(V)" != 0 ] || echo "  LD      $@"
+	$(Q)tools/gen-ksyms.sh /dev/null > $(BUILD)/ksyms0.S
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(BUILD)/ksyms0.S -o $(BUILD)/ksyms0.o
+	$(Q)$(LD) $(KLDFLAGS) -o $(BUILD)/kernel.0.elf $(KOBJS) $(BUILD)/ksyms0.o
+	$(Q)tools/gen-ksyms.sh $(BUILD)/kernel.0.elf > $(BUILD)/ksyms.S
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	$(Q)tools/gen-ksyms.sh --check $(BUILD)/kernel.0.elf $@
+
+-include $(KOBJS:.o=.d)
+
+# ---------------------------------------------------------------- fragments
+# user/user.mk      : Tessera's own user programs (musl, static) -> $(USER_BINS)
+# tests/host/host.mk: host unit tests                             -> test-host
+# tests/guest/guest.mk: guest behaviour tests                     -> test-guest
+# bench/bench.mk    : benchmarks                                  -> bench
+# tools/tools.mk    : host tools (schedsim, trace renderer, ...)
+-include user/user.mk tools/tools.mk tests/host/host.mk tests/guest/guest.mk bench/bench.mk
+
+# ---------------------------------------------------------------- image
+initrd: $(INITRD)
+$(INITRD): $(USER_BINS) $(GUEST_BINS) tools/mkinitrd.sh $(shell find rootfs -type f 2>/dev/null) FORCE
+	$(Q)tools/mkinitrd.sh $@ "$(EXTRA)" $(USER_BINS) -- $(GUEST_BINS)
+
+FORCE:
+
+# ---------------------------------------------------------------- running
+QEMU       := qemu-system-x86_64
+QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu max$(,)-arch-capabilities,-accel tcg -cpu max)
+, := ,
+QEMU_FLAGS := $(QEMU_ACCEL) -M pc -smp $(CPUS) -m $(MEM) -nodefaults -no-user-config \
+              -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+              -kernel $(KERNEL) -initrd $(INITRD)
+
+deps:
+	$(Q)tools/deps.sh
+
+run: deps all
+	@echo "Tessera: booting under QEMU ($(ACCEL), $(CPUS) CPUs, $(MEM)).  Leave QEMU with Ctrl-A x; Ctrl-C goes to the guest."
+	$(Q)$(QEMU) $(QEMU_FLAGS) -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
+	    -append "$(CMDLINE)"
+
+gdb: deps all
+	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -ex 'target remote :1234' $(KERNEL)"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -s -S -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
+	    -append "$(CMDLINE)"
+
+# `make test` runs every suite; each writes PASS/FAIL lines to $(BUILD)/results/<suite>.txt
+test: deps all
+	$(Q)rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	$(Q)$(MAKE) --no-print-directory -k test-suites; true
+	$(Q)tools/summarize.sh $(BUILD)/results
+
+test-suites: $(TEST_SUITES)
+
+clean:
+	rm -rf $(BUILD)

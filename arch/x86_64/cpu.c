@@ -1,0 +1,62 @@
+/*
+ * Per-CPU processor set-up: the GS-based per-CPU block, SSE (CR4.OSFXSR,
+ * OSXMMEXCPT; OSXSAVE stays off so libc keeps to SSE paths and the FPU
+ * state is the 512-byte FXSAVE image), the SYSCALL MSRs, and the
+ * reschedule IPI.
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <arch/trapframe.h>
+#include <kernel/kernel.h>
+#include <stddef.h>
+
+struct percpu percpu_area[MAX_CPUS];
+int ncpus = 1;
+
+_Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "asm offset");
+_Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "asm offset");
+_Static_assert(offsetof(struct percpu, cur_task) == PERCPU_CURRENT, "asm offset");
+_Static_assert(offsetof(struct percpu, cpu_id) == 32, "this_cpu_id() reads gs:32");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
+
+extern char syscall_entry[];
+
+void percpu_init(int cpu)
+{
+    struct percpu *p = &percpu_area[cpu];
+    p->self = p;
+    p->cpu_id = cpu;
+    wrmsr(MSR_GS_BASE, (uint64_t)p);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void fpu_init_cpu(void)
+{
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 & ~(1UL << 2)) | (1UL << 1) | (1UL << 5);    /* no EM; MP; NE */
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1UL << 9) | (1UL << 10);                        /* OSFXSR, OSXMMEXCPT */
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+    __asm__ volatile("fninit");
+}
+
+void arch_syscall_init_cpu(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);                  /* SCE */
+    /* SYSCALL: CS = 0x08, SS = 0x10.  SYSRET: SS = 0x10+8 | 3, CS = 0x10+16 | 3 */
+    wrmsr(MSR_STAR, ((uint64_t)(GDT_KDATA | 3) << 48) | ((uint64_t)GDT_KCODE << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_FMASK, 0x47700);                              /* clear IF, DF, TF, AC, NT */
+}
+
+void arch_send_resched_ipi(int cpu)
+{
+    if (cpu != this_cpu_id() && percpu_area[cpu].online)
+        lapic_send_ipi(percpu_area[cpu].apic_id, VEC_IPI_RESCHED);
+}
+
+void cmos_select(uint8_t reg) { outb(0x70, reg); }
+uint8_t cmos_data(void) { return inb(0x71); }

@@ -1,0 +1,155 @@
+/*
+ * Every way into and out of the kernel:
+ *  - 256 interrupt/exception stubs that push a uniform trap frame
+ *    (struct trap_frame, include/arch/trapframe.h) and call trap_dispatch;
+ *  - the `syscall` entry, which builds the same frame on the task's kernel
+ *    stack and calls syscall_dispatch;
+ *  - the return paths: iretq for traps, sysretq for system calls whose
+ *    frame still allows it (syscall_dispatch decides);
+ *  - switch_to, the context switch between two kernel stacks.
+ * swapgs runs exactly when the frame's CS says we came from (or go to) ring 3.
+ */
+#include <arch/asm.h>
+
+    .text
+
+.macro PUSH_REGS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+.macro POP_REGS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+/* Vectors with a CPU-pushed error code: 8, 10-14, 17, 21, 29, 30. */
+.macro VECTOR n
+    .balign 16
+vector_\n:
+    .if (\n == 8) || ((\n >= 10) && (\n <= 14)) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\n
+    jmp trap_common
+.endm
+
+    .balign 16
+    .global vector_table_start
+vector_table_start:
+    .altmacro
+    .set i, 0
+    .rept 256
+    VECTOR %i
+    .set i, i + 1
+    .endr
+
+trap_common:
+    testb $3, 24(%rsp)          /* CS of the interrupted context */
+    jz 1f
+    swapgs
+1:  cld
+    PUSH_REGS
+    xorl %ebp, %ebp             /* backtraces stop at the trap */
+    movq %rsp, %rdi
+    call trap_dispatch
+    .global trap_return
+trap_return:
+    cli
+    POP_REGS
+    addq $16, %rsp              /* vector, error */
+    testb $3, 8(%rsp)
+    jz 2f
+    swapgs
+2:  iretq
+
+/* `syscall`: RCX = user RIP, R11 = user RFLAGS, RSP still the user's. */
+    .global syscall_entry
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_KERNEL_RSP, %rsp
+    pushq $GDT_UDATA
+    pushq %gs:PERCPU_USER_RSP
+    pushq %r11
+    pushq $GDT_UCODE
+    pushq %rcx
+    pushq $0
+    pushq $TRAP_SYSCALL
+    cld
+    PUSH_REGS
+    xorl %ebp, %ebp
+    movq %rsp, %rdi
+    call syscall_dispatch       /* returns 1 if sysret may be used */
+    testq %rax, %rax
+    jz trap_return
+    cli
+    POP_REGS
+    addq $16, %rsp
+    swapgs
+    movq 24(%rsp), %rsp         /* the user RSP (rip, cs, rflags, rsp, ss) */
+    sysretq
+
+/* void switch_to(struct task *prev, struct task *next)
+ * Saves the callee-saved registers on prev's stack and prev's RSP in
+ * prev->ksp (offset 0), then resumes next where it left off. */
+    .global switch_to
+switch_to:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq (%rsi), %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+
+/* First return of a new task: switch_to "returns" here (see task_setup_stack);
+ * r12 holds a kernel function to call (0 for none) with r13 as argument,
+ * then it leaves through trap_return with the frame above. */
+    .global task_first_return
+task_first_return:
+    call schedule_tail
+    testq %r12, %r12
+    jz 3f
+    movq %r13, %rdi
+    call *%r12
+3:  movq %rsp, %rdi
+    call exit_to_user_trap
+    jmp trap_return
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,142 @@
+/*
+ * Trap dispatch: every interrupt and exception arrives here with a trap
+ * frame.  Device interrupts and the timer go to their handlers; exceptions
+ * raised in user mode become signals (with a log line naming the process,
+ * address, instruction and reason); page faults first go to the VM system,
+ * which may resolve them (demand paging, copy-on-write).  An exception in
+ * kernel mode is a bug, unless it hit a user-access instruction, whose fixup
+ * turns it into -EFAULT.  Anything else panics with registers and backtrace.
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <arch/trapframe.h>
+#include <kernel/kernel.h>
+#include <mm/vm.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+void panic_trap(const struct trap_frame *tf, const char *what) __noreturn;
+void exit_to_user(struct trap_frame *tf, bool from_syscall);
+
+static const char *const exc_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
+    "device not available", "double fault", "coprocessor overrun", "invalid TSS", "segment not present",
+    "stack fault", "general protection", "page fault", "reserved", "x87 FP error", "alignment check",
+    "machine check", "SIMD FP error", "virtualization", "control protection",
+};
+
+/* User-access instructions that may fault; see arch/x86_64/uaccess.S. */
+extern char uaccess_start[], uaccess_end[], uaccess_fixup[];
+
+static void user_exception(struct trap_frame *tf)
+{
+    char why[80];
+    switch (tf->vector) {
+    case 0:
+        signal_fault(tf, SIGFPE, FPE_INTDIV, tf->rip, "integer divide by zero");
+        break;
+    case 6:
+        signal_fault(tf, SIGILL, ILL_ILLOPN, tf->rip, "invalid opcode");
+        break;
+    case 3:
+        signal_fault(tf, SIGTRAP, SI_KERNEL, tf->rip, "breakpoint");
+        break;
+    case 16:
+    case 19:
+        signal_fault(tf, SIGFPE, 0, tf->rip, "floating-point exception");
+        break;
+    case 13:
+    case 12:
+    case 11:
+        snprintf(why, sizeof why, "%s (error %#lx)", exc_names[tf->vector], tf->error);
+        signal_fault(tf, SIGSEGV, SI_KERNEL, 0, why);
+        break;
+    case 17:
+        signal_fault(tf, SIGBUS, BUS_ADRERR, tf->rip, "alignment check");
+        break;
+    default:
+        snprintf(why, sizeof why, "exception %lu", tf->vector);
+        signal_fault(tf, SIGILL, 0, tf->rip, why);
+        break;
+    }
+}
+
+static void page_fault(struct trap_frame *tf)
+{
+    uint64_t addr = read_cr2();
+    bool user = tf_from_user(tf);
+    bool in_uaccess = !user && tf->rip >= (uint64_t)uaccess_start && tf->rip < (uint64_t)uaccess_end;
+
+    if ((user || in_uaccess) && addr < USER_TOP_ADDR) {
+        irq_enable();
+        const char *reason = NULL;
+        int r = vm_fault(current->mm, addr, tf->error, &reason);
+        irq_disable();
+        if (r == 0)
+            return;
+        if (user) {
+            signal_fault(tf, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr, reason);
+            return;
+        }
+    }
+    if (in_uaccess) {
+        tf->rip = (uint64_t)uaccess_fixup;  /* copy helper returns -EFAULT */
+        return;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "page fault at %#lx (%s %s, %s)", addr, tf->error & 2 ? "write" : "read",
+             tf->error & 1 ? "protection violation" : "not present", tf->error & 16 ? "instruction fetch" : "data");
+    if (user) {
+        signal_fault(tf, SIGSEGV, SEGV_MAPERR, addr, what);
+        return;
+    }
+    panic_trap(tf, what);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+    uint64_t v = tf->vector;
+    bool user = tf_from_user(tf);
+    if (user)
+        sched_account_enter_kernel();
+
+    if (v == VEC_TIMER) {
+        lapic_eoi();
+        sched_timer_tick();
+    } else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
+        irq_dispatch(v - VEC_IRQ_BASE);
+    } else if (v == VEC_IPI_RESCHED) {
+        lapic_eoi();
+        current->need_resched = true;
+    } else if (v == VEC_IPI_STOP) {
+        for (;;)
+            cpu_halt();
+    } else if (v == VEC_SPURIOUS) {
+        /* no EOI for spurious interrupts */
+    } else if (v >= 0xe0 && v < 0xf0) {
+        /* a spurious interrupt from the masked 8259 PICs */
+    } else if (v == 14) {
+        page_fault(tf);
+    } else if (v < 32) {
+        if (!user) {
+            char what[64];
+            snprintf(what, sizeof what, "%s in kernel mode", v < 22 ? exc_names[v] : "exception");
+            panic_trap(tf, what);
+        }
+        user_exception(tf);
+    } else {
+        kprintf("trap: unexpected vector %lu\n", v);
+    }
+
+    if (user)
+        exit_to_user(tf, false);
+}
+
+/* Used by task_first_return (entry.S). */
+void exit_to_user_trap(struct trap_frame *tf)
+{
+    if (tf_from_user(tf))
+        exit_to_user(tf, false);
+}

@@ -1,0 +1,12 @@
+/* Per-CPU GDT/TSS (arch/x86_64/gdt.c) and the IDT (arch/x86_64/idt.c). */
+#ifndef ARCH_GDT_H
+#define ARCH_GDT_H
+
+#include <stdint.h>
+
+void gdt_init_cpu(int cpu);
+void tss_set_kernel_stack(uint64_t rsp0);
+void idt_init(void);        /* builds the shared IDT (boot CPU) */
+void idt_load(void);        /* loads it on this CPU */
+
+#endif

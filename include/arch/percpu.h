@@ -1,0 +1,53 @@
+/*
+ * Per-CPU data, reached through the GS base.  In the kernel GS points at this
+ * CPU's struct percpu; `swapgs` on every entry from user space exchanges it
+ * with the user's GS base.  The first fields are used by assembly
+ * (syscall entry), so their offsets are fixed and asserted.
+ */
+#ifndef ARCH_PERCPU_H
+#define ARCH_PERCPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+struct task;
+
+struct percpu {
+    struct percpu *self;        /* 0: for taking the address */
+    uint64_t kernel_rsp;        /* 8: top of the current task's kernel stack */
+    uint64_t user_rsp;          /* 16: scratch for the syscall entry */
+    struct task *cur_task;      /* 24 */
+    int cpu_id;                 /* 32 */
+    int apic_id;
+    struct task *idle;
+    uint64_t irq_nesting;
+    uint64_t ticks;
+    uint64_t idle_ns, busy_ns, irq_count, syscalls;
+    uint64_t last_account_ns;
+    void *rq;                   /* struct runqueue of this CPU */
+    void *tss;
+    bool online;
+};
+
+#define PERCPU_KERNEL_RSP 8
+#define PERCPU_USER_RSP 16
+#define PERCPU_CURRENT 24
+
+#define MAX_CPUS 16
+extern struct percpu percpu_area[MAX_CPUS];
+extern int ncpus;
+
+static inline struct percpu *this_cpu(void)
+{
+    struct percpu *p;
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+    return p;
+}
+static inline int this_cpu_id(void)
+{
+    int id;
+    __asm__ volatile("movl %%gs:32, %0" : "=r"(id));
+    return id;
+}
+
+#endif

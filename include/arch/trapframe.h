@@ -1,0 +1,33 @@
+/*
+ * The register frame saved on the kernel stack on every entry from user
+ * space or an interrupt/exception: by the IDT stubs (arch/x86_64/vectors.S)
+ * and by the syscall entry (arch/x86_64/syscall.S), which builds the same
+ * layout so fork, signals and exec treat both entries alike.
+ */
+#ifndef ARCH_TRAPFRAME_H
+#define ARCH_TRAPFRAME_H
+
+#include <stdint.h>
+
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector;    /* interrupt vector, or TRAP_SYSCALL */
+    uint64_t error;     /* CPU error code, or 0 */
+    /* pushed by the CPU (or the syscall entry, mimicking it) */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define TRAP_SYSCALL 0x100
+#define TF_OFF_VECTOR 120
+#define TF_SIZE 176
+
+#define GDT_KCODE 0x08
+#define GDT_KDATA 0x10
+#define GDT_UDATA 0x1b   /* 0x18 | RPL 3 */
+#define GDT_UCODE 0x23   /* 0x20 | RPL 3 */
+#define GDT_TSS   0x28
+
+static inline int tf_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The Linux x86-64 system-call table.  Each family file registers its calls
+ * with SYSCALL_DEFINE(number, name): one row per call (number, name,
+ * handler), collected by the linker into a section that syscall_init() turns
+ * into a table indexed by number.  Handlers are named exactly as Linux spells
+ * them (sys_openat) and take up to six long-sized arguments; they return a
+ * value or -errno.  An unregistered number returns -ENOSYS, logged once by name.
+ */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <kernel/kernel.h>
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+struct syscall_entry {
+    int nr;
+    const char *name;
+    syscall_fn fn;
+};
+
+#define SYSCALL_DEFINE(number, name)                                                          \
+    static const struct syscall_entry __syscall_entry_##name                                  \
+        __attribute__((used, section(".syscalls"), aligned(8))) = {                          \
+            (number), #name, (syscall_fn)(void (*)(void))sys_##name}
+
+void syscall_init(void);
+const char *syscall_name(int nr);   /* from the kernel's name list, or NULL */
+extern bool syscall_trace;          /* strace-like log of every call (cmdline "strace") */
+
+#endif

@@ -1,0 +1,16 @@
+/* Time keeping: a monotonic nanosecond clock since boot and the tick. */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include <stdint.h>
+
+#define HZ 1000                      /* timer ticks per second */
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_USEC 1000ULL
+
+uint64_t time_ns(void);              /* monotonic, since boot */
+uint64_t time_realtime_ns(void);     /* wall clock (CMOS RTC at boot + monotonic) */
+extern volatile uint64_t jiffies;    /* ticks since the timer started (CPU 0) */
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The scheduling trace: a ring buffer of events (switch, wake, block, exit,
+ * ready) per CPU with nanosecond timestamps, read by user space from
+ * /proc/sched_trace and turned into pictures by tools (kernel/trace.c).
+ */
+#ifndef KERNEL_TRACE_H
+#define KERNEL_TRACE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+enum trace_event {
+    TRACE_SWITCH = 1,   /* pid starts running on cpu */
+    TRACE_WAKE = 2,     /* pid became runnable (new or woken) */
+    TRACE_BLOCK = 3,    /* pid stopped running and sleeps */
+    TRACE_EXIT = 4,     /* pid exited */
+    TRACE_READY = 5,    /* pid was preempted or yielded, still runnable */
+};
+
+struct trace_record {
+    uint64_t time_ns;
+    int32_t pid;
+    uint16_t cpu;
+    uint16_t event;
+};
+
+extern int trace_enabled;
+void trace_sched_record(enum trace_event ev, int pid, int cpu);
+static inline void trace_sched(enum trace_event ev, int pid, int cpu)
+{
+    if (trace_enabled)
+        trace_sched_record(ev, pid, cpu);
+}
+/* Copies records from `*pos` on into buf; returns how many. */
+size_t trace_read(uint64_t *pos, struct trace_record *buf, size_t max);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * Wait queues: how a task sleeps until something happens.
+ *
+ * The sleeper uses the prepare/check/schedule loop, which cannot lose a
+ * wake-up: prepare_to_wait() queues the task and marks it blocked *before* it
+ * checks its condition, so a wake-up that races with the check just marks it
+ * runnable again and schedule() returns at once.
+ *
+ *     struct wait_entry w;
+ *     for (;;) {
+ *         prepare_to_wait(&wq, &w);
+ *         if (condition) break;
+ *         if (signal_pending(current)) { err = -ERESTARTSYS; break; }
+ *         schedule();
+ *     }
+ *     finish_wait(&wq, &w);
+ *
+ * A task may be on several queues at once (poll): call prepare_to_wait with a
+ * separate wait_entry for each.  Wakers call waitq_wake_all()/_one() from any
+ * context, including interrupt handlers.
+ */
+#ifndef KERNEL_WAIT_H
+#define KERNEL_WAIT_H
+
+#include <kernel/spinlock.h>
+#include <lib/list.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct task;
+
+struct waitq {
+    struct spinlock lock;
+    struct list_node waiters;   /* of struct wait_entry, protected by lock */
+};
+
+struct wait_entry {
+    struct task *task;
+    struct list_node node;
+    bool queued;
+};
+
+#define WAITQ_INIT(name) { SPINLOCK_INIT("waitq"), LIST_INIT((name).waiters) }
+
+void waitq_init(struct waitq *wq);
+void prepare_to_wait(struct waitq *wq, struct wait_entry *w);
+void finish_wait(struct waitq *wq, struct wait_entry *w);
+void waitq_wake_all(struct waitq *wq);
+void waitq_wake_one(struct waitq *wq);
+
+/* Give up the CPU.  If the current task is marked blocked it sleeps until a
+ * wake-up (or a signal, or its deadline); otherwise this is a preemption point. */
+void schedule(void);
+/* Like schedule(), but a blocked task is also woken at `deadline_ns` (time_ns()
+ * clock; 0 = no deadline).  Returns true if the deadline passed. */
+bool schedule_until(uint64_t deadline_ns);
+
+/* Sleeps until `cond` holds; -ERESTARTSYS if a signal arrives first. */
+#define wait_event_interruptible(wq, cond)                          \
+    ({                                                              \
+        int __r = 0;                                                \
+        struct wait_entry __w;                                      \
+        for (;;) {                                                  \
+            prepare_to_wait(&(wq), &__w);                           \
+            if (cond)                                               \
+                break;                                              \
+            if (signal_pending(current)) {                          \
+                __r = -ERESTARTSYS;                                 \
+                break;                                              \
+            }                                                       \
+            schedule();                                             \
+        }                                                           \
+        finish_wait(&(wq), &__w);                                   \
+        __r;                                                        \
+    })
+
+#endif

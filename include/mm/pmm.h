@@ -1,0 +1,37 @@
+/*
+ * Physical memory: a page-frame allocator with per-frame reference counts
+ * (a frame shared copy-on-write, or by the page cache and a mapping, is freed
+ * when its last reference goes), and the kernel's direct map of all RAM.
+ */
+#ifndef MM_PMM_H
+#define MM_PMM_H
+
+#include <kernel/kernel.h>
+
+#define PAGE_SIZE 4096UL
+#define PAGE_SHIFT 12
+#define KERNEL_DIRECT_BASE 0xffff800000000000UL   /* all RAM mapped here */
+#define KERNEL_IMAGE_BASE  0xffffffff80000000UL   /* the kernel image */
+
+static inline void *P2V(phys_t p) { return (void *)(p + KERNEL_DIRECT_BASE); }
+static inline phys_t V2P(const void *v)
+{
+    uint64_t a = (uint64_t)v;
+    return a >= KERNEL_IMAGE_BASE ? a - KERNEL_IMAGE_BASE : a - KERNEL_DIRECT_BASE;
+}
+
+void pmm_init(void);
+/* One zeroed frame with refcount 1, or 0 when memory is exhausted. */
+phys_t pmm_alloc(void);
+/* One frame, not zeroed. */
+phys_t pmm_alloc_nozero(void);
+/* 2^order physically contiguous frames (refcount 1 each), or 0. */
+phys_t pmm_alloc_contig(unsigned order);
+void pmm_free_contig(phys_t p, unsigned order);
+void pmm_get(phys_t p);          /* take another reference */
+void pmm_put(phys_t p);          /* drop one; frees the frame at zero */
+unsigned pmm_refcount(phys_t p);
+uint64_t pmm_free_pages(void);
+uint64_t pmm_total_pages(void);
+
+#endif

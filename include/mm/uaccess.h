@@ -1,0 +1,24 @@
+/*
+ * The only place user pointers are dereferenced.  Each helper checks that the
+ * range lies in user space and is mapped with the needed permission (faulting
+ * in demand-paged and copy-on-write pages as the hardware would), and returns
+ * -EFAULT instead of faulting the kernel.
+ */
+#ifndef MM_UACCESS_H
+#define MM_UACCESS_H
+
+#include <kernel/kernel.h>
+
+#define USER_TOP 0x0000800000000000UL
+
+int copy_from_user(void *dst, const void __user *src, size_t n);   /* 0 or -EFAULT */
+int copy_to_user(void __user *dst, const void *src, size_t n);     /* 0 or -EFAULT */
+int clear_user(void __user *dst, size_t n);                        /* 0 or -EFAULT */
+/* Copies a NUL-terminated string of at most max-1 chars; returns its length,
+ * -EFAULT, or -ENAMETOOLONG when no NUL is found within max bytes. */
+long strncpy_from_user(char *dst, const char __user *src, size_t max);
+
+#define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))
+#define put_user(kval, uptr) ({ __typeof__(*(uptr)) __v = (kval); copy_to_user((uptr), &__v, sizeof(__v)); })
+
+#endif

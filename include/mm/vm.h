@@ -1,0 +1,86 @@
+/*
+ * Address spaces: a page table plus a sorted list of virtual memory areas
+ * (VMAs).  Pages are allocated on first touch (demand paging), shared
+ * copy-on-write after fork, and mapped straight from the page cache for
+ * read-only file segments (kernel/mm/vm.c, kernel/mm/fault.c).
+ */
+#ifndef MM_VM_H
+#define MM_VM_H
+
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <lib/list.h>
+
+struct vnode;
+
+#define USER_TOP_ADDR 0x0000800000000000UL
+#define USER_STACK_TOP 0x00007ffffffff000UL
+#define USER_STACK_MAX (8UL << 20)
+#define USER_MMAP_TOP 0x00007f0000000000UL
+#define USER_PIE_BASE 0x0000555555554000UL
+#define USER_MIN_ADDR 0x10000UL              /* page 0 and the low 64 KiB stay unmapped */
+
+/* VMA protection (same values as PROT_*) and flags */
+#define VM_READ 1
+#define VM_WRITE 2
+#define VM_EXEC 4
+#define VMA_ANON 0x1
+#define VMA_FILE 0x2
+#define VMA_STACK 0x4
+#define VMA_HEAP 0x8
+#define VMA_SHARED 0x10
+#define VMA_LOCKED 0x20
+
+struct vma {
+    uint64_t start, end;        /* [start, end), page aligned */
+    uint32_t prot;              /* VM_READ | VM_WRITE | VM_EXEC */
+    uint32_t flags;
+    struct vnode *file;         /* VMA_FILE: backing file (referenced) */
+    uint64_t file_off;          /* file offset of `start` (page aligned) */
+    uint64_t file_end;          /* virtual address where file data ends (rest is zero) */
+    char name[24];              /* for /proc/<pid>/maps: path basename or [heap]/[stack] */
+    struct list_node node;
+};
+
+struct mm {
+    phys_t pml4;
+    struct spinlock lock;       /* protects vmas, the page tables and counters */
+    struct list_node vmas;      /* sorted by address, non-overlapping */
+    int refs;                   /* vfork children share the parent's mm */
+    uint64_t brk_start, brk;    /* heap: [brk_start, brk) */
+    uint64_t mmap_top;          /* next top-down search start */
+    uint64_t stack_top;
+    uint64_t rss_pages;         /* resident pages */
+    uint64_t locked_pages;
+};
+
+struct mm *mm_new(void);                    /* empty user half, kernel half shared */
+struct mm *mm_clone(struct mm *src);        /* fork: copy-on-write copy; NULL on ENOMEM */
+void mm_put(struct mm *mm);                 /* drop a reference; frees everything at 0 */
+void mm_activate(struct mm *mm);            /* load into CR3 */
+
+/* Map [addr, addr+len) (page aligned) as a new VMA, replacing any mappings
+ * there.  Returns 0 or -ENOMEM. */
+int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+           uint64_t file_off, uint64_t file_end, const char *name);
+int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
+int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
+/* Find a free range of len bytes below the mmap top; 0 if none. */
+uint64_t vm_find_free(struct mm *mm, uint64_t len);
+struct vma *vm_find(struct mm *mm, uint64_t addr);   /* VMA containing addr; caller holds lock */
+/* Populate (and optionally lock) every page of a range, as a write if `write`. */
+int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
+
+/* Resolve a fault at addr (x86 error code bits); 0 if resolved, else -EFAULT
+ * (no mapping) or -EACCES (permission), with a human-readable reason. */
+int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason);
+
+uint64_t mm_vsize(struct mm *mm);
+uint64_t mm_rss_pages(struct mm *mm);
+int mm_format_maps(struct mm *mm, char *buf, size_t n);
+
+/* Kernel page tables */
+void vm_init(void);
+extern phys_t kernel_pml4;
+
+#endif

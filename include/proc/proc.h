@@ -1,0 +1,24 @@
+/* Process lifecycle (kernel/proc/): creation, fork, exec, exit, wait. */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+#include <proc/task.h>
+
+struct task *task_alloc(void);                 /* zeroed task with kernel stack, FPU area, pid; NULL on exhaustion */
+void task_release(struct task *t);             /* frees what task_alloc made (task is DEAD and off-CPU) */
+struct task *task_create_idle(int cpu);
+/* A task that starts in kernel mode at fn(arg) and then returns to user
+ * space through its trap frame (which fn must have set up, e.g. by exec). */
+struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name);
+void task_set_comm(struct task *t, const char *path);
+
+long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid, uint64_t tls);
+/* exec from kernel strings (used to start init); 0 or -errno, and on success
+ * the current task's trap frame enters the new program. */
+int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);
+void do_exit(int wait_status) __noreturn;
+void exit_to_user(struct trap_frame *tf, bool from_syscall);
+void switch_to(struct task *prev, struct task *next);
+void fpu_init_state(uint8_t *fxsave_area);
+
+#endif

@@ -1,0 +1,24 @@
+/* Signal generation and delivery (kernel/proc/signal.c). */
+#ifndef PROC_SIGNAL_H
+#define PROC_SIGNAL_H
+
+#include <proc/task.h>
+
+/* Queue `sig` for task t (info may be NULL: SI_USER from the kernel).
+ * Wakes t if the signal is not blocked.  Safe from interrupt context. */
+void signal_send(struct task *t, int sig, const siginfo_t *info);
+/* Send to every member of process group pgid; returns -ESRCH if none. */
+int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info);
+/* True if t has an unblocked pending signal (the reason to abort a sleep). */
+bool signal_pending(struct task *t);
+/* Called on every return to user space: delivers pending signals (runs default
+ * actions, or builds a handler frame in tf).  `syscall_ret` tells whether tf's
+ * rax holds a syscall result that may be -ERESTARTSYS. */
+void signal_deliver(struct trap_frame *tf, bool from_syscall);
+/* A user-mode fault: deliver sig with si_code/addr, logging the reason. */
+void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const char *reason);
+
+void signal_exec_reset(struct task *t);
+void vfork_release(struct task *child);
+
+#endif

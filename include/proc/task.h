@@ -1,0 +1,129 @@
+/*
+ * The process control block.  Tessera has one task per process (threads,
+ * CLONE_THREAD, are not supported yet), so pid == tid.
+ *
+ * Fields are grouped by the lock that protects them.
+ */
+#ifndef PROC_TASK_H
+#define PROC_TASK_H
+
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <kernel/wait.h>
+#include <lib/list.h>
+#include <sched/policy.h>
+#include <arch/trapframe.h>
+#include <uapi/signal.h>
+
+struct mm;
+struct fdtable;
+struct vnode;
+
+enum task_state {
+    TASK_RUNNING,   /* on a CPU or ready in a run queue */
+    TASK_BLOCKED,   /* asleep on a wait queue (interruptible) */
+    TASK_STOPPED,   /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
+    TASK_ZOMBIE,    /* exited, waiting for its parent to reap it */
+    TASK_DEAD,      /* reaped; memory about to be freed */
+};
+
+#define TASK_COMM_LEN 16
+#define KSTACK_SIZE (16 * 1024)
+#define PID_MAX 32768
+#define TASK_MAX 1024          /* process-table size: fork beyond it is EAGAIN */
+
+struct sighand {
+    int refs;
+    struct k_sigaction action[NSIG];   /* index = signal number; 0 unused */
+};
+
+/* Per-process metrics, the book's and Linux's (/proc/<pid>/{stat,status,sched}). */
+struct task_stats {
+    uint64_t arrival_ns;        /* when created */
+    uint64_t first_run_ns;      /* first time on a CPU (0 = never yet) */
+    uint64_t exit_ns;           /* completion */
+    uint64_t utime_ns, stime_ns;
+    uint64_t ready_ns;          /* total time spent runnable but not running */
+    uint64_t nvcsw, nivcsw;     /* voluntary / involuntary context switches */
+    uint64_t minflt, majflt;
+    uint64_t user_enter_ns;     /* internal: start of the current user stint */
+    /* children's totals, added when they are reaped */
+    uint64_t cutime_ns, cstime_ns;
+};
+
+struct task {
+    /* --- arch state: touched by switch code, layout used from assembly --- */
+    uint64_t ksp;               /* saved kernel stack pointer while switched out */
+    void *kstack;               /* base of the KSTACK_SIZE kernel stack */
+    struct trap_frame *tf;      /* user registers at the top of the kernel stack */
+    uint64_t fs_base;           /* user TLS base (arch_prctl) */
+    uint8_t *fpu;               /* 512-byte FXSAVE area, 16-aligned */
+
+    /* --- identity: set at creation, then immutable (except comm) --- */
+    pid_t pid;
+    char comm[TASK_COMM_LEN];   /* basename of the executed path */
+
+    /* --- process tree and lifecycle: protected by the global tasks_lock --- */
+    enum task_state state;
+    struct task *parent;
+    struct list_node children;  /* of struct task, via sibling */
+    struct list_node sibling;
+    struct list_node all_node;  /* in the list of all tasks */
+    pid_t pgid, sid;
+    int exit_status;            /* wait(2) status word, valid when ZOMBIE */
+    bool stop_reported;         /* WUNTRACED: stop already reported */
+    bool cont_reported;         /* WCONTINUED */
+    int stop_signal;
+    struct waitq child_wait;    /* parent sleeps here in wait4 */
+    struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
+    bool vfork_done;
+    uint64_t clear_child_tid;   /* user address cleared and futex-woken at exit */
+
+    /* --- credentials (single user system: all root) --- */
+    uid_t uid, euid; gid_t gid, egid;
+
+    /* --- resources: owned by this task, changed only by itself --- */
+    struct mm *mm;
+    struct fdtable *files;
+    struct vnode *cwd;
+    mode_t umask;
+    uint64_t exe_ino;           /* /proc/<pid>/exe target, kept as a path: */
+    char exe_path[128];
+    void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */
+    size_t cmdline_len;
+
+    /* --- signals: protected by sig_lock --- */
+    struct spinlock sig_lock;
+    struct sighand *sighand;
+    sigset_t blocked;           /* mask */
+    sigset_t pending;           /* pending standard and rt signals */
+    siginfo_t pending_info[NSIG];
+    sigset_t saved_mask;        /* rt_sigsuspend: restored after the handler */
+    bool restore_saved_mask;
+    uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
+    uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
+
+    /* --- scheduling: protected by the run queue lock --- */
+    struct sched_entity se;
+    int policy;                 /* SCHED_OTHER(=system policy), SCHED_FIFO, SCHED_RR ... */
+    uint64_t cpu_mask;          /* affinity */
+    int on_cpu;                 /* CPU it is running on, -1 if not running */
+    bool need_resched;
+    uint64_t wake_deadline_ns;  /* schedule_until(): timed wake-up */
+    struct list_node timer_node;
+
+    struct task_stats stats;
+};
+
+/* The task running on this CPU. */
+struct task *current_task(void);
+#define current (current_task())
+
+extern struct spinlock tasks_lock;
+extern struct list_node all_tasks;
+extern struct task *init_task;          /* pid 1 */
+
+struct task *task_find(pid_t pid);       /* caller holds tasks_lock */
+unsigned task_count(void);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * kmain: bring the machine up in dependency order, then start init.
+ *
+ * boot info -> console -> per-CPU block, GDT/TSS/IDT -> physical memory,
+ * kernel page table, heap -> APIC and timer calibration -> scheduler ->
+ * system calls -> file systems and the initramfs -> devices -> init.
+ *
+ * init is the program named by init= on the command line (default
+ * /sbin/init), started as pid 1 with the console on descriptors 0, 1, 2.
+ * Like Linux, the kernel falls back to /bin/sh if the default is missing.
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/percpu.h>
+#include <drivers/uart.h>
+#include <fs/vfs.h>
+#include <kernel/kernel.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <mm/vm.h>
+#include <proc/proc.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+void boot_info_parse(uint32_t start_info_phys);
+void percpu_init(int cpu);
+void fpu_init_cpu(void);
+void time_init(void);
+void smp_boot_aps(void) __attribute__((weak));
+void console_devices_init(void) __attribute__((weak));
+extern phys_t initrd_phys;
+extern uint64_t initrd_size;
+extern bool log_quiet;
+volatile uint64_t jiffies;
+
+static void start_init(void *arg)
+{
+    struct task *t = current;
+    const char *init = cmdline_get("init");
+    char path[128];
+    strlcpy(path, init && *init ? init : "/sbin/init", sizeof path);
+
+    struct file *con = NULL;
+    int r = vfs_open_kernel("/dev/console", 2 /* O_RDWR */, &con);
+    if (r == 0) {
+        fd_install(con, 0);
+        file_get(con);
+        fd_install(con, 0);
+        file_get(con);
+        fd_install(con, 0);
+    } else {
+        kprintf("init: cannot open /dev/console (%d)\n", r);
+    }
+    const char *argv[] = { path, NULL };
+    const char *envp[] = { "HOME=/", "TERM=vt100", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
+    kprintf("init: starting %s\n", path);
+    r = kernel_execve(path, argv, envp);
+    if (r && !init) {
+        kprintf("init: %s failed (%d), trying /bin/sh\n", path, r);
+        argv[0] = "/bin/sh";
+        r = kernel_execve("/bin/sh", argv, envp);
+    }
+    if (r) {
+        kprintf("init: cannot run %s: error %d\n", path, r);
+        machine_exit(EXIT_INIT_FAIL);
+    }
+    t->stats.first_run_ns = time_ns();
+    kprintf("init: first user instruction at %lu us\n", (unsigned long)(time_ns() / 1000));
+}
+
+void kmain(uint32_t start_info)
+{
+    percpu_init(0);
+    uart_init();
+    boot_info_parse(start_info);
+    log_quiet = cmdline_get("quiet") != NULL;
+    kprintf("Tessera: booting (cmdline \"%s\")\n", kernel_cmdline);
+    gdt_init_cpu(0);
+    idt_init();
+    fpu_init_cpu();
+    pmm_init();
+    vm_init();
+    kheap_init();
+    apic_init();
+    percpu_area[0].apic_id = lapic_id();
+    percpu_area[0].online = true;
+    time_init();
+    sched_init();
+    syscall_init();
+    vfs_init();
+    if (initrd_size) {
+        int r = initramfs_unpack(P2V(initrd_phys), initrd_size);
+        if (r)
+            kprintf("initramfs: unpack failed (%d)\n", r);
+        else
+            kprintf("initramfs: %lu KiB unpacked\n", (unsigned long)(initrd_size >> 10));
+    } else {
+        kprintf("initramfs: none given (-initrd)\n");
+    }
+    if (console_devices_init)
+        console_devices_init();
+    uart_enable_irq();
+    if (smp_boot_aps)
+        smp_boot_aps();
+
+    /* pid 1 */
+    struct task *init = task_create_kernel(start_init, NULL, "init");
+    if (!init)
+        panic("cannot create init");
+    init->files = fdtable_new();
+    init->cwd = vfs_root();
+    vnode_get(init->cwd);
+    init->sighand = NULL;
+    extern struct sighand *sighand_copy(struct sighand *src);
+    init->sighand = sighand_copy(NULL);
+    init->mm = mm_new();
+    if (!init->files || !init->sighand || !init->mm)
+        panic("cannot set up init");
+    init->pgid = init->sid = 1;
+    init->stats.arrival_ns = time_ns();
+    init_task = init;
+    sched_new_task(init, NULL);
+    lapic_timer_start();
+    sched_start();
+}

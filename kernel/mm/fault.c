@@ -1,0 +1,197 @@
+/*
+ * Page-fault resolution: demand paging and copy-on-write.
+ *
+ *  - No VMA covers the address: -EFAULT ("no mapping").  A fault just below
+ *    the stack VMA grows the stack (down to USER_STACK_MAX).
+ *  - The access is not allowed by the VMA: -EACCES with the violated
+ *    permission ("write to read-only page", "execute of non-executable page").
+ *  - Not present: anonymous memory gets a zeroed frame; file-backed memory
+ *    maps the page-cache frame read-only (shared), or copies it when the
+ *    page is written or straddles the end of the file data (bss).
+ *  - Present but write-protected copy-on-write: if this is the last
+ *    reference the frame is simply made writable again, otherwise copied.
+ *
+ * Counted in the task's minflt (every resolved fault; there is no disk, so
+ * none is major).
+ */
+#include <arch/cpu.h>
+#include <fs/vfs.h>
+#include <kernel/kernel.h>
+#include <lib/string.h>
+#include <mm/pagetable.h>
+#include <mm/pmm.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+
+#define PF_PRESENT 1
+#define PF_WRITE 2
+#define PF_USER 4
+#define PF_INSTR 16
+
+static uint64_t pte_flags(const struct vma *v)
+{
+    uint64_t f = PTE_P | PTE_U;
+    if (v->prot & VM_WRITE)
+        f |= PTE_W;
+    if (!(v->prot & VM_EXEC))
+        f |= PTE_NX;
+    if (!(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+        f &= ~PTE_U;
+    return f;
+}
+
+/* Fill a fresh frame for page `va` of VMA v. 0 on exhaustion. */
+static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_write)
+{
+    *shared_ro = false;
+    if (!v->file || va >= v->file_end)
+        return pmm_alloc();
+    uint64_t off = v->file_off + (va - v->start);
+    bool whole = va + PAGE_SIZE <= v->file_end;
+    if (whole && !want_write && !(v->flags & VMA_SHARED)) {
+        phys_t p = vnode_get_page(v->file, off / PAGE_SIZE);
+        if (p) {                        /* map the page-cache frame itself */
+            *shared_ro = true;
+            return p;
+        }
+    }
+    phys_t p = pmm_alloc();
+    if (!p)
+        return 0;
+    size_t n = whole ? PAGE_SIZE : v->file_end - va;
+    ssize_t got = vnode_read_kernel(v->file, off, P2V(p), n);
+    if (got < 0)
+        got = 0;                        /* past EOF reads as zeros (frame is zeroed) */
+    return p;
+}
+
+int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
+{
+    static const char *r_nomap = "no mapping at address", *r_ro = "write to read-only page",
+                      *r_nx = "execute of non-executable page", *r_none = "access to PROT_NONE page",
+                      *r_oom = "out of memory", *r_kern = "access to kernel address";
+    if (!mm) {
+        *reason = r_kern;
+        return -EFAULT;
+    }
+    uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+    spin_lock(&mm->lock);
+    struct vma *v = vm_find(mm, addr);
+    if (!v) {
+        /* grow the stack downwards */
+        list_for_each(n, &mm->vmas) {
+            struct vma *s = container_of(n, struct vma, node);
+            if ((s->flags & VMA_STACK) && addr < s->start && addr + 65536 + 256 >= s->start - 0 &&
+                mm->stack_top - va <= USER_STACK_MAX) {
+                s->start = va;
+                v = s;
+                break;
+            }
+        }
+    }
+    if (!v) {
+        spin_unlock(&mm->lock);
+        *reason = r_nomap;
+        return -EFAULT;
+    }
+    if (!(v->prot & (VM_READ | VM_WRITE | VM_EXEC))) {
+        spin_unlock(&mm->lock);
+        *reason = r_none;
+        return -EACCES;
+    }
+    if ((error & PF_WRITE) && !(v->prot & VM_WRITE)) {
+        spin_unlock(&mm->lock);
+        *reason = r_ro;
+        return -EACCES;
+    }
+    if ((error & PF_INSTR) && !(v->prot & VM_EXEC)) {
+        spin_unlock(&mm->lock);
+        *reason = r_nx;
+        return -EACCES;
+    }
+    uint64_t *pte = pt_walk(mm->pml4, va, true);
+    if (!pte) {
+        spin_unlock(&mm->lock);
+        *reason = r_oom;
+        return -ENOMEM;
+    }
+    uint64_t flags = pte_flags(v);
+    struct task *t = current;
+    if (!(*pte & PTE_P)) {
+        bool shared_ro = false;
+        phys_t p;
+        if (v->file && va < v->file_end) {
+            /* Reading the file may sleep: drop the lock, then re-check. */
+            struct vma copy = *v;
+            vnode_get(copy.file);
+            spin_unlock(&mm->lock);
+            p = fill_page(&copy, va, &shared_ro, error & PF_WRITE);
+            vnode_put(copy.file);
+            spin_lock(&mm->lock);
+            v = vm_find(mm, addr);
+            pte = v ? pt_walk(mm->pml4, va, true) : NULL;
+            if (!v || !pte || (*pte & PTE_P) || v->file != copy.file) {
+                spin_unlock(&mm->lock);
+                if (p)
+                    pmm_put(p);
+                return v && pte ? 0 : -EFAULT;  /* raced with another change: retry or fail */
+            }
+            flags = pte_flags(v);
+        } else {
+            p = pmm_alloc();
+        }
+        if (!p) {
+            spin_unlock(&mm->lock);
+            *reason = r_oom;
+            return -ENOMEM;
+        }
+        if (shared_ro)
+            flags = (flags & ~PTE_W) | PTE_COW;  /* never written in place */
+        *pte = p | flags;
+        mm->rss_pages++;
+    } else if ((error & PF_WRITE) && (*pte & PTE_COW)) {
+        phys_t old = *pte & PTE_ADDR;
+        if (pmm_refcount(old) == 1) {
+            *pte = (*pte & ~PTE_COW) | PTE_W;
+        } else {
+            phys_t p = pmm_alloc_nozero();
+            if (!p) {
+                spin_unlock(&mm->lock);
+                *reason = r_oom;
+                return -ENOMEM;
+            }
+            memcpy(P2V(p), P2V(old), PAGE_SIZE);
+            *pte = p | flags;
+            pmm_put(old);
+        }
+        invlpg(va);
+    } else {
+        /* present and allowed: a stale TLB entry (another CPU changed it) or
+         * PROT_NONE restored; refresh the permissions */
+        *pte = (*pte & PTE_ADDR) | flags | (*pte & PTE_COW ? PTE_COW : 0);
+        if (*pte & PTE_COW)
+            *pte &= ~PTE_W;
+        invlpg(va);
+    }
+    spin_unlock(&mm->lock);
+    if (t)
+        t->stats.minflt++;
+    return 0;
+}
+
+int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write)
+{
+    const char *reason;
+    for (uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE); va < addr + len; va += PAGE_SIZE) {
+        spin_lock(&mm->lock);
+        uint64_t *pte = pt_walk(mm->pml4, va, false);
+        bool ok = pte && (*pte & PTE_P) && (!write || (*pte & PTE_W));
+        spin_unlock(&mm->lock);
+        if (ok)
+            continue;
+        int r = vm_fault(mm, va, write ? PF_WRITE | PF_USER : PF_USER, &reason);
+        if (r)
+            return r;
+    }
+    return 0;
+}

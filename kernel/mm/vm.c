@@ -1,0 +1,376 @@
+/*
+ * Address spaces and their VMAs: creation, fork's copy-on-write clone,
+ * mapping, unmapping and protection changes.  Page faults are resolved in
+ * kernel/mm/fault.c.
+ *
+ * Locking: mm->lock (a spinlock: nothing here sleeps) protects the VMA list,
+ * the page tables and the counters.  Only the owning task changes its mm
+ * (tasks are single-threaded; a vfork child borrows the mm while the parent
+ * is blocked), so TLB entries to flush exist only on the current CPU.
+ */
+#include <arch/cpu.h>
+#include <fs/vfs.h>
+#include <kernel/kernel.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pagetable.h>
+#include <mm/pmm.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+
+struct mm *mm_new(void)
+{
+    struct mm *mm = kzalloc(sizeof *mm);
+    if (!mm)
+        return NULL;
+    mm->pml4 = pt_new_pml4();
+    if (!mm->pml4) {
+        kfree(mm);
+        return NULL;
+    }
+    spin_init(&mm->lock, "mm");
+    list_init(&mm->vmas);
+    mm->refs = 1;
+    mm->mmap_top = USER_MMAP_TOP;
+    return mm;
+}
+
+static bool mm_is_current(struct mm *mm) { return (read_cr3() & PTE_ADDR) == mm->pml4; }
+
+static void flush_page(struct mm *mm, uint64_t va)
+{
+    if (mm_is_current(mm))
+        invlpg(va);
+}
+
+void mm_activate(struct mm *mm) { write_cr3(mm ? mm->pml4 : kernel_pml4); }
+
+static struct vma *vma_alloc(void) { return kzalloc(sizeof(struct vma)); }
+
+static void vma_free(struct vma *v)
+{
+    if (v->file)
+        vnode_put(v->file);
+    kfree(v);
+}
+
+struct vma *vm_find(struct mm *mm, uint64_t addr)
+{
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (addr < v->start)
+            return NULL;
+        if (addr < v->end)
+            return v;
+    }
+    return NULL;
+}
+
+static void vma_insert(struct mm *mm, struct vma *nv)
+{
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->start > nv->start) {
+            list_insert_between(&nv->node, n->prev, n);
+            return;
+        }
+    }
+    list_push_back(&mm->vmas, &nv->node);
+}
+
+/* Split v at addr (strictly inside) so that v ends at addr; returns the upper part. */
+static struct vma *vma_split(struct vma *v, uint64_t addr)
+{
+    struct vma *hi = vma_alloc();
+    if (!hi)
+        return NULL;
+    *hi = *v;
+    hi->start = addr;
+    if (v->file) {
+        hi->file_off = v->file_off + (addr - v->start);
+        vnode_get(v->file);
+    }
+    v->end = addr;
+    list_insert_between(&hi->node, &v->node, v->node.next);
+    return hi;
+}
+
+struct unmap_ctx {
+    struct mm *mm;
+};
+
+static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+    struct unmap_ctx *c = arg;
+    pmm_put(*pte & PTE_ADDR);
+    *pte = 0;
+    c->mm->rss_pages--;
+    flush_page(c->mm, va);
+}
+
+/* Removes [start,end) from the VMA list and the page tables; lock held. */
+static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+    list_for_each_safe(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= start || v->start >= end)
+            continue;
+        if (v->start < start) {
+            struct vma *hi = vma_split(v, start);
+            if (!hi)
+                return -ENOMEM;
+            n_nx = hi->node.next;   /* the upper part is handled below */
+            v = hi;
+        }
+        if (v->end > end) {
+            if (!vma_split(v, end))
+                return -ENOMEM;
+        }
+        n_nx = v->node.next;
+        if (v->flags & VMA_LOCKED)
+            mm->locked_pages -= (v->end - v->start) / PAGE_SIZE;
+        struct unmap_ctx c = { mm };
+        pt_for_each(mm->pml4, v->start, v->end, unmap_pte, &c);
+        list_remove(&v->node);
+        vma_free(v);
+    }
+    return 0;
+}
+
+int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    spin_lock(&mm->lock);
+    int r = unmap_locked(mm, addr, addr + len);
+    spin_unlock(&mm->lock);
+    return r;
+}
+
+int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+           uint64_t file_off, uint64_t file_end, const char *name)
+{
+    struct vma *v = vma_alloc();
+    if (!v)
+        return -ENOMEM;
+    v->start = addr;
+    v->end = addr + len;
+    v->prot = prot;
+    v->flags = flags;
+    v->file = file;
+    v->file_off = file_off;
+    v->file_end = file_end;
+    if (file)
+        vnode_get(file);
+    if (name)
+        strlcpy(v->name, name, sizeof v->name);
+    spin_lock(&mm->lock);
+    int r = unmap_locked(mm, v->start, v->end);
+    if (r == 0)
+        vma_insert(mm, v);
+    spin_unlock(&mm->lock);
+    if (r)
+        vma_free(v);
+    return r;
+}
+
+struct prot_ctx {
+    struct mm *mm;
+    uint32_t prot;
+};
+
+static void protect_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+    struct prot_ctx *c = arg;
+    uint64_t e = *pte;
+    if (c->prot & VM_EXEC)
+        e &= ~PTE_NX;
+    else
+        e |= PTE_NX;
+    if (!(c->prot & (VM_READ | VM_WRITE | VM_EXEC))) {
+        e &= ~PTE_U;                /* PROT_NONE: keep the frame, deny user access */
+    } else {
+        e |= PTE_U;
+        /* writable only if the frame is private (not COW-shared) */
+        if ((c->prot & VM_WRITE) && !(e & PTE_COW))
+            e |= PTE_W;
+        else
+            e &= ~PTE_W;
+    }
+    *pte = e;
+    flush_page(c->mm, va);
+}
+
+int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
+{
+    uint64_t end = addr + len;
+    spin_lock(&mm->lock);
+    /* every page of the range must be mapped (Linux: ENOMEM otherwise) */
+    uint64_t cover = addr;
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= cover || v->start >= end)
+            continue;
+        if (v->start > cover)
+            break;
+        cover = v->end;
+    }
+    if (cover < end) {
+        spin_unlock(&mm->lock);
+        return -ENOMEM;
+    }
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= addr || v->start >= end)
+            continue;
+        if (v->start < addr) {
+            if (!vma_split(v, addr))
+                goto oom;
+            continue;               /* the upper part is the next node */
+        }
+        if (v->end > end && !vma_split(v, end))
+            goto oom;
+        v->prot = prot;
+        struct prot_ctx c = { mm, prot };
+        pt_for_each(mm->pml4, v->start, v->end, protect_pte, &c);
+    }
+    spin_unlock(&mm->lock);
+    return 0;
+oom:
+    spin_unlock(&mm->lock);
+    return -ENOMEM;
+}
+
+uint64_t vm_find_free(struct mm *mm, uint64_t len)
+{
+    /* top-down first fit below mmap_top */
+    uint64_t top = mm->mmap_top;
+    for (;;) {
+        uint64_t cand = top - len;
+        if (cand < USER_MIN_ADDR || cand > top)
+            return 0;
+        struct vma *clash = NULL;
+        list_for_each(n, &mm->vmas) {
+            struct vma *v = container_of(n, struct vma, node);
+            if (v->start < cand + len && v->end > cand)
+                clash = v;
+        }
+        if (!clash)
+            return cand;
+        top = clash->start;
+    }
+}
+
+struct clone_ctx {
+    struct mm *dst;
+    int err;
+    bool cow;
+};
+
+static void clone_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+    struct clone_ctx *c = arg;
+    if (c->err)
+        return;
+    uint64_t *d = pt_walk(c->dst->pml4, va, true);
+    if (!d) {
+        c->err = -ENOMEM;
+        return;
+    }
+    uint64_t e = *pte;
+    if (c->cow && (e & PTE_W)) {
+        e = (e & ~PTE_W) | PTE_COW;     /* both sides now copy on write */
+        *pte = e;
+    }
+    pmm_get(e & PTE_ADDR);
+    *d = e;
+    c->dst->rss_pages++;
+}
+
+struct mm *mm_clone(struct mm *src)
+{
+    struct mm *mm = mm_new();
+    if (!mm)
+        return NULL;
+    spin_lock(&src->lock);
+    mm->brk_start = src->brk_start;
+    mm->brk = src->brk;
+    mm->mmap_top = src->mmap_top;
+    mm->stack_top = src->stack_top;
+    int err = 0;
+    list_for_each(n, &src->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        struct vma *c = vma_alloc();
+        if (!c) {
+            err = -ENOMEM;
+            break;
+        }
+        *c = *v;
+        c->flags &= ~VMA_LOCKED;        /* locks are not inherited (mlock(2)) */
+        if (c->file)
+            vnode_get(c->file);
+        list_push_back(&mm->vmas, &c->node);
+        struct clone_ctx cc = { mm, 0, !(v->flags & VMA_SHARED) };
+        pt_for_each(src->pml4, v->start, v->end, clone_pte, &cc);
+        if (cc.err) {
+            err = cc.err;
+            break;
+        }
+    }
+    spin_unlock(&src->lock);
+    if (mm_is_current(src))
+        write_cr3(src->pml4);           /* drop the writable TLB entries */
+    if (err) {
+        mm_put(mm);
+        return NULL;
+    }
+    return mm;
+}
+
+void mm_put(struct mm *mm)
+{
+    if (!mm || __atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    if (mm_is_current(mm))
+        write_cr3(kernel_pml4);
+    list_for_each_safe(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        list_remove(&v->node);
+        vma_free(v);
+    }
+    pt_free_user(mm->pml4);
+    kfree(mm);
+}
+
+uint64_t mm_vsize(struct mm *mm)
+{
+    uint64_t s = 0;
+    if (!mm)
+        return 0;
+    spin_lock(&mm->lock);
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        s += v->end - v->start;
+    }
+    spin_unlock(&mm->lock);
+    return s;
+}
+
+uint64_t mm_rss_pages(struct mm *mm) { return mm ? mm->rss_pages : 0; }
+
+int mm_format_maps(struct mm *mm, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (!mm)
+        return 0;
+    spin_lock(&mm->lock);
+    list_for_each(node, &mm->vmas) {
+        struct vma *v = container_of(node, struct vma, node);
+        int k = snprintf(buf + len, n > len ? n - len : 0, "%012lx-%012lx %c%c%c%c %08lx 00:00 %-8lu %s%s\n",
+                         v->start, v->end, v->prot & VM_READ ? 'r' : '-', v->prot & VM_WRITE ? 'w' : '-',
+                         v->prot & VM_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p',
+                         v->file ? v->file_off : 0, (unsigned long)(v->file ? 1 : 0),
+                         v->name[0] ? "                          " : "", v->name);
+        len += k;
+    }
+    spin_unlock(&mm->lock);
+    return (int)MIN(len, n);
+}

@@ -1,0 +1,494 @@
+/*
+ * execve: replace the calling process's program.
+ *
+ * 1. Copy the path, argv and envp into a kernel buffer (E2BIG beyond
+ *    ARG_MAX, EFAULT on a bad pointer).
+ * 2. Resolve the file; a "#!" script restarts with its interpreter (up to
+ *    four levels); anything else must pass elf_parse() (ENOEXEC otherwise).
+ * 3. Build a new address space: each PT_LOAD becomes a file-backed VMA
+ *    (demand-paged; read-only pages map the page cache directly), a stack
+ *    VMA and an empty heap.  Static-PIE programs get a load base.  With
+ *    ASLR (default; "norandmaps" on the command line disables it) the PIE
+ *    base, heap, mmap area and stack move by random page multiples.
+ * 4. Point of no return: install the address space, close close-on-exec
+ *    descriptors, reset caught signals (ignored ones stay ignored), name the
+ *    task, and lay out the Linux initial stack (argc, argv, envp, auxv,
+ *    AT_RANDOM bytes, strings) with a clean register and FPU state.
+ * A failure before step 4 leaves the caller untouched.
+ */
+#include <arch/cpu.h>
+#include <fs/vfs.h>
+#include <kernel/kernel.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <mm/uaccess.h>
+#include <mm/vm.h>
+#include <proc/elf.h>
+#include <proc/proc.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+
+#define ARG_MAX (128 * 1024)
+#define MAX_ARGS 4096
+#define INTERP_DEPTH 4
+
+struct exec_args {
+    char *buf;                  /* strings, NUL-separated: argv then envp */
+    size_t used;
+    int argc, envc;
+    char *argv[MAX_ARGS + 8];   /* pointers into buf (argv, NULL, envp) */
+};
+
+static uint64_t rng_state;
+
+uint64_t kernel_random(void)
+{
+    if (!rng_state)
+        rng_state = rdtsc() * 0x9e3779b97f4a7c15ULL | 1;
+    /* xorshift64*: cheap, good enough for layout randomization */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static bool aslr_enabled(void)
+{
+    static int cached = -1;
+    if (cached < 0)
+        cached = cmdline_get("norandmaps") == NULL;
+    return cached;
+}
+
+static uint64_t rand_pages(unsigned bits)
+{
+    return aslr_enabled() ? (kernel_random() & ((1ULL << bits) - 1)) << 12 : 0;
+}
+
+static int add_string(struct exec_args *a, const char *s, size_t len)
+{
+    if (a->used + len + 1 > ARG_MAX)
+        return -E2BIG;
+    memcpy(a->buf + a->used, s, len);
+    a->buf[a->used + len] = 0;
+    a->used += len + 1;
+    return 0;
+}
+
+/* Copies a user string vector; returns count or -errno. */
+static int copy_user_vector(struct exec_args *a, const char *const __user *vec)
+{
+    int n = 0;
+    if (!vec)
+        return 0;
+    for (;; n++) {
+        const char *up;
+        if (copy_from_user(&up, &vec[n], sizeof up))
+            return -EFAULT;
+        if (!up)
+            break;
+        if (a->argc + a->envc + n >= MAX_ARGS)
+            return -E2BIG;
+        long len = strncpy_from_user(a->buf + a->used, up, ARG_MAX - a->used);
+        if (len == -ENAMETOOLONG)
+            return -E2BIG;
+        if (len < 0)
+            return (int)len;
+        a->used += len + 1;
+    }
+    return n;
+}
+
+static void index_strings(struct exec_args *a)
+{
+    char *p = a->buf;
+    int k = 0;
+    for (int i = 0; i < a->argc; i++, p += strlen(p) + 1)
+        a->argv[k++] = p;
+    a->argv[k++] = NULL;
+    for (int i = 0; i < a->envc; i++, p += strlen(p) + 1)
+        a->argv[k++] = p;
+    a->argv[k] = NULL;
+}
+
+/* Replace argv[0] with "interp [arg] path" for a #! script. */
+static int apply_interpreter(struct exec_args *a, const char *path, const char *interp, const char *iarg)
+{
+    char *nbuf = kmalloc(ARG_MAX);
+    if (!nbuf)
+        return -ENOMEM;
+    struct exec_args *n = kmalloc(sizeof *n);
+    if (!n) {
+        kfree(nbuf);
+        return -ENOMEM;
+    }
+    n->buf = nbuf;
+    n->used = 0;
+    int r = add_string(n, interp, strlen(interp));
+    int argc = 1;
+    if (!r && iarg && *iarg) {
+        r = add_string(n, iarg, strlen(iarg));
+        argc++;
+    }
+    if (!r) {
+        r = add_string(n, path, strlen(path));
+        argc++;
+    }
+    /* old argv[1..] and envp */
+    char *p = a->buf + strlen(a->buf) + 1;
+    size_t rest = a->used - (p - a->buf);
+    if (!r && (a->argc == 0)) {
+        p = a->buf;
+        rest = a->used;
+    }
+    if (!r && n->used + rest > ARG_MAX)
+        r = -E2BIG;
+    if (!r) {
+        memcpy(n->buf + n->used, p, rest);
+        n->used += rest;
+        memcpy(a->buf, n->buf, n->used);
+        a->used = n->used;
+        a->argc = argc + (a->argc > 0 ? a->argc - 1 : 0);
+    }
+    kfree(nbuf);
+    kfree(n);
+    return r;
+}
+
+static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, uint64_t *base_out)
+{
+    uint64_t base = 0;
+    if (ei->type == 3)
+        base = USER_PIE_BASE + rand_pages(28);
+    for (int i = 0; i < ei->nseg; i++) {
+        const struct elf_segment *s = &ei->seg[i];
+        uint64_t start = ALIGN_DOWN(s->vaddr + base, PAGE_SIZE);
+        uint64_t end = ALIGN_UP(s->vaddr + base + s->memsz, PAGE_SIZE);
+        uint32_t prot = (s->flags & 4 ? VM_READ : 0) | (s->flags & 2 ? VM_WRITE : 0) | (s->flags & 1 ? VM_EXEC : 0);
+        uint64_t file_off = ALIGN_DOWN(s->offset, PAGE_SIZE);
+        uint64_t file_end = s->vaddr + base + s->filesz;
+        const char *name = "";
+        int r = vm_map(mm, start, end - start, prot, VMA_FILE, v, file_off, file_end, name);
+        if (r)
+            return r;
+    }
+    *base_out = base;
+    return 0;
+}
+
+/* Pushes `len` bytes onto the new user stack. */
+static int push_bytes(uint64_t *sp, const void *data, size_t len)
+{
+    *sp -= len;
+    return copy_to_user((void *)*sp, data, len);
+}
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t base, const char *execfn,
+                       uint64_t stack_top, uint64_t *sp_out)
+{
+    uint64_t sp = stack_top;
+    uint64_t zero = 0;
+    if (push_bytes(&sp, &zero, 8))
+        return -EFAULT;
+    uint64_t execfn_at;
+    if (push_bytes(&sp, execfn, strlen(execfn) + 1))
+        return -EFAULT;
+    execfn_at = sp;
+    /* argument and environment strings, copied as one block */
+    if (push_bytes(&sp, a->buf, a->used))
+        return -EFAULT;
+    uint64_t strings = sp;
+    if (push_bytes(&sp, "x86_64", 7))
+        return -EFAULT;
+    uint64_t platform = sp;
+    uint8_t rnd[16];
+    for (int i = 0; i < 16; i += 8) {
+        uint64_t r = kernel_random();
+        memcpy(rnd + i, &r, 8);
+    }
+    if (push_bytes(&sp, rnd, 16))
+        return -EFAULT;
+    uint64_t random_at = sp;
+    sp &= ~15ULL;
+
+    uint32_t eax, ebx, ecx, edx;
+    cpuid(1, 0, &eax, &ebx, &ecx, &edx);
+    uint64_t auxv[][2] = {
+        { AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + base : 0 },
+        { AT_PHENT, 56 },
+        { AT_PHNUM, ei->phnum },
+        { AT_PAGESZ, PAGE_SIZE },
+        { AT_BASE, 0 },
+        { AT_FLAGS, 0 },
+        { AT_ENTRY, ei->entry + base },
+        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_SECURE, 0 },
+        { AT_HWCAP, edx },
+        { AT_CLKTCK, 100 },
+        { AT_RANDOM, random_at },
+        { AT_EXECFN, execfn_at },
+        { AT_PLATFORM, platform },
+        { AT_NULL, 0 },
+    };
+    size_t nptr = 1 + a->argc + 1 + a->envc + 1;
+    size_t total = nptr * 8 + sizeof auxv;
+    sp -= total;
+    sp &= ~15ULL;                       /* rsp at argc is 16-byte aligned */
+    uint64_t *frame = kmalloc(total);
+    if (!frame)
+        return -ENOMEM;
+    size_t k = 0;
+    frame[k++] = a->argc;
+    uint64_t p = strings;
+    for (int i = 0; i < a->argc; i++) {
+        frame[k++] = p;
+        p += strlen(a->buf + (p - strings)) + 1;
+    }
+    frame[k++] = 0;
+    for (int i = 0; i < a->envc; i++) {
+        frame[k++] = p;
+        p += strlen(a->buf + (p - strings)) + 1;
+    }
+    frame[k++] = 0;
+    memcpy(&frame[k], auxv, sizeof auxv);
+    int r = copy_to_user((void *)sp, frame, total);
+    kfree(frame);
+    *sp_out = sp;
+    return r;
+}
+
+static int do_execve_args(const char *path, struct exec_args *a)
+{
+    char *cur_path = kmalloc(256);
+    if (!cur_path)
+        return -ENOMEM;
+    strlcpy(cur_path, path, 256);
+    struct vnode *v = NULL;
+    struct elf_info *ei = kmalloc(sizeof *ei);
+    uint8_t *hdr = kmalloc(PAGE_SIZE);
+    struct mm *mm = NULL;
+    int r = -ENOMEM;
+    if (!ei || !hdr)
+        goto out;
+
+    for (int depth = 0;; depth++) {
+        r = vfs_lookup_exec(cur_path, &v);
+        if (r)
+            goto out;
+        ssize_t n = vnode_read_kernel(v, 0, hdr, PAGE_SIZE);
+        if (n < 0) {
+            r = (int)n;
+            goto out;
+        }
+        if (n >= 2 && hdr[0] == '#' && hdr[1] == '!') {
+            if (depth >= INTERP_DEPTH) {
+                r = -ELOOP;
+                goto out;
+            }
+            /* "#!interp [arg]\n" */
+            size_t end = 2;
+            while (end < (size_t)n && hdr[end] != '\n')
+                end++;
+            if (end == (size_t)n && n == PAGE_SIZE) {
+                r = -ENOEXEC;
+                goto out;
+            }
+            hdr[end] = 0;
+            char *s = (char *)hdr + 2;
+            while (*s == ' ' || *s == '\t')
+                s++;
+            char *e = s;
+            while (*e && *e != ' ' && *e != '\t')
+                e++;
+            char *arg = NULL;
+            if (*e) {
+                *e++ = 0;
+                while (*e == ' ' || *e == '\t')
+                    e++;
+                arg = e;
+                size_t al = strlen(arg);
+                while (al && (arg[al - 1] == ' ' || arg[al - 1] == '\t' || arg[al - 1] == '\r'))
+                    arg[--al] = 0;
+            }
+            if (!*s) {
+                r = -ENOEXEC;
+                goto out;
+            }
+            r = apply_interpreter(a, cur_path, s, arg);
+            if (r)
+                goto out;
+            strlcpy(cur_path, s, 256);
+            vnode_put(v);
+            v = NULL;
+            continue;
+        }
+        struct linux_stat st;
+        vnode_stat(v, &st);
+        r = elf_parse(hdr, (size_t)n, (uint64_t)st.st_size, ei);
+        if (r)
+            goto out;
+        break;
+    }
+
+    mm = mm_new();
+    if (!mm) {
+        r = -ENOMEM;
+        goto out;
+    }
+    uint64_t base;
+    r = load_elf(v, ei, mm, &base);
+    if (r)
+        goto out;
+    uint64_t stack_top = USER_STACK_TOP - rand_pages(16);
+    r = vm_map(mm, stack_top - 128 * 1024, 128 * 1024, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
+               "[stack]");
+    if (r)
+        goto out;
+    mm->stack_top = stack_top;
+    mm->brk_start = mm->brk = ei->hi + base + rand_pages(12);
+    mm->mmap_top = USER_MMAP_TOP - rand_pages(28);
+
+    /* ---- point of no return ---- */
+    struct task *t = current;
+    index_strings(a);
+    struct mm *old = t->mm;
+    t->mm = mm;
+    mm_activate(mm);
+    mm_put(old);
+    uint64_t sp;
+    r = build_stack(a, ei, base, cur_path, stack_top, &sp);
+    if (r) {
+        mm = NULL;
+        kprintf("exec: %s: cannot build the initial stack (%d); killing pid %d\n", cur_path, r, t->pid);
+        do_exit(SIGSEGV);
+    }
+    mm = NULL;
+    if (t->files)
+        fdtable_exec(t->files);
+    signal_exec_reset(t);
+    task_set_comm(t, path);
+    strlcpy(t->exe_path, cur_path, sizeof t->exe_path);
+    if (cur_path[0] != '/' && t->cwd) {
+        char tmp[128];
+        if (vfs_path_of(t->cwd, tmp, sizeof tmp) >= 0)
+            snprintf(t->exe_path, sizeof t->exe_path, "%s/%s", strcmp(tmp, "/") ? tmp : "", cur_path);
+    }
+    kfree(t->cmdline);
+    t->cmdline_len = 0;
+    size_t argbytes = 0;
+    for (int i = 0; i < a->argc; i++)
+        argbytes += strlen(a->argv[i]) + 1;
+    t->cmdline = kmalloc(argbytes ? argbytes : 1);
+    if (t->cmdline) {
+        memcpy(t->cmdline, a->buf, argbytes);
+        t->cmdline_len = argbytes;
+    }
+
+    struct trap_frame *tf = t->tf;
+    memset(tf, 0, sizeof *tf);
+    tf->rip = ei->entry + base;
+    tf->rsp = sp;
+    tf->rflags = 0x202;
+    tf->cs = GDT_UCODE;
+    tf->ss = GDT_UDATA;
+    tf->vector = TRAP_SYSCALL;
+    t->fs_base = 0;
+    wrmsr(MSR_FS_BASE, 0);
+    fpu_init_state(t->fpu);
+    __asm__ volatile("fxrstorq (%0)" : : "r"(t->fpu) : "memory");
+    if (t->vfork_parent)
+        vfork_release(t);
+    r = 0;
+out:
+    if (mm)
+        mm_put(mm);
+    vnode_put(v);
+    kfree(ei);
+    kfree(hdr);
+    kfree(cur_path);
+    return r;
+}
+
+static struct exec_args *exec_args_new(void)
+{
+    struct exec_args *a = kzalloc(sizeof *a);
+    if (!a)
+        return NULL;
+    a->buf = kmalloc(ARG_MAX);
+    if (!a->buf) {
+        kfree(a);
+        return NULL;
+    }
+    return a;
+}
+
+static void exec_args_free(struct exec_args *a)
+{
+    if (a) {
+        kfree(a->buf);
+        kfree(a);
+    }
+}
+
+long sys_execve(const char __user *upath, const char *const __user *uargv, const char *const __user *uenvp)
+{
+    char path[256];
+    long len = strncpy_from_user(path, upath, sizeof path);
+    if (len < 0)
+        return len;
+    if (len == 0)
+        return -ENOENT;
+    struct exec_args *a = exec_args_new();
+    if (!a)
+        return -ENOMEM;
+    int r = copy_user_vector(a, uargv);
+    if (r >= 0) {
+        a->argc = r;
+        r = copy_user_vector(a, uenvp);
+        if (r >= 0)
+            a->envc = r;
+    }
+    if (r >= 0)
+        r = do_execve_args(path, a);
+    exec_args_free(a);
+    return r;
+}
+SYSCALL_DEFINE(59, execve);
+
+int kernel_execve(const char *path, const char *const argv[], const char *const envp[])
+{
+    struct exec_args *a = exec_args_new();
+    if (!a)
+        return -ENOMEM;
+    int r = 0;
+    for (int i = 0; argv[i] && !r; i++, a->argc++)
+        r = add_string(a, argv[i], strlen(argv[i]));
+    for (int i = 0; envp[i] && !r; i++, a->envc++)
+        r = add_string(a, envp[i], strlen(envp[i]));
+    if (!r)
+        r = do_execve_args(path, a);
+    exec_args_free(a);
+    return r;
+}

@@ -1,0 +1,267 @@
+/*
+ * Process exit and wait.
+ *
+ * do_exit() releases what the process owns (descriptors, address space,
+ * working directory), hands its children to init, becomes a zombie holding
+ * only its exit status and statistics, and tells its parent (SIGCHLD, and a
+ * wake-up of wait4).  If the parent ignores SIGCHLD or set SA_NOCLDWAIT the
+ * child is reaped at once, as POSIX says.  When init (pid 1) exits the
+ * machine stops: QEMU exits 33 for status 0, 35 otherwise.
+ *
+ * wait4() reports zombies (and, with WUNTRACED/WCONTINUED, stops and
+ * continues) of the children selected by pid: > 0 that child, -1 any,
+ * 0 the caller's process group, < -1 group -pid.
+ */
+#include <arch/cpu.h>
+#include <fs/vfs.h>
+#include <kernel/kernel.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/uaccess.h>
+#include <mm/vm.h>
+#include <proc/proc.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WEXITED 4
+#define WCONTINUED 8
+#define WNOWAIT 0x01000000
+
+void vfork_release(struct task *child);
+void sighand_put(struct sighand *sh);
+
+static bool ignores_sigchld(struct task *p)
+{
+    struct k_sigaction *sa = &p->sighand->action[SIGCHLD];
+    return sa->handler == SIG_IGN || (sa->flags & SA_NOCLDWAIT);
+}
+
+static void reap(struct task *child, struct task *parent)
+{
+    /* caller holds tasks_lock */
+    parent->stats.cutime_ns += child->stats.utime_ns + child->stats.cutime_ns;
+    parent->stats.cstime_ns += child->stats.stime_ns + child->stats.cstime_ns;
+    list_remove(&child->sibling);
+    child->state = TASK_DEAD;
+}
+
+void do_exit(int status)
+{
+    struct task *t = current;
+    if (t->pid == 1) {
+        kprintf("init exited with %s %d: stopping the machine\n", (status & 0x7f) ? "signal" : "status",
+                (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff);
+        machine_exit(status == 0 ? EXIT_POWEROFF : EXIT_INIT_FAIL);
+    }
+    if (t->vfork_parent)
+        vfork_release(t);
+    if (t->clear_child_tid) {
+        int32_t zero = 0;
+        copy_to_user((void *)t->clear_child_tid, &zero, 4);
+    }
+    if (t->files) {
+        fdtable_put(t->files);
+        t->files = NULL;
+    }
+    vnode_put(t->cwd);
+    t->cwd = NULL;
+    struct mm *mm = t->mm;
+    t->mm = NULL;
+    mm_activate(NULL);
+    mm_put(mm);
+    t->stats.exit_ns = time_ns();
+    sched_account_enter_kernel();
+
+    spin_lock(&tasks_lock);
+    /* orphans go to init; zombies among them are reaped by init's wait */
+    bool init_has_zombie = false;
+    list_for_each_safe(n, &t->children) {
+        struct task *c = container_of(n, struct task, sibling);
+        list_remove(&c->sibling);
+        c->parent = init_task;
+        list_push_back(&init_task->children, &c->sibling);
+        if (c->state == TASK_ZOMBIE)
+            init_has_zombie = true;
+    }
+    struct task *parent = t->parent;
+    t->exit_status = status;
+    bool autoreap = ignores_sigchld(parent);
+    t->state = autoreap ? TASK_DEAD : TASK_ZOMBIE;
+    if (autoreap)
+        reap(t, parent);
+    spin_unlock(&tasks_lock);
+
+    sighand_put(t->sighand);
+    t->sighand = NULL;
+
+    if (!autoreap) {
+        siginfo_t info = { 0 };
+        info.si_signo = SIGCHLD;
+        info.si_code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+        info.u.chld.pid = t->pid;
+        info.u.chld.status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff;
+        info.u.chld.utime = t->stats.utime_ns / 10000000;
+        info.u.chld.stime = t->stats.stime_ns / 10000000;
+        signal_send(parent, SIGCHLD, &info);
+    }
+    waitq_wake_all(&parent->child_wait);
+    if (init_has_zombie)
+        waitq_wake_all(&init_task->child_wait);
+    irq_disable();
+    sched_exit_current();
+}
+
+static bool selects(struct task *c, pid_t pid, struct task *self)
+{
+    if (pid > 0)
+        return c->pid == pid;
+    if (pid == -1)
+        return true;
+    if (pid == 0)
+        return c->pgid == self->pgid;
+    return c->pgid == -pid;
+}
+
+struct rusage_k {
+    int64_t utime_sec, utime_usec, stime_sec, stime_usec;
+    int64_t rest[14];
+};
+
+void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, const struct task_stats *s)
+{
+    memset(ru, 0, sizeof *ru);
+    ru->utime_sec = utime_ns / NSEC_PER_SEC;
+    ru->utime_usec = utime_ns % NSEC_PER_SEC / 1000;
+    ru->stime_sec = stime_ns / NSEC_PER_SEC;
+    ru->stime_usec = stime_ns % NSEC_PER_SEC / 1000;
+    if (s) {
+        ru->rest[4] = s->minflt;   /* ru_minflt @64 */
+        ru->rest[5] = s->majflt;
+        ru->rest[12] = s->nvcsw;   /* ru_nvcsw @128 */
+        ru->rest[13] = s->nivcsw;
+    }
+}
+
+long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
+{
+    struct task *self = current;
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WEXITED | WNOWAIT | 0x40000000 | 0x80000000))
+        return -EINVAL;
+    struct wait_entry w;
+    long ret;
+    for (;;) {
+        prepare_to_wait(&self->child_wait, &w);
+        spin_lock(&tasks_lock);
+        bool any = false;
+        struct task *found = NULL;
+        int status = 0;
+        list_for_each(n, &self->children) {
+            struct task *c = container_of(n, struct task, sibling);
+            if (!selects(c, pid, self))
+                continue;
+            any = true;
+            if (c->state == TASK_ZOMBIE) {
+                found = c;
+                status = c->exit_status;
+                break;
+            }
+            if ((options & WUNTRACED) && c->state == TASK_STOPPED && !c->stop_reported) {
+                c->stop_reported = true;
+                found = c;
+                status = (c->stop_signal << 8) | 0x7f;
+                break;
+            }
+            if ((options & WCONTINUED) && c->cont_reported == false && c->stop_signal == -1) {
+                c->cont_reported = true;
+                found = c;
+                status = 0xffff;
+                break;
+            }
+        }
+        if (found) {
+            pid_t fpid = found->pid;
+            struct rusage_k ru;
+            fill_rusage(&ru, found->stats.utime_ns + found->stats.cutime_ns,
+                        found->stats.stime_ns + found->stats.cstime_ns, &found->stats);
+            bool zombie = found->state == TASK_ZOMBIE;
+            if (info_out) {
+                memset(info_out, 0, sizeof *info_out);
+                info_out->si_signo = SIGCHLD;
+                info_out->u.chld.pid = fpid;
+                if (zombie) {
+                    info_out->si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED;
+                    info_out->u.chld.status = (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff;
+                } else {
+                    info_out->si_code = status == 0xffff ? CLD_CONTINUED : CLD_STOPPED;
+                    info_out->u.chld.status = status == 0xffff ? SIGCONT : (status >> 8);
+                }
+            }
+            if (zombie && !(options & WNOWAIT))
+                reap(found, self);
+            spin_unlock(&tasks_lock);
+            finish_wait(&self->child_wait, &w);
+            if (zombie && !(options & WNOWAIT))
+                task_release(found);
+            if (ustatus && put_user(status, ustatus))
+                return -EFAULT;
+            if (uru && copy_to_user(uru, &ru, sizeof ru))
+                return -EFAULT;
+            return fpid;
+        }
+        spin_unlock(&tasks_lock);
+        if (!any) {
+            ret = -ECHILD;
+            break;
+        }
+        if (options & WNOHANG) {
+            ret = 0;
+            break;
+        }
+        if (signal_pending(self)) {
+            ret = -ERESTARTSYS;
+            break;
+        }
+        schedule();
+    }
+    finish_wait(&self->child_wait, &w);
+    return ret;
+}
+
+long sys_wait4(pid_t pid, int __user *status, int options, struct rusage_k __user *ru)
+{
+    return do_wait(pid, status, options | WEXITED, ru, NULL);
+}
+SYSCALL_DEFINE(61, wait4);
+
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+
+long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options, struct rusage_k __user *ru)
+{
+    pid_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? id : idtype == P_PGID ? -id : 0;
+    if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
+        return -EINVAL;
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    long r = do_wait(pid, NULL, options, ru, &info);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        memset(&info, 0, sizeof info);
+    if (infop && copy_to_user(infop, &info, sizeof info))
+        return -EFAULT;
+    return 0;
+}
+SYSCALL_DEFINE(247, waitid);
+
+long sys_exit(int code) { do_exit((code & 0xff) << 8); }
+SYSCALL_DEFINE(60, exit);
+
+long sys_exit_group(int code) { do_exit((code & 0xff) << 8); }
+SYSCALL_DEFINE(231, exit_group);

@@ -1,0 +1,183 @@
+/*
+ * Task allocation: the process table, pid allocation, kernel stacks and the
+ * per-task FPU save area, plus the idle tasks and kernel-started tasks.
+ *
+ * The process table is bounded (TASK_MAX): fork beyond it fails with EAGAIN,
+ * so a fork bomb cannot exhaust kernel memory.  Pids count up and wrap at
+ * PID_MAX, skipping pids still in use.
+ */
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <arch/trapframe.h>
+#include <kernel/kernel.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <proc/proc.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+struct spinlock tasks_lock = SPINLOCK_INIT("tasks");
+struct list_node all_tasks = LIST_INIT(all_tasks);
+struct task *init_task;
+static unsigned ntasks;
+static pid_t next_pid = 1;
+
+struct task *current_task(void)
+{
+    struct task *t;
+    __asm__ volatile("movq %%gs:24, %0" : "=r"(t));
+    return t;
+}
+
+struct task *task_find(pid_t pid)
+{
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (t->pid == pid && t->state != TASK_DEAD)
+            return t;
+    }
+    return NULL;
+}
+
+unsigned task_count(void) { return ntasks; }
+
+static pid_t alloc_pid(void)
+{
+    for (int tries = 0; tries < PID_MAX; tries++) {
+        pid_t p = next_pid++;
+        if (next_pid >= PID_MAX)
+            next_pid = 2;
+        if (!task_find(p))
+            return p;
+    }
+    return -1;
+}
+
+/* An FXSAVE image of the reset FPU state: FCW 0x37f, MXCSR 0x1f80. */
+void fpu_init_state(uint8_t *area)
+{
+    memset(area, 0, 512);
+    *(uint16_t *)(area + 0) = 0x37f;
+    *(uint32_t *)(area + 24) = 0x1f80;
+    *(uint32_t *)(area + 28) = 0xffff;
+}
+
+struct task *task_alloc(void)
+{
+    struct task *t = kzalloc(sizeof *t);
+    if (!t)
+        return NULL;
+    phys_t stack = pmm_alloc_contig(2);     /* 16 KiB */
+    t->fpu = kmalloc(512 + 16);
+    if (!stack || !t->fpu) {
+        if (stack)
+            pmm_free_contig(stack, 2);
+        kfree(t->fpu);
+        kfree(t);
+        return NULL;
+    }
+    t->kstack = P2V(stack);
+    /* keep the FXSAVE area 16-byte aligned: remember the raw pointer in front */
+    uint8_t *raw = t->fpu;
+    t->fpu = (uint8_t *)ALIGN_UP((uint64_t)raw + 8, 16);
+    ((uint8_t **)t->fpu)[-1] = raw;
+    fpu_init_state(t->fpu);
+    list_init(&t->children);
+    list_init(&t->sibling);
+    list_init(&t->timer_node);
+    waitq_init(&t->child_wait);
+    spin_init(&t->sig_lock, "sig");
+    t->on_cpu = -1;
+    t->cpu_mask = ~0ULL;
+    t->se.tickets = 100;
+    t->umask = 022;
+
+    spin_lock(&tasks_lock);
+    pid_t pid = ntasks < TASK_MAX ? alloc_pid() : -1;
+    if (pid < 0) {
+        spin_unlock(&tasks_lock);
+        pmm_free_contig(stack, 2);
+        kfree(raw);
+        kfree(t);
+        return NULL;
+    }
+    t->pid = pid;
+    ntasks++;
+    t->state = TASK_BLOCKED;            /* not runnable until sched_new_task */
+    list_push_back(&all_tasks, &t->all_node);
+    spin_unlock(&tasks_lock);
+    t->tf = (struct trap_frame *)((uint8_t *)t->kstack + KSTACK_SIZE) - 1;
+    return t;
+}
+
+/* Frees a reaped task.  The caller made it DEAD and removed it from the tree. */
+void task_release(struct task *t)
+{
+    while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) >= 0)
+        cpu_relax();
+    spin_lock(&tasks_lock);
+    list_remove(&t->all_node);
+    ntasks--;
+    spin_unlock(&tasks_lock);
+    pmm_free_contig(V2P(t->kstack), 2);
+    kfree(((uint8_t **)t->fpu)[-1]);
+    kfree(t->cmdline);
+    kfree(t);
+}
+
+void task_set_comm(struct task *t, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    strlcpy(t->comm, base, sizeof t->comm);
+}
+
+extern char boot_kstack[];
+extern void task_first_return(void);
+
+struct task *task_create_idle(int cpu)
+{
+    struct task *t = kzalloc(sizeof *t);
+    if (!t)
+        panic("no memory for the idle task");
+    t->pid = 0;
+    snprintf(t->comm, sizeof t->comm, "idle/%d", cpu);
+    t->state = TASK_RUNNING;
+    t->on_cpu = cpu;
+    t->kstack = cpu == 0 ? (void *)boot_kstack : NULL;   /* APs set theirs */
+    list_init(&t->children);
+    list_init(&t->sibling);
+    list_init(&t->timer_node);
+    t->fpu = NULL;                      /* the idle loop never uses the FPU */
+    return t;
+}
+
+/* Lays out a kernel stack so that switch_to() into t lands in
+ * task_first_return with r12 = fn, r13 = arg. */
+static void task_setup_stack(struct task *t, void (*fn)(void *), void *arg)
+{
+    uint64_t *sp = (uint64_t *)t->tf;
+    *--sp = (uint64_t)task_first_return;
+    *--sp = 0;                          /* rbp */
+    *--sp = 0;                          /* rbx */
+    *--sp = (uint64_t)fn;               /* r12 */
+    *--sp = (uint64_t)arg;              /* r13 */
+    *--sp = 0;                          /* r14 */
+    *--sp = 0;                          /* r15 */
+    t->ksp = (uint64_t)sp;
+}
+
+void task_prepare_child(struct task *t) { task_setup_stack(t, NULL, NULL); }
+
+struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name)
+{
+    struct task *t = task_alloc();
+    if (!t)
+        return NULL;
+    strlcpy(t->comm, name, sizeof t->comm);
+    memset(t->tf, 0, sizeof *t->tf);
+    t->tf->cs = GDT_KCODE;              /* until exec fills in a user frame */
+    task_setup_stack(t, fn, arg);
+    return t;
+}

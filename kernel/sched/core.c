@@ -1,0 +1,530 @@
+/*
+ * The scheduler core: the mechanism half of CPU virtualization.
+ *
+ * Each CPU has a run queue with two policy instances: the real-time class
+ * (SCHED_FIFO/SCHED_RR, always served first) and the system policy chosen on
+ * the command line (sched=NAME) or at run time through
+ * /proc/sys/kernel/sched_policy.  The core owns the run-queue lock, the
+ * context switch, the timer tick, wake-ups, timed sleeps and the idle loop;
+ * the policies (kernel/sched/policy_*.c) only decide who runs next.
+ *
+ * Locking: rq->lock protects the run queue, the policy state and every
+ * queued task's sched_entity, state and on_cpu.  It is held across the
+ * context switch and released by the task that resumes (finish_switch),
+ * with interrupts restored from that task's own saved flags.  A task that
+ * was just switched out may still be on its old CPU's stack until on_cpu
+ * clears; a CPU that picks it waits for that (SMP safety).
+ *
+ * The kernel is not preemptible: a task gives up the CPU in schedule(), on
+ * return to user space when need_resched is set, or by blocking.
+ */
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/percpu.h>
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <kernel/time.h>
+#include <kernel/trace.h>
+#include <kernel/wait.h>
+#include <lib/string.h>
+#include <mm/vm.h>
+#include <proc/proc.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+struct runqueue {
+    struct spinlock lock;
+    struct sched_rq sys;          /* the system policy */
+    struct sched_rq rt;           /* SCHED_FIFO / SCHED_RR */
+    struct task *idle;
+    struct task *prev;            /* the task switched away from (for finish_switch) */
+    unsigned nr_running;          /* queued + running, idle excluded */
+    uint64_t nr_switches;
+};
+
+static struct runqueue runqueues[MAX_CPUS];
+static const struct sched_policy *system_policy;
+struct sched_tunables sched_tun;
+static struct spinlock policy_lock = SPINLOCK_INIT("sched_policy");
+
+/* Timed sleepers, sorted by deadline; checked by CPU 0's tick. */
+static struct spinlock timer_lock = SPINLOCK_INIT("sleep_timers");
+static struct list_node sleep_timers = LIST_INIT(sleep_timers);
+
+static struct runqueue *this_rq(void) { return &runqueues[this_cpu_id()]; }
+static struct runqueue *task_rq(struct task *t) { return &runqueues[t->se.cpu]; }
+static bool is_rt(const struct task *t) { return t->policy == SCHED_FIFO || t->policy == SCHED_RR; }
+static struct sched_rq *prq(struct runqueue *rq, const struct task *t) { return is_rt(t) ? &rq->rt : &rq->sys; }
+
+/* Raw lock without interrupt-state bookkeeping: schedule() manages IF itself. */
+static void rq_lock_raw(struct runqueue *rq)
+{
+    while (__atomic_exchange_n(&rq->lock.locked, 1, __ATOMIC_ACQUIRE))
+        while (READ_ONCE(rq->lock.locked))
+            cpu_relax();
+    rq->lock.cpu = this_cpu_id();
+}
+
+static void rq_unlock_raw(struct runqueue *rq)
+{
+    rq->lock.cpu = -1;
+    __atomic_store_n(&rq->lock.locked, 0, __ATOMIC_RELEASE);
+}
+
+static void rq_enqueue(struct runqueue *rq, struct task *t, enum sched_enq_reason why)
+{
+    struct sched_rq *r = prq(rq, t);
+    r->now_ns = time_ns();
+    t->se.enqueued_ns = r->now_ns;
+    r->policy->enqueue(r, &t->se, why);
+    t->se.on_rq = true;
+    trace_sched(why == ENQ_WAKEUP || why == ENQ_NEW ? TRACE_WAKE : TRACE_READY, t->pid, t->se.cpu);
+}
+
+static void rq_dequeue(struct runqueue *rq, struct task *t)
+{
+    struct sched_rq *r = prq(rq, t);
+    r->policy->dequeue(r, &t->se);
+    t->se.on_rq = false;
+}
+
+/* Does `t` (just made runnable on rq) deserve the CPU more than rq's current task? */
+static bool should_preempt(struct runqueue *rq, struct task *cur, struct task *t)
+{
+    if (cur == rq->idle)
+        return true;
+    if (is_rt(t) && !is_rt(cur))
+        return true;
+    if (is_rt(t) && is_rt(cur))
+        return t->se.rt_priority > cur->se.rt_priority;
+    if (is_rt(cur))
+        return false;
+    struct sched_rq *r = &rq->sys;
+    return r->policy->check_preempt && r->policy->check_preempt(r, &cur->se, &t->se);
+}
+
+static struct task *pick_next(struct runqueue *rq)
+{
+    uint64_t now = time_ns();
+    rq->rt.now_ns = rq->sys.now_ns = now;
+    struct sched_entity *se = rq->rt.policy->pick_next(&rq->rt);
+    if (!se)
+        se = rq->sys.policy->pick_next(&rq->sys);
+    if (!se)
+        return rq->idle;
+    struct task *t = container_of(se, struct task, se);
+    t->se.on_rq = false;
+    t->stats.ready_ns += now - t->se.enqueued_ns;
+    return t;
+}
+
+void sched_timer_tick(void)
+{
+    struct percpu *pc = this_cpu();
+    pc->ticks++;
+    if (pc->cpu_id == 0) {
+        jiffies++;
+        uint64_t now = time_ns();
+        spin_lock(&timer_lock);
+        while (!list_empty(&sleep_timers)) {
+            struct task *t = list_first_entry(&sleep_timers, struct task, timer_node);
+            if (t->wake_deadline_ns > now)
+                break;
+            list_remove(&t->timer_node);
+            t->wake_deadline_ns = 0;
+            sched_wake(t);
+        }
+        spin_unlock(&timer_lock);
+    }
+    struct runqueue *rq = this_rq();
+    struct task *cur = pc->cur_task;
+    if (cur == rq->idle)
+        return;
+    spin_lock(&rq->lock);
+    uint64_t now = time_ns();
+    uint64_t delta = now - cur->se.slice_start_ns;
+    cur->se.slice_start_ns = now;
+    cur->se.sum_exec_ns += delta;
+    struct sched_rq *r = prq(rq, cur);
+    r->now_ns = now;
+    if (r->policy->tick(r, &cur->se, now, delta))
+        cur->need_resched = true;
+    /* a queued real-time task always wins over the system policy */
+    if (!is_rt(cur) && rq->rt.nr_queued)
+        cur->need_resched = true;
+    spin_unlock(&rq->lock);
+}
+
+bool sched_need_resched(void) { return current->need_resched; }
+
+/* Runs in the context of the task that just got the CPU. */
+static void finish_switch(struct runqueue *rq)
+{
+    struct task *prev = rq->prev;
+    rq->prev = NULL;
+    if (prev)
+        __atomic_store_n(&prev->on_cpu, -1, __ATOMIC_RELEASE);
+    rq_unlock_raw(rq);
+    if (prev && prev->state == TASK_DEAD)
+        task_release(prev);             /* its kernel stack is no longer in use */
+}
+
+/* The first thing a new task runs (entry.S: task_first_return). */
+void schedule_tail(void) { finish_switch(this_rq()); }
+
+static void context_switch(struct runqueue *rq, struct task *prev, struct task *next)
+{
+    struct percpu *pc = this_cpu();
+    uint64_t now = time_ns();
+    if (prev != rq->idle) {
+        uint64_t ran = now - prev->se.slice_start_ns;
+        prev->se.sum_exec_ns += ran;
+        prev->stats.stime_ns = prev->se.sum_exec_ns > prev->stats.utime_ns ? prev->se.sum_exec_ns - prev->stats.utime_ns : 0;
+        struct sched_rq *r = prq(rq, prev);
+        if (r->policy->put_prev)
+            r->policy->put_prev(r, &prev->se, ran, prev->state != TASK_RUNNING);
+    }
+    next->se.slice_start_ns = now;
+    next->se.cpu = pc->cpu_id;
+    if (!next->stats.first_run_ns && next != rq->idle)
+        next->stats.first_run_ns = now;
+    /* wait until next has fully left any other CPU */
+    while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE) >= 0 && next->on_cpu != pc->cpu_id)
+        cpu_relax();
+    next->on_cpu = pc->cpu_id;
+    rq->nr_switches++;
+    trace_sched(TRACE_SWITCH, next->pid, pc->cpu_id);
+
+    if (prev->fpu)
+        __asm__ volatile("fxsaveq (%0)" : : "r"(prev->fpu) : "memory");
+    if (next->mm && next->mm != prev->mm)
+        mm_activate(next->mm);
+    if (next->fpu)
+        __asm__ volatile("fxrstorq (%0)" : : "r"(next->fpu) : "memory");
+    wrmsr(MSR_FS_BASE, next->fs_base);
+    tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
+    pc->cur_task = next;
+    rq->prev = prev;
+    switch_to(prev, next);
+    finish_switch(this_rq());
+}
+
+void schedule(void)
+{
+    uint64_t flags = read_rflags();
+    irq_disable();
+    struct runqueue *rq = this_rq();
+    struct task *prev = this_cpu()->cur_task;
+    rq_lock_raw(rq);
+    prev->need_resched = false;
+    bool involuntary = false;
+    if (prev != rq->idle) {
+        if (prev->state == TASK_RUNNING) {
+            involuntary = true;
+            rq_enqueue(rq, prev, ENQ_PREEMPTED);
+        } else {
+            rq->nr_running--;
+            trace_sched(prev->state == TASK_ZOMBIE || prev->state == TASK_DEAD ? TRACE_EXIT : TRACE_BLOCK,
+                        prev->pid, this_cpu_id());
+        }
+    }
+    struct task *next = pick_next(rq);
+    if (next == prev) {
+        rq_unlock_raw(rq);
+        write_rflags(flags);
+        return;
+    }
+    if (prev != rq->idle) {
+        if (involuntary)
+            prev->stats.nivcsw++;
+        else
+            prev->stats.nvcsw++;
+    }
+    context_switch(rq, prev, next);
+    write_rflags(flags);
+}
+
+void sched_yield_current(void)
+{
+    struct task *t = current;
+    uint64_t flags = read_rflags();
+    irq_disable();
+    struct runqueue *rq = this_rq();
+    rq_lock_raw(rq);
+    /* re-enqueue as a yield; then pick */
+    rq_enqueue(rq, t, ENQ_YIELD);
+    t->need_resched = false;
+    struct task *next = pick_next(rq);
+    if (next == t) {
+        rq_unlock_raw(rq);
+        write_rflags(flags);
+        return;
+    }
+    t->stats.nvcsw++;
+    context_switch(rq, t, next);
+    write_rflags(flags);
+}
+
+static int select_cpu(struct task *t)
+{
+    /* keep it where it was if allowed; otherwise the least loaded allowed CPU */
+    int best = -1;
+    unsigned best_load = ~0U;
+    for (int c = 0; c < ncpus; c++) {
+        if (!percpu_area[c].online || !(t->cpu_mask & (1ULL << c)))
+            continue;
+        unsigned load = runqueues[c].nr_running;
+        if (c == t->se.cpu && load <= best_load + 0)
+            load = load > 0 ? load - 1 : 0;   /* slight preference for cache warmth */
+        if (load < best_load) {
+            best = c;
+            best_load = load;
+        }
+    }
+    return best < 0 ? 0 : best;
+}
+
+static void kick_cpu(int cpu);
+
+static void activate(struct task *t, enum sched_enq_reason why)
+{
+    int cpu = select_cpu(t);
+    t->se.cpu = cpu;
+    struct runqueue *rq = &runqueues[cpu];
+    spin_lock(&rq->lock);
+    rq->nr_running++;
+    rq_enqueue(rq, t, why);
+    struct task *cur = percpu_area[cpu].cur_task;
+    bool preempt = cur && should_preempt(rq, cur, t);
+    if (preempt)
+        cur->need_resched = true;
+    spin_unlock(&rq->lock);
+    if (preempt && cpu != this_cpu_id())
+        kick_cpu(cpu);
+}
+
+void sched_new_task(struct task *t, struct task *parent)
+{
+    t->se.id = t->pid;
+    t->on_cpu = -1;
+    t->se.cpu = parent ? parent->se.cpu : 0;
+    struct runqueue *rq = &runqueues[t->se.cpu];
+    spin_lock(&rq->lock);
+    struct sched_rq *r = prq(rq, t);
+    r->now_ns = time_ns();
+    if (r->policy->task_new)
+        r->policy->task_new(r, &t->se, parent ? &parent->se : NULL);
+    spin_unlock(&rq->lock);
+    t->state = TASK_RUNNING;
+    activate(t, ENQ_NEW);
+}
+
+void sched_wake(struct task *t)
+{
+    struct runqueue *rq = task_rq(t);
+    spin_lock(&rq->lock);
+    if (t->state != TASK_BLOCKED && t->state != TASK_STOPPED) {
+        spin_unlock(&rq->lock);
+        return;
+    }
+    t->state = TASK_RUNNING;
+    /* still on its CPU (between prepare_to_wait and schedule): it will notice */
+    bool running = t->on_cpu >= 0 && percpu_area[t->on_cpu].cur_task == t;
+    spin_unlock(&rq->lock);
+    if (!running)
+        activate(t, ENQ_WAKEUP);
+}
+
+void sched_exit_current(void)
+{
+    schedule();
+    panic("sched: a dead task was scheduled again");
+}
+
+bool schedule_until(uint64_t deadline_ns)
+{
+    struct task *t = current;
+    if (deadline_ns) {
+        spin_lock(&timer_lock);
+        t->wake_deadline_ns = deadline_ns;
+        struct list_node *pos = sleep_timers.next;
+        while (pos != &sleep_timers && container_of(pos, struct task, timer_node)->wake_deadline_ns <= deadline_ns)
+            pos = pos->next;
+        list_insert_between(&t->timer_node, pos->prev, pos);
+        spin_unlock(&timer_lock);
+    }
+    schedule();
+    bool expired = false;
+    if (deadline_ns) {
+        spin_lock(&timer_lock);
+        if (t->wake_deadline_ns) {      /* woken by something else: cancel the timer */
+            list_remove(&t->timer_node);
+            t->wake_deadline_ns = 0;
+        }
+        spin_unlock(&timer_lock);
+        expired = time_ns() >= deadline_ns;
+    }
+    return expired;
+}
+
+/* ---- policies ---- */
+
+static void rq_init_policy(struct sched_rq *r, const struct sched_policy *p)
+{
+    memset(r, 0, sizeof *r);
+    r->policy = p;
+    r->tun = &sched_tun;
+    p->init(r);
+}
+
+int sched_set_system_policy(const char *name)
+{
+    const struct sched_policy *p = sched_policy_find(name);
+    if (!p || p == &sched_policy_rt)
+        return -EINVAL;
+    spin_lock(&policy_lock);
+    spin_lock(&tasks_lock);
+    for (int c = 0; c < ncpus; c++) {
+        struct runqueue *rq = &runqueues[c];
+        spin_lock(&rq->lock);
+        /* take every queued task out of the old policy, then into the new one */
+        static struct task *moved[TASK_MAX];   /* protected by policy_lock */
+        int n = 0;
+        list_for_each(node, &all_tasks) {
+            struct task *t = container_of(node, struct task, all_node);
+            if (t->se.cpu == c && t->se.on_rq && !is_rt(t) && n < TASK_MAX) {
+                rq_dequeue(rq, t);
+                moved[n++] = t;
+            }
+        }
+        rq_init_policy(&rq->sys, p);
+        rq->sys.now_ns = time_ns();
+        for (int i = 0; i < n; i++) {
+            if (p->task_new)
+                p->task_new(&rq->sys, &moved[i]->se, NULL);
+            rq_enqueue(rq, moved[i], ENQ_NEW);
+        }
+        /* running tasks join the new policy when they next stop running */
+        struct task *cur = percpu_area[c].cur_task;
+        if (cur && cur != rq->idle && !is_rt(cur) && p->task_new)
+            p->task_new(&rq->sys, &cur->se, NULL);
+        if (cur)
+            cur->need_resched = true;
+        spin_unlock(&rq->lock);
+    }
+    system_policy = p;
+    spin_unlock(&tasks_lock);
+    spin_unlock(&policy_lock);
+    kprintf("sched: system policy is now %s\n", p->name);
+    return 0;
+}
+
+const char *sched_system_policy_name(void) { return system_policy->name; }
+
+void sched_set_rt(struct task *t, int policy, int prio)
+{
+    struct runqueue *rq = task_rq(t);
+    spin_lock(&rq->lock);
+    bool queued = t->se.on_rq;
+    if (queued)
+        rq_dequeue(rq, t);
+    t->policy = policy;
+    t->se.rt_priority = prio;
+    struct sched_rq *r = prq(rq, t);
+    if (r->policy->task_new)
+        r->policy->task_new(r, &t->se, NULL);
+    if (queued)
+        rq_enqueue(rq, t, ENQ_NEW);
+    if (percpu_area[t->se.cpu].cur_task)
+        percpu_area[t->se.cpu].cur_task->need_resched = true;
+    spin_unlock(&rq->lock);
+}
+
+void sched_reweight(struct task *t)
+{
+    struct runqueue *rq = task_rq(t);
+    spin_lock(&rq->lock);
+    struct sched_rq *r = prq(rq, t);
+    if (r->policy->reweight)
+        r->policy->reweight(r, &t->se);
+    spin_unlock(&rq->lock);
+}
+
+/* ---- time accounting ---- */
+
+void sched_account_enter_kernel(void)
+{
+    struct task *t = current;
+    uint64_t now = time_ns();
+    if (t->stats.user_enter_ns) {
+        t->stats.utime_ns += now - t->stats.user_enter_ns;
+        t->stats.user_enter_ns = 0;
+    }
+}
+
+void sched_account_exit_kernel(void) { current->stats.user_enter_ns = time_ns(); }
+
+/* ---- idle and start-up ---- */
+
+static void kick_cpu(int cpu)
+{
+    extern void arch_send_resched_ipi(int cpu);
+    arch_send_resched_ipi(cpu);
+}
+
+static __noreturn void idle_loop(void)
+{
+    struct runqueue *rq = this_rq();
+    for (;;) {
+        irq_disable();
+        if (rq->nr_running > 0 || current->need_resched) {
+            irq_enable();
+            schedule();
+            continue;
+        }
+        uint64_t t0 = time_ns();
+        __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */
+        this_cpu()->idle_ns += time_ns() - t0;
+    }
+}
+
+static void runqueue_init(int cpu, struct task *idle)
+{
+    struct runqueue *rq = &runqueues[cpu];
+    spin_init(&rq->lock, "runqueue");
+    rq_init_policy(&rq->sys, system_policy);
+    rq_init_policy(&rq->rt, &sched_policy_rt);
+    rq->idle = idle;
+    percpu_area[cpu].rq = rq;
+    percpu_area[cpu].idle = idle;
+    percpu_area[cpu].cur_task = idle;
+    idle->on_cpu = cpu;
+    idle->se.cpu = cpu;
+}
+
+void sched_init(void)
+{
+    sched_tunables_default(&sched_tun);
+    const char *name = cmdline_get("sched");
+    system_policy = name ? sched_policy_find(name) : NULL;
+    if (name && (!system_policy || system_policy == &sched_policy_rt))
+        kprintf("sched: unknown policy '%s', using the default\n", name);
+    if (!system_policy || system_policy == &sched_policy_rt)
+        system_policy = sched_policy_find(SCHED_DEFAULT_POLICY);
+    if (!system_policy)
+        panic("sched: default policy %s missing", SCHED_DEFAULT_POLICY);
+    runqueue_init(0, task_create_idle(0));
+    kprintf("sched: system policy %s\n", system_policy->name);
+}
+
+void sched_init_ap(int cpu) { runqueue_init(cpu, task_create_idle(cpu)); }
+
+void sched_start(void)
+{
+    irq_enable();
+    idle_loop();
+}
+
+unsigned sched_nr_running(int cpu) { return runqueues[cpu].nr_running; }
+uint64_t sched_nr_switches(int cpu) { return runqueues[cpu].nr_switches; }

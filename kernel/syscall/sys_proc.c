@@ -1,0 +1,360 @@
+/*
+ * Process identity and environment system calls: ids, process groups and
+ * sessions, TLS setup, uname, resource limits, reboot/poweroff, prctl names,
+ * getrandom and sysinfo.
+ */
+#include <arch/cpu.h>
+#include <kernel/kernel.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/pmm.h>
+#include <mm/uaccess.h>
+#include <proc/proc.h>
+#include <proc/task.h>
+
+long sys_getpid(void) { return current->pid; }
+SYSCALL_DEFINE(39, getpid);
+long sys_gettid(void) { return current->pid; }
+SYSCALL_DEFINE(186, gettid);
+long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
+SYSCALL_DEFINE(110, getppid);
+long sys_getuid(void) { return current->uid; }
+SYSCALL_DEFINE(102, getuid);
+long sys_geteuid(void) { return current->euid; }
+SYSCALL_DEFINE(107, geteuid);
+long sys_getgid(void) { return current->gid; }
+SYSCALL_DEFINE(104, getgid);
+long sys_getegid(void) { return current->egid; }
+SYSCALL_DEFINE(108, getegid);
+
+long sys_getresuid(uid_t __user *r, uid_t __user *e, uid_t __user *s)
+{
+    uid_t u = current->uid;
+    if (put_user(u, r) || put_user(current->euid, e) || put_user(u, s))
+        return -EFAULT;
+    return 0;
+}
+SYSCALL_DEFINE(118, getresuid);
+
+long sys_getresgid(gid_t __user *r, gid_t __user *e, gid_t __user *s)
+{
+    gid_t g = current->gid;
+    if (put_user(g, r) || put_user(current->egid, e) || put_user(g, s))
+        return -EFAULT;
+    return 0;
+}
+SYSCALL_DEFINE(120, getresgid);
+
+long sys_getgroups(int size, gid_t __user *list)
+{
+    if (size < 0)
+        return -EINVAL;
+    return 0;
+}
+SYSCALL_DEFINE(115, getgroups);
+
+/* Tessera has one user, root: these succeed only as no-ops for root's ids. */
+long sys_setuid(uid_t u) { return u == 0 ? 0 : -EPERM; }
+SYSCALL_DEFINE(105, setuid);
+long sys_setgid(gid_t g) { return g == 0 ? 0 : -EPERM; }
+SYSCALL_DEFINE(106, setgid);
+
+long sys_set_tid_address(int __user *tidptr)
+{
+    current->clear_child_tid = (uint64_t)tidptr;
+    return current->pid;
+}
+SYSCALL_DEFINE(218, set_tid_address);
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(int code, uint64_t addr)
+{
+    struct task *t = current;
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= 0x0000800000000000UL)
+            return -EPERM;
+        t->fs_base = addr;
+        wrmsr(MSR_FS_BASE, addr);
+        return 0;
+    case ARCH_GET_FS:
+        return put_user(t->fs_base, (uint64_t *)addr);
+    case ARCH_SET_GS:
+    case ARCH_GET_GS:
+        return -EINVAL;
+    default:
+        return -EINVAL;
+    }
+}
+SYSCALL_DEFINE(158, arch_prctl);
+
+static char hostname[65] = "tessera";
+
+long sys_uname(char __user *buf)
+{
+    char u[6][65];
+    memset(u, 0, sizeof u);
+    strlcpy(u[0], "Linux", 65);         /* the ABI Tessera speaks; see /proc/version */
+    strlcpy(u[1], hostname, 65);
+    strlcpy(u[2], "6.1.0-tessera", 65);
+    strlcpy(u[3], "#1 SMP Tessera", 65);
+    strlcpy(u[4], "x86_64", 65);
+    strlcpy(u[5], "(none)", 65);
+    return copy_to_user(buf, u, sizeof u);
+}
+SYSCALL_DEFINE(63, uname);
+
+long sys_sethostname(const char __user *name, int len)
+{
+    if (len < 0 || len > 64)
+        return -EINVAL;
+    char tmp[65];
+    if (copy_from_user(tmp, name, len))
+        return -EFAULT;
+    tmp[len] = 0;
+    memcpy(hostname, tmp, len + 1);
+    return 0;
+}
+SYSCALL_DEFINE(170, sethostname);
+
+/* ---- process groups and sessions ---- */
+
+long sys_setpgid(pid_t pid, pid_t pgid)
+{
+    struct task *self = current;
+    if (pgid < 0)
+        return -EINVAL;
+    spin_lock(&tasks_lock);
+    struct task *t = pid == 0 ? self : task_find(pid);
+    long r = 0;
+    if (!t || (t != self && t->parent != self)) {
+        r = -ESRCH;
+    } else if (t->sid == t->pid) {
+        r = -EPERM;                     /* a session leader cannot move */
+    } else if (t->sid != self->sid) {
+        r = -EPERM;
+    } else {
+        if (pgid == 0)
+            pgid = t->pid;
+        if (pgid != t->pid) {
+            bool exists = false;
+            list_for_each(n, &all_tasks) {
+                struct task *o = container_of(n, struct task, all_node);
+                if (o->pgid == pgid && o->sid == self->sid && o->state != TASK_DEAD)
+                    exists = true;
+            }
+            if (!exists)
+                r = -EPERM;
+        }
+        if (!r)
+            t->pgid = pgid;
+    }
+    spin_unlock(&tasks_lock);
+    return r;
+}
+SYSCALL_DEFINE(109, setpgid);
+
+long sys_getpgid(pid_t pid)
+{
+    if (pid == 0)
+        return current->pgid;
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(pid);
+    long r = t ? t->pgid : -ESRCH;
+    spin_unlock(&tasks_lock);
+    return r;
+}
+SYSCALL_DEFINE(121, getpgid);
+
+long sys_getpgrp(void) { return current->pgid; }
+SYSCALL_DEFINE(111, getpgrp);
+
+long sys_getsid(pid_t pid)
+{
+    if (pid == 0)
+        return current->sid;
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(pid);
+    long r = t ? t->sid : -ESRCH;
+    spin_unlock(&tasks_lock);
+    return r;
+}
+SYSCALL_DEFINE(124, getsid);
+
+long sys_setsid(void)
+{
+    struct task *self = current;
+    spin_lock(&tasks_lock);
+    long r = self->pid;
+    list_for_each(n, &all_tasks) {
+        struct task *o = container_of(n, struct task, all_node);
+        if (o->pgid == self->pid && o != self && o->state != TASK_DEAD)
+            r = -EPERM;
+    }
+    if (r > 0) {
+        self->sid = self->pid;
+        self->pgid = self->pid;
+    }
+    spin_unlock(&tasks_lock);
+    if (r > 0) {
+        extern void tty_session_left(struct task *t) __attribute__((weak));
+        if (tty_session_left)
+            tty_session_left(self);
+    }
+    return r;
+}
+SYSCALL_DEFINE(112, setsid);
+
+/* ---- limits ---- */
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY (~0UL)
+
+struct krlimit {
+    uint64_t cur, max;
+};
+
+static struct krlimit default_limit(int res)
+{
+    switch (res) {
+    case RLIMIT_STACK: return (struct krlimit){ 8UL << 20, RLIM_INFINITY };
+    case RLIMIT_NPROC: return (struct krlimit){ TASK_MAX, TASK_MAX };
+    case RLIMIT_NOFILE: return (struct krlimit){ 1024, 1024 };
+    default: return (struct krlimit){ RLIM_INFINITY, RLIM_INFINITY };
+    }
+}
+
+long sys_prlimit64(pid_t pid, int res, const struct krlimit __user *nl, struct krlimit __user *ol)
+{
+    if (res < 0 || res >= 16)
+        return -EINVAL;
+    struct krlimit l = default_limit(res);
+    if (ol && copy_to_user(ol, &l, sizeof l))
+        return -EFAULT;
+    if (nl) {
+        struct krlimit n;
+        if (copy_from_user(&n, nl, sizeof n))
+            return -EFAULT;
+        if (n.cur > n.max)
+            return -EINVAL;
+    }
+    return 0;
+}
+SYSCALL_DEFINE(302, prlimit64);
+
+long sys_getrlimit(int res, struct krlimit __user *l) { return sys_prlimit64(0, res, NULL, l); }
+SYSCALL_DEFINE(97, getrlimit);
+long sys_setrlimit(int res, const struct krlimit __user *l) { return sys_prlimit64(0, res, l, NULL); }
+SYSCALL_DEFINE(160, setrlimit);
+
+/* ---- misc ---- */
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct task *t = current;
+    if (option == PR_SET_NAME) {
+        char name[TASK_COMM_LEN];
+        long n = strncpy_from_user(name, (const char *)a2, sizeof name);
+        if (n == -ENAMETOOLONG) {
+            if (copy_from_user(name, (const char *)a2, sizeof name - 1))
+                return -EFAULT;
+            name[sizeof name - 1] = 0;
+        } else if (n < 0) {
+            return n;
+        }
+        strlcpy(t->comm, name, sizeof t->comm);
+        return 0;
+    }
+    if (option == PR_GET_NAME)
+        return copy_to_user((char *)a2, t->comm, sizeof t->comm);
+    return -EINVAL;
+}
+SYSCALL_DEFINE(157, prctl);
+
+uint64_t kernel_random(void);
+
+long sys_getrandom(void __user *buf, size_t len, unsigned flags)
+{
+    uint8_t tmp[64];
+    size_t done = 0;
+    if (len > 1 << 20)
+        len = 1 << 20;
+    while (done < len) {
+        size_t n = MIN(len - done, sizeof tmp);
+        for (size_t i = 0; i < n; i += 8) {
+            uint64_t r = kernel_random() ^ rdtsc();
+            memcpy(tmp + i, &r, MIN(8, n - i));
+        }
+        if (copy_to_user((uint8_t *)buf + done, tmp, n))
+            return -EFAULT;
+        done += n;
+    }
+    return done;
+}
+SYSCALL_DEFINE(318, getrandom);
+
+struct ksysinfo {
+    int64_t uptime;
+    uint64_t loads[3];
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint32_t pad2;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char _f[4];
+};
+_Static_assert(sizeof(struct ksysinfo) == 112, "struct sysinfo is 112 bytes");
+
+long sys_sysinfo(struct ksysinfo __user *info)
+{
+    struct ksysinfo s;
+    memset(&s, 0, sizeof s);
+    s.uptime = (int64_t)(time_ns() / NSEC_PER_SEC);
+    extern void sched_loadavg(uint64_t out[3]) __attribute__((weak));
+    if (sched_loadavg)
+        sched_loadavg(s.loads);
+    s.totalram = pmm_total_pages() * PAGE_SIZE;
+    s.freeram = pmm_free_pages() * PAGE_SIZE;
+    s.procs = (uint16_t)task_count();
+    s.mem_unit = 1;
+    return copy_to_user(info, &s, sizeof s);
+}
+SYSCALL_DEFINE(99, sysinfo);
+
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
+#define LINUX_REBOOT_CMD_HALT 0xcdef0123
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
+#define LINUX_REBOOT_CMD_CAD_ON 0x89abcdef
+#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
+
+long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg)
+{
+    if (magic1 != LINUX_REBOOT_MAGIC1 || (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 &&
+                                          magic2 != 537993216))
+        return -EINVAL;
+    switch (cmd) {
+    case LINUX_REBOOT_CMD_POWER_OFF:
+    case LINUX_REBOOT_CMD_HALT:
+    case LINUX_REBOOT_CMD_RESTART:
+        kprintf("reboot(2): %s requested by pid %d (%s)\n",
+                cmd == LINUX_REBOOT_CMD_RESTART ? "restart" : "power off", current->pid, current->comm);
+        machine_exit(EXIT_POWEROFF);
+    case LINUX_REBOOT_CMD_CAD_ON:
+    case LINUX_REBOOT_CMD_CAD_OFF:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+SYSCALL_DEFINE(169, reboot);

@@ -1,0 +1,125 @@
+/*
+ * System-call dispatch.  The table is built at boot from the rows every
+ * family file registers with SYSCALL_DEFINE (a linker section), indexed by
+ * the Linux x86-64 number.  An unregistered number returns -ENOSYS and is
+ * logged once, by name, so a user sees exactly what a program needed.
+ * "strace" on the kernel command line logs every call with its result.
+ *
+ * exit_to_user() is the single path back to ring 3 for traps and system
+ * calls: it reschedules if asked to and delivers pending signals, looping
+ * until neither remains.
+ */
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <kernel/kernel.h>
+#include <kernel/syscall.h>
+#include <proc/proc.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+#define NR_SYSCALLS 512
+
+extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
+static syscall_fn table[NR_SYSCALLS];
+static const char *names[NR_SYSCALLS];
+static uint8_t warned[NR_SYSCALLS / 8];
+bool syscall_trace;
+
+/* Names of the Linux calls Tessera does not implement, for the ENOSYS log. */
+static const struct { int nr; const char *name; } known_names[] = {
+    { 25, "mremap" }, { 26, "msync" }, { 27, "mincore" }, { 28, "madvise" }, { 29, "shmget" },
+    { 41, "socket" }, { 42, "connect" }, { 43, "accept" }, { 44, "sendto" }, { 45, "recvfrom" },
+    { 49, "bind" }, { 50, "listen" }, { 53, "socketpair" }, { 54, "setsockopt" }, { 55, "getsockopt" },
+    { 64, "semget" }, { 71, "msgctl" }, { 73, "flock" }, { 101, "ptrace" }, { 103, "syslog" },
+    { 105, "setuid" }, { 106, "setgid" }, { 113, "setreuid" }, { 117, "setresuid" }, { 119, "setresgid" },
+    { 125, "capget" }, { 126, "capset" }, { 133, "mknod" }, { 155, "pivot_root" }, { 157, "prctl" },
+    { 160, "setrlimit" }, { 161, "chroot" }, { 165, "mount" }, { 166, "umount2" }, { 170, "sethostname" },
+    { 202, "futex" }, { 203, "sched_setaffinity" }, { 204, "sched_getaffinity" }, { 213, "epoll_create" },
+    { 218, "set_tid_address" }, { 221, "fadvise64" }, { 222, "timer_create" }, { 232, "epoll_wait" },
+    { 233, "epoll_ctl" }, { 253, "inotify_init" }, { 273, "set_robust_list" }, { 281, "epoll_pwait" },
+    { 283, "timerfd_create" }, { 284, "eventfd" }, { 290, "eventfd2" }, { 291, "epoll_create1" },
+    { 302, "prlimit64" }, { 309, "getcpu" }, { 318, "getrandom" }, { 319, "memfd_create" }, { 332, "statx" },
+    { 334, "rseq" }, { 435, "clone3" }, { 439, "faccessat2" },
+};
+
+void syscall_init(void)
+{
+    for (const struct syscall_entry *e = __syscalls_start; e < __syscalls_end; e++) {
+        if (e->nr < 0 || e->nr >= NR_SYSCALLS)
+            panic("syscall %s: number %d out of range", e->name, e->nr);
+        if (table[e->nr])
+            panic("syscall %d registered twice (%s and %s)", e->nr, names[e->nr], e->name);
+        table[e->nr] = e->fn;
+        names[e->nr] = e->name;
+    }
+    syscall_trace = cmdline_get("strace") != NULL;
+    extern void arch_syscall_init_cpu(void);
+    arch_syscall_init_cpu();
+}
+
+const char *syscall_name(int nr)
+{
+    if (nr >= 0 && nr < NR_SYSCALLS && names[nr])
+        return names[nr];
+    for (size_t i = 0; i < ARRAY_SIZE(known_names); i++)
+        if (known_names[i].nr == nr)
+            return known_names[i].name;
+    return NULL;
+}
+
+void exit_to_user(struct trap_frame *tf, bool from_syscall)
+{
+    struct task *t = current;
+    for (;;) {
+        if (t->need_resched) {
+            irq_enable();
+            schedule();
+        }
+        if (signal_pending(t) || t->restore_saved_mask) {
+            irq_enable();
+            signal_deliver(tf, from_syscall);
+            from_syscall = false;       /* the restart decision is made once */
+        }
+        irq_disable();
+        if (!t->need_resched && !signal_pending(t))
+            break;
+    }
+    if (from_syscall && (long)tf->rax == -ERESTARTSYS)
+        tf->rax = -EINTR;               /* defensive: never leak the internal code */
+    sched_account_exit_kernel();
+}
+
+/* Returns 1 if the frame allows the fast sysret path. */
+uint64_t syscall_dispatch(struct trap_frame *tf)
+{
+    struct task *t = current;
+    sched_account_enter_kernel();
+    irq_enable();
+    uint64_t nr = tf->rax;
+    t->saved_syscall_nr = nr;
+    this_cpu()->syscalls++;
+    long ret;
+    if (nr < NR_SYSCALLS && table[nr]) {
+        ret = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+    } else {
+        ret = -ENOSYS;
+        if (nr < NR_SYSCALLS && !(warned[nr / 8] & (1 << (nr % 8)))) {
+            warned[nr / 8] |= 1 << (nr % 8);
+            const char *name = syscall_name((int)nr);
+            kprintf("syscall %lu (%s) not implemented: -ENOSYS to pid %d (%s)\n", nr, name ? name : "unknown",
+                    t->pid, t->comm);
+        } else if (nr >= NR_SYSCALLS && !(warned[0] & 0x80)) {
+            kprintf("syscall %lu out of range: -ENOSYS to pid %d (%s)\n", nr, t->pid, t->comm);
+        }
+    }
+    if (syscall_trace)
+        kprintf("[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, names[nr < NR_SYSCALLS ? nr : 0] ?: "?",
+                tf->rdi, tf->rsi, tf->rdx, ret);
+    /* a frame replaced by execve or rt_sigreturn keeps its own rax */
+    if (tf->vector == TRAP_SYSCALL)
+        tf->rax = ret;
+    exit_to_user(tf, tf->vector == TRAP_SYSCALL);
+    return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL && tf->cs == GDT_UCODE &&
+           !(tf->rflags & (1 << 8)) && tf->vector == TRAP_SYSCALL;
+}

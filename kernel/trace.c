@@ -1,0 +1,41 @@
+/*
+ * The scheduling trace ring.  A fixed array of records with a global write
+ * index; readers keep their own position and see only records still in the
+ * ring.  Writers take a small lock (the events come from several CPUs).
+ */
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <kernel/time.h>
+#include <kernel/trace.h>
+
+#define TRACE_SIZE 16384
+
+int trace_enabled = 1;
+static struct trace_record ring[TRACE_SIZE];
+static uint64_t head;
+static struct spinlock trace_lock = SPINLOCK_INIT("trace");
+
+void trace_sched_record(enum trace_event ev, int pid, int cpu)
+{
+    uint64_t now = time_ns();
+    spin_lock(&trace_lock);
+    struct trace_record *r = &ring[head % TRACE_SIZE];
+    r->time_ns = now;
+    r->pid = pid;
+    r->cpu = cpu;
+    r->event = ev;
+    head++;
+    spin_unlock(&trace_lock);
+}
+
+size_t trace_read(uint64_t *pos, struct trace_record *buf, size_t max)
+{
+    spin_lock(&trace_lock);
+    if (*pos + TRACE_SIZE < head)
+        *pos = head - TRACE_SIZE;       /* the oldest records were overwritten */
+    size_t n = 0;
+    while (*pos < head && n < max)
+        buf[n++] = ring[(*pos)++ % TRACE_SIZE];
+    spin_unlock(&trace_lock);
+    return n;
+}

@@ -1,0 +1,22 @@
+# Host unit tests: each tests/host/test_*.c is one check(3) program, built
+# under ASan/UBSan.  A test file pulls in the pure kernel sources it tests
+# with #include (they compile unchanged on the host: see docs/testing.md).
+HOST_TESTS_SRC := $(sort $(wildcard tests/host/test_*.c))
+HOST_TESTS     := $(HOST_TESTS_SRC:tests/host/%.c=$(BUILD)/host/%)
+HOST_CFLAGS    := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
+                  -Wno-missing-field-initializers -Iinclude -Itests/host -DHOST_TEST -MMD -MP
+HOST_LIBS      := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+$(BUILD)/host/%: tests/host/%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@ $(HOST_LIBS)
+
+-include $(HOST_TESTS:=.d)
+
+.PHONY: test-host
+test-host: $(HOST_TESTS)
+	$(Q)tools/run-host-tests.sh $(BUILD)/results/host.txt $(HOST_TESTS)
+
+TEST_SUITES += test-host
