@@ -1,0 +1,159 @@
+/*
+ * Descriptor syscalls: open/openat/creat, close, dup/dup2/dup3 and fcntl.
+ * Flags are Linux's; O_LARGEFILE and O_NOCTTY are accepted and ignored
+ * (every file is large, and a process never acquires a controlling tty by
+ * opening one).
+ */
+#include <fs/fdtable.h>
+#include <fs/fsyscall.h>
+#include <kernel/syscall.h>
+#include <mm/kheap.h>
+#include <mm/uaccess.h>
+#include <proc/task.h>
+
+#define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
+                    O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \
+                    O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
+{
+    char *path;
+    int err = path_from_user(upath, &path);
+    if (err)
+        return err;
+    struct vnode *start;
+    struct file *f;
+    if (!path[0])
+        err = -ENOENT;
+    else if ((flags & O_TMPFILE) == O_TMPFILE)
+        err = -EOPNOTSUPP;
+    else if ((err = at_start((int)dirfd, path, &start)) == 0) {
+        mode_t m = (mode_t)mode & S_IALLUGO & ~current->umask;
+        err = vfs_openat(start, path, (int)(flags & OPEN_VALID & ~O_LARGEFILE), m, &f);
+        vnode_put(start);
+        if (err == 0) {
+            err = fd_install(f, (int)flags);
+            if (err < 0)
+                file_put(f);
+        }
+    }
+    kfree(path);
+    return err;
+}
+
+long sys_open(const char __user *path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
+
+long sys_creat(const char __user *path, long mode)
+{
+    return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+long sys_close(long fd) { return fd_close((int)fd); }
+
+long sys_dup(long fd)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    int r = fdt_alloc(current->files, f, 0, false);
+    if (r < 0)
+        file_put(f);
+    return r;
+}
+
+long sys_dup3(long oldfd, long newfd, long flags)
+{
+    if (flags & ~O_CLOEXEC)
+        return -EINVAL;
+    if (oldfd == newfd)
+        return -EINVAL;
+    struct file *f = fd_get((int)oldfd);
+    if (!f)
+        return -EBADF;
+    int r = fdt_replace(current->files, (int)newfd, f, flags & O_CLOEXEC);
+    if (r < 0)
+        file_put(f);
+    return r;
+}
+
+long sys_dup2(long oldfd, long newfd)
+{
+    if (oldfd == newfd) {              /* valid fd: returned unchanged */
+        struct file *f = fd_get((int)oldfd);
+        if (!f)
+            return -EBADF;
+        file_put(f);
+        return newfd;
+    }
+    return sys_dup3(oldfd, newfd, 0);
+}
+
+long sys_fcntl(long fd, long cmd, unsigned long arg)
+{
+    struct fdtable *t = current->files;
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long r;
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        if ((long)arg < 0 || arg >= NR_OPEN_MAX) {
+            r = -EINVAL;
+            break;
+        }
+        file_get(f);
+        r = fdt_alloc(t, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+        if (r < 0)
+            file_put(f);
+        break;
+    case F_GETFD:
+        r = fdt_get_cloexec(t, (int)fd);
+        break;
+    case F_SETFD:
+        r = fdt_set_cloexec(t, (int)fd, arg & FD_CLOEXEC);
+        break;
+    case F_GETFL:
+        r = f->flags;
+        break;
+    case F_SETFL: {
+        int old = READ_ONCE(f->flags), nf;
+        do {
+            nf = (old & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
+        } while (!__atomic_compare_exchange_n(&f->flags, &old, nf, false, __ATOMIC_RELAXED,
+                                              __ATOMIC_RELAXED));
+        r = 0;
+        break;
+    }
+    case F_GETLK: {
+        /* Advisory record locks are not modelled: nothing ever conflicts,
+         * so F_GETLK reports l_type = F_UNLCK (struct flock starts with
+         * a short l_type) and F_SETLK/F_SETLKW always succeed. */
+        short unlck = 2;
+        r = copy_to_user((void __user *)arg, &unlck, sizeof(unlck));
+        break;
+    }
+    case F_SETLK:
+    case F_SETLKW:
+        r = 0;
+        break;
+    case F_GETOWN:
+    case F_SETOWN:
+        r = 0;
+        break;
+    default:
+        r = -EINVAL;
+    }
+    file_put(f);
+    return r;
+}
+
+SYSCALL_DEFINE(2, open);
+SYSCALL_DEFINE(257, openat);
+SYSCALL_DEFINE(85, creat);
+SYSCALL_DEFINE(3, close);
+SYSCALL_DEFINE(32, dup);
+SYSCALL_DEFINE(33, dup2);
+SYSCALL_DEFINE(292, dup3);
+SYSCALL_DEFINE(72, fcntl);

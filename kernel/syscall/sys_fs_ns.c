@@ -1,0 +1,489 @@
+/*
+ * Syscalls that change the name space or attributes: mkdir, rmdir, unlink,
+ * link, symlink, rename (all with their *at forms), chmod/chown families,
+ * utimensat, truncate/ftruncate, and the per-process cwd and umask
+ * (chdir, fchdir, getcwd, umask).  Each resolves the parent directory and
+ * runs the file system's hook under vfs_ns_lock, then maps the special last
+ * components ("/", ".", "..") to the errno Linux gives for that call.
+ */
+#include <fs/fsyscall.h>
+#include <fs/path.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/uaccess.h>
+#include <proc/task.h>
+
+/* A resolved "parent directory + last name" operation in progress. */
+struct pctx {
+    char *path;
+    struct vnode *dir;
+    const char *name;       /* NULL for "/" */
+    size_t len;
+    bool trailing;
+    int dots;               /* path_dot_kind(name) */
+};
+
+/* On success vfs_ns_lock is held and parent_end() must follow. */
+static int parent_begin(int dirfd, const char __user *upath, struct pctx *p)
+{
+    memset(p, 0, sizeof(*p));
+    int err = path_from_user(upath, &p->path);
+    if (err)
+        return err;
+    struct vnode *start;
+    if (!p->path[0])
+        err = -ENOENT;
+    else if ((err = at_start(dirfd, p->path, &start)) == 0) {
+        vfs_lock();
+        err = walk_parent(start, p->path, &p->dir, &p->name, &p->len, &p->trailing);
+        vnode_put(start);
+        if (err)
+            vfs_unlock();
+        else if (p->name)
+            p->dots = path_dot_kind(p->name, p->len);
+    }
+    if (err)
+        kfree(p->path);
+    return err;
+}
+
+static void parent_end(struct pctx *p)
+{
+    vfs_unlock();
+    vnode_put(p->dir);
+    kfree(p->path);
+}
+
+long sys_mkdirat(long dirfd, const char __user *path, long mode)
+{
+    struct pctx p;
+    int err = parent_begin((int)dirfd, path, &p);
+    if (err)
+        return err;
+    struct vnode *v;
+    if (!p.name || p.dots)
+        err = -EEXIST;
+    else if (!p.dir->ops->mkdir)
+        err = -EPERM;
+    else if ((err = p.dir->ops->mkdir(p.dir, p.name, p.len, (mode_t)mode & 07777 & ~current->umask, &v)) == 0)
+        vnode_put(v);
+    parent_end(&p);
+    return err;
+}
+
+long sys_mkdir(const char __user *path, long mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
+
+static long do_rmdir(int dirfd, const char __user *path)
+{
+    struct pctx p;
+    int err = parent_begin(dirfd, path, &p);
+    if (err)
+        return err;
+    if (!p.name)
+        err = -EBUSY;
+    else if (p.dots)
+        err = p.dots == 1 ? -EINVAL : -ENOTEMPTY;
+    else if (!p.dir->ops->rmdir)
+        err = -EPERM;
+    else
+        err = p.dir->ops->rmdir(p.dir, p.name, p.len);
+    parent_end(&p);
+    return err;
+}
+
+static long do_unlink(int dirfd, const char __user *path)
+{
+    struct pctx p;
+    int err = parent_begin(dirfd, path, &p);
+    if (err)
+        return err;
+    struct vnode *v;
+    if (!p.name || p.dots)
+        err = -EISDIR;
+    else if (p.trailing) {               /* "name/": a directory is EISDIR, else ENOTDIR */
+        if ((err = walk_step(p.dir, p.name, p.len, &v)) == 0) {
+            err = v->type == VDIR ? -EISDIR : -ENOTDIR;
+            vnode_put(v);
+        }
+    } else if (!p.dir->ops->unlink)
+        err = -EPERM;
+    else
+        err = p.dir->ops->unlink(p.dir, p.name, p.len);
+    parent_end(&p);
+    return err;
+}
+
+long sys_rmdir(const char __user *path) { return do_rmdir(AT_FDCWD, path); }
+long sys_unlink(const char __user *path) { return do_unlink(AT_FDCWD, path); }
+
+long sys_unlinkat(long dirfd, const char __user *path, long flags)
+{
+    if (flags & ~AT_REMOVEDIR)
+        return -EINVAL;
+    return flags & AT_REMOVEDIR ? do_rmdir((int)dirfd, path) : do_unlink((int)dirfd, path);
+}
+
+long sys_symlinkat(const char __user *utarget, long dirfd, const char __user *path)
+{
+    char *target;
+    int err = path_from_user(utarget, &target);
+    if (err)
+        return err;
+    struct pctx p;
+    if (!target[0])
+        err = -ENOENT;
+    else if ((err = parent_begin((int)dirfd, path, &p)) == 0) {
+        struct vnode *v;
+        if (!p.name || p.dots || p.trailing)
+            err = -EEXIST;
+        else if (!p.dir->ops->symlink)
+            err = -EPERM;
+        else if ((err = p.dir->ops->symlink(p.dir, p.name, p.len, target, &v)) == 0)
+            vnode_put(v);
+        parent_end(&p);
+    }
+    kfree(target);
+    return err;
+}
+
+long sys_symlink(const char __user *target, const char __user *path)
+{
+    return sys_symlinkat(target, AT_FDCWD, path);
+}
+
+long sys_linkat(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath, long flags)
+{
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct vnode *src;
+    int err = at_resolve((int)olddfd, oldpath,
+                         (flags & AT_EMPTY_PATH) | ((flags & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW), &src);
+    if (err)
+        return err;
+    struct pctx p;
+    if (src->type == VDIR)
+        err = -EPERM;
+    else if ((err = parent_begin((int)newdfd, newpath, &p)) == 0) {
+        if (!p.name || p.dots || p.trailing)
+            err = -EEXIST;
+        else if (p.dir->sb != src->sb)
+            err = -EXDEV;
+        else if (!p.dir->ops->link)
+            err = -EPERM;
+        else
+            err = p.dir->ops->link(p.dir, p.name, p.len, src);
+        parent_end(&p);
+    }
+    vnode_put(src);
+    return err;
+}
+
+long sys_link(const char __user *oldpath, const char __user *newpath)
+{
+    return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath,
+                   long flags)
+{
+    if (flags & ~RENAME_NOREPLACE)
+        return -EINVAL;
+    /* Resolve both parents under one hold of the lock: resolve the old one
+     * through parent_begin, then the new one with the lock already held. */
+    struct pctx o;
+    int err = parent_begin((int)olddfd, oldpath, &o);
+    if (err)
+        return err;
+    char *npath = NULL;
+    struct vnode *nstart = NULL, *ndir = NULL, *src = NULL, *tgt = NULL;
+    const char *nname = NULL;
+    size_t nlen = 0;
+    bool ntrail = false;
+    vfs_unlock();                    /* user copies and fd lookups happen unlocked */
+    err = path_from_user(newpath, &npath);
+    if (!err && !npath[0])
+        err = -ENOENT;
+    if (!err)
+        err = at_start((int)newdfd, npath, &nstart);
+    vfs_lock();
+    if (!err)
+        err = walk_parent(nstart, npath, &ndir, &nname, &nlen, &ntrail);
+    if (err)
+        goto out;
+    if (!o.name || o.dots || !nname || path_dot_kind(nname, nlen)) {
+        err = -EBUSY;
+        goto out;
+    }
+    if ((err = walk_step(o.dir, o.name, o.len, &src)) < 0)
+        goto out;
+    if ((o.trailing || ntrail) && src->type != VDIR) {
+        err = -ENOTDIR;
+        goto out;
+    }
+    if (o.dir->sb != ndir->sb || src->sb != ndir->sb) {
+        err = -EXDEV;
+        goto out;
+    }
+    if (walk_step(ndir, nname, nlen, &tgt) == 0) {
+        if (flags & RENAME_NOREPLACE) {
+            err = -EEXIST;
+            goto out;
+        }
+        if (tgt == src) {             /* the same file: nothing to do */
+            err = 0;
+            goto out;
+        }
+    }
+    if (src->type == VDIR && vfs_is_ancestor(src, ndir)) {
+        err = -EINVAL;               /* moving a directory under itself */
+        goto out;
+    }
+    if (tgt && tgt->type == VDIR && vfs_is_ancestor(tgt, o.dir)) {
+        err = -ENOTEMPTY;
+        goto out;
+    }
+    err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, ndir, nname, nlen) : -EPERM;
+out:
+    vnode_put(src);
+    vnode_put(tgt);
+    vnode_put(ndir);
+    vnode_put(nstart);
+    kfree(npath);
+    parent_end(&o);
+    return err;
+}
+
+long sys_renameat(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath)
+{
+    return sys_renameat2(olddfd, oldpath, newdfd, newpath, 0);
+}
+
+long sys_rename(const char __user *oldpath, const char __user *newpath)
+{
+    return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+static void set_mode(struct vnode *v, mode_t m)
+{
+    spin_lock(&v->lock);
+    v->mode = (v->mode & S_IFMT) | (m & S_IALLUGO);
+    spin_unlock(&v->lock);
+    vnode_touch(v, false, false, true);
+}
+
+long sys_fchmodat(long dirfd, const char __user *path, long mode)
+{
+    struct vnode *v;
+    int err = at_resolve((int)dirfd, path, 0, &v);
+    if (err)
+        return err;
+    set_mode(v, (mode_t)mode);
+    vnode_put(v);
+    return 0;
+}
+
+long sys_chmod(const char __user *path, long mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+
+long sys_fchmod(long fd, long mode)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    set_mode(f->vnode, (mode_t)mode);
+    file_put(f);
+    return 0;
+}
+
+static void set_owner(struct vnode *v, long uid, long gid)
+{
+    spin_lock(&v->lock);
+    if ((uint32_t)uid != (uint32_t)-1)
+        v->uid = (uint32_t)uid;
+    if ((uint32_t)gid != (uint32_t)-1)
+        v->gid = (uint32_t)gid;
+    spin_unlock(&v->lock);
+    vnode_touch(v, false, false, true);
+}
+
+long sys_fchownat(long dirfd, const char __user *path, long uid, long gid, long flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct vnode *v;
+    int err = at_resolve((int)dirfd, path, (int)flags, &v);
+    if (err)
+        return err;
+    set_owner(v, uid, gid);
+    vnode_put(v);
+    return 0;
+}
+
+long sys_chown(const char __user *path, long uid, long gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+long sys_lchown(const char __user *path, long uid, long gid)
+{
+    return sys_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(long fd, long uid, long gid)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    set_owner(f->vnode, uid, gid);
+    file_put(f);
+    return 0;
+}
+
+long sys_utimensat(long dirfd, const char __user *path, const struct linux_timespec __user *utimes, long flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct linux_timespec ts[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+    if (utimes && copy_from_user(ts, utimes, sizeof(ts)))
+        return -EFAULT;
+    for (int i = 0; i < 2; i++)
+        if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
+            (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L))
+            return -EINVAL;
+    struct vnode *v;
+    int err;
+    if (!path) {                     /* futimens(fd): Linux allows a NULL path */
+        struct file *f = fd_get((int)dirfd);
+        if (!f)
+            return -EBADF;
+        v = f->vnode;
+        vnode_get(v);
+        file_put(f);
+    } else if ((err = at_resolve((int)dirfd, path, (int)flags, &v)) < 0)
+        return err;
+    uint64_t now = time_realtime_ns();
+    spin_lock(&v->lock);
+    uint64_t *dst[2] = {&v->atime_ns, &v->mtime_ns};
+    for (int i = 0; i < 2; i++) {
+        if (ts[i].tv_nsec == UTIME_OMIT)
+            continue;
+        *dst[i] = ts[i].tv_nsec == UTIME_NOW ? now
+                                             : (uint64_t)ts[i].tv_sec * 1000000000ULL + (uint64_t)ts[i].tv_nsec;
+    }
+    v->ctime_ns = now;
+    spin_unlock(&v->lock);
+    vnode_put(v);
+    return 0;
+}
+
+static long do_truncate(struct vnode *v, long len)
+{
+    if (len < 0)
+        return -EINVAL;
+    if (v->type == VDIR)
+        return -EISDIR;
+    if (v->type != VREG || !v->ops->truncate)
+        return -EINVAL;
+    return v->ops->truncate(v, (uint64_t)len);
+}
+
+long sys_truncate(const char __user *path, long len)
+{
+    struct vnode *v;
+    int err = at_resolve(AT_FDCWD, path, 0, &v);
+    if (err)
+        return err;
+    err = (int)do_truncate(v, len);
+    vnode_put(v);
+    return err;
+}
+
+long sys_ftruncate(long fd, long len)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long err = (f->flags & O_ACCMODE) == O_RDONLY ? -EINVAL : do_truncate(f->vnode, len);
+    file_put(f);
+    return err;
+}
+
+static long set_cwd(struct vnode *v)
+{
+    if (v->type != VDIR) {
+        vnode_put(v);
+        return -ENOTDIR;
+    }
+    struct vnode *old = current->cwd;
+    current->cwd = v;
+    vnode_put(old);
+    return 0;
+}
+
+long sys_chdir(const char __user *path)
+{
+    struct vnode *v;
+    int err = at_resolve(AT_FDCWD, path, 0, &v);
+    return err ? err : set_cwd(v);
+}
+
+long sys_fchdir(long fd)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    struct vnode *v = f->vnode;
+    vnode_get(v);
+    file_put(f);
+    return set_cwd(v);
+}
+
+long sys_getcwd(char __user *ubuf, size_t size)
+{
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    struct vnode *cwd = current->cwd ? current->cwd : vfs_root();
+    long n = vfs_path_of(cwd, buf, PATH_MAX);
+    if (n >= 0) {
+        if ((size_t)n + 1 > size)
+            n = -ERANGE;
+        else if (copy_to_user(ubuf, buf, (size_t)n + 1))
+            n = -EFAULT;
+        else
+            n += 1;                  /* the raw syscall returns the length with the NUL */
+    }
+    kfree(buf);
+    return n;
+}
+
+long sys_umask(long mask)
+{
+    mode_t old = current->umask;
+    current->umask = (mode_t)mask & 0777;
+    return old;
+}
+
+SYSCALL_DEFINE(83, mkdir);
+SYSCALL_DEFINE(258, mkdirat);
+SYSCALL_DEFINE(84, rmdir);
+SYSCALL_DEFINE(87, unlink);
+SYSCALL_DEFINE(263, unlinkat);
+SYSCALL_DEFINE(88, symlink);
+SYSCALL_DEFINE(266, symlinkat);
+SYSCALL_DEFINE(86, link);
+SYSCALL_DEFINE(265, linkat);
+SYSCALL_DEFINE(82, rename);
+SYSCALL_DEFINE(264, renameat);
+SYSCALL_DEFINE(316, renameat2);
+SYSCALL_DEFINE(90, chmod);
+SYSCALL_DEFINE(91, fchmod);
+SYSCALL_DEFINE(268, fchmodat);
+SYSCALL_DEFINE(92, chown);
+SYSCALL_DEFINE(93, fchown);
+SYSCALL_DEFINE(94, lchown);
+SYSCALL_DEFINE(260, fchownat);
+SYSCALL_DEFINE(280, utimensat);
+SYSCALL_DEFINE(76, truncate);
+SYSCALL_DEFINE(77, ftruncate);
+SYSCALL_DEFINE(80, chdir);
+SYSCALL_DEFINE(81, fchdir);
+SYSCALL_DEFINE(79, getcwd);
+SYSCALL_DEFINE(95, umask);

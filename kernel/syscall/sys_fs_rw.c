@@ -1,0 +1,151 @@
+/*
+ * Data transfer syscalls: read, write, their positional (pread64/pwrite64)
+ * and vectored (readv/writev) forms, lseek, ioctl dispatch and the sync
+ * family (no-ops: ramfs is always "on disk").  sendfile is left to ENOSYS:
+ * busybox falls back to read/write.
+ */
+#include <fs/fsyscall.h>
+#include <kernel/syscall.h>
+#include <mm/kheap.h>
+#include <mm/uaccess.h>
+
+struct iovec_k {
+    uint64_t base;
+    uint64_t len;
+};
+
+long sys_read(long fd, char __user *buf, size_t len)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    ssize_t r = vfs_read(f, buf, len, &f->offset);
+    file_put(f);
+    return r;
+}
+
+long sys_write(long fd, const char __user *buf, size_t len)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    ssize_t r = vfs_write(f, buf, len, &f->offset);
+    file_put(f);
+    return r;
+}
+
+/* Positional I/O needs a seekable file: ESPIPE on pipes and ttys. */
+static long pio(long fd, char __user *buf, size_t len, long pos, bool write)
+{
+    if (pos < 0)
+        return -EINVAL;
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    ssize_t r;
+    uint64_t off = (uint64_t)pos;
+    if (!f->ops->lseek || f->vnode->type == VFIFO)
+        r = -ESPIPE;
+    else
+        r = write ? vfs_write(f, buf, len, &off) : vfs_read(f, buf, len, &off);
+    file_put(f);
+    return r;
+}
+
+long sys_pread64(long fd, char __user *buf, size_t len, long pos) { return pio(fd, buf, len, pos, false); }
+long sys_pwrite64(long fd, const char __user *buf, size_t len, long pos)
+{
+    return pio(fd, (char __user *)buf, len, pos, true);
+}
+
+/* readv/writev: each segment in turn; a short transfer ends the call, and
+ * an error after some bytes moved returns the byte count (as Linux does). */
+static long vio(long fd, const void __user *uiov, long cnt, bool write)
+{
+    if (cnt < 0 || cnt > IOV_MAX)
+        return -EINVAL;
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    struct iovec_k *iov = kmalloc(sizeof(*iov) * (cnt ? cnt : 1));
+    long r = 0;
+    if (!iov)
+        r = -ENOMEM;
+    else if (copy_from_user(iov, uiov, sizeof(*iov) * cnt))
+        r = -EFAULT;
+    uint64_t total = 0;
+    for (long i = 0; r == 0 && i < cnt; i++)
+        if (iov[i].len > (uint64_t)MAX_RW_COUNT || (total += iov[i].len) > (uint64_t)MAX_RW_COUNT)
+            r = -EINVAL;
+    long done = 0;
+    for (long i = 0; r == 0 && i < cnt; i++) {
+        if (iov[i].len == 0)
+            continue;
+        char __user *b = (char __user *)iov[i].base;
+        ssize_t n = write ? vfs_write(f, b, iov[i].len, &f->offset) : vfs_read(f, b, iov[i].len, &f->offset);
+        if (n < 0) {
+            if (!done)
+                r = n;
+            break;
+        }
+        done += n;
+        if ((uint64_t)n < iov[i].len)
+            break;
+    }
+    /* a zero-length call still reports errors like EBADF for the access mode */
+    if (r == 0 && done == 0 && total == 0) {
+        ssize_t n = write ? vfs_write(f, NULL, 0, &f->offset) : vfs_read(f, NULL, 0, &f->offset);
+        if (n < 0)
+            r = n;
+    }
+    kfree(iov);
+    file_put(f);
+    return r ? r : done;
+}
+
+long sys_readv(long fd, const void __user *iov, long cnt) { return vio(fd, iov, cnt, false); }
+long sys_writev(long fd, const void __user *iov, long cnt) { return vio(fd, iov, cnt, true); }
+
+long sys_lseek(long fd, long off, long whence)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long r = f->ops->lseek ? f->ops->lseek(f, off, (int)whence) : -ESPIPE;
+    file_put(f);
+    return r;
+}
+
+long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long r = f->ops->ioctl ? f->ops->ioctl(f, (unsigned)cmd, arg) : -ENOTTY;
+    file_put(f);
+    return r;
+}
+
+long sys_fsync(long fd)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0;
+}
+
+long sys_fdatasync(long fd) { return sys_fsync(fd); }
+long sys_sync(void) { return 0; }
+
+SYSCALL_DEFINE(0, read);
+SYSCALL_DEFINE(1, write);
+SYSCALL_DEFINE(17, pread64);
+SYSCALL_DEFINE(18, pwrite64);
+SYSCALL_DEFINE(19, readv);
+SYSCALL_DEFINE(20, writev);
+SYSCALL_DEFINE(8, lseek);
+SYSCALL_DEFINE(16, ioctl);
+SYSCALL_DEFINE(74, fsync);
+SYSCALL_DEFINE(75, fdatasync);
+SYSCALL_DEFINE(162, sync);

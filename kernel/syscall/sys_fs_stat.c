@@ -1,0 +1,219 @@
+/*
+ * Syscalls that inspect the name space: the stat family (x86-64 struct
+ * stat, AT_EMPTY_PATH on any fd type), statfs, access/faccessat, readlink
+ * and getdents64 (8-byte-aligned linux_dirent64 records, "." and ".." first).
+ * Everyone is root: access() only refuses X_OK on a file without an x bit.
+ */
+#include <fs/fsyscall.h>
+#include <fs/ramfs.h>
+#include <kernel/syscall.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <mm/uaccess.h>
+#include <proc/task.h>
+
+static long stat_out(struct vnode *v, void __user *ubuf)
+{
+    struct linux_stat st;
+    vnode_stat(v, &st);
+    vnode_put(v);
+    return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+long sys_newfstatat(long dirfd, const char __user *path, void __user *ubuf, long flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+        return -EINVAL;
+    struct vnode *v;
+    int err = at_resolve((int)dirfd, path, (int)flags, &v);
+    return err ? err : stat_out(v, ubuf);
+}
+
+long sys_stat(const char __user *path, void __user *ubuf) { return sys_newfstatat(AT_FDCWD, path, ubuf, 0); }
+long sys_lstat(const char __user *path, void __user *ubuf)
+{
+    return sys_newfstatat(AT_FDCWD, path, ubuf, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fstat(long fd, void __user *ubuf)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    struct vnode *v = f->vnode;
+    vnode_get(v);
+    file_put(f);
+    return stat_out(v, ubuf);
+}
+
+static long statfs_out(struct vnode *v, void __user *ubuf)
+{
+    struct linux_statfs s;
+    memset(&s, 0, sizeof(s));
+    struct superblock *sb = v->sb;
+    s.f_type = (int64_t)sb->magic;
+    s.f_bsize = s.f_frsize = PAGE_SIZE;
+    s.f_namelen = NAME_MAX;
+    if (sb == &ramfs_sb) {
+        /* ramfs can use all of RAM: report it, with what is in files as used */
+        s.f_blocks = pmm_total_pages();
+        s.f_bfree = s.f_bavail = pmm_free_pages();
+        s.f_files = s.f_blocks;
+        s.f_ffree = s.f_bfree;
+    }
+    s.f_fsid[0] = (int32_t)sb->dev;
+    vnode_put(v);
+    return copy_to_user(ubuf, &s, sizeof(s));
+}
+
+long sys_statfs(const char __user *path, void __user *ubuf)
+{
+    struct vnode *v;
+    int err = at_resolve(AT_FDCWD, path, 0, &v);
+    return err ? err : statfs_out(v, ubuf);
+}
+
+long sys_fstatfs(long fd, void __user *ubuf)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    struct vnode *v = f->vnode;
+    vnode_get(v);
+    file_put(f);
+    return statfs_out(v, ubuf);
+}
+
+long sys_faccessat2(long dirfd, const char __user *path, long mode, long flags)
+{
+    if (mode & ~(long)(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct vnode *v;
+    int err = at_resolve((int)dirfd, path, (int)flags, &v);
+    if (err)
+        return err;
+    if ((mode & X_OK) && v->type != VDIR && !(v->mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+        err = -EACCES;
+    vnode_put(v);
+    return err;
+}
+
+long sys_faccessat(long dirfd, const char __user *path, long mode)
+{
+    return sys_faccessat2(dirfd, path, mode, 0);
+}
+
+long sys_access(const char __user *path, long mode) { return sys_faccessat2(AT_FDCWD, path, mode, 0); }
+
+long sys_readlinkat(long dirfd, const char __user *upath, char __user *ubuf, long size)
+{
+    if (size <= 0)
+        return -EINVAL;
+    struct vnode *v;
+    int err = at_resolve((int)dirfd, upath, AT_SYMLINK_NOFOLLOW, &v);
+    if (err)
+        return err;
+    long r;
+    char *buf = kmalloc(PATH_MAX);
+    if (v->type != VLNK || !v->ops->readlink)
+        r = -EINVAL;
+    else if (!buf)
+        r = -ENOMEM;
+    else {
+        r = v->ops->readlink(v, buf, MIN((size_t)size, (size_t)PATH_MAX));
+        if (r > 0 && copy_to_user(ubuf, buf, (size_t)r))
+            r = -EFAULT;
+    }
+    kfree(buf);
+    vnode_put(v);
+    return r;
+}
+
+long sys_readlink(const char __user *path, char __user *buf, long size)
+{
+    return sys_readlinkat(AT_FDCWD, path, buf, size);
+}
+
+/* getdents64 record writer. */
+struct dent_buf {
+    char __user *ubuf;
+    size_t size, used;
+    int err;
+    bool full;          /* a record did not fit */
+};
+
+static bool dent_actor(struct dir_ctx *ctx, const char *name, size_t len, uint64_t ino, unsigned dtype,
+                       uint64_t next_pos)
+{
+    struct dent_buf *d = ctx->arg;
+    size_t reclen = ALIGN_UP(LINUX_DIRENT64_HDR + len + 1, (size_t)8);
+    if (d->used + reclen > d->size) {
+        d->full = true;
+        return false;
+    }
+    char rec[LINUX_DIRENT64_HDR + NAME_MAX + 1 + 8];
+    memset(rec, 0, reclen);
+    struct linux_dirent64 *de = (struct linux_dirent64 *)rec;
+    de->d_ino = ino;
+    de->d_off = (int64_t)next_pos;
+    de->d_reclen = (uint16_t)reclen;
+    de->d_type = (uint8_t)dtype;
+    memcpy(de->d_name, name, len);
+    if (copy_to_user(d->ubuf + d->used, rec, reclen)) {
+        d->err = -EFAULT;
+        return false;
+    }
+    d->used += reclen;
+    return true;
+}
+
+long sys_getdents64(long fd, char __user *ubuf, size_t count)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    struct vnode *dir = f->vnode;
+    long r = 0;
+    if (dir->type != VDIR) {
+        file_put(f);
+        return -ENOTDIR;
+    }
+    struct dent_buf d = {.ubuf = ubuf, .size = MIN(count, (size_t)MAX_RW_COUNT)};
+    struct dir_ctx ctx = {.pos = f->offset, .actor = dent_actor, .arg = &d};
+    vfs_lock();
+    bool more = true;
+    if (ctx.pos == 0)
+        more = dir_emit(&ctx, ".", 1, dir->ino, DT_DIR, 1);
+    if (more && ctx.pos == 1) {
+        struct vnode *p = vfs_parent_of(dir);
+        more = dir_emit(&ctx, "..", 2, p->ino, DT_DIR, 2);
+    }
+    if (more && dir->ops && dir->ops->readdir && dir->nlink > 0)
+        r = dir->ops->readdir(dir, &ctx);
+    vfs_unlock();
+    f->offset = ctx.pos;
+    if (d.used)
+        r = (long)d.used;
+    else if (d.err)
+        r = d.err;
+    else if (r >= 0)
+        r = d.full ? -EINVAL : 0;     /* the buffer cannot hold even one record */
+    file_put(f);
+    return r;
+}
+
+SYSCALL_DEFINE(4, stat);
+SYSCALL_DEFINE(5, fstat);
+SYSCALL_DEFINE(6, lstat);
+SYSCALL_DEFINE(262, newfstatat);
+SYSCALL_DEFINE(137, statfs);
+SYSCALL_DEFINE(138, fstatfs);
+SYSCALL_DEFINE(21, access);
+SYSCALL_DEFINE(269, faccessat);
+SYSCALL_DEFINE(439, faccessat2);
+SYSCALL_DEFINE(89, readlink);
+SYSCALL_DEFINE(267, readlinkat);
+SYSCALL_DEFINE(217, getdents64);
