@@ -99,17 +99,17 @@ void apic_init(void)
     pic_disable();
     lapic_init_cpu();
 
-    /* calibrate the LAPIC timer and the TSC against 50 ms of PIT time */
+    /* calibrate the LAPIC timer and the TSC against 10 ms of PIT time */
     lapic_write(LAPIC_TIMER_DIV, 0x3);
     lapic_write(LAPIC_LVT_TIMER, 1 << 16);              /* masked, one-shot */
     lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
     uint64_t t0 = rdtsc();
-    pit_wait_ms(50);
+    pit_wait_ms(10);
     uint64_t t1 = rdtsc();
     uint32_t elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
     lapic_write(LAPIC_TIMER_INIT, 0);
-    lapic_ticks_per_tick = (uint32_t)((uint64_t)elapsed * 20 / HZ);
-    tsc_hz = (t1 - t0) * 20;
+    lapic_ticks_per_tick = (uint32_t)((uint64_t)elapsed * 100 / HZ);
+    tsc_hz = (t1 - t0) * 100;
     tsc_boot = 0;   /* the TSC starts at machine reset: time_ns() is time since power-on */
     tsc_mult = (uint64_t)(((unsigned __int128)NSEC_PER_SEC << 32) / tsc_hz);
     kprintf("apic: LAPIC timer %u counts per tick (%d Hz), TSC %lu.%03lu MHz\n", lapic_ticks_per_tick, HZ,

@@ -26,22 +26,9 @@ static const char *names[NR_SYSCALLS];
 static uint8_t warned[NR_SYSCALLS / 8];
 bool syscall_trace;
 
-/* Names of the Linux calls Tessera does not implement, for the ENOSYS log. */
-static const struct { int nr; const char *name; } known_names[] = {
-    { 25, "mremap" }, { 26, "msync" }, { 27, "mincore" }, { 28, "madvise" }, { 29, "shmget" },
-    { 41, "socket" }, { 42, "connect" }, { 43, "accept" }, { 44, "sendto" }, { 45, "recvfrom" },
-    { 49, "bind" }, { 50, "listen" }, { 53, "socketpair" }, { 54, "setsockopt" }, { 55, "getsockopt" },
-    { 64, "semget" }, { 71, "msgctl" }, { 73, "flock" }, { 101, "ptrace" }, { 103, "syslog" },
-    { 105, "setuid" }, { 106, "setgid" }, { 113, "setreuid" }, { 117, "setresuid" }, { 119, "setresgid" },
-    { 125, "capget" }, { 126, "capset" }, { 133, "mknod" }, { 155, "pivot_root" }, { 157, "prctl" },
-    { 160, "setrlimit" }, { 161, "chroot" }, { 165, "mount" }, { 166, "umount2" }, { 170, "sethostname" },
-    { 202, "futex" }, { 203, "sched_setaffinity" }, { 204, "sched_getaffinity" }, { 213, "epoll_create" },
-    { 218, "set_tid_address" }, { 221, "fadvise64" }, { 222, "timer_create" }, { 232, "epoll_wait" },
-    { 233, "epoll_ctl" }, { 253, "inotify_init" }, { 273, "set_robust_list" }, { 281, "epoll_pwait" },
-    { 283, "timerfd_create" }, { 284, "eventfd" }, { 290, "eventfd2" }, { 291, "epoll_create1" },
-    { 302, "prlimit64" }, { 309, "getcpu" }, { 318, "getrandom" }, { 319, "memfd_create" }, { 332, "statx" },
-    { 334, "rseq" }, { 435, "clone3" }, { 439, "faccessat2" },
-};
+/* Every Linux x86-64 call's name, for the ENOSYS log (names.c). */
+extern const char *const linux_syscall_names[];
+extern const size_t linux_syscall_names_count;
 
 void syscall_init(void)
 {
@@ -62,9 +49,8 @@ const char *syscall_name(int nr)
 {
     if (nr >= 0 && nr < NR_SYSCALLS && names[nr])
         return names[nr];
-    for (size_t i = 0; i < ARRAY_SIZE(known_names); i++)
-        if (known_names[i].nr == nr)
-            return known_names[i].name;
+    if (nr >= 0 && (size_t)nr < linux_syscall_names_count)
+        return linux_syscall_names[nr];
     return NULL;
 }
 

@@ -1,0 +1,141 @@
+/*
+ * Multiprocessor start-up.  The CPUs come from the ACPI MADT (SeaBIOS's MP
+ * table lists one CPU per socket, so it is not used; notes/boot-facts.md);
+ * each application processor is started with INIT-SIPI-SIPI through the
+ * real-mode trampoline, then joins with its own GDT/TSS, per-CPU block,
+ * LAPIC timer, idle task and run queue.  "nosmp" or "maxcpus=N" on the
+ * command line limit how many start.
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/percpu.h>
+#include <kernel/kernel.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/pmm.h>
+#include <mm/vm.h>
+#include <proc/proc.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+extern uint64_t acpi_rsdp_phys;
+extern char trampoline_start[], trampoline_end[], tramp_stack[], tramp_entry[], tramp_cr3[];
+extern char boot_pml4[];
+void percpu_init(int cpu);
+void fpu_init_cpu(void);
+void arch_syscall_init_cpu(void);
+
+#define TRAMP_BASE 0x8000
+
+struct sdt_header {
+    char sig[4];
+    uint32_t length;
+    uint8_t rev, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_rev, creator, creator_rev;
+} __packed;
+
+static int madt_apic_ids(int *ids, int max)
+{
+    if (!acpi_rsdp_phys)
+        return 0;
+    const uint8_t *rsdp = P2V(acpi_rsdp_phys);
+    if (memcmp(rsdp, "RSD PTR ", 8))
+        return 0;
+    uint8_t rev = rsdp[15];
+    const struct sdt_header *root;
+    int entry_size;
+    if (rev >= 2 && *(uint64_t *)(rsdp + 24)) {
+        root = P2V(*(uint64_t *)(rsdp + 24));
+        entry_size = 8;
+    } else {
+        root = P2V(*(uint32_t *)(rsdp + 16));
+        entry_size = 4;
+    }
+    int n = (root->length - sizeof *root) / entry_size;
+    const uint8_t *entries = (const uint8_t *)(root + 1);
+    for (int i = 0; i < n; i++) {
+        uint64_t p = entry_size == 8 ? *(uint64_t *)(entries + 8 * i) : *(uint32_t *)(entries + 4 * i);
+        const struct sdt_header *h = P2V(p);
+        if (memcmp(h->sig, "APIC", 4))
+            continue;
+        int count = 0;
+        const uint8_t *e = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
+        while (e + 2 <= end && e[1] >= 2) {
+            if (e[0] == 0 && (e[4] & 1) && count < max)     /* processor local APIC, enabled */
+                ids[count++] = e[3];
+            e += e[1];
+        }
+        return count;
+    }
+    return 0;
+}
+
+static volatile int ap_started;
+
+static void ap_entry(void)
+{
+    int cpu = __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);   /* one AP at a time */
+    percpu_init(cpu);
+    gdt_init_cpu(cpu);
+    idt_load();
+    fpu_init_cpu();
+    write_cr3(kernel_pml4);
+    lapic_init_cpu();
+    arch_syscall_init_cpu();
+    percpu_area[cpu].apic_id = lapic_id();
+    sched_init_ap(cpu);
+    percpu_area[cpu].cur_task->kstack = (void *)ALIGN_DOWN(
+        (uint64_t)__builtin_frame_address(0), PAGE_SIZE * 4);
+    percpu_area[cpu].online = true;
+    __atomic_store_n(&ap_started, -1, __ATOMIC_RELEASE);
+    lapic_timer_start();
+    sched_start();
+}
+
+void smp_boot_aps(void)
+{
+    int ids[MAX_CPUS];
+    int n = madt_apic_ids(ids, MAX_CPUS);
+    const char *maxc = cmdline_get("maxcpus");
+    int limit = cmdline_get("nosmp") ? 1 : maxc ? (int)(maxc[0] - '0') : MAX_CPUS;
+    if (limit < 1)
+        limit = 1;
+    memcpy(P2V(TRAMP_BASE), trampoline_start, trampoline_end - trampoline_start);
+    uint8_t *t = P2V(TRAMP_BASE);
+    *(uint64_t *)(t + (tramp_entry - trampoline_start)) = (uint64_t)ap_entry;
+    *(uint64_t *)(t + (tramp_cr3 - trampoline_start)) = (uint64_t)boot_pml4;
+    uint32_t self = lapic_id();
+    int cpu = 1;
+    for (int i = 0; i < n && cpu < limit; i++) {
+        if ((uint32_t)ids[i] == self)
+            continue;
+        phys_t stack = pmm_alloc_contig(2);
+        if (!stack)
+            break;
+        *(uint64_t *)(t + (tramp_stack - trampoline_start)) = (uint64_t)P2V(stack) + KSTACK_SIZE;
+        __atomic_store_n(&ap_started, cpu, __ATOMIC_RELEASE);
+        lapic_send_ipi(ids[i], 0x4500);             /* INIT */
+        uint64_t t0 = time_ns();
+        while (time_ns() - t0 < 10 * NSEC_PER_MSEC)
+            cpu_relax();
+        for (int k = 0; k < 2 && ap_started != -1; k++) {
+            lapic_send_ipi(ids[i], 0x4600 | (TRAMP_BASE >> 12));   /* STARTUP */
+            t0 = time_ns();
+            while (ap_started != -1 && time_ns() - t0 < 200 * NSEC_PER_USEC)
+                cpu_relax();
+        }
+        t0 = time_ns();
+        while (ap_started != -1 && time_ns() - t0 < 500 * NSEC_PER_MSEC)
+            cpu_relax();
+        if (ap_started != -1) {
+            kprintf("smp: CPU with APIC id %d did not start\n", ids[i]);
+            pmm_free_contig(stack, 2);
+            continue;
+        }
+        cpu++;
+        ncpus = cpu;
+    }
+    kprintf("smp: %d CPU%s online\n", ncpus, ncpus > 1 ? "s" : "");
+}
