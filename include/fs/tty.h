@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <uapi/termios.h>
 
+struct file;
+
 #define LDISC_BUF_SIZE 4096          /* input buffer, a power of two */
 
 /* Where the discipline sends echo and translated output (the wire). */
@@ -92,7 +94,40 @@ size_t ldisc_read(struct ldisc *ld, uint8_t *dst, size_t n, bool *line_done);
  * ONLCR, OCRNL, ONOCR, ONLRET, XTABS) to the sink. */
 void ldisc_write(struct ldisc *ld, const char *s, size_t n);
 
-/* ---- the console tty device (kernel/fs/tty.c) ---- */
+/* ---- the console tty device (kernel/fs/tty.c, tty_ioctl.c) ---- */
+
+#include <fs/fsmutex.h>
+#include <kernel/spinlock.h>
+#include <kernel/wait.h>
+
+struct tty {
+    /* --- protected by lock (a spinlock: the serial IRQ takes it) --- */
+    struct spinlock lock;
+    struct ldisc ld;
+    struct winsize ws;
+    int session;            /* session this is the controlling tty of; 0 = none */
+    int pgrp;               /* foreground process group; 0 = none */
+    int reader_pgrp;        /* pgrp of the last reader: ISIG target when no pgrp */
+    bool ready;             /* initialised: input before that is dropped */
+
+    struct fs_mutex write_mu;     /* one write(2) at a time reaches the wire */
+    struct waitq read_wait;       /* input became readable */
+    struct waitq write_wait;      /* output restarted (VSTART, TCOON) */
+};
+
+extern struct tty tty_console;
+
+/* Job control for a tty operation by the current task (kernel/fs/tty_ioctl.c):
+ * 0 if allowed; for a background process group of the tty's session, sends
+ * `sig` (SIGTTIN for reads, SIGTTOU for writes/settings) to that group and
+ * returns -ERESTARTSYS, or returns -EIO if the group is orphaned or (for
+ * SIGTTIN) ignores/blocks the signal.  SIGTTOU ignored/blocked allows it. */
+int tty_job_check(struct tty *tty, int sig);
+long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
+/* The ISIG target: the foreground group, or the last reader's group when
+ * the tty has no session (a shell started without a controlling tty). */
+int tty_signal_target(struct tty *tty);
+void tty_send_signal(int pgrp, int sig);
 
 /* Serial interrupt handler entry: one received byte.  IRQ context. */
 void tty_console_input(uint8_t c);
