@@ -1,0 +1,61 @@
+/*
+ * /proc: a pseudo file system whose files are generated when opened.
+ *
+ *   /proc/<pid>/{stat,status,cmdline,maps,sched,exe}   one directory per task
+ *   /proc/self -> <pid of the caller>
+ *   /proc/{meminfo,stat,loadavg,uptime,mounts,cpuinfo,version,cmdline}
+ *   /proc/sys/kernel/<name>                           registered tunables
+ *
+ * kernel/fs/procfs.c is the file system (directories, lookup, readdir,
+ * vnodes, sysctl registry); procfs_pid.c and procfs_sys.c hold the file
+ * generators.  Every file is produced into a seqfile buffer at open time, so
+ * one read() returns a consistent record (busybox reads /proc/<pid>/stat
+ * with a single read).
+ */
+#ifndef FS_PROCFS_H
+#define FS_PROCFS_H
+
+#include <fs/seqfile.h>
+
+struct task;
+
+/* Mounts /proc.  Called once at boot, after vfs_init(). */
+void procfs_init(void);
+
+/*
+ * /proc/sys/kernel/<name> tunables.
+ *   read(buf, n): write the current value as text (a trailing newline is
+ *                 added if missing); return its length or -errno.
+ *   write(val, len): val is NUL-terminated with one trailing newline removed;
+ *                 return 0, or -EINVAL to refuse the value (the write(2)
+ *                 then fails with EINVAL and nothing changes).  NULL makes the
+ *                 file read-only.
+ * Returns 0, -EEXIST, -ENOSPC (table full) or -EINVAL (bad name).
+ * Both callbacks run in process context and may take spinlocks.
+ */
+typedef int (*sysctl_read_fn)(char *buf, size_t n);
+typedef int (*sysctl_write_fn)(const char *val, size_t len);
+int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write);
+
+/* ---- internal to the procfs files ---- */
+
+/* One file of /proc or of /proc/<pid>.  Exactly one generator is set. */
+struct proc_entry {
+    const char *name;
+    mode_t mode;                                         /* S_IFREG|0444, S_IFLNK|0777 */
+    int (*show)(struct seqbuf *s);                       /* system file */
+    int (*task_show)(struct seqbuf *s, struct task *t);  /* per-task file; tasks_lock held */
+    int (*link)(char *buf, size_t n);                    /* system symlink: target length */
+    int (*task_link)(struct task *t, char *buf, size_t n); /* per-task symlink; tasks_lock held */
+};
+
+extern const struct proc_entry procfs_root_entries[];
+extern const unsigned procfs_root_count;
+extern const struct proc_entry procfs_pid_entries[];
+extern const unsigned procfs_pid_count;
+
+/* Clock ticks as /proc reports them (USER_HZ = 100). */
+#define PROC_USER_HZ 100
+static inline uint64_t ns_to_clock_t(uint64_t ns) { return ns / (1000000000ULL / PROC_USER_HZ); }
+
+#endif

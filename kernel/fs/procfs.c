@@ -1,0 +1,433 @@
+/*
+ * The /proc file system: directories, lookup, readdir and the vnodes behind
+ * them, and the /proc/sys/kernel tunable registry.
+ *
+ * Nothing is stored: every lookup builds a fresh transient vnode (freed at
+ * its last reference) that records what it stands for (a proc_inode: the
+ * kind of node, the entry, the pid).  Inode numbers are computed, not
+ * allocated, so they are stable: the root is 1, root entries 2.., the
+ * directory of pid p is p << 8 and its files (p << 8) + 1 + index.
+ * A /proc/<pid> vnode outliving its task answers ENOENT/ESRCH.
+ *
+ * Directories of tasks are listed from all_tasks under tasks_lock; the pids
+ * are copied out and sorted first, because dir_emit() copies to user memory
+ * and must not run under a spinlock.  Readdir cookies: 2.. for the fixed
+ * entries, PID_COOKIE + pid for tasks, so a listing resumes correctly even
+ * when tasks come and go between getdents64 calls.
+ */
+#include <fs/namei.h>
+#include <fs/procfs.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/uaccess.h>
+#include <proc/task.h>
+
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PID_COOKIE 0x100000ULL
+#define INO_SYS 0xf0
+#define INO_SYS_KERNEL 0xf1
+#define INO_SYSCTL_BASE 0x80000000ULL
+#define SYSCTL_MAX 32
+#define SYSCTL_NAME_MAX 40
+#define SYSCTL_WRITE_MAX 256
+
+enum proc_kind { PK_ROOT, PK_PID_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL };
+
+struct proc_inode {
+    enum proc_kind kind;
+    const struct proc_entry *entry;   /* PK_ENTRY, PK_PID_ENTRY */
+    pid_t pid;                        /* PK_PID_DIR, PK_PID_ENTRY */
+    int sysctl;                       /* PK_SYSCTL: index in sysctls[] */
+};
+
+struct sysctl {
+    char name[SYSCTL_NAME_MAX];
+    sysctl_read_fn read;
+    sysctl_write_fn write;
+};
+
+static struct superblock proc_sb = { .name = "proc", .magic = PROC_SUPER_MAGIC, .dev = 4 };
+static struct vnode *proc_root, *proc_sys, *proc_sys_kernel;   /* permanent */
+
+static struct spinlock sysctl_lock = SPINLOCK_INIT("sysctl");
+static struct sysctl sysctls[SYSCTL_MAX];                     /* append-only */
+static int nsysctl;
+
+static const struct vnode_ops proc_dir_ops, proc_link_ops, proc_file_ops;
+static const struct file_ops proc_fops, proc_sysctl_fops;
+
+static struct proc_inode *PI(struct vnode *v) { return v->priv; }
+
+/* ---------------------------------------------------------------- vnodes */
+
+/* A new transient vnode under `parent` (referenced by the child, for ".."). */
+static struct vnode *proc_vnode(struct vnode *parent, enum proc_kind kind, mode_t mode, uint64_t ino,
+                                const struct proc_entry *e, pid_t pid, int sysctl)
+{
+    const struct vnode_ops *ops = S_ISDIR(mode) ? &proc_dir_ops : S_ISLNK(mode) ? &proc_link_ops : &proc_file_ops;
+    struct proc_inode *pi = kzalloc(sizeof(*pi));
+    struct vnode *v = pi ? vnode_alloc(&proc_sb, ops, mode) : NULL;
+    if (!v) {
+        kfree(pi);
+        return NULL;
+    }
+    pi->kind = kind;
+    pi->entry = e;
+    pi->pid = pid;
+    pi->sysctl = sysctl;
+    v->priv = pi;
+    v->ino = ino;
+    if (parent) {
+        v->flags |= VN_TRANSIENT;
+        vnode_get(parent);
+        v->parent = parent;
+    }
+    if (S_ISREG(mode))
+        v->fops = kind == PK_SYSCTL ? &proc_sysctl_fops : &proc_fops;
+    if (S_ISDIR(mode))
+        v->nlink = 2;
+    return v;
+}
+
+static void proc_destroy(struct vnode *v)
+{
+    kfree(v->priv);
+}
+
+/* Owner of /proc/<pid> files: the task's effective ids (ps shows USER from
+ * stat("/proc/<pid>")).  false if the task is gone. */
+static bool task_ids(pid_t pid, uid_t *uid, gid_t *gid)
+{
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(pid);
+    if (t) {
+        *uid = t->euid;
+        *gid = t->egid;
+    }
+    spin_unlock(&tasks_lock);
+    return t != NULL;
+}
+
+static int make_pid_node(struct vnode *dir, pid_t pid, int index, struct vnode **out)
+{
+    uid_t uid;
+    gid_t gid;
+    if (!task_ids(pid, &uid, &gid))
+        return -ENOENT;
+    struct vnode *v;
+    if (index < 0)
+        v = proc_vnode(dir, PK_PID_DIR, S_IFDIR | 0555, (uint64_t)pid << 8, NULL, pid, 0);
+    else
+        v = proc_vnode(dir, PK_PID_ENTRY, procfs_pid_entries[index].mode, ((uint64_t)pid << 8) + 1 + index,
+                       &procfs_pid_entries[index], pid, 0);
+    if (!v)
+        return -ENOMEM;
+    v->uid = uid;
+    v->gid = gid;
+    *out = v;
+    return 0;
+}
+
+static bool name_is(const char *name, size_t len, const char *s)
+{
+    return strlen(s) == len && memcmp(name, s, len) == 0;
+}
+
+/* Decimal pid without sign or leading zero; -1 if not one. */
+static pid_t parse_pid(const char *name, size_t len)
+{
+    if (len == 0 || len > 9 || name[0] == '0')
+        return -1;
+    pid_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        v = v * 10 + (name[i] - '0');
+    }
+    return v;
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+{
+    struct proc_inode *pi = PI(dir);
+    switch (pi->kind) {
+    case PK_ROOT: {
+        for (unsigned i = 0; i < procfs_root_count; i++) {
+            const struct proc_entry *e = &procfs_root_entries[i];
+            if (name_is(name, len, e->name)) {
+                *out = proc_vnode(dir, PK_ENTRY, e->mode, 2 + i, e, 0, 0);
+                return *out ? 0 : -ENOMEM;
+            }
+        }
+        if (name_is(name, len, "sys")) {
+            vnode_get(proc_sys);
+            *out = proc_sys;
+            return 0;
+        }
+        pid_t pid = parse_pid(name, len);
+        return pid > 0 ? make_pid_node(dir, pid, -1, out) : -ENOENT;
+    }
+    case PK_PID_DIR:
+        for (unsigned i = 0; i < procfs_pid_count; i++)
+            if (name_is(name, len, procfs_pid_entries[i].name))
+                return make_pid_node(dir, pi->pid, (int)i, out);
+        return -ENOENT;
+    case PK_SYS_DIR:
+        if (name_is(name, len, "kernel")) {
+            vnode_get(proc_sys_kernel);
+            *out = proc_sys_kernel;
+            return 0;
+        }
+        return -ENOENT;
+    case PK_SYSCTL_DIR: {
+        spin_lock(&sysctl_lock);
+        int n = nsysctl, found = -1;
+        for (int i = 0; i < n && found < 0; i++)
+            if (name_is(name, len, sysctls[i].name))
+                found = i;
+        bool writable = found >= 0 && sysctls[found].write;
+        spin_unlock(&sysctl_lock);
+        if (found < 0)
+            return -ENOENT;
+        *out = proc_vnode(dir, PK_SYSCTL, S_IFREG | (writable ? 0644 : 0444), INO_SYSCTL_BASE + found, NULL, 0,
+                          found);
+        return *out ? 0 : -ENOMEM;
+    }
+    default:
+        return -ENOTDIR;
+    }
+}
+
+/* ---------------------------------------------------------------- readdir */
+
+static void sort_pids(pid_t *a, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) {
+        pid_t x = a[i];
+        unsigned j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+static int readdir_root(struct dir_ctx *ctx)
+{
+    /* fixed entries: cookies 2 .. 2+count (the last one is "sys") */
+    while (ctx->pos < 2 + procfs_root_count + 1) {
+        unsigned i = (unsigned)(ctx->pos - 2);
+        const char *name = i < procfs_root_count ? procfs_root_entries[i].name : "sys";
+        mode_t mode = i < procfs_root_count ? procfs_root_entries[i].mode : S_IFDIR;
+        uint64_t ino = i < procfs_root_count ? 2 + i : INO_SYS;
+        if (!dir_emit(ctx, name, strlen(name), ino, S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) ? DT_LNK : DT_REG,
+                      ctx->pos + 1))
+            return 0;
+    }
+    if (ctx->pos < PID_COOKIE)
+        ctx->pos = PID_COOKIE;
+
+    pid_t *pids = kmalloc(TASK_MAX * sizeof(pid_t));
+    if (!pids)
+        return -ENOMEM;
+    unsigned n = 0;
+    spin_lock(&tasks_lock);
+    list_for_each(node, &all_tasks) {
+        struct task *t = container_of(node, struct task, all_node);
+        if (t->pid > 0 && t->state != TASK_DEAD && (uint64_t)t->pid >= ctx->pos - PID_COOKIE && n < TASK_MAX)
+            pids[n++] = t->pid;
+    }
+    spin_unlock(&tasks_lock);
+    sort_pids(pids, n);
+    for (unsigned i = 0; i < n; i++) {
+        char name[16];
+        int len = snprintf(name, sizeof(name), "%d", pids[i]);
+        if (!dir_emit(ctx, name, (size_t)len, (uint64_t)pids[i] << 8, DT_DIR, PID_COOKIE + pids[i] + 1))
+            break;
+    }
+    kfree(pids);
+    return 0;
+}
+
+static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
+{
+    struct proc_inode *pi = PI(dir);
+    switch (pi->kind) {
+    case PK_ROOT:
+        return readdir_root(ctx);
+    case PK_PID_DIR:
+        if (!task_ids(pi->pid, &(uid_t){0}, &(gid_t){0}))
+            return -ENOENT;
+        for (uint64_t i = ctx->pos - 2; i < procfs_pid_count; i++) {
+            const struct proc_entry *e = &procfs_pid_entries[i];
+            if (!dir_emit(ctx, e->name, strlen(e->name), ((uint64_t)pi->pid << 8) + 1 + i,
+                          S_ISLNK(e->mode) ? DT_LNK : DT_REG, i + 3))
+                break;
+        }
+        return 0;
+    case PK_SYS_DIR:
+        if (ctx->pos == 2)
+            dir_emit(ctx, "kernel", 6, INO_SYS_KERNEL, DT_DIR, 3);
+        return 0;
+    case PK_SYSCTL_DIR:
+        for (;;) {
+            int i = (int)(ctx->pos - 2);
+            char name[SYSCTL_NAME_MAX];
+            spin_lock(&sysctl_lock);
+            bool have = i < nsysctl;
+            if (have)
+                strlcpy(name, sysctls[i].name, sizeof(name));
+            spin_unlock(&sysctl_lock);
+            if (!have || !dir_emit(ctx, name, strlen(name), INO_SYSCTL_BASE + i, DT_REG, ctx->pos + 1))
+                return 0;
+        }
+    default:
+        return -ENOTDIR;
+    }
+}
+
+/* ---------------------------------------------------------------- symlinks */
+
+static ssize_t proc_readlink(struct vnode *v, char *buf, size_t n)
+{
+    struct proc_inode *pi = PI(v);
+    const struct proc_entry *e = pi->entry;
+    if (pi->kind == PK_ENTRY)
+        return e->link(buf, n);
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(pi->pid);
+    int r = t ? e->task_link(t, buf, n) : -ENOENT;
+    spin_unlock(&tasks_lock);
+    return r;
+}
+
+static const struct vnode_ops proc_dir_ops = { .lookup = proc_lookup, .readdir = proc_readdir, .destroy = proc_destroy };
+static const struct vnode_ops proc_link_ops = { .readlink = proc_readlink, .destroy = proc_destroy };
+static const struct vnode_ops proc_file_ops = { .destroy = proc_destroy };
+
+/* ---------------------------------------------------------------- files */
+
+static int show_file(struct seqbuf *s, void *arg)
+{
+    struct proc_inode *pi = PI(arg);
+    const struct proc_entry *e = pi->entry;
+    if (pi->kind == PK_ENTRY)
+        return e->show(s);
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(pi->pid);
+    int r = t ? e->task_show(s, t) : -ESRCH;
+    spin_unlock(&tasks_lock);
+    return r;
+}
+
+static int proc_open(struct vnode *v, struct file *f)
+{
+    if ((f->flags & O_ACCMODE) != O_RDONLY)
+        return -EACCES;
+    return seqfile_open(f, show_file, v);
+}
+
+static const struct file_ops proc_fops = {
+    .open = proc_open, .read = seqfile_read, .lseek = seqfile_lseek, .release = seqfile_release,
+};
+
+/* ---------------------------------------------------------------- sysctl */
+
+static int show_sysctl(struct seqbuf *s, void *arg)
+{
+    int i = PI(arg)->sysctl;
+    spin_lock(&sysctl_lock);
+    sysctl_read_fn rd = sysctls[i].read;
+    spin_unlock(&sysctl_lock);
+    if (!rd)
+        return 0;
+    size_t room = s->cap - s->len;
+    int n = rd(s->buf + s->len, room);
+    if (n < 0)
+        return n;
+    if ((size_t)n >= room) {
+        s->overflow = true;            /* seqfile retries with a bigger buffer */
+        return 0;
+    }
+    s->len += (size_t)n;
+    if (n == 0 || s->buf[s->len - 1] != '\n')
+        seq_putc(s, '\n');
+    return 0;
+}
+
+static int sysctl_open(struct vnode *v, struct file *f)
+{
+    return seqfile_open(f, show_sysctl, v);
+}
+
+static ssize_t sysctl_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+{
+    struct vnode *v = seqfile_arg(f);
+    int i = PI(v)->sysctl;
+    spin_lock(&sysctl_lock);
+    sysctl_write_fn wr = sysctls[i].write;
+    spin_unlock(&sysctl_lock);
+    if (!wr)
+        return -EACCES;
+    if (len >= SYSCTL_WRITE_MAX)
+        return -EINVAL;
+    char kbuf[SYSCTL_WRITE_MAX];
+    if (copy_from_user(kbuf, buf, len))
+        return -EFAULT;
+    kbuf[len] = '\0';
+    size_t n = len;
+    if (n && kbuf[n - 1] == '\n')
+        kbuf[--n] = '\0';
+    int err = wr(kbuf, n);
+    if (err)
+        return err;
+    *off += len;
+    return (ssize_t)len;
+}
+
+static const struct file_ops proc_sysctl_fops = {
+    .open = sysctl_open, .read = seqfile_read, .write = sysctl_write, .lseek = seqfile_lseek,
+    .release = seqfile_release,
+};
+
+int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len >= SYSCTL_NAME_MAX || strchr(name, '/'))
+        return -EINVAL;
+    spin_lock(&sysctl_lock);
+    int err = 0;
+    for (int i = 0; i < nsysctl; i++)
+        if (!strcmp(sysctls[i].name, name))
+            err = -EEXIST;
+    if (!err && nsysctl == SYSCTL_MAX)
+        err = -ENOSPC;
+    if (!err) {
+        strlcpy(sysctls[nsysctl].name, name, SYSCTL_NAME_MAX);
+        sysctls[nsysctl].read = read;
+        sysctls[nsysctl].write = write;
+        nsysctl++;
+    }
+    spin_unlock(&sysctl_lock);
+    return err;
+}
+
+/* ---------------------------------------------------------------- mount */
+
+void procfs_init(void)
+{
+    proc_root = proc_vnode(NULL, PK_ROOT, S_IFDIR | 0555, 1, NULL, 0, 0);
+    if (!proc_root)
+        panic("procfs: out of memory");
+    proc_sys = proc_vnode(proc_root, PK_SYS_DIR, S_IFDIR | 0555, INO_SYS, NULL, 0, 0);
+    proc_sys_kernel = proc_sys ? proc_vnode(proc_sys, PK_SYSCTL_DIR, S_IFDIR | 0555, INO_SYS_KERNEL, NULL, 0, 0) : NULL;
+    if (!proc_sys || !proc_sys_kernel)
+        panic("procfs: out of memory");
+    /* The permanent directories keep their initial reference forever. */
+    proc_sys->flags &= ~VN_TRANSIENT;
+    proc_sys_kernel->flags &= ~VN_TRANSIENT;
+    int err = vfs_mount_pseudo("/proc", proc_root);
+    if (err)
+        kprintf("procfs: cannot mount /proc (%d)\n", err);
+}

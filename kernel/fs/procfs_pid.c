@@ -1,0 +1,199 @@
+/*
+ * The per-process files of /proc/<pid>: stat, status, cmdline, maps, sched
+ * and the exe symlink.  Every generator runs with tasks_lock held and the
+ * task alive (see show_file in procfs.c); it only formats, never sleeps.
+ *
+ * stat follows Linux's 52-field layout (proc(5)) because busybox ps/top parse
+ * it positionally: comm sits between the first '(' and the last ')', times
+ * are in clock ticks of 1/100 s, vsize is in bytes and rss in pages.  tty_nr
+ * is the serial console's device number (4, 64) = ttyS0 for members of the
+ * session the console controls, 0 otherwise; tpgid is the console's
+ * foreground process group for them, -1 otherwise.
+ *
+ * sched is Tessera's own: the book's metrics (arrival, first run, completion,
+ * response and turnaround time, CPU time, time spent ready) and the context
+ * switch counts, in nanoseconds, one "name: value" per line.
+ */
+#include <fs/procfs.h>
+#include <fs/tty.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/pmm.h>
+#include <mm/vm.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+static char state_char(const struct task *t)
+{
+    switch (t->state) {
+    case TASK_RUNNING: return 'R';
+    case TASK_BLOCKED: return 'S';
+    case TASK_STOPPED: return 'T';
+    case TASK_ZOMBIE: return 'Z';
+    default: return 'X';
+    }
+}
+
+static const char *state_name(const struct task *t)
+{
+    switch (t->state) {
+    case TASK_RUNNING: return "R (running)";
+    case TASK_BLOCKED: return "S (sleeping)";
+    case TASK_STOPPED: return "T (stopped)";
+    case TASK_ZOMBIE: return "Z (zombie)";
+    default: return "X (dead)";
+    }
+}
+
+static pid_t ppid_of(const struct task *t)
+{
+    return t->parent ? t->parent->pid : 0;
+}
+
+/* Signals with a handler installed / ignored, as masks (stat fields 33, 34). */
+static void sig_masks(const struct task *t, uint64_t *ignored, uint64_t *caught)
+{
+    *ignored = *caught = 0;
+    if (!t->sighand)
+        return;
+    for (int s = 1; s < NSIG; s++) {
+        uint64_t h = t->sighand->action[s].handler;
+        if (h == SIG_IGN)
+            *ignored |= SIGBIT(s);
+        else if (h != SIG_DFL)
+            *caught |= SIGBIT(s);
+    }
+}
+
+static int show_stat(struct seqbuf *s, struct task *t)
+{
+    int csid = tty_console_session();
+    bool has_tty = csid && t->sid == csid;
+    unsigned tty_nr = has_tty ? (TTY_CONSOLE_MAJOR << 8) | TTY_CONSOLE_MINOR : 0;
+    int tpgid = has_tty ? tty_console_fg_pgrp() : -1;
+    const struct task_stats *st = &t->stats;
+    int nice = t->se.nice;
+    int prio = t->se.rt_priority ? -1 - t->se.rt_priority : 20 + nice;
+    uint64_t vsize = mm_vsize(t->mm), rss = mm_rss_pages(t->mm);
+    uint64_t sigign, sigcatch;
+    sig_masks(t, &sigign, &sigcatch);
+    int exit_code = t->state == TASK_ZOMBIE ? t->exit_status : 0;
+
+    /* 1-13: pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt */
+    seq_printf(s, "%d (%s) %c %d %d %d %u %d %u %lu %lu %lu %lu ", t->pid, t->comm, state_char(t), ppid_of(t),
+               t->pgid, t->sid, tty_nr, tpgid, 0u, (unsigned long)st->minflt, 0ul, (unsigned long)st->majflt, 0ul);
+    /* 14-21: utime stime cutime cstime priority nice num_threads itrealvalue */
+    seq_printf(s, "%lu %lu %lu %lu %d %d 1 0 ", (unsigned long)ns_to_clock_t(st->utime_ns),
+               (unsigned long)ns_to_clock_t(st->stime_ns), (unsigned long)ns_to_clock_t(st->cutime_ns),
+               (unsigned long)ns_to_clock_t(st->cstime_ns), prio, nice);
+    /* 22-24: starttime (ticks since boot) vsize (bytes) rss (pages) */
+    seq_printf(s, "%lu %lu %lu ", (unsigned long)ns_to_clock_t(st->arrival_ns), (unsigned long)vsize,
+               (unsigned long)rss);
+    /* 25-31: rsslim startcode endcode startstack kstkesp kstkeip signal */
+    seq_printf(s, "%lu %lu %lu %lu 0 0 %lu ", ~0ul, 0ul, 0ul, (unsigned long)(t->mm ? t->mm->stack_top : 0),
+               (unsigned long)(t->pending & 0xffffffffffffffffull));
+    /* 32-41: blocked sigignore sigcatch wchan nswap cnswap exit_signal processor rt_priority policy */
+    seq_printf(s, "%lu %lu %lu 0 0 0 %d %d %d %d ", (unsigned long)t->blocked, (unsigned long)sigign,
+               (unsigned long)sigcatch, SIGCHLD, t->on_cpu >= 0 ? t->on_cpu : t->se.cpu, t->se.rt_priority,
+               t->policy);
+    /* 42-52: delayacct_blkio guest_time cguest_time start_data end_data start_brk
+     *        arg_start arg_end env_start env_end exit_code */
+    seq_printf(s, "0 0 0 0 0 %lu 0 0 0 0 %d\n", (unsigned long)(t->mm ? t->mm->brk_start : 0), exit_code);
+    return 0;
+}
+
+static int show_status(struct seqbuf *s, struct task *t)
+{
+    uint64_t vsize = mm_vsize(t->mm), rss = mm_rss_pages(t->mm);
+    uint64_t sigign, sigcatch;
+    sig_masks(t, &sigign, &sigcatch);
+    seq_printf(s, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", t->comm,
+               (unsigned)t->umask, state_name(t), t->pid, t->pid, ppid_of(t));
+    seq_printf(s, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->uid, t->euid, t->euid, t->euid, t->gid,
+               t->egid, t->egid, t->egid);
+    seq_printf(s, "NSpgid:\t%d\nNSsid:\t%d\n", t->pgid, t->sid);
+    if (t->mm)
+        seq_printf(s, "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nVmLck:\t%8lu kB\n", (unsigned long)(vsize >> 10),
+                   (unsigned long)(rss * (PAGE_SIZE >> 10)), (unsigned long)(t->mm->locked_pages * (PAGE_SIZE >> 10)));
+    seq_printf(s, "Threads:\t1\nSigPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+               (unsigned long)t->pending, (unsigned long)t->blocked, (unsigned long)sigign,
+               (unsigned long)sigcatch);
+    seq_printf(s, "Cpus_allowed:\t%lx\n", (unsigned long)t->cpu_mask);
+    seq_printf(s, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
+               (unsigned long)t->stats.nvcsw, (unsigned long)t->stats.nivcsw);
+    return 0;
+}
+
+static int show_cmdline(struct seqbuf *s, struct task *t)
+{
+    if (t->cmdline && t->cmdline_len)
+        seq_write(s, t->cmdline, t->cmdline_len);
+    return 0;
+}
+
+static int show_maps(struct seqbuf *s, struct task *t)
+{
+    if (!t->mm)
+        return 0;
+    size_t room = s->cap - s->len;
+    int n = mm_format_maps(t->mm, s->buf + s->len, room);
+    if (n < 0)
+        return n;
+    if ((size_t)n + 1 >= room)
+        s->overflow = true;               /* may be cut: retry with a larger buffer */
+    else
+        s->len += (size_t)n;
+    return 0;
+}
+
+static void put_ns(struct seqbuf *s, const char *name, uint64_t ns)
+{
+    seq_printf(s, "%-22s %lu\n", name, (unsigned long)ns);
+}
+
+static int show_sched(struct seqbuf *s, struct task *t)
+{
+    const struct task_stats *st = &t->stats;
+    uint64_t end = st->exit_ns ? st->exit_ns : time_ns();
+    seq_printf(s, "%s (%d, #threads: 1)\n", t->comm, t->pid);
+    seq_printf(s, "%-22s %s\n", "policy:", sched_system_policy_name());
+    put_ns(s, "arrival_ns:", st->arrival_ns);
+    put_ns(s, "first_run_ns:", st->first_run_ns);
+    put_ns(s, "completion_ns:", st->exit_ns);
+    /* the book's metrics: response = first run - arrival, turnaround =
+     * completion - arrival (so far, for a live task) */
+    put_ns(s, "response_ns:", st->first_run_ns ? st->first_run_ns - st->arrival_ns : 0);
+    put_ns(s, "turnaround_ns:", end - st->arrival_ns);
+    put_ns(s, "cpu_ns:", st->utime_ns + st->stime_ns);
+    put_ns(s, "user_ns:", st->utime_ns);
+    put_ns(s, "system_ns:", st->stime_ns);
+    put_ns(s, "ready_ns:", st->ready_ns);
+    seq_printf(s, "%-22s %lu\n%-22s %lu\n", "nr_voluntary_switches:", (unsigned long)st->nvcsw,
+               "nr_involuntary_switches:", (unsigned long)st->nivcsw);
+    seq_printf(s, "%-22s %lu\n%-22s %lu\n", "minor_faults:", (unsigned long)st->minflt, "major_faults:",
+               (unsigned long)st->majflt);
+    seq_printf(s, "%-22s %d\n%-22s %u\n%-22s %lu\n", "nice:", t->se.nice, "tickets:", t->se.tickets,
+               "expected_ns:", (unsigned long)t->se.expected_ns);
+    seq_printf(s, "%-22s %d\n%-22s %d\n", "rt_priority:", t->se.rt_priority, "cpu:", t->se.cpu);
+    return 0;
+}
+
+static int link_exe(struct task *t, char *buf, size_t n)
+{
+    size_t len = strnlen(t->exe_path, sizeof(t->exe_path));
+    if (len == 0)
+        return -ENOENT;                   /* a kernel task: no executable */
+    len = MIN(len, n);
+    memcpy(buf, t->exe_path, len);
+    return (int)len;
+}
+
+const struct proc_entry procfs_pid_entries[] = {
+    { .name = "stat", .mode = S_IFREG | 0444, .task_show = show_stat },
+    { .name = "status", .mode = S_IFREG | 0444, .task_show = show_status },
+    { .name = "cmdline", .mode = S_IFREG | 0444, .task_show = show_cmdline },
+    { .name = "maps", .mode = S_IFREG | 0444, .task_show = show_maps },
+    { .name = "sched", .mode = S_IFREG | 0444, .task_show = show_sched },
+    { .name = "exe", .mode = S_IFLNK | 0777, .task_link = link_exe },
+};
+const unsigned procfs_pid_count = ARRAY_SIZE(procfs_pid_entries);
