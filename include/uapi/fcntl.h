@@ -64,6 +64,8 @@
 #define SEEK_SET  0
 #define SEEK_CUR  1
 #define SEEK_END  2
+#endif
+#ifndef SEEK_DATA
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
 #endif

@@ -1,0 +1,103 @@
+/*
+ * Host stand-ins for the kernel services the fs layer uses, so the real
+ * VFS, ramfs, devfs, file, fd-table and initramfs sources run under
+ * ASan/UBSan: the heap is malloc, frames are counted 4 KiB heap blocks
+ * (phys = address - KERNEL_DIRECT_BASE, so P2V() gives the pointer back),
+ * user copies are memcpy, locks do nothing (one thread), and `current` is a
+ * fake task whose cwd and fd table the tests set.
+ */
+#ifndef TESTS_HOST_FS_SHIMS_H
+#define TESTS_HOST_FS_SHIMS_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The real struct task drags in the signal UAPI, which clashes with the C
+ * library's; the fs code needs only these fields of it. */
+#define PROC_TASK_H
+#include <kernel/kernel.h>
+struct fdtable;
+struct vnode;
+struct task {
+    struct fdtable *files;
+    struct vnode *cwd;
+    mode_t umask;
+};
+struct task *current_task(void);
+#define current (current_task())
+
+#include <fs/fsmutex.h>
+#include <mm/pmm.h>
+
+void *kmalloc(size_t n) { return malloc(n ? n : 1); }
+void *kzalloc(size_t n) { return calloc(1, n ? n : 1); }
+void kfree(void *p) { free(p); }
+char *strdup_k(const char *s) { return strdup(s); }
+void spin_init(struct spinlock *l, const char *name) { (void)l; (void)name; }
+void spin_lock(struct spinlock *l) { l->locked = 1; }
+void spin_unlock(struct spinlock *l) { l->locked = 0; }
+void fs_mutex_init(struct fs_mutex *m, const char *name) { (void)name; m->locked = false; }
+void fs_mutex_lock(struct fs_mutex *m) { ck_assert(!m->locked); m->locked = true; }
+void fs_mutex_unlock(struct fs_mutex *m) { ck_assert(m->locked); m->locked = false; }
+bool fs_mutex_held(struct fs_mutex *m) { return m->locked; }
+uint64_t time_realtime_ns(void) { return 1700000000ULL * 1000000000ULL; }
+int kprintf(const char *fmt, ...) { (void)fmt; return 0; }
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    abort();
+}
+
+/* Frames: a header before each page keeps the reference count. */
+static long frames_live, frame_fail_after = -1;
+struct frame_hdr {
+    unsigned refs;
+    struct frame_hdr *next, *prev;   /* all live frames: keeps them visible to LeakSanitizer */
+    char pad[4096 - 24];
+};
+static struct frame_hdr frames_head = {0, &frames_head, &frames_head, {0}};
+phys_t pmm_alloc(void)
+{
+    if (frame_fail_after == 0)
+        return 0;
+    if (frame_fail_after > 0)
+        frame_fail_after--;
+    struct frame_hdr *h = aligned_alloc(4096, 8192);
+    memset(h, 0, 8192);
+    h->refs = 1;
+    h->next = frames_head.next;
+    h->prev = &frames_head;
+    frames_head.next->prev = h;
+    frames_head.next = h;
+    frames_live++;
+    return (phys_t)((uintptr_t)(h + 1) - KERNEL_DIRECT_BASE);
+}
+static struct frame_hdr *hdr_of(phys_t p) { return (struct frame_hdr *)P2V(p) - 1; }
+void pmm_get(phys_t p) { hdr_of(p)->refs++; }
+void pmm_put(phys_t p)
+{
+    struct frame_hdr *h = hdr_of(p);
+    ck_assert_uint_gt(h->refs, 0);
+    if (--h->refs == 0) {
+        h->prev->next = h->next;
+        h->next->prev = h->prev;
+        free(h);
+        frames_live--;
+    }
+}
+uint64_t pmm_free_pages(void) { return 1000; }
+uint64_t pmm_total_pages(void) { return 2000; }
+
+int copy_to_user(void *dst, const void *src, size_t n) { if (!dst && n) return -EFAULT; memcpy(dst, src, n); return 0; }
+int copy_from_user(void *dst, const void *src, size_t n) { if (!src && n) return -EFAULT; memcpy(dst, src, n); return 0; }
+int clear_user(void *dst, size_t n) { memset(dst, 0, n); return 0; }
+
+static struct task fake_task;
+struct task *current_task(void) { return &fake_task; }
+
+#endif
