@@ -18,7 +18,7 @@
 
 long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
 {
-    char *path;
+    char *path = NULL;
     int err = path_from_user(upath, &path);
     if (err)
         return err;

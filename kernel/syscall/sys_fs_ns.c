@@ -127,7 +127,7 @@ long sys_unlinkat(long dirfd, const char __user *path, long flags)
 
 long sys_symlinkat(const char __user *utarget, long dirfd, const char __user *path)
 {
-    char *target;
+    char *target = NULL;
     int err = path_from_user(utarget, &target);
     if (err)
         return err;

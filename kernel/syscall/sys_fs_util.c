@@ -11,6 +11,7 @@
 
 int path_from_user(const char __user *upath, char **out)
 {
+    *out = NULL;
     char *p = kmalloc(PATH_MAX);
     if (!p)
         return -ENOMEM;
@@ -51,7 +52,7 @@ int at_start(int dirfd, const char *path, struct vnode **start)
 
 int at_resolve(int dirfd, const char __user *upath, int atflags, struct vnode **out)
 {
-    char *path;
+    char *path = NULL;
     int err = path_from_user(upath, &path);
     if (err)
         return err;
