@@ -254,6 +254,13 @@ class Harness:
                     for key in ("clocksource", "cpus"):
                         if key in r.info:
                             facts.append("- %s, %s: %s = %s" % (k, m, key, r.info[key]))
+                    mitig = sorted("%s (%s)" % (key[5:], val)
+                                   for key, val in r.info.items()
+                                   if key.startswith("vuln ")
+                                   and val.startswith("Mitigation"))
+                    if mitig:
+                        facts.append("- %s, %s: mitigations in effect: %s"
+                                     % (k, m, "; ".join(mitig)))
                     for e in r.errors:
                         facts.append("- %s, %s: %s" % (k, m, e))
         if facts:

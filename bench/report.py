@@ -16,7 +16,7 @@ import statistics
 # A value reader is ("field", name) for a RESULT field of benchmark `key`
 # or ("boot", field) for the boot measurements.
 ROWS = [
-    ("boot_kernel", "boot: kernel start to first user instruction",
+    ("boot_kernel", "boot: kernel clock at first user instruction",
      ("boot", "kernel_ns"), 1 / 20),
     ("boot_reset", "boot: machine reset to first user instruction (TSC)",
      ("boot", "since_reset_ns"), None),
