@@ -101,6 +101,7 @@ class Harness:
         self.flags = shlex.split(a.qemu_flags)
         self.runs = {}          # (kernel, mode) -> [BootRun]
         self.tessera_missing = None
+        self.tessera_stopped = {}   # mode -> why its boots were given up
         self.kernels = []
         if a.tessera_kernel is None:
             self.tessera_missing = "not run: Linux-only run (make bench-linux)"
@@ -161,6 +162,11 @@ class Harness:
             progress("%s did not finish (%s) after %.0f s" % (tag, why, took))
             if kernel == "tessera" and not run.started():
                 self.tessera_missing = "Tessera did not boot: " + why
+            elif kernel == "tessera":
+                # Partial figures count; further boots would most likely
+                # stop at the same place, so this mode tries no more.
+                self.tessera_stopped[mode] = "boot %d did not finish: %s" % (
+                    rep, why)
         self.runs.setdefault((kernel, mode), []).append(run)
 
     def run_all(self):
@@ -168,7 +174,8 @@ class Harness:
         for mode in self.a.modes:
             for rep in range(1, self.a.reps + 1):
                 for kernel in self.kernels:
-                    if kernel == "tessera" and self.tessera_missing:
+                    if kernel == "tessera" and (
+                            self.tessera_missing or mode in self.tessera_stopped):
                         continue
                     self.boot(kernel, mode, rep)
 
@@ -191,6 +198,15 @@ class Harness:
                       for r in self.runs.get((k, m), []) if r.info.get("uname")}
             v[k] = ", ".join(sorted(unames)) or "n/a"
         v["commit"] = first(["git", "rev-parse", "--short", "HEAD"])
+        try:
+            dirty = subprocess.run(
+                ["git", "status", "--porcelain", "--", "arch", "kernel",
+                 "drivers", "include"], capture_output=True, text=True,
+                timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            dirty = ""
+        if dirty:
+            v["commit"] += " plus uncommitted kernel changes"
         v["cpu"] = "unknown"
         try:
             with open("/proc/cpuinfo") as f:
@@ -236,6 +252,9 @@ class Harness:
             out += ["## %s" % MODES[mode][0], "",
                     "QEMU flags, the same for both kernels: `%s`" % " ".join(
                         self.mode_flags(mode)), ""]
+            if mode in self.tessera_stopped and not self.tessera_missing:
+                out += ["Tessera: %s; figures from the boots that ran are "
+                        "shown." % self.tessera_stopped[mode], ""]
             out += report.table(t_runs, l_runs, self.tessera_missing)
             out.append("")
         out += ["## Every boot", "",
@@ -286,7 +305,7 @@ def main():
     ap.add_argument("--scale", default="1")
     ap.add_argument("--timeout", type=int, default=600,
                     help="seconds per boot (doubled under icount)")
-    ap.add_argument("--idle-timeout", type=int, default=120)
+    ap.add_argument("--idle-timeout", type=int, default=60)
     ap.add_argument("--log-dir", default="build/bench/logs")
     ap.add_argument("--out", default="bench/results.md")
     a = ap.parse_args()
