@@ -69,11 +69,12 @@ static void task_times(uint64_t *user, uint64_t *sys)
     spin_unlock(&tasks_lock);
 }
 
+/* Arguments in clock ticks. */
 static void cpu_line(struct seqbuf *s, const char *name, uint64_t user, uint64_t sys, uint64_t idle)
 {
     /* user nice system idle iowait irq softirq steal guest guest_nice */
-    seq_printf(s, "%s %lu 0 %lu %lu 0 0 0 0 0 0\n", name, (unsigned long)ns_to_clock_t(user),
-               (unsigned long)ns_to_clock_t(sys), (unsigned long)ns_to_clock_t(idle));
+    seq_printf(s, "%s %lu 0 %lu %lu 0 0 0 0 0 0\n", name, (unsigned long)user, (unsigned long)sys,
+               (unsigned long)idle);
 }
 
 static unsigned nr_running_all(void)
@@ -98,31 +99,51 @@ static pid_t max_pid(void)
     return m;
 }
 
+/* What /proc/stat last reported per CPU, in ticks (see show_stat). */
+struct cpu_times {
+    uint64_t user, sys, idle;
+};
+static struct cpu_times last_times[MAX_CPUS];
+static struct spinlock cpu_times_lock = SPINLOCK_INIT("cpu times");
+
 static int show_stat(struct seqbuf *s)
 {
     uint64_t up = time_ns();
     uint64_t tu, ts;
     task_times(&tu, &ts);
-    uint64_t busy_total = 0, idle_total = 0, switches = 0;
+    /* the user:system ratio, reduced to 20 bits so tick products fit */
+    while (tu + ts > (1u << 20)) {
+        tu >>= 1;
+        ts >>= 1;
+    }
+    uint64_t sum_user = 0, sum_sys = 0, sum_idle = 0, switches = 0;
     uint64_t cu[MAX_CPUS], cs[MAX_CPUS], ci[MAX_CPUS];
-    for (int c = 0; c < ncpus && c < MAX_CPUS; c++) {
-        uint64_t idle = percpu_area[c].online ? MIN(READ_ONCE(percpu_area[c].idle_ns), up) : up;
-        uint64_t busy = up - idle;
-        /* split busy time as user:system = tu:ts (128-bit to avoid overflow) */
-        uint64_t user = tu + ts ? (uint64_t)((unsigned __int128)busy * tu / (tu + ts)) : 0;
-        cu[c] = user;
-        cs[c] = busy - user;
-        ci[c] = idle;
-        busy_total += busy;
-        idle_total += idle;
+    int n = MIN(ncpus, MAX_CPUS);
+    uint64_t up_ticks = ns_to_clock_t(up);
+    spin_lock(&cpu_times_lock);
+    for (int c = 0; c < n; c++) {
+        /* Counters must never go backwards (top subtracts two samples), but
+         * idle_ns only grows when an idle period ends and the user:system
+         * ratio drifts: clamp every value to at least what was reported. */
+        struct cpu_times *l = &last_times[c];
+        uint64_t idle = percpu_area[c].online ? ns_to_clock_t(READ_ONCE(percpu_area[c].idle_ns)) : up_ticks;
+        idle = MAX(idle, l->idle);
+        uint64_t busy = up_ticks > idle ? up_ticks - idle : 0;
+        busy = MAX(busy, l->user + l->sys);
+        uint64_t user = tu + ts ? busy * tu / (tu + ts) : 0;
+        user = MIN(MAX(user, l->user), busy - l->sys);
+        l->user = cu[c] = user;
+        l->sys = cs[c] = busy - user;
+        l->idle = ci[c] = idle;
+        sum_user += cu[c];
+        sum_sys += cs[c];
+        sum_idle += ci[c];
         if (percpu_area[c].online)
             switches += sched_nr_switches(c);
     }
-    uint64_t user_total = 0;
-    for (int c = 0; c < ncpus && c < MAX_CPUS; c++)
-        user_total += cu[c];
-    cpu_line(s, "cpu ", user_total, busy_total - user_total, idle_total);
-    for (int c = 0; c < ncpus && c < MAX_CPUS; c++) {
+    spin_unlock(&cpu_times_lock);
+    cpu_line(s, "cpu ", sum_user, sum_sys, sum_idle);
+    for (int c = 0; c < n; c++) {
         char name[8];
         snprintf(name, sizeof(name), "cpu%d", c);
         cpu_line(s, name, cu[c], cs[c], ci[c]);
