@@ -202,10 +202,11 @@ static int show_uptime(struct seqbuf *s)
     return 0;
 }
 
+/* /dev is a directory of the root ramfs (same st_dev), not a mount of its
+ * own: listing it would make df/mount attribute / to it. */
 static int show_mounts(struct seqbuf *s)
 {
     seq_printf(s, "rootfs / ramfs rw 0 0\n");
-    seq_printf(s, "devtmpfs /dev devtmpfs rw 0 0\n");
     seq_printf(s, "proc /proc proc rw 0 0\n");
     return 0;
 }
