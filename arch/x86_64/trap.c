@@ -76,6 +76,16 @@ static void page_fault(struct trap_frame *tf)
         irq_disable();
         if (r == 0)
             return;
+        if (r == -ENOMEM) {
+            /* no frame left for this process: stop it rather than the system */
+            kprintf("out of memory: killing pid %d (%s), %lu pages resident\n", current->pid, current->comm,
+                    (unsigned long)mm_rss_pages(current->mm));
+            signal_send(current, SIGKILL, NULL);
+            if (user)
+                return;
+            tf->rip = (uint64_t)uaccess_fixup;
+            return;
+        }
         if (user) {
             signal_fault(tf, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr, reason);
             return;

@@ -77,6 +77,7 @@ struct task {
     struct waitq child_wait;    /* parent sleeps here in wait4 */
     struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
     bool vfork_done;
+    bool autoreaped;            /* nobody will wait: freed by the scheduler once off-CPU */
     uint64_t clear_child_tid;   /* user address cleared and futex-woken at exit */
 
     /* --- credentials (single user system: all root) --- */

@@ -92,6 +92,7 @@ void do_exit(int status)
     t->exit_status = status;
     bool autoreap = ignores_sigchld(parent);
     t->state = autoreap ? TASK_DEAD : TASK_ZOMBIE;
+    t->autoreaped = autoreap;
     if (autoreap)
         reap(t, parent);
     spin_unlock(&tasks_lock);

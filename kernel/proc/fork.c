@@ -114,10 +114,13 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         }
     }
     if (flags & CLONE_CHILD_SETTID) {
-        /* written into the child's copy of memory */
+        /* written into the child's copy of memory: borrow its address space
+         * (page table and mm both, so a fault is resolved in the child's) */
         struct mm *save = parent->mm;
+        parent->mm = t->mm;
         mm_activate(t->mm);
         int r = put_user((int32_t)t->pid, (int32_t *)ctid);
+        parent->mm = save;
         mm_activate(save);
         if (r) {
             err = -EFAULT;

@@ -39,6 +39,7 @@ struct runqueue {
     struct sched_rq rt;           /* SCHED_FIFO / SCHED_RR */
     struct task *idle;
     struct task *prev;            /* the task switched away from (for finish_switch) */
+    bool prev_dead;               /* prev was already reaped: free it once off its stack */
     unsigned nr_running;          /* queued + running, idle excluded */
     uint64_t nr_switches;
 };
@@ -162,12 +163,16 @@ bool sched_need_resched(void) { return current->need_resched; }
 static void finish_switch(struct runqueue *rq)
 {
     struct task *prev = rq->prev;
+    bool release = rq->prev_dead;
     rq->prev = NULL;
+    rq->prev_dead = false;
     if (prev)
         __atomic_store_n(&prev->on_cpu, -1, __ATOMIC_RELEASE);
     rq_unlock_raw(rq);
-    if (prev && prev->state == TASK_DEAD)
-        task_release(prev);             /* its kernel stack is no longer in use */
+    /* An auto-reaped task (DEAD when it switched out) is freed here; a zombie
+     * is freed by the parent that reaps it, which waits for on_cpu == -1. */
+    if (release)
+        task_release(prev);
 }
 
 /* The first thing a new task runs (entry.S: task_first_return). */
@@ -206,6 +211,7 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
     tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
     pc->cur_task = next;
     rq->prev = prev;
+    rq->prev_dead = prev->autoreaped;
     switch_to(prev, next);
     finish_switch(this_rq());
 }
