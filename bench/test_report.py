@@ -10,6 +10,7 @@ Prints one "PASS name" / "FAIL name" line per case; exits 1 on any failure.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
 
