@@ -52,7 +52,7 @@ struct sched_entity {
     /* --- common, written by the core (under the rq lock) --- */
     uint64_t id;            /* pid/tid, for tie-breaking and traces */
     uint64_t sum_exec_ns;   /* total CPU time consumed */
-    uint64_t slice_start_ns;/* when the current stint on the CPU began */
+    uint64_t slice_start_ns;/* when its running time was last charged */
     uint64_t enqueued_ns;   /* when it last became ready (for wait time) */
     bool on_rq;             /* queued in the policy (not running, not blocked) */
     int cpu;                /* CPU whose run queue it belongs to */
@@ -77,7 +77,6 @@ struct sched_entity {
     uint64_t remaining_ns;  /* STCF: expected_ns - run so far (saturates at 0) */
     uint64_t slice_used_ns; /* time used of the current slice (0 = fresh slice) */
     uint64_t allot_used_ns; /* MLFQ: time used at the current level */
-    uint64_t stint_ns;      /* time tick() already charged in this stint */
     uint64_t tree_sum;      /* lottery: tickets in this node's subtree */
     uint64_t boost_epoch;   /* MLFQ: rq->boost_epoch when last synced */
     uint32_t weight;        /* what it adds to rq->total_weight while queued */
@@ -111,10 +110,12 @@ struct sched_policy {
     bool (*check_preempt)(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken);
     /* A new entity is created from `parent` (parent may be NULL). */
     void (*task_new)(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent);
-    /* Called when `curr` stops running (before enqueue or block).  `ran_ns`
-     * is the whole stint, from when it was picked to now; the policy charges
-     * only what tick() has not already charged (se->stint_ns).  `blocking`
-     * says it will not be enqueued again until it wakes (or it exits). */
+    /* Called when `curr` stops running, with `ran_ns` = the time it ran
+     * since the last tick() (or since it was picked): the part tick() has
+     * not charged yet.  `blocking` says it will not be enqueued again until
+     * it wakes (or it exits).  The core may call it before giving a runnable
+     * `curr` back with enqueue(), or just after (se->on_rq then set); a
+     * policy whose queue order depends on the charge re-positions `curr`. */
     void (*put_prev)(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking);
     /* Per-entity parameters changed (nice, tickets, lent_tickets, expected
      * time, rt_priority); `se` may be queued or running. */
@@ -142,16 +143,15 @@ struct sched_tunables {
 };
 
 /*
- * A run queue's policy-visible part.  The core embeds one per CPU (the
- * simulator one per simulated CPU) and protects it with its own lock.  The
- * real-time members are separate from the others, so one sched_rq can serve
- * both the rt policy and the system policy at once.
+ * A run queue's policy-visible part.  The core embeds one per policy
+ * instance and CPU (the real-time one and the system one; the simulator one
+ * per simulated CPU) and protects it with its run queue's lock.
  */
 struct sched_rq {
     const struct sched_policy *policy;
     const struct sched_tunables *tun;
     uint64_t now_ns;            /* core clock at the last update */
-    unsigned nr_queued;         /* entities currently enqueued (system policy) */
+    unsigned nr_queued;         /* entities currently enqueued */
     uint64_t seq;               /* monotonically increasing arrival counter */
 
     /* Policy state.  Each policy uses the members it needs. */
@@ -169,8 +169,8 @@ struct sched_rq {
     uint64_t (*rand_below)(struct sched_rq *rq, uint64_t n);
     void *rand_ctx;
 
-    /* Real-time policy (SCHED_FIFO/SCHED_RR), consulted before the above. */
-    unsigned rt_nr_queued;
+    /* Real-time policy (SCHED_FIFO/SCHED_RR), consulted by the core before
+     * the system policy. */
     uint64_t rt_mask[2];                            /* bit p = rt_queues[p] non-empty */
     struct list_node rt_queues[SCHED_RT_PRIO_MAX + 1];
 };

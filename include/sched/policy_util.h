@@ -1,7 +1,7 @@
 /*
- * Small helpers shared by the policy files (kernel/sched/policy_*.c): stint
- * accounting between tick() and put_prev(), wrap-safe virtual-time
- * comparison and the effective ticket count.  Header-only so that several
+ * Small helpers shared by the policy files (kernel/sched/policy_*.c):
+ * wrap-safe virtual-time comparison, the effective ticket count and the
+ * (key, sequence) tree order.  Header-only so that several
  * policy files can be compiled into one host test program.
  */
 #ifndef SCHED_POLICY_UTIL_H
@@ -13,28 +13,8 @@
 #define se_of_node(n) container_of((n), struct sched_entity, node)
 #define se_of_rb(n) container_of((n), struct sched_entity, rb)
 
-/* tick(): remember what has been charged in this stint. */
-static inline uint64_t sched_stint_tick(struct sched_entity *se, uint64_t delta_ns)
-{
-    se->stint_ns += delta_ns;
-    return delta_ns;
-}
-
-/* put_prev(): the part of the stint `ran_ns` that tick() did not charge.
- * Ends the stint. */
-static inline uint64_t sched_stint_rest(struct sched_entity *se, uint64_t ran_ns)
-{
-    uint64_t rest = ran_ns > se->stint_ns ? ran_ns - se->stint_ns : 0;
-    se->stint_ns = 0;
-    return rest;
-}
-
-/* pick_next(): a new stint begins. */
-static inline struct sched_entity *sched_picked(struct sched_entity *se)
-{
-    se->stint_ns = 0;
-    return se;
-}
+/* pick_next() hands out `se`. */
+static inline struct sched_entity *sched_picked(struct sched_entity *se) { return se; }
 
 /* a < b for clocks that may wrap (vruntime, pass). */
 static inline bool sched_vt_before(uint64_t a, uint64_t b) { return (int64_t)(a - b) < 0; }

@@ -127,7 +127,7 @@ static struct sched_entity *fair_pick_next(struct sched_rq *rq)
  * behind the running job by more than a slice. */
 static bool fair_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    fair_charge(curr, sched_stint_tick(curr, delta_ns));
+    fair_charge(curr, delta_ns);
     curr->slice_used_ns += delta_ns;
     fair_update_min(rq, curr);
     if (!rq->nr_queued)
@@ -141,12 +141,17 @@ static bool fair_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t n
     return (int64_t)(curr->vruntime - first->vruntime) > (int64_t)ideal;
 }
 
+/* If the core already queued `curr`, its place follows the new vruntime. */
 static void fair_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
-    uint64_t rest = sched_stint_rest(curr, ran_ns);
-    fair_charge(curr, rest);
-    curr->slice_used_ns += rest;
-    fair_update_min(rq, curr);
+    fair_charge(curr, ran_ns);
+    curr->slice_used_ns += ran_ns;
+    if (curr->on_rq && curr->key != curr->vruntime) {
+        rb_erase(&rq->tree, &curr->rb, NULL);
+        curr->key = curr->vruntime;
+        rb_add(&rq->tree, &curr->rb, sched_vkey_less, NULL);
+    }
+    fair_update_min(rq, curr->on_rq ? NULL : curr);
 }
 
 static bool fair_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)

@@ -41,13 +41,7 @@ static struct sched_entity *fifo_pick_next(struct sched_rq *rq)
 
 static bool fifo_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    sched_stint_tick(curr, delta_ns);
     return false;
-}
-
-static void fifo_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
-{
-    sched_stint_rest(curr, ran_ns);
 }
 
 const struct sched_policy sched_policy_fifo = {
@@ -57,5 +51,4 @@ const struct sched_policy sched_policy_fifo = {
     .dequeue = fifo_dequeue,
     .pick_next = fifo_pick_next,
     .tick = fifo_tick,
-    .put_prev = fifo_put_prev,
 };

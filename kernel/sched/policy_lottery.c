@@ -121,16 +121,11 @@ static struct sched_entity *lottery_pick_next(struct sched_rq *rq)
 /* A new draw every slice, even with one job: each slice is one lottery. */
 static bool lottery_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    curr->slice_used_ns += sched_stint_tick(curr, delta_ns);
+    curr->slice_used_ns += delta_ns;
     if (curr->slice_used_ns < rq->tun->lottery_slice_ns)
         return false;
     curr->slice_used_ns = 0;
     return true;
-}
-
-static void lottery_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
-{
-    sched_stint_rest(curr, ran_ns);
 }
 
 /* Tickets changed (inflation, deflation, a loan or its return). */
@@ -151,6 +146,5 @@ const struct sched_policy sched_policy_lottery = {
     .dequeue = lottery_dequeue,
     .pick_next = lottery_pick_next,
     .tick = lottery_tick,
-    .put_prev = lottery_put_prev,
     .reweight = lottery_reweight,
 };

@@ -156,7 +156,7 @@ static struct sched_entity *mlfq_pick_next(struct sched_rq *rq)
 static bool mlfq_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
     mlfq_sync(rq, curr);
-    bool resched = mlfq_charge(rq, curr, sched_stint_tick(curr, delta_ns));
+    bool resched = mlfq_charge(rq, curr, delta_ns);
     if (mlfq_maybe_boost(rq)) {
         /* The running job is boosted too; if it was below the top it joins
          * the back of the top level. */
@@ -170,12 +170,21 @@ static bool mlfq_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t n
     return resched;
 }
 
+/* If the core already queued `curr` and the charge demoted it, it moves to
+ * the back of its new level. */
 static void mlfq_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
     mlfq_sync(rq, curr);
-    uint64_t rest = sched_stint_rest(curr, ran_ns);
-    if (rest)
-        mlfq_charge(rq, curr, rest);
+    int old = curr->level;
+    if (ran_ns)
+        mlfq_charge(rq, curr, ran_ns);
+    if (curr->on_rq && curr->level != old) {
+        list_remove(&curr->node);
+        if (list_empty(&rq->levels[old]))
+            rq->level_mask &= ~(1u << old);
+        list_push_back(&rq->levels[curr->level], &curr->node);
+        rq->level_mask |= 1u << curr->level;
+    }
     if (blocking && !rq->tun->mlfq_antigaming)
         curr->slice_used_ns = curr->allot_used_ns = 0; /* rule 4b */
 }

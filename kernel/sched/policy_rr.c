@@ -54,12 +54,12 @@ static bool rr_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
 
 static bool rr_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    return rr_charge(rq, curr, sched_stint_tick(curr, delta_ns));
+    return rr_charge(rq, curr, delta_ns);
 }
 
 static void rr_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
-    rr_charge(rq, curr, sched_stint_rest(curr, ran_ns));
+    rr_charge(rq, curr, ran_ns);
 }
 
 const struct sched_policy sched_policy_rr = {

@@ -10,8 +10,8 @@
  *               tail with a fresh slice.
  * A yielding or waking task joins the tail of its list.  One list per
  * priority plus a 100-bit bitmap of non-empty lists: every decision is O(1).
- * The core consults this policy before the system policy; its state lives in
- * the rt_* members of the run queue, apart from the system policy's.
+ * The core consults this policy before the system policy, each with its own
+ * sched_rq; the queues live in the rt_* members.
  */
 #include <sched/policy.h>
 #include <sched/policy_util.h>
@@ -36,7 +36,7 @@ static void rt_init(struct sched_rq *rq)
     for (int p = 0; p <= SCHED_RT_PRIO_MAX; p++)
         list_init(&rq->rt_queues[p]);
     rq->rt_mask[0] = rq->rt_mask[1] = 0;
-    rq->rt_nr_queued = 0;
+    rq->nr_queued = 0;
 }
 
 static void rt_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
@@ -52,7 +52,7 @@ static void rt_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_
     else
         list_push_back(&rq->rt_queues[p], &se->node);
     rt_mark(rq, p, true);
-    rq->rt_nr_queued++;
+    rq->nr_queued++;
 }
 
 static void rt_dequeue(struct sched_rq *rq, struct sched_entity *se)
@@ -60,7 +60,7 @@ static void rt_dequeue(struct sched_rq *rq, struct sched_entity *se)
     list_remove(&se->node);
     if (list_empty(&rq->rt_queues[se->level]))
         rt_mark(rq, se->level, false);
-    rq->rt_nr_queued--;
+    rq->nr_queued--;
 }
 
 static struct sched_entity *rt_pick_next(struct sched_rq *rq)
@@ -75,7 +75,7 @@ static struct sched_entity *rt_pick_next(struct sched_rq *rq)
     struct sched_entity *se = se_of_node(list_pop_front(&rq->rt_queues[p]));
     if (list_empty(&rq->rt_queues[p]))
         rt_mark(rq, p, false);
-    rq->rt_nr_queued--;
+    rq->nr_queued--;
     return sched_picked(se);
 }
 
@@ -93,12 +93,12 @@ static bool rt_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
 
 static bool rt_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    return rt_charge(rq, curr, sched_stint_tick(curr, delta_ns));
+    return rt_charge(rq, curr, delta_ns);
 }
 
 static void rt_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
-    rt_charge(rq, curr, sched_stint_rest(curr, ran_ns));
+    rt_charge(rq, curr, ran_ns);
 }
 
 static bool rt_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)

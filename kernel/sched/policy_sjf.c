@@ -48,13 +48,7 @@ static struct sched_entity *sjf_pick_next(struct sched_rq *rq)
 
 static bool sjf_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    sched_stint_tick(curr, delta_ns);
     return false;
-}
-
-static void sjf_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
-{
-    sched_stint_rest(curr, ran_ns);
 }
 
 /* The declared time changed: a queued job moves to its new place. */
@@ -74,6 +68,5 @@ const struct sched_policy sched_policy_sjf = {
     .dequeue = sjf_dequeue,
     .pick_next = sjf_pick_next,
     .tick = sjf_tick,
-    .put_prev = sjf_put_prev,
     .reweight = sjf_reweight,
 };

@@ -61,13 +61,19 @@ static struct sched_entity *stcf_pick_next(struct sched_rq *rq)
 
 static bool stcf_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    stcf_charge(curr, sched_stint_tick(curr, delta_ns));
+    stcf_charge(curr, delta_ns);
     return false;
 }
 
+/* If the core already queued `curr`, its place follows the new remaining time. */
 static void stcf_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
-    stcf_charge(curr, sched_stint_rest(curr, ran_ns));
+    stcf_charge(curr, ran_ns);
+    if (curr->on_rq && curr->key != curr->remaining_ns) {
+        rb_erase(&rq->tree, &curr->rb, NULL);
+        curr->key = curr->remaining_ns;
+        rb_add(&rq->tree, &curr->rb, sched_key_less, NULL);
+    }
 }
 
 /* Strictly shorter preempts; an equal job waits (no pointless switch). */

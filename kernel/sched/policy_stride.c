@@ -89,7 +89,6 @@ static struct sched_entity *stride_pick_next(struct sched_rq *rq)
 
 static bool stride_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    sched_stint_tick(curr, delta_ns);
     stride_charge(rq, curr, delta_ns);
     stride_update_min(rq, curr);
     curr->slice_used_ns += delta_ns;
@@ -99,14 +98,19 @@ static bool stride_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t
     return true;
 }
 
+/* If the core already queued `curr`, its place follows the new pass. */
 static void stride_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
-    uint64_t rest = sched_stint_rest(curr, ran_ns);
-    stride_charge(rq, curr, rest);
-    curr->slice_used_ns += rest;
+    stride_charge(rq, curr, ran_ns);
+    curr->slice_used_ns += ran_ns;
     if (curr->slice_used_ns >= rq->tun->stride_slice_ns)
         curr->slice_used_ns = 0;
-    stride_update_min(rq, curr);
+    if (curr->on_rq && curr->key != curr->vruntime) {
+        rb_erase(&rq->tree, &curr->rb, NULL);
+        curr->key = curr->vruntime;
+        rb_add(&rq->tree, &curr->rb, sched_vkey_less, NULL);
+    }
+    stride_update_min(rq, curr->on_rq ? NULL : curr);
 }
 
 /* Tickets changed: the stride changes from now on; the pass stays. */

@@ -64,9 +64,11 @@ static struct result run_jobs(const struct sched_policy *p, const struct sched_t
         if (!h.curr)
             continue;
         struct sched_entity *c = h.curr;
-        c->sum_exec_ns += U;
+        uint64_t delta = h.now - h.charged_at;
+        c->sum_exec_ns += delta;
+        h.charged_at = h.now;
         h.rq.now_ns = h.now;
-        bool pre = p->tick(&h.rq, c, h.now, U);
+        bool pre = p->tick(&h.rq, c, h.now, delta);
         if (c->sum_exec_ns >= len[c->id] * U) {
             h_put(&h, 0);
             r.tat[c->id] = h.now / U - arr[c->id];

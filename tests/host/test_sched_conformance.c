@@ -8,6 +8,7 @@
  * an entity.  Each policy gets its own test case, named after it.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../../kernel/lib/rbtree.c"
@@ -33,10 +34,7 @@ static const struct sched_policy *const all[] = {
 
 static struct sched_entity ents[N];
 
-static unsigned queued(const struct h_core *h)
-{
-    return h->pol == &sched_policy_rt ? h->rq.rt_nr_queued : h->rq.nr_queued;
-}
+static unsigned queued(const struct h_core *h) { return h->rq.nr_queued; }
 
 /* Entities with varied parameters, valid for every policy. */
 static void make(int n)
@@ -106,7 +104,8 @@ END_TEST
 START_TEST(finite_jobs_all_complete)
 {
     struct h_core h;
-    h_init(&h, all[_i], NULL);
+    h_init(&h, all[_i / 2], NULL);
+    h.late_put = _i % 2;
     enum { J = 12 };
     make(J);
     uint64_t need[J], done = 0;
@@ -135,11 +134,12 @@ END_TEST
 /* CPU-bound jobs that never finish: each gets a fair piece of 10 s. */
 START_TEST(no_starvation_among_cpu_bound_jobs)
 {
-    const struct sched_policy *p = all[_i];
+    const struct sched_policy *p = all[_i / 2];
     if (p == &sched_policy_fifo || p == &sched_policy_sjf || p == &sched_policy_stcf)
         return; /* run-to-completion policies promise no such thing */
     struct h_core h;
     h_init(&h, p, NULL);
+    h.late_put = _i % 2;
     enum { J = 5 };
     make(J);
     for (int i = 0; i < J; i++) {
@@ -159,15 +159,16 @@ END_TEST
 START_TEST(random_operations_keep_the_queue_consistent)
 {
     struct h_core h;
-    h_init(&h, all[_i], NULL);
+    h_init(&h, all[_i / 2], NULL);
+    h.late_put = _i % 2;
     make(N);
     bool in[N] = {0}, blocked[N];
     for (int i = 0; i < N; i++)
         blocked[i] = true;
-    srand(1234 + _i);
+    srand(1234 + (unsigned)_i);
     unsigned count = 0;
     for (int step = 0; step < 20000; step++) {
-        int i = rand() % N, op = rand() % 6;
+        int i = rand() % N, op = rand() % 7;
         struct sched_entity *se = &ents[i];
         if (op == 0 && blocked[i] && h.curr != se) {
             h_add(&h, se, rand() % 2 ? ENQ_NEW : ENQ_WAKEUP);
@@ -200,8 +201,13 @@ START_TEST(random_operations_keep_the_queue_consistent)
         } else if (op == 5 && h.curr) {
             h.now += SCHED_US(1 + rand() % 3000);
             h.rq.now_ns = h.now;
-            if (h.pol->tick(&h.rq, h.curr, h.now, SCHED_US(100)))
+            uint64_t delta = h.now - h.charged_at;
+            h.curr->sum_exec_ns += delta;
+            h.charged_at = h.now;
+            if (h.pol->tick(&h.rq, h.curr, h.now, delta))
                 h.resched = true;
+        } else if (op == 6) {
+            h.now += SCHED_US(1 + rand() % 3000); /* time passes, no tick */
         }
         ck_assert_uint_eq(queued(&h), count);
     }
@@ -217,15 +223,26 @@ END_TEST
 
 static Suite *conformance_suite(void)
 {
+    static char late_names[NPOL][48];
     Suite *s = suite_create("sched_conformance");
     for (int i = 0; i < NPOL; i++) {
         TCase *tc = tcase_create(all[i]->name);
         tcase_add_loop_test(tc, empty_queue_picks_null, i, i + 1);
         tcase_add_loop_test(tc, every_enqueued_entity_is_picked_exactly_once, i, i + 1);
         tcase_add_loop_test(tc, dequeue_removes_the_entity, i, i + 1);
-        tcase_add_loop_test(tc, finite_jobs_all_complete, i, i + 1);
-        tcase_add_loop_test(tc, no_starvation_among_cpu_bound_jobs, i, i + 1);
-        tcase_add_loop_test(tc, random_operations_keep_the_queue_consistent, i, i + 1);
+        /* Loop index 2i: put_prev before enqueue; 2i + 1: after (the order
+         * kernel/sched/core.c uses), in a test case of its own. */
+        tcase_add_loop_test(tc, finite_jobs_all_complete, 2 * i, 2 * i + 1);
+        tcase_add_loop_test(tc, no_starvation_among_cpu_bound_jobs, 2 * i, 2 * i + 1);
+        tcase_add_loop_test(tc, random_operations_keep_the_queue_consistent, 2 * i, 2 * i + 1);
+        tcase_set_timeout(tc, 60);
+        suite_add_tcase(s, tc);
+
+        snprintf(late_names[i], sizeof late_names[i], "%s_enqueue_then_put_prev", all[i]->name);
+        tc = tcase_create(late_names[i]);
+        tcase_add_loop_test(tc, finite_jobs_all_complete, 2 * i + 1, 2 * i + 2);
+        tcase_add_loop_test(tc, no_starvation_among_cpu_bound_jobs, 2 * i + 1, 2 * i + 2);
+        tcase_add_loop_test(tc, random_operations_keep_the_queue_consistent, 2 * i + 1, 2 * i + 2);
         tcase_set_timeout(tc, 60);
         suite_add_tcase(s, tc);
     }

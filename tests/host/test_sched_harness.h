@@ -2,7 +2,10 @@
  * A miniature scheduler core for the policy tests: one run queue, a clock,
  * the running entity kept out of the queue, ticks every `tick_ns`, and the
  * put_prev/enqueue/pick_next sequence the kernel's core performs.  It keeps
- * se->on_rq and the per-entity CPU time, so tests can check shares.
+ * se->on_rq and the per-entity CPU time, so tests can check shares.  With
+ * `late_put` set it gives a preempted entity back with enqueue() before
+ * put_prev(), the order kernel/sched/core.c uses; policies must cope with
+ * both.
  */
 #ifndef TEST_SCHED_HARNESS_H
 #define TEST_SCHED_HARNESS_H
@@ -15,8 +18,8 @@ struct h_core {
     struct sched_tunables tun;
     const struct sched_policy *pol;
     struct sched_entity *curr;
-    uint64_t now, stint_start;
-    bool resched;
+    uint64_t now, charged_at; /* charged_at: last tick or pick of curr */
+    bool resched, late_put;
     unsigned switches;
 };
 
@@ -67,10 +70,15 @@ static inline void h_put(struct h_core *h, enum sched_enq_reason why)
     if (!c)
         return;
     h->rq.now_ns = h->now;
+    c->sum_exec_ns += h->now - h->charged_at;
+    if (why && h->late_put) {
+        h->pol->enqueue(&h->rq, c, why);
+        c->on_rq = true;
+    }
     if (h->pol->put_prev)
-        h->pol->put_prev(&h->rq, c, h->now - h->stint_start, why == 0);
+        h->pol->put_prev(&h->rq, c, h->now - h->charged_at, why == 0);
     h->curr = NULL;
-    if (why) {
+    if (why && !h->late_put) {
         h->pol->enqueue(&h->rq, c, why);
         c->on_rq = true;
     }
@@ -83,7 +91,7 @@ static inline struct sched_entity *h_pick(struct h_core *h)
     struct sched_entity *se = h->pol->pick_next(&h->rq);
     if (se) {
         se->on_rq = false;
-        h->stint_start = h->now;
+        h->charged_at = h->now;
         h->switches++;
     }
     h->curr = se;
@@ -102,8 +110,10 @@ static inline void h_run(struct h_core *h, uint64_t ns, uint64_t tick_ns)
         }
         h->now += tick_ns;
         h->rq.now_ns = h->now;
-        h->curr->sum_exec_ns += tick_ns;
-        if (h->pol->tick(&h->rq, h->curr, h->now, tick_ns))
+        h->curr->sum_exec_ns += h->now - h->charged_at;
+        uint64_t delta = h->now - h->charged_at;
+        h->charged_at = h->now;
+        if (h->pol->tick(&h->rq, h->curr, h->now, delta))
             h->resched = true;
     }
 }

@@ -199,6 +199,46 @@ START_TEST(mlfq_without_boost_a_stream_of_short_jobs_starves_a_hog_with_boost_no
 }
 END_TEST
 
+/* kernel/sched/core.c gives a preempted job back before calling put_prev:
+ * a demotion charged then must still move the job to its new level. */
+START_TEST(mlfq_demotion_charged_after_requeue_moves_the_job)
+{
+    struct sched_tunables t = mlfq_tun(true, 0);
+    struct h_core h;
+    struct sched_entity a, b;
+    h_init(&h, &sched_policy_mlfq, &t);
+    h.late_put = true;
+    h_entity(&a, 1), h_entity(&b, 2);
+    h_add(&h, &a, ENQ_NEW);
+    h_run(&h, 15 * MS, MS); /* a: 15 of its 20 ms at level 0 */
+    h_add(&h, &b, ENQ_NEW);
+    h.now += 6 * MS;        /* 6 ms more, not yet ticked */
+    h_put(&h, ENQ_PREEMPTED);
+    ck_assert_int_eq(a.level, 1);
+    ck_assert_ptr_eq(h_pick(&h), &b); /* level 0 first */
+    ck_assert_ptr_eq(h_pick(&h), &a);
+    ck_assert_ptr_null(h_pick(&h));
+    ck_assert_uint_eq(h.rq.level_mask, 0);
+}
+END_TEST
+
+START_TEST(fair_charge_after_requeue_reorders_the_tree)
+{
+    struct h_core h;
+    struct sched_entity a, b;
+    h_init(&h, &sched_policy_fair, NULL);
+    h.late_put = true;
+    h_entity(&a, 1), h_entity(&b, 2);
+    h_add(&h, &a, ENQ_NEW);
+    ck_assert_ptr_eq(h_pick(&h), &a);
+    b.vruntime = SCHED_MS(2); /* behind a's 0, ahead of a's 5 after the charge */
+    h_add(&h, &b, ENQ_PREEMPTED);
+    h.now += SCHED_MS(5); /* a ran 5 ms, charged only by put_prev */
+    h_put(&h, ENQ_PREEMPTED);
+    ck_assert_ptr_eq(h_pick(&h), &b);
+}
+END_TEST
+
 static uint64_t count_draws(uint64_t seed, uint32_t ta, uint32_t tb, uint32_t lent_b, int draws, uint64_t *first)
 {
     struct sched_tunables t;
@@ -392,6 +432,7 @@ int main(void)
     tcase_add_test(tc, mlfq_higher_level_arrival_preempts_and_the_victim_keeps_its_slice);
     tcase_add_test(tc, mlfq_boost_moves_queued_running_and_blocked_jobs_to_the_top);
     tcase_add_test(tc, mlfq_without_boost_a_stream_of_short_jobs_starves_a_hog_with_boost_not);
+    tcase_add_test(tc, mlfq_demotion_charged_after_requeue_moves_the_job);
     suite_add_tcase(s, tc);
     tc = tcase_create("lottery");
     tcase_add_test(tc, lottery_75_25_tickets_converge_to_75_25_share);
@@ -407,6 +448,7 @@ int main(void)
     tcase_add_test(tc, fair_shares_follow_nice_weights);
     tcase_add_test(tc, fair_places_new_and_waking_jobs_near_min_vruntime);
     tcase_add_test(tc, fair_wakeup_preempts_only_beyond_the_granularity);
+    tcase_add_test(tc, fair_charge_after_requeue_reorders_the_tree);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -99,7 +99,7 @@ static void sim_put(struct sim *s, enum sched_enq_reason why)
     struct sim_job *jb = &s->jobs[j];
     s->rq.now_ns = s->now * s->unit_ns;
     if (s->pol->put_prev)
-        s->pol->put_prev(&s->rq, &jb->se, (s->now - s->stint_start) * s->unit_ns, why == 0);
+        s->pol->put_prev(&s->rq, &jb->se, (s->now - s->charged_at) * s->unit_ns, why == 0);
     sim_seg_close(s);
     s->curr = -1;
     if (why)
@@ -120,7 +120,8 @@ static void sim_after_run(struct sim *s)
     int j = s->curr;
     struct sim_job *jb = &s->jobs[j];
     s->rq.now_ns = s->now * s->unit_ns;
-    bool give_way = s->pol->tick(&s->rq, &jb->se, s->rq.now_ns, s->unit_ns);
+    bool give_way = s->pol->tick(&s->rq, &jb->se, s->rq.now_ns, (s->now - s->charged_at) * s->unit_ns);
+    s->charged_at = s->now;
     if (jb->ran == jb->run) {
         jb->state = JOB_DONE;
         jb->finish = s->now;
@@ -195,7 +196,7 @@ int sim_run(struct sim *s)
                     jb->first_run = s->now;
                 }
                 s->curr = j;
-                s->stint_start = s->now;
+                s->stint_start = s->charged_at = s->now;
                 sim_emit(s, SIM_PICK, j);
             }
         }

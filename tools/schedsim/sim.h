@@ -81,7 +81,8 @@ struct sim {
     int njobs;
     uint64_t now;           /* units */
     int curr;               /* running job, -1 if none */
-    uint64_t stint_start;
+    uint64_t stint_start;   /* when curr was picked */
+    uint64_t charged_at;    /* when curr's time was last charged (pick or tick) */
     bool resched;
     uint64_t io_seq;
     sim_hook hook;
