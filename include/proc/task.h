@@ -103,6 +103,7 @@ struct task {
     bool restore_saved_mask;
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
     uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
+    int forced_sig;             /* a synchronous fault signal that cannot be ignored */
 
     /* --- scheduling: protected by the run queue lock --- */
     struct sched_entity se;
@@ -112,6 +113,9 @@ struct task {
     bool need_resched;
     uint64_t wake_deadline_ns;  /* schedule_until(): timed wake-up */
     struct list_node timer_node;
+    uint64_t itimer_deadline_ns;   /* ITIMER_REAL (kernel/proc/itimer.c) */
+    uint64_t itimer_interval_ns;
+    struct list_node itimer_node;
 
     struct task_stats stats;
 };

@@ -373,8 +373,10 @@ static int do_execve_args(const char *path, struct exec_args *a)
     /* ---- point of no return ---- */
     struct task *t = current;
     index_strings(a);
+    spin_lock(&tasks_lock);             /* /proc readers look at mm under it */
     struct mm *old = t->mm;
     t->mm = mm;
+    spin_unlock(&tasks_lock);
     mm_activate(mm);
     mm_put(old);
     uint64_t sp;
@@ -395,16 +397,18 @@ static int do_execve_args(const char *path, struct exec_args *a)
         if (vfs_path_of(t->cwd, tmp, sizeof tmp) >= 0)
             snprintf(t->exe_path, sizeof t->exe_path, "%s/%s", strcmp(tmp, "/") ? tmp : "", cur_path);
     }
-    kfree(t->cmdline);
-    t->cmdline_len = 0;
     size_t argbytes = 0;
     for (int i = 0; i < a->argc; i++)
         argbytes += strlen(a->argv[i]) + 1;
-    t->cmdline = kmalloc(argbytes ? argbytes : 1);
-    if (t->cmdline) {
-        memcpy(t->cmdline, a->buf, argbytes);
-        t->cmdline_len = argbytes;
-    }
+    char *cmdline = kmalloc(argbytes ? argbytes : 1);
+    if (cmdline)
+        memcpy(cmdline, a->buf, argbytes);
+    spin_lock(&tasks_lock);
+    void *old_cmdline = t->cmdline;
+    t->cmdline = cmdline;
+    t->cmdline_len = cmdline ? argbytes : 0;
+    spin_unlock(&tasks_lock);
+    kfree(old_cmdline);
 
     struct trap_frame *tf = t->tf;
     memset(tf, 0, sizeof *tf);

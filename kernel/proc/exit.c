@@ -13,6 +13,7 @@
  * 0 the caller's process group, < -1 group -pid.
  */
 #include <arch/cpu.h>
+#include <fs/tty.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
@@ -34,6 +35,7 @@
 
 void vfork_release(struct task *child);
 void sighand_put(struct sighand *sh);
+void itimer_exit(struct task *t);
 
 static bool ignores_sigchld(struct task *p)
 {
@@ -60,6 +62,9 @@ void do_exit(int status)
     }
     if (t->vfork_parent)
         vfork_release(t);
+    if (t->sid == t->pid)
+        tty_session_leader_exit(t->sid);
+    itimer_exit(t);    /* SIGHUP to the foreground group */
     if (t->clear_child_tid) {
         int32_t zero = 0;
         copy_to_user((void *)t->clear_child_tid, &zero, 4);
@@ -70,8 +75,10 @@ void do_exit(int status)
     }
     vnode_put(t->cwd);
     t->cwd = NULL;
+    spin_lock(&tasks_lock);             /* /proc readers look at mm under it */
     struct mm *mm = t->mm;
     t->mm = NULL;
+    spin_unlock(&tasks_lock);
     mm_activate(NULL);
     mm_put(mm);
     t->stats.exit_ns = time_ns();

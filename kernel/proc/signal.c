@@ -95,10 +95,10 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
     spin_unlock(&t->sig_lock);
     /* SIGCONT resumes a stopped process even if blocked or caught */
     if (sig == SIGCONT && t->state == TASK_STOPPED) {
-        spin_lock(&tasks_lock);
+        spin_lock(&t->sig_lock);
         t->stop_signal = -1;
         t->cont_reported = false;
-        spin_unlock(&tasks_lock);
+        spin_unlock(&t->sig_lock);
         sched_wake(t);
         if (t->parent)
             waitq_wake_all(&t->parent->child_wait);
@@ -111,22 +111,17 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
 
 int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
 {
-    struct task *targets[64];
-    int n = 0, found = 0;
+    int found = 0;
+    /* lock order: tasks_lock, then a task's sig_lock, then a run queue */
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
         if (t->pgid == pgid && t->pid > 0 && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
             found++;
-            if (n < (int)ARRAY_SIZE(targets))
-                targets[n++] = t;
+            signal_send(t, sig, info);
         }
     }
-    /* signal_send takes per-task locks only and may wake: safe under tasks_lock
-     * except for SIGCONT, which needs tasks_lock itself; so send afterwards. */
     spin_unlock(&tasks_lock);
-    for (int i = 0; i < n; i++)
-        signal_send(targets[i], sig, info);
     return found ? 0 : -ESRCH;
 }
 
@@ -171,11 +166,11 @@ static void log_fatal(struct task *t, int sig)
 
 static void do_stop(struct task *t, int sig)
 {
-    spin_lock(&tasks_lock);
+    spin_lock(&t->sig_lock);
     t->stop_signal = sig;
     t->stop_reported = false;
+    spin_unlock(&t->sig_lock);
     struct task *parent = t->parent;
-    spin_unlock(&tasks_lock);
     if (parent && !(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP)) {
         siginfo_t info = { 0 };
         info.si_signo = SIGCHLD;
@@ -281,6 +276,10 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             continue;
         if (sig == SIGKILL || sig == SIGSTOP || sa->handler == SIG_DFL) {
             sigset_t bit = SIGBIT(sig);
+            /* init gets only the signals it handles (Linux's rule), except a
+             * fault it caused itself, which cannot be ignored */
+            if (t->pid == 1 && sig != t->forced_sig)
+                continue;
             if (bit & IGNORE_SIGNALS)
                 continue;
             if (bit & STOP_SIGNALS) {
@@ -345,6 +344,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
     spin_lock(&t->sig_lock);
     t->pending |= SIGBIT(sig);
     t->pending_info[sig] = info;
+    t->forced_sig = sig;
     spin_unlock(&t->sig_lock);
 }
 
@@ -576,20 +576,16 @@ long sys_kill(pid_t pid, int sig)
     if (pid < -1)
         return signal_send_pgrp(-pid, sig, &info);
     /* pid == -1: everyone but init and the caller */
-    struct task **targets = kmalloc(TASK_MAX * sizeof *targets);
     int n = 0;
-    if (!targets)
-        return -ENOMEM;
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (t->pid > 1 && t != current && t->state != TASK_ZOMBIE && t->state != TASK_DEAD && n < TASK_MAX)
-            targets[n++] = t;
+        if (t->pid > 1 && t != current && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
+            signal_send(t, sig, &info);
+            n++;
+        }
     }
     spin_unlock(&tasks_lock);
-    for (int i = 0; i < n; i++)
-        signal_send(targets[i], sig, &info);
-    kfree(targets);
     return n ? 0 : -ESRCH;
 }
 SYSCALL_DEFINE(62, kill);

@@ -86,6 +86,7 @@ struct task *task_alloc(void)
     list_init(&t->children);
     list_init(&t->sibling);
     list_init(&t->timer_node);
+    list_init(&t->itimer_node);
     waitq_init(&t->child_wait);
     spin_init(&t->sig_lock, "sig");
     t->on_cpu = -1;

@@ -33,6 +33,8 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
+void itimer_tick(uint64_t now);
+
 struct runqueue {
     struct spinlock lock;
     struct sched_rq sys;          /* the system policy */
@@ -137,6 +139,7 @@ void sched_timer_tick(void)
             sched_wake(t);
         }
         spin_unlock(&timer_lock);
+        itimer_tick(now);
     }
     struct runqueue *rq = this_rq();
     struct task *cur = pc->cur_task;

@@ -191,6 +191,8 @@ long sys_setsid(void)
     struct task *self = current;
     spin_lock(&tasks_lock);
     long r = self->pid;
+    if (self->pgid == self->pid)
+        r = -EPERM;                     /* already a process-group leader */
     list_for_each(n, &all_tasks) {
         struct task *o = container_of(n, struct task, all_node);
         if (o->pgid == self->pid && o != self && o->state != TASK_DEAD)
