@@ -82,6 +82,8 @@ struct sched_entity {
     uint32_t weight;        /* what it adds to rq->total_weight while queued */
     int level;              /* MLFQ: current queue (0 = highest) */
     uint64_t seq;           /* FIFO tie-break: arrival order */
+    uint64_t rq_serial;     /* fair, stride: rq->serial of the queue it was last on */
+    uint64_t vbase;         /* fair, stride: that queue's min_vruntime when it left */
 };
 
 struct sched_rq;
@@ -153,13 +155,15 @@ struct sched_rq {
     uint64_t now_ns;            /* core clock at the last update */
     unsigned nr_queued;         /* entities currently enqueued */
     uint64_t seq;               /* monotonically increasing arrival counter */
+    uint64_t serial;            /* unique per init(): tells a task that comes
+                                 * from another CPU or policy instance */
 
     /* Policy state.  Each policy uses the members it needs. */
     struct list_node list;                          /* FIFO, RR */
     struct list_node levels[SCHED_MLFQ_MAX_LEVELS]; /* MLFQ */
     uint32_t level_mask;                            /* MLFQ: bit i = levels[i] non-empty */
     uint64_t last_boost_ns;                         /* MLFQ */
-    uint64_t boost_epoch;                           /* MLFQ: boosts so far */
+    uint64_t boost_epoch;                           /* MLFQ: serial << 32 + boosts so far */
     struct rb_root tree;                            /* SJF/STCF/stride/fair/lottery */
     uint64_t min_vruntime;                          /* fair, stride (global pass) */
     uint64_t total_weight;                          /* fair, lottery, stride */

@@ -13,6 +13,11 @@
 #define se_of_node(n) container_of((n), struct sched_entity, node)
 #define se_of_rb(n) container_of((n), struct sched_entity, rb)
 
+/* A fresh identity for a run-queue instance (kernel/sched/policies.c); an
+ * entity remembers the one it left, so a wake-up on another CPU, or after a
+ * policy switch, is recognised and its virtual time translated. */
+uint64_t sched_rq_serial_next(void);
+
 /* pick_next() hands out `se`. */
 static inline struct sched_entity *sched_picked(struct sched_entity *se) { return se; }
 

@@ -20,6 +20,7 @@
  *   rt_rr_slice_ns           100 ms  (Linux's sched_rr_timeslice)
  */
 #include <sched/policies.h>
+#include <sched/policy_util.h>
 
 #define EINVAL_ 22
 #define SCHED_TUNABLE_MAX (1ull << 40) /* ~18 min: keeps products in 64 bits */
@@ -30,6 +31,12 @@ const struct sched_policy *const sched_policies[] = {
     &sched_policy_stride,  &sched_policy_fair,   NULL,
 };
 const unsigned sched_policies_count = sizeof(sched_policies) / sizeof(sched_policies[0]) - 1;
+
+uint64_t sched_rq_serial_next(void)
+{
+    static uint64_t serial;
+    return __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
+}
 
 static bool sched_name_eq(const char *a, const char *b)
 {

@@ -13,6 +13,8 @@
  * later (a bounded credit for sleeping, as CFS's gentle sleepers), so a long
  * sleep earns no monopoly.  A waking job preempts the running one if it is
  * behind by more than fair_wakeup_granularity_ns (in its own virtual time).
+ * A job that last ran on another CPU's queue keeps its lag relative to that
+ * queue's min_vruntime (bounded), since the two virtual clocks differ.
  * A yielding job goes behind every queued one.  Red-black tree keyed by
  * (vruntime, sequence), wrap-safe: O(log n).
  */
@@ -81,10 +83,33 @@ static void fair_init(struct sched_rq *rq)
     rq->nr_queued = 0;
     rq->total_weight = 0;
     rq->min_vruntime = 0;
+    rq->serial = sched_rq_serial_next();
+}
+
+/* `se` leaves this queue (blocks, or is dequeued to move): remember where
+ * it stood relative to the queue's virtual clock. */
+static void fair_leave(struct sched_rq *rq, struct sched_entity *se)
+{
+    se->rq_serial = rq->serial;
+    se->vbase = rq->min_vruntime;
+}
+
+/* An entity from another CPU's queue (or an earlier instance) keeps its lag
+ * behind or ahead of that queue's min_vruntime, bounded to [-latency/2,
+ * +latency], instead of an absolute vruntime from a different clock. */
+static void fair_translate(struct sched_rq *rq, struct sched_entity *se)
+{
+    int64_t lag = (int64_t)(se->vruntime - se->vbase);
+    int64_t lo = -(int64_t)(rq->tun->fair_latency_ns / 2), hi = (int64_t)rq->tun->fair_latency_ns;
+    lag = lag < lo ? lo : lag > hi ? hi : lag;
+    se->vruntime = rq->min_vruntime + (uint64_t)lag;
 }
 
 static void fair_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
+    if (why != ENQ_NEW && se->rq_serial != rq->serial)
+        fair_translate(rq, se);
+    se->rq_serial = rq->serial;
     if (why == ENQ_NEW) {
         se->vruntime = rq->min_vruntime;
         se->key2 = 0;
@@ -104,11 +129,17 @@ static void fair_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sche
     rq->nr_queued++;
 }
 
-static void fair_dequeue(struct sched_rq *rq, struct sched_entity *se)
+static void fair_unqueue(struct sched_rq *rq, struct sched_entity *se)
 {
     rb_erase(&rq->tree, &se->rb, NULL);
     rq->total_weight -= se->weight;
     rq->nr_queued--;
+}
+
+static void fair_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+    fair_unqueue(rq, se);
+    fair_leave(rq, se);
 }
 
 static struct sched_entity *fair_pick_next(struct sched_rq *rq)
@@ -117,7 +148,7 @@ static struct sched_entity *fair_pick_next(struct sched_rq *rq)
     if (!n)
         return NULL;
     struct sched_entity *se = se_of_rb(n);
-    fair_dequeue(rq, se);
+    fair_unqueue(rq, se);
     fair_update_min(rq, se);
     se->slice_used_ns = 0;
     return sched_picked(se);
@@ -152,6 +183,8 @@ static void fair_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64
         rb_add(&rq->tree, &curr->rb, sched_vkey_less, NULL);
     }
     fair_update_min(rq, curr->on_rq ? NULL : curr);
+    if (blocking)
+        fair_leave(rq, curr);
 }
 
 static bool fair_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
@@ -164,6 +197,7 @@ static void fair_task_new(struct sched_rq *rq, struct sched_entity *se, const st
 {
     se->vruntime = rq->min_vruntime;
     se->key2 = 0;
+    se->rq_serial = rq->serial;
 }
 
 /* nice changed: a queued job's share of the total changes now; a running

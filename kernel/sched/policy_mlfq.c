@@ -100,7 +100,10 @@ static void mlfq_init(struct sched_rq *rq)
     rq->level_mask = 0;
     rq->nr_queued = 0;
     rq->last_boost_ns = rq->now_ns;
-    rq->boost_epoch = 0;
+    /* Epochs of different instances never match, so a job that comes from
+     * another CPU or an earlier MLFQ starts afresh at the top. */
+    rq->serial = sched_rq_serial_next();
+    rq->boost_epoch = rq->serial << 32;
 }
 
 static void mlfq_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)

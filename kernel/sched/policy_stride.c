@@ -5,7 +5,9 @@
  * stride (a partial slice by the same fraction of it, with the remainder
  * carried, so nothing is lost).  Ties go to the earlier arrival.  A new job,
  * and a waking one that fell behind, joins at the current minimum pass, so
- * neither can monopolise the CPU to "catch up".  Tickets include lent ones.
+ * neither can monopolise the CPU to "catch up"; so does one that comes from
+ * another CPU's queue, whose passes are not comparable.  Tickets include
+ * lent ones.
  * Red-black tree keyed by (pass, sequence): O(log n); pass compares are
  * wrap-safe.
  */
@@ -50,17 +52,20 @@ static void stride_init(struct sched_rq *rq)
     rq->nr_queued = 0;
     rq->total_weight = 0;
     rq->min_vruntime = 0;
+    rq->serial = sched_rq_serial_next();
 }
 
 static void stride_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
-    if (why == ENQ_NEW) {
+    if (why == ENQ_NEW || se->rq_serial != rq->serial) {
+        /* new, or from another CPU's queue (whose passes mean nothing here) */
         se->vruntime = rq->min_vruntime;
         se->key2 = 0;
         se->slice_used_ns = 0;
     } else if (why == ENQ_WAKEUP) {
         se->vruntime = sched_vt_max(se->vruntime, rq->min_vruntime);
     }
+    se->rq_serial = rq->serial;
     se->seq = rq->seq++;
     se->key = se->vruntime;
     se->weight = (uint32_t)sched_tickets(se);

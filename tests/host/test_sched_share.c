@@ -8,7 +8,9 @@
  *         the same seed gives the same draws, lent tickets and inflation count;
  *   stride: exact shares, and a newcomer joins at the minimum pass;
  *   fair:  CPU shares follow Linux's nice weights, placement at min_vruntime
- *         with a bounded sleeper credit, wake-up preemption.
+ *         with a bounded sleeper credit, wake-up preemption;
+ * and a task waking on another CPU's queue (fair, stride, MLFQ) is placed by
+ * that queue's clock, not by the one it left.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -166,7 +168,7 @@ START_TEST(mlfq_boost_moves_queued_running_and_blocked_jobs_to_the_top)
     for (int i = 0; i < 3; i++)
         ck_assert_int_eq(h_pick(&h)->level, 0);
     ck_assert_ptr_null(h_pick(&h));
-    ck_assert_uint_eq(h.rq.boost_epoch, 1);
+    ck_assert_uint_eq(h.rq.boost_epoch & 0xffffffffu, 1); /* one boost */
 }
 END_TEST
 
@@ -421,6 +423,65 @@ START_TEST(fair_wakeup_preempts_only_beyond_the_granularity)
 }
 END_TEST
 
+/* Two CPUs' queues run at different virtual speeds: one hog on the first,
+ * four on the second.  A task that blocks on the first and wakes on the
+ * second must get its share there, not wait for the second queue's clock to
+ * catch up with the first's (or, for stride, pass values). */
+static uint64_t migrated_share(const struct sched_policy *p)
+{
+    static struct h_core a, b;
+    struct sched_entity x, hogs[4];
+    h_init(&a, p, NULL);
+    h_init(&b, p, NULL);
+    h_entity(&x, 99);
+    h_add(&a, &x, ENQ_NEW);
+    for (int i = 0; i < 4; i++) {
+        h_entity(&hogs[i], (uint64_t)i);
+        h_add(&b, &hogs[i], ENQ_NEW);
+    }
+    h_run(&a, SCHED_MS(10000), SCHED_MS(1));
+    h_run(&b, SCHED_MS(10000), SCHED_MS(1));
+    ck_assert_ptr_eq(a.curr, &x);
+    h_put(&a, 0); /* x blocks on the first CPU ... */
+    uint64_t before = x.sum_exec_ns;
+    h_add(&b, &x, ENQ_WAKEUP); /* ... and wakes on the second */
+    h_run(&b, SCHED_MS(1000), SCHED_MS(1));
+    return x.sum_exec_ns - before;
+}
+
+START_TEST(fair_wakeup_on_another_cpu_keeps_relative_lag)
+{
+    uint64_t got = migrated_share(&sched_policy_fair);
+    ck_assert_msg(got > SCHED_MS(150) && got < SCHED_MS(260), "x got %llu ns of 1 s among 5",
+                  (unsigned long long)got);
+}
+END_TEST
+
+START_TEST(stride_wakeup_on_another_cpu_joins_at_its_minimum_pass)
+{
+    uint64_t got = migrated_share(&sched_policy_stride);
+    ck_assert_msg(got > SCHED_MS(150) && got < SCHED_MS(260), "x got %llu ns of 1 s among 5",
+                  (unsigned long long)got);
+}
+END_TEST
+
+START_TEST(mlfq_job_from_another_cpu_starts_at_the_top)
+{
+    struct sched_tunables t = mlfq_tun(true, 0);
+    struct h_core a, b;
+    struct sched_entity x;
+    h_init(&a, &sched_policy_mlfq, &t);
+    h_init(&b, &sched_policy_mlfq, &t);
+    h_entity(&x, 1);
+    h_add(&a, &x, ENQ_NEW);
+    h_run(&a, SCHED_MS(100), SCHED_MS(1));
+    ck_assert_int_eq(x.level, 2);
+    h_put(&a, 0);
+    h_add(&b, &x, ENQ_WAKEUP);
+    ck_assert_int_eq(x.level, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sched_share");
@@ -433,6 +494,7 @@ int main(void)
     tcase_add_test(tc, mlfq_boost_moves_queued_running_and_blocked_jobs_to_the_top);
     tcase_add_test(tc, mlfq_without_boost_a_stream_of_short_jobs_starves_a_hog_with_boost_not);
     tcase_add_test(tc, mlfq_demotion_charged_after_requeue_moves_the_job);
+    tcase_add_test(tc, mlfq_job_from_another_cpu_starts_at_the_top);
     suite_add_tcase(s, tc);
     tc = tcase_create("lottery");
     tcase_add_test(tc, lottery_75_25_tickets_converge_to_75_25_share);
@@ -443,12 +505,14 @@ int main(void)
     tc = tcase_create("stride");
     tcase_add_test(tc, stride_gives_exact_shares);
     tcase_add_test(tc, stride_newcomer_joins_at_the_minimum_pass);
+    tcase_add_test(tc, stride_wakeup_on_another_cpu_joins_at_its_minimum_pass);
     suite_add_tcase(s, tc);
     tc = tcase_create("fair");
     tcase_add_test(tc, fair_shares_follow_nice_weights);
     tcase_add_test(tc, fair_places_new_and_waking_jobs_near_min_vruntime);
     tcase_add_test(tc, fair_wakeup_preempts_only_beyond_the_granularity);
     tcase_add_test(tc, fair_charge_after_requeue_reorders_the_tree);
+    tcase_add_test(tc, fair_wakeup_on_another_cpu_keeps_relative_lag);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
