@@ -196,6 +196,8 @@ START_TEST(random_operations_keep_the_queue_consistent)
             se->tickets = 1 + (uint32_t)(rand() % 300);
             se->nice = rand() % 40 - 20;
             se->expected_ns = SCHED_MS(rand() % 50);
+            se->lent_tickets = (uint32_t)(rand() % 3 == 0 ? rand() % 100 : 0);
+            se->rt_priority = 1 + rand() % SCHED_RT_PRIO_MAX;
             if (h.pol->reweight)
                 h.pol->reweight(&h.rq, se);
         } else if (op == 5 && h.curr) {
