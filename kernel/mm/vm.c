@@ -137,6 +137,20 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
     return 0;
 }
 
+/* Anonymous neighbours with the same protection and name become one VMA
+ * (a growing heap stays one line in /proc/<pid>/maps). */
+static void try_merge(struct mm *mm, struct vma *v)
+{
+    if (v->file || v->node.prev == &mm->vmas)
+        return;
+    struct vma *p = container_of(v->node.prev, struct vma, node);
+    if (p->file || p->end != v->start || p->prot != v->prot || p->flags != v->flags || strcmp(p->name, v->name))
+        return;
+    p->end = v->end;
+    list_remove(&v->node);
+    vma_free(v);
+}
+
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
     spin_lock(&mm->lock);
@@ -164,8 +178,10 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
         strlcpy(v->name, name, sizeof v->name);
     spin_lock(&mm->lock);
     int r = unmap_locked(mm, v->start, v->end);
-    if (r == 0)
+    if (r == 0) {
         vma_insert(mm, v);
+        try_merge(mm, v);
+    }
     spin_unlock(&mm->lock);
     if (r)
         vma_free(v);
@@ -364,11 +380,22 @@ int mm_format_maps(struct mm *mm, char *buf, size_t n)
     spin_lock(&mm->lock);
     list_for_each(node, &mm->vmas) {
         struct vma *v = container_of(node, struct vma, node);
-        int k = snprintf(buf + len, n > len ? n - len : 0, "%012lx-%012lx %c%c%c%c %08lx 00:00 %-8lu %s%s\n",
-                         v->start, v->end, v->prot & VM_READ ? 'r' : '-', v->prot & VM_WRITE ? 'w' : '-',
-                         v->prot & VM_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p',
-                         v->file ? v->file_off : 0, (unsigned long)(v->file ? 1 : 0),
-                         v->name[0] ? "                          " : "", v->name);
+        char line[160];
+        int k = snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx %s %lu", v->start, v->end,
+                         v->prot & VM_READ ? 'r' : '-', v->prot & VM_WRITE ? 'w' : '-', v->prot & VM_EXEC ? 'x' : '-',
+                         v->flags & VMA_SHARED ? 's' : 'p', v->file ? v->file_off : 0UL,
+                         v->file ? "00:01" : "00:00", (unsigned long)(v->file ? v->file->ino : 0));
+        if (v->name[0]) {
+            /* Linux aligns the path at column 73 */
+            while (k < 73 && k < (int)sizeof line - 1)
+                line[k++] = ' ';
+            k += snprintf(line + k, sizeof line - k, "%s", v->name);
+        }
+        if (k > (int)sizeof line - 2)
+            k = sizeof line - 2;
+        line[k++] = '\n';
+        if (len + k <= n)
+            memcpy(buf + len, line, k);
         len += k;
     }
     spin_unlock(&mm->lock);

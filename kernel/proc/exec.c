@@ -158,7 +158,7 @@ static int apply_interpreter(struct exec_args *a, const char *path, const char *
     return r;
 }
 
-static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, uint64_t *base_out)
+static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, uint64_t *base_out, const char *path)
 {
     uint64_t base = 0;
     if (ei->type == 3)
@@ -170,8 +170,7 @@ static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, u
         uint32_t prot = (s->flags & 4 ? VM_READ : 0) | (s->flags & 2 ? VM_WRITE : 0) | (s->flags & 1 ? VM_EXEC : 0);
         uint64_t file_off = ALIGN_DOWN(s->offset, PAGE_SIZE);
         uint64_t file_end = s->vaddr + base + s->filesz;
-        const char *name = "";
-        int r = vm_map(mm, start, end - start, prot, VMA_FILE, v, file_off, file_end, name);
+        int r = vm_map(mm, start, end - start, prot, VMA_FILE, v, file_off, file_end, path);
         if (r)
             return r;
     }
@@ -279,6 +278,26 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
     return r;
 }
 
+/* The name /proc/<pid>/maps and /proc/<pid>/exe show for the program:
+ * absolute, and for a re-exec through /proc/self/exe (busybox does it for
+ * every applet) the running program's own name. */
+static void exec_path_name(const char *path, char *out, size_t n)
+{
+    struct task *t = current;
+    size_t len = strlen(path);
+    if (!strncmp(path, "/proc/", 6) && len > 4 && !strcmp(path + len - 4, "/exe") && t->exe_path[0]) {
+        strlcpy(out, t->exe_path, n);
+    } else if (path[0] == '/' || !t->cwd) {
+        strlcpy(out, path, n);
+    } else {
+        char cwd[128];
+        if (vfs_path_of(t->cwd, cwd, sizeof cwd) < 0)
+            strlcpy(out, path, n);
+        else
+            snprintf(out, n, "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+    }
+}
+
 static int do_execve_args(const char *path, struct exec_args *a)
 {
     char *cur_path = kmalloc(256);
@@ -358,7 +377,11 @@ static int do_execve_args(const char *path, struct exec_args *a)
         goto out;
     }
     uint64_t base;
-    r = load_elf(v, ei, mm, &base);
+    /* the file's own path (a symlink such as /proc/self/exe resolved) */
+    char abspath[128];
+    if (vfs_path_of(v, abspath, sizeof abspath) < 0)
+        exec_path_name(cur_path, abspath, sizeof abspath);
+    r = load_elf(v, ei, mm, &base, abspath);
     if (r)
         goto out;
     uint64_t stack_top = USER_STACK_TOP - rand_pages(16);
@@ -391,12 +414,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
         fdtable_exec(t->files);
     signal_exec_reset(t);
     task_set_comm(t, path);
-    strlcpy(t->exe_path, cur_path, sizeof t->exe_path);
-    if (cur_path[0] != '/' && t->cwd) {
-        char tmp[128];
-        if (vfs_path_of(t->cwd, tmp, sizeof tmp) >= 0)
-            snprintf(t->exe_path, sizeof t->exe_path, "%s/%s", strcmp(tmp, "/") ? tmp : "", cur_path);
-    }
+    strlcpy(t->exe_path, abspath, sizeof t->exe_path);
     size_t argbytes = 0;
     for (int i = 0; i < a->argc; i++)
         argbytes += strlen(a->argv[i]) + 1;

@@ -26,6 +26,15 @@ $(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $<"
 	$(Q)$(MUSLCC) $(GUEST_CFLAGS) $< -o $@
 
+# A static-PIE: musl-gcc's specs cannot link one, so link rcrt1.o by hand.
+MUSL_LIBDIR := $(patsubst %/,%,$(dir $(shell grep -o '[^" ]*musl-gcc.specs' $$(command -v $(MUSLCC)) 2>/dev/null)))
+$(BUILD)/guest/exec_static_pie: tests/guest/exec_static_pie.c tests/guest/gt.h
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  MUSLCC  $< (static-pie)"
+	$(Q)$(MUSLCC) -fPIE -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest -c $< -o $@.o
+	$(Q)ld -static -pie --no-dynamic-linker -z noexecstack -o $@ $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
+	    $@.o $(MUSL_LIBDIR)/libc.a $(shell $(MUSLCC) -print-libgcc-file-name) $(MUSL_LIBDIR)/crtn.o
+
 $(BUILD)/guest/run-all.sh: tests/guest/run-all.sh
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@ && chmod 755 $@
