@@ -62,7 +62,6 @@ struct sched_entity {
     uint32_t tickets;       /* lottery / stride share (default 100) */
     uint64_t expected_ns;   /* declared expected run time (SJF/STCF); 0 = undeclared */
     int rt_priority;        /* 1..99 for SCHED_FIFO/SCHED_RR, 0 otherwise */
-
     int rt_policy;          /* SCHED_RT_FIFO or SCHED_RT_RR when rt_priority > 0 */
     uint32_t lent_tickets;  /* lottery: tickets lent to this entity by waiters
                              * (ticket transfer); they count toward its draws */
@@ -72,7 +71,8 @@ struct sched_entity {
     struct rb_node rb;      /* link for tree-based policies */
     uint64_t key;           /* tree order: SJF expected, STCF remaining,
                              * stride pass, fair vruntime, lottery arrival */
-    uint64_t key2;          /* stride: pass remainder (fixed-point carry) */
+    uint64_t key2;          /* carry of a division (stride pass, fair vruntime);
+                             * STCF: the expected time remaining_ns counts from */
     uint64_t vruntime;      /* fair: weighted virtual runtime; stride: pass */
     uint64_t remaining_ns;  /* STCF: expected_ns - run so far (saturates at 0) */
     uint64_t slice_used_ns; /* time used of the current slice (0 = fresh slice) */
@@ -80,8 +80,8 @@ struct sched_entity {
     uint64_t tree_sum;      /* lottery: tickets in this node's subtree */
     uint64_t boost_epoch;   /* MLFQ: rq->boost_epoch when last synced */
     uint32_t weight;        /* what it adds to rq->total_weight while queued */
-    int level;              /* MLFQ: current queue (0 = highest) */
-    uint64_t seq;           /* FIFO tie-break: arrival order */
+    int level;              /* MLFQ: current queue (0 = highest); rt: its list */
+    uint64_t seq;           /* tie-break: arrival order */
     uint64_t rq_serial;     /* fair, stride: rq->serial of the queue it was last on */
     uint64_t vbase;         /* fair, stride: that queue's min_vruntime when it left */
 };
