@@ -13,12 +13,19 @@
 #define KERNEL_DIRECT_BASE 0xffff800000000000UL   /* all RAM mapped here */
 #define KERNEL_IMAGE_BASE  0xffffffff80000000UL   /* the kernel image */
 
+#ifdef HOST_TEST
+/* host unit tests back "physical memory" with an ordinary buffer */
+extern char *host_phys_base;
+static inline void *P2V(phys_t p) { return host_phys_base + p; }
+static inline phys_t V2P(const void *v) { return (phys_t)((const char *)v - host_phys_base); }
+#else
 static inline void *P2V(phys_t p) { return (void *)(p + KERNEL_DIRECT_BASE); }
 static inline phys_t V2P(const void *v)
 {
     uint64_t a = (uint64_t)v;
     return a >= KERNEL_IMAGE_BASE ? a - KERNEL_IMAGE_BASE : a - KERNEL_DIRECT_BASE;
 }
+#endif
 
 void pmm_init(void);
 /* One zeroed frame with refcount 1, or 0 when memory is exhausted. */

@@ -109,7 +109,7 @@ void pmm_init(void)
     /* Place the frame array in the first usable region that fits. */
     phys_t at = 0;
     for (int i = 0; i < boot_usable_count && !at; i++) {
-        uint64_t b = ALIGN_UP(boot_usable[i].base, PAGE_SIZE);
+        uint64_t b = MAX(ALIGN_UP(boot_usable[i].base, PAGE_SIZE), 0x100000UL);   /* low memory stays unused */
         uint64_t e = ALIGN_DOWN(boot_usable[i].base + boot_usable[i].size, PAGE_SIZE);
         for (uint64_t p = b; p + bytes <= e && p + bytes <= top; p += PAGE_SIZE) {
             bool ok = true;

@@ -439,6 +439,7 @@ void sched_set_rt(struct task *t, int policy, int prio)
     if (queued)
         rq_dequeue(rq, t);
     t->policy = policy;
+    t->se.rt_policy = policy;           /* the rt policy tells FIFO from RR by it */
     t->se.rt_priority = prio;
     struct sched_rq *r = prq(rq, t);
     if (r->policy->task_new)
