@@ -18,7 +18,7 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-#define NR_SYSCALLS 512
+#define NR_SYSCALLS 1024   /* Linux numbers, plus Tessera's own at 1000+ (uapi/tessera.h) */
 
 extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
 static syscall_fn table[NR_SYSCALLS];
