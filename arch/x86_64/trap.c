@@ -12,6 +12,7 @@
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
+#include <kernel/time.h>
 #include <mm/vm.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -109,11 +110,13 @@ void trap_dispatch(struct trap_frame *tf)
 {
     uint64_t v = tf->vector;
     bool user = tf_from_user(tf);
-    if (user)
-        sched_account_enter_kernel();
 
     if (v == VEC_TIMER) {
         lapic_eoi();
+        /* user time is sampled by the tick (as Linux does without
+         * full-dynticks accounting): no clock reads on every kernel entry */
+        if (user)
+            current->stats.utime_ns += NSEC_PER_SEC / HZ;
         sched_timer_tick();
     } else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
         irq_dispatch(v - VEC_IRQ_BASE);

@@ -16,6 +16,7 @@
 #define PTE_ADDR 0x000ffffffffff000UL
 
 uint64_t *pt_walk(phys_t pml4, uint64_t va, bool alloc);
+uint64_t *pt_walk_note(phys_t pml4, uint64_t va, bool alloc, void (*note)(void *arg, phys_t table), void *arg);
 phys_t pt_new_pml4(void);
 void pt_free_user(phys_t pml4);
 void pt_for_each(phys_t pml4, uint64_t start, uint64_t end, void (*fn)(uint64_t va, uint64_t *pte, void *arg),

@@ -14,10 +14,18 @@
 #define KERNEL_IMAGE_BASE  0xffffffff80000000UL   /* the kernel image */
 
 #ifdef HOST_TEST
-/* host unit tests back "physical memory" with an ordinary buffer */
-extern char *host_phys_base;
-static inline void *P2V(phys_t p) { return host_phys_base + p; }
-static inline phys_t V2P(const void *v) { return (phys_t)((const char *)v - host_phys_base); }
+/* Host unit tests may back "physical memory" with an ordinary buffer by
+ * defining host_phys_base; otherwise a host address is its own "physical"
+ * address plus the direct-map base, as in the kernel. */
+extern char *host_phys_base __attribute__((weak));
+static inline uintptr_t host_base(void)
+{
+    char **pb = &host_phys_base;
+    __asm__("" : "+r"(pb));     /* a weak symbol's address may be NULL */
+    return pb && *pb ? (uintptr_t)*pb : (uintptr_t)KERNEL_DIRECT_BASE;
+}
+static inline void *P2V(phys_t p) { return (void *)(host_base() + p); }
+static inline phys_t V2P(const void *v) { return (phys_t)((uintptr_t)v - host_base()); }
 #else
 static inline void *P2V(phys_t p) { return (void *)(p + KERNEL_DIRECT_BASE); }
 static inline phys_t V2P(const void *v)

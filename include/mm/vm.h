@@ -51,6 +51,9 @@ struct mm {
     uint64_t mmap_top;          /* next top-down search start */
     uint64_t stack_top;
     uint64_t rss_pages;         /* resident pages */
+    phys_t *pt_pages;           /* the user page-table frames, so teardown need not scan them */
+    uint32_t pt_count, pt_cap;
+    bool pt_overflow;           /* a table was not recorded: tear down by scanning */
     uint64_t locked_pages;
 };
 
@@ -68,6 +71,8 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
 /* Find a free range of len bytes below the mmap top; 0 if none. */
 uint64_t vm_find_free(struct mm *mm, uint64_t len);
 struct vma *vm_find(struct mm *mm, uint64_t addr);   /* VMA containing addr; caller holds lock */
+/* The PTE of va in mm (creating tables if alloc); caller holds mm->lock. */
+uint64_t *mm_pte(struct mm *mm, uint64_t va, bool alloc);
 /* Populate (and optionally lock) every page of a range, as a write if `write`. */
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
 

@@ -11,10 +11,20 @@
 #include <mm/kheap.h>
 #endif
 
+/* Bulk copies move 8 bytes per iteration: under QEMU's TCG (and with
+ * -icount) every iteration of a rep-prefixed instruction costs about as much
+ * as an instruction, so movsq/stosq are eight times cheaper than the byte
+ * forms for page-sized work. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    size_t q = n >> 3, r = n & 7;
+    __asm__ volatile("rep movsq\n\t"
+                     "movq %3, %%rcx\n\t"
+                     "rep movsb"
+                     : "+D"(d), "+S"(src), "+c"(q)
+                     : "r"(r)
+                     : "memory");
     return dst;
 }
 
@@ -36,7 +46,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    uint64_t v = (uint8_t)c * 0x0101010101010101ULL;
+    size_t q = n >> 3, r = n & 7;
+    __asm__ volatile("rep stosq\n\t"
+                     "movq %3, %%rcx\n\t"
+                     "rep stosb"
+                     : "+D"(d), "+c"(q)
+                     : "a"(v), "r"(r)
+                     : "memory");
     return dst;
 }
 

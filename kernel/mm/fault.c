@@ -109,7 +109,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
         *reason = r_nx;
         return -EACCES;
     }
-    uint64_t *pte = pt_walk(mm->pml4, va, true);
+    uint64_t *pte = mm_pte(mm, va, true);
     if (!pte) {
         spin_unlock(&mm->lock);
         *reason = r_oom;
@@ -129,7 +129,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             vnode_put(copy.file);
             spin_lock(&mm->lock);
             v = vm_find(mm, addr);
-            pte = v ? pt_walk(mm->pml4, va, true) : NULL;
+            pte = v ? mm_pte(mm, va, true) : NULL;
             if (!v || !pte || (*pte & PTE_P) || v->file != copy.file) {
                 spin_unlock(&mm->lock);
                 if (p)
@@ -184,7 +184,7 @@ int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write)
     const char *reason;
     for (uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE); va < addr + len; va += PAGE_SIZE) {
         spin_lock(&mm->lock);
-        uint64_t *pte = pt_walk(mm->pml4, va, false);
+        uint64_t *pte = mm_pte(mm, va, false);
         bool ok = pte && (*pte & PTE_P) && (!write || (*pte & PTE_W));
         spin_unlock(&mm->lock);
         if (ok)

@@ -12,8 +12,10 @@
 
 phys_t kernel_pml4;
 
-/* The PTE for va, creating missing tables if `alloc`; NULL if absent or out of memory. */
-uint64_t *pt_walk(phys_t pml4, uint64_t va, bool alloc)
+/* The PTE for va, creating missing tables if `alloc`; NULL if absent or out
+ * of memory.  Each table created is reported to `note` (if given), so an
+ * address space can free its tables without scanning them. */
+uint64_t *pt_walk_note(phys_t pml4, uint64_t va, bool alloc, void (*note)(void *arg, phys_t table), void *arg)
 {
     uint64_t *table = P2V(pml4);
     for (int level = 3; level > 0; level--) {
@@ -25,6 +27,8 @@ uint64_t *pt_walk(phys_t pml4, uint64_t va, bool alloc)
             phys_t p = pmm_alloc();
             if (!p)
                 return NULL;
+            if (note)
+                note(arg, p);
             e = p | PTE_P | PTE_W | PTE_U;
             table[idx] = e;
         }
@@ -34,6 +38,8 @@ uint64_t *pt_walk(phys_t pml4, uint64_t va, bool alloc)
     }
     return &table[(va >> 12) & 511];
 }
+
+uint64_t *pt_walk(phys_t pml4, uint64_t va, bool alloc) { return pt_walk_note(pml4, va, alloc, NULL, NULL); }
 
 phys_t pt_new_pml4(void)
 {

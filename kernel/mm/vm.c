@@ -35,6 +35,27 @@ struct mm *mm_new(void)
     return mm;
 }
 
+static void note_table(void *arg, phys_t table)
+{
+    struct mm *mm = arg;
+    if (mm->pt_count == mm->pt_cap) {
+        uint32_t cap = mm->pt_cap ? mm->pt_cap * 2 : 16;
+        phys_t *n = kmalloc(cap * sizeof *n);
+        if (!n) {
+            mm->pt_overflow = true;
+            return;
+        }
+        if (mm->pt_count)
+            memcpy(n, mm->pt_pages, mm->pt_count * sizeof *n);
+        kfree(mm->pt_pages);
+        mm->pt_pages = n;
+        mm->pt_cap = cap;
+    }
+    mm->pt_pages[mm->pt_count++] = table;
+}
+
+uint64_t *mm_pte(struct mm *mm, uint64_t va, bool alloc) { return pt_walk_note(mm->pml4, va, alloc, note_table, mm); }
+
 static bool mm_is_current(struct mm *mm) { return (read_cr3() & PTE_ADDR) == mm->pml4; }
 
 static void flush_page(struct mm *mm, uint64_t va)
@@ -286,7 +307,7 @@ static void clone_pte(uint64_t va, uint64_t *pte, void *arg)
     struct clone_ctx *c = arg;
     if (c->err)
         return;
-    uint64_t *d = pt_walk(c->dst->pml4, va, true);
+    uint64_t *d = mm_pte(c->dst, va, true);
     if (!d) {
         c->err = -ENOMEM;
         return;
@@ -341,18 +362,32 @@ struct mm *mm_clone(struct mm *src)
     return mm;
 }
 
+static void put_frame(uint64_t va, uint64_t *pte, void *arg) { pmm_put(*pte & PTE_ADDR); }
+
 void mm_put(struct mm *mm)
 {
     if (!mm || __atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     if (mm_is_current(mm))
         write_cr3(kernel_pml4);
+    if (mm->pt_overflow) {
+        pt_free_user(mm->pml4);         /* frames and tables, by scanning */
+    } else {
+        /* frames through the VMAs, tables from the record: no 512-entry scans */
+        list_for_each(n, &mm->vmas) {
+            struct vma *v = container_of(n, struct vma, node);
+            pt_for_each(mm->pml4, v->start, v->end, put_frame, NULL);
+        }
+        for (uint32_t i = 0; i < mm->pt_count; i++)
+            pmm_put(mm->pt_pages[i]);
+        pmm_put(mm->pml4);
+    }
     list_for_each_safe(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
         list_remove(&v->node);
         vma_free(v);
     }
-    pt_free_user(mm->pml4);
+    kfree(mm->pt_pages);
     kfree(mm);
 }
 

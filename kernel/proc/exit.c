@@ -82,7 +82,6 @@ void do_exit(int status)
     mm_activate(NULL);
     mm_put(mm);
     t->stats.exit_ns = time_ns();
-    sched_account_enter_kernel();
 
     spin_lock(&tasks_lock);
     /* orphans go to init; zombies among them are reaped by init's wait */

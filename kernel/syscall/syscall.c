@@ -73,14 +73,12 @@ void exit_to_user(struct trap_frame *tf, bool from_syscall)
     }
     if (from_syscall && (long)tf->rax == -ERESTARTSYS)
         tf->rax = -EINTR;               /* defensive: never leak the internal code */
-    sched_account_exit_kernel();
 }
 
 /* Returns 1 if the frame allows the fast sysret path. */
 uint64_t syscall_dispatch(struct trap_frame *tf)
 {
     struct task *t = current;
-    sched_account_enter_kernel();
     irq_enable();
     uint64_t nr = tf->rax;
     t->saved_syscall_nr = nr;
