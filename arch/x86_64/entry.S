@@ -103,8 +103,7 @@ syscall_entry:
     pushq %rcx
     pushq $0
     pushq $TRAP_SYSCALL
-    cld
-    PUSH_REGS
+    PUSH_REGS                   /* (no cld: SYSCALL's FMASK already cleared DF) */
     xorl %ebp, %ebp
     movq %rsp, %rdi
     call syscall_dispatch       /* returns 1 if sysret may be used */

@@ -23,13 +23,6 @@ struct task *init_task;
 static unsigned ntasks;
 static pid_t next_pid = 1;
 
-struct task *current_task(void)
-{
-    struct task *t;
-    __asm__ volatile("movq %%gs:24, %0" : "=r"(t));
-    return t;
-}
-
 struct task *task_find(pid_t pid)
 {
     list_for_each(n, &all_tasks) {

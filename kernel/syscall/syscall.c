@@ -30,6 +30,8 @@ bool syscall_trace;
 extern const char *const linux_syscall_names[];
 extern const size_t linux_syscall_names_count;
 
+static long sys_ni_syscall(void);
+
 void syscall_init(void)
 {
     for (const struct syscall_entry *e = __syscalls_start; e < __syscalls_end; e++) {
@@ -40,6 +42,9 @@ void syscall_init(void)
         table[e->nr] = e->fn;
         names[e->nr] = e->name;
     }
+    for (int nr = 0; nr < NR_SYSCALLS; nr++)
+        if (!table[nr])
+            table[nr] = (syscall_fn)(void (*)(void))sys_ni_syscall;
     syscall_trace = cmdline_get("strace") != NULL;
     extern void arch_syscall_init_cpu(void);
     arch_syscall_init_cpu();
@@ -75,35 +80,45 @@ void exit_to_user(struct trap_frame *tf, bool from_syscall)
         tf->rax = -EINTR;               /* defensive: never leak the internal code */
 }
 
-/* Returns 1 if the frame allows the fast sysret path. */
+/* Every number without a handler: -ENOSYS, logged once per number by name. */
+static long sys_ni_syscall(void)
+{
+    struct task *t = current;
+    uint64_t nr = t->saved_syscall_nr;
+    if (nr < NR_SYSCALLS && !(warned[nr / 8] & (1 << (nr % 8)))) {
+        warned[nr / 8] |= 1 << (nr % 8);
+        const char *name = syscall_name((int)nr);
+        kprintf("syscall %lu (%s) not implemented: -ENOSYS to pid %d (%s)\n", nr, name ? name : "unknown", t->pid,
+                t->comm);
+    }
+    return -ENOSYS;
+}
+
+/*
+ * Called from syscall_entry with the user registers saved in tf.  Returns 1
+ * if the frame allows the fast sysret path (the registers sysret restores
+ * from rcx/r11 still hold the return point and flags, and the return address
+ * is canonical); otherwise the entry code leaves through iretq.
+ */
 uint64_t syscall_dispatch(struct trap_frame *tf)
 {
     struct task *t = current;
     irq_enable();
     uint64_t nr = tf->rax;
     t->saved_syscall_nr = nr;
-    this_cpu()->syscalls++;
-    long ret;
-    if (nr < NR_SYSCALLS && table[nr]) {
-        ret = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-    } else {
-        ret = -ENOSYS;
-        if (nr < NR_SYSCALLS && !(warned[nr / 8] & (1 << (nr % 8)))) {
-            warned[nr / 8] |= 1 << (nr % 8);
-            const char *name = syscall_name((int)nr);
-            kprintf("syscall %lu (%s) not implemented: -ENOSYS to pid %d (%s)\n", nr, name ? name : "unknown",
-                    t->pid, t->comm);
-        } else if (nr >= NR_SYSCALLS && !(warned[0] & 0x80)) {
-            kprintf("syscall %lu out of range: -ENOSYS to pid %d (%s)\n", nr, t->pid, t->comm);
-        }
+    syscall_fn fn = nr < NR_SYSCALLS ? table[nr] : (syscall_fn)(void (*)(void))sys_ni_syscall;
+    long ret = fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+    if (unlikely(syscall_trace)) {
+        const char *name = nr < NR_SYSCALLS ? names[nr] : NULL;
+        kprintf("[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, name ? name : "?", tf->rdi, tf->rsi,
+                tf->rdx, ret);
     }
-    if (syscall_trace)
-        kprintf("[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, names[nr < NR_SYSCALLS ? nr : 0] ?: "?",
-                tf->rdi, tf->rsi, tf->rdx, ret);
     /* a frame replaced by execve or rt_sigreturn keeps its own rax */
-    if (tf->vector == TRAP_SYSCALL)
+    bool plain = tf->vector == TRAP_SYSCALL;
+    if (plain)
         tf->rax = ret;
-    exit_to_user(tf, tf->vector == TRAP_SYSCALL);
-    return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL && tf->cs == GDT_UCODE &&
-           !(tf->rflags & (1 << 8)) && tf->vector == TRAP_SYSCALL;
+    irq_disable();
+    if (unlikely(t->need_resched || t->pending || t->restore_saved_mask))
+        exit_to_user(tf, plain);
+    return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
 }
