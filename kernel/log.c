@@ -183,6 +183,16 @@ void panic(const char *fmt, ...)
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     kprintf("\nKERNEL PANIC: %s\n", buf);
+    /* the registers at the call to panic() */
+    struct trap_frame tf = { 0 };
+    __asm__ volatile("movq %%rbx, %0; movq %%r12, %1; movq %%r13, %2; movq %%r14, %3; movq %%r15, %4"
+                     : "=m"(tf.rbx), "=m"(tf.r12), "=m"(tf.r13), "=m"(tf.r14), "=m"(tf.r15));
+    tf.rbp = (uint64_t)__builtin_frame_address(0);
+    tf.rsp = tf.rbp;
+    tf.rip = (uint64_t)__builtin_return_address(0);
+    __asm__ volatile("movw %%cs, %w0; movw %%ss, %w1" : "=r"(tf.cs), "=r"(tf.ss));
+    tf.rflags = read_rflags();
+    dump_trap_frame(&tf);
     backtrace_from((uint64_t)__builtin_frame_address(0));
     panic_finish();
 }
