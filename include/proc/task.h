@@ -104,6 +104,7 @@ struct task {
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
     uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
     int forced_sig;             /* a synchronous fault signal that cannot be ignored */
+    bool uaccess_kernel;        /* copy helpers accept kernel buffers (sendfile only) */
 
     /* --- scheduling: protected by the run queue lock --- */
     struct sched_entity se;

@@ -5,6 +5,7 @@
  */
 #include <kernel/kernel.h>
 #include <mm/uaccess.h>
+#include <proc/task.h>
 
 long uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_zero(void *dst, size_t n);
@@ -13,6 +14,8 @@ long uaccess_strnlen(const char *s, size_t max);
 static inline bool user_range_ok(const void *p, size_t n)
 {
     uint64_t a = (uint64_t)p;
+    if (unlikely(current->uaccess_kernel))
+        return a + n >= a;              /* sendfile's kernel bounce buffer */
     return a + n >= a && a + n <= USER_TOP && a >= 4096;
 }
 

@@ -1,8 +1,8 @@
 /*
  * Data transfer syscalls: read, write, their positional (pread64/pwrite64)
  * and vectored (readv/writev) forms, lseek, ioctl dispatch and the sync
- * family (no-ops: ramfs is always "on disk").  sendfile is left to ENOSYS:
- * busybox falls back to read/write.
+ * family (no-ops: ramfs is always "on disk").  sendfile is in
+ * sys_sendfile.c.
  */
 #include <fs/fsyscall.h>
 #include <kernel/syscall.h>
