@@ -84,9 +84,10 @@ $(INITRD): $(USER_BINS) $(GUEST_BINS) tools/mkinitrd.sh $(shell find rootfs -typ
 FORCE:
 
 # ---------------------------------------------------------------- running
-QEMU       := qemu-system-x86_64
-QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu max$(,)-arch-capabilities,-accel tcg -cpu max)
 , := ,
+QEMU       := qemu-system-x86_64
+# KVM needs arch-capabilities off (notes: QEMU 7.2 cannot set that MSR)
+QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu max$(,)-arch-capabilities,-accel tcg -cpu max)
 QEMU_FLAGS := $(QEMU_ACCEL) -M pc -smp $(CPUS) -m $(MEM) -nodefaults -no-user-config \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
               -kernel $(KERNEL) -initrd $(INITRD)

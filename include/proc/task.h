@@ -12,6 +12,7 @@
 #include <kernel/wait.h>
 #include <lib/list.h>
 #include <sched/policy.h>
+#include <sched/sched.h>
 #include <arch/trapframe.h>
 #include <uapi/signal.h>
 
@@ -79,6 +80,7 @@ struct task {
     bool vfork_done;
     bool autoreaped;            /* nobody will wait: freed by the scheduler once off-CPU */
     uint64_t clear_child_tid;   /* user address cleared and futex-woken at exit */
+    uint64_t robust_list;       /* set_robust_list head (kept for get_robust_list) */
 
     /* --- credentials (single user system: all root) --- */
     uid_t uid, euid; gid_t gid, egid;
@@ -119,6 +121,11 @@ struct task {
     struct list_node itimer_node;
 
     struct task_stats stats;
+
+    /* --- ticket loans (kernel/sched/lend.c): protected by the lend lock --- */
+    struct sched_loan loan;     /* what this task lends (loan.to == NULL: nothing) */
+    struct list_node loans_in;  /* loans it receives; next == NULL until first used */
+    bool loans_closed;          /* exiting: takes no new loans */
 };
 
 /* The task running on this CPU: per-CPU data at %gs (arch/percpu.h),

@@ -60,6 +60,28 @@ SYSCALL_DEFINE(105, setuid);
 long sys_setgid(gid_t g) { return g == 0 ? 0 : -EPERM; }
 SYSCALL_DEFINE(106, setgid);
 
+/* The robust-futex list head: only threads sharing memory need the kernel
+ * to walk it at exit, and Tessera processes are single-threaded, so keeping
+ * the pointer (for get_robust_list) is the whole job. */
+long sys_set_robust_list(void __user *head, size_t len)
+{
+    if (len != 24)
+        return -EINVAL;
+    current->robust_list = (uint64_t)head;
+    return 0;
+}
+SYSCALL_DEFINE(273, set_robust_list);
+
+long sys_get_robust_list(int pid, uint64_t __user *head, size_t __user *len)
+{
+    if (pid != 0 && pid != current->pid)
+        return -EPERM;
+    if (put_user(current->robust_list, head) || put_user((size_t)24, len))
+        return -EFAULT;
+    return 0;
+}
+SYSCALL_DEFINE(274, get_robust_list);
+
 long sys_set_tid_address(int __user *tidptr)
 {
     current->clear_child_tid = (uint64_t)tidptr;
