@@ -461,6 +461,21 @@ long sys_rt_sigreturn(void)
 }
 SYSCALL_DEFINE(15, rt_sigreturn);
 
+/* Blocks t until an unblocked signal is pending.  The state is set before
+ * the last check, so a signal arriving in between wakes it (signal_send). */
+static void sleep_until_signal(struct task *t)
+{
+    while (!signal_pending(t)) {
+        uint64_t flags = read_rflags();
+        irq_disable();
+        t->state = TASK_BLOCKED;
+        if (signal_pending(t))
+            t->state = TASK_RUNNING;
+        schedule();
+        write_rflags(flags);
+    }
+}
+
 long sys_rt_sigsuspend(const sigset_t __user *mask, size_t size)
 {
     struct task *t = current;
@@ -474,31 +489,14 @@ long sys_rt_sigsuspend(const sigset_t __user *mask, size_t size)
     spin_lock(&t->sig_lock);
     t->blocked = m & ~UNBLOCKABLE;
     spin_unlock(&t->sig_lock);
-    while (!signal_pending(t)) {
-        uint64_t flags = read_rflags();
-        irq_disable();
-        t->state = TASK_BLOCKED;
-        if (signal_pending(t))
-            t->state = TASK_RUNNING;
-        schedule();
-        write_rflags(flags);
-    }
+    sleep_until_signal(t);
     return -EINTR;
 }
 SYSCALL_DEFINE(130, rt_sigsuspend);
 
 long sys_pause(void)
 {
-    struct task *t = current;
-    while (!signal_pending(t)) {
-        uint64_t flags = read_rflags();
-        irq_disable();
-        t->state = TASK_BLOCKED;
-        if (signal_pending(t))
-            t->state = TASK_RUNNING;
-        schedule();
-        write_rflags(flags);
-    }
+    sleep_until_signal(current);
     return -EINTR;
 }
 SYSCALL_DEFINE(34, pause);

@@ -181,31 +181,25 @@ long sys_setpgid(pid_t pid, pid_t pgid)
 }
 SYSCALL_DEFINE(109, setpgid);
 
-long sys_getpgid(pid_t pid)
+/* The process group (want_sid false) or session of pid (0 = the caller). */
+static long group_of(pid_t pid, bool want_sid)
 {
     if (pid == 0)
-        return current->pgid;
+        return want_sid ? current->sid : current->pgid;
     spin_lock(&tasks_lock);
     struct task *t = task_find(pid);
-    long r = t ? t->pgid : -ESRCH;
+    long r = !t ? -ESRCH : want_sid ? t->sid : t->pgid;
     spin_unlock(&tasks_lock);
     return r;
 }
+
+long sys_getpgid(pid_t pid) { return group_of(pid, false); }
 SYSCALL_DEFINE(121, getpgid);
 
 long sys_getpgrp(void) { return current->pgid; }
 SYSCALL_DEFINE(111, getpgrp);
 
-long sys_getsid(pid_t pid)
-{
-    if (pid == 0)
-        return current->sid;
-    spin_lock(&tasks_lock);
-    struct task *t = task_find(pid);
-    long r = t ? t->sid : -ESRCH;
-    spin_unlock(&tasks_lock);
-    return r;
-}
+long sys_getsid(pid_t pid) { return group_of(pid, true); }
 SYSCALL_DEFINE(124, getsid);
 
 long sys_setsid(void)

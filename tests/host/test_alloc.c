@@ -1,6 +1,8 @@
 /* Host tests for the physical frame allocator (buddy + reference counts) and
  * the kernel heap, run over a buffer that stands in for physical memory. */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,9 +184,5 @@ int main(void)
     tcase_add_test(tc, kmalloc_sizes_do_not_overlap);
     tcase_add_test(tc, exhaustion_returns_null);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

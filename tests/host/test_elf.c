@@ -1,5 +1,7 @@
 /* Host tests for the ELF validator used by exec (kernel/proc/elf.c). */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,9 +157,5 @@ int main(void)
     tcase_add_test(tc, hostile_segments);
     tcase_add_test(tc, dynamic_programs_are_refused);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -13,6 +13,8 @@
  */
 #include <check.h>
 
+#include "check_main.h"
+
 #include "fs_shims.h"
 
 #include "../../kernel/fs/path.c"
@@ -410,11 +412,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+int main(void) { return run_suite(suite()); }

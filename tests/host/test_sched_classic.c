@@ -8,6 +8,8 @@
  *   rt: highest priority first, FIFO within one, SCHED_RR rotates peers.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdlib.h>
 
 #include "../../kernel/lib/rbtree.c"
@@ -304,9 +306,5 @@ int main(void)
     tc = tcase_create("table");
     tcase_add_test(tc, policy_table_lookup_and_tunables);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

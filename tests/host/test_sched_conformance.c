@@ -8,6 +8,8 @@
  * an entity.  Each policy gets its own test case, named after it.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -251,11 +253,4 @@ static Suite *conformance_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(conformance_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return run_suite(conformance_suite()); }

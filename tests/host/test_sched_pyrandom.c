@@ -7,6 +7,8 @@
  * the same workloads and lottery draws as the book's tools.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdlib.h>
 
 #include "../../tools/schedsim/pyrandom.c"
@@ -67,9 +69,5 @@ int main(void)
     TCase *tc = tcase_create("range");
     tcase_add_test(tc, randbelow_stays_in_range_and_covers_it);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -5,6 +5,8 @@
  * through rotations, erasures and value changes (the lottery's draw tree).
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdlib.h>
 
 #include "../../kernel/lib/rbtree.c"
@@ -125,9 +127,5 @@ int main(void)
     tcase_add_test(tc, height_stays_logarithmic_for_sorted_input);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

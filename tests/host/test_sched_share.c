@@ -13,6 +13,8 @@
  * that queue's clock, not by the one it left.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdlib.h>
 
 #include "../../kernel/lib/rbtree.c"
@@ -515,9 +517,5 @@ int main(void)
     tcase_add_test(tc, fair_wakeup_on_another_cpu_keeps_relative_lag);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

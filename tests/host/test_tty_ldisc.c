@@ -5,6 +5,8 @@
  * non-canonical input, and the mode switches ash's line editor performs.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -460,11 +462,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+int main(void) { return run_suite(suite()); }
