@@ -50,6 +50,7 @@ struct task_stats {
     uint64_t user_enter_ns;     /* internal: start of the current user stint */
     /* children's totals, added when they are reaped */
     uint64_t cutime_ns, cstime_ns;
+    uint64_t cnvcsw, cnivcsw, cminflt, cmajflt;
 };
 
 struct task {

@@ -28,6 +28,50 @@ void sched_set_rt(struct task *t, int policy, int prio);
 int sched_set_system_policy(const char *name);   /* 0 or -EINVAL */
 const char *sched_system_policy_name(void);
 void sched_reweight(struct task *t);    /* nice/tickets/expected time changed */
+
+/* Per-task parameters, changed under the task's run-queue lock together
+ * with the policy's reweight hook (kernel/sched/core.c). */
+enum sched_param {
+    SCHED_PARAM_NICE,       /* value: -20..19 */
+    SCHED_PARAM_TICKETS,    /* value: 1..TESSERA_TICKETS_MAX */
+    SCHED_PARAM_EXPECTED,   /* value: ns, 0 = undeclared */
+    SCHED_PARAM_LENT_ADD,   /* value: signed change of se.lent_tickets */
+};
+void sched_set_param(struct task *t, enum sched_param which, int64_t value);
+/* Validate a whole set of tunables and install it atomically: 0 or -EINVAL
+ * (nothing changed).  A new lottery seed restarts the lottery's queues. */
+int sched_set_tunables(const struct sched_tunables *nt);
+void sched_sysctl_init(void);           /* /proc/sys/kernel/sched_* (sysctl.c) */
+
+/*
+ * Ticket lending (kernel/sched/lend.c).  A task lends its tickets to one
+ * other task at a time; the receiver's se.lent_tickets is the sum of its
+ * loans.  A loan lives in the lender (no allocation) and is linked into the
+ * receiver's loans_in list; both are protected by the lend lock, so neither
+ * side ever holds a pointer to a freed task: an exiting task returns its
+ * loan and cuts the loans it received (sched_lend_exit) before it can be
+ * freed.  Lock order: tasks_lock -> lend lock -> run-queue locks.
+ */
+struct sched_loan {
+    struct task *to;        /* receiver, NULL = no loan */
+    uint32_t amount;        /* tickets added to to->se.lent_tickets */
+    bool blocked;           /* an automatic loan for one sleep (wait4, pipe) */
+    struct list_node node;  /* in to->loans_in */
+};
+/* Explicit loan (tessera_sched_lend): all of `from`'s tickets to `to`,
+ * replacing any loan `from` had.  Caller holds tasks_lock (`to` came from
+ * task_find).  0, -EINVAL (to == from) or -ESRCH (`to` is exiting). */
+int sched_lend_locked(struct task *from, struct task *to);
+/* The same for the sleep that follows (caller holds tasks_lock); a task
+ * with an explicit loan keeps it instead.  Ended by sched_lend_wait_end(). */
+void sched_lend_wait_locked(struct task *from, struct task *to);
+/* Lend for a sleep to the task `pid` if it is still the one that started at
+ * `start_ns` (pids are reused); takes tasks_lock.  No-op if pid is 0. */
+void sched_lend_wait_pid(struct task *from, pid_t pid, uint64_t start_ns);
+void sched_lend_wait_end(struct task *from);   /* return a sleep's loan */
+void sched_unlend(struct task *from);          /* return any loan */
+pid_t sched_lend_target(struct task *from);    /* receiver's pid, or 0 */
+void sched_lend_exit(struct task *t);          /* do_exit: return and cut loans */
 bool sched_need_resched(void);
 extern struct sched_tunables sched_tun;
 

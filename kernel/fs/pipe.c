@@ -13,6 +13,12 @@
  *  - a signal during a sleep ends the call with what was transferred so far,
  *    or -ERESTARTSYS if nothing was.
  *
+ * Ticket transfer: the pipe remembers the last task that wrote to it and the
+ * last that read from it (pid and start time, so a reused pid is not
+ * mistaken for them).  A reader that sleeps on an empty pipe lends its
+ * lottery/stride tickets to the last writer, a writer that sleeps on a full
+ * pipe to the last reader, until it runs again (kernel/sched/lend.c).
+ *
  * Locking: `mu` (sleeping) serializes the data movement, which copies
  * to/from user memory and may fault; `lock` (spin) guards the end counts.
  * Sleepers wait on rd_wait / wr_wait without holding either.  poll reads
@@ -28,6 +34,7 @@
 #include <mm/uaccess.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <sched/sched.h>
 #include <uapi/termios.h>
 
 struct pipe {
@@ -37,7 +44,22 @@ struct pipe {
     int readers, writers;        /* open ends (open-file descriptions) */
     struct waitq rd_wait;        /* readers: data arrived or writers gone */
     struct waitq wr_wait;        /* writers: room freed or readers gone */
+    pid_t last_writer, last_reader;          /* protected by mu; 0 = none yet */
+    uint64_t last_writer_start, last_reader_start;  /* their arrival_ns */
 };
+
+/* Caller holds p->mu. */
+static void note_io(struct pipe *p, bool writing)
+{
+    struct task *t = current;
+    if (writing) {
+        p->last_writer = t->pid;
+        p->last_writer_start = t->stats.arrival_ns;
+    } else {
+        p->last_reader = t->pid;
+        p->last_reader_start = t->stats.arrival_ns;
+    }
+}
 
 static void *pipe_page_alloc(void *ctx)
 {
@@ -81,6 +103,8 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
                 pipe_ring_consume(&p->ring, k);
                 done += k;
             }
+            if (done)
+                note_io(p, false);
             fs_mutex_unlock(&p->mu);
             waitq_wake_all(&p->wr_wait);
             return done ? (ssize_t)done : ret;
@@ -88,12 +112,16 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
         /* Empty: with no writer left (checked under mu, so no write can
          * slip in between) this is end of file. */
         bool eof = READ_ONCE(p->writers) == 0;
+        pid_t writer = p->last_writer;
+        uint64_t writer_start = p->last_writer_start;
         fs_mutex_unlock(&p->mu);
         if (eof)
             return 0;
         if (f->flags & O_NONBLOCK)
             return -EAGAIN;
+        sched_lend_wait_pid(current, writer, writer_start);
         int err = wait_event_interruptible(p->rd_wait, used_now(p) > 0 || READ_ONCE(p->writers) == 0);
+        sched_lend_wait_end(current);
         if (err)
             return err;
     }
@@ -134,6 +162,8 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
                 pipe_ring_commit(&p->ring, k);
                 done += k;
             }
+            if (done > before)
+                note_io(p, true);
             fs_mutex_unlock(&p->mu);
             if (done > before)
                 waitq_wake_all(&p->rd_wait);
@@ -141,13 +171,17 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
                 break;
             continue;
         }
+        pid_t reader = p->last_reader;
+        uint64_t reader_start = p->last_reader_start;
         fs_mutex_unlock(&p->mu);
         if (f->flags & O_NONBLOCK) {
             err = -EAGAIN;
             break;
         }
+        sched_lend_wait_pid(current, reader, reader_start);
         err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 ||
                                                         PIPE_CAPACITY - used_now(p) >= need);
+        sched_lend_wait_end(current);
         if (err)
             break;
     }

@@ -48,6 +48,10 @@ static void reap(struct task *child, struct task *parent)
     /* caller holds tasks_lock */
     parent->stats.cutime_ns += child->stats.utime_ns + child->stats.cutime_ns;
     parent->stats.cstime_ns += child->stats.stime_ns + child->stats.cstime_ns;
+    parent->stats.cnvcsw += child->stats.nvcsw + child->stats.cnvcsw;
+    parent->stats.cnivcsw += child->stats.nivcsw + child->stats.cnivcsw;
+    parent->stats.cminflt += child->stats.minflt + child->stats.cminflt;
+    parent->stats.cmajflt += child->stats.majflt + child->stats.cmajflt;
     list_remove(&child->sibling);
     child->state = TASK_DEAD;
 }
@@ -62,6 +66,7 @@ void do_exit(int status)
     }
     if (t->vfork_parent)
         vfork_release(t);
+    sched_lend_exit(t);     /* return lent tickets, cut the ones received */
     if (t->sid == t->pid)
         tty_session_leader_exit(t->sid);
     itimer_exit(t);    /* SIGHUP to the foreground group */
@@ -154,6 +159,13 @@ void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, cons
     }
 }
 
+/* getrusage(RUSAGE_CHILDREN): the totals of the reaped descendants. */
+void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s)
+{
+    struct task_stats c = { .minflt = s->cminflt, .majflt = s->cmajflt, .nvcsw = s->cnvcsw, .nivcsw = s->cnivcsw };
+    fill_rusage(ru, s->cutime_ns, s->cstime_ns, &c);
+}
+
 long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
 {
     struct task *self = current;
@@ -165,13 +177,15 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
         prepare_to_wait(&self->child_wait, &w);
         spin_lock(&tasks_lock);
         bool any = false;
-        struct task *found = NULL;
+        struct task *found = NULL, *lend_to = NULL;
         int status = 0;
         list_for_each(n, &self->children) {
             struct task *c = container_of(n, struct task, sibling);
             if (!selects(c, pid, self))
                 continue;
             any = true;
+            if (!lend_to && (c->state == TASK_RUNNING || c->state == TASK_BLOCKED))
+                lend_to = c;
             if (c->state == TASK_ZOMBIE) {
                 found = c;
                 status = c->exit_status;
@@ -192,9 +206,15 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
         }
         if (found) {
             pid_t fpid = found->pid;
+            /* the child's own usage plus that of its reaped descendants */
             struct rusage_k ru;
+            struct task_stats both = found->stats;
+            both.nvcsw += both.cnvcsw;
+            both.nivcsw += both.cnivcsw;
+            both.minflt += both.cminflt;
+            both.majflt += both.cmajflt;
             fill_rusage(&ru, found->stats.utime_ns + found->stats.cutime_ns,
-                        found->stats.stime_ns + found->stats.cstime_ns, &found->stats);
+                        found->stats.stime_ns + found->stats.cstime_ns, &both);
             bool zombie = found->state == TASK_ZOMBIE;
             if (info_out) {
                 memset(info_out, 0, sizeof *info_out);
@@ -220,6 +240,11 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
                 return -EFAULT;
             return fpid;
         }
+        /* Ticket transfer: while we sleep, our tickets help the first child
+         * we wait for that can run (returned when we run again). */
+        bool will_sleep = any && !(options & WNOHANG) && !signal_pending(self);
+        if (will_sleep && lend_to)
+            sched_lend_wait_locked(self, lend_to);
         spin_unlock(&tasks_lock);
         if (!any) {
             ret = -ECHILD;
@@ -234,7 +259,9 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             break;
         }
         schedule();
+        sched_lend_wait_end(self);
     }
+    sched_lend_wait_end(self);          /* lent, then found a signal pending */
     finish_wait(&self->child_wait, &w);
     return ret;
 }

@@ -34,6 +34,7 @@
 #include <sched/sched.h>
 
 void itimer_tick(uint64_t now);
+void sched_sysctl_init(void) __attribute__((weak));
 
 struct runqueue {
     struct spinlock lock;
@@ -431,10 +432,11 @@ int sched_set_system_policy(const char *name)
 
 const char *sched_system_policy_name(void) { return system_policy->name; }
 
+static struct runqueue *task_rq_lock(struct task *t);
+
 void sched_set_rt(struct task *t, int policy, int prio)
 {
-    struct runqueue *rq = task_rq(t);
-    spin_lock(&rq->lock);
+    struct runqueue *rq = task_rq_lock(t);
     bool queued = t->se.on_rq;
     if (queued)
         rq_dequeue(rq, t);
@@ -451,14 +453,74 @@ void sched_set_rt(struct task *t, int policy, int prio)
     spin_unlock(&rq->lock);
 }
 
+/* Lock the run queue `t` belongs to.  A task that wakes up may be moved to
+ * another CPU's queue meanwhile (activate() picks its CPU before taking the
+ * new queue's lock), so the choice is checked again under the lock. */
+static struct runqueue *task_rq_lock(struct task *t)
+{
+    for (;;) {
+        struct runqueue *rq = task_rq(t);
+        spin_lock(&rq->lock);
+        if (rq == task_rq(t))
+            return rq;
+        spin_unlock(&rq->lock);
+    }
+}
+
 void sched_reweight(struct task *t)
 {
-    struct runqueue *rq = task_rq(t);
-    spin_lock(&rq->lock);
+    struct runqueue *rq = task_rq_lock(t);
     struct sched_rq *r = prq(rq, t);
     if (r->policy->reweight)
         r->policy->reweight(r, &t->se);
     spin_unlock(&rq->lock);
+}
+
+/* Change one per-task parameter and tell the policy, in one critical
+ * section: a queued task's place and weight never disagree with it. */
+void sched_set_param(struct task *t, enum sched_param which, int64_t value)
+{
+    struct runqueue *rq = task_rq_lock(t);
+    switch (which) {
+    case SCHED_PARAM_NICE:
+        t->se.nice = (int)value;
+        break;
+    case SCHED_PARAM_TICKETS:
+        t->se.tickets = (uint32_t)value;
+        break;
+    case SCHED_PARAM_EXPECTED:
+        t->se.expected_ns = (uint64_t)value;
+        break;
+    case SCHED_PARAM_LENT_ADD:
+        t->se.lent_tickets = (uint32_t)((int64_t)t->se.lent_tickets + value);
+        break;
+    }
+    struct sched_rq *r = prq(rq, t);
+    if (r->policy->reweight)
+        r->policy->reweight(r, &t->se);
+    spin_unlock(&rq->lock);
+}
+
+/* Install new tunables with every run queue locked, so no hook ever sees a
+ * half-written set.  The lottery's generator is seeded when its queues are
+ * initialised, so a new seed restarts the lottery (its queues are rebuilt,
+ * as for a policy switch) for the draws to follow from the seed. */
+int sched_set_tunables(const struct sched_tunables *nt)
+{
+    if (sched_tunables_check(nt))
+        return -EINVAL;
+    spin_lock(&policy_lock);
+    bool reseed = nt->lottery_seed != sched_tun.lottery_seed;
+    for (int c = 0; c < ncpus; c++)
+        spin_lock(&runqueues[c].lock);
+    sched_tun = *nt;
+    for (int c = ncpus - 1; c >= 0; c--)
+        spin_unlock(&runqueues[c].lock);
+    const struct sched_policy *p = system_policy;
+    spin_unlock(&policy_lock);
+    if (reseed && p == sched_policy_find("lottery"))
+        return sched_set_system_policy(p->name);
+    return 0;
 }
 
 /* ---- time accounting ---- */
@@ -526,6 +588,10 @@ void sched_init(void)
         panic("sched: default policy %s missing", SCHED_DEFAULT_POLICY);
     runqueue_init(0, task_create_idle(0));
     kprintf("sched: system policy %s\n", system_policy->name);
+    /* /proc/sys/kernel/sched_* (kernel/sched/sysctl.c); the registry is a
+     * static table, usable before /proc is mounted. */
+    if (sched_sysctl_init)
+        sched_sysctl_init();
 }
 
 void sched_init_ap(int cpu) { runqueue_init(cpu, task_create_idle(cpu)); }
