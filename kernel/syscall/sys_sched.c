@@ -1,12 +1,17 @@
 /*
  * Scheduling system calls with Linux interfaces: sched_yield, nice values
- * (getpriority/setpriority), the real-time classes (sched_setscheduler and
- * friends, for chrt) and CPU affinity.
+ * (getpriority/setpriority, for nice and renice), the real-time classes
+ * (sched_setscheduler and friends, for chrt) and CPU affinity.
+ *
+ * A task found by pid is used under tasks_lock, which keeps it from being
+ * reaped and freed meanwhile.  Argument checks follow Linux's order: a
+ * negative pid or a NULL parameter is EINVAL before the lookup (ESRCH).
  */
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <mm/uaccess.h>
+#include <lib/string.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
@@ -17,43 +22,65 @@ long sys_sched_yield(void)
 }
 SYSCALL_DEFINE(24, sched_yield);
 
+/* Caller holds tasks_lock. */
 static struct task *find_task(pid_t pid)
 {
-    if (pid == 0)
-        return current;
-    spin_lock(&tasks_lock);
-    struct task *t = task_find(pid);
-    spin_unlock(&tasks_lock);
-    return t;
+    struct task *t = pid == 0 ? current : task_find(pid);
+    return t && t->state != TASK_DEAD ? t : NULL;
 }
 
 #define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
 
+/* Does `t` belong to the set setpriority/getpriority(which, who) names? */
+static bool prio_selects(const struct task *t, int which, int who)
+{
+    if (t->pid == 0 || t->state == TASK_DEAD)
+        return false;               /* idle tasks, reaped tasks */
+    switch (which) {
+    case PRIO_PROCESS: return t->pid == (who ? who : current->pid);
+    case PRIO_PGRP: return t->pgid == (who ? who : current->pgid);
+    default: return t->uid == (uid_t)(who ? who : (int)current->uid);
+    }
+}
+
+/* The raw syscall returns 20 - nice (1..40) of the highest-priority
+ * (lowest nice) task of the set; musl turns it back into a nice value. */
 long sys_getpriority(int which, int who)
 {
-    if (which != PRIO_PROCESS)
+    if (which < PRIO_PROCESS || which > PRIO_USER)
         return -EINVAL;
-    struct task *t = find_task(who);
-    if (!t)
-        return -ESRCH;
-    return 20 - t->se.nice;             /* the raw syscall returns 20 - nice */
+    int best = 100;
+    spin_lock(&tasks_lock);
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (prio_selects(t, which, who) && t->se.nice < best)
+            best = t->se.nice;
+    }
+    spin_unlock(&tasks_lock);
+    return best == 100 ? -ESRCH : 20 - best;
 }
 SYSCALL_DEFINE(140, getpriority);
 
+/* nice is clamped to -20..19, as Linux does.  Everyone is root here, so
+ * lowering nice is allowed. */
 long sys_setpriority(int which, int who, int nice)
 {
-    if (which != PRIO_PROCESS)
+    if (which < PRIO_PROCESS || which > PRIO_USER)
         return -EINVAL;
-    struct task *t = find_task(who);
-    if (!t)
-        return -ESRCH;
-    if (nice < -20)
-        nice = -20;
-    if (nice > 19)
-        nice = 19;
-    t->se.nice = nice;
-    sched_reweight(t);
-    return 0;
+    nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+    bool any = false;
+    spin_lock(&tasks_lock);
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (prio_selects(t, which, who)) {
+            sched_set_param(t, SCHED_PARAM_NICE, nice);
+            any = true;
+        }
+    }
+    spin_unlock(&tasks_lock);
+    return any ? 0 : -ESRCH;
 }
 SYSCALL_DEFINE(141, setpriority);
 
@@ -69,45 +96,55 @@ long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __
     if (copy_from_user(&p, param, sizeof p))
         return -EFAULT;
     policy &= ~0x40000000;              /* SCHED_RESET_ON_FORK */
+    spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
+    long err = 0;
     if (!t)
-        return -ESRCH;
-    if (policy == SCHED_FIFO || policy == SCHED_RR) {
-        if (p.prio < 1 || p.prio > 99)
-            return -EINVAL;
-    } else if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE) {
-        if (p.prio != 0)
-            return -EINVAL;
-    } else {
-        return -EINVAL;
-    }
-    sched_set_rt(t, policy, policy == SCHED_FIFO || policy == SCHED_RR ? p.prio : 0);
-    return 0;
+        err = -ESRCH;
+    else if (policy == SCHED_FIFO || policy == SCHED_RR)
+        err = p.prio < 1 || p.prio > 99 ? -EINVAL : 0;
+    else if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE)
+        err = p.prio != 0 ? -EINVAL : 0;
+    else
+        err = -EINVAL;
+    if (!err)
+        sched_set_rt(t, policy, policy == SCHED_FIFO || policy == SCHED_RR ? p.prio : 0);
+    spin_unlock(&tasks_lock);
+    return err;
 }
 SYSCALL_DEFINE(144, sched_setscheduler);
 
 long sys_sched_getscheduler(pid_t pid)
 {
+    if (pid < 0)
+        return -EINVAL;
+    spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    return t ? t->policy : -ESRCH;
+    long r = t ? t->policy : -ESRCH;
+    spin_unlock(&tasks_lock);
+    return r;
 }
 SYSCALL_DEFINE(145, sched_getscheduler);
 
 long sys_sched_setparam(pid_t pid, const struct sched_param_k __user *param)
 {
-    struct task *t = find_task(pid);
-    if (!t)
-        return -ESRCH;
-    return sys_sched_setscheduler(pid, t->policy, param);
+    if (pid < 0 || !param)
+        return -EINVAL;
+    long policy = sys_sched_getscheduler(pid);
+    return policy < 0 ? policy : sys_sched_setscheduler(pid, (int)policy, param);
 }
 SYSCALL_DEFINE(142, sched_setparam);
 
 long sys_sched_getparam(pid_t pid, struct sched_param_k __user *param)
 {
+    if (pid < 0 || !param)
+        return -EINVAL;
+    spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
+    struct sched_param_k p = { t ? t->se.rt_priority : 0 };
+    spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    struct sched_param_k p = { t->se.rt_priority };
     return copy_to_user(param, &p, sizeof p);
 }
 SYSCALL_DEFINE(143, sched_getparam);
@@ -124,9 +161,27 @@ long sys_sched_get_priority_min(int policy)
 }
 SYSCALL_DEFINE(147, sched_get_priority_min);
 
+/* The task's slice: SCHED_RR's for an rt round-robin task, 0 for
+ * SCHED_FIFO (no slice), otherwise the system policy's. */
 long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
 {
-    int64_t k[2] = { 0, (int64_t)sched_tun.rr_slice_ns };
+    if (pid < 0)
+        return -EINVAL;
+    spin_lock(&tasks_lock);
+    struct task *t = find_task(pid);
+    int policy = t ? t->policy : 0;
+    spin_unlock(&tasks_lock);
+    if (!t)
+        return -ESRCH;
+    const char *sys = sched_system_policy_name();
+    uint64_t ns = policy == SCHED_RR   ? sched_tun.rt_rr_slice_ns
+                  : policy == SCHED_FIFO ? 0
+                  : !strcmp(sys, "lottery") ? sched_tun.lottery_slice_ns
+                  : !strcmp(sys, "stride")  ? sched_tun.stride_slice_ns
+                  : !strcmp(sys, "fair")    ? sched_tun.fair_latency_ns
+                  : !strcmp(sys, "mlfq")    ? sched_tun.mlfq_slice_ns[0]
+                                            : sched_tun.rr_slice_ns;
+    int64_t k[2] = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
     return copy_to_user(ts, k, sizeof k);
 }
 SYSCALL_DEFINE(148, sched_rr_get_interval);
@@ -141,10 +196,13 @@ long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
     m &= (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1);
     if (!m)
         return -EINVAL;
+    spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
+    if (t)
+        t->cpu_mask = m;
+    spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    t->cpu_mask = m;
     if (t == current && !(m & (1ULL << this_cpu_id())))
         current->need_resched = true;   /* migrates on the next pick (see core.c) */
     return 0;
@@ -155,10 +213,12 @@ long sys_sched_getaffinity(pid_t pid, size_t len, uint64_t __user *mask)
 {
     if (len < sizeof(uint64_t))
         return -EINVAL;
+    spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
+    uint64_t m = t ? t->cpu_mask & (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1) : 0;
+    spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    uint64_t m = t->cpu_mask & (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1);
     if (copy_to_user(mask, &m, sizeof m))
         return -EFAULT;
     return sizeof m;
