@@ -12,7 +12,9 @@
  *
  * sched is Tessera's own: the book's metrics (arrival, first run, completion,
  * response and turnaround time, CPU time, time spent ready) and the context
- * switch counts, in nanoseconds, one "name: value" per line.
+ * switch counts, in nanoseconds, one "name: value" per line, then the
+ * scheduling parameters (nice, tickets, tickets lent to it and the pid it
+ * lends its own to, expected run time, MLFQ level).
  */
 #include <fs/procfs.h>
 #include <fs/tty.h>
@@ -156,7 +158,10 @@ static int show_sched(struct seqbuf *s, struct task *t)
     const struct task_stats *st = &t->stats;
     uint64_t end = st->exit_ns ? st->exit_ns : time_ns();
     seq_printf(s, "%s (%d, #threads: 1)\n", t->comm, t->pid);
-    seq_printf(s, "%-22s %s\n", "policy:", sched_system_policy_name());
+    const char *policy = t->policy == SCHED_FIFO ? "rt SCHED_FIFO"
+                         : t->policy == SCHED_RR ? "rt SCHED_RR"
+                                                 : sched_system_policy_name();
+    seq_printf(s, "%-22s %s\n", "policy:", policy);
     put_ns(s, "arrival_ns:", st->arrival_ns);
     put_ns(s, "first_run_ns:", st->first_run_ns);
     put_ns(s, "completion_ns:", st->exit_ns);
@@ -172,8 +177,11 @@ static int show_sched(struct seqbuf *s, struct task *t)
                "nr_involuntary_switches:", (unsigned long)st->nivcsw);
     seq_printf(s, "%-22s %lu\n%-22s %lu\n", "minor_faults:", (unsigned long)st->minflt, "major_faults:",
                (unsigned long)st->majflt);
-    seq_printf(s, "%-22s %d\n%-22s %u\n%-22s %lu\n", "nice:", t->se.nice, "tickets:", t->se.tickets,
+    seq_printf(s, "%-22s %d\n%-22s %u\n%-22s %u\n%-22s %d\n%-22s %lu\n", "nice:", t->se.nice, "tickets:",
+               t->se.tickets, "lent_tickets:", t->se.lent_tickets, "lending_to:", sched_lend_target(t),
                "expected_ns:", (unsigned long)t->se.expected_ns);
+    if (!strcmp(policy, "mlfq"))
+        seq_printf(s, "%-22s %d\n", "mlfq_level:", t->se.level);
     seq_printf(s, "%-22s %d\n%-22s %d\n", "rt_priority:", t->se.rt_priority, "cpu:", t->se.cpu);
     return 0;
 }
