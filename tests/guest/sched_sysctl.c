@@ -1,0 +1,150 @@
+/* gt-side: guest-only (Tessera's scheduler files in /proc/sys/kernel)
+ * The system policy and the tunables under /proc/sys/kernel: every listed
+ * policy can be switched to at run time (echo's trailing newline accepted)
+ * and the system keeps running processes under it; an unknown name is
+ * EINVAL and the old policy stays.  Tunables read back what was written
+ * (milliseconds with decimals, per-level lists, booleans); a value
+ * sched_tunables_check refuses (0 slice, 17 levels, min granularity above
+ * the latency, junk) is EINVAL and leaves the old value.  Everything is
+ * restored at the end. */
+#include "gt.h"
+
+#define K "/proc/sys/kernel/"
+
+static int get(const char *name, char *buf, size_t n)
+{
+    char path[128];
+    snprintf(path, sizeof path, K "%s", name);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t r = read(fd, buf, n - 1);
+    close(fd);
+    buf[r > 0 ? r : 0] = 0;
+    if (r > 0 && buf[r - 1] == '\n')
+        buf[r - 1] = 0;
+    return (int)r;
+}
+
+/* Write `val`; returns 0 or the errno. */
+static int put(const char *name, const char *val)
+{
+    char path[128];
+    snprintf(path, sizeof path, K "%s", name);
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return errno;
+    ssize_t r = write(fd, val, strlen(val));
+    int e = r < 0 ? errno : 0;
+    close(fd);
+    return e;
+}
+
+static void show(const char *name)
+{
+    char buf[256];
+    get(name, buf, sizeof buf);
+    say("%s = %s\n", name, buf);
+}
+
+static void check_put(const char *name, const char *val, int want)
+{
+    int e = put(name, val);
+    char what[160];
+    snprintf(what, sizeof what, "write '%s' to %s gives %s", val, name, errname(want));
+    if (!expect(e == want, what))
+        say("  (got %s)\n", errname(e));
+}
+
+/* Fork a few children that spin a little and must all finish. */
+static int workload(void)
+{
+    for (int i = 0; i < 3; i++)
+        if (fork() == 0) {
+            volatile unsigned long x = 0;
+            for (unsigned long k = 0; k < 3000000; k++)
+                x += k;
+            _exit(0);
+        }
+    int st, n = 0;
+    while (wait(&st) > 0)
+        n += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    return n;
+}
+
+int main(void)
+{
+    char orig[64], list[256], buf[256];
+    expect(get("sched_policy", orig, sizeof orig) > 0, "read sched_policy");
+    expect(get("sched_policies", list, sizeof list) > 0, "read sched_policies");
+    say("policies: %s\n", list);
+
+    char *save, *name = strtok_r(list, " ", &save);
+    for (; name; name = strtok_r(NULL, " ", &save)) {
+        char line[64];
+        snprintf(line, sizeof line, "%s\n", name);
+        check_put("sched_policy", line, 0);
+        get("sched_policy", buf, sizeof buf);
+        say("now %s, 3 children finished: %d\n", buf, workload());
+    }
+    check_put("sched_policy", "mlfq", 0);
+    check_put("sched_policy", "bogus", EINVAL);
+    check_put("sched_policy", "rt", EINVAL);
+    check_put("sched_policy", "", EINVAL);
+    show("sched_policy");
+
+    show("sched_rr_slice_ms");
+    check_put("sched_rr_slice_ms", "5\n", 0);
+    show("sched_rr_slice_ms");
+    check_put("sched_rr_slice_ms", "0", EINVAL);
+    check_put("sched_rr_slice_ms", "abc", EINVAL);
+    check_put("sched_rr_slice_ms", "-3", EINVAL);
+    check_put("sched_rr_slice_ms", "2.5", 0);
+    show("sched_rr_slice_ms");
+    check_put("sched_rr_slice_ms", "1.0000001", EINVAL);
+    check_put("sched_rr_slice_ms", "10", 0);
+
+    show("sched_mlfq_levels");
+    show("sched_mlfq_slices_ms");
+    show("sched_mlfq_allotments_ms");
+    check_put("sched_mlfq_slices_ms", "5 10", 0);
+    show("sched_mlfq_slices_ms");
+    check_put("sched_mlfq_levels", "4", 0);
+    show("sched_mlfq_slices_ms");
+    check_put("sched_mlfq_levels", "17", EINVAL);
+    check_put("sched_mlfq_levels", "0", EINVAL);
+    check_put("sched_mlfq_slices_ms", "5 0 5", EINVAL);
+    check_put("sched_mlfq_slices_ms", "", EINVAL);
+    show("sched_mlfq_levels");
+    say("mlfq with 4 levels, 3 children finished: %d\n", workload());
+    check_put("sched_mlfq_levels", "3", 0);
+    check_put("sched_mlfq_slices_ms", "10 20 40 80 160 320 640", 0);
+    show("sched_mlfq_slices_ms");
+    show("sched_mlfq_boost_ms");
+    check_put("sched_mlfq_boost_ms", "0", 0);
+    show("sched_mlfq_boost_ms");
+    check_put("sched_mlfq_boost_ms", "1000", 0);
+    show("sched_mlfq_antigaming");
+    check_put("sched_mlfq_antigaming", "2", EINVAL);
+    check_put("sched_mlfq_antigaming", "0", 0);
+    show("sched_mlfq_antigaming");
+    check_put("sched_mlfq_antigaming", "1", 0);
+
+    show("sched_fair_latency_ms");
+    show("sched_fair_min_granularity_ms");
+    check_put("sched_fair_min_granularity_ms", "7", EINVAL);
+    show("sched_fair_min_granularity_ms");
+
+    check_put("sched_policy", "lottery", 0);
+    show("sched_lottery_seed");
+    check_put("sched_lottery_seed", "12345", 0);
+    show("sched_lottery_seed");
+    say("lottery after reseed, 3 children finished: %d\n", workload());
+    check_put("sched_lottery_seed", "1", 0);
+    show("sched_rr_timeslice_ms");
+    show("sched_sjf_default_ms");
+
+    check_put("sched_policy", orig, 0);
+    show("sched_policy");
+    gt_exit();
+}
