@@ -72,12 +72,44 @@ static int workload(void)
     return n;
 }
 
+/* Switch through every policy while CPU-bound and sleeping children run:
+ * queued, running and blocked tasks all carry over and finish. */
+static int switch_under_load(const char *policies)
+{
+    for (int i = 0; i < 4; i++)
+        if (fork() == 0) {
+            volatile unsigned long x = 0;
+            for (int round = 0; round < 4; round++) {
+                for (unsigned long k = 0; k < 2000000; k++)
+                    x += k;
+                if (i == 3)
+                    usleep(3000);           /* one of them keeps blocking */
+            }
+            _exit(0);
+        }
+    char copy[256], *save;
+    for (int pass = 0; pass < 2; pass++) {
+        snprintf(copy, sizeof copy, "%s", policies);
+        for (char *n = strtok_r(copy, " ", &save); n; n = strtok_r(NULL, " ", &save)) {
+            put("sched_policy", n);
+            usleep(2000);
+        }
+    }
+    int st, done = 0;
+    while (wait(&st) > 0)
+        done += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    return done;
+}
+
 int main(void)
 {
     char orig[64], list[256], buf[256];
     expect(get("sched_policy", orig, sizeof orig) > 0, "read sched_policy");
     expect(get("sched_policies", list, sizeof list) > 0, "read sched_policies");
     say("policies: %s\n", list);
+
+    expect(switch_under_load(list) == 4, "16 policy switches under load, all 4 children finished");
+    expect(put("sched_policy", orig) == 0, "back to the original policy");
 
     char *save, *name = strtok_r(list, " ", &save);
     for (; name; name = strtok_r(NULL, " ", &save)) {

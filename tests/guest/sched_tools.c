@@ -1,0 +1,83 @@
+/* gt-side: guest-only (schedctl is Tessera's tool)
+ * The user tools on top of the scheduling calls: `schedctl run` sets
+ * tickets, expected time and nice on itself and execs the command, which
+ * sees them (`schedctl get`); `schedctl policy` shows the system policy and
+ * refuses an unknown one with EINVAL and the list of known ones; bad
+ * arguments give the usage (status 2), a missing pid ESRCH (status 1);
+ * busybox renice changes a running process's nice. */
+#include "gt.h"
+
+/* Run argv with stdout+stderr captured into out; returns the wait status. */
+static int run(char *const argv[], char *out, size_t n)
+{
+    int p[2];
+    if (pipe(p))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        close(p[0]);
+        close(p[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(p[1]);
+    size_t len = 0;
+    ssize_t r;
+    while (len + 1 < n && (r = read(p[0], out + len, n - 1 - len)) > 0)
+        len += (size_t)r;
+    out[len] = 0;
+    close(p[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return st;
+}
+
+static void check(char *const argv[], int want_status, const char *want_text, const char *what)
+{
+    char out[2048];
+    int st = run(argv, out, sizeof out);
+    int ok = WIFEXITED(st) && WEXITSTATUS(st) == want_status && (!want_text || strstr(out, want_text));
+    if (!expect(ok, what))
+        say("  status %s, output:\n%s", status_str(st), out);
+}
+
+int main(void)
+{
+    char *get[] = { "/bin/schedctl", "run", "-t", "77", "-e", "120", "-n", "4", "--", "/bin/schedctl", "get", NULL };
+    check(get, 0, "tickets: 77", "schedctl run -t 77 ... -- schedctl get shows the tickets");
+    check(get, 0, "expected_ms: 120.000", "... and the expected time");
+    check(get, 0, "nice: 4", "... and the nice value");
+    char *policy[] = { "/bin/schedctl", "policy", NULL };
+    check(policy, 0, "\n", "schedctl policy prints the policy");
+    char *bogus[] = { "/bin/schedctl", "policy", "bogus", NULL };
+    check(bogus, 1, "EINVAL", "schedctl policy bogus fails with EINVAL");
+    check(bogus, 1, "known policies: fifo", "... and lists the known policies");
+    char *zero[] = { "/bin/schedctl", "tickets", "0", NULL };
+    check(zero, 2, "bad tickets", "schedctl tickets 0 is refused");
+    char *nobody[] = { "/bin/schedctl", "tickets", "5", "999999", NULL };
+    check(nobody, 1, "ESRCH", "schedctl tickets 5 999999 reports ESRCH");
+    char *none[] = { "/bin/schedctl", NULL };
+    check(none, 2, "usage:", "schedctl alone prints the usage");
+
+    int go[2];
+    if (pipe(go))
+        return 1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        char x;
+        read(go[0], &x, 1);
+        _exit(getpriority(PRIO_PROCESS, 0));
+    }
+    char spid[16];
+    snprintf(spid, sizeof spid, "%d", (int)pid);
+    char *renice[] = { "/bin/busybox", "renice", "-n", "6", "-p", spid, NULL };
+    char out[256];
+    int st = run(renice, out, sizeof out);
+    expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "busybox renice -n 6 -p CHILD");
+    write(go[1], "x", 1);
+    waitpid(pid, &st, 0);
+    say("child's nice after renice: %d\n", WEXITSTATUS(st));
+    gt_exit();
+}
