@@ -388,42 +388,53 @@ static void rq_init_policy(struct sched_rq *r, const struct sched_policy *p)
     p->init(r);
 }
 
+/*
+ * Switch every CPU to policy `name`.  All run queues are locked together, so
+ * no task can be woken, picked or queued while the policies change hands:
+ * queued tasks leave the old policy and join the new one as new arrivals;
+ * running and blocked tasks get the new policy's initial placement
+ * (task_new) now and join its queue when they next stop running or wake.
+ * Real-time tasks are not affected.  0, or -EINVAL for an unknown name.
+ */
 int sched_set_system_policy(const char *name)
 {
     const struct sched_policy *p = sched_policy_find(name);
     if (!p || p == &sched_policy_rt)
         return -EINVAL;
+    static struct task *moved[TASK_MAX];        /* protected by policy_lock */
+    int n = 0;
     spin_lock(&policy_lock);
     spin_lock(&tasks_lock);
+    for (int c = 0; c < ncpus; c++)
+        spin_lock(&runqueues[c].lock);
+    list_for_each(node, &all_tasks) {
+        struct task *t = container_of(node, struct task, all_node);
+        if (t->se.on_rq && !is_rt(t) && n < TASK_MAX) {
+            rq_dequeue(task_rq(t), t);
+            moved[n++] = t;
+        }
+    }
+    uint64_t now = time_ns();
     for (int c = 0; c < ncpus; c++) {
-        struct runqueue *rq = &runqueues[c];
-        spin_lock(&rq->lock);
-        /* take every queued task out of the old policy, then into the new one */
-        static struct task *moved[TASK_MAX];   /* protected by policy_lock */
-        int n = 0;
-        list_for_each(node, &all_tasks) {
-            struct task *t = container_of(node, struct task, all_node);
-            if (t->se.cpu == c && t->se.on_rq && !is_rt(t) && n < TASK_MAX) {
-                rq_dequeue(rq, t);
-                moved[n++] = t;
-            }
-        }
-        rq_init_policy(&rq->sys, p);
-        rq->sys.now_ns = time_ns();
-        for (int i = 0; i < n; i++) {
-            if (p->task_new)
-                p->task_new(&rq->sys, &moved[i]->se, NULL);
-            rq_enqueue(rq, moved[i], ENQ_NEW);
-        }
-        /* running tasks join the new policy when they next stop running */
+        rq_init_policy(&runqueues[c].sys, p);
+        runqueues[c].sys.now_ns = now;
+    }
+    list_for_each(node, &all_tasks) {
+        struct task *t = container_of(node, struct task, all_node);
+        bool alive = t->state == TASK_RUNNING || t->state == TASK_BLOCKED || t->state == TASK_STOPPED;
+        if (alive && !is_rt(t) && t != task_rq(t)->idle && t->se.id && p->task_new)
+            p->task_new(&task_rq(t)->sys, &t->se, NULL);
+    }
+    for (int i = 0; i < n; i++)
+        rq_enqueue(task_rq(moved[i]), moved[i], ENQ_NEW);
+    for (int c = 0; c < ncpus; c++) {
         struct task *cur = percpu_area[c].cur_task;
-        if (cur && cur != rq->idle && !is_rt(cur) && p->task_new)
-            p->task_new(&rq->sys, &cur->se, NULL);
         if (cur)
             cur->need_resched = true;
-        spin_unlock(&rq->lock);
     }
     system_policy = p;
+    for (int c = ncpus - 1; c >= 0; c--)
+        spin_unlock(&runqueues[c].lock);
     spin_unlock(&tasks_lock);
     spin_unlock(&policy_lock);
     kprintf("sched: system policy is now %s\n", p->name);
