@@ -6,8 +6,11 @@
 #ifndef KERNEL_TRACE_H
 #define KERNEL_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+
+#define TRACE_SIZE 16384        /* records kept; older ones are overwritten */
 
 enum trace_event {
     TRACE_SWITCH = 1,   /* pid starts running on cpu */
@@ -31,7 +34,21 @@ static inline void trace_sched(enum trace_event ev, int pid, int cpu)
     if (trace_enabled)
         trace_sched_record(ev, pid, cpu);
 }
-/* Copies records from `*pos` on into buf; returns how many. */
+/* Copies records from `*pos` on into buf; returns how many.  A position
+ * older than the oldest record still kept is moved up to it, so *pos = 0
+ * reads from the oldest record on. */
 size_t trace_read(uint64_t *pos, struct trace_record *buf, size_t max);
+/* enable: forget every record so far and record from now on; !enable: stop
+ * recording (what was recorded stays readable). */
+void trace_restart(bool enable);
+/* "switch", "wake", "block", "exit", "ready" ("?" for anything else). */
+const char *trace_event_name(unsigned ev);
+
+/* /proc/sched_trace (kernel/trace_proc.c): the generator, and the
+ * registration of /proc/sys/kernel/sched_trace_enabled (called by
+ * procfs_init). */
+struct seqbuf;
+int trace_proc_show(struct seqbuf *s);
+void trace_sysctl_init(void);
 
 #endif

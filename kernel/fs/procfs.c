@@ -17,6 +17,7 @@
  */
 #include <fs/namei.h>
 #include <fs/procfs.h>
+#include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -427,6 +428,7 @@ void procfs_init(void)
     /* The permanent directories keep their initial reference forever. */
     proc_sys->flags &= ~VN_TRANSIENT;
     proc_sys_kernel->flags &= ~VN_TRANSIENT;
+    trace_sysctl_init();
     int err = vfs_mount_pseudo("/proc", proc_root);
     if (err)
         kprintf("procfs: cannot mount /proc (%d)\n", err);

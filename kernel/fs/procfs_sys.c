@@ -20,6 +20,7 @@
 #include <arch/percpu.h>
 #include <fs/procfs.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <proc/task.h>
@@ -276,5 +277,6 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
     { .name = "version", .mode = S_IFREG | 0444, .show = show_version },
     { .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
+    { .name = "sched_trace", .mode = S_IFREG | 0444, .show = trace_proc_show },   /* kernel/trace_proc.c */
 };
 const unsigned procfs_root_count = ARRAY_SIZE(procfs_root_entries);
