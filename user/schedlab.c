@@ -1,0 +1,549 @@
+/*
+ * schedlab: the scheduling chapters' workloads run on the real kernel, each
+ * measured and judged against what the book predicts.
+ *
+ *   schedlab list                 the experiments
+ *   schedlab run NAME...          run some
+ *   schedlab all                  run every one
+ *   options (before the command): -u MS  length of one time unit (default 10)
+ *                                 -T     print "#name PID LABEL" lines for tracetool
+ *
+ * Method.  Everything is pinned to CPU 0 (a uniprocessor experiment).  The
+ * policy is chosen by writing /proc/sys/kernel/sched_policy and the slices by
+ * the tunable files; all of them are put back at the end.  Each job is a
+ * forked child that first declares its tickets and expected run time
+ * (Tessera's calls), then blocks reading its own pipe.  The parent releases
+ * the jobs in arrival order by writing the experiment's time origin into
+ * those pipes, at the arrival times (its own declared run time is 1 ns, so
+ * under SJF/STCF it is always the shortest and can release a job while
+ * another runs).  Arrival is the time of that write; the child records its
+ * first run (when the read returns), burns CPU measured with
+ * CLOCK_THREAD_CPUTIME_ID, sleeps for its "I/O", and records its completion;
+ * it sends the figures to the parent through a result pipe.
+ *
+ *   response = first run - arrival, turnaround = completion - arrival,
+ *   wait = turnaround - CPU time - I/O time (time spent ready).
+ *
+ * Share experiments (MLFQ, lottery, stride) run their jobs until a deadline
+ * and compare each job's CPU time over a window with the predicted share.
+ * The parent sleeps through the window instead of waiting in wait4, so it
+ * never lends its tickets to a child (ticket transfer would skew the shares).
+ *
+ * Each result is judged against the prediction within the tolerance printed
+ * beside it; the exit status is 0 only if every judged result is within it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../include/uapi/tessera.h"
+
+#define SYSCTL "/proc/sys/kernel/"
+#define MAXJ 4
+
+enum kind { K_METRICS, K_SHARE };
+
+struct job {
+    const char *name;
+    double arrive;      /* units after the origin */
+    double run;         /* CPU units per burst */
+    double io;          /* I/O units after each burst (0 = none) */
+    int bursts;         /* bursts of a fixed job; 0 = burst until the deadline */
+    unsigned tickets;   /* 0 = the default */
+};
+
+struct tun {
+    const char *file;   /* under /proc/sys/kernel */
+    double v[3];        /* values in units (scaled) or raw */
+    int n;              /* how many values */
+    int raw;            /* 1 = not a time */
+};
+
+struct exp {
+    const char *name, *title, *policy;  /* policy NULL: the system's own (runs on Linux too) */
+    struct tun tun[5];
+    struct job jobs[MAXJ];
+    enum kind kind;
+    /* K_METRICS: the book's response and turnaround per job; tolerance
+     * max(tol_units, tol_pct * predicted) on the averages (and on each
+     * job's response if each_resp). */
+    double resp[MAXJ], turn[MAXJ];
+    int each_resp;
+    /* K_SHARE: run until `window`, measure from `mark`; share[j] predicted
+     * (< 0: not judged) with tolerance tol_pp percentage points, or, if
+     * tol_pp is 0, three binomial standard deviations of window/slice draws. */
+    double window, mark, share[MAXJ], tol_pp, slice;
+    double tol_units, tol_pct;
+    const char *book;   /* the prediction in words */
+};
+
+/* The tunables most experiments need: the policy's slice is one unit. */
+#define RR1 {"sched_rr_slice_ms", {1}, 1, 0}
+#define MLFQ(boost, anti)                                                              \
+    {"sched_mlfq_levels", {3}, 1, 1}, {"sched_mlfq_slices_ms", {1, 2, 4}, 3, 0},       \
+        {"sched_mlfq_allotments_ms", {2, 4, 8}, 3, 0}, {"sched_mlfq_boost_ms", {boost}, 1, 0}, \
+        {"sched_mlfq_antigaming", {anti}, 1, 1}
+
+static const struct exp exps[] = {
+    {"fifo", "FIFO convoy: A=100 then B=10, C=10, all at 0", "fifo", {{0}},
+     {{"A", 0, 100, 0, 1, 0}, {"B", 0, 10, 0, 1, 0}, {"C", 0, 10, 0, 1, 0}}, K_METRICS,
+     {0, 100, 110}, {100, 110, 120}, 0, 0, 0, {0}, 0, 0, 2, 0.05,
+     "B and C wait behind A: average turnaround (100+110+120)/3 = 110"},
+    {"sjf", "SJF: the same jobs, shortest first", "sjf", {{0}},
+     {{"A", 0, 100, 0, 1, 0}, {"B", 0, 10, 0, 1, 0}, {"C", 0, 10, 0, 1, 0}}, K_METRICS,
+     {20, 0, 10}, {120, 10, 20}, 0, 0, 0, {0}, 0, 0, 2, 0.05, "B, C, then A: average turnaround 50"},
+    {"stcf", "STCF: A=100 at 0, B=10 and C=10 arrive at 10", "stcf", {{0}},
+     {{"A", 0, 100, 0, 1, 0}, {"B", 10, 10, 0, 1, 0}, {"C", 10, 10, 0, 1, 0}}, K_METRICS,
+     {0, 0, 10}, {120, 10, 20}, 0, 0, 0, {0}, 0, 0, 2, 0.05,
+     "B and C preempt A: average turnaround ((120-0)+(20-10)+(30-10))/3 = 50"},
+    {"rr", "Round robin: three 5-unit jobs, slice 1", "rr", {RR1},
+     {{"A", 0, 5, 0, 1, 0}, {"B", 0, 5, 0, 1, 0}, {"C", 0, 5, 0, 1, 0}}, K_METRICS,
+     {0, 1, 2}, {13, 14, 15}, 1, 0, 0, {0}, 0, 0, 0.5, 0.05,
+     "responses 0, 1, 2 (SJF would give 0, 5, 10); turnarounds 13, 14, 15"},
+    {"io", "I/O overlap: A = 5 x (1 CPU + 1 I/O), B = 5 CPU, slice 1", "rr", {RR1},
+     {{"A", 0, 1, 1, 5, 0}, {"B", 0, 5, 0, 1, 0}}, K_METRICS,
+     {0, 1}, {10, 10}, 0, 0, 0, {0}, 0, 0, 1, 0.1,
+     "B runs while A waits for I/O: both done at 10 (15 without overlap)"},
+    {"io-default", "I/O overlap under the system's default policy", NULL, {{0}},
+     {{"A", 0, 1, 1, 5, 0}, {"B", 0, 5, 0, 1, 0}}, K_METRICS,
+     {0, 1}, {10, 10}, 0, 0, 0, {0}, 0, 0, 1, 0.1,
+     "any policy that runs B while A waits overlaps them: both done near 10"},
+    {"mlfq-starve", "MLFQ rules 4a/4b, no boost: long job L vs two interactive jobs", "mlfq",
+     {MLFQ(0, 0)},
+     {{"L", 0, 1, 0, 0, 0}, {"I1", 10, 0.8, 0.2, 0, 0}, {"I2", 10, 0.8, 0.2, 0, 0}}, K_SHARE,
+     {0}, {0}, 0, 110, 10, {0, -1, -1}, 3, 0, 0, 0,
+     "L sinks to the bottom and starves while interactive jobs keep the top busy"},
+    {"mlfq-boost", "MLFQ rules 4a/4b, boost every 10 units: the same jobs", "mlfq",
+     {MLFQ(10, 0)},
+     {{"L", 0, 1, 0, 0, 0}, {"I1", 10, 0.8, 0.2, 0, 0}, {"I2", 10, 0.8, 0.2, 0, 0}}, K_SHARE,
+     {0}, {0}, 0, 110, 10, {0.2, -1, -1}, 10, 0, 0, 0,
+     "each boost gives L its top-level allotment: about allotment/S = 2/10 of the CPU"},
+    {"mlfq-game", "MLFQ rules 4a/4b: G runs 0.9 slice then blocks, H is CPU-bound", "mlfq",
+     {MLFQ(0, 0)},
+     {{"G", 0, 0.9, 0.1, 0, 0}, {"H", 0, 1, 0, 0, 0}}, K_SHARE,
+     {0}, {0}, 0, 100, 0, {0.9, -1}, 15, 0, 0, 0,
+     "gaming works: G stays at the top and takes about 90% of the CPU"},
+    {"mlfq-nogame", "MLFQ rule 4 (anti-gaming accounting): the same jobs", "mlfq",
+     {MLFQ(0, 1)},
+     {{"G", 0, 0.9, 0.1, 0, 0}, {"H", 0, 1, 0, 0, 0}}, K_SHARE,
+     {0}, {0}, 0, 100, 0, {0.25, -1}, 25, 0, 0, 0,
+     "G is demoted like any CPU hog; at the bottom it gets 0.9 per 4-unit slice of H (~20-30%)"},
+    {"lottery-short", "Lottery 75:25 over 20 slices", "lottery",
+     {{"sched_lottery_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 75}, {"B", 0, 1, 0, 0, 25}}, K_SHARE,
+     {0}, {0}, 0, 20, 0, {0.75, 0.25}, 0, 1, 0, 0,
+     "75%:25% on average, with visible luck over a short window (3 sigma = 29 points)"},
+    {"lottery-long", "Lottery 75:25 over 200 slices", "lottery",
+     {{"sched_lottery_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 75}, {"B", 0, 1, 0, 0, 25}}, K_SHARE,
+     {0}, {0}, 0, 200, 0, {0.75, 0.25}, 0, 1, 0, 0, "converges to 75%:25% (3 sigma = 9 points)"},
+    {"lottery-321-short", "Lottery 3:2:1 over 30 slices", "lottery",
+     {{"sched_lottery_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 300}, {"B", 0, 1, 0, 0, 200}, {"C", 0, 1, 0, 0, 100}}, K_SHARE,
+     {0}, {0}, 0, 30, 0, {0.5, 1 / 3.0, 1 / 6.0}, 0, 1, 0, 0, "50%:33%:17% give or take luck"},
+    {"lottery-321-long", "Lottery 3:2:1 over 300 slices", "lottery",
+     {{"sched_lottery_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 300}, {"B", 0, 1, 0, 0, 200}, {"C", 0, 1, 0, 0, 100}}, K_SHARE,
+     {0}, {0}, 0, 300, 0, {0.5, 1 / 3.0, 1 / 6.0}, 0, 1, 0, 0, "converges to 50%:33%:17%"},
+    {"stride", "Stride 3:2:1 over 60 slices", "stride", {{"sched_stride_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 300}, {"B", 0, 1, 0, 0, 200}, {"C", 0, 1, 0, 0, 100}}, K_SHARE,
+     {0}, {0}, 0, 60, 0, {0.5, 1 / 3.0, 1 / 6.0}, 4, 1, 0, 0,
+     "exactly 30:20:10 slices, deterministic even over a short window"},
+    {"stride-short", "Stride 75:25 over 8 slices", "stride", {{"sched_stride_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 75}, {"B", 0, 1, 0, 0, 25}}, K_SHARE,
+     {0}, {0}, 0, 8, 0, {0.75, 0.25}, 8, 1, 0, 0, "6:2 slices: no luck involved, even over 8 slices"},
+};
+#define NEXP (sizeof(exps) / sizeof(exps[0]))
+
+static double unit_ns = 10e6;
+static int on_tessera, print_names;
+
+static int64_t now_ns(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+static int64_t mono(void) { return now_ns(CLOCK_MONOTONIC); }
+static int64_t cpu(void) { return now_ns(CLOCK_THREAD_CPUTIME_ID); }
+
+static void sleep_until(int64_t t)
+{
+    struct timespec ts = {t / 1000000000, t % 1000000000};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+/* ---- /proc/sys/kernel files, saved before the first change ---- */
+
+static struct saved {
+    char file[64], val[128];
+} saved[16];
+static int nsaved;
+
+static int read_file(const char *path, char *buf, size_t n)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t r = read(fd, buf, n - 1);
+    close(fd);
+    if (r < 0)
+        return -1;
+    buf[r] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return 0;
+}
+
+static int write_file(const char *path, const char *val)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t r = write(fd, val, strlen(val));
+    close(fd);
+    return r == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/* Writes /proc/sys/kernel/<file>, remembering its first value. */
+static int set_sysctl(const char *file, const char *val)
+{
+    char path[128], old[128];
+    snprintf(path, sizeof path, SYSCTL "%s", file);
+    int known = 0;
+    for (int i = 0; i < nsaved; i++)
+        known |= !strcmp(saved[i].file, file);
+    if (!known && nsaved < 16 && read_file(path, old, sizeof old) == 0) {
+        snprintf(saved[nsaved].file, sizeof saved[0].file, "%s", file);
+        snprintf(saved[nsaved].val, sizeof saved[0].val, "%s", old);
+        nsaved++;
+    }
+    if (write_file(path, val) < 0) {
+        fprintf(stderr, "schedlab: writing %s to %s: %s\n", val, path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Puts every changed file back, the policy last (so the old policy starts
+ * with its old tunables). */
+static void restore_sysctls(void)
+{
+    for (int i = nsaved - 1; i >= 0; i--)
+        if (strcmp(saved[i].file, "sched_policy"))
+            set_sysctl(saved[i].file, saved[i].val);
+    for (int i = 0; i < nsaved; i++)
+        if (!strcmp(saved[i].file, "sched_policy"))
+            set_sysctl(saved[i].file, saved[i].val);
+    nsaved = 0;
+}
+
+static void on_signal(int sig)
+{
+    restore_sysctls();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int tessera_set(unsigned tickets, uint64_t expected_ns)
+{
+    struct tessera_sched ts = {.tickets = tickets, .expected_ns = expected_ns};
+    unsigned mask = TESSERA_SCHED_EXPECTED | (tickets ? TESSERA_SCHED_TICKETS : 0);
+    return (int)syscall(__NR_tessera_sched_set, 0, &ts, mask);
+}
+
+/* ---- the jobs ---- */
+
+struct result {
+    int job, pid;
+    int64_t first, done, cpu, cpu_mark, io;
+};
+
+/* Burns `ns` of CPU, or until `deadline` (0 = none).  At the first look at
+ * the clock past `mark` records the CPU used so far in *cpu_mark. */
+static void burn(int64_t ns, int64_t deadline, int64_t mark, int64_t cpu0, int64_t *cpu_mark)
+{
+    int64_t start = cpu();
+    for (;;) {
+        int64_t c = cpu();
+        if (c - start >= ns)
+            return;
+        if (deadline || mark) {
+            int64_t t = mono();
+            if (mark && t >= mark && *cpu_mark < 0)
+                *cpu_mark = c - cpu0;
+            if (deadline && t >= deadline)
+                return;
+        }
+    }
+}
+
+/* The child's life: declare, block until released, work, report.  Never returns. */
+static void job_main(const struct exp *e, int j, int release_fd, int result_fd)
+{
+    const struct job *jb = &e->jobs[j];
+    prctl(PR_SET_NAME, jb->name);
+    if (on_tessera) {
+        double total = jb->bursts ? jb->run * jb->bursts : 0;
+        tessera_set(jb->tickets, (uint64_t)(total * unit_ns));
+    }
+    int64_t t0;
+    if (read(release_fd, &t0, sizeof t0) != sizeof t0)
+        _exit(2);
+    struct result r = {.job = j, .pid = getpid(), .first = mono(), .cpu_mark = -1};
+    int64_t c0 = cpu();
+    int64_t deadline = jb->bursts ? 0 : t0 + (int64_t)(e->window * unit_ns);
+    int64_t mark = jb->bursts ? 0 : t0 + (int64_t)(e->mark * unit_ns);
+    if (mark && r.first >= mark)
+        r.cpu_mark = 0;
+    for (int b = 0; jb->bursts ? b < jb->bursts : mono() < deadline; b++) {
+        burn((int64_t)(jb->run * unit_ns), deadline, mark, c0, &r.cpu_mark);
+        if (jb->io > 0 && (!deadline || mono() < deadline)) {
+            int64_t s = mono();
+            sleep_until(s + (int64_t)(jb->io * unit_ns));
+            r.io += mono() - s;
+        }
+    }
+    r.cpu = cpu() - c0;
+    r.done = mono();
+    if (r.cpu_mark < 0)
+        r.cpu_mark = r.cpu;
+    if (write(result_fd, &r, sizeof r) != sizeof r)
+        _exit(3);
+    _exit(0);
+}
+
+/* ---- judging ---- */
+
+static int judged, failed;
+
+static void judge(const char *what, double got, double want, double tol, const char *unit)
+{
+    int ok = fabs(got - want) <= tol + 1e-9;
+    judged++;
+    failed += !ok;
+    printf("  %-30s %8.2f  book %7.2f  tolerance +-%.2f %-6s %s\n", what, got, want, tol, unit, ok ? "PASS" : "FAIL");
+}
+
+static double tol_of(const struct exp *e, double want) { return fmax(e->tol_units, e->tol_pct * fabs(want)); }
+
+static void report_metrics(const struct exp *e, int nj, const struct result *r, const int64_t *arr)
+{
+    double sr = 0, st = 0, sw = 0, br = 0, bt = 0;
+    printf("  job  pid    arrive  first   done | resp   turn   wait |  book resp  turn\n");
+    for (int j = 0; j < nj; j++) {
+        double a = (arr[j] - arr[0]) / unit_ns, resp = (r[j].first - arr[j]) / unit_ns;
+        double turn = (r[j].done - arr[j]) / unit_ns, wait = turn - (r[j].cpu + r[j].io) / unit_ns;
+        printf("  %-4s %-6d %6.2f %6.2f %6.2f | %6.2f %6.2f %6.2f | %9.1f %5.1f\n", e->jobs[j].name, r[j].pid, a,
+               (r[j].first - arr[0]) / unit_ns, (r[j].done - arr[0]) / unit_ns, resp, turn, wait, e->resp[j],
+               e->turn[j]);
+        sr += resp, st += turn, sw += wait, br += e->resp[j], bt += e->turn[j];
+    }
+    printf("  average                             | %6.2f %6.2f %6.2f | %9.2f %5.2f\n", sr / nj, st / nj, sw / nj,
+           br / nj, bt / nj);
+    judge("average turnaround", st / nj, bt / nj, tol_of(e, bt / nj), "units");
+    judge("average response", sr / nj, br / nj, tol_of(e, br / nj), "units");
+    for (int j = 0; e->each_resp && j < nj; j++) {
+        char what[48];
+        snprintf(what, sizeof what, "response of %s", e->jobs[j].name);
+        judge(what, (r[j].first - arr[j]) / unit_ns, e->resp[j], tol_of(e, e->resp[j]), "units");
+    }
+}
+
+static void report_share(const struct exp *e, int nj, const struct result *r)
+{
+    double span = (e->window - e->mark) * unit_ns, total = 0;
+    for (int j = 0; j < nj; j++)
+        total += r[j].cpu - r[j].cpu_mark;
+    printf("  job  tickets  CPU in window   share  | book\n");
+    for (int j = 0; j < nj; j++) {
+        double c = r[j].cpu - r[j].cpu_mark;
+        printf("  %-4s %7u  %9.2f units  %5.1f%% | ", e->jobs[j].name, e->jobs[j].tickets ? e->jobs[j].tickets : 100,
+               c / unit_ns, 100 * c / span);
+        if (e->share[j] >= 0)
+            printf("%5.1f%%\n", 100 * e->share[j]);
+        else
+            printf("  -\n");
+    }
+    printf("  (window %.0f units; CPU used by the jobs: %.1f%% of it)\n", e->window - e->mark, 100 * total / span);
+    for (int j = 0; j < nj; j++) {
+        if (e->share[j] < 0)
+            continue;
+        double p = e->share[j], tol = e->tol_pp;
+        if (tol == 0)   /* lottery: 3 sigma of a binomial over window/slice draws */
+            tol = 100 * 3 * sqrt(p * (1 - p) / ((e->window - e->mark) / e->slice));
+        char what[48];
+        snprintf(what, sizeof what, "share of %s", e->jobs[j].name);
+        judge(what, 100 * (r[j].cpu - r[j].cpu_mark) / total, 100 * p, tol, "%");
+    }
+}
+
+/* ---- one experiment ---- */
+
+static int setup_policy(const struct exp *e)
+{
+    char val[64];
+    for (int i = 0; i < 5 && e->tun[i].file; i++) {
+        const struct tun *t = &e->tun[i];
+        size_t len = 0;
+        for (int k = 0; k < t->n; k++)
+            len += (size_t)snprintf(val + len, sizeof val - len, "%s%g", k ? " " : "",
+                                    t->raw ? t->v[k] : t->v[k] * unit_ns / 1e6);
+        if (set_sysctl(t->file, val) < 0)
+            return -1;
+    }
+    return set_sysctl("sched_policy", e->policy);
+}
+
+static int run_exp(const struct exp *e)
+{
+    int nj = 0;
+    while (nj < MAXJ && e->jobs[nj].name)
+        nj++;
+    printf("\n== %s: %s (policy %s, 1 unit = %g ms)\n   book: %s\n", e->name, e->title,
+           e->policy ? e->policy : "system default", unit_ns / 1e6, e->book);
+    if (e->policy && !on_tessera) {
+        printf("  SKIP: needs Tessera (/proc/sys/kernel/sched_policy)\n");
+        return 1;
+    }
+    if (e->policy && setup_policy(e) < 0) {
+        judged++, failed++;
+        printf("  FAIL: cannot set up the policy\n");
+        return -1;
+    }
+    int res[2], rel[MAXJ][2];
+    pid_t pids[MAXJ];
+    if (pipe(res) < 0)
+        return perror("pipe"), -1;
+    fflush(stdout);
+    for (int j = 0; j < nj; j++) {
+        if (pipe(rel[j]) < 0)
+            return perror("pipe"), -1;
+        pids[j] = fork();
+        if (pids[j] < 0)
+            return perror("fork"), -1;
+        if (pids[j] == 0) {
+            close(res[0]);
+            job_main(e, j, rel[j][0], res[1]);
+        }
+        close(rel[j][0]);
+        if (print_names)
+            printf("#name %d %s/%s\n", pids[j], e->name, e->jobs[j].name);
+    }
+    close(res[1]);
+    usleep(50000);   /* let every child reach its read() */
+
+    /* release in arrival order (jobs are listed in that order) */
+    int64_t arr[MAXJ], t0 = mono() + 1000000;
+    for (int j = 0; j < nj; j++) {
+        sleep_until(t0 + (int64_t)(e->jobs[j].arrive * unit_ns));
+        arr[j] = mono();
+        if (write(rel[j][1], &t0, sizeof t0) != sizeof t0)
+            perror("release");
+        close(rel[j][1]);
+    }
+    if (e->kind == K_SHARE)
+        sleep_until(t0 + (int64_t)((e->window + 1) * unit_ns));
+    for (int j = 0; j < nj; j++)
+        waitpid(pids[j], NULL, 0);
+    struct result r[MAXJ], x;
+    int got = 0;
+    while (read(res[0], &x, sizeof x) == sizeof x)
+        if (x.job >= 0 && x.job < nj)
+            r[x.job] = x, got++;
+    close(res[0]);
+    if (got != nj) {
+        judged++, failed++;
+        printf("  FAIL: %d of %d jobs reported\n", got, nj);
+        return -1;
+    }
+    if (e->kind == K_METRICS)
+        report_metrics(e, nj, r, arr);
+    else
+        report_share(e, nj, r);
+    return 0;
+}
+
+static const struct exp *find(const char *name)
+{
+    for (size_t i = 0; i < NEXP; i++)
+        if (!strcmp(exps[i].name, name))
+            return &exps[i];
+    return NULL;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: schedlab [-u MS] [-T] list | all | run NAME...\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int opt;
+    while ((opt = getopt(argc, argv, "u:T")) != -1) {
+        if (opt == 'u' && atof(optarg) > 0)
+            unit_ns = atof(optarg) * 1e6;
+        else if (opt == 'T')
+            print_names = 1;
+        else
+            return usage();
+    }
+    if (optind >= argc)
+        return usage();
+    const char *cmd = argv[optind++];
+    on_tessera = access(SYSCTL "sched_policy", W_OK) == 0;
+    if (!strcmp(cmd, "list")) {
+        for (size_t i = 0; i < NEXP; i++)
+            printf("%-18s %-8s %s\n", exps[i].name, exps[i].policy ? exps[i].policy : "any", exps[i].title);
+        if (!on_tessera)
+            printf("(not on Tessera: only the experiments with policy \"any\" run here)\n");
+        return 0;
+    }
+    const struct exp *list[NEXP];
+    size_t n = 0;
+    if (!strcmp(cmd, "all")) {
+        for (size_t i = 0; i < NEXP; i++)
+            list[n++] = &exps[i];
+    } else if (!strcmp(cmd, "run") && optind < argc) {
+        for (; optind < argc && n < NEXP; optind++)
+            if (!(list[n++] = find(argv[optind]))) {
+                fprintf(stderr, "schedlab: no experiment %s (see schedlab list)\n", argv[optind]);
+                return 2;
+            }
+    } else {
+        return usage();
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    if (sched_setaffinity(0, sizeof set, &set) < 0)
+        perror("schedlab: sched_setaffinity (continuing unpinned)");
+    if (on_tessera && tessera_set(0, 1) < 0)
+        perror("schedlab: tessera_sched_set");
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (size_t i = 0; i < n; i++) {
+        int before = failed;
+        int skipped = run_exp(list[i]) == 1;
+        printf("RESULT %s %s\n", skipped ? "SKIP" : failed > before ? "FAIL" : "PASS", list[i]->name);
+    }
+    restore_sysctls();
+    if (on_tessera)
+        tessera_set(0, 0);
+    printf("\nschedlab: %d judged, %d outside tolerance\n", judged, failed);
+    return failed ? 1 : 0;
+}
