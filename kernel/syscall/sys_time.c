@@ -200,6 +200,7 @@ SYSCALL_DEFINE(100, times);
 
 struct rusage_k;
 void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, const struct task_stats *s);
+void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s);
 
 long sys_getrusage(int who, void __user *uru)
 {
@@ -208,7 +209,7 @@ long sys_getrusage(int who, void __user *uru)
     if (who == 0 /* SELF */)
         fill_rusage((struct rusage_k *)ru, s->utime_ns, s->stime_ns, s);
     else if (who == -1 /* CHILDREN */)
-        fill_rusage((struct rusage_k *)ru, s->cutime_ns, s->cstime_ns, NULL);
+        fill_rusage_children((struct rusage_k *)ru, s);
     else
         return -EINVAL;
     return copy_to_user(uru, ru, sizeof ru);

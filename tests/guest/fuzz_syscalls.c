@@ -1,0 +1,131 @@
+/* gt-side: guest-only.  Random system calls on the host could do real harm
+ * (they run as the invoking user); inside Tessera they must not.
+ *
+ * Robustness: children make thousands of system calls with random numbers
+ * and arguments: wild pointers (NULL, unmapped, kernel addresses, misaligned),
+ * huge and negative sizes, bogus descriptors and flags.  Each child may fail
+ * its calls or die of a signal, but the kernel must stay up, and afterwards
+ * ordinary fork, pipe, exec and file I/O must still work.  Calls that would
+ * hit other processes (kill, reboot, renice, re-class, lend tickets) or the
+ * whole system (host name), or multiply processes (fork, clone, execve),
+ * are left out. */
+#include "gt.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#define CHILDREN 16
+#define CALLS 3000
+
+static uint64_t rng;
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static char buf[8192] __attribute__((aligned(64)));
+
+static long pick_arg(void)
+{
+    switch (next() % 12) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return -1;
+    case 3: return (long)(next() % 64);                  /* small ints, fds */
+    case 4: return (long)buf + (long)(next() % 4096);    /* a valid, maybe misaligned buffer */
+    case 5: return (long)0xffff800000000000UL + (long)(next() % (1UL << 30));   /* kernel direct map */
+    case 6: return (long)0xffffffff80000000UL + (long)(next() % (1UL << 20));   /* kernel image */
+    case 7: return (long)(next() & 0x00007fffffffffffUL);  /* random user address */
+    case 8: return (long)0x00007ffffffff000UL;            /* the top user page */
+    case 9: return (long)(next() % 100000);
+    case 10: return (long)(1UL << (next() % 63));
+    default: return (long)next();
+    }
+}
+
+static bool excluded(long nr)
+{
+    switch (nr) {
+    case SYS_kill: case SYS_tkill: case SYS_tgkill: case SYS_rt_sigqueueinfo: case SYS_rt_tgsigqueueinfo:
+    case SYS_reboot: case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_execve: case SYS_execveat:
+    case 435 /* clone3 */: case SYS_exit: case SYS_exit_group:
+    /* calls that change other processes or the whole system, so later tests
+     * in the same boot would see the damage */
+    case SYS_setpriority: case SYS_sched_setscheduler: case SYS_sched_setparam: case SYS_sched_setaffinity:
+    case SYS_sethostname: case SYS_setdomainname: case 1001 /* tessera_sched_set */: case 1002 /* lend */:
+        return true;
+    }
+    return false;
+}
+
+static void fuzz(unsigned seed)
+{
+    /* nothing the calls do may reach the test's output or other processes */
+    int devnull = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; fd++)
+        dup2(devnull, fd);
+    setpgid(0, 0);
+    alarm(1);                           /* a call that blocks forever ends here */
+    rng = 0x9e3779b97f4a7c15ULL ^ seed;
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = "abcdefgh"[next() % 8];
+    buf[sizeof buf - 1] = 0;
+    for (int i = 0; i < CALLS; i++) {
+        long nr = next() % 9 == 0 ? 1000 + (long)(next() % 4) : (long)(next() % 340);
+        if (excluded(nr))
+            continue;
+        syscall(nr, pick_arg(), pick_arg(), pick_arg(), pick_arg(), pick_arg(), pick_arg());
+    }
+    _exit(0);
+}
+
+int main(void)
+{
+    int exited = 0, signaled = 0;
+    for (unsigned c = 0; c < CHILDREN; c++) {
+        pid_t p = fork();
+        if (p == 0)
+            fuzz(c * 7919 + 1);
+        int st = 0;
+        /* the child may have ignored SIGALRM or stopped itself: after two
+         * seconds it gets SIGKILL, which nothing can refuse */
+        pid_t r = 0;
+        for (int waited = 0; waited < 200 && (r = waitpid(p, &st, WNOHANG)) == 0; waited++)
+            usleep(10000);
+        if (r == 0) {
+            kill(p, SIGKILL);
+            waitpid(p, &st, 0);
+        }
+        if (WIFEXITED(st))
+            exited++;
+        else if (WIFSIGNALED(st))
+            signaled++;
+        kill(-p, SIGKILL);              /* anything it left behind */
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+    }
+    say("children finished: %s\n", exited + signaled == CHILDREN ? "all" : "some missing");
+    /* the system still works */
+    int fds[2];
+    expect(pipe(fds) == 0, "pipe after fuzzing");
+    pid_t p = fork();
+    if (p == 0) {
+        dup2(fds[1], 1);
+        execl("/bin/busybox", "echo", "alive", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char out[16] = { 0 };
+    ssize_t n = read(fds[0], out, sizeof out - 1);
+    int st;
+    waitpid(p, &st, 0);
+    expect(n == 6 && !strcmp(out, "alive\n"), "fork, exec and pipe still work");
+    int fd = open("after-fuzz", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    expect(fd >= 0 && write(fd, "ok", 2) == 2 && lseek(fd, 0, SEEK_SET) == 0 && read(fd, out, 2) == 2,
+           "file I/O still works");
+    gt_exit();
+}
