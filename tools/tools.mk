@@ -28,3 +28,46 @@ test-schedsim: $(BUILD)/schedsim
 	$(Q)tools/schedsim/check-examples.sh $(BUILD)/schedsim $(BUILD)/results/schedsim.txt
 
 TEST_SUITES += test-schedsim
+
+# ---------------------------------------------------------------- schedlab and traces
+# test-schedlab boots Tessera with /bin/schedlab-suite.sh as init: it runs
+# `schedlab SCHEDLAB_ARGS` (every experiment pins itself to CPU 0) and the
+# RESULT lines become PASS/FAIL lines.  `make trace CMD="..."` runs a command
+# in Tessera with the scheduling trace on and writes $(BUILD)/trace.json
+# (Perfetto) and $(BUILD)/trace.svg; test-trace checks such a capture.
+TRACETOOL_SRC    := tools/tracetool/tracetool.c tools/schedsim/trace_out.c
+SCHEDLAB_ARGS    ?= all
+SCHEDLAB_TIMEOUT ?= 150
+CMD              ?= schedlab run rr
+
+$(BUILD)/tracetool: $(TRACETOOL_SRC) tools/schedsim/trace_out.h
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) $(TRACETOOL_SRC) -o $@
+
+.PHONY: tracetool trace test-schedlab test-trace schedlab-image
+tracetool: $(BUILD)/tracetool
+
+schedlab-image:
+	$(Q)$(MAKE) --no-print-directory kernel initrd || echo "schedlab: kernel or initrd build failed"
+
+test-schedlab: schedlab-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)timeout $(SCHEDLAB_TIMEOUT) $(QEMU) $(QEMU_FLAGS) -serial stdio \
+	    -append "init=/bin/schedlab-suite.sh quiet -- $(SCHEDLAB_ARGS)" </dev/null >$(BUILD)/schedlab-console.log 2>&1; \
+	tr -d '\r' <$(BUILD)/schedlab-console.log | awk ' \
+	    /^RESULT (PASS|FAIL) / { print $$2 " schedlab-" $$3 } \
+	    /^@@SCHEDLAB-END/ { end = 1 } \
+	    END { if (!end) print "FAIL schedlab-run (no end marker: see $(BUILD)/schedlab-console.log)" }' \
+	    >$(BUILD)/results/schedlab.txt; \
+	grep -q '^FAIL' $(BUILD)/results/schedlab.txt && { grep -v '^\[' $(BUILD)/schedlab-console.log | tail -40; \
+	    echo "schedlab: failures above (full log: $(BUILD)/schedlab-console.log)"; } || true
+
+trace: schedlab-image $(BUILD)/tracetool
+	$(Q)tools/tracetool/capture.sh "$(QEMU) $(QEMU_FLAGS)" "$(CMD)" $(BUILD)/trace $(BUILD)/tracetool
+
+test-trace: schedlab-image $(BUILD)/tracetool
+	$(Q)tools/tracetool/check.sh "$(QEMU) $(QEMU_FLAGS)" $(BUILD)/tracetool $(BUILD)/trace-test \
+	    $(BUILD)/results/trace.txt
+
+TEST_SUITES += test-schedlab test-trace

@@ -110,7 +110,7 @@ static const struct exp exps[] = {
      "B and C preempt A: average turnaround ((120-0)+(20-10)+(30-10))/3 = 50"},
     {"rr", "Round robin: three 5-unit jobs, slice 1", "rr", {RR1},
      {{"A", 0, 5, 0, 1, 0}, {"B", 0, 5, 0, 1, 0}, {"C", 0, 5, 0, 1, 0}}, K_METRICS,
-     {0, 1, 2}, {13, 14, 15}, 1, 0, 0, {0}, 0, 0, 0.5, 0.05,
+     {0, 1, 2}, {13, 14, 15}, 1, 0, 0, {0}, 0, 0, 0.5, 0.1,
      "responses 0, 1, 2 (SJF would give 0, 5, 10); turnarounds 13, 14, 15"},
     {"io", "I/O overlap: A = 5 x (1 CPU + 1 I/O), B = 5 CPU, slice 1", "rr", {RR1},
      {{"A", 0, 1, 1, 5, 0}, {"B", 0, 5, 0, 1, 0}}, K_METRICS,
@@ -536,6 +536,8 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (print_names)
+        printf("#name %d schedlab\n", getpid());
     for (size_t i = 0; i < n; i++) {
         int before = failed;
         int skipped = run_exp(list[i]) == 1;
