@@ -161,9 +161,11 @@ static const struct exp exps[] = {
      {{"A", 0, 1, 0, 0, 300}, {"B", 0, 1, 0, 0, 200}, {"C", 0, 1, 0, 0, 100}}, K_SHARE,
      {0}, {0}, 0, 60, 0, {0.5, 1 / 3.0, 1 / 6.0}, 4, 1, 0, 0,
      "exactly 30:20:10 slices, deterministic even over a short window"},
-    {"stride-short", "Stride 75:25 over 8 slices", "stride", {{"sched_stride_slice_ms", {1}, 1, 0}},
+    {"stride-short", "Stride 75:25 over 20 slices (lottery-short's window)", "stride",
+     {{"sched_stride_slice_ms", {1}, 1, 0}},
      {{"A", 0, 1, 0, 0, 75}, {"B", 0, 1, 0, 0, 25}}, K_SHARE,
-     {0}, {0}, 0, 8, 0, {0.75, 0.25}, 8, 1, 0, 0, "6:2 slices: no luck involved, even over 8 slices"},
+     {0}, {0}, 0, 20, 0, {0.75, 0.25}, 7, 1, 0, 0,
+     "15:5 slices: no luck involved, even where lottery's 3 sigma is 29 points"},
 };
 #define NEXP (sizeof(exps) / sizeof(exps[0]))
 
