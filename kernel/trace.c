@@ -58,7 +58,7 @@ const char *trace_event_name(unsigned ev)
 {
     static const char *const names[] = {
         [TRACE_SWITCH] = "switch", [TRACE_WAKE] = "wake", [TRACE_BLOCK] = "block",
-        [TRACE_EXIT] = "exit",     [TRACE_READY] = "ready",
+        [TRACE_EXIT] = "exit",     [TRACE_READY] = "ready",  [TRACE_MIGRATE] = "migrate",
     };
     return ev < ARRAY_SIZE(names) && names[ev] ? names[ev] : "?";
 }

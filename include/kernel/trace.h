@@ -18,6 +18,7 @@ enum trace_event {
     TRACE_BLOCK = 3,    /* pid stopped running and sleeps */
     TRACE_EXIT = 4,     /* pid exited */
     TRACE_READY = 5,    /* pid was preempted or yielded, still runnable */
+    TRACE_MIGRATE = 6,  /* pid moved to cpu (load balancing or affinity) */
 };
 
 struct trace_record {

@@ -28,6 +28,7 @@ void sched_set_rt(struct task *t, int policy, int prio);
 int sched_set_system_policy(const char *name);   /* 0 or -EINVAL */
 const char *sched_system_policy_name(void);
 void sched_reweight(struct task *t);    /* nice/tickets/expected time changed */
+void sched_set_affinity(struct task *t, uint64_t mask);   /* moves t off CPUs the mask excludes */
 
 /* Per-task parameters, changed under the task's run-queue lock together
  * with the policy's reweight hook (kernel/sched/core.c). */

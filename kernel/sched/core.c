@@ -43,6 +43,7 @@ struct runqueue {
     struct task *idle;
     struct task *prev;            /* the task switched away from (for finish_switch) */
     bool prev_dead;               /* prev was already reaped: free it once off its stack */
+    bool prev_migrate;            /* prev may not run here (affinity): place it elsewhere */
     unsigned nr_running;          /* queued + running, idle excluded */
     uint64_t nr_switches;
 };
@@ -163,16 +164,21 @@ void sched_timer_tick(void)
 
 bool sched_need_resched(void) { return current->need_resched; }
 
+static void activate(struct task *t, enum sched_enq_reason why);
+
 /* Runs in the context of the task that just got the CPU. */
 static void finish_switch(struct runqueue *rq)
 {
     struct task *prev = rq->prev;
-    bool release = rq->prev_dead;
+    bool release = rq->prev_dead, migrate = rq->prev_migrate;
     rq->prev = NULL;
     rq->prev_dead = false;
+    rq->prev_migrate = false;
     if (prev)
         __atomic_store_n(&prev->on_cpu, -1, __ATOMIC_RELEASE);
     rq_unlock_raw(rq);
+    if (migrate)
+        activate(prev, ENQ_PREEMPTED);  /* to a CPU its affinity allows */
     /* An auto-reaped task (DEAD when it switched out) is freed here; a zombie
      * is freed by the parent that reaps it, which waits for on_cpu == -1. */
     if (release)
@@ -228,9 +234,12 @@ void schedule(void)
     struct task *prev = this_cpu()->cur_task;
     rq_lock_raw(rq);
     prev->need_resched = false;
-    bool involuntary = false;
+    bool involuntary = false, migrate = false;
     if (prev != rq->idle) {
-        if (prev->state == TASK_RUNNING) {
+        if (prev->state == TASK_RUNNING && !(prev->cpu_mask & (1ULL << this_cpu_id()))) {
+            involuntary = migrate = true;   /* affinity changed: leave this CPU */
+            rq->nr_running--;
+        } else if (prev->state == TASK_RUNNING) {
             involuntary = true;
             rq_enqueue(rq, prev, ENQ_PREEMPTED);
         } else {
@@ -251,6 +260,7 @@ void schedule(void)
         else
             prev->stats.nvcsw++;
     }
+    rq->prev_migrate = migrate;
     context_switch(rq, prev, next);
     write_rflags(flags);
 }
@@ -548,6 +558,78 @@ void sched_account_enter_kernel(void)
 
 void sched_account_exit_kernel(void) { current->stats.user_enter_ns = time_ns(); }
 
+/* ---- affinity and migration ---- */
+
+/*
+ * Sets t's CPU mask and moves it if it sits on a CPU the mask excludes:
+ * a queued task is taken out and placed again; a running one is asked to
+ * reschedule and leaves in schedule() (prev_migrate).
+ */
+void sched_set_affinity(struct task *t, uint64_t mask)
+{
+    struct runqueue *rq = task_rq(t);
+    spin_lock(&rq->lock);
+    t->cpu_mask = mask;
+    bool allowed = mask & (1ULL << t->se.cpu);
+    bool requeue = !allowed && t->se.on_rq;
+    if (requeue) {
+        rq_dequeue(rq, t);
+        rq->nr_running--;
+    }
+    struct task *cur = percpu_area[t->se.cpu].cur_task;
+    bool kick = !allowed && cur == t;
+    if (kick)
+        t->need_resched = true;
+    int cpu = t->se.cpu;
+    spin_unlock(&rq->lock);
+    if (requeue)
+        activate(t, ENQ_PREEMPTED);
+    if (kick && cpu != this_cpu_id())
+        kick_cpu(cpu);
+}
+
+/*
+ * Idle balancing: a CPU with nothing to run takes a waiting task from the
+ * busiest run queue that has one (and whose affinity allows this CPU).
+ * Called from the idle loop; the search is only made when some queue holds
+ * more than its running task.  Returns true if a task was pulled.
+ */
+static bool idle_pull(int me)
+{
+    int busiest = -1;
+    unsigned most = 1;
+    for (int c = 0; c < ncpus; c++)
+        if (c != me && percpu_area[c].online && runqueues[c].nr_running > most) {
+            most = runqueues[c].nr_running;
+            busiest = c;
+        }
+    if (busiest < 0)
+        return false;
+    struct runqueue *src = &runqueues[busiest], *dst = &runqueues[me];
+    struct runqueue *first = busiest < me ? src : dst, *second = busiest < me ? dst : src;
+    bool pulled = false;
+    spin_lock(&tasks_lock);             /* lock order: tasks, then run queues by CPU */
+    spin_lock(&first->lock);
+    spin_lock(&second->lock);
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (t->se.cpu != busiest || !t->se.on_rq || !(t->cpu_mask & (1ULL << me)))
+            continue;
+        rq_dequeue(src, t);
+        src->nr_running--;
+        t->se.cpu = me;
+        dst->nr_running++;
+        rq_enqueue(dst, t, ENQ_WAKEUP);
+        trace_sched(TRACE_MIGRATE, t->pid, me);
+        pulled = true;
+        break;
+    }
+    spin_unlock(&second->lock);
+    spin_unlock(&first->lock);
+    spin_unlock(&tasks_lock);
+    return pulled;
+}
+
 /* ---- idle and start-up ---- */
 
 static void kick_cpu(int cpu)
@@ -565,6 +647,13 @@ static __noreturn void idle_loop(void)
             irq_enable();
             schedule();
             continue;
+        }
+        if (ncpus > 1) {
+            irq_enable();
+            bool pulled = idle_pull(this_cpu_id());
+            irq_disable();
+            if (pulled)
+                continue;
         }
         uint64_t t0 = time_ns();
         __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */

@@ -198,13 +198,10 @@ long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    if (t)
-        t->cpu_mask = m;
     spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    if (t == current && !(m & (1ULL << this_cpu_id())))
-        current->need_resched = true;   /* migrates on the next pick (see core.c) */
+    sched_set_affinity(t, m);
     return 0;
 }
 SYSCALL_DEFINE(203, sched_setaffinity);
