@@ -4,7 +4,9 @@
  * sees them (`schedctl get`); `schedctl policy` shows the system policy and
  * refuses an unknown one with EINVAL and the list of known ones; bad
  * arguments give the usage (status 2), a missing pid ESRCH (status 1);
- * busybox renice changes a running process's nice. */
+ * busybox renice changes a running process's nice; Tessera's own nice and
+ * chrt (Debian's busybox-static lacks both applets) change the niceness and
+ * the real-time class of the program they run, and busybox taskset pins. */
 #include "gt.h"
 
 /* Run argv with stdout+stderr captured into out; returns the wait status. */
@@ -79,5 +81,17 @@ int main(void)
     write(go[1], "x", 1);
     waitpid(pid, &st, 0);
     say("child's nice after renice: %d\n", WEXITSTATUS(st));
+
+    char *nice[] = { "/bin/nice", "-n", "5", "/bin/nice", NULL };
+    check(nice, 0, "5\n", "nice -n 5 nice prints 5");
+    char *chrt[] = { "/bin/chrt", "-f", "7", "/bin/chrt", "-p", "0", NULL };
+    check(chrt, 0, "policy: SCHED_FIFO", "chrt -f 7 CMD runs CMD in SCHED_FIFO");
+    check(chrt, 0, "priority: 7", "... at priority 7");
+    char *rr[] = { "/bin/chrt", "-r", "3", "/bin/chrt", "-p", "0", NULL };
+    check(rr, 0, "policy: SCHED_RR", "chrt -r 3 CMD runs CMD in SCHED_RR");
+    char *badprio[] = { "/bin/chrt", "-f", "100", "/bin/true", NULL };
+    check(badprio, 1, "Invalid argument", "chrt -f 100 is refused (EINVAL)");
+    char *taskset[] = { "/bin/busybox", "taskset", "-c", "0", "/bin/busybox", "sh", "-c", "taskset -p $$", NULL };
+    check(taskset, 0, "affinity mask: 1", "busybox taskset -c 0 CMD pins CMD to CPU 0");
     gt_exit();
 }
