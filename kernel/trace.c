@@ -13,7 +13,7 @@
 #include <kernel/time.h>
 #include <kernel/trace.h>
 
-int trace_enabled = 1;
+int trace_enabled;             /* off until /proc/sys/kernel/sched_trace_enabled or "sched_trace" */
 static struct trace_record ring[TRACE_SIZE];
 static uint64_t head, tail;
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");

@@ -76,6 +76,10 @@ static int enabled_write(const char *val, size_t len)
 
 void trace_sysctl_init(void)
 {
+    /* recording costs a little on every switch, so it starts off unless the
+     * command line says "sched_trace" */
+    if (cmdline_get("sched_trace"))
+        trace_restart(true);
     int err = procfs_register_sysctl("sched_trace_enabled", enabled_read, enabled_write);
     if (err)
         kprintf("trace: cannot register sched_trace_enabled (%d)\n", err);
