@@ -22,8 +22,7 @@ struct percpu {
     struct task *idle;
     uint64_t irq_nesting;
     uint64_t ticks;
-    uint64_t idle_ns, busy_ns, irq_count, syscalls;
-    uint64_t last_account_ns;
+    uint64_t idle_ns;           /* time spent halted in the idle loop */
     void *rq;                   /* struct runqueue of this CPU */
     void *tss;
     bool online;

@@ -47,7 +47,6 @@ struct task_stats {
     uint64_t ready_ns;          /* total time spent runnable but not running */
     uint64_t nvcsw, nivcsw;     /* voluntary / involuntary context switches */
     uint64_t minflt, majflt;
-    uint64_t user_enter_ns;     /* internal: start of the current user stint */
     /* children's totals, added when they are reaped */
     uint64_t cutime_ns, cstime_ns;
     uint64_t cnvcsw, cnivcsw, cminflt, cmajflt;

@@ -18,8 +18,6 @@ void sched_init(void);                  /* boot CPU: run queues, idle task */
 void sched_init_ap(int cpu);            /* an application processor joins */
 void sched_start(void) __noreturn;      /* become this CPU's idle loop */
 void sched_timer_tick(void);            /* timer interrupt, interrupts off */
-void sched_account_enter_kernel(void);  /* user -> kernel time accounting */
-void sched_account_exit_kernel(void);
 void sched_new_task(struct task *t, struct task *parent);  /* first enqueue after fork */
 void sched_wake(struct task *t);        /* BLOCKED/STOPPED -> RUNNING and enqueue */
 void sched_exit_current(void) __noreturn; /* after the task became a zombie */

@@ -544,20 +544,6 @@ int sched_set_tunables(const struct sched_tunables *nt)
     return 0;
 }
 
-/* ---- time accounting ---- */
-
-void sched_account_enter_kernel(void)
-{
-    struct task *t = current;
-    uint64_t now = time_ns();
-    if (t->stats.user_enter_ns) {
-        t->stats.utime_ns += now - t->stats.user_enter_ns;
-        t->stats.user_enter_ns = 0;
-    }
-}
-
-void sched_account_exit_kernel(void) { current->stats.user_enter_ns = time_ns(); }
-
 /* ---- affinity and migration ---- */
 
 /*
