@@ -18,6 +18,7 @@
  * The kernel is not preemptible: a task gives up the CPU in schedule(), on
  * return to user space when need_resched is set, or by blocking.
  */
+#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
@@ -52,6 +53,45 @@ static struct runqueue runqueues[MAX_CPUS];
 static const struct sched_policy *system_policy;
 struct sched_tunables sched_tun;
 static struct spinlock policy_lock = SPINLOCK_INIT("sched_policy");
+
+/* CPU isolation ("isolcpus=LIST": no task runs there unless pinned to it)
+ * and full dynticks ("nohz_full=LIST": the tick stops while one task runs).
+ * CPU 0 keeps housekeeping duties (timers, sleepers) and is never in either. */
+static uint64_t isolated_mask, nohz_mask;
+
+/* "1", "1-3", "1,3-4" -> a bit mask; bad input gives 0 */
+static uint64_t parse_cpulist(const char *s)
+{
+    uint64_t mask = 0;
+    while (s && *s) {
+        unsigned a = 0, b;
+        if (*s < '0' || *s > '9')
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            a = a * 10 + (unsigned)(*s++ - '0');
+        b = a;
+        if (*s == '-') {
+            s++;
+            b = 0;
+            if (*s < '0' || *s > '9')
+                return 0;
+            while (*s >= '0' && *s <= '9')
+                b = b * 10 + (unsigned)(*s++ - '0');
+        }
+        for (unsigned c = a; c <= b && c < MAX_CPUS; c++)
+            mask |= 1ULL << c;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return 0;
+    }
+    return mask & ~1ULL;
+}
+
+/* The affinity every task gets unless it asks otherwise: all but isolated CPUs. */
+uint64_t sched_default_affinity(void) { return ~isolated_mask; }
+
+static void kick_cpu(int cpu);
 
 /* Timed sleepers, sorted by deadline; checked by CPU 0's tick. */
 static struct spinlock timer_lock = SPINLOCK_INIT("sleep_timers");
@@ -159,7 +199,46 @@ void sched_timer_tick(void)
     /* a queued real-time task always wins over the system policy */
     if (!is_rt(cur) && rq->rt.nr_queued)
         cur->need_resched = true;
+    /* nohz_full: one task and nothing waiting needs no tick; the next
+     * enqueue on this CPU restarts it (tick_restart, via IPI if remote) */
+    if ((nohz_mask & (1ULL << pc->cpu_id)) && rq->nr_running == 1 && !rq->rt.nr_queued && !rq->sys.nr_queued &&
+        !cur->need_resched) {
+        lapic_timer_stop();
+        pc->tick_stopped = true;
+        pc->tickless_since = now;
+    }
     spin_unlock(&rq->lock);
+}
+
+/* Restarts this CPU's tick if nohz_full stopped it, charging the tickless
+ * stretch to the running task's user time (the tick samples user time). */
+static void tick_restart(void)
+{
+    struct percpu *pc = this_cpu();
+    if (!pc->tick_stopped)
+        return;
+    pc->tick_stopped = false;
+    lapic_timer_start();
+    struct task *cur = pc->cur_task;
+    if (cur != pc->idle)
+        cur->stats.utime_ns += time_ns() - pc->tickless_since;
+}
+
+/* A signal for t, which may be running in user mode on another CPU: make
+ * that CPU enter the kernel so the signal is delivered now (without this a
+ * tickless CPU would never notice). */
+void sched_kick_task(struct task *t)
+{
+    int cpu = READ_ONCE(t->on_cpu);
+    if (cpu >= 0 && cpu != this_cpu_id() && percpu_area[cpu].cur_task == t)
+        kick_cpu(cpu);
+}
+
+/* The reschedule IPI: another CPU queued work here. */
+void sched_ipi_resched(void)
+{
+    tick_restart();
+    current->need_resched = true;
 }
 
 bool sched_need_resched(void) { return current->need_resched; }
@@ -213,7 +292,11 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
 
     if (prev->fpu)
         __asm__ volatile("fxsaveq (%0)" : : "r"(prev->fpu) : "memory");
-    if (next->mm && next->mm != prev->mm)
+    /* A CPU switching to a task without an address space (idle) loads the
+     * kernel's page table instead of keeping the last one: that address
+     * space may be freed by its owner on another CPU, and a page table
+     * still loaded here would be reused under our feet. */
+    if (next->mm != prev->mm)
         mm_activate(next->mm);
     if (next->fpu)
         __asm__ volatile("fxrstorq (%0)" : : "r"(next->fpu) : "memory");
@@ -305,7 +388,6 @@ static int select_cpu(struct task *t)
     return best < 0 ? 0 : best;
 }
 
-static void kick_cpu(int cpu);
 
 static void activate(struct task *t, enum sched_enq_reason why)
 {
@@ -319,9 +401,12 @@ static void activate(struct task *t, enum sched_enq_reason why)
     bool preempt = cur && should_preempt(rq, cur, t);
     if (preempt)
         cur->need_resched = true;
+    bool tickless = percpu_area[cpu].tick_stopped;
     spin_unlock(&rq->lock);
-    if (preempt && cpu != this_cpu_id())
-        kick_cpu(cpu);
+    if (cpu != this_cpu_id() && (preempt || tickless))
+        kick_cpu(cpu);                  /* a tickless CPU must get its tick back */
+    else if (cpu == this_cpu_id() && tickless)
+        tick_restart();
 }
 
 void sched_new_task(struct task *t, struct task *parent)
@@ -673,7 +758,12 @@ void sched_init(void)
     if (!system_policy)
         panic("sched: default policy %s missing", SCHED_DEFAULT_POLICY);
     runqueue_init(0, task_create_idle(0));
+    isolated_mask = parse_cpulist(cmdline_get("isolcpus"));
+    nohz_mask = parse_cpulist(cmdline_get("nohz_full"));
     kprintf("sched: system policy %s\n", system_policy->name);
+    if (isolated_mask || nohz_mask)
+        kprintf("sched: isolated CPUs %#lx, tickless CPUs %#lx\n", (unsigned long)isolated_mask,
+                (unsigned long)nohz_mask);
     /* /proc/sys/kernel/sched_* (kernel/sched/sysctl.c); the registry is a
      * static table, usable before /proc is mounted. */
     if (sched_sysctl_init)
