@@ -153,6 +153,15 @@ void dump_trap_frame(const struct trap_frame *tf)
 
 static volatile int panicking;
 
+/* A panic may come from inside kprintf (a fault while the log lock is
+ * held): take the lock over so the report still gets out. */
+static void bust_log_lock(void)
+{
+    log_lock.locked = 0;
+    log_lock.cpu = -1;
+    at_line_start = true;
+}
+
 static __noreturn void panic_finish(void)
 {
     kprintf("Kernel panic: stopping the machine (exit code %d)\n", (EXIT_PANIC << 1) | 1);
@@ -165,6 +174,7 @@ void panic_trap(const struct trap_frame *tf, const char *what)
     irq_disable();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
         machine_exit(EXIT_PANIC);
+    bust_log_lock();
     kprintf("\nKERNEL PANIC: %s\n", what);
     dump_trap_frame(tf);
     print_addr("at ", tf->rip);
@@ -177,6 +187,7 @@ void panic(const char *fmt, ...)
     irq_disable();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
         machine_exit(EXIT_PANIC);
+    bust_log_lock();
     char buf[256];
     va_list ap;
     va_start(ap, fmt);

@@ -106,6 +106,8 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
         sched_wake(t);
     } else if (wake && t->state == TASK_BLOCKED) {
         sched_wake(t);
+    } else if (wake) {
+        sched_kick_task(t);
     }
 }
 
@@ -204,6 +206,10 @@ static int setup_frame(struct trap_frame *tf, int sig, struct k_sigaction *sa, c
 {
     struct task *t = current;
     uint64_t sp = tf->rsp;
+    /* iretq to a non-canonical address faults in the kernel, after the GS
+     * swap: a handler (or restorer) outside user space cannot be entered */
+    if (sa->handler >= USER_TOP || sa->restorer >= USER_TOP)
+        return -EFAULT;
     if ((sa->flags & SA_ONSTACK) && t->alt_stack_size && !(sp > t->alt_stack_sp && sp <= t->alt_stack_sp + t->alt_stack_size))
         sp = t->alt_stack_sp + t->alt_stack_size;
     else
@@ -426,7 +432,9 @@ long sys_rt_sigreturn(void)
     struct trap_frame *tf = t->tf;
     uint64_t sp = tf->rsp - 8;          /* the handler's ret popped pretcode */
     struct sigframe f;
-    if (copy_from_user(&f, (void *)sp, sizeof f)) {
+    /* the frame must return to user space (a non-canonical RIP would fault
+     * in the kernel's iretq) */
+    if (copy_from_user(&f, (void *)sp, sizeof f) || f.rip >= USER_TOP || f.rsp >= USER_TOP) {
         kprintf("pid %d (%s): bad signal frame at %#lx\n", t->pid, t->comm, sp);
         do_exit(SIGSEGV | 0x80);
     }
