@@ -121,6 +121,7 @@ void kmain(uint32_t start_info)
     if (!init->files || !init->sighand || !init->mm)
         panic("cannot set up init");
     init->pgid = init->sid = 1;
+    init->cpu_mask = sched_default_affinity();   /* inherited by every process */
     init->stats.arrival_ns = time_ns();
     init_task = init;
     sched_new_task(init, NULL);

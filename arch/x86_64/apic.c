@@ -85,6 +85,9 @@ void lapic_timer_start(void)
     lapic_write(LAPIC_TIMER_INIT, lapic_ticks_per_tick);
 }
 
+/* Stops the periodic tick on this CPU (nohz_full); lapic_timer_start restarts it. */
+void lapic_timer_stop(void) { lapic_write(LAPIC_TIMER_INIT, 0); }
+
 void lapic_init_cpu(void)
 {
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);       /* enable */

@@ -122,7 +122,8 @@ void trap_dispatch(struct trap_frame *tf)
         irq_dispatch(v - VEC_IRQ_BASE);
     } else if (v == VEC_IPI_RESCHED) {
         lapic_eoi();
-        current->need_resched = true;
+        this_cpu()->resched_ipis++;
+        sched_ipi_resched();
     } else if (v == VEC_IPI_STOP) {
         for (;;)
             cpu_halt();

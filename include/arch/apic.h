@@ -13,6 +13,7 @@
 void apic_init(void);
 void lapic_init_cpu(void);
 void lapic_timer_start(void);
+void lapic_timer_stop(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_send_ipi(int apic_id, uint32_t icr_lo);

@@ -23,6 +23,9 @@ struct percpu {
     uint64_t irq_nesting;
     uint64_t ticks;
     uint64_t idle_ns;           /* time spent halted in the idle loop */
+    uint64_t resched_ipis;      /* reschedule IPIs received (/proc/interrupts RES) */
+    bool tick_stopped;          /* nohz_full: the LAPIC timer is off */
+    uint64_t tickless_since;
     void *rq;                   /* struct runqueue of this CPU */
     void *tss;
     bool online;

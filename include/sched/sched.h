@@ -18,6 +18,9 @@ void sched_init(void);                  /* boot CPU: run queues, idle task */
 void sched_init_ap(int cpu);            /* an application processor joins */
 void sched_start(void) __noreturn;      /* become this CPU's idle loop */
 void sched_timer_tick(void);            /* timer interrupt, interrupts off */
+void sched_ipi_resched(void);           /* reschedule IPI, interrupts off */
+void sched_kick_task(struct task *t);   /* make t's CPU notice a new signal */
+uint64_t sched_default_affinity(void);  /* all CPUs but the isolated ones (isolcpus=) */
 void sched_new_task(struct task *t, struct task *parent);  /* first enqueue after fork */
 void sched_wake(struct task *t);        /* BLOCKED/STOPPED -> RUNNING and enqueue */
 void sched_exit_current(void) __noreturn; /* after the task became a zombie */

@@ -203,6 +203,23 @@ static int show_uptime(struct seqbuf *s)
     return 0;
 }
 
+/* Per-CPU interrupt counts in Linux's layout: LOC (local timer: the tick)
+ * and RES (reschedule IPIs).  A tickless CPU (nohz_full) shows LOC still. */
+static int show_interrupts(struct seqbuf *s)
+{
+    seq_printf(s, "     ");
+    for (int c = 0; c < ncpus; c++)
+        seq_printf(s, "      CPU%-4d", c);
+    seq_printf(s, "\nLOC: ");
+    for (int c = 0; c < ncpus; c++)
+        seq_printf(s, " %12lu", (unsigned long)READ_ONCE(percpu_area[c].ticks));
+    seq_printf(s, "   Local timer interrupts\nRES: ");
+    for (int c = 0; c < ncpus; c++)
+        seq_printf(s, " %12lu", (unsigned long)READ_ONCE(percpu_area[c].resched_ipis));
+    seq_printf(s, "   Rescheduling interrupts\n");
+    return 0;
+}
+
 /* /dev is a directory of the root ramfs (same st_dev), not a mount of its
  * own: listing it would make df/mount attribute / to it. */
 static int show_mounts(struct seqbuf *s)
@@ -277,6 +294,7 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
     { .name = "version", .mode = S_IFREG | 0444, .show = show_version },
     { .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
+    { .name = "interrupts", .mode = S_IFREG | 0444, .show = show_interrupts },
     { .name = "sched_trace", .mode = S_IFREG | 0444, .show = trace_proc_show },   /* kernel/trace_proc.c */
 };
 const unsigned procfs_root_count = ARRAY_SIZE(procfs_root_entries);

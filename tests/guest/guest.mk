@@ -44,6 +44,18 @@ $(BUILD)/guest/p%.c: tests/guest/p%.c
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@ && chmod 644 $@
 
+# Isolated, tickless CPU 1 (isolcpus=1 nohz_full=1): a boot of its own.
+.PHONY: test-nohz
+test-nohz: kernel initrd
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)out=$$(timeout 120 $(QEMU) $(subst -smp $(CPUS),-smp 2,$(QEMU_FLAGS)) -serial stdio \
+	    -append "isolcpus=1 nohz_full=1 init=/tests/nohz" </dev/null 2>&1); rc=$$?; \
+	echo "$$out" | grep -v '^\[' ; \
+	if [ $$rc = 33 ] && echo "$$out" | grep -q '^result: ok'; then echo "PASS nohz/isolated-tickless-cpu"; \
+	else echo "FAIL nohz/isolated-tickless-cpu (QEMU exit $$rc)"; fi > $(BUILD)/results/nohz.txt; \
+	cat $(BUILD)/results/nohz.txt
+TEST_SUITES += test-nohz
+
 .PHONY: guest-tests guest-image test-guest test-guest-linux test-guest-one test-interactive
 guest-tests: $(GUEST_BINS)
 

@@ -1,0 +1,112 @@
+/* gt-side: guest-only.  Reads Tessera's /proc/interrupts and kernel command
+ * line options (isolcpus=, nohz_full=).
+ *
+ * The tick and CPU isolation, as a latency-sensitive user sees them.  On an
+ * ordinary CPU the local timer ticks (HZ = 1000) while a task spins.  Booted
+ * with "isolcpus=1 nohz_full=1" (make test-nohz): a new process may not run
+ * on CPU 1 unless it asks; a task alone on CPU 1 runs without ticks; a second
+ * task pinned there brings the tick back so both share the CPU. */
+#define _GNU_SOURCE
+#include "gt.h"
+#include <sched.h>
+#include <time.h>
+
+static long loc_ticks(int cpu)
+{
+    char buf[4096];
+    int fd = open("/proc/interrupts", O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    char *p = strstr(buf, "LOC:");
+    if (!p)
+        return -1;
+    p += 4;
+    long v = -1;
+    for (int c = 0; c <= cpu; c++)
+        v = strtol(p, &p, 10);
+    return v;
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t s;
+    CPU_ZERO(&s);
+    CPU_SET(cpu, &s);
+    sched_setaffinity(0, sizeof s, &s);
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void spin_for(double sec)
+{
+    double end = now() + sec;
+    while (now() < end)
+        ;
+}
+
+static int has_option(const char *opt)
+{
+    char buf[512];
+    int fd = open("/proc/cmdline", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    return strstr(buf, opt) != NULL;
+}
+
+int main(void)
+{
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    sched_getaffinity(0, sizeof all, &all);
+    int isolated = has_option("isolcpus=1") && has_option("nohz_full=1");
+    if (!isolated) {
+        pin(0);
+        long before = loc_ticks(0);
+        spin_for(0.3);
+        long ticks = loc_ticks(0) - before;
+        expect(before >= 0 && ticks >= 100, "the tick runs on a busy ordinary CPU");
+        gt_exit();
+    }
+    expect(!CPU_ISSET(1, &all), "a new process may not run on the isolated CPU");
+    pin(1);
+    spin_for(0.05);                     /* let the tick notice it is alone */
+    long before = loc_ticks(1);
+    spin_for(0.3);
+    long alone = loc_ticks(1) - before;
+    say("ticks on CPU 1 in 300 ms alone: %s\n", alone < 10 ? "fewer than 10" : "10 or more");
+    expect(before >= 0 && alone < 10, "no tick while one task runs on the tickless CPU");
+
+    int p[2];
+    pipe(p);
+    pid_t c = fork();
+    if (c == 0) {                       /* inherits the pin to CPU 1 */
+        double start = now();
+        spin_for(0.3);
+        double took = now() - start;
+        write(p[1], &took, sizeof took);
+        _exit(0);
+    }
+    before = loc_ticks(1);
+    spin_for(0.3);
+    long shared = loc_ticks(1) - before;
+    double took = 0;
+    read(p[0], &took, sizeof took);
+    waitpid(c, NULL, 0);
+    expect(shared >= 50, "the tick returns when a second task shares the CPU");
+    expect(took > 0.3, "both tasks made progress on the shared CPU");
+    gt_exit();
+}
