@@ -26,6 +26,7 @@ struct percpu {
     uint64_t resched_ipis;      /* reschedule IPIs received (/proc/interrupts RES) */
     bool tick_stopped;          /* nohz_full: the LAPIC timer is off */
     uint64_t tickless_since;
+    uint64_t next_pull_ns;      /* idle balancing backs off until then */
     void *rq;                   /* struct runqueue of this CPU */
     void *tss;
     bool online;

@@ -719,12 +719,15 @@ static __noreturn void idle_loop(void)
             schedule();
             continue;
         }
-        if (ncpus > 1) {
+        /* look for work elsewhere, but after a fruitless search wait a few
+         * ticks: scanning takes locks a busy CPU needs */
+        if (ncpus > 1 && time_ns() >= this_cpu()->next_pull_ns) {
             irq_enable();
             bool pulled = idle_pull(this_cpu_id());
             irq_disable();
             if (pulled)
                 continue;
+            this_cpu()->next_pull_ns = time_ns() + 4 * NSEC_PER_MSEC;
         }
         uint64_t t0 = time_ns();
         __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */
