@@ -57,6 +57,19 @@ GT_FN void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
     }
 }
 
+/* Reads a whole small file (one read(2), as /proc files want) into buf,
+ * NUL-terminated; returns the byte count, or -1 if it cannot be opened. */
+GT_FN int read_file(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return (int)n;
+}
+
 /* Prints "what: yes" or "what: no" and records a failure for "no". */
 GT_FN int expect(int cond, const char *what)
 {

@@ -14,14 +14,8 @@
 static long loc_ticks(int cpu)
 {
     char buf[4096];
-    int fd = open("/proc/interrupts", O_RDONLY);
-    if (fd < 0)
+    if (read_file("/proc/interrupts", buf, sizeof buf) <= 0)
         return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
     char *p = strstr(buf, "LOC:");
     if (!p)
         return -1;
@@ -57,14 +51,7 @@ static void spin_for(double sec)
 static int has_option(const char *opt)
 {
     char buf[512];
-    int fd = open("/proc/cmdline", O_RDONLY);
-    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = 0;
-    return strstr(buf, opt) != NULL;
+    return read_file("/proc/cmdline", buf, sizeof buf) > 0 && strstr(buf, opt) != NULL;
 }
 
 int main(void)

@@ -5,16 +5,6 @@
  * /proc/<pid>/stat names the child and shows Z once it is a zombie. */
 #include "gt.h"
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, len - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
-    return n;
-}
 
 static volatile sig_atomic_t got;
 static void on_chld(int sig) { (void)sig; got = 1; }

@@ -11,14 +11,8 @@ static int cpu_of(pid_t p)
 {
     char path[64], buf[2048];
     snprintf(path, sizeof path, "/proc/%d/sched", p);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
+    if (read_file(path, buf, sizeof buf) <= 0)
         return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
     char *l = strstr(buf, "\ncpu:");
     return l ? atoi(l + 5) : -1;
 }

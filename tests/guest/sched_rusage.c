@@ -9,12 +9,8 @@
 static long status_field(const char *name)
 {
     char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY);
-    if (fd < 0)
+    if (read_file("/proc/self/status", buf, sizeof buf) < 0)
         return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
     char *p = strstr(buf, name);
     if (!p || p[strlen(name)] != ':')
         return -1;

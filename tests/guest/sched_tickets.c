@@ -20,12 +20,8 @@ static long proc_sched_field(pid_t pid, const char *name)
 {
     char path[64], buf[4096];
     snprintf(path, sizeof path, "/proc/%d/sched", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
+    if (read_file(path, buf, sizeof buf) < 0)
         return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
     char *p = strstr(buf, name);
     return p ? strtol(p + strlen(name), NULL, 10) : -1;
 }
