@@ -8,6 +8,9 @@
  */
 #include "trace_out.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 #include <string.h>
 
 /* JSON string body with the characters JSON requires escaped. */
@@ -99,7 +102,10 @@ int trace_write_svg(FILE *f, const struct trace_doc *d)
     if (end <= 0)
         end = 1;
     const int left = 90, right = 20, top = 40, rowh = 26, width = 1000;
-    const int plot = width - left - right, height = top + d->nrows * rowh + 40;
+    bool legend = false;                /* spans coloured by their own slot get a key */
+    for (size_t i = 0; i < d->nspans; i++)
+        legend |= d->spans[i].color > 0;
+    const int plot = width - left - right, height = top + d->nrows * rowh + 40 + (legend ? 24 : 0);
     double xs = plot / end, unit = d->unit_us > 0 ? d->unit_us : 1;
 
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -131,9 +137,25 @@ int trace_write_svg(FILE *f, const struct trace_doc *d)
         double x = left + s->start_us * xs, w = s->dur_us * xs;
         fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\" stroke=\"white\" "
                    "stroke-width=\"0.5\"><title>", x, top + s->row * rowh + 4, w > 0.5 ? w : 0.5, rowh - 8,
-                palette[s->row % 10]);
+                palette[(s->color > 0 ? s->color - 1 : s->row) % 10]);
         svg_text(f, s->name);
         fprintf(f, " %g..%g</title></rect>\n", s->start_us / unit, (s->start_us + s->dur_us) / unit);
+    }
+    /* the key: one swatch per colour slot, named after its first span */
+    double kx = left;
+    for (size_t i = 0; legend && i < d->nspans; i++) {
+        const struct trace_span *s = &d->spans[i];
+        bool first = s->color > 0;
+        for (size_t k = 0; first && k < i; k++)
+            first = d->spans[k].color != s->color;
+        if (!first || !s->name)
+            continue;
+        fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>\n", kx, axis_y + 44,
+                palette[(s->color - 1) % 10]);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\">", kx + 14, axis_y + 53);
+        svg_text(f, s->name);
+        fprintf(f, "</text>\n");
+        kx += 24 + 7.0 * (double)strlen(s->name);
     }
     for (size_t i = 0; i < d->nmarks; i++) {
         const struct trace_mark *m = &d->marks[i];

@@ -15,6 +15,7 @@ struct trace_span {
     int row;            /* which row (job or CPU) */
     double start_us, dur_us;
     const char *name;   /* label, e.g. "job 2" */
+    int color;          /* palette slot + 1 (e.g. per process on a CPU row); 0 = the row's colour */
 };
 
 struct trace_mark {

@@ -205,6 +205,7 @@ int main(int argc, char **argv)
                 struct trace_span *s = &spans[nspans];
                 owner[nspans++] = (size_t)(p - procs);
                 s->row = c;
+                s->color = per_cpu ? 1 + (int)(p - procs) : 0;   /* a colour per process on CPU rows */
                 s->start_us = (since[c] - t0) / 1e3;
                 s->dur_us = (end - since[c]) / 1e3;
                 s->name = p->label;
