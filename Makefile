@@ -1,7 +1,13 @@
 # Tessera build.  `make run` boots to a shell, `make test` runs every suite.
 # Suites and tools add their own rules through the *.mk fragments included below.
 
+DEBUG      ?= 0
+# DEBUG=1: lock validation and leak accounting (docs/debugging.md), built apart
+ifeq ($(DEBUG),1)
+BUILD      ?= build/debug
+else
 BUILD      ?= build
+endif
 CPUS       ?= 2
 MEM        ?= 512M
 ACCEL      ?= tcg
@@ -36,6 +42,9 @@ KCFLAGS    := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone \
               -fno-strict-aliasing -fcf-protection=none -Wall -Wextra -Werror \
               -Wno-unused-parameter -Wno-missing-field-initializers \
               -Iinclude -Iinclude/arch -MMD -MP -D__TESSERA_KERNEL__
+ifeq ($(DEBUG),1)
+KCFLAGS    += -DCONFIG_DEBUG
+endif
 KLDFLAGS   := -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
               -T arch/x86_64/link.ld
 
