@@ -11,12 +11,20 @@ struct task *task_create_idle(int cpu);
  * space through its trap frame (which fn must have set up, e.g. by exec). */
 struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name);
 void task_set_comm(struct task *t, const char *path);
+/* Lays out a forked child's kernel stack so that it first runs fn(arg) (if
+ * fn is not NULL) in kernel mode, then returns to user space through its
+ * trap frame. */
+void task_prepare_child(struct task *t, void (*fn)(void *), void *arg);
 
 long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid, uint64_t tls);
 /* exec from kernel strings (used to start init); 0 or -errno, and on success
  * the current task's trap frame enters the new program. */
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);
 void do_exit(int wait_status) __noreturn;
+/* Is process group pgid orphaned (no member's parent is in another group of
+ * the session, init aside)?  `leaving` (or NULL) counts neither as member
+ * nor as parent.  Caller holds tasks_lock. */
+bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving);
 void exit_to_user(struct trap_frame *tf, bool from_syscall);
 void switch_to(struct task *prev, struct task *next);
 void fpu_init_state(uint8_t *fxsave_area);

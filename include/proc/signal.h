@@ -18,7 +18,15 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall);
 /* A user-mode fault: deliver sig with si_code/addr, logging the reason. */
 void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const char *reason);
 
+/* Tells t's parent that t stopped, continued or exited (code CLD_*): SIGCHLD
+ * as its SA_NOCLDSTOP allows, and a wake-up of its wait.  Caller holds
+ * tasks_lock (which keeps the parent alive). */
+void signal_notify_parent(struct task *t, int code, int status);
 void signal_exec_reset(struct task *t);
+/* A private copy of src's actions (src may be NULL: all default); NULL on
+ * exhaustion.  sighand_put drops a reference and frees the last. */
+struct sighand *sighand_copy(struct sighand *src);
+void sighand_put(struct sighand *sh);
 void vfork_release(struct task *child);
 
 #endif

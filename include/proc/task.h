@@ -66,15 +66,13 @@ struct task {
 
     /* --- process tree and lifecycle: protected by the global tasks_lock --- */
     enum task_state state;
-    struct task *parent;
+    struct task *parent;        /* valid while tasks_lock is held */
+    pid_t ppid;                 /* parent->pid, for getppid without the lock */
     struct list_node children;  /* of struct task, via sibling */
     struct list_node sibling;
     struct list_node all_node;  /* in the list of all tasks */
     pid_t pgid, sid;
     int exit_status;            /* wait(2) status word, valid when ZOMBIE */
-    bool stop_reported;         /* WUNTRACED: stop already reported */
-    bool cont_reported;         /* WCONTINUED */
-    int stop_signal;
     struct waitq child_wait;    /* parent sleeps here in wait4 */
     struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
     bool vfork_done;
@@ -106,6 +104,10 @@ struct task {
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
     uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
     int forced_sig;             /* a synchronous fault signal that cannot be ignored */
+    int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
+    bool stop_reported;         /* WUNTRACED: stop already reported */
+    bool cont_reported;         /* WCONTINUED: continue already reported */
+    bool cont_notify;           /* continued: tell the parent when next running */
     bool uaccess_kernel;        /* copy helpers accept kernel buffers (sendfile only) */
 
     /* --- scheduling: protected by the run queue lock --- */

@@ -49,7 +49,7 @@ static const char *state_name(const struct task *t)
 
 static pid_t ppid_of(const struct task *t)
 {
-    return t->parent ? t->parent->pid : 0;
+    return READ_ONCE(t->ppid);
 }
 
 /* Signals with a handler installed / ignored, as masks (stat fields 33, 34). */

@@ -20,25 +20,14 @@
 #include <fs/vfs.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
+#include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 
-/* POSIX: a group is orphaned when no member has a parent in another group
- * of the same session (nobody left to continue a stopped job). */
 static bool pgrp_orphaned(pid_t pgid)
 {
-    bool orphaned = true;
     spin_lock(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pgid != pgid || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
-            continue;
-        struct task *p = t->parent;
-        if (p && p->pgid != pgid && p->sid == t->sid) {
-            orphaned = false;
-            break;
-        }
-    }
+    bool orphaned = pgrp_orphaned_locked(pgid, NULL);
     spin_unlock(&tasks_lock);
     return orphaned;
 }

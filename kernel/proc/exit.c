@@ -33,8 +33,6 @@
 #define WCONTINUED 8
 #define WNOWAIT 0x01000000
 
-void vfork_release(struct task *child);
-void sighand_put(struct sighand *sh);
 void itimer_exit(struct task *t);
 
 static bool ignores_sigchld(struct task *p)
@@ -54,6 +52,64 @@ static void reap(struct task *child, struct task *parent)
     parent->stats.cmajflt += child->stats.majflt + child->stats.cmajflt;
     list_remove(&child->sibling);
     child->state = TASK_DEAD;
+}
+
+/* POSIX and Linux: a process group is orphaned when no member has a
+ * parent in another group of the same session (init does not count: it
+ * will not continue a stopped job).  `leaving` (may be NULL) is exiting:
+ * it is no member, and it is no parent.  Caller holds tasks_lock. */
+bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
+{
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (t == leaving || t->pgid != pgid || t->pid <= 0 || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+            continue;
+        struct task *p = t->parent;
+        if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
+            return false;
+    }
+    return true;
+}
+
+static bool pgrp_has_stopped(pid_t pgid)
+{
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (t->pgid == pgid && t->pid > 0 && t->state != TASK_ZOMBIE && t->state != TASK_DEAD &&
+            READ_ONCE(t->stop_signal) > 0)
+            return true;
+    }
+    return false;
+}
+
+/* A group that `link` was the last outside connection of, and that has a
+ * stopped member, gets SIGHUP then SIGCONT, so its jobs are not stopped
+ * forever with nobody to continue them (the SIGCONT clears the stop state
+ * at once, so a second call for the same group sends nothing). */
+static void hangup_if_orphaned(pid_t pgid, pid_t sid, const struct task *link, const struct task *leaving)
+{
+    if (!link || link->pgid == pgid || link->sid != sid)
+        return;
+    if (!pgrp_orphaned_locked(pgid, leaving) || !pgrp_has_stopped(pgid))
+        return;
+    list_for_each(n, &all_tasks) {
+        struct task *m = container_of(n, struct task, all_node);
+        if (m->pgid == pgid && m->pid > 0 && m->state != TASK_ZOMBIE && m->state != TASK_DEAD) {
+            signal_send(m, SIGHUP, NULL);
+            signal_send(m, SIGCONT, NULL);
+        }
+    }
+}
+
+/* t is exiting: its own group may lose its link through t's parent, and
+ * each child's group its link through t.  Caller holds tasks_lock. */
+static void kill_orphaned_pgrps(struct task *t)
+{
+    hangup_if_orphaned(t->pgid, t->sid, t->parent, t);
+    list_for_each(n, &t->children) {
+        struct task *c = container_of(n, struct task, sibling);
+        hangup_if_orphaned(c->pgid, c->sid, t, t);
+    }
 }
 
 void do_exit(int status)
@@ -89,12 +145,16 @@ void do_exit(int status)
     t->stats.exit_ns = time_ns();
 
     spin_lock(&tasks_lock);
-    /* orphans go to init; zombies among them are reaped by init's wait */
+    /* Orphans go to init; zombies among them are reaped by init's wait.
+     * Then the parent is told, all under tasks_lock: the parent may be
+     * exiting on another CPU, and only this lock keeps it alive. */
+    kill_orphaned_pgrps(t);
     bool init_has_zombie = false;
     list_for_each_safe(n, &t->children) {
         struct task *c = container_of(n, struct task, sibling);
         list_remove(&c->sibling);
         c->parent = init_task;
+        c->ppid = init_task->pid;
         list_push_back(&init_task->children, &c->sibling);
         if (c->state == TASK_ZOMBIE)
             init_has_zombie = true;
@@ -104,26 +164,19 @@ void do_exit(int status)
     bool autoreap = ignores_sigchld(parent);
     t->state = autoreap ? TASK_DEAD : TASK_ZOMBIE;
     t->autoreaped = autoreap;
-    if (autoreap)
+    if (autoreap) {
         reap(t, parent);
+        waitq_wake_all(&parent->child_wait);   /* a wait for "any child" may now be ECHILD */
+    } else {
+        int code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+        signal_notify_parent(t, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
+    }
+    if (init_has_zombie)
+        waitq_wake_all(&init_task->child_wait);
     spin_unlock(&tasks_lock);
 
     sighand_put(t->sighand);
     t->sighand = NULL;
-
-    if (!autoreap) {
-        siginfo_t info = { 0 };
-        info.si_signo = SIGCHLD;
-        info.si_code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
-        info.u.chld.pid = t->pid;
-        info.u.chld.status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff;
-        info.u.chld.utime = t->stats.utime_ns / 10000000;
-        info.u.chld.stime = t->stats.stime_ns / 10000000;
-        signal_send(parent, SIGCHLD, &info);
-    }
-    waitq_wake_all(&parent->child_wait);
-    if (init_has_zombie)
-        waitq_wake_all(&init_task->child_wait);
     irq_disable();
     sched_exit_current();
 }
@@ -191,18 +244,21 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
                 status = c->exit_status;
                 break;
             }
-            if ((options & WUNTRACED) && c->state == TASK_STOPPED && !c->stop_reported) {
-                c->stop_reported = true;
+            /* the stop state changes under the child's sig_lock; WNOWAIT
+             * leaves a report to be collected again */
+            spin_lock(&c->sig_lock);
+            if ((options & WUNTRACED) && c->stop_signal > 0 && !c->stop_reported) {
+                c->stop_reported = !(options & WNOWAIT);
                 found = c;
                 status = (c->stop_signal << 8) | 0x7f;
-                break;
-            }
-            if ((options & WCONTINUED) && c->cont_reported == false && c->stop_signal == -1) {
-                c->cont_reported = true;
+            } else if ((options & WCONTINUED) && c->stop_signal == -1 && !c->cont_reported) {
+                c->cont_reported = !(options & WNOWAIT);
                 found = c;
                 status = 0xffff;
-                break;
             }
+            spin_unlock(&c->sig_lock);
+            if (found)
+                break;
         }
         if (found) {
             pid_t fpid = found->pid;

@@ -38,9 +38,6 @@
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_CHILD_SETTID 0x01000000
 
-void task_prepare_child(struct task *t);
-struct sighand *sighand_copy(struct sighand *src);
-
 static struct waitq vfork_wait = WAITQ_INIT(vfork_wait);
 
 /* The vfork child execs or exits: let the parent continue. */
@@ -49,6 +46,12 @@ void vfork_release(struct task *child)
     child->vfork_parent = NULL;
     child->vfork_done = true;
     waitq_wake_all(&vfork_wait);
+}
+
+/* A new child's first step when its parent asked for CLONE_CHILD_SETTID. */
+static void child_set_tid(void *uaddr)
+{
+    put_user((int32_t)current->pid, (int32_t __user *)uaddr);
 }
 
 long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
@@ -104,7 +107,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     t->tf->rax = 0;
     if (child_stack)
         t->tf->rsp = child_stack;
-    task_prepare_child(t);
+    task_prepare_child(t, NULL, NULL);
 
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
@@ -114,24 +117,16 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
             goto fail;
         }
     }
-    if (flags & CLONE_CHILD_SETTID) {
-        /* written into the child's copy of memory: borrow its address space
-         * (page table and mm both, so a fault is resolved in the child's) */
-        struct mm *save = parent->mm;
-        parent->mm = t->mm;
-        mm_activate(t->mm);
-        int r = put_user((int32_t)t->pid, (int32_t *)ctid);
-        parent->mm = save;
-        mm_activate(save);
-        if (r) {
-            err = -EFAULT;
-            goto fail;
-        }
-    }
+    /* CLONE_CHILD_SETTID is written into the child's memory by the child
+     * itself, first thing (as Linux does; a bad address is not the parent's
+     * error) */
+    if (flags & CLONE_CHILD_SETTID)
+        task_prepare_child(t, child_set_tid, (void *)ctid);
 
     spin_lock(&tasks_lock);
     struct task *p = (flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
     t->parent = p;
+    t->ppid = p->pid;
     list_push_back(&p->children, &t->sibling);
     spin_unlock(&tasks_lock);
 

@@ -15,9 +15,17 @@
  * handler has SA_RESTART (or no handler runs), and fails with EINTR
  * otherwise.
  *
- * Locking: t->sig_lock protects pending, blocked and pending_info;
- * the sighand is shared only between a vfork parent and... nobody else
- * (copied on fork), so its owner changes it without a lock.
+ * Stopping and continuing: the stop state (stop_signal, stop_reported,
+ * cont_reported, cont_notify) changes under the task's sig_lock, so a
+ * SIGCONT is seen by wait(WCONTINUED) the moment it is sent; the parent is
+ * told (SIGCHLD, wake-up) by the child itself, under tasks_lock
+ * (signal_notify_parent), since a parent may exit at any moment and only
+ * tasks_lock keeps the parent pointer valid.
+ *
+ * Locking: t->sig_lock protects pending, blocked, pending_info and the stop
+ * state; the sighand is copied on fork (not shared), so its owner changes it
+ * without a lock.  A task pointer found under tasks_lock stays valid while
+ * that lock is held; signal_send may be called with it held.
  */
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
@@ -92,16 +100,19 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
         }
     }
     bool wake = !(t->blocked & bit) || (bit & UNBLOCKABLE);
-    spin_unlock(&t->sig_lock);
-    /* SIGCONT resumes a stopped process even if blocked or caught */
-    if (sig == SIGCONT && t->state == TASK_STOPPED) {
-        spin_lock(&t->sig_lock);
+    /* SIGCONT resumes a stopped process even if blocked or caught.  The new
+     * state is visible to wait(WCONTINUED) at once; the parent's SIGCHLD
+     * comes from the continued task itself when it runs (signal_deliver),
+     * because only there is its parent pointer safe to follow. */
+    bool continued = sig == SIGCONT && t->stop_signal > 0;
+    if (continued) {
         t->stop_signal = -1;
         t->cont_reported = false;
-        spin_unlock(&t->sig_lock);
+        t->cont_notify = true;
+    }
+    spin_unlock(&t->sig_lock);
+    if (continued && t->state == TASK_STOPPED) {
         sched_wake(t);
-        if (t->parent)
-            waitq_wake_all(&t->parent->child_wait);
     } else if (sig == SIGKILL && t->state == TASK_STOPPED) {
         sched_wake(t);
     } else if (wake && t->state == TASK_BLOCKED) {
@@ -166,39 +177,67 @@ static void log_fatal(struct task *t, int sig)
         kprintf("pid %d (%s) killed by %s\n", t->pid, t->comm, names[sig] ? names[sig] : "signal");
 }
 
+/* Tells t's parent that t stopped, continued or exited (code CLD_*,
+ * status the signal or exit code): SIGCHLD unless the parent's SA_NOCLDSTOP
+ * rules it out, and a wake-up of its wait4.  Caller holds tasks_lock, which
+ * keeps t->parent (and the parent's sighand) alive: a parent that exits
+ * first hands its children to init under the same lock. */
+void signal_notify_parent(struct task *t, int code, int status)
+{
+    struct task *parent = t->parent;
+    if (!parent)
+        return;
+    bool stop_or_cont = code == CLD_STOPPED || code == CLD_CONTINUED;
+    if (!stop_or_cont || !(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP)) {
+        siginfo_t info = { 0 };
+        info.si_signo = SIGCHLD;
+        info.si_code = code;
+        info.u.chld.pid = t->pid;
+        info.u.chld.status = status;
+        info.u.chld.utime = t->stats.utime_ns / 10000000;
+        info.u.chld.stime = t->stats.stime_ns / 10000000;
+        signal_send(parent, SIGCHLD, &info);
+    }
+    waitq_wake_all(&parent->child_wait);
+}
+
+/* A SIGCONT that continued t is reported to its parent by t itself. */
+static void report_continued(struct task *t)
+{
+    spin_lock(&t->sig_lock);
+    bool notify = t->cont_notify;
+    t->cont_notify = false;
+    spin_unlock(&t->sig_lock);
+    if (notify) {
+        spin_lock(&tasks_lock);
+        signal_notify_parent(t, CLD_CONTINUED, SIGCONT);
+        spin_unlock(&tasks_lock);
+    }
+}
+
+/* The default action of a stop signal: sleep until SIGCONT or SIGKILL.  A
+ * SIGCONT that is already pending cancels the stop. */
 static void do_stop(struct task *t, int sig)
 {
     spin_lock(&t->sig_lock);
+    if (t->pending & (SIGBIT(SIGCONT) | SIGBIT(SIGKILL))) {
+        spin_unlock(&t->sig_lock);
+        return;
+    }
     t->stop_signal = sig;
     t->stop_reported = false;
     spin_unlock(&t->sig_lock);
-    struct task *parent = t->parent;
-    if (parent && !(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP)) {
-        siginfo_t info = { 0 };
-        info.si_signo = SIGCHLD;
-        info.si_code = CLD_STOPPED;
-        info.u.chld.pid = t->pid;
-        info.u.chld.status = sig;
-        signal_send(parent, SIGCHLD, &info);
-    }
-    if (parent)
-        waitq_wake_all(&parent->child_wait);
-    /* sleep until SIGCONT or SIGKILL */
+    spin_lock(&tasks_lock);
+    signal_notify_parent(t, CLD_STOPPED, sig);
+    spin_unlock(&tasks_lock);
     uint64_t flags = read_rflags();
     irq_disable();
     t->state = TASK_STOPPED;
-    if (t->pending & (SIGBIT(SIGCONT) | SIGBIT(SIGKILL)))
+    if (READ_ONCE(t->pending) & (SIGBIT(SIGCONT) | SIGBIT(SIGKILL)))
         t->state = TASK_RUNNING;
     schedule();
     write_rflags(flags);
-    if (parent && !(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP) && t->stop_signal == -1) {
-        siginfo_t info = { 0 };
-        info.si_signo = SIGCHLD;
-        info.si_code = CLD_CONTINUED;
-        info.u.chld.pid = t->pid;
-        info.u.chld.status = SIGCONT;
-        signal_send(parent, SIGCHLD, &info);
-    }
+    report_continued(t);
 }
 
 static int setup_frame(struct trap_frame *tf, int sig, struct k_sigaction *sa, const siginfo_t *info,
@@ -262,6 +301,8 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
 {
     struct task *t = current;
     bool handled_restart = false;
+    if (unlikely(t->cont_notify))
+        report_continued(t);
     for (;;) {
         spin_lock(&t->sig_lock);
         sigset_t ready = t->pending & ~(t->blocked & ~UNBLOCKABLE);
@@ -552,13 +593,12 @@ long sys_kill(pid_t pid, int sig)
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     if (pid > 0) {
+        /* under tasks_lock: a task found there cannot be freed until it is released */
         spin_lock(&tasks_lock);
         struct task *t = task_find(pid);
-        bool alive = t && t->state != TASK_DEAD;
+        long r = t ? kill_one(t, sig, SI_USER) : -ESRCH;
         spin_unlock(&tasks_lock);
-        if (!alive)
-            return -ESRCH;
-        return kill_one(t, sig, SI_USER);
+        return r;
     }
     if (sig == 0) {
         /* existence check of a group */
@@ -602,10 +642,9 @@ long sys_tkill(pid_t tid, int sig)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = task_find(tid);
+    long r = t ? kill_one(t, sig, SI_TKILL) : -ESRCH;
     spin_unlock(&tasks_lock);
-    if (!t)
-        return -ESRCH;
-    return kill_one(t, sig, SI_TKILL);
+    return r;
 }
 SYSCALL_DEFINE(200, tkill);
 

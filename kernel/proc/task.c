@@ -162,7 +162,7 @@ static void task_setup_stack(struct task *t, void (*fn)(void *), void *arg)
     t->ksp = (uint64_t)sp;
 }
 
-void task_prepare_child(struct task *t) { task_setup_stack(t, NULL, NULL); }
+void task_prepare_child(struct task *t, void (*fn)(void *), void *arg) { task_setup_stack(t, fn, arg); }
 
 struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name)
 {

@@ -17,7 +17,7 @@ long sys_getpid(void) { return current->pid; }
 SYSCALL_DEFINE(39, getpid);
 long sys_gettid(void) { return current->pid; }
 SYSCALL_DEFINE(186, gettid);
-long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
+long sys_getppid(void) { return READ_ONCE(current->ppid); }
 SYSCALL_DEFINE(110, getppid);
 long sys_getuid(void) { return current->uid; }
 SYSCALL_DEFINE(102, getuid);
