@@ -153,6 +153,8 @@ void dump_trap_frame(const struct trap_frame *tf)
 
 static volatile int panicking;
 
+bool panic_in_progress(void) { return READ_ONCE(panicking) != 0; }
+
 /* A panic may come from inside kprintf (a fault while the log lock is
  * held): take the lock over so the report still gets out. */
 static void bust_log_lock(void)
@@ -201,7 +203,10 @@ void panic(const char *fmt, ...)
     tf.rbp = (uint64_t)__builtin_frame_address(0);
     tf.rsp = tf.rbp;
     tf.rip = (uint64_t)__builtin_return_address(0);
-    __asm__ volatile("movw %%cs, %w0; movw %%ss, %w1" : "=r"(tf.cs), "=r"(tf.ss));
+    uint16_t cs, ss;
+    __asm__ volatile("movw %%cs, %0; movw %%ss, %1" : "=r"(cs), "=r"(ss));
+    tf.cs = cs;
+    tf.ss = ss;
     tf.rflags = read_rflags();
     dump_trap_frame(&tf);
     backtrace_from((uint64_t)__builtin_frame_address(0));

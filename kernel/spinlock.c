@@ -1,12 +1,23 @@
 /*
- * Spinlocks with interrupt masking.  The lock word is taken with an atomic
- * exchange; while it is held, interrupts stay off on this CPU, and the flags
- * from before the lock are restored on unlock (locks must nest LIFO).
+ * Spinlocks with interrupt masking, and (in the debug build) the lock
+ * validator.  The lock word is taken with an atomic exchange; while it is
+ * held, interrupts stay off on this CPU, and the flags from before the lock
+ * are restored on unlock.
+ *
+ * The validator keeps, per CPU, the stack of locks that CPU holds.  Taking
+ * a lock checks it against that stack and the hierarchy below: it must rank
+ * above every held lock, or equal one and lie at a higher address.  A lock
+ * whose name is not in the table is itself a bug: every lock must have a
+ * place in the order.  Because a CPU that holds a spinlock never switches
+ * tasks (schedule() asserts it, except for the run-queue lock the switch
+ * hands over), a per-CPU stack is exactly the set of locks the running code
+ * holds.
  */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <kernel/spinlock.h>
 #include <kernel/kernel.h>
+#include <lib/string.h>
 
 void spin_init(struct spinlock *l, const char *name)
 {
@@ -14,28 +25,170 @@ void spin_init(struct spinlock *l, const char *name)
     l->cpu = -1;
     l->saved_flags = 0;
     l->name = name;
+    l->rank = 0;
+}
+
+#ifdef CONFIG_DEBUG
+/*
+ * The hierarchy, outermost first (docs/locking.md says why each is where it
+ * is).  Only the debug build compares ranks, but this is the lock order of
+ * every build.
+ */
+static const struct {
+    const char *name;
+    int rank;
+} lock_order[] = {
+    { "sched_sysctl", 10 },     /* sched tunables file: then sets policy/tunables */
+    { "sysctl", 10 },           /* /proc/sys registry */
+    { "sched_policy", 20 },     /* policy switch: then tasks and every run queue */
+    { "tasks", 30 },            /* process tree, pids, parent pointers */
+    { "sched_lend", 40 },       /* ticket loans: taken with tasks held (wait4) */
+    { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */
+    { "tty", 50 },              /* console state */
+    { "fdtable", 60 },
+    { "vnode", 60 },
+    { "pipe", 60 },
+    { "mutex", 60 },            /* an fs_mutex's guard */
+    { "sig", 70 },              /* a task's pending/blocked/stop state */
+    { "waitq", 80 },            /* wake-ups: then a run queue */
+    { "sleep_timers", 90 },     /* timed sleepers: then a run queue */
+    { "runqueue", 100 },        /* several: by CPU number */
+    { "mm", 110 },              /* an address space's VMAs and page table */
+    { "cpu times", 120 },
+    { "loadavg", 120 },
+    { "kmemsites", 130 },       /* heap statistics snapshot: then the heap */
+    { "kheap", 140 },
+    { "pmm", 150 },             /* the heap grows from frames */
+    { "trace", 160 },           /* the schedule trace ring: from under rq locks */
+    { "log", 170 },             /* kprintf: from anywhere */
+};
+
+#define HELD_MAX 16
+static struct {
+    struct spinlock *lock[HELD_MAX];
+    int n;
+} held[MAX_CPUS];
+
+static const char *lock_name(const struct spinlock *l) { return l->name ? l->name : "(unnamed)"; }
+
+static int lock_rank(struct spinlock *l)
+{
+    if (l->rank)
+        return l->rank;
+    for (unsigned i = 0; i < ARRAY_SIZE(lock_order); i++)
+        if (l->name && strcmp(l->name, lock_order[i].name) == 0)
+            return l->rank = lock_order[i].rank;
+    panic("lock %s (%p) has no place in the lock order (kernel/spinlock.c)", lock_name(l), (void *)l);
+}
+
+static void validate_acquire(struct spinlock *l)
+{
+    if (panic_in_progress())
+        return;
+    int cpu = this_cpu_id();
+    int r = lock_rank(l);
+    for (int i = 0; i < held[cpu].n; i++) {
+        struct spinlock *h = held[cpu].lock[i];
+        int hr = lock_rank(h);
+        if (hr < r || (hr == r && h < l))
+            continue;
+        panic("lock order: taking %s (rank %d, %p) while holding %s (rank %d, %p)", lock_name(l), r, (void *)l,
+              lock_name(h), hr, (void *)h);
+    }
+    if (held[cpu].n == HELD_MAX)
+        panic("lock %s: more than %d spinlocks held", lock_name(l), HELD_MAX);
+}
+
+static void note_acquired(struct spinlock *l)
+{
+    int cpu = this_cpu_id();
+    held[cpu].lock[held[cpu].n++] = l;
+}
+
+static void note_released(struct spinlock *l, bool restores_flags)
+{
+    if (panic_in_progress())
+        return;
+    int cpu = this_cpu_id();
+    int n = held[cpu].n;
+    for (int i = n - 1; i >= 0; i--) {
+        if (held[cpu].lock[i] != l)
+            continue;
+        /* out of order is harmless unless it turns interrupts back on
+         * while a later lock is still held */
+        if (i != n - 1 && restores_flags && (l->saved_flags & (1 << 9)))
+            panic("lock %s released before %s, which was taken after it", lock_name(l),
+                  lock_name(held[cpu].lock[n - 1]));
+        memmove(&held[cpu].lock[i], &held[cpu].lock[i + 1], (size_t)(n - 1 - i) * sizeof(struct spinlock *));
+        held[cpu].n--;
+        return;
+    }
+    panic("lock %s released by CPU %d, which does not hold it", lock_name(l), cpu);
+}
+
+void spin_check_held(struct spinlock *l, const char *fn)
+{
+    if (!spin_held(l) && !panic_in_progress())
+        panic("%s: caller must hold %s", fn, lock_name(l));
+}
+
+void spin_check_none_held(const char *fn)
+{
+    int cpu = this_cpu_id();
+    if (held[cpu].n && !panic_in_progress())
+        panic("%s: may sleep, but CPU %d holds %s", fn, cpu, lock_name(held[cpu].lock[held[cpu].n - 1]));
+}
+#else
+static inline void validate_acquire(struct spinlock *l) { (void)l; }
+static inline void note_acquired(struct spinlock *l) { (void)l; }
+static inline void note_released(struct spinlock *l, bool restores_flags) { (void)l, (void)restores_flags; }
+#endif
+
+static inline void acquire(struct spinlock *l)
+{
+    if (unlikely(l->locked && l->cpu == this_cpu_id()))
+        panic("spinlock %s: recursive acquisition", l->name ? l->name : "?");
+    validate_acquire(l);
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (READ_ONCE(l->locked))
+            cpu_relax();
+    l->cpu = this_cpu_id();
+    note_acquired(l);
 }
 
 void spin_lock(struct spinlock *l)
 {
     uint64_t flags = read_rflags();
     irq_disable();
-    if (unlikely(l->locked && l->cpu == this_cpu_id()))
-        panic("spinlock %s: recursive acquisition", l->name ? l->name : "?");
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-        while (READ_ONCE(l->locked))
-            cpu_relax();
-    l->cpu = this_cpu_id();
+    acquire(l);
     l->saved_flags = flags;
 }
 
 void spin_unlock(struct spinlock *l)
 {
+    note_released(l, true);
     uint64_t flags = l->saved_flags;
     l->cpu = -1;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     if (flags & (1 << 9))
         irq_enable();
+}
+
+void spin_lock_irqsoff(struct spinlock *l)
+{
+#ifdef CONFIG_DEBUG
+    if ((read_rflags() & (1 << 9)) && !panic_in_progress())
+        panic("spin_lock_irqsoff(%s) with interrupts on", lock_name(l));
+#endif
+    acquire(l);
+    l->saved_flags = 0;
+}
+
+void spin_unlock_irqsoff(struct spinlock *l)
+{
+    note_released(l, false);
+    l->cpu = -1;
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
 bool spin_held(struct spinlock *l) { return l->locked && l->cpu == this_cpu_id(); }

@@ -52,7 +52,7 @@ void sched_sysctl_init(void);           /* /proc/sys/kernel/sched_* (sysctl.c) *
  * receiver's loans_in list; both are protected by the lend lock, so neither
  * side ever holds a pointer to a freed task: an exiting task returns its
  * loan and cuts the loans it received (sched_lend_exit) before it can be
- * freed.  Lock order: tasks_lock -> lend lock -> run-queue locks.
+ * freed.  Lock order: docs/locking.md.
  */
 struct sched_loan {
     struct task *to;        /* receiver, NULL = no loan */

@@ -77,6 +77,7 @@ static void vma_free(struct vma *v)
 
 struct vma *vm_find(struct mm *mm, uint64_t addr)
 {
+    spin_assert_held(&mm->lock);
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
         if (addr < v->start)

@@ -43,7 +43,7 @@ static bool ignores_sigchld(struct task *p)
 
 static void reap(struct task *child, struct task *parent)
 {
-    /* caller holds tasks_lock */
+    spin_assert_held(&tasks_lock);
     parent->stats.cutime_ns += child->stats.utime_ns + child->stats.cutime_ns;
     parent->stats.cstime_ns += child->stats.stime_ns + child->stats.cstime_ns;
     parent->stats.cnvcsw += child->stats.nvcsw + child->stats.cnvcsw;
@@ -60,6 +60,7 @@ static void reap(struct task *child, struct task *parent)
  * it is no member, and it is no parent.  Caller holds tasks_lock. */
 bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
 {
+    spin_assert_held(&tasks_lock);
     list_for_each(n, &all_tasks) {
         struct task *t = container_of(n, struct task, all_node);
         if (t == leaving || t->pgid != pgid || t->pid <= 0 || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)

@@ -5,7 +5,7 @@
  * cost per tick is O(1) and arming is O(armed timers).
  *
  * Locking: itimer_lock protects the list and every task's itimer fields.
- * Lock order: itimer_lock, then the target's sig_lock (signal_send).
+ * Signals its tasks with itimer_lock held (docs/locking.md).
  */
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>

@@ -110,6 +110,8 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
         t->cont_reported = false;
         t->cont_notify = true;
     }
+    if (sig == SIGKILL)
+        t->stop_signal = 0;             /* dying: no stop left to report (Linux) */
     spin_unlock(&t->sig_lock);
     if (continued && t->state == TASK_STOPPED) {
         sched_wake(t);
@@ -125,7 +127,6 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
 int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
 {
     int found = 0;
-    /* lock order: tasks_lock, then a task's sig_lock, then a run queue */
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
@@ -184,6 +185,7 @@ static void log_fatal(struct task *t, int sig)
  * first hands its children to init under the same lock. */
 void signal_notify_parent(struct task *t, int code, int status)
 {
+    spin_assert_held(&tasks_lock);
     struct task *parent = t->parent;
     if (!parent)
         return;

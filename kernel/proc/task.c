@@ -25,6 +25,7 @@ static pid_t next_pid = 1;
 
 struct task *task_find(pid_t pid)
 {
+    spin_assert_held(&tasks_lock);
     list_for_each(n, &all_tasks) {
         struct task *t = container_of(n, struct task, all_node);
         if (t->pid == pid && t->state != TASK_DEAD)

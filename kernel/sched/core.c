@@ -99,26 +99,26 @@ static struct list_node sleep_timers = LIST_INIT(sleep_timers);
 
 static struct runqueue *this_rq(void) { return &runqueues[this_cpu_id()]; }
 static struct runqueue *task_rq(struct task *t) { return &runqueues[t->se.cpu]; }
+/* Lock the run queue `t` belongs to.  A task that wakes up may be moved to
+ * another CPU's queue meanwhile (activate() picks its CPU before taking the
+ * new queue's lock), so the choice is checked again under the lock. */
+static struct runqueue *task_rq_lock(struct task *t)
+{
+    for (;;) {
+        struct runqueue *rq = task_rq(t);
+        spin_lock(&rq->lock);
+        if (rq == task_rq(t))
+            return rq;
+        spin_unlock(&rq->lock);
+    }
+}
+
 static bool is_rt(const struct task *t) { return t->policy == SCHED_FIFO || t->policy == SCHED_RR; }
 static struct sched_rq *prq(struct runqueue *rq, const struct task *t) { return is_rt(t) ? &rq->rt : &rq->sys; }
 
-/* Raw lock without interrupt-state bookkeeping: schedule() manages IF itself. */
-static void rq_lock_raw(struct runqueue *rq)
-{
-    while (__atomic_exchange_n(&rq->lock.locked, 1, __ATOMIC_ACQUIRE))
-        while (READ_ONCE(rq->lock.locked))
-            cpu_relax();
-    rq->lock.cpu = this_cpu_id();
-}
-
-static void rq_unlock_raw(struct runqueue *rq)
-{
-    rq->lock.cpu = -1;
-    __atomic_store_n(&rq->lock.locked, 0, __ATOMIC_RELEASE);
-}
-
 static void rq_enqueue(struct runqueue *rq, struct task *t, enum sched_enq_reason why)
 {
+    spin_assert_held(&rq->lock);
     struct sched_rq *r = prq(rq, t);
     r->now_ns = time_ns();
     t->se.enqueued_ns = r->now_ns;
@@ -129,6 +129,7 @@ static void rq_enqueue(struct runqueue *rq, struct task *t, enum sched_enq_reaso
 
 static void rq_dequeue(struct runqueue *rq, struct task *t)
 {
+    spin_assert_held(&rq->lock);
     struct sched_rq *r = prq(rq, t);
     r->policy->dequeue(r, &t->se);
     t->se.on_rq = false;
@@ -255,7 +256,7 @@ static void finish_switch(struct runqueue *rq)
     rq->prev_migrate = false;
     if (prev)
         __atomic_store_n(&prev->on_cpu, -1, __ATOMIC_RELEASE);
-    rq_unlock_raw(rq);
+    spin_unlock_irqsoff(&rq->lock);
     if (migrate)
         activate(prev, ENQ_PREEMPTED);  /* to a CPU its affinity allows */
     /* An auto-reaped task (DEAD when it switched out) is freed here; a zombie
@@ -311,11 +312,12 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
 
 void schedule(void)
 {
+    spin_assert_none_held();
     uint64_t flags = read_rflags();
     irq_disable();
     struct runqueue *rq = this_rq();
     struct task *prev = this_cpu()->cur_task;
-    rq_lock_raw(rq);
+    spin_lock_irqsoff(&rq->lock);
     prev->need_resched = false;
     bool involuntary = false, migrate = false;
     if (prev != rq->idle) {
@@ -333,7 +335,7 @@ void schedule(void)
     }
     struct task *next = pick_next(rq);
     if (next == prev) {
-        rq_unlock_raw(rq);
+        spin_unlock_irqsoff(&rq->lock);
         write_rflags(flags);
         return;
     }
@@ -354,13 +356,13 @@ void sched_yield_current(void)
     uint64_t flags = read_rflags();
     irq_disable();
     struct runqueue *rq = this_rq();
-    rq_lock_raw(rq);
+    spin_lock_irqsoff(&rq->lock);
     /* re-enqueue as a yield; then pick */
     rq_enqueue(rq, t, ENQ_YIELD);
     t->need_resched = false;
     struct task *next = pick_next(rq);
     if (next == t) {
-        rq_unlock_raw(rq);
+        spin_unlock_irqsoff(&rq->lock);
         write_rflags(flags);
         return;
     }
@@ -427,8 +429,7 @@ void sched_new_task(struct task *t, struct task *parent)
 
 void sched_wake(struct task *t)
 {
-    struct runqueue *rq = task_rq(t);
-    spin_lock(&rq->lock);
+    struct runqueue *rq = task_rq_lock(t);
     if (t->state != TASK_BLOCKED && t->state != TASK_STOPPED) {
         spin_unlock(&rq->lock);
         return;
@@ -538,8 +539,6 @@ int sched_set_system_policy(const char *name)
 
 const char *sched_system_policy_name(void) { return system_policy->name; }
 
-static struct runqueue *task_rq_lock(struct task *t);
-
 void sched_set_rt(struct task *t, int policy, int prio)
 {
     struct runqueue *rq = task_rq_lock(t);
@@ -557,20 +556,6 @@ void sched_set_rt(struct task *t, int policy, int prio)
     if (percpu_area[t->se.cpu].cur_task)
         percpu_area[t->se.cpu].cur_task->need_resched = true;
     spin_unlock(&rq->lock);
-}
-
-/* Lock the run queue `t` belongs to.  A task that wakes up may be moved to
- * another CPU's queue meanwhile (activate() picks its CPU before taking the
- * new queue's lock), so the choice is checked again under the lock. */
-static struct runqueue *task_rq_lock(struct task *t)
-{
-    for (;;) {
-        struct runqueue *rq = task_rq(t);
-        spin_lock(&rq->lock);
-        if (rq == task_rq(t))
-            return rq;
-        spin_unlock(&rq->lock);
-    }
 }
 
 void sched_reweight(struct task *t)
@@ -638,8 +623,7 @@ int sched_set_tunables(const struct sched_tunables *nt)
  */
 void sched_set_affinity(struct task *t, uint64_t mask)
 {
-    struct runqueue *rq = task_rq(t);
-    spin_lock(&rq->lock);
+    struct runqueue *rq = task_rq_lock(t);
     t->cpu_mask = mask;
     bool allowed = mask & (1ULL << t->se.cpu);
     bool requeue = !allowed && t->se.on_rq;
@@ -679,7 +663,7 @@ static bool idle_pull(int me)
     struct runqueue *src = &runqueues[busiest], *dst = &runqueues[me];
     struct runqueue *first = busiest < me ? src : dst, *second = busiest < me ? dst : src;
     bool pulled = false;
-    spin_lock(&tasks_lock);             /* lock order: tasks, then run queues by CPU */
+    spin_lock(&tasks_lock);
     spin_lock(&first->lock);
     spin_lock(&second->lock);
     list_for_each(n, &all_tasks) {

@@ -24,7 +24,7 @@
  * marks it closed to new loans and unlinks every loan it received (the
  * lenders then see loan.to == NULL), so no pointer ever outlives its task.
  *
- * Lock order: tasks_lock -> lend_lock -> run-queue locks (sched_set_param).
+ * Taken with tasks_lock held, takes run-queue locks (docs/locking.md).
  */
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
@@ -37,6 +37,7 @@ static struct spinlock lend_lock = SPINLOCK_INIT("sched_lend");
 /* Caller holds lend_lock. */
 static void loan_return(struct task *from)
 {
+    spin_assert_held(&lend_lock);
     struct sched_loan *l = &from->loan;
     if (!l->to)
         return;
@@ -52,6 +53,7 @@ static void loan_return(struct task *from)
  * free it without do_exit), is refused. */
 static int loan_make(struct task *from, struct task *to, bool blocked)
 {
+    spin_assert_held(&lend_lock);
     if (to->loans_closed || to->se.id == 0 || from->loans_closed)
         return -ESRCH;
     if (!to->loans_in.next)
@@ -78,6 +80,7 @@ int sched_lend_locked(struct task *from, struct task *to)
 
 void sched_lend_wait_locked(struct task *from, struct task *to)
 {
+    spin_assert_held(&tasks_lock);
     if (from == to || !to)
         return;
     spin_lock(&lend_lock);

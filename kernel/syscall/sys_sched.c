@@ -25,6 +25,7 @@ SYSCALL_DEFINE(24, sched_yield);
 /* Caller holds tasks_lock. */
 static struct task *find_task(pid_t pid)
 {
+    spin_assert_held(&tasks_lock);
     struct task *t = pid == 0 ? current : task_find(pid);
     return t && t->state != TASK_DEAD ? t : NULL;
 }

@@ -28,6 +28,7 @@
  * no scheduling state left to show or change. */
 static struct task *sched_target(pid_t pid)
 {
+    spin_assert_held(&tasks_lock);
     if (pid < 0)
         return NULL;
     struct task *t = pid == 0 ? current : task_find(pid);
