@@ -71,3 +71,13 @@ test-trace: schedlab-image $(BUILD)/tracetool
 	    $(BUILD)/results/trace.txt
 
 TEST_SUITES += test-schedlab test-trace
+
+# ---------------------------------------------------------------- image builder
+# test-image: an EXTRA tree that shadows applets and holds links out of the
+# image must not change anything outside the build folder, and must land in
+# the image as given (tools/check-mkinitrd.sh).
+.PHONY: test-image
+test-image:
+	$(Q)tools/check-mkinitrd.sh $(BUILD)/image-test $(BUILD)/results/image.txt
+
+TEST_SUITES += test-image
