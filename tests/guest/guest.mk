@@ -27,13 +27,16 @@ $(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h
 	$(Q)$(MUSLCC) $(GUEST_CFLAGS) $< -o $@
 
 # A static-PIE: musl-gcc's specs cannot link one, so link rcrt1.o by hand.
-MUSL_LIBDIR := $(patsubst %/,%,$(dir $(shell grep -o '[^" ]*musl-gcc.specs' $$(command -v $(MUSLCC)) 2>/dev/null)))
+# musl's folder is looked up when the recipe runs, not when make reads this
+# file: on a fresh machine `make test` installs musl-tools (deps) in between.
 $(BUILD)/guest/exec_static_pie: tests/guest/exec_static_pie.c tests/guest/gt.h
 	@mkdir -p $(dir $@)
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $< (static-pie)"
 	$(Q)$(MUSLCC) -fPIE -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest -c $< -o $@.o
-	$(Q)ld -static -pie --no-dynamic-linker -z noexecstack -o $@ $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
-	    $@.o $(MUSL_LIBDIR)/libc.a $(shell $(MUSLCC) -print-libgcc-file-name) $(MUSL_LIBDIR)/crtn.o
+	$(Q)specs=$$(grep -o '[^" ]*musl-gcc.specs' "$$(command -v $(MUSLCC))") && lib=$$(dirname "$$specs") || \
+	    { echo "guest: no musl-gcc.specs in $(MUSLCC); is musl-tools installed?" >&2; exit 1; }; \
+	ld -static -pie --no-dynamic-linker -z noexecstack -o $@ $$lib/rcrt1.o $$lib/crti.o \
+	    $@.o $$lib/libc.a "$$($(MUSLCC) -print-libgcc-file-name)" $$lib/crtn.o
 
 $(BUILD)/guest/run-all.sh: tests/guest/run-all.sh
 	@mkdir -p $(dir $@)
