@@ -104,15 +104,21 @@ QEMU_FLAGS := $(QEMU_ACCEL) -M pc -smp $(CPUS) -m $(MEM) -nodefaults -no-user-co
 deps:
 	$(Q)tools/deps.sh
 
+# QEMU's exit status: 33 is a clean power-off (poweroff, or init exiting 0), so
+# make sees success; 35 (init failed) and 37 (kernel panic) stay failures.
+QEMU_STATUS = rc=$$?; case $$rc in 33) exit 0 ;; 35) echo "Tessera: init failed; the machine stopped" ;; \
+              37) echo "Tessera: kernel panic (see above)" ;; esac; exit $$rc
+
 run: deps all
 	@echo "Tessera: booting under QEMU ($(ACCEL), $(CPUS) CPUs, $(MEM)).  Leave QEMU with Ctrl-A x; Ctrl-C goes to the guest."
 	$(Q)$(QEMU) $(QEMU_FLAGS) -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
-	    -append "$(CMDLINE)"
+	    -append "$(CMDLINE)"; $(QEMU_STATUS)
 
+# The gdbstub listens on the loopback interface only: it gives full control of the machine.
 gdb: deps all
-	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -ex 'target remote :1234' $(KERNEL)"
-	$(Q)$(QEMU) $(QEMU_FLAGS) -s -S -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
-	    -append "$(CMDLINE)"
+	@echo "QEMU waits for gdb on 127.0.0.1:1234; in another terminal: gdb -ex 'target remote 127.0.0.1:1234' $(KERNEL)"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -gdb tcp:127.0.0.1:1234 -S -chardev stdio,id=con,mux=on,signal=off -serial chardev:con \
+	    -mon chardev=con -append "$(CMDLINE)"; $(QEMU_STATUS)
 
 # `make test` runs every suite; each writes PASS/FAIL lines to $(BUILD)/results/<suite>.txt.
 # One make per suite, so a suite that does not build or run is reported as a failure by name.
