@@ -97,12 +97,15 @@ static void page_fault(struct trap_frame *tf)
         return;
     }
     char what[96];
-    snprintf(what, sizeof what, "page fault at %#lx (%s %s, %s)", addr, tf->error & 2 ? "write" : "read",
-             tf->error & 1 ? "protection violation" : "not present", tf->error & 16 ? "instruction fetch" : "data");
+    const char *access = tf->error & 2 ? "write" : "read", *why = tf->error & 1 ? "protection violation" : "not present",
+               *kind = tf->error & 16 ? "instruction fetch" : "data";
     if (user) {
+        /* signal_fault's log line gives the address itself */
+        snprintf(what, sizeof what, "page fault (%s %s, %s)", access, why, kind);
         signal_fault(tf, SIGSEGV, SEGV_MAPERR, addr, what);
         return;
     }
+    snprintf(what, sizeof what, "page fault at %#lx (%s %s, %s)", addr, access, why, kind);
     panic_trap(tf, what);
 }
 

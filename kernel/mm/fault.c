@@ -67,9 +67,10 @@ static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_w
 
 int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
 {
-    static const char *r_nomap = "no mapping at address", *r_ro = "write to read-only page",
+    /* each reads as "<reason> at address X" in signal_fault's log line */
+    static const char *r_nomap = "no mapping", *r_ro = "write to read-only page",
                       *r_nx = "execute of non-executable page", *r_none = "access to PROT_NONE page",
-                      *r_oom = "out of memory", *r_kern = "access to kernel address";
+                      *r_oom = "out of memory", *r_kern = "access to kernel memory";
     if (!mm) {
         *reason = r_kern;
         return -EFAULT;

@@ -4,8 +4,8 @@
  * A signal is a bit in the target's pending set (one instance per standard
  * signal, with the siginfo of the first).  Delivery happens on every return
  * to user space (exit_to_user): the lowest-numbered pending, unblocked signal
- * is taken; an ignored one is dropped; a default action terminates (with
- * the core flag for the "core" signals), stops, continues or ignores; a
+ * is taken; an ignored one is dropped; a default action terminates (never
+ * with the core flag: no core file is written), stops, continues or ignores; a
  * handler gets the Linux x86-64 rt frame on the user stack (see
  * notes/linux-abi.md §2d): return address = sa_restorer, ucontext with all
  * registers, the mask to restore and a pointer to the saved FXSAVE image,
@@ -336,7 +336,8 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
                 continue;
             }
             log_fatal(t, sig);
-            do_exit((bit & CORE_SIGNALS) ? (sig | 0x80) : sig);
+            /* no core file is written (RLIMIT_CORE is 0), so no core flag */
+            do_exit(sig);
         }
         /* run the handler */
         if (from_syscall && !handled_restart && (long)tf->rax == -ERESTARTSYS) {
@@ -352,7 +353,7 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         t->restore_saved_mask = false;
         if (setup_frame(tf, sig, sa, &info, old) < 0) {
             kprintf("pid %d (%s): cannot write the signal frame for signal %d; killing it\n", t->pid, t->comm, sig);
-            do_exit(SIGSEGV | 0x80);
+            do_exit(SIGSEGV);
         }
         spin_lock(&t->sig_lock);
         t->blocked |= sa->mask;
@@ -479,7 +480,7 @@ long sys_rt_sigreturn(void)
      * in the kernel's iretq) */
     if (copy_from_user(&f, (void *)sp, sizeof f) || f.rip >= USER_TOP || f.rsp >= USER_TOP) {
         kprintf("pid %d (%s): bad signal frame at %#lx\n", t->pid, t->comm, sp);
-        do_exit(SIGSEGV | 0x80);
+        do_exit(SIGSEGV);
     }
     tf->r8 = f.r8; tf->r9 = f.r9; tf->r10 = f.r10; tf->r11 = f.r11;
     tf->r12 = f.r12; tf->r13 = f.r13; tf->r14 = f.r14; tf->r15 = f.r15;

@@ -231,6 +231,7 @@ SYSCALL_DEFINE(112, setsid);
 /* ---- limits ---- */
 
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
 #define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
 #define RLIM_INFINITY (~0UL)
@@ -243,6 +244,7 @@ static struct krlimit default_limit(int res)
 {
     switch (res) {
     case RLIMIT_STACK: return (struct krlimit){ 8UL << 20, RLIM_INFINITY };
+    case RLIMIT_CORE: return (struct krlimit){ 0, RLIM_INFINITY };     /* Linux's: no core files */
     case RLIMIT_NPROC: return (struct krlimit){ TASK_MAX, TASK_MAX };
     case RLIMIT_NOFILE: return (struct krlimit){ 1024, 1024 };
     default: return (struct krlimit){ RLIM_INFINITY, RLIM_INFINITY };
