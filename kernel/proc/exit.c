@@ -31,7 +31,11 @@
 #define WUNTRACED 2
 #define WEXITED 4
 #define WCONTINUED 8
+#define WSTOPPED WUNTRACED
 #define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
 
 void itimer_exit(struct task *t);
 
@@ -165,19 +169,21 @@ void do_exit(int status)
     bool autoreap = ignores_sigchld(parent);
     t->state = autoreap ? TASK_DEAD : TASK_ZOMBIE;
     t->autoreaped = autoreap;
-    if (autoreap) {
+    if (autoreap)
         reap(t, parent);
-        waitq_wake_all(&parent->child_wait);   /* a wait for "any child" may now be ECHILD */
-    } else {
-        int code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
-        signal_notify_parent(t, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
-    }
+    /* SIGCHLD even when reaped at once (SA_NOCLDWAIT with a handler gets
+     * it; SIG_IGN discards it), and a wake-up: a wait may now be ECHILD */
+    int code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+    signal_notify_parent(t, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
     if (init_has_zombie)
         waitq_wake_all(&init_task->child_wait);
     spin_unlock(&tasks_lock);
 
-    sighand_put(t->sighand);
+    spin_lock(&t->sig_lock);            /* signal_send looks at it under this lock */
+    struct sighand *sh = t->sighand;
     t->sighand = NULL;
+    spin_unlock(&t->sig_lock);
+    sighand_put(sh);
     irq_disable();
     sched_exit_current();
 }
@@ -223,8 +229,6 @@ void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s)
 long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
 {
     struct task *self = current;
-    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WEXITED | WNOWAIT | 0x40000000 | 0x80000000))
-        return -EINVAL;
     struct wait_entry w;
     long ret;
     for (;;) {
@@ -236,6 +240,9 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
         list_for_each(n, &self->children) {
             struct task *c = container_of(n, struct task, sibling);
             if (!selects(c, pid, self))
+                continue;
+            /* a zombie is no child to a wait for stops and continues (Linux) */
+            if (c->state == TASK_ZOMBIE && !(options & WEXITED))
                 continue;
             any = true;
             if (!lend_to && (c->state == TASK_RUNNING || c->state == TASK_BLOCKED))
@@ -323,8 +330,12 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
     return ret;
 }
 
+#define WAIT_THREAD_FLAGS (__WNOTHREAD | __WALL | __WCLONE)
+
 long sys_wait4(pid_t pid, int __user *status, int options, struct rusage_k __user *ru)
 {
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
+        return -EINVAL;
     return do_wait(pid, status, options | WEXITED, ru, NULL);
 }
 SYSCALL_DEFINE(61, wait4);
@@ -338,6 +349,10 @@ long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options, struct
     pid_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? id : idtype == P_PGID ? -id : 0;
     if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
         return -EINVAL;
+    if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WAIT_THREAD_FLAGS))
+        return -EINVAL;
+    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+        return -EINVAL;                 /* no event to wait for */
     siginfo_t info;
     memset(&info, 0, sizeof info);
     long r = do_wait(pid, NULL, options, ru, &info);

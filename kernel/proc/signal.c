@@ -79,6 +79,18 @@ bool signal_pending(struct task *t)
     return (READ_ONCE(t->pending) & ~(t->blocked & ~UNBLOCKABLE)) != 0;
 }
 
+/* Would t discard sig at once?  Not if blocked: the action may change
+ * before it is unblocked.  Caller holds t->sig_lock. */
+static bool discards(struct task *t, int sig)
+{
+    sigset_t bit = SIGBIT(sig);
+    struct sighand *sh = t->sighand;
+    if (!sh || (bit & UNBLOCKABLE) || (t->blocked & bit))
+        return false;
+    const struct k_sigaction *a = &sh->action[sig];
+    return a->handler == SIG_IGN || (a->handler == SIG_DFL && (bit & IGNORE_SIGNALS));
+}
+
 void signal_send(struct task *t, int sig, const siginfo_t *info)
 {
     if (sig <= 0 || sig >= NSIG || !t || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
@@ -89,7 +101,21 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
         t->pending &= ~SIGBIT(SIGCONT);
     if (sig == SIGCONT)
         t->pending &= ~STOP_SIGNALS;
-    if (!(t->pending & bit)) {
+    /* SIGCONT resumes a stopped process even if blocked, caught or ignored.
+     * The new state is visible to wait(WCONTINUED) at once; the parent's
+     * SIGCHLD comes from the continued task itself when it runs
+     * (signal_deliver), because only there is its parent pointer safe to
+     * follow. */
+    bool continued = sig == SIGCONT && t->stop_signal > 0;
+    if (continued) {
+        t->stop_signal = -1;
+        t->cont_reported = false;
+        t->cont_notify = true;
+    }
+    if (sig == SIGKILL)
+        t->stop_signal = 0;             /* dying: no stop left to report (Linux) */
+    bool queued = !discards(t, sig);
+    if (queued && !(t->pending & bit)) {
         t->pending |= bit;
         if (info) {
             t->pending_info[sig] = *info;
@@ -99,19 +125,7 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
             t->pending_info[sig].si_code = SI_KERNEL;
         }
     }
-    bool wake = !(t->blocked & bit) || (bit & UNBLOCKABLE);
-    /* SIGCONT resumes a stopped process even if blocked or caught.  The new
-     * state is visible to wait(WCONTINUED) at once; the parent's SIGCHLD
-     * comes from the continued task itself when it runs (signal_deliver),
-     * because only there is its parent pointer safe to follow. */
-    bool continued = sig == SIGCONT && t->stop_signal > 0;
-    if (continued) {
-        t->stop_signal = -1;
-        t->cont_reported = false;
-        t->cont_notify = true;
-    }
-    if (sig == SIGKILL)
-        t->stop_signal = 0;             /* dying: no stop left to report (Linux) */
+    bool wake = queued && (!(t->blocked & bit) || (bit & UNBLOCKABLE));
     spin_unlock(&t->sig_lock);
     if (continued && t->state == TASK_STOPPED) {
         sched_wake(t);
@@ -179,8 +193,8 @@ static void log_fatal(struct task *t, int sig)
 }
 
 /* Tells t's parent that t stopped, continued or exited (code CLD_*,
- * status the signal or exit code): SIGCHLD unless the parent's SA_NOCLDSTOP
- * rules it out, and a wake-up of its wait4.  Caller holds tasks_lock, which
+ * status the signal or exit code): SIGCHLD unless the parent ignores it or
+ * its SA_NOCLDSTOP rules it out, and a wake-up of its wait4.  Caller holds tasks_lock, which
  * keeps t->parent (and the parent's sighand) alive: a parent that exits
  * first hands its children to init under the same lock. */
 void signal_notify_parent(struct task *t, int code, int status)
@@ -189,8 +203,10 @@ void signal_notify_parent(struct task *t, int code, int status)
     struct task *parent = t->parent;
     if (!parent)
         return;
+    /* SIG_IGN: never sent, even while blocked (Linux) */
+    const struct k_sigaction *a = &parent->sighand->action[SIGCHLD];
     bool stop_or_cont = code == CLD_STOPPED || code == CLD_CONTINUED;
-    if (!stop_or_cont || !(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP)) {
+    if (a->handler != SIG_IGN && (!stop_or_cont || !(a->flags & SA_NOCLDSTOP))) {
         siginfo_t info = { 0 };
         info.si_signo = SIGCHLD;
         info.si_code = code;
