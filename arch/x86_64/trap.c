@@ -79,7 +79,7 @@ static void page_fault(struct trap_frame *tf)
             return;
         if (r == -ENOMEM) {
             /* no frame left for this process: stop it rather than the system */
-            kprintf("out of memory: killing pid %d (%s), %lu pages resident\n", current->pid, current->comm,
+            kprintf(KERN_ERR "out of memory: killing pid %d (%s), %lu pages resident\n", current->pid, current->comm,
                     (unsigned long)mm_rss_pages(current->mm));
             signal_send(current, SIGKILL, NULL);
             if (user)
@@ -127,6 +127,9 @@ void trap_dispatch(struct trap_frame *tf)
         lapic_eoi();
         this_cpu()->resched_ipis++;
         sched_ipi_resched();
+    } else if (v == VEC_IPI_TLB) {
+        lapic_eoi();
+        arch_tlb_flush_ipi();
     } else if (v == VEC_IPI_STOP) {
         for (;;)
             cpu_halt();
@@ -144,7 +147,7 @@ void trap_dispatch(struct trap_frame *tf)
         }
         user_exception(tf);
     } else {
-        kprintf("trap: unexpected vector %lu\n", v);
+        kprintf(KERN_WARNING "trap: unexpected vector %lu\n", v);
     }
 
     if (user)

@@ -8,6 +8,7 @@
 #define VEC_IRQ_BASE 0x30        /* ISA IRQ n -> 0x30 + n */
 #define VEC_IPI_RESCHED 0xf0
 #define VEC_IPI_STOP 0xf1
+#define VEC_IPI_TLB 0xf2
 #define VEC_SPURIOUS 0xff
 
 void apic_init(void);

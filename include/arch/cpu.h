@@ -41,6 +41,16 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
+/* Inter-processor requests (arch/x86_64/cpu.c). */
+void arch_send_resched_ipi(int cpu);
+/* Makes every CPU in `cpus` (this one excluded) drop its non-global TLB
+ * entries, and waits until each has.  The caller holds no spinlock (a CPU
+ * spinning on one with interrupts off could not answer); interrupts are on
+ * while it waits, so two CPUs flushing each other both proceed. */
+void arch_tlb_flush_cpus(uint64_t cpus);
+/* The TLB-flush IPI's handler (trap dispatch). */
+void arch_tlb_flush_ipi(void);
+
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082

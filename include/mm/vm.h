@@ -46,7 +46,8 @@ struct mm {
     phys_t pml4;
     struct spinlock lock;       /* protects vmas, the page tables and counters */
     struct list_node vmas;      /* sorted by address, non-overlapping */
-    int refs;                   /* vfork children share the parent's mm */
+    int refs;                   /* threads and vfork children share an mm */
+    uint64_t cpus;              /* CPUs that have it loaded (atomic; mm_activate) */
     uint64_t brk_start, brk;    /* heap: [brk_start, brk) */
     uint64_t mmap_top;          /* next top-down search start */
     uint64_t stack_top;
@@ -60,7 +61,14 @@ struct mm {
 struct mm *mm_new(void);                    /* empty user half, kernel half shared */
 struct mm *mm_clone(struct mm *src);        /* fork: copy-on-write copy; NULL on ENOMEM */
 void mm_put(struct mm *mm);                 /* drop a reference; frees everything at 0 */
-void mm_activate(struct mm *mm);            /* load into CR3 */
+void mm_activate(struct mm *mm);            /* load on this CPU (NULL: the kernel's) */
+void mm_get(struct mm *mm);                 /* one more user (a thread, a vfork child) */
+/* Translations of mm were changed or removed: make every other CPU that has
+ * it loaded drop its cached ones (the caller flushed its own).  Caller holds
+ * no spinlock.  Nothing to do while only this CPU runs the mm. */
+void mm_flush_others(struct mm *mm);
+/* Does another CPU have mm loaded (so a change needs mm_flush_others)? */
+bool mm_loaded_elsewhere(struct mm *mm);
 
 /* Map [addr, addr+len) (page aligned) as a new VMA, replacing any mappings
  * there.  Returns 0 or -ENOMEM. */

@@ -163,7 +163,15 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             }
             memcpy(P2V(p), P2V(old), PAGE_SIZE);
             *pte = p | flags;
+            invlpg(va);
+            /* other threads may still read the old frame through their
+             * TLBs: it is released only after they drop that entry */
+            spin_unlock(&mm->lock);
+            mm_flush_others(mm);
             pmm_put(old);
+            if (t)
+                t->stats.minflt++;
+            return 0;
         }
         invlpg(va);
     } else {

@@ -4,11 +4,19 @@
  * kernel/mm/fault.c.
  *
  * Locking: mm->lock (a spinlock: nothing here sleeps) protects the VMA list,
- * the page tables and the counters.  Only the owning task changes its mm
- * (tasks are single-threaded; a vfork child borrows the mm while the parent
- * is blocked), so TLB entries to flush exist only on the current CPU.
+ * the page tables and the counters.
+ *
+ * TLBs: the threads of a process may run on several CPUs at once, each
+ * caching translations of the same page tables.  mm->cpus records which
+ * CPUs have the mm loaded.  A change that removes or narrows a translation
+ * flushes this CPU's entry at once and, after dropping the lock, asks the
+ * others to flush (mm_flush_others: an IPI, waited for; it cannot be done
+ * under the spinlock, since a CPU spinning for it could not answer).  A
+ * frame whose mapping is removed is released only after that flush, so no
+ * CPU can reach a frame that has been given to someone else.
  */
 #include <arch/cpu.h>
+#include <arch/percpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
@@ -64,7 +72,37 @@ static void flush_page(struct mm *mm, uint64_t va)
         invlpg(va);
 }
 
-void mm_activate(struct mm *mm) { write_cr3(mm ? mm->pml4 : kernel_pml4); }
+/* The mm each CPU has loaded; only that CPU changes its entry. */
+static struct mm *loaded_mm[MAX_CPUS];
+
+void mm_activate(struct mm *mm)
+{
+    int cpu = this_cpu_id();
+    struct mm *old = loaded_mm[cpu];
+    if (old != mm) {
+        if (mm)
+            __atomic_or_fetch(&mm->cpus, 1ULL << cpu, __ATOMIC_SEQ_CST);
+        if (old)
+            __atomic_and_fetch(&old->cpus, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
+        loaded_mm[cpu] = mm;
+    }
+    write_cr3(mm ? mm->pml4 : kernel_pml4);
+}
+
+void mm_get(struct mm *mm) { __atomic_add_fetch(&mm->refs, 1, __ATOMIC_RELAXED); }
+
+bool mm_loaded_elsewhere(struct mm *mm)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* page-table stores before the read */
+    return (__atomic_load_n(&mm->cpus, __ATOMIC_SEQ_CST) & ~(1ULL << this_cpu_id())) != 0;
+}
+
+void mm_flush_others(struct mm *mm)
+{
+    spin_assert_none_held();
+    if (mm_loaded_elsewhere(mm))
+        arch_tlb_flush_cpus(__atomic_load_n(&mm->cpus, __ATOMIC_SEQ_CST));
+}
 
 static struct vma *vma_alloc(void) { return kzalloc(sizeof(struct vma)); }
 
@@ -117,21 +155,30 @@ static struct vma *vma_split(struct vma *v, uint64_t addr)
     return hi;
 }
 
+/* Frames unmapped while another CPU may still translate to them: released
+ * after the flush.  `frames` holds up to `cap` (sized from rss, which bounds
+ * the pages present). */
 struct unmap_ctx {
     struct mm *mm;
+    phys_t *frames;
+    size_t n, cap;
 };
 
 static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
 {
     struct unmap_ctx *c = arg;
-    pmm_put(*pte & PTE_ADDR);
+    if (c->frames && c->n < c->cap)
+        c->frames[c->n++] = *pte & PTE_ADDR;
+    else
+        pmm_put(*pte & PTE_ADDR);
     *pte = 0;
     c->mm->rss_pages--;
     flush_page(c->mm, va);
 }
 
-/* Removes [start,end) from the VMA list and the page tables; lock held. */
-static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
+/* Removes [start,end) from the VMA list and the page tables; lock held.
+ * With c->frames set, the frames are left for the caller to release. */
+static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end, struct unmap_ctx *c)
 {
     list_for_each_safe(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
@@ -151,8 +198,7 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
         n_nx = v->node.next;
         if (v->flags & VMA_LOCKED)
             mm->locked_pages -= (v->end - v->start) / PAGE_SIZE;
-        struct unmap_ctx c = { mm };
-        pt_for_each(mm->pml4, v->start, v->end, unmap_pte, &c);
+        pt_for_each(mm->pml4, v->start, v->end, unmap_pte, c);
         list_remove(&v->node);
         vma_free(v);
     }
@@ -173,11 +219,53 @@ static void try_merge(struct mm *mm, struct vma *v)
     vma_free(v);
 }
 
+/* Takes mm->lock, with room to defer frame releases if other tasks share
+ * this mm (their CPUs may translate to the frames until flushed).  An mm
+ * with one user is loaded only where that user runs, which is here, and
+ * cannot gain a user meanwhile (only its user could add one).  The room is
+ * sized from rss, which cannot grow while the lock is held; if it grew
+ * before the lock was taken, try again. */
+static int lock_for_unmap(struct mm *mm, struct unmap_ctx *c)
+{
+    c->mm = mm;
+    c->frames = NULL;
+    c->n = c->cap = 0;
+    for (;;) {
+        size_t want = READ_ONCE(mm->rss_pages) + 16;
+        if (READ_ONCE(mm->refs) > 1 && want > c->cap) {
+            kfree(c->frames);
+            c->frames = kmalloc(want * sizeof(phys_t));
+            if (!c->frames)
+                return -ENOMEM;
+            c->cap = want;
+        }
+        spin_lock(&mm->lock);
+        if (!c->frames || mm->rss_pages <= c->cap)
+            return 0;
+        spin_unlock(&mm->lock);
+    }
+}
+
+/* Drops mm->lock; then the other CPUs' flush, then the deferred frames. */
+static void unlock_after_unmap(struct mm *mm, struct unmap_ctx *c)
+{
+    spin_unlock(&mm->lock);
+    if (!c->frames)
+        return;
+    mm_flush_others(mm);
+    for (size_t i = 0; i < c->n; i++)
+        pmm_put(c->frames[i]);
+    kfree(c->frames);
+}
+
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
-    spin_lock(&mm->lock);
-    int r = unmap_locked(mm, addr, addr + len);
-    spin_unlock(&mm->lock);
+    struct unmap_ctx c;
+    int r = lock_for_unmap(mm, &c);
+    if (r)
+        return r;
+    r = unmap_locked(mm, addr, addr + len, &c);
+    unlock_after_unmap(mm, &c);
     return r;
 }
 
@@ -198,13 +286,18 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
         vnode_get(file);
     if (name)
         strlcpy(v->name, name, sizeof v->name);
-    spin_lock(&mm->lock);
-    int r = unmap_locked(mm, v->start, v->end);
+    struct unmap_ctx c;
+    int r = lock_for_unmap(mm, &c);
+    if (r) {
+        vma_free(v);
+        return r;
+    }
+    r = unmap_locked(mm, v->start, v->end, &c);
     if (r == 0) {
         vma_insert(mm, v);
         try_merge(mm, v);
     }
-    spin_unlock(&mm->lock);
+    unlock_after_unmap(mm, &c);
     if (r)
         vma_free(v);
     return r;
@@ -271,6 +364,7 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
         pt_for_each(mm->pml4, v->start, v->end, protect_pte, &c);
     }
     spin_unlock(&mm->lock);
+    mm_flush_others(mm);
     return 0;
 oom:
     spin_unlock(&mm->lock);
@@ -356,6 +450,7 @@ struct mm *mm_clone(struct mm *src)
     spin_unlock(&src->lock);
     if (mm_is_current(src))
         write_cr3(src->pml4);           /* drop the writable TLB entries */
+    mm_flush_others(src);               /* and other threads' CPUs theirs */
     if (err) {
         mm_put(mm);
         return NULL;
@@ -369,8 +464,8 @@ void mm_put(struct mm *mm)
 {
     if (!mm || __atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
-    if (mm_is_current(mm))
-        write_cr3(kernel_pml4);
+    if (loaded_mm[this_cpu_id()] == mm)
+        mm_activate(NULL);
     if (mm->pt_overflow) {
         pt_free_user(mm->pml4);         /* frames and tables, by scanning */
     } else {

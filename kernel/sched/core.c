@@ -689,7 +689,6 @@ static bool idle_pull(int me)
 
 static void kick_cpu(int cpu)
 {
-    extern void arch_send_resched_ipi(int cpu);
     arch_send_resched_ipi(cpu);
 }
 
