@@ -4,6 +4,10 @@
  * kprintf() formats a line, prefixes it with "[seconds.micros] " at the start
  * of each line and writes it to the serial console (translating \n to \r\n)
  * and to an in-memory ring that /proc/kmsg-style readers and panics can use.
+ * A leading KERN_* level (<kernel/kernel.h>) is taken off the text; with
+ * "quiet" (log_quiet) a message less urgent than KERN_WARNING goes to the
+ * ring only,
+ * unless a panic is under way.
  * panic() prints the message, the saved registers if it was raised from a
  * trap, and a symbolized backtrace, then stops QEMU with the panic code.
  */
@@ -17,13 +21,16 @@
 
 static struct spinlock log_lock = SPINLOCK_INIT("log");
 static bool at_line_start = true;
-bool log_quiet;                 /* cmdline "quiet": only warnings and panics */
+bool log_quiet;                 /* cmdline "quiet": only warnings, errors and panics */
 
 #define LOG_RING 16384
 static char log_ring[LOG_RING];
 static uint64_t log_ring_pos;
 
-static void log_emit(const char *s, size_t n)
+#define LEVEL_WARNING 4
+#define LEVEL_DEFAULT 6         /* no KERN_* prefix: informational */
+
+static void log_emit(const char *s, size_t n, bool console)
 {
     for (size_t i = 0; i < n; i++) {
         if (at_line_start) {
@@ -31,28 +38,37 @@ static void log_emit(const char *s, size_t n)
             uint64_t t = time_ns();
             int k = snprintf(ts, sizeof ts, "[%5lu.%06lu] ", (unsigned long)(t / NSEC_PER_SEC),
                              (unsigned long)(t % NSEC_PER_SEC / 1000));
-            uart_write(ts, k);
+            if (console)
+                uart_write(ts, k);
             for (int j = 0; j < k; j++)
                 log_ring[log_ring_pos++ % LOG_RING] = ts[j];
             at_line_start = false;
         }
         if (s[i] == '\n') {
-            uart_putc('\r');
+            if (console)
+                uart_putc('\r');
             at_line_start = true;
         }
-        uart_putc(s[i]);
+        if (console)
+            uart_putc(s[i]);
         log_ring[log_ring_pos++ % LOG_RING] = s[i];
     }
 }
 
 int vkprintf(const char *fmt, va_list ap)
 {
+    int level = LEVEL_DEFAULT;
+    if (fmt[0] == KERN_SOH[0] && fmt[1] >= '0' && fmt[1] <= '7') {
+        level = fmt[1] - '0';
+        fmt += 2;
+    }
+    bool console = !READ_ONCE(log_quiet) || level <= LEVEL_WARNING || panic_in_progress();
     char buf[512];
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     if (n > (int)sizeof buf - 1)
         n = sizeof buf - 1;
     spin_lock(&log_lock);
-    log_emit(buf, n);
+    log_emit(buf, n, console);
     spin_unlock(&log_lock);
     return n;
 }

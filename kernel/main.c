@@ -34,7 +34,6 @@ void smp_boot_aps(void) __attribute__((weak));
 void console_devices_init(void) __attribute__((weak));
 extern phys_t initrd_phys;
 extern uint64_t initrd_size;
-extern bool log_quiet;
 volatile uint64_t jiffies;
 
 static void start_init(void *arg)
@@ -53,19 +52,19 @@ static void start_init(void *arg)
         file_get(con);
         fd_install(con, 0);
     } else {
-        kprintf("init: cannot open /dev/console (%d)\n", r);
+        kprintf(KERN_ERR "init: cannot open /dev/console (%d)\n", r);
     }
     const char *argv[] = { path, NULL };
     const char *envp[] = { "HOME=/", "TERM=vt100", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
     kprintf("init: starting %s\n", path);
     r = kernel_execve(path, argv, envp);
     if (r && !init) {
-        kprintf("init: %s failed (%d), trying /bin/sh\n", path, r);
+        kprintf(KERN_WARNING "init: %s failed (%d), trying /bin/sh\n", path, r);
         argv[0] = "/bin/sh";
         r = kernel_execve("/bin/sh", argv, envp);
     }
     if (r) {
-        kprintf("init: cannot run %s: error %d\n", path, r);
+        kprintf(KERN_ERR "init: cannot run %s: error %d\n", path, r);
         machine_exit(EXIT_INIT_FAIL);
     }
     t->stats.first_run_ns = time_ns();
@@ -95,11 +94,11 @@ void kmain(uint32_t start_info)
     if (initrd_size) {
         int r = initramfs_unpack(P2V(initrd_phys), initrd_size);
         if (r)
-            kprintf("initramfs: unpack failed (%d)\n", r);
+            kprintf(KERN_ERR "initramfs: unpack failed (%d)\n", r);
         else
             kprintf("initramfs: %lu KiB unpacked\n", (unsigned long)(initrd_size >> 10));
     } else {
-        kprintf("initramfs: none given (-initrd)\n");
+        kprintf(KERN_WARNING "initramfs: none given (-initrd)\n");
     }
     if (console_devices_init)
         console_devices_init();

@@ -82,5 +82,5 @@ void trace_sysctl_init(void)
         trace_restart(true);
     int err = procfs_register_sysctl("sched_trace_enabled", enabled_read, enabled_write);
     if (err)
-        kprintf("trace: cannot register sched_trace_enabled (%d)\n", err);
+        kprintf(KERN_ERR "trace: cannot register sched_trace_enabled (%d)\n", err);
 }

@@ -130,7 +130,7 @@ void smp_boot_aps(void)
         while (ap_started != -1 && time_ns() - t0 < 500 * NSEC_PER_MSEC)
             cpu_relax();
         if (ap_started != -1) {
-            kprintf("smp: CPU with APIC id %d did not start\n", ids[i]);
+            kprintf(KERN_WARNING "smp: CPU with APIC id %d did not start\n", ids[i]);
             pmm_free_contig(stack, 2);
             continue;
         }

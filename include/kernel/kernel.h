@@ -44,7 +44,15 @@ typedef uint64_t phys_t;   /* a physical address */
 #endif
 
 /* Kernel log.  Lines are prefixed with "[seconds.micros] " and go to the
- * serial console and the in-memory log ring (dmesg). */
+ * serial console and the in-memory log ring (dmesg).  A format may begin
+ * with a level, as in Linux: kprintf(KERN_WARNING "..."); without one a
+ * message is informational.  With "quiet" on the command line the console
+ * shows only warnings and errors (and all of a panic); the ring keeps all. */
+#define KERN_SOH "\001"
+#define KERN_ERR KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_INFO KERN_SOH "6"
+extern bool log_quiet;          /* set from the command line by kmain */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -17,7 +17,7 @@ int devfs_register_dev(const char *name, mode_t mode, dev_t rdev, const struct f
 {
     size_t len = strlen(name);
     if (!dev_dir) {
-        kprintf("devfs: register %s before vfs_init\n", name);
+        kprintf(KERN_ERR "devfs: register %s before vfs_init\n", name);
         return -ENODEV;
     }
     if (len == 0 || len > NAME_MAX || strchr(name, '/'))

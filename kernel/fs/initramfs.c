@@ -102,12 +102,12 @@ int initramfs_unpack(const void *cpio, size_t len)
         if (r == 0)
             break;
         if (r < 0) {
-            kprintf("initramfs: corrupt archive at offset %zu\n", at);
+            kprintf(KERN_ERR "initramfs: corrupt archive at offset %zu\n", at);
             err = r;
             break;
         }
         if ((err = unpack_one(&e, pathbuf)) < 0) {
-            kprintf("initramfs: cannot unpack '%s' (error %d)\n", e.name, -err);
+            kprintf(KERN_ERR "initramfs: cannot unpack '%s' (error %d)\n", e.name, -err);
             break;
         }
         files++;

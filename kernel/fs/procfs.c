@@ -431,5 +431,5 @@ void procfs_init(void)
     trace_sysctl_init();
     int err = vfs_mount_pseudo("/proc", proc_root);
     if (err)
-        kprintf("procfs: cannot mount /proc (%d)\n", err);
+        kprintf(KERN_ERR "procfs: cannot mount /proc (%d)\n", err);
 }

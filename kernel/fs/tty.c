@@ -331,7 +331,7 @@ void tty_init(void)
     if (!err)
         err = devfs_register_dev("tty", 0666, MKDEV(5, 0), &devtty_fops, tty);
     if (err)
-        kprintf("tty: cannot register the console devices (%d)\n", err);
+        kprintf(KERN_ERR "tty: cannot register the console devices (%d)\n", err);
 }
 
 /* Boot hook (kernel/main.c calls it, if linked, after the initramfs is

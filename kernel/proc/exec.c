@@ -406,7 +406,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     r = build_stack(a, ei, base, cur_path, stack_top, &sp);
     if (r) {
         mm = NULL;
-        kprintf("exec: %s: cannot build the initial stack (%d); killing pid %d\n", cur_path, r, t->pid);
+        kprintf(KERN_WARNING "exec: %s: cannot build the initial stack (%d); killing pid %d\n", cur_path, r, t->pid);
         do_exit(SIGSEGV);
     }
     mm = NULL;

@@ -291,5 +291,5 @@ void sched_sysctl_init(void)
     for (size_t i = 0; !err && i < ARRAY_SIZE(tunables); i++)
         err = procfs_register_sysctl(tunables[i].name, tun_fns[i].read, tun_fns[i].write);
     if (err)
-        kprintf("sched: cannot register /proc/sys/kernel tunables (%d)\n", err);
+        kprintf(KERN_ERR "sched: cannot register /proc/sys/kernel tunables (%d)\n", err);
 }

@@ -110,7 +110,8 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
     long ret = fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
     if (unlikely(syscall_trace)) {
         const char *name = nr < NR_SYSCALLS ? names[nr] : NULL;
-        kprintf("[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, name ? name : "?", tf->rdi, tf->rsi,
+        /* asked for on the command line, so shown even with "quiet" */
+        kprintf(KERN_WARNING "[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, name ? name : "?", tf->rdi, tf->rsi,
                 tf->rdx, ret);
     }
     /* a frame replaced by execve or rt_sigreturn keeps its own rax */
