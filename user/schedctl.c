@@ -3,8 +3,12 @@
  * Linux has no tool for (nice/renice and chrt cover the Linux ones).
  *
  *   schedctl get [PID]                 tickets, lent tickets, expected time, nice
+ *                                      (no PID: schedctl itself, which has its
+ *                                      caller's tickets and nice)
  *   schedctl tickets N [PID]           set tickets (1..1000000): ticket inflation
  *   schedctl expect MS [PID]           declare the expected run time (SJF/STCF), 0 = none
+ *                                      (no PID: the calling process, e.g. the
+ *                                      shell, whose children inherit tickets)
  *   schedctl lend PID                  lend the caller's tickets to PID
  *   schedctl unlend                    take them back
  *   schedctl policy [NAME]             show or switch the system policy
@@ -58,8 +62,8 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: schedctl get [PID]\n"
-            "       schedctl tickets N [PID]      (1..%d)\n"
-            "       schedctl expect MS [PID]      (0 = undeclared)\n"
+            "       schedctl tickets N [PID]      (1..%d; no PID: the calling shell)\n"
+            "       schedctl expect MS [PID]      (0 = undeclared; no PID: the calling shell)\n"
             "       schedctl lend PID | unlend\n"
             "       schedctl policy [NAME]\n"
             "       schedctl run [-t TICKETS] [-e MS] [-n NICE] [-l PID] -- CMD [ARGS...]\n",
@@ -205,6 +209,9 @@ int main(int argc, char **argv)
         return cmd_get((pid_t)pid);
     }
     if ((!strcmp(cmd, "tickets") || !strcmp(cmd, "expect")) && (argc == 3 || argc == 4)) {
+        /* without a PID, the process that ran schedctl: changing schedctl's
+         * own values would end with it */
+        pid = getppid();
         if (argc == 4 && !parse_num(argv[3], 0, 1 << 30, &pid, "pid"))
             return 2;
         if (!strcmp(cmd, "tickets")) {

@@ -4,10 +4,14 @@
  * sees them (`schedctl get`); `schedctl policy` shows the system policy and
  * refuses an unknown one with EINVAL and the list of known ones; bad
  * arguments give the usage (status 2), a missing pid ESRCH (status 1);
+ * `schedctl tickets N` without a pid sets the caller's tickets (a shell's,
+ * which its later children inherit);
  * busybox renice changes a running process's nice; Tessera's own nice and
  * chrt (Debian's busybox-static lacks both applets) change the niceness and
  * the real-time class of the program they run, and busybox taskset pins. */
 #include "gt.h"
+#include <sys/syscall.h>
+#include "../../include/uapi/tessera.h"
 
 /* Run argv with stdout+stderr captured into out; returns the wait status. */
 static int run(char *const argv[], char *out, size_t n)
@@ -62,6 +66,17 @@ int main(void)
     check(nobody, 1, "ESRCH", "schedctl tickets 5 999999 reports ESRCH");
     char *none[] = { "/bin/schedctl", NULL };
     check(none, 2, "usage:", "schedctl alone prints the usage");
+
+    struct tessera_sched mine, after;
+    syscall(__NR_tessera_sched_get, 0, &mine);
+    char *caller[] = { "/bin/schedctl", "tickets", "321", NULL };
+    check(caller, 0, NULL, "schedctl tickets 321 (no pid)");
+    syscall(__NR_tessera_sched_get, 0, &after);
+    expect(after.tickets == 321, "... sets the tickets of the process that ran it");
+    char *inherit[] = { "/bin/schedctl", "get", NULL };
+    check(inherit, 0, "tickets: 321", "... which a later child inherits");
+    struct tessera_sched back = { .tickets = mine.tickets };
+    syscall(__NR_tessera_sched_set, 0, &back, TESSERA_SCHED_TICKETS);
 
     int go[2];
     if (pipe(go))
