@@ -10,12 +10,17 @@
  * session the console controls, 0 otherwise; tpgid is the console's
  * foreground process group for them, -1 otherwise.
  *
+ * status shows the affinity as Linux does: Cpus_allowed is a hex mask as
+ * wide as the CPUs there are (3 on a 2-CPU machine), Cpus_allowed_list the
+ * same set as ranges ("0-1").
+ *
  * sched is Tessera's own: the book's metrics (arrival, first run, completion,
  * response and turnaround time, CPU time, time spent ready) and the context
  * switch counts, in nanoseconds, one "name: value" per line, then the
  * scheduling parameters (nice, tickets, tickets lent to it and the pid it
  * lends its own to, expected run time, MLFQ level).
  */
+#include <arch/percpu.h>
 #include <fs/procfs.h>
 #include <fs/tty.h>
 #include <kernel/time.h>
@@ -104,6 +109,28 @@ static int show_stat(struct seqbuf *s, struct task *t)
     return 0;
 }
 
+/* The affinity among the CPUs that exist, as a mask and as a list. */
+static void show_cpus_allowed(struct seqbuf *s, uint64_t mask)
+{
+    mask &= ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1;
+    seq_printf(s, "Cpus_allowed:\t%0*lx\nCpus_allowed_list:\t", (ncpus + 3) / 4, (unsigned long)mask);
+    const char *sep = "";
+    for (int c = 0; c < 64; c++) {
+        if (!(mask & (1ULL << c)))
+            continue;
+        int last = c;
+        while (last + 1 < 64 && (mask & (1ULL << (last + 1))))
+            last++;
+        if (last == c)
+            seq_printf(s, "%s%d", sep, c);
+        else
+            seq_printf(s, "%s%d-%d", sep, c, last);
+        sep = ",";
+        c = last;
+    }
+    seq_printf(s, "\n");
+}
+
 static int show_status(struct seqbuf *s, struct task *t)
 {
     uint64_t vsize = mm_vsize(t->mm), rss = mm_rss_pages(t->mm);
@@ -120,7 +147,7 @@ static int show_status(struct seqbuf *s, struct task *t)
     seq_printf(s, "Threads:\t1\nSigPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
                (unsigned long)t->pending, (unsigned long)t->blocked, (unsigned long)sigign,
                (unsigned long)sigcatch);
-    seq_printf(s, "Cpus_allowed:\t%lx\n", (unsigned long)t->cpu_mask);
+    show_cpus_allowed(s, t->cpu_mask);
     seq_printf(s, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
                (unsigned long)t->stats.nvcsw, (unsigned long)t->stats.nivcsw);
     return 0;

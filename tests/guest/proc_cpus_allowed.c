@@ -1,0 +1,111 @@
+/* /proc/self/status shows the affinity as Linux does: Cpus_allowed is the
+ * set sched_getaffinity returns as a hex mask (only CPUs that exist, not a
+ * 64-bit all-ones mask), Cpus_allowed_list the same set as ranges; both
+ * follow a sched_setaffinity to one CPU. */
+#define _GNU_SOURCE
+#include "gt.h"
+#include <sched.h>
+
+/* The value of "Name:\t..." in /proc/self/status, or "" */
+static const char *status_field(const char *name)
+{
+    static char buf[8192], val[1024];
+    val[0] = 0;
+    if (read_file("/proc/self/status", buf, sizeof buf) < 0)
+        return val;
+    size_t n = strlen(name);
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (!strncmp(line, name, n) && line[n] == ':') {
+            const char *v = line + n + 1;
+            while (*v == '\t' || *v == ' ')
+                v++;
+            size_t len = strcspn(v, "\n");
+            if (len >= sizeof val)
+                len = sizeof val - 1;
+            memcpy(val, v, len);
+            val[len] = 0;
+            break;
+        }
+    }
+    return val;
+}
+
+/* "3" or "ffffffff,ffffffff": hex digits from the right, commas skipped */
+static int parse_mask(const char *s, cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    if (!*s)
+        return -1;
+    int bit = 0;
+    for (const char *p = s + strlen(s) - 1; p >= s; p--) {
+        if (*p == ',')
+            continue;
+        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        for (int k = 0; k < 4; k++, bit++)
+            if ((d >> k) & 1 && bit < CPU_SETSIZE)
+                CPU_SET(bit, set);
+    }
+    return 0;
+}
+
+/* "0-1,3" */
+static int parse_list(const char *s, cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    if (!*s)
+        return -1;
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s)
+            return -1;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtol(s, &end, 10);
+            if (end == s)
+                return -1;
+        }
+        for (long c = a; c <= b && c < CPU_SETSIZE; c++)
+            CPU_SET(c, set);
+        if (*end == ',')
+            end++;
+        else if (*end)
+            return -1;
+        s = end;
+    }
+    return 0;
+}
+
+static void compare(const char *when)
+{
+    cpu_set_t want, mask, list;
+    sched_getaffinity(0, sizeof want, &want);
+    const char *m = status_field("Cpus_allowed");
+    int mok = parse_mask(m, &mask) == 0 && CPU_EQUAL(&mask, &want);
+    if (!expect(mok, "Cpus_allowed is the affinity mask"))
+        say("  %s: Cpus_allowed '%s', %d CPUs allowed\n", when, m, CPU_COUNT(&want));
+    const char *l = status_field("Cpus_allowed_list");
+    int lok = parse_list(l, &list) == 0 && CPU_EQUAL(&list, &want);
+    if (!expect(lok, "Cpus_allowed_list is the same set"))
+        say("  %s: Cpus_allowed_list '%s'\n", when, l);
+}
+
+int main(void)
+{
+    compare("at start");
+    cpu_set_t set;
+    sched_getaffinity(0, sizeof set, &set);
+    int first = 0;
+    while (first < CPU_SETSIZE && !CPU_ISSET(first, &set))
+        first++;
+    CPU_ZERO(&set);
+    CPU_SET(first, &set);
+    expect(sched_setaffinity(0, sizeof set, &set) == 0, "pinned to the first allowed CPU");
+    compare("pinned");
+    char want[16];
+    snprintf(want, sizeof want, "%d", first);
+    expect(!strcmp(status_field("Cpus_allowed_list"), want), "the list names that one CPU");
+    gt_exit();
+}
