@@ -3,6 +3,8 @@
 # line by tests/guest/runner.py.  See docs/testing.md.
 #
 #   make test-guest          both sides, results in $(BUILD)/results/guest.txt
+#   make test-guest-debug    the same on the debug kernel (DEBUG=1, built in
+#                            $(BUILD)/debug), leaks enforced: guest-debug.txt
 #   make test-guest-linux    Linux side only (validates the tests themselves)
 #   make test-guest-one T=name   one test, both sides, with a diff
 #   make test-interactive    scripted shell session over the serial console
@@ -16,7 +18,13 @@ GUEST_FILES   := $(BUILD)/guest/run-all.sh $(BUILD)/guest/p3.c $(BUILD)/guest/p4
 GUEST_BINS    := $(GUEST_PROGS) $(GUEST_FILES)
 GUEST_CFLAGS  := -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest
 GUEST_TIMEOUT ?= 300
-GUEST_RUNNER  := $(PYTHON) tests/guest/runner.py --build $(BUILD) --timeout $(GUEST_TIMEOUT)
+# A test that leaves frames or heap objects behind fails in the debug build
+# and is only reported in the normal one (docs/testing.md, "Leak checks").
+GUEST_LEAKS   ?= $(if $(filter 1,$(DEBUG)),enforce,report)
+GUEST_RESULTS ?= $(BUILD)/results/guest.txt
+GUEST_PREFIX  ?= guest
+GUEST_RUNNER  := $(PYTHON) tests/guest/runner.py --build $(BUILD) --timeout $(GUEST_TIMEOUT) \
+                 --leaks $(GUEST_LEAKS)
 
 # p4 is the book's code verbatim: it keeps an unused variable.
 $(BUILD)/guest/p4: GUEST_CFLAGS += -Wno-unused-variable
@@ -70,8 +78,16 @@ guest-image:
 
 test-guest: $(GUEST_BINS) guest-image
 	$(Q)mkdir -p $(BUILD)/results
-	$(Q)$(GUEST_RUNNER) --results $(BUILD)/results/guest.txt \
+	$(Q)$(GUEST_RUNNER) --results $(GUEST_RESULTS) --prefix $(GUEST_PREFIX) \
 	    --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) --initrd $(INITRD)
+
+# The debug kernel (lock validation, allocation sites) built apart in
+# $(BUILD)/debug and run over the same tests, leaks enforced.
+.PHONY: test-guest-debug
+test-guest-debug:
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 BUILD=$(BUILD)/debug GUEST_PREFIX=guest-debug \
+	    GUEST_RESULTS=$(BUILD)/results/guest-debug.txt test-guest
 
 test-guest-linux: $(GUEST_BINS)
 	$(Q)mkdir -p $(BUILD)/results
@@ -87,3 +103,6 @@ test-interactive: guest-image
 	    --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) --initrd $(INITRD)
 
 TEST_SUITES += test-guest test-interactive
+ifneq ($(DEBUG),1)
+TEST_SUITES += test-guest-debug
+endif

@@ -25,8 +25,19 @@ appearance.  Markers in a test's source file change how it is judged:
   gt-side: linux-only      not run in the guest (no result line there)
   gt-side: guest-only      judged by its exit status in the guest alone
 
-Results are "PASS guest/NAME" / "FAIL guest/NAME" lines in --results; raw
-outputs are kept under $(BUILD)/guest-out/ for inspection.
+Leaks: inside Tessera the driver compares the kernel's free frames and live
+heap objects before and after each test and prints "@@LEAK NAME ..." after
+the test's frame when something stayed behind.  --leaks enforce fails such a
+test, --leaks report (the default) only prints the figures.
+
+Other programs may run before the driver in the same boot (--init, e.g. the
+soak in `make soak`, which then execs the driver): a console line
+"@@RESULT PASS name" or "@@RESULT FAIL name reason" outside any test frame
+adds that result; --expect NAME fails NAME if no such line came.
+
+Results are "PASS guest/NAME" / "FAIL guest/NAME" lines in --results (the
+prefix is --prefix); raw outputs are kept under $(BUILD)/guest-out/ for
+inspection.
 """
 
 import argparse
@@ -45,6 +56,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SKIP_SUFFIXES = (".sh", ".c", ".h", ".txt", ".mk", ".py")
 END_RE = re.compile(r"@@END (\S+) status=(-?\d+)")
+LEAK_RE = re.compile(r"@@LEAK (\S+) (.*)")
+LEAKSITE_RE = re.compile(r"@@LEAKSITE (\S+) (\S+) (\S+) (-?\d+) (-?\d+)")
+RESULT_RE = re.compile(r"@@RESULT (PASS|FAIL) (\S+) ?(.*)")
 KLOG_RE = re.compile(r"^\s*\[")
 PID_RE = re.compile(r"(?<=pid:)\d+|(?<=of )\d+|(?<=wc:)\d+")
 
@@ -57,6 +71,8 @@ class Result:
         self.lines = []
         self.status = None      # None: never finished
         self.problem = None     # why it did not finish, if it did not
+        self.leak = None        # {figure: delta} when it left memory behind
+        self.leak_sites = []    # (objects, bytes, site, caller), debug kernel only
 
 
 def read_markers(name):
@@ -100,6 +116,9 @@ class FrameParser:
         self.started = False
         self.done = False
         self.other = []
+        self.leaks = {}         # name -> {figure: delta}
+        self.leak_sites = {}    # name -> [(objects, bytes, site, caller)]
+        self.extra = []         # (passed, name, reason) from @@RESULT lines
 
     def feed_line(self, line):
         line = line.rstrip("\r\n").replace("\r", "")
@@ -113,6 +132,18 @@ class FrameParser:
                 self.order.append(name)
             elif line.startswith("@@DONE"):
                 self.done = True
+            elif LEAK_RE.match(line):
+                m = LEAK_RE.match(line)
+                figures = dict(w.split("=", 1) for w in m.group(2).split() if "=" in w)
+                self.leaks[m.group(1)] = {k: int(v) for k, v in figures.items()}
+            elif LEAKSITE_RE.match(line):
+                m = LEAKSITE_RE.match(line)
+                self.leak_sites.setdefault(m.group(1), []).append(
+                    (int(m.group(4)), int(m.group(5)), m.group(2), m.group(3)))
+            elif RESULT_RE.match(line):
+                m = RESULT_RE.match(line)
+                self.extra.append((m.group(1) == "PASS", m.group(2), m.group(3)))
+                self.other.append(line)
             else:
                 self.other.append(line)
             return
@@ -178,13 +209,14 @@ def stream(cmd, env, parser, test_timeout, deadline, start_timeout, log):
     return (None if reason else proc.returncode), reason
 
 
-def run_side(args, side, names, launch, start_timeout):
+def run_side(args, side, names, launch, start_timeout, extra=None):
     """Runs the driver as often as hangs require and collects results.
 
     launch(todo, last_hung) returns (command, environment) for one run of the
     driver covering the tests in todo.  When a test hangs it is failed and a
     new run covers the tests not yet run, within args.timeout seconds for
-    the whole side.  Returns {name: Result}.
+    the whole side.  Returns {name: Result}; @@RESULT lines are appended to
+    extra, if given, as (passed, name, reason).
     """
     results = {}
     outdir = os.path.join(args.build, "guest-out")
@@ -203,6 +235,12 @@ def run_side(args, side, names, launch, start_timeout):
             rc, reason = stream(cmd, env, parser, args.test_timeout, deadline,
                                 start_timeout, log)
             results.update({k: v for k, v in parser.results.items() if k in todo})
+            for name, leak in parser.leaks.items():
+                if name in results:
+                    results[name].leak = leak
+                    results[name].leak_sites = sorted(parser.leak_sites.get(name, []), reverse=True)
+            if extra is not None:
+                extra.extend(parser.extra)
             tail = [l for l in parser.other if l.strip()][-5:]
             where = "; last console lines: " + " | ".join(tail) if tail else ""
             if rc is not None and side == "tessera" and rc != 33:
@@ -254,10 +292,11 @@ def qemu_exit_meaning(rc):
             1: "QEMU error (bad image or option)"}.get(rc, "unexpected exit code")
 
 
-def run_tessera(args, names, all_names):
+def run_tessera(args, names, all_names, extra):
     """Boots Tessera (again after a hang) and collects results.
 
-    Returns ({name: Result}, reason the guest cannot run at all or None).
+    Returns ({name: Result}, reason the guest cannot run at all or None);
+    @@RESULT lines go to extra.
     """
     missing = [p for p in (args.kernel, args.initrd) if not p or not os.path.isfile(p)]
     if not args.qemu or missing:
@@ -270,13 +309,15 @@ def run_tessera(args, names, all_names):
     selected = names != all_names
 
     def launch(todo, last_hung):
-        cmdline = "init=/tests/run-all.sh quiet"
+        cmdline = "init=%s quiet" % args.init
+        if args.append:
+            cmdline += " " + args.append
         if selected:
             cmdline += " gt.only=" + ",".join(todo)
         elif last_hung:
             cmdline += " gt.after=" + last_hung
         return shlex.split(args.qemu) + ["-serial", "stdio", "-append", cmdline], None
-    return run_side(args, "tessera", names, launch, args.start_timeout), None
+    return run_side(args, "tessera", names, launch, args.start_timeout, extra), None
 
 
 def normalize(lines, unordered):
@@ -298,8 +339,30 @@ def save(build, side, r):
         f.write("status=%s%s\n" % (r.status, " problem=" + r.problem if r.problem else ""))
 
 
-def judge(name, lin, tes, marks):
+def describe_leak(leak):
+    """'free frames -3 (outside the heap +3), heap objects +12 (+384 bytes)'"""
+    def n(key):
+        return "%+d" % leak.get(key, 0)
+    return ("free frames %s (outside the heap %s), heap objects %s (%s bytes)"
+            % (n("free_frames"), n("frames_outside_heap"), n("heap_objects"), n("heap_bytes")))
+
+
+def leak_lines(r):
+    """The leak figures, then the allocation sites whose counts moved."""
+    return ["leak: " + describe_leak(r.leak)] + [
+        "  %+d objects (%+d bytes) allocated at %s from %s" % site for site in r.leak_sites]
+
+
+def judge(name, lin, tes, marks, leaks="report"):
     """Returns (passed, explanation lines) for one test."""
+    ok, why = judge_output(name, lin, tes, marks)
+    if tes.leak and leaks == "enforce":
+        return False, why + leak_lines(tes)
+    return ok, why
+
+
+def judge_output(name, lin, tes, marks):
+    """Returns (passed, explanation lines) for one test, leaks aside."""
     unordered = "compare:unordered" in marks
     if "side:guest-only" in marks:
         if tes.status == 0:
@@ -346,6 +409,14 @@ def main():
     ap.add_argument("--start-timeout", type=int, default=60,
                     help="seconds for the guest to start the driver")
     ap.add_argument("--verbose", action="store_true", help="print every test's output")
+    ap.add_argument("--leaks", choices=("enforce", "report"), default="report",
+                    help="a test that leaves kernel memory behind fails (enforce) or is only reported")
+    ap.add_argument("--prefix", default="guest", help="result names are PREFIX/NAME")
+    ap.add_argument("--init", default="/tests/run-all.sh",
+                    help="the guest's first program; it must end by running the driver")
+    ap.add_argument("--append", default="", help="more kernel command-line words for the guest")
+    ap.add_argument("--expect", action="append", default=[],
+                    help="a result the guest must report with an @@RESULT line")
     args = ap.parse_args()
 
     guest_dir = os.path.join(args.build, "guest")
@@ -387,8 +458,17 @@ def main():
                     print("    " + l)
     else:
         linux = run_linux(args, [n for n in names if "side:guest-only" not in marks[n]])
+        extra = []
         tessera, why_not = run_tessera(args, [n for n in names if "side:linux-only" not in marks[n]],
-                                       all_names)
+                                       all_names, extra)
+        seen = {name for _, name, _ in extra}
+        why_missing = why_not or next((r.problem for r in tessera.values() if r.problem),
+                                      "the guest printed no @@RESULT line for it")
+        extra += [(False, name, why_missing) for name in args.expect if name not in seen]
+        for passed, name, reason in extra:
+            report.append(("PASS " if passed else "FAIL ") + name)
+            if not passed:
+                print("--- %s: FAIL\n    %s" % (name, reason))
         if why_not:
             print("guest: Tessera side cannot run: %s" % why_not)
         for name in names:
@@ -399,8 +479,10 @@ def main():
             tes = tessera.get(name) or Result(name)
             for side, r in (("linux", lin), ("tessera", tes)):
                 save(args.build, side, r)
-            ok, why = judge(name, lin, tes, marks[name])
-            report.append(("PASS " if ok else "FAIL ") + "guest/" + name)
+            ok, why = judge(name, lin, tes, marks[name], args.leaks)
+            report.append(("PASS " if ok else "FAIL ") + args.prefix + "/" + name)
+            if ok and tes.leak:
+                print("--- %s: PASS, but (not enforced) a %s" % (name, "\n    ".join(leak_lines(tes))))
             if not ok and why_not:
                 continue            # one reason printed above is enough
             if not ok or args.verbose:
