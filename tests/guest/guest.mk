@@ -34,6 +34,9 @@ $(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $<"
 	$(Q)$(MUSLCC) $(GUEST_CFLAGS) $< -o $@
 
+# The process-lifecycle tests share a header of their own.
+$(filter $(BUILD)/guest/lifecycle_%,$(GUEST_PROGS)): tests/guest/lifecycle.h
+
 # A static-PIE: musl-gcc's specs cannot link one, so link rcrt1.o by hand.
 # musl's folder is looked up when the recipe runs, not when make reads this
 # file: on a fresh machine `make test` installs musl-tools (deps) in between.
@@ -66,6 +69,33 @@ test-nohz: kernel initrd
 	else echo "FAIL nohz/isolated-tickless-cpu (QEMU exit $$rc)"; fi > $(BUILD)/results/nohz.txt; \
 	cat $(BUILD)/results/nohz.txt
 TEST_SUITES += test-nohz
+
+# The process-lifecycle tests (lifecycle_*.c) inside Tessera on 1, 2 and 4
+# CPUs, each boot compared with the same programs on Linux (the Linux side
+# runs again with each boot: a few seconds).  Result lines are
+# lifecycle/cpus=N/NAME; each boot's outputs and console log are kept in
+# $(BUILD)/guest-out/lifecycle-cpusN/.
+LIFECYCLE_TESTS := $(sort $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/lifecycle_*.c)))
+LIFECYCLE_CPUS  ?= 1 2 4
+.PHONY: test-lifecycle
+test-lifecycle: $(GUEST_BINS) guest-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)rm -f $(BUILD)/results/lifecycle.txt; rc=0; \
+	for n in $(LIFECYCLE_CPUS); do \
+	    echo "lifecycle: Tessera on $$n CPU(s)"; \
+	    out=$(BUILD)/guest-out/lifecycle-cpus$$n; rm -rf $$out $$out.txt; \
+	    $(GUEST_RUNNER) --test-timeout 45 --timeout 150 --prefix lifecycle/cpus=$$n --results $$out.txt \
+	        --qemu "$(QEMU) $(subst -smp $(CPUS),-smp $$n,$(QEMU_FLAGS))" --kernel $(KERNEL) \
+	        --initrd $(INITRD) $(LIFECYCLE_TESTS) || rc=1; \
+	    if [ -s $$out.txt ]; then cat $$out.txt >> $(BUILD)/results/lifecycle.txt; \
+	    else echo "FAIL lifecycle/cpus=$$n/runner (no results)" >> $(BUILD)/results/lifecycle.txt; rc=1; fi; \
+	    mkdir -p $$out; cp $(BUILD)/guest-out/tessera/lifecycle_*.txt $$out/ 2>/dev/null; \
+	    cp $(BUILD)/guest-out/tessera-console.log $$out/console.log 2>/dev/null; \
+	done; \
+	echo "lifecycle: $$(grep -c ^PASS $(BUILD)/results/lifecycle.txt) passed," \
+	     "$$(grep -c ^FAIL $(BUILD)/results/lifecycle.txt) failed"; \
+	exit $$rc
+TEST_SUITES += test-lifecycle
 
 .PHONY: guest-tests guest-image test-guest test-guest-linux test-guest-one test-interactive
 guest-tests: $(GUEST_BINS)
