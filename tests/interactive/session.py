@@ -8,6 +8,12 @@ the screen until the next prompt, and checks what the command printed.  The
 console is QEMU's serial port on stdio, driven through pipes (so a typed
 Ctrl-C byte reaches the guest instead of stopping QEMU).
 
+After the plain shell steps come the ones a new user meets in the first
+hour: the README's examples, the quiet boot, a crash report without a false
+"core dumped", and leaving the shell with exit, Ctrl-D or a failed exec,
+after which init must start a new shell (and that shell must still take
+Ctrl-C); `poweroff -f` ends the session.
+
 Each step is one result line, "PASS interactive/<step>" or "FAIL ...", in
 --results.  If the kernel or initrd is missing, or the shell never shows a
 prompt, every step fails with that reason; nothing waits longer than its
@@ -153,11 +159,59 @@ STEPS = [
 ]
 
 
+def lacks(*needles):
+    def check(out):
+        return not any(re.search(x, out, re.M) for x in needles)
+    return check
+
+
+def both(*checks):
+    return lambda out: all(c(out) for c in checks)
+
+
+def cpus_allowed(out):
+    """Cpus_allowed as Linux shows it for N CPUs (hex mask N bits wide, list 0-(N-1))."""
+    m = re.search(r"^(\d+)\s*$", out, re.M)
+    if not m:
+        return False
+    n = int(m.group(1))
+    mask = "%0*x" % ((n + 3) // 4, (1 << n) - 1)
+    rng = "0" if n == 1 else "0-%d" % (n - 1)
+    return bool(re.search(r"^Cpus_allowed:\s+%s$" % mask, out, re.M) and
+                re.search(r"^Cpus_allowed_list:\s+%s$" % rng, out, re.M))
+
+
+# The first hour: the README's examples and what a new user runs into.
+FIRST_HOUR = [
+    ("readme-p3", "cd /tests && ./p3; cd /tmp", both(has(r"p3\.c$"), lacks(r"No such file")), 20),
+    ("readme-schedctl-tickets", "schedctl tickets 300 && schedctl get",
+     has(r"^tickets: 300$"), 15),
+    ("ulimit-core-0", "ulimit -c", has(r"^0$"), 10),
+    ("segfault-no-core", "sh -c 'kill -SEGV $$'; echo rc=$?",
+     both(has(r"Segmentation fault", r"^rc=139$"), lacks(r"core dumped")), 15),
+    ("cpus-allowed", "grep Cpus_allowed /proc/self/status; nproc", cpus_allowed, 10),
+    ("schedlab-help", "schedlab --help > /tmp/h; echo rc=$?; head -1 /tmp/h",
+     has(r"^rc=0$", r"^usage: schedlab"), 10),
+]
+
+# Ways out of the login shell; after each one init starts a new shell.
+RESPAWN = [
+    ("exit-respawns", "exit"),
+    ("ctrl-d-respawns", "\x04"),
+    ("failed-exec-respawns", "exec /no/such/program"),
+]
+
+
+def all_names():
+    return (["boot-prompt", "quiet-boot"] + [s[0] for s in STEPS] + [s[0] for s in FIRST_HOUR] +
+            [s[0] for s in RESPAWN] + ["ctrl-c", "poweroff"])
+
+
 def run(args):
     results = []
     reason = None
     missing = [p for p in (args.kernel, args.initrd) if not os.path.isfile(p)]
-    names = ["boot-prompt"] + [s[0] for s in STEPS] + ["ctrl-c", "poweroff"]
+    names = all_names()
     if missing:
         reason = "not built: " + ", ".join(missing)
         return [(n, False, reason) for n in names]
@@ -178,9 +232,16 @@ def run(args):
             return [(n, False, reason if n == "boot-prompt" else "not reached: no prompt")
                     for n in names]
         results.append(("boot-prompt", True, ""))
+        # "quiet": the console shows no informational kernel lines
+        booted = con.raw.decode("utf-8", "replace")
+        if "quiet" in args.append.split():
+            ok = "Tessera: booting" not in booted
+            results.append(("quiet-boot", ok, "" if ok else "informational kernel lines despite quiet"))
+        else:
+            results.append(("quiet-boot", True, ""))
         time.sleep(0.3)                  # let ash finish its ESC[6n query
 
-        for name, command, check, wait in STEPS:
+        for name, command, check, wait in STEPS + FIRST_HOUR:
             if time.monotonic() > deadline:
                 results.append((name, False, "session time limit reached"))
                 continue
@@ -193,8 +254,27 @@ def run(args):
             ok = check(out)
             results.append((name, ok, "" if ok else "unexpected output: %r" % out[-300:]))
 
-        # Ctrl-C interrupts a foreground sleep: the prompt must come back
-        # well before the 10 seconds are up.
+        for name, keys in RESPAWN:
+            if time.monotonic() > deadline:
+                results.append((name, False, "session time limit reached"))
+                continue
+            con.type(keys + ("" if keys == "\x04" else "\r"))
+            screen = con.wait_for(re.compile(r"init: the shell ended[^\n]*\n(?:.*\n)*?[^\n]*[#$] $"), 20)
+            if screen is None:
+                rc = con.proc.poll()
+                results.append((name, False, "no new shell (QEMU %s); screen: %s" %
+                                ("exit %d" % rc if rc is not None else "running", con.tail())))
+                if rc is not None:
+                    break
+                continue
+            time.sleep(0.3)
+            con.type("echo alive-again\r")
+            after = con.wait_for(PROMPT_RE, 10)
+            ok = after is not None and re.search(r"^alive-again$", body(after, "echo alive-again"), re.M)
+            results.append((name, bool(ok), "" if ok else "new shell unusable: %s" % con.tail()))
+
+        # Ctrl-C interrupts a foreground sleep (in the newest shell): the
+        # prompt must come back well before the 10 seconds are up.
         con.type("sleep 10\r")
         time.sleep(1.0)
         t0 = time.monotonic()
@@ -232,6 +312,8 @@ def main():
     args = ap.parse_args()
 
     results = run(args)
+    got = {name for name, _, _ in results}
+    results += [(n, False, "not reached: the session ended early") for n in all_names() if n not in got]
     lines = ["%s interactive/%s" % ("PASS" if ok else "FAIL", name) for name, ok, _ in results]
     if args.results:
         os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
