@@ -23,6 +23,7 @@
 #include <mm/pmm.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
@@ -113,8 +114,6 @@ void kmain(uint32_t start_info)
     init->files = fdtable_new();
     init->cwd = vfs_root();
     vnode_get(init->cwd);
-    init->sighand = NULL;
-    extern struct sighand *sighand_copy(struct sighand *src);
     init->sighand = sighand_copy(NULL);
     init->mm = mm_new();
     if (!init->files || !init->sighand || !init->mm)
@@ -122,7 +121,11 @@ void kmain(uint32_t start_info)
     init->pgid = init->sid = 1;
     init->cpu_mask = sched_default_affinity();   /* inherited by every process */
     init->stats.arrival_ns = time_ns();
+    init->exit_signal = SIGCHLD;
     init_task = init;
+    spin_lock(&tasks_lock);
+    task_join_group(init);
+    spin_unlock(&tasks_lock);
     sched_new_task(init, NULL);
     lapic_timer_start();
     sched_start();

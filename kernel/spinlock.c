@@ -49,7 +49,8 @@ static const struct {
     { "vnode", 60 },
     { "pipe", 60 },
     { "mutex", 60 },            /* an fs_mutex's guard */
-    { "sig", 70 },              /* a task's pending/blocked/stop state */
+    { "sig", 70 },              /* a thread group's signal state: then wakes */
+    { "futex", 75 },            /* a futex hash bucket: then wakes */
     { "waitq", 80 },            /* wake-ups: then a run queue */
     { "sleep_timers", 90 },     /* timed sleepers: then a run queue */
     { "runqueue", 100 },        /* several: by CPU number */

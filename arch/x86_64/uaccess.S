@@ -8,9 +8,11 @@
  * long uaccess_copy(void *dst, const void *src, size_t n)  -> 0 or -EFAULT
  * long uaccess_zero(void *dst, size_t n)                   -> 0 or -EFAULT
  * long uaccess_strnlen(const char *s, size_t max)          -> length (max if no NUL) or -EFAULT
+ * long uaccess_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new, uint32_t *seen)
+ *                                                          -> 0 or -EFAULT; *seen = the value found
  */
     .text
-    .global uaccess_copy, uaccess_zero, uaccess_strnlen, uaccess_start, uaccess_end, uaccess_fixup
+    .global uaccess_copy, uaccess_zero, uaccess_strnlen, uaccess_cmpxchg32, uaccess_start, uaccess_end, uaccess_fixup
 uaccess_start:
 uaccess_copy:
     movq %rdx, %rcx
@@ -41,6 +43,15 @@ uaccess_strnlen:
     incq %rax
     jmp 1b
 2:  ret
+
+/* A locked compare-and-exchange on a user word (futexes): atomic against
+ * the program's own atomic instructions on other CPUs. */
+uaccess_cmpxchg32:
+    movl %esi, %eax
+    lock cmpxchgl %edx, (%rdi)
+    movl %eax, (%rcx)
+    xorl %eax, %eax
+    ret
 uaccess_end:
 
 uaccess_fixup:

@@ -261,6 +261,8 @@ off_t noop_lseek(struct file *f, off_t off, int whence);
 struct fdtable;
 struct fdtable *fdtable_new(void);                     /* NULL on exhaustion */
 struct fdtable *fdtable_clone(struct fdtable *t);      /* fork: new table sharing the files */
+void fdtable_get(struct fdtable *t);                   /* CLONE_FILES: one more task uses t */
+bool fdtable_shared(struct fdtable *t);                /* used by more than one task? */
 void fdtable_put(struct fdtable *t);                   /* exit: closes everything */
 void fdtable_exec(struct fdtable *t);                  /* close FD_CLOEXEC descriptors */
 

@@ -52,6 +52,10 @@ static inline struct list_node *list_pop_front(struct list_node *head)
 
 #define list_first_entry(head, type, member) container_of((head)->next, type, member)
 #define list_for_each(pos, head) for (struct list_node *pos = (head)->next; pos != (head); pos = pos->next)
+/* pos: a pointer to the containing type, set to each entry in turn. */
+#define list_for_each_entry(pos, head, member)                                  \
+    for (pos = container_of((head)->next, __typeof__(*pos), member); &pos->member != (head); \
+         pos = container_of(pos->member.next, __typeof__(*pos), member))
 /* Safe against removal of `pos` inside the loop. */
 #define list_for_each_safe(pos, head) \
     for (struct list_node *pos = (head)->next, *pos##_nx = pos->next; pos != (head); pos = pos##_nx, pos##_nx = pos->next)

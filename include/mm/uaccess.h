@@ -18,6 +18,10 @@ int clear_user(void __user *dst, size_t n);                        /* 0 or -EFAU
  * -EFAULT, or -ENAMETOOLONG when no NUL is found within max bytes. */
 long strncpy_from_user(char *dst, const char __user *src, size_t max);
 
+/* Atomically: if *p == old, *p = new.  *seen gets the value found (so the
+ * exchange happened iff *seen == old).  0, or -EFAULT (also if misaligned). */
+int cmpxchg_user32(uint32_t __user *p, uint32_t old, uint32_t new, uint32_t *seen);
+
 #define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))
 #define put_user(kval, uptr) ({ __typeof__(*(uptr)) __v = (kval); copy_to_user((uptr), &__v, sizeof(__v)); })
 

@@ -4,7 +4,11 @@
 
 #include <proc/task.h>
 
-struct task *task_alloc(void);                 /* zeroed task with kernel stack, FPU area, pid; NULL on exhaustion */
+/* A zeroed task with kernel stack, FPU area and pid, in thread group `join`
+ * (NULL: a new group it leads); NULL on exhaustion. */
+struct task *task_alloc(struct thread_group *join);
+/* Adds t to its group's thread list; caller holds tasks_lock. */
+void task_join_group(struct task *t);
 void task_release(struct task *t);             /* frees what task_alloc made (task is DEAD and off-CPU) */
 struct task *task_create_idle(int cpu);
 /* A task that starts in kernel mode at fn(arg) and then returns to user
@@ -28,5 +32,9 @@ bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving);
 void exit_to_user(struct trap_frame *tf, bool from_syscall);
 void switch_to(struct task *prev, struct task *next);
 void fpu_init_state(uint8_t *fxsave_area);
+/* ITIMER_REAL (kernel/proc/itimer.c): the process's timer is disarmed when
+ * it ends; CPU 0's tick fires the due ones. */
+void itimer_exit(struct task *t);
+void itimer_tick(uint64_t now);
 
 #endif

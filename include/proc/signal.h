@@ -4,10 +4,16 @@
 
 #include <proc/task.h>
 
-/* Queue `sig` for task t (info may be NULL: SI_USER from the kernel).
+/* Queue `sig` for thread t (info may be NULL: SI_KERNEL from the kernel).
  * Wakes t if the signal is not blocked.  Safe from interrupt context. */
 void signal_send(struct task *t, int sig, const siginfo_t *info);
-/* Send to every member of process group pgid; returns -ESRCH if none. */
+/* Queue `sig` for t's whole process (kill): any thread that does not block
+ * it takes it; SIGKILL ends every thread.  Safe from interrupt context. */
+void signal_send_process(struct task *t, int sig, const siginfo_t *info);
+/* exit_group or a fatal signal: end every thread of the caller's process,
+ * which exits with wait status `status` (unless another thread was first). */
+void do_group_exit(int status) __noreturn;
+/* Send to every process of process group pgid; returns -ESRCH if none. */
 int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info);
 /* True if t has an unblocked pending signal (the reason to abort a sleep). */
 bool signal_pending(struct task *t);

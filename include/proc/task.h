@@ -1,6 +1,15 @@
 /*
- * The process control block.  Tessera has one task per process (threads,
- * CLONE_THREAD, are not supported yet), so pid == tid.
+ * Tasks and thread groups.  A task is one thread: what the scheduler runs,
+ * with its own registers, kernel stack, signal mask and pending signals.
+ * A process is a thread group: the tasks created with CLONE_THREAD share
+ * one struct thread_group (and, through the clone flags, one address
+ * space, descriptor table and signal actions).  The group's first task,
+ * its leader, carries the process's place in the process tree (parent,
+ * children, process group and session, exit status): its pid is the
+ * process id, every other thread's pid is a thread id.  The leader's task
+ * stays (as a zombie, if it exits early) until the whole group has ended
+ * and its parent has reaped it, so group->leader is valid while any thread
+ * of the group is.
  *
  * Fields are grouped by the lock that protects them.
  */
@@ -34,7 +43,7 @@ enum task_state {
 #define TASK_MAX 1024          /* process-table size: fork beyond it is EAGAIN */
 
 struct sighand {
-    int refs;
+    int refs;                          /* tasks sharing it (CLONE_SIGHAND) */
     struct k_sigaction action[NSIG];   /* index = signal number; 0 unused */
 };
 
@@ -52,6 +61,35 @@ struct task_stats {
     uint64_t cnvcsw, cnivcsw, cminflt, cmajflt;
 };
 
+/*
+ * What the threads of one process share.  refs counts the tasks pointing
+ * here (each drops its reference when it is freed).
+ */
+struct thread_group {
+    int refs;                   /* atomic */
+    struct task *leader;        /* its pid is the process id */
+
+    /* --- membership: protected by tasks_lock --- */
+    struct list_node threads;   /* of struct task, via thread_node */
+    int live;                   /* threads that have not exited */
+    bool ended;                 /* the process has ended: its leader may be reaped */
+    struct task_stats dead;     /* what exited threads other than the leader used */
+
+    /* --- signals: protected by sig_lock, which also guards every member's
+     * pending, blocked and pending_info --- */
+    struct spinlock sig_lock;
+    sigset_t pending;           /* process-directed signals not yet taken */
+    siginfo_t pending_info[NSIG];
+    bool exiting;               /* exit_group or a fatal signal: all threads go */
+    int exit_status;            /* the wait status the process ends with then */
+    int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
+    bool stop_reported;         /* WUNTRACED: stop already reported */
+    bool cont_reported;         /* WCONTINUED: continue already reported */
+    bool cont_notify;           /* continued: a thread tells the parent when next running */
+    struct task *execing;       /* a thread in execve, waiting for the others to end */
+    struct waitq exec_wait;     /* it sleeps here; each exiting thread wakes it */
+};
+
 struct task {
     /* --- arch state: touched by switch code, layout used from assembly --- */
     uint64_t ksp;               /* saved kernel stack pointer while switched out */
@@ -61,10 +99,14 @@ struct task {
     uint8_t *fpu;               /* 512-byte FXSAVE area, 16-aligned */
 
     /* --- identity: set at creation, then immutable (except comm) --- */
-    pid_t pid;
+    pid_t pid;                  /* the thread id; the process id for a leader */
+    pid_t tgid;                 /* the process id (group->leader->pid) */
+    struct thread_group *group;
+    struct list_node thread_node;   /* in group->threads, under tasks_lock */
     char comm[TASK_COMM_LEN];   /* basename of the executed path */
 
-    /* --- process tree and lifecycle: protected by the global tasks_lock --- */
+    /* --- process tree and lifecycle: protected by the global tasks_lock;
+     * meaningful in a group's leader (threads copy pgid and sid) --- */
     enum task_state state;
     struct task *parent;        /* valid while tasks_lock is held */
     pid_t ppid;                 /* parent->pid, for getppid without the lock */
@@ -73,6 +115,8 @@ struct task {
     struct list_node all_node;  /* in the list of all tasks */
     pid_t pgid, sid;
     int exit_status;            /* wait(2) status word, valid when ZOMBIE */
+    int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
+    bool did_exec;              /* has run execve since fork (setpgid: EACCES) */
     struct waitq child_wait;    /* parent sleeps here in wait4 */
     struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
     bool vfork_done;
@@ -93,21 +137,16 @@ struct task {
     void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */
     size_t cmdline_len;
 
-    /* --- signals: protected by sig_lock --- */
-    struct spinlock sig_lock;
+    /* --- signals: protected by group->sig_lock --- */
     struct sighand *sighand;
     sigset_t blocked;           /* mask */
-    sigset_t pending;           /* pending standard and rt signals */
+    sigset_t pending;           /* thread-directed signals (tkill, faults) */
     siginfo_t pending_info[NSIG];
     sigset_t saved_mask;        /* rt_sigsuspend: restored after the handler */
     bool restore_saved_mask;
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
     uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
     int forced_sig;             /* a synchronous fault signal that cannot be ignored */
-    int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
-    bool stop_reported;         /* WUNTRACED: stop already reported */
-    bool cont_reported;         /* WCONTINUED: continue already reported */
-    bool cont_notify;           /* continued: tell the parent when next running */
     bool uaccess_kernel;        /* copy helpers accept kernel buffers (sendfile only) */
 
     /* --- scheduling: protected by the run queue lock --- */
@@ -139,6 +178,10 @@ static inline struct task *current_task(void)
     return t;
 }
 #define current (current_task())
+
+/* The process t belongs to: its group's leader. */
+static inline struct task *task_process(const struct task *t) { return t->group->leader; }
+static inline bool task_is_leader(const struct task *t) { return t->group->leader == t; }
 
 extern struct spinlock tasks_lock;
 extern struct list_node all_tasks;

@@ -238,6 +238,9 @@ static void close_matching(struct fdtable *t, bool only_cloexec)
 
 void fdtable_exec(struct fdtable *t) { close_matching(t, true); }
 
+void fdtable_get(struct fdtable *t) { __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED); }
+bool fdtable_shared(struct fdtable *t) { return __atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1; }
+
 void fdtable_put(struct fdtable *t)
 {
     if (!t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)

@@ -55,10 +55,10 @@ int tty_job_check(struct tty *tty, int sig)
     spin_unlock(&tty->lock);
     if (!sess || t->sid != sess || !fg || t->pgid == fg)
         return 0;                        /* not a background job of this tty */
-    spin_lock(&t->sig_lock);
+    spin_lock(&t->group->sig_lock);
     bool ignored = t->sighand->action[sig].handler == SIG_IGN;
     bool blocked = (t->blocked & SIGBIT(sig)) != 0;
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&t->group->sig_lock);
     if (sig == SIGTTOU && (ignored || blocked))
         return 0;
     if (ignored || blocked || pgrp_orphaned(t->pgid))

@@ -10,6 +10,7 @@
 long uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_zero(void *dst, size_t n);
 long uaccess_strnlen(const char *s, size_t max);
+long uaccess_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new, uint32_t *seen);
 
 static inline bool user_range_ok(const void *p, size_t n)
 {
@@ -63,4 +64,11 @@ long strncpy_from_user(char *dst, const char __user *src, size_t max)
         return -EFAULT;
     dst[len] = 0;
     return len;
+}
+
+int cmpxchg_user32(uint32_t __user *p, uint32_t old, uint32_t new, uint32_t *seen)
+{
+    if (((uint64_t)p & 3) || !user_range_ok(p, 4))
+        return -EFAULT;
+    return (int)uaccess_cmpxchg32(p, old, new, seen);
 }

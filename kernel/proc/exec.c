@@ -298,6 +298,114 @@ static void exec_path_name(const char *path, char *out, size_t n)
     }
 }
 
+/*
+ * execve in a process with other threads: they all end first (killed as by
+ * SIGKILL, but without ending the process).  If the caller is not the
+ * leader, it then takes the leader's place in the process tree and its pid
+ * (the old leader is freed), so the program continues under the process
+ * id.  0, or -EINTR if the process is being killed (or another thread got
+ * to execve first).
+ */
+static int exec_end_other_threads(struct task *t)
+{
+    struct thread_group *g = t->group;
+    spin_lock(&tasks_lock);
+    spin_lock(&g->sig_lock);
+    if (g->exiting || g->execing || (t->pending & SIGBIT(SIGKILL))) {
+        spin_unlock(&g->sig_lock);
+        spin_unlock(&tasks_lock);
+        return -EINTR;
+    }
+    bool alone = g->live == 1;
+    if (!alone) {
+        g->execing = t;
+        struct task *u;
+        list_for_each_entry(u, &g->threads, thread_node)
+            if (u != t)
+                signal_send(u, SIGKILL, NULL);
+    }
+    spin_unlock(&g->sig_lock);
+    spin_unlock(&tasks_lock);
+    if (alone && t == g->leader)
+        return 0;
+
+    /* wait for them (each exiting thread wakes us); only a SIGKILL of the
+     * whole process stops the wait */
+    struct wait_entry w;
+    bool killed = false;
+    for (;;) {
+        prepare_to_wait(&g->exec_wait, &w);
+        if (READ_ONCE(g->live) == 1)
+            break;
+        if ((killed = READ_ONCE(t->pending) & SIGBIT(SIGKILL)))
+            break;
+        schedule();
+    }
+    finish_wait(&g->exec_wait, &w);
+    spin_lock(&tasks_lock);
+    spin_lock(&g->sig_lock);
+    g->execing = NULL;
+    spin_unlock(&g->sig_lock);
+    struct task *old = g->leader;
+    if (killed || old == t) {
+        spin_unlock(&tasks_lock);
+        return killed ? -EINTR : 0;
+    }
+    /* take the leader's place: its pid, parent, children and exit signal */
+    pid_t pid = old->pid;
+    old->pid = t->pid;
+    t->pid = t->se.id = pid;
+    t->parent = old->parent;
+    t->ppid = old->ppid;
+    t->exit_signal = old->exit_signal;
+    list_insert_between(&t->sibling, &old->sibling, old->sibling.next);
+    list_remove(&old->sibling);
+    list_for_each_safe(n, &old->children) {
+        struct task *c = container_of(n, struct task, sibling);
+        list_remove(&c->sibling);
+        c->parent = t;
+        list_push_back(&t->children, &c->sibling);
+    }
+    struct task_stats *d = &g->dead;
+    d->utime_ns += old->stats.utime_ns;
+    d->stime_ns += old->stats.stime_ns;
+    d->nvcsw += old->stats.nvcsw;
+    d->nivcsw += old->stats.nivcsw;
+    d->minflt += old->stats.minflt;
+    d->majflt += old->stats.majflt;
+    g->leader = t;
+    old->state = TASK_DEAD;
+    spin_unlock(&tasks_lock);
+    itimer_exit(old);
+    task_release(old);                  /* waits until it is off its CPU */
+    return 0;
+}
+
+/* After exec the signal actions and descriptor table are the process's own,
+ * even if it shared them with another process (clone without CLONE_THREAD). */
+static void exec_unshare(struct task *t)
+{
+    if (__atomic_load_n(&t->sighand->refs, __ATOMIC_ACQUIRE) > 1) {
+        struct sighand *own = sighand_copy(t->sighand);
+        if (own) {
+            struct thread_group *g = t->group;
+            spin_lock(&g->sig_lock);
+            struct sighand *old = t->sighand;
+            t->sighand = own;
+            spin_unlock(&g->sig_lock);
+            sighand_put(old);
+        }
+    }
+    if (t->files && fdtable_shared(t->files)) {
+        struct fdtable *own = fdtable_clone(t->files);
+        if (own) {
+            struct fdtable *old = t->files;
+            t->files = own;
+            fdtable_put(old);
+        }
+    }
+}
+
 static int do_execve_args(const char *path, struct exec_args *a)
 {
     char *cur_path = kmalloc(256);
@@ -393,12 +501,17 @@ static int do_execve_args(const char *path, struct exec_args *a)
     mm->brk_start = mm->brk = ei->hi + base + rand_pages(12);
     mm->mmap_top = USER_MMAP_TOP - rand_pages(28);
 
+    r = exec_end_other_threads(current);
+    if (r)
+        goto out;
+
     /* ---- point of no return ---- */
     struct task *t = current;
     index_strings(a);
     spin_lock(&tasks_lock);             /* /proc readers look at mm under it */
     struct mm *old = t->mm;
     t->mm = mm;
+    t->did_exec = true;
     spin_unlock(&tasks_lock);
     mm_activate(mm);
     mm_put(old);
@@ -410,6 +523,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
         do_exit(SIGSEGV);
     }
     mm = NULL;
+    exec_unshare(t);
     if (t->files)
         fdtable_exec(t->files);
     signal_exec_reset(t);

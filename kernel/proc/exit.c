@@ -22,6 +22,7 @@
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/futex.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -37,7 +38,6 @@
 #define __WALL 0x40000000
 #define __WCLONE 0x80000000
 
-void itimer_exit(struct task *t);
 
 static bool ignores_sigchld(struct task *p)
 {
@@ -67,7 +67,7 @@ bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
     spin_assert_held(&tasks_lock);
     list_for_each(n, &all_tasks) {
         struct task *t = container_of(n, struct task, all_node);
-        if (t == leaving || t->pgid != pgid || t->pid <= 0 || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+        if (t == leaving || t->pgid != pgid || t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
             continue;
         struct task *p = t->parent;
         if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
@@ -80,8 +80,8 @@ static bool pgrp_has_stopped(pid_t pgid)
 {
     list_for_each(n, &all_tasks) {
         struct task *t = container_of(n, struct task, all_node);
-        if (t->pgid == pgid && t->pid > 0 && t->state != TASK_ZOMBIE && t->state != TASK_DEAD &&
-            READ_ONCE(t->stop_signal) > 0)
+        if (t->pgid == pgid && t->pid > 0 && task_is_leader(t) && t->group->live > 0 &&
+            READ_ONCE(t->group->stop_signal) > 0)
             return true;
     }
     return false;
@@ -99,9 +99,9 @@ static void hangup_if_orphaned(pid_t pgid, pid_t sid, const struct task *link, c
         return;
     list_for_each(n, &all_tasks) {
         struct task *m = container_of(n, struct task, all_node);
-        if (m->pgid == pgid && m->pid > 0 && m->state != TASK_ZOMBIE && m->state != TASK_DEAD) {
-            signal_send(m, SIGHUP, NULL);
-            signal_send(m, SIGCONT, NULL);
+        if (m->pgid == pgid && m->pid > 0 && task_is_leader(m) && m->group->live > 0) {
+            signal_send_process(m, SIGHUP, NULL);
+            signal_send_process(m, SIGCONT, NULL);
         }
     }
 }
@@ -117,24 +117,76 @@ static void kill_orphaned_pgrps(struct task *t)
     }
 }
 
+static void add_stats(struct task_stats *to, const struct task_stats *from)
+{
+    to->utime_ns += from->utime_ns;
+    to->stime_ns += from->stime_ns;
+    to->nvcsw += from->nvcsw;
+    to->nivcsw += from->nivcsw;
+    to->minflt += from->minflt;
+    to->majflt += from->majflt;
+}
+
+/* The last thread of a process has gone: the process ends, with its leader
+ * as the zombie its parent reaps.  Its children go to init (zombies among
+ * them are reaped by init's wait), orphaned process groups are told, and
+ * the parent is notified, all under tasks_lock: the parent may be exiting
+ * on another CPU, and only this lock keeps it alive.  Returns true if the
+ * leader was reaped at once (its parent ignores SIGCHLD). */
+static bool process_end_locked(struct task *leader, int status)
+{
+    spin_assert_held(&tasks_lock);
+    kill_orphaned_pgrps(leader);
+    bool init_has_zombie = false;
+    list_for_each_safe(n, &leader->children) {
+        struct task *c = container_of(n, struct task, sibling);
+        list_remove(&c->sibling);
+        c->parent = init_task;
+        c->ppid = init_task->pid;
+        list_push_back(&init_task->children, &c->sibling);
+        if (c->state == TASK_ZOMBIE)
+            init_has_zombie = true;
+    }
+    add_stats(&leader->stats, &leader->group->dead);
+    struct task *parent = leader->parent;
+    leader->exit_status = status;
+    leader->state = TASK_ZOMBIE;
+    leader->group->ended = true;
+    bool autoreap = ignores_sigchld(parent);
+    if (autoreap)
+        reap(leader, parent);
+    /* SIGCHLD even when reaped at once (SA_NOCLDWAIT with a handler gets
+     * it; SIG_IGN discards it), and a wake-up: a wait may now be ECHILD */
+    int code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+    signal_notify_parent(leader, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
+    if (init_has_zombie)
+        waitq_wake_all(&init_task->child_wait);
+    return autoreap;
+}
+
+/*
+ * The calling thread ends with wait status `status`.  It releases what it
+ * holds (descriptor table, working directory, address space, signal
+ * actions: each shared ones only drops a reference), clears and wakes its
+ * CLONE_CHILD_CLEARTID word (what pthread_join waits for), and leaves its
+ * thread group.  A thread other than the leader is freed as soon as it is
+ * off its CPU.  The leader stays as a zombie.  When the last thread goes,
+ * the process ends (process_end_locked), with the status of exit_group or
+ * the fatal signal if there was one, else with the leader's own.
+ */
 void do_exit(int status)
 {
     struct task *t = current;
-    if (t->pid == 1) {
-        kprintf("init exited with %s %d: stopping the machine\n", (status & 0x7f) ? "signal" : "status",
-                (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff);
-        machine_exit(status == 0 ? EXIT_POWEROFF : EXIT_INIT_FAIL);
-    }
+    struct thread_group *g = t->group;
     if (t->vfork_parent)
         vfork_release(t);
     sched_lend_exit(t);     /* return lent tickets, cut the ones received */
-    if (t->sid == t->pid)
-        tty_session_leader_exit(t->sid);
-    itimer_exit(t);    /* SIGHUP to the foreground group */
     if (t->clear_child_tid) {
         int32_t zero = 0;
-        copy_to_user((void *)t->clear_child_tid, &zero, 4);
+        if (copy_to_user((void *)t->clear_child_tid, &zero, 4) == 0)
+            futex_wake_address(t->mm, t->clear_child_tid, 1);
     }
+    futex_exit_robust(t);
     if (t->files) {
         fdtable_put(t->files);
         t->files = NULL;
@@ -149,41 +201,56 @@ void do_exit(int status)
     mm_put(mm);
     t->stats.exit_ns = time_ns();
 
+    /* leave the group */
     spin_lock(&tasks_lock);
-    /* Orphans go to init; zombies among them are reaped by init's wait.
-     * Then the parent is told, all under tasks_lock: the parent may be
-     * exiting on another CPU, and only this lock keeps it alive. */
-    kill_orphaned_pgrps(t);
-    bool init_has_zombie = false;
-    list_for_each_safe(n, &t->children) {
-        struct task *c = container_of(n, struct task, sibling);
-        list_remove(&c->sibling);
-        c->parent = init_task;
-        c->ppid = init_task->pid;
-        list_push_back(&init_task->children, &c->sibling);
-        if (c->state == TASK_ZOMBIE)
-            init_has_zombie = true;
+    spin_lock(&g->sig_lock);
+    list_remove(&t->thread_node);
+    bool last = --g->live == 0;
+    if (g->exiting)
+        status = g->exit_status;
+    struct task *execing = g->execing;
+    spin_unlock(&g->sig_lock);
+    struct task *leader = g->leader;
+    if (t == leader) {
+        t->exit_status = status;        /* the process's, unless a group exit says otherwise */
+        t->state = TASK_ZOMBIE;         /* not reported to the parent before the group has ended */
+    } else {
+        add_stats(&g->dead, &t->stats);
+        t->state = TASK_DEAD;
+        t->autoreaped = true;
     }
-    struct task *parent = t->parent;
-    t->exit_status = status;
-    bool autoreap = ignores_sigchld(parent);
-    t->state = autoreap ? TASK_DEAD : TASK_ZOMBIE;
-    t->autoreaped = autoreap;
-    if (autoreap)
-        reap(t, parent);
-    /* SIGCHLD even when reaped at once (SA_NOCLDWAIT with a handler gets
-     * it; SIG_IGN discards it), and a wake-up: a wait may now be ECHILD */
-    int code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
-    signal_notify_parent(t, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
-    if (init_has_zombie)
-        waitq_wake_all(&init_task->child_wait);
     spin_unlock(&tasks_lock);
+    if (execing)
+        waitq_wake_all(&g->exec_wait);  /* one fewer thread in the exec's way */
 
-    spin_lock(&t->sig_lock);            /* signal_send looks at it under this lock */
+    bool free_leader = false;
+    if (last) {
+        int pstatus = g->exiting ? g->exit_status : leader->exit_status;
+        if (leader->pid == 1) {
+            kprintf("init exited with %s %d: stopping the machine\n", (pstatus & 0x7f) ? "signal" : "status",
+                    (pstatus & 0x7f) ? pstatus & 0x7f : (pstatus >> 8) & 0xff);
+            machine_exit(pstatus == 0 ? EXIT_POWEROFF : EXIT_INIT_FAIL);
+        }
+        if (leader->sid == leader->pid)
+            tty_session_leader_exit(leader->sid);   /* SIGHUP to the foreground group */
+        itimer_exit(leader);
+        spin_lock(&tasks_lock);
+        bool reaped = process_end_locked(leader, pstatus);
+        spin_unlock(&tasks_lock);
+        /* a reaped leader that already left its CPU is freed here; if it is
+         * this task, the scheduler frees it once off the CPU */
+        if (reaped && leader == t)
+            t->autoreaped = true;
+        free_leader = reaped && leader != t;
+    }
+
+    spin_lock(&g->sig_lock);            /* signal_send looks at it under this lock */
     struct sighand *sh = t->sighand;
     t->sighand = NULL;
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&g->sig_lock);
     sighand_put(sh);
+    if (free_leader)
+        task_release(leader);
     irq_disable();
     sched_exit_current();
 }
@@ -228,7 +295,8 @@ void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s)
 
 long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
 {
-    struct task *self = current;
+    /* any thread waits for the children of its process */
+    struct task *self = task_process(current);
     struct wait_entry w;
     long ret;
     for (;;) {
@@ -241,30 +309,34 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             struct task *c = container_of(n, struct task, sibling);
             if (!selects(c, pid, self))
                 continue;
-            /* a zombie is no child to a wait for stops and continues (Linux) */
-            if (c->state == TASK_ZOMBIE && !(options & WEXITED))
+            /* a process has ended once its last thread has: a zombie
+             * leader with live threads is still running */
+            bool ended = c->group->ended;
+            /* an ended process is no child to a wait for stops and continues (Linux) */
+            if (ended && !(options & WEXITED))
                 continue;
             any = true;
             if (!lend_to && (c->state == TASK_RUNNING || c->state == TASK_BLOCKED))
                 lend_to = c;
-            if (c->state == TASK_ZOMBIE) {
+            if (ended) {
                 found = c;
                 status = c->exit_status;
                 break;
             }
-            /* the stop state changes under the child's sig_lock; WNOWAIT
+            /* the stop state changes under the group's sig_lock; WNOWAIT
              * leaves a report to be collected again */
-            spin_lock(&c->sig_lock);
-            if ((options & WUNTRACED) && c->stop_signal > 0 && !c->stop_reported) {
-                c->stop_reported = !(options & WNOWAIT);
+            struct thread_group *g = c->group;
+            spin_lock(&g->sig_lock);
+            if ((options & WUNTRACED) && g->stop_signal > 0 && !g->stop_reported) {
+                g->stop_reported = !(options & WNOWAIT);
                 found = c;
-                status = (c->stop_signal << 8) | 0x7f;
-            } else if ((options & WCONTINUED) && c->stop_signal == -1 && !c->cont_reported) {
-                c->cont_reported = !(options & WNOWAIT);
+                status = (g->stop_signal << 8) | 0x7f;
+            } else if ((options & WCONTINUED) && g->stop_signal == -1 && !g->cont_reported) {
+                g->cont_reported = !(options & WNOWAIT);
                 found = c;
                 status = 0xffff;
             }
-            spin_unlock(&c->sig_lock);
+            spin_unlock(&g->sig_lock);
             if (found)
                 break;
         }
@@ -279,7 +351,7 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             both.majflt += both.cmajflt;
             fill_rusage(&ru, found->stats.utime_ns + found->stats.cutime_ns,
                         found->stats.stime_ns + found->stats.cstime_ns, &both);
-            bool zombie = found->state == TASK_ZOMBIE;
+            bool zombie = found->group->ended;
             if (info_out) {
                 memset(info_out, 0, sizeof *info_out);
                 info_out->si_signo = SIGCHLD;
@@ -306,9 +378,9 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
         }
         /* Ticket transfer: while we sleep, our tickets help the first child
          * we wait for that can run (returned when we run again). */
-        bool will_sleep = any && !(options & WNOHANG) && !signal_pending(self);
+        bool will_sleep = any && !(options & WNOHANG) && !signal_pending(current);
         if (will_sleep && lend_to)
-            sched_lend_wait_locked(self, lend_to);
+            sched_lend_wait_locked(current, lend_to);
         spin_unlock(&tasks_lock);
         if (!any) {
             ret = -ECHILD;
@@ -318,14 +390,14 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             ret = 0;
             break;
         }
-        if (signal_pending(self)) {
+        if (signal_pending(current)) {
             ret = -ERESTARTSYS;
             break;
         }
         schedule();
-        sched_lend_wait_end(self);
+        sched_lend_wait_end(current);
     }
-    sched_lend_wait_end(self);          /* lent, then found a signal pending */
+    sched_lend_wait_end(current);       /* lent, then found a signal pending */
     finish_wait(&self->child_wait, &w);
     return ret;
 }
@@ -369,5 +441,5 @@ SYSCALL_DEFINE(247, waitid);
 long sys_exit(int code) { do_exit((code & 0xff) << 8); }
 SYSCALL_DEFINE(60, exit);
 
-long sys_exit_group(int code) { do_exit((code & 0xff) << 8); }
+long sys_exit_group(int code) { do_group_exit((code & 0xff) << 8); }
 SYSCALL_DEFINE(231, exit_group);

@@ -1,13 +1,20 @@
 /*
- * fork, vfork and clone: create a child process.
+ * fork, vfork, clone and clone3: new processes and new threads.
  *
- * The child gets a copy-on-write copy of the address space (mm_clone), a
- * copy of the descriptor table sharing the open files, the working
- * directory, umask, signal dispositions and mask, process group and session,
- * and a copy of the parent's registers with rax = 0.  CLONE_VM is honoured
- * as a copy (Tessera has no threads); CLONE_VFORK blocks the parent until
- * the child execs or exits, which is all posix_spawn and vfork callers rely
- * on.  CLONE_THREAD is refused with EINVAL.
+ * Without CLONE_THREAD the child is a new process: a copy-on-write copy of
+ * the address space (or the same one with CLONE_VM), a copy of the
+ * descriptor table (or the same one with CLONE_FILES), copies of the signal
+ * actions (or the same ones with CLONE_SIGHAND), the working directory,
+ * umask, mask, process group and session, and the caller's registers with
+ * rax = 0.  Its parent is the caller's process (CLONE_PARENT: the caller's
+ * parent), told of its end by the signal in the low byte of the flags.
+ * CLONE_VFORK blocks the caller until the child execs or exits.
+ *
+ * With CLONE_THREAD (which needs CLONE_SIGHAND, which needs CLONE_VM) the
+ * child is a new thread of the caller's process: same thread group, memory
+ * and signal actions, its own stack and TLS (CLONE_SETTLS), no place of its
+ * own in the process tree.  CLONE_FS is honoured by copying the working
+ * directory and umask (they are per thread in Tessera).
  *
  * Exhaustion is reported, never fatal: a full process table gives EAGAIN,
  * no memory for the copy gives ENOMEM.
@@ -26,17 +33,32 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
+#define CSIGNAL 0x000000ff
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
+#define CLONE_PTRACE 0x00002000
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWCGROUP 0x02000000
+#define CLONE_NEWUTS 0x04000000
+#define CLONE_NEWIPC 0x08000000
+#define CLONE_NEWUSER 0x10000000
+#define CLONE_NEWPID 0x20000000
+#define CLONE_NEWNET 0x40000000
+#define CLONE_IO 0x80000000UL
+#define CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
 static struct waitq vfork_wait = WAITQ_INIT(vfork_wait);
 
@@ -54,24 +76,59 @@ static void child_set_tid(void *uaddr)
     put_user((int32_t)current->pid, (int32_t __user *)uaddr);
 }
 
+/* The combinations Linux refuses with EINVAL (namespaces, pidfds and
+ * ptrace are not provided: EINVAL too). */
+static bool bad_clone_flags(uint64_t flags)
+{
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+        return true;
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+        return true;
+    if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+        return true;
+    if (flags & (CLONE_NEW_ANY | CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED))
+        return true;
+    if ((flags & CLONE_THREAD) && (flags & CSIGNAL))
+        return true;                    /* a thread's end signals nobody */
+    return false;
+}
+
 long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
     struct task *parent = current;
-    if (flags & (CLONE_THREAD | CLONE_SIGHAND))
+    struct task *proc = task_process(parent);
+    bool thread = flags & CLONE_THREAD;
+    if (bad_clone_flags(flags))
         return -EINVAL;
-    struct task *t = task_alloc();
+    struct task *t = task_alloc(thread ? parent->group : NULL);
     if (!t)
         return -EAGAIN;
     long err = -ENOMEM;
-    t->mm = mm_clone(parent->mm);
+    if (flags & CLONE_VM) {
+        t->mm = parent->mm;
+        mm_get(t->mm);
+    } else {
+        t->mm = mm_clone(parent->mm);
+    }
     if (!t->mm)
         goto fail;
-    t->files = parent->files ? fdtable_clone(parent->files) : NULL;
-    if (parent->files && !t->files)
-        goto fail;
-    t->sighand = sighand_copy(parent->sighand);
-    if (!t->sighand)
-        goto fail;
+    if (flags & CLONE_FILES) {
+        t->files = parent->files;
+        if (t->files)
+            fdtable_get(t->files);
+    } else {
+        t->files = parent->files ? fdtable_clone(parent->files) : NULL;
+        if (parent->files && !t->files)
+            goto fail;
+    }
+    if (flags & CLONE_SIGHAND) {
+        t->sighand = parent->sighand;
+        __atomic_add_fetch(&t->sighand->refs, 1, __ATOMIC_RELAXED);
+    } else {
+        t->sighand = sighand_copy(parent->sighand);
+        if (!t->sighand)
+            goto fail;
+    }
     t->cwd = parent->cwd;
     if (t->cwd)
         vnode_get(t->cwd);
@@ -90,6 +147,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     t->blocked = parent->blocked;
     t->pgid = parent->pgid;
     t->sid = parent->sid;
+    t->exit_signal = thread ? 0 : (int)(flags & CSIGNAL);
     t->policy = parent->policy;
     t->cpu_mask = parent->cpu_mask;
     t->se.nice = parent->se.nice;
@@ -124,10 +182,24 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         task_prepare_child(t, child_set_tid, (void *)ctid);
 
     spin_lock(&tasks_lock);
-    struct task *p = (flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
-    t->parent = p;
-    t->ppid = p->pid;
-    list_push_back(&p->children, &t->sibling);
+    if (thread) {
+        /* a process that is ending takes no new threads */
+        spin_lock(&t->group->sig_lock);
+        bool exiting = t->group->exiting;
+        spin_unlock(&t->group->sig_lock);
+        if (exiting) {
+            spin_unlock(&tasks_lock);
+            err = -EINTR;
+            goto fail;
+        }
+        t->ppid = proc->ppid;
+    } else {
+        struct task *p = (flags & CLONE_PARENT) && proc->parent ? proc->parent : proc;
+        t->parent = p;
+        t->ppid = p->pid;
+        list_push_back(&p->children, &t->sibling);
+    }
+    task_join_group(t);
     spin_unlock(&tasks_lock);
 
     if (flags & CLONE_VFORK)
@@ -152,17 +224,17 @@ fail:
         mm_put(t->mm);
     if (t->files)
         fdtable_put(t->files);
-    kfree(t->sighand);
+    sighand_put(t->sighand);
     vnode_put(t->cwd);
     t->state = TASK_DEAD;
     task_release(t);
     return err;
 }
 
-long sys_fork(void) { return do_fork(0, 0, 0, 0, 0); }
+long sys_fork(void) { return do_fork(SIGCHLD, 0, 0, 0, 0); }
 SYSCALL_DEFINE(57, fork);
 
-long sys_vfork(void) { return do_fork(CLONE_VFORK | CLONE_VM, 0, 0, 0, 0); }
+long sys_vfork(void) { return do_fork(CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0); }
 SYSCALL_DEFINE(58, vfork);
 
 /* x86-64 argument order: flags, stack, parent_tid, child_tid, tls */
@@ -171,3 +243,35 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uin
     return do_fork(flags, stack, ptid, ctid, tls);
 }
 SYSCALL_DEFINE(56, clone);
+
+/* clone3's argument block (Linux 5.3+; size is checked by version). */
+struct clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+
+long sys_clone3(const struct clone_args __user *uargs, size_t size)
+{
+    struct clone_args a;
+    memset(&a, 0, sizeof a);
+    if (size < CLONE_ARGS_SIZE_VER0 || size > 4096)
+        return -EINVAL;
+    if (copy_from_user(&a, uargs, MIN(size, sizeof a)))
+        return -EFAULT;
+    /* a larger block from a newer libc: the unknown tail must be zero */
+    for (size_t off = sizeof a; off < size; off += 8) {
+        uint64_t word = 0;
+        if (copy_from_user(&word, (const uint8_t __user *)uargs + off, MIN(8, size - off)))
+            return -EFAULT;
+        if (word)
+            return -E2BIG;
+    }
+    if ((a.flags & CSIGNAL) || a.exit_signal > 64 || a.set_tid || a.set_tid_size || a.cgroup)
+        return -EINVAL;
+    if (!a.stack != !a.stack_size)
+        return -EINVAL;
+    uint64_t sp = a.stack ? a.stack + a.stack_size : 0;     /* the stack grows down from its top */
+    return do_fork(a.flags | a.exit_signal, sp, a.parent_tid, a.child_tid, a.tls);
+}
+SYSCALL_DEFINE(435, clone3);

@@ -13,6 +13,7 @@
 #include <kernel/time.h>
 #include <lib/list.h>
 #include <mm/uaccess.h>
+#include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 
@@ -53,7 +54,7 @@ void itimer_tick(uint64_t now)
         siginfo_t info = { 0 };
         info.si_signo = SIGALRM;
         info.si_code = SI_KERNEL;
-        signal_send(t, SIGALRM, &info);
+        signal_send_process(t, SIGALRM, &info);
     }
     spin_unlock(&itimer_lock);
 }
@@ -88,7 +89,7 @@ long sys_getitimer(int which, struct kitimerval __user *cur)
     if (which != ITIMER_REAL)
         return -EINVAL;
     spin_lock(&itimer_lock);
-    struct kitimerval v = current_value(current);
+    struct kitimerval v = current_value(task_process(current));
     spin_unlock(&itimer_lock);
     return copy_to_user(cur, &v, sizeof v);
 }
@@ -104,7 +105,7 @@ long sys_setitimer(int which, const struct kitimerval __user *nv, struct kitimer
     if (n.value.usec < 0 || n.value.usec >= 1000000 || n.interval.usec < 0 || n.interval.usec >= 1000000 ||
         n.value.sec < 0 || n.interval.sec < 0)
         return -EINVAL;
-    struct task *t = current;
+    struct task *t = task_process(current);   /* ITIMER_REAL is per process */
     spin_lock(&itimer_lock);
     struct kitimerval old = current_value(t);
     if (nv) {
@@ -121,7 +122,7 @@ SYSCALL_DEFINE(38, setitimer);
 
 long sys_alarm(unsigned seconds)
 {
-    struct task *t = current;
+    struct task *t = task_process(current);   /* ITIMER_REAL is per process */
     spin_lock(&itimer_lock);
     struct kitimerval old = current_value(t);
     t->itimer_interval_ns = 0;

@@ -15,17 +15,26 @@
  * handler has SA_RESTART (or no handler runs), and fails with EINTR
  * otherwise.
  *
- * Stopping and continuing: the stop state (stop_signal, stop_reported,
- * cont_reported, cont_notify) changes under the task's sig_lock, so a
- * SIGCONT is seen by wait(WCONTINUED) the moment it is sent; the parent is
- * told (SIGCHLD, wake-up) by the child itself, under tasks_lock
+ * Threads: a signal is thread-directed (tkill, tgkill, a fault, SIGPIPE)
+ * and waits in that task's pending set, or process-directed (kill, a
+ * process group, the terminal, a timer) and waits in the group's shared
+ * set until any thread that does not block it takes it.  A default action
+ * that ends the process ends every thread (do_group_exit); a stop stops
+ * every thread (the group's stop state, below) and SIGCONT resumes them
+ * all.  Dispositions (struct sighand) are shared by the threads.
+ *
+ * Stopping and continuing: the stop state (group->stop_signal and the
+ * report flags) changes under the group's sig_lock, so a SIGCONT or SIGKILL
+ * is seen by wait(WCONTINUED) the moment it is sent; the parent is told
+ * (SIGCHLD, wake-up) by a thread of the child itself, under tasks_lock
  * (signal_notify_parent), since a parent may exit at any moment and only
  * tasks_lock keeps the parent pointer valid.
  *
- * Locking: t->sig_lock protects pending, blocked, pending_info and the stop
- * state; the sighand is copied on fork (not shared), so its owner changes it
- * without a lock.  A task pointer found under tasks_lock stays valid while
- * that lock is held; signal_send may be called with it held.
+ * Locking: group->sig_lock protects the group's shared pending set and
+ * stop state, and every member's pending, blocked and pending_info.  The
+ * thread list may be walked under it (threads join and leave holding both
+ * tasks_lock and it).  A task pointer found under tasks_lock stays valid
+ * while that lock is held; signal_send may be called with it held.
  */
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
@@ -57,7 +66,7 @@ struct sighand *sighand_copy(struct sighand *src)
 
 void sighand_put(struct sighand *sh)
 {
-    if (sh && --sh->refs == 0)
+    if (sh && __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) == 0)
         kfree(sh);
 }
 
@@ -76,11 +85,13 @@ void signal_exec_reset(struct task *t)
 
 bool signal_pending(struct task *t)
 {
-    return (READ_ONCE(t->pending) & ~(t->blocked & ~UNBLOCKABLE)) != 0;
+    struct thread_group *g = t->group;
+    sigset_t mask = t->blocked & ~UNBLOCKABLE;
+    return ((READ_ONCE(t->pending) | READ_ONCE(g->pending)) & ~mask) != 0 || READ_ONCE(g->stop_signal) > 0;
 }
 
-/* Would t discard sig at once?  Not if blocked: the action may change
- * before it is unblocked.  Caller holds t->sig_lock. */
+/* Would a signal sent to t's process be discarded at once?  Not if t blocks
+ * it: the action may change before it is unblocked. */
 static bool discards(struct task *t, int sig)
 {
     sigset_t bit = SIGBIT(sig);
@@ -91,51 +102,112 @@ static bool discards(struct task *t, int sig)
     return a->handler == SIG_IGN || (a->handler == SIG_DFL && (bit & IGNORE_SIGNALS));
 }
 
-void signal_send(struct task *t, int sig, const siginfo_t *info)
+#define for_each_thread(g, u) list_for_each_entry(u, &(g)->threads, thread_node)
+
+/* What every signal does to t's process when sent, before it is queued: a
+ * stop signal cancels pending continues, SIGCONT cancels pending stops and
+ * resumes a stopped process, SIGKILL ends a stop.  Caller holds the group's
+ * sig_lock. */
+static void prepare_signal(struct thread_group *g, int sig)
 {
-    if (sig <= 0 || sig >= NSIG || !t || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
-        return;
-    spin_lock(&t->sig_lock);
-    sigset_t bit = SIGBIT(sig);
-    if (bit & STOP_SIGNALS)
-        t->pending &= ~SIGBIT(SIGCONT);
-    if (sig == SIGCONT)
-        t->pending &= ~STOP_SIGNALS;
-    /* SIGCONT resumes a stopped process even if blocked, caught or ignored.
-     * The new state is visible to wait(WCONTINUED) at once; the parent's
-     * SIGCHLD comes from the continued task itself when it runs
-     * (signal_deliver), because only there is its parent pointer safe to
-     * follow. */
-    bool continued = sig == SIGCONT && t->stop_signal > 0;
-    if (continued) {
-        t->stop_signal = -1;
-        t->cont_reported = false;
-        t->cont_notify = true;
+    struct task *u;
+    if (SIGBIT(sig) & STOP_SIGNALS) {
+        g->pending &= ~SIGBIT(SIGCONT);
+        for_each_thread(g, u)
+            u->pending &= ~SIGBIT(SIGCONT);
     }
-    if (sig == SIGKILL)
-        t->stop_signal = 0;             /* dying: no stop left to report (Linux) */
-    bool queued = !discards(t, sig);
-    if (queued && !(t->pending & bit)) {
-        t->pending |= bit;
-        if (info) {
-            t->pending_info[sig] = *info;
-        } else {
-            memset(&t->pending_info[sig], 0, sizeof(siginfo_t));
-            t->pending_info[sig].si_signo = sig;
-            t->pending_info[sig].si_code = SI_KERNEL;
+    if (sig == SIGCONT) {
+        g->pending &= ~STOP_SIGNALS;
+        for_each_thread(g, u)
+            u->pending &= ~STOP_SIGNALS;
+        if (g->stop_signal > 0) {
+            /* resumed: the parent hears of it from a thread that runs */
+            g->stop_signal = -1;
+            g->cont_reported = false;
+            g->cont_notify = true;
+            for_each_thread(g, u)
+                if (u->state == TASK_STOPPED)
+                    sched_wake(u);
         }
     }
-    bool wake = queued && (!(t->blocked & bit) || (bit & UNBLOCKABLE));
-    spin_unlock(&t->sig_lock);
-    if (continued && t->state == TASK_STOPPED) {
-        sched_wake(t);
-    } else if (sig == SIGKILL && t->state == TASK_STOPPED) {
-        sched_wake(t);
-    } else if (wake && t->state == TASK_BLOCKED) {
-        sched_wake(t);
-    } else if (wake) {
-        sched_kick_task(t);
+    if (sig == SIGKILL && g->stop_signal > 0)
+        g->stop_signal = 0;             /* dying: no stop left to report (Linux) */
+}
+
+/* Records sig (with info, or a kernel-sent one) in a pending set. */
+static void queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t *info)
+{
+    if (*pending & SIGBIT(sig))
+        return;                         /* one instance of each signal */
+    *pending |= SIGBIT(sig);
+    if (info) {
+        infos[sig] = *info;
+    } else {
+        memset(&infos[sig], 0, sizeof(siginfo_t));
+        infos[sig].si_signo = sig;
+        infos[sig].si_code = SI_KERNEL;
     }
+}
+
+/* Makes t notice a signal it does not block: wakes it from an interruptible
+ * sleep or a stop (SIGKILL), or interrupts it on its CPU. */
+static void signal_wake(struct task *t, int sig)
+{
+    if (t->state == TASK_BLOCKED || (sig == SIGKILL && t->state == TASK_STOPPED))
+        sched_wake(t);
+    else
+        sched_kick_task(t);
+}
+
+static bool task_gone(const struct task *t) { return t->state == TASK_ZOMBIE || t->state == TASK_DEAD; }
+
+void signal_send(struct task *t, int sig, const siginfo_t *info)
+{
+    if (sig <= 0 || sig >= NSIG || !t || task_gone(t))
+        return;
+    struct thread_group *g = t->group;
+    spin_lock(&g->sig_lock);
+    prepare_signal(g, sig);
+    bool queued = !discards(t, sig);
+    if (queued)
+        queue(&t->pending, t->pending_info, sig, info);
+    if (queued && (!(t->blocked & SIGBIT(sig)) || (SIGBIT(sig) & UNBLOCKABLE)))
+        signal_wake(t, sig);
+    spin_unlock(&g->sig_lock);
+}
+
+void signal_send_process(struct task *p, int sig, const siginfo_t *info)
+{
+    if (sig <= 0 || sig >= NSIG || !p)
+        return;
+    struct thread_group *g = p->group;
+    spin_lock(&g->sig_lock);
+    if (g->live == 0 || list_empty(&g->threads)) {
+        spin_unlock(&g->sig_lock);      /* the process has ended */
+        return;
+    }
+    prepare_signal(g, sig);
+    struct task *first = list_first_entry(&g->threads, struct task, thread_node);
+    if (sig == SIGKILL) {
+        /* every thread goes; the first to run ends the process */
+        struct task *u;
+        for_each_thread(g, u) {
+            queue(&u->pending, u->pending_info, sig, info);
+            signal_wake(u, sig);
+        }
+    } else if (!discards(first, sig)) {
+        queue(&g->pending, g->pending_info, sig, info);
+        /* wake one thread that can take it: the caller if it is one */
+        struct task *u, *to = NULL;
+        if (current->group == g && !(current->blocked & SIGBIT(sig)))
+            to = current;
+        for_each_thread(g, u)
+            if (!to && !(u->blocked & SIGBIT(sig)) && !task_gone(u))
+                to = u;
+        if (to && to != current)
+            signal_wake(to, sig);
+    }
+    spin_unlock(&g->sig_lock);
 }
 
 int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
@@ -144,13 +216,38 @@ int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (t->pgid == pgid && t->pid > 0 && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
+        if (t->pgid == pgid && t->pid > 0 && task_is_leader(t) && t->group->live > 0) {
             found++;
-            signal_send(t, sig, info);
+            signal_send_process(t, sig, info);
         }
     }
     spin_unlock(&tasks_lock);
     return found ? 0 : -ESRCH;
+}
+
+/* exit_group, or a signal whose default action ends the process: every
+ * other thread gets SIGKILL, and the process ends with `status` (the first
+ * such request wins).  Then this thread exits. */
+void do_group_exit(int status)
+{
+    struct task *t = current;
+    struct thread_group *g = t->group;
+    spin_lock(&g->sig_lock);
+    if (g->exiting) {
+        status = g->exit_status;
+    } else {
+        g->exiting = true;
+        g->exit_status = status;
+        struct task *u;
+        for_each_thread(g, u) {
+            if (u == t)
+                continue;
+            queue(&u->pending, u->pending_info, SIGKILL, NULL);
+            signal_wake(u, SIGKILL);
+        }
+    }
+    spin_unlock(&g->sig_lock);
+    do_exit(status);
 }
 
 /* ---- delivery ---- */
@@ -192,66 +289,87 @@ static void log_fatal(struct task *t, int sig)
         kprintf("pid %d (%s) killed by %s\n", t->pid, t->comm, names[sig] ? names[sig] : "signal");
 }
 
-/* Tells t's parent that t stopped, continued or exited (code CLD_*,
- * status the signal or exit code): SIGCHLD unless the parent ignores it or
- * its SA_NOCLDSTOP rules it out, and a wake-up of its wait4.  Caller holds tasks_lock, which
- * keeps t->parent (and the parent's sighand) alive: a parent that exits
- * first hands its children to init under the same lock. */
+/* Tells the parent of process t (a leader) that t stopped, continued or
+ * exited (code CLD_*, status the signal or exit code): its exit signal
+ * (SIGCHLD for stops and continues) unless the parent ignores SIGCHLD or
+ * its SA_NOCLDSTOP rules it out, and a wake-up of its wait.  Caller holds
+ * tasks_lock, which keeps t->parent (and the parent's sighand) alive: a
+ * parent that exits first hands its children to init under the same lock. */
 void signal_notify_parent(struct task *t, int code, int status)
 {
     spin_assert_held(&tasks_lock);
     struct task *parent = t->parent;
     if (!parent)
         return;
+    bool stop_or_cont = code == CLD_STOPPED || code == CLD_CONTINUED;
+    int sig = stop_or_cont ? SIGCHLD : t->exit_signal;
     /* SIG_IGN: never sent, even while blocked (Linux) */
     const struct k_sigaction *a = &parent->sighand->action[SIGCHLD];
-    bool stop_or_cont = code == CLD_STOPPED || code == CLD_CONTINUED;
-    if (a->handler != SIG_IGN && (!stop_or_cont || !(a->flags & SA_NOCLDSTOP))) {
+    bool ignored = sig == SIGCHLD && a->handler == SIG_IGN;
+    if (sig && !ignored && (!stop_or_cont || !(a->flags & SA_NOCLDSTOP))) {
         siginfo_t info = { 0 };
-        info.si_signo = SIGCHLD;
+        info.si_signo = sig;
         info.si_code = code;
         info.u.chld.pid = t->pid;
         info.u.chld.status = status;
         info.u.chld.utime = t->stats.utime_ns / 10000000;
         info.u.chld.stime = t->stats.stime_ns / 10000000;
-        signal_send(parent, SIGCHLD, &info);
+        signal_send_process(parent, sig, &info);
     }
     waitq_wake_all(&parent->child_wait);
 }
 
-/* A SIGCONT that continued t is reported to its parent by t itself. */
+/* A SIGCONT that resumed t's process is reported to its parent by the
+ * first thread of it that runs. */
 static void report_continued(struct task *t)
 {
-    spin_lock(&t->sig_lock);
-    bool notify = t->cont_notify;
-    t->cont_notify = false;
-    spin_unlock(&t->sig_lock);
+    struct thread_group *g = t->group;
+    spin_lock(&g->sig_lock);
+    bool notify = g->cont_notify;
+    g->cont_notify = false;
+    spin_unlock(&g->sig_lock);
     if (notify) {
         spin_lock(&tasks_lock);
-        signal_notify_parent(t, CLD_CONTINUED, SIGCONT);
+        signal_notify_parent(g->leader, CLD_CONTINUED, SIGCONT);
         spin_unlock(&tasks_lock);
     }
 }
 
-/* The default action of a stop signal: sleep until SIGCONT or SIGKILL.  A
- * SIGCONT that is already pending cancels the stop. */
+/* The default action of a stop signal (sig > 0), or joining the stop of
+ * the process (sig == 0): every thread sleeps until SIGCONT or SIGKILL.
+ * The thread that starts the stop tells the parent.  A SIGCONT already
+ * pending cancels a new stop. */
 static void do_stop(struct task *t, int sig)
 {
-    spin_lock(&t->sig_lock);
-    if (t->pending & (SIGBIT(SIGCONT) | SIGBIT(SIGKILL))) {
-        spin_unlock(&t->sig_lock);
-        return;
+    struct thread_group *g = t->group;
+    const sigset_t resume = SIGBIT(SIGCONT) | SIGBIT(SIGKILL);
+    bool first = false;
+    spin_lock(&g->sig_lock);
+    if (sig > 0) {
+        if ((g->pending | t->pending) & resume) {
+            spin_unlock(&g->sig_lock);
+            return;
+        }
+        if (g->stop_signal <= 0) {
+            g->stop_signal = sig;
+            g->stop_reported = false;
+            first = true;
+            struct task *u;         /* the others join the stop */
+            for_each_thread(g, u)
+                if (u != t)
+                    signal_wake(u, 0);
+        }
     }
-    t->stop_signal = sig;
-    t->stop_reported = false;
-    spin_unlock(&t->sig_lock);
-    spin_lock(&tasks_lock);
-    signal_notify_parent(t, CLD_STOPPED, sig);
-    spin_unlock(&tasks_lock);
+    spin_unlock(&g->sig_lock);
+    if (first) {
+        spin_lock(&tasks_lock);
+        signal_notify_parent(g->leader, CLD_STOPPED, sig);
+        spin_unlock(&tasks_lock);
+    }
     uint64_t flags = read_rflags();
     irq_disable();
     t->state = TASK_STOPPED;
-    if (READ_ONCE(t->pending) & (SIGBIT(SIGCONT) | SIGBIT(SIGKILL)))
+    if (READ_ONCE(g->stop_signal) <= 0 || (READ_ONCE(t->pending) & SIGBIT(SIGKILL)))
         t->state = TASK_RUNNING;
     schedule();
     write_rflags(flags);
@@ -318,23 +436,39 @@ static int setup_frame(struct trap_frame *tf, int sig, struct k_sigaction *sa, c
 void signal_deliver(struct trap_frame *tf, bool from_syscall)
 {
     struct task *t = current;
+    struct thread_group *g = t->group;
     bool handled_restart = false;
-    if (unlikely(t->cont_notify))
+    if (unlikely(g->cont_notify))
         report_continued(t);
     for (;;) {
-        spin_lock(&t->sig_lock);
-        sigset_t ready = t->pending & ~(t->blocked & ~UNBLOCKABLE);
-        if (!ready) {
-            spin_unlock(&t->sig_lock);
+        spin_lock(&g->sig_lock);
+        sigset_t mask = t->blocked & ~UNBLOCKABLE;
+        sigset_t mine = t->pending & ~mask, shared = g->pending & ~mask;
+        if (g->stop_signal > 0 && !((mine | shared) & SIGBIT(SIGKILL))) {
+            spin_unlock(&g->sig_lock);
+            do_stop(t, 0);              /* the process is stopped: join it */
+            continue;
+        }
+        if (!mine && !shared) {
+            spin_unlock(&g->sig_lock);
             break;
         }
-        int sig = __builtin_ctzll(ready) + 1;
-        /* SIGKILL first, whatever its number */
-        if (ready & SIGBIT(SIGKILL))
+        /* SIGKILL first, whatever its number; then this thread's own
+         * signals before the process's, each lowest-numbered first */
+        int sig;
+        siginfo_t info;
+        if ((mine | shared) & SIGBIT(SIGKILL))
             sig = SIGKILL;
-        t->pending &= ~SIGBIT(sig);
-        siginfo_t info = t->pending_info[sig];
-        spin_unlock(&t->sig_lock);
+        else
+            sig = __builtin_ctzll(mine ? mine : shared) + 1;
+        if (mine & SIGBIT(sig)) {
+            t->pending &= ~SIGBIT(sig);
+            info = t->pending_info[sig];
+        } else {
+            g->pending &= ~SIGBIT(sig);
+            info = g->pending_info[sig];
+        }
+        spin_unlock(&g->sig_lock);
 
         struct k_sigaction *sa = &t->sighand->action[sig];
         if (sig != SIGKILL && sig != SIGSTOP && sa->handler == SIG_IGN)
@@ -343,17 +477,29 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             sigset_t bit = SIGBIT(sig);
             /* init gets only the signals it handles (Linux's rule), except a
              * fault it caused itself, which cannot be ignored */
-            if (t->pid == 1 && sig != t->forced_sig)
+            if (t->tgid == 1 && sig != t->forced_sig)
                 continue;
             if (bit & IGNORE_SIGNALS)
                 continue;
             if (bit & STOP_SIGNALS) {
+                /* a terminal stop in an orphaned group is discarded: nobody
+                 * would continue it (SIGSTOP still stops) */
+                if (sig != SIGSTOP) {
+                    spin_lock(&tasks_lock);
+                    bool orphaned = pgrp_orphaned_locked(t->pgid, NULL);
+                    spin_unlock(&tasks_lock);
+                    if (orphaned)
+                        continue;
+                }
                 do_stop(t, sig);
                 continue;
             }
+            /* a thread killed so that another may exec ends alone */
+            if (sig == SIGKILL && g->execing && g->execing != t)
+                do_exit(SIGKILL);
             log_fatal(t, sig);
             /* no core file is written (RLIMIT_CORE is 0), so no core flag */
-            do_exit(sig);
+            do_group_exit(sig);
         }
         /* run the handler */
         if (from_syscall && !handled_restart && (long)tf->rax == -ERESTARTSYS) {
@@ -369,14 +515,14 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         t->restore_saved_mask = false;
         if (setup_frame(tf, sig, sa, &info, old) < 0) {
             kprintf("pid %d (%s): cannot write the signal frame for signal %d; killing it\n", t->pid, t->comm, sig);
-            do_exit(SIGSEGV);
+            do_group_exit(SIGSEGV);
         }
-        spin_lock(&t->sig_lock);
+        spin_lock(&g->sig_lock);
         t->blocked |= sa->mask;
         if (!(sa->flags & SA_NODEFER))
             t->blocked |= SIGBIT(sig);
         t->blocked &= ~UNBLOCKABLE;
-        spin_unlock(&t->sig_lock);
+        spin_unlock(&g->sig_lock);
         if (sa->flags & SA_RESETHAND)
             sa->handler = SIG_DFL;
         break;                          /* one frame per return */
@@ -407,11 +553,11 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
         t->blocked &= ~SIGBIT(sig);
         sa->handler = SIG_DFL;
     }
-    spin_lock(&t->sig_lock);
+    spin_lock(&t->group->sig_lock);
     t->pending |= SIGBIT(sig);
     t->pending_info[sig] = info;
     t->forced_sig = sig;
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&t->group->sig_lock);
 }
 
 /* ---- system calls ---- */
@@ -439,9 +585,14 @@ long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_si
         *cur = n;
         /* setting SIG_IGN discards pending instances (POSIX) */
         if (n.handler == SIG_IGN || (n.handler == SIG_DFL && (SIGBIT(sig) & IGNORE_SIGNALS))) {
-            spin_lock(&current->sig_lock);
-            current->pending &= ~SIGBIT(sig);
-            spin_unlock(&current->sig_lock);
+            /* for the whole process, as the action is shared */
+            struct thread_group *g = current->group;
+            spin_lock(&g->sig_lock);
+            struct task *u;
+            g->pending &= ~SIGBIT(sig);
+            for_each_thread(g, u)
+                u->pending &= ~SIGBIT(sig);
+            spin_unlock(&g->sig_lock);
         }
     }
     return 0;
@@ -463,7 +614,7 @@ long sys_rt_sigprocmask(int how, const sigset_t __user *set, sigset_t __user *os
     if (oset && copy_to_user(oset, &old, sizeof old))
         return -EFAULT;
     if (set) {
-        spin_lock(&t->sig_lock);
+        spin_lock(&t->group->sig_lock);
         if (how == SIG_BLOCK)
             t->blocked |= n;
         else if (how == SIG_UNBLOCK)
@@ -471,7 +622,7 @@ long sys_rt_sigprocmask(int how, const sigset_t __user *set, sigset_t __user *os
         else
             t->blocked = n;
         t->blocked &= ~UNBLOCKABLE;
-        spin_unlock(&t->sig_lock);
+        spin_unlock(&t->group->sig_lock);
     }
     return 0;
 }
@@ -481,7 +632,7 @@ long sys_rt_sigpending(sigset_t __user *set, size_t size)
 {
     if (size != sizeof(sigset_t))
         return -EINVAL;
-    sigset_t p = current->pending & current->blocked;
+    sigset_t p = (current->pending | current->group->pending) & current->blocked;
     return copy_to_user(set, &p, sizeof p);
 }
 SYSCALL_DEFINE(127, rt_sigpending);
@@ -496,7 +647,7 @@ long sys_rt_sigreturn(void)
      * in the kernel's iretq) */
     if (copy_from_user(&f, (void *)sp, sizeof f) || f.rip >= USER_TOP || f.rsp >= USER_TOP) {
         kprintf("pid %d (%s): bad signal frame at %#lx\n", t->pid, t->comm, sp);
-        do_exit(SIGSEGV);
+        do_group_exit(SIGSEGV);
     }
     tf->r8 = f.r8; tf->r9 = f.r9; tf->r10 = f.r10; tf->r11 = f.r11;
     tf->r12 = f.r12; tf->r13 = f.r13; tf->r14 = f.r14; tf->r15 = f.r15;
@@ -509,9 +660,9 @@ long sys_rt_sigreturn(void)
     tf->cs = GDT_UCODE;
     tf->ss = GDT_UDATA;
     tf->vector = 0;                     /* not a restartable syscall frame */
-    spin_lock(&t->sig_lock);
+    spin_lock(&t->group->sig_lock);
     t->blocked = f.uc_sigmask & ~UNBLOCKABLE;
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&t->group->sig_lock);
     if (f.fpstate) {
         uint8_t fx[512] __aligned(16);
         if (copy_from_user(fx, (void *)f.fpstate, 512) == 0) {
@@ -554,9 +705,9 @@ long sys_rt_sigsuspend(const sigset_t __user *mask, size_t size)
         return -EFAULT;
     t->saved_mask = t->blocked;
     t->restore_saved_mask = true;
-    spin_lock(&t->sig_lock);
+    spin_lock(&t->group->sig_lock);
     t->blocked = m & ~UNBLOCKABLE;
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&t->group->sig_lock);
     sleep_until_signal(t);
     return -EINTR;
 }
@@ -594,16 +745,20 @@ long sys_sigaltstack(const uint64_t __user *ss, uint64_t __user *old)
 }
 SYSCALL_DEFINE(131, sigaltstack);
 
-static int kill_one(struct task *t, int sig, int code)
+/* kill/tkill: sig (0 = only check) to t's process, or to thread t. */
+static int kill_one(struct task *t, int sig, int code, bool whole_process)
 {
     if (sig == 0)
         return 0;
     siginfo_t info = { 0 };
     info.si_signo = sig;
     info.si_code = code;
-    info.u.kill.pid = current->pid;
+    info.u.kill.pid = current->tgid;
     info.u.kill.uid = 0;
-    signal_send(t, sig, &info);
+    if (whole_process)
+        signal_send_process(t, sig, &info);
+    else
+        signal_send(t, sig, &info);
     return 0;
 }
 
@@ -612,10 +767,11 @@ long sys_kill(pid_t pid, int sig)
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     if (pid > 0) {
-        /* under tasks_lock: a task found there cannot be freed until it is released */
+        /* under tasks_lock: a task found there cannot be freed until it is
+         * released.  A thread id names its process, as on Linux. */
         spin_lock(&tasks_lock);
         struct task *t = task_find(pid);
-        long r = t ? kill_one(t, sig, SI_USER) : -ESRCH;
+        long r = t ? kill_one(t, sig, SI_USER, true) : -ESRCH;
         spin_unlock(&tasks_lock);
         return r;
     }
@@ -626,7 +782,7 @@ long sys_kill(pid_t pid, int sig)
         spin_lock(&tasks_lock);
         list_for_each(n, &all_tasks) {
             struct task *t = container_of(n, struct task, all_node);
-            if (t->pid > 0 && (pid == -1 ? t->pid > 1 : t->pgid == pg) && t->state != TASK_DEAD)
+            if (t->pid > 0 && (pid == -1 ? t->tgid > 1 : t->pgid == pg) && t->state != TASK_DEAD)
                 any = true;
         }
         spin_unlock(&tasks_lock);
@@ -635,18 +791,18 @@ long sys_kill(pid_t pid, int sig)
     siginfo_t info = { 0 };
     info.si_signo = sig;
     info.si_code = SI_USER;
-    info.u.kill.pid = current->pid;
+    info.u.kill.pid = current->tgid;
     if (pid == 0)
         return signal_send_pgrp(current->pgid, sig, &info);
     if (pid < -1)
         return signal_send_pgrp(-pid, sig, &info);
-    /* pid == -1: everyone but init and the caller */
+    /* pid == -1: every process but init and the caller's */
     int n = 0;
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (t->pid > 1 && t != current && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
-            signal_send(t, sig, &info);
+        if (t->pid > 1 && task_is_leader(t) && t->group != current->group && t->group->live > 0) {
+            signal_send_process(t, sig, &info);
             n++;
         }
     }
@@ -655,22 +811,18 @@ long sys_kill(pid_t pid, int sig)
 }
 SYSCALL_DEFINE(62, kill);
 
-long sys_tkill(pid_t tid, int sig)
+/* tgkill with tgid -1 (tkill): any thread id; otherwise it must belong to tgid. */
+long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
-    if (sig < 0 || sig >= NSIG || tid <= 0)
+    if (sig < 0 || sig >= NSIG || tid <= 0 || (tgid <= 0 && tgid != -1))
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = task_find(tid);
-    long r = t ? kill_one(t, sig, SI_TKILL) : -ESRCH;
+    long r = t && (tgid == -1 || t->tgid == tgid) && !task_gone(t) ? kill_one(t, sig, SI_TKILL, false) : -ESRCH;
     spin_unlock(&tasks_lock);
     return r;
 }
-SYSCALL_DEFINE(200, tkill);
-
-long sys_tgkill(pid_t tgid, pid_t tid, int sig)
-{
-    if (tgid != tid && tgid > 0)
-        return -ESRCH;
-    return sys_tkill(tid, sig);
-}
 SYSCALL_DEFINE(234, tgkill);
+
+long sys_tkill(pid_t tid, int sig) { return sys_tgkill(-1, tid, sig); }
+SYSCALL_DEFINE(200, tkill);

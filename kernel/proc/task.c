@@ -57,17 +57,39 @@ void fpu_init_state(uint8_t *area)
     *(uint32_t *)(area + 28) = 0xffff;
 }
 
-struct task *task_alloc(void)
+static struct thread_group *group_new(void)
+{
+    struct thread_group *g = kzalloc(sizeof *g);
+    if (!g)
+        return NULL;
+    g->refs = 1;
+    list_init(&g->threads);
+    spin_init(&g->sig_lock, "sig");
+    waitq_init(&g->exec_wait);
+    return g;
+}
+
+static void group_put(struct thread_group *g)
+{
+    if (g && __atomic_sub_fetch(&g->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        kfree(g);
+}
+
+struct task *task_alloc(struct thread_group *join)
 {
     struct task *t = kzalloc(sizeof *t);
     if (!t)
         return NULL;
     phys_t stack = pmm_alloc_contig(2);     /* 16 KiB */
     t->fpu = kmalloc(512 + 16);
-    if (!stack || !t->fpu) {
+    if (join)
+        __atomic_add_fetch(&join->refs, 1, __ATOMIC_RELAXED);
+    t->group = join ? join : group_new();
+    if (!stack || !t->fpu || !t->group) {
         if (stack)
             pmm_free_contig(stack, 2);
         kfree(t->fpu);
+        group_put(t->group);
         kfree(t);
         return NULL;
     }
@@ -81,8 +103,8 @@ struct task *task_alloc(void)
     list_init(&t->sibling);
     list_init(&t->timer_node);
     list_init(&t->itimer_node);
+    list_init(&t->thread_node);
     waitq_init(&t->child_wait);
-    spin_init(&t->sig_lock, "sig");
     t->on_cpu = -1;
     t->cpu_mask = ~0ULL;
     t->se.tickets = 100;
@@ -94,10 +116,14 @@ struct task *task_alloc(void)
         spin_unlock(&tasks_lock);
         pmm_free_contig(stack, 2);
         kfree(raw);
+        group_put(t->group);
         kfree(t);
         return NULL;
     }
     t->pid = pid;
+    if (!join)
+        t->group->leader = t;
+    t->tgid = t->group->leader->pid;
     ntasks++;
     t->state = TASK_BLOCKED;            /* not runnable until sched_new_task */
     list_push_back(&all_tasks, &t->all_node);
@@ -118,7 +144,16 @@ void task_release(struct task *t)
     pmm_free_contig(V2P(t->kstack), 2);
     kfree(((uint8_t **)t->fpu)[-1]);
     kfree(t->cmdline);
+    group_put(t->group);
     kfree(t);
+}
+
+/* Joins (or, for a leader, starts) its group's thread list. */
+void task_join_group(struct task *t)
+{
+    spin_assert_held(&tasks_lock);
+    list_push_back(&t->group->threads, &t->thread_node);
+    t->group->live++;
 }
 
 void task_set_comm(struct task *t, const char *path)
@@ -167,7 +202,7 @@ void task_prepare_child(struct task *t, void (*fn)(void *), void *arg) { task_se
 
 struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name)
 {
-    struct task *t = task_alloc();
+    struct task *t = task_alloc(NULL);
     if (!t)
         return NULL;
     strlcpy(t->comm, name, sizeof t->comm);

@@ -34,7 +34,6 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-void itimer_tick(uint64_t now);
 void sched_sysctl_init(void) __attribute__((weak));
 
 struct runqueue {

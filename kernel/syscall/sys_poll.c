@@ -84,10 +84,10 @@ static long mask_install(const void __user *umask, size_t size, sigset_t *old, b
         return -EFAULT;
     set &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
     struct task *t = current;
-    spin_lock(&t->sig_lock);
+    spin_lock(&t->group->sig_lock);
     *old = t->blocked;
     t->blocked = set;
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&t->group->sig_lock);
     *swapped = true;
     return 0;
 }
@@ -98,14 +98,14 @@ static void mask_restore(sigset_t old, bool swapped, long ret)
     if (!swapped)
         return;
     struct task *t = current;
-    spin_lock(&t->sig_lock);
+    spin_lock(&t->group->sig_lock);
     if (ret == -EINTR) {
         t->saved_mask = old;
         t->restore_saved_mask = true;
     } else {
         t->blocked = old;
     }
-    spin_unlock(&t->sig_lock);
+    spin_unlock(&t->group->sig_lock);
 }
 
 /* ---- poll / ppoll ---- */

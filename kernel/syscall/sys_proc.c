@@ -13,11 +13,11 @@
 #include <proc/proc.h>
 #include <proc/task.h>
 
-long sys_getpid(void) { return current->pid; }
+long sys_getpid(void) { return current->tgid; }
 SYSCALL_DEFINE(39, getpid);
 long sys_gettid(void) { return current->pid; }
 SYSCALL_DEFINE(186, gettid);
-long sys_getppid(void) { return READ_ONCE(current->ppid); }
+long sys_getppid(void) { return READ_ONCE(task_process(current)->ppid); }
 SYSCALL_DEFINE(110, getppid);
 long sys_getuid(void) { return current->uid; }
 SYSCALL_DEFINE(102, getuid);
@@ -146,16 +146,33 @@ SYSCALL_DEFINE(170, sethostname);
 
 /* ---- process groups and sessions ---- */
 
+/* Process group and session belong to the process; every thread carries a
+ * copy (the terminal checks the caller's).  Caller holds tasks_lock. */
+static void set_process_groups(struct task *proc, pid_t pgid, pid_t sid)
+{
+    struct task *t;
+    list_for_each_entry(t, &proc->group->threads, thread_node) {
+        t->pgid = pgid;
+        t->sid = sid;
+    }
+    proc->pgid = pgid;                  /* a leader that has exited keeps it too */
+    proc->sid = sid;
+}
+
 long sys_setpgid(pid_t pid, pid_t pgid)
 {
-    struct task *self = current;
+    struct task *self = task_process(current);
     if (pgid < 0)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = pid == 0 ? self : task_find(pid);
+    if (t)
+        t = task_process(t);
     long r = 0;
     if (!t || (t != self && t->parent != self)) {
         r = -ESRCH;
+    } else if (t != self && t->did_exec) {
+        r = -EACCES;                    /* a child that has run execve */
     } else if (t->sid == t->pid) {
         r = -EPERM;                     /* a session leader cannot move */
     } else if (t->sid != self->sid) {
@@ -174,7 +191,7 @@ long sys_setpgid(pid_t pid, pid_t pgid)
                 r = -EPERM;
         }
         if (!r)
-            t->pgid = pgid;
+            set_process_groups(t, pgid, t->sid);
     }
     spin_unlock(&tasks_lock);
     return r;
@@ -204,7 +221,7 @@ SYSCALL_DEFINE(124, getsid);
 
 long sys_setsid(void)
 {
-    struct task *self = current;
+    struct task *self = task_process(current);
     spin_lock(&tasks_lock);
     long r = self->pid;
     if (self->pgid == self->pid)
@@ -214,10 +231,8 @@ long sys_setsid(void)
         if (o->pgid == self->pid && o != self && o->state != TASK_DEAD)
             r = -EPERM;
     }
-    if (r > 0) {
-        self->sid = self->pid;
-        self->pgid = self->pid;
-    }
+    if (r > 0)
+        set_process_groups(self, self->pid, self->pid);
     spin_unlock(&tasks_lock);
     if (r > 0) {
         extern void tty_session_left(struct task *t) __attribute__((weak));

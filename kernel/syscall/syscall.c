@@ -119,7 +119,8 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
     if (plain)
         tf->rax = ret;
     irq_disable();
-    if (unlikely(t->need_resched || t->pending || t->restore_saved_mask))
+    if (unlikely(t->need_resched || t->pending || t->group->pending || t->group->stop_signal > 0 ||
+                 t->restore_saved_mask))
         exit_to_user(tf, plain);
     return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
 }

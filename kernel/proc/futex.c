@@ -1,0 +1,486 @@
+/*
+ * Futexes: the kernel half of user-space locks.  A program keeps its lock
+ * word in its own memory and calls futex() only to sleep while the word
+ * has a value it cannot proceed on (FUTEX_WAIT), or to wake sleepers after
+ * changing it (FUTEX_WAKE).  The kernel checks the word and queues the
+ * caller as one step against wakers, so no wake-up between the program's
+ * check and its sleep is lost.
+ *
+ * Keys.  A waiter is found by the word it waits on: a private futex (or any
+ * futex in private memory) by (address space, virtual address); a shared
+ * futex in a MAP_SHARED mapping by the physical address of the word, so
+ * processes that map the same memory at different addresses meet.
+ *
+ * Waiters sit in one of FUTEX_BUCKETS hashed lists, each behind its own
+ * spinlock.  The waiter's record lives on its kernel stack; a waker takes
+ * it off the list and marks it woken under the bucket lock, and the waiter
+ * looks at it only under the same lock, so the record is never touched
+ * after its owner has returned.  Requeueing moves records between buckets
+ * with both locks held; a waiter re-checks that its key still hashes to the
+ * bucket it locked.
+ *
+ * The order of a wait: queue, then read the word (the read may fault; no
+ * lock is held), then sleep.  A waker that changed the word after the
+ * queueing finds the waiter; one that changed it before is seen by the
+ * read, which then fails with EAGAIN.
+ *
+ * Implemented: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET,
+ * WAKE_BITSET, with FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME; robust
+ * lists at thread exit.  Priority-inheritance operations return ENOSYS.
+ */
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <lib/list.h>
+#include <mm/pagetable.h>
+#include <mm/pmm.h>
+#include <mm/uaccess.h>
+#include <mm/vm.h>
+#include <proc/futex.h>
+#include <proc/signal.h>
+#include <proc/task.h>
+#include <sched/sched.h>
+
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_FD 2
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP 5
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+
+#define FUTEX_BUCKETS 256
+
+struct futex_key {
+    uint64_t space;             /* the mm, or 0 for a physical (shared) key */
+    uint64_t addr;              /* virtual or physical address of the word */
+};
+
+struct futex_waiter {
+    struct list_node node;      /* in its bucket, while queued */
+    struct futex_key key;
+    uint32_t bitset;
+    struct task *task;
+    bool woken;
+};
+
+static struct futex_bucket {
+    struct spinlock lock;
+    struct list_node waiters;
+} buckets[FUTEX_BUCKETS];
+
+static void futex_init_once(void)
+{
+    static bool done;
+    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE))
+        return;
+    static struct spinlock init_lock = SPINLOCK_INIT("futex");
+    spin_lock(&init_lock);
+    if (!done) {
+        for (int i = 0; i < FUTEX_BUCKETS; i++) {
+            spin_init(&buckets[i].lock, "futex");
+            list_init(&buckets[i].waiters);
+        }
+        __atomic_store_n(&done, true, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&init_lock);
+}
+
+static struct futex_bucket *bucket_of(const struct futex_key *k)
+{
+    uint64_t h = (k->space ^ (k->addr >> 2)) * 0x9e3779b97f4a7c15ULL;
+    return &buckets[h >> 56];
+}
+
+static bool same_key(const struct futex_key *a, const struct futex_key *b)
+{
+    return a->space == b->space && a->addr == b->addr;
+}
+
+/* The key of the word at uaddr.  A shared futex in a MAP_SHARED mapping is
+ * keyed by the word's frame, which is faulted in first. */
+static int get_key(uint64_t uaddr, bool private, struct futex_key *k)
+{
+    if (uaddr & 3)
+        return -EINVAL;
+    struct mm *mm = current->mm;
+    uint32_t probe;
+    if (get_user(probe, (uint32_t __user *)uaddr))
+        return -EFAULT;
+    k->space = (uint64_t)mm;
+    k->addr = uaddr;
+    if (private)
+        return 0;
+    spin_lock(&mm->lock);
+    struct vma *v = vm_find(mm, uaddr);
+    if (v && (v->flags & VMA_SHARED)) {
+        uint64_t *pte = mm_pte(mm, ALIGN_DOWN(uaddr, PAGE_SIZE), false);
+        if (pte && (*pte & PTE_P)) {
+            k->space = 0;
+            k->addr = (*pte & PTE_ADDR) | (uaddr & (PAGE_SIZE - 1));
+        }
+    }
+    spin_unlock(&mm->lock);
+    return 0;
+}
+
+/* Locks the bucket w is queued in (it may be moved by a requeue until the
+ * lock is held). */
+static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
+{
+    for (;;) {
+        struct futex_bucket *b = bucket_of(&w->key);
+        spin_lock(&b->lock);
+        if (b == bucket_of(&w->key))
+            return b;
+        spin_unlock(&b->lock);
+    }
+}
+
+/* Takes w off its queue unless a waker did; returns whether it was woken. */
+static bool unqueue(struct futex_waiter *w)
+{
+    struct futex_bucket *b = lock_waiter_bucket(w);
+    bool woken = w->woken;
+    if (!woken)
+        list_remove(&w->node);
+    spin_unlock(&b->lock);
+    return woken;
+}
+
+/* Sleeps while *uaddr == val, until woken, the monotonic deadline (0: none)
+ * or a signal. */
+static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t deadline, uint32_t bitset)
+{
+    if (!bitset)
+        return -EINVAL;
+    struct futex_waiter w = { .bitset = bitset, .task = current };
+    int r = get_key(uaddr, private, &w.key);
+    if (r)
+        return r;
+    struct futex_bucket *b = bucket_of(&w.key);
+    spin_lock(&b->lock);
+    list_push_back(&b->waiters, &w.node);
+    spin_unlock(&b->lock);
+
+    uint32_t cur;
+    if (get_user(cur, (uint32_t __user *)uaddr)) {
+        unqueue(&w);
+        return -EFAULT;
+    }
+    if (cur != val)
+        return unqueue(&w) ? 0 : -EAGAIN;
+
+    struct task *t = current;
+    for (;;) {
+        b = lock_waiter_bucket(&w);
+        if (w.woken) {
+            spin_unlock(&b->lock);
+            return 0;
+        }
+        t->state = TASK_BLOCKED;        /* a wake from here on makes schedule() return */
+        spin_unlock(&b->lock);
+        if (signal_pending(t)) {
+            t->state = TASK_RUNNING;
+            if (unqueue(&w))
+                return 0;
+            return deadline ? -EINTR : -ERESTARTSYS;
+        }
+        bool expired = schedule_until(deadline);
+        if (expired && deadline) {
+            if (unqueue(&w))
+                return 0;
+            return -ETIMEDOUT;
+        }
+    }
+}
+
+/* Wakes up to n waiters with key k whose bitset meets `bitset`.  Caller
+ * holds the bucket lock. */
+static int wake_locked(struct futex_bucket *b, const struct futex_key *k, int n, uint32_t bitset)
+{
+    int woke = 0;
+    list_for_each_safe(pos, &b->waiters) {
+        if (woke >= n)
+            break;
+        struct futex_waiter *w = container_of(pos, struct futex_waiter, node);
+        if (!same_key(&w->key, k) || !(w->bitset & bitset))
+            continue;
+        list_remove(&w->node);
+        struct task *tk = w->task;
+        w->woken = true;
+        sched_wake(tk);                 /* w may be gone once the bucket is unlocked */
+        woke++;
+    }
+    return woke;
+}
+
+static int wake_key(const struct futex_key *k, int n, uint32_t bitset)
+{
+    futex_init_once();
+    struct futex_bucket *b = bucket_of(k);
+    spin_lock(&b->lock);
+    int woke = wake_locked(b, k, n, bitset);
+    spin_unlock(&b->lock);
+    return woke;
+}
+
+static long futex_wake(uint64_t uaddr, bool private, int n, uint32_t bitset)
+{
+    if (!bitset)
+        return -EINVAL;
+    struct futex_key k;
+    int r = get_key(uaddr, private, &k);
+    if (r)
+        return r;
+    return wake_key(&k, n, bitset);
+}
+
+int futex_wake_address(struct mm *mm, uint64_t uaddr, int n)
+{
+    if (!mm || (uaddr & 3))
+        return 0;
+    struct futex_key k;
+    /* the exiting thread's mm is still current here */
+    if (get_key(uaddr, false, &k))
+        return 0;
+    int woke = wake_key(&k, n, FUTEX_BITSET_MATCH_ANY);
+    if (k.space == 0) {                 /* a waiter may have used the private key */
+        struct futex_key p = { (uint64_t)mm, uaddr };
+        woke += wake_key(&p, n - woke, FUTEX_BITSET_MATCH_ANY);
+    }
+    return woke;
+}
+
+static void lock_two(struct futex_bucket *a, struct futex_bucket *b)
+{
+    if (a == b) {
+        spin_lock(&a->lock);
+    } else if (a < b) {
+        spin_lock(&a->lock);
+        spin_lock(&b->lock);
+    } else {
+        spin_lock(&b->lock);
+        spin_lock(&a->lock);
+    }
+}
+
+static void unlock_two(struct futex_bucket *a, struct futex_bucket *b)
+{
+    if (a != b)
+        spin_unlock(&(a < b ? b : a)->lock);
+    spin_unlock(&(a < b ? a : b)->lock);
+}
+
+/* Wake nr_wake waiters of uaddr, move up to nr_requeue more to uaddr2
+ * (CMP_REQUEUE: only if *uaddr still equals cmpval). */
+static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake, int nr_requeue,
+                          bool cmp, uint32_t cmpval)
+{
+    if (nr_wake < 0 || nr_requeue < 0)
+        return -EINVAL;
+    struct futex_key k1, k2;
+    int r = get_key(uaddr, private, &k1);
+    if (!r)
+        r = get_key(uaddr2, private, &k2);
+    if (r)
+        return r;
+    if (cmp) {
+        uint32_t cur;
+        if (get_user(cur, (uint32_t __user *)uaddr))
+            return -EFAULT;
+        if (cur != cmpval)
+            return -EAGAIN;
+    }
+    struct futex_bucket *b1 = bucket_of(&k1), *b2 = bucket_of(&k2);
+    lock_two(b1, b2);
+    long done = wake_locked(b1, &k1, nr_wake, FUTEX_BITSET_MATCH_ANY);
+    int moved = 0;
+    list_for_each_safe(pos, &b1->waiters) {
+        if (moved >= nr_requeue)
+            break;
+        struct futex_waiter *w = container_of(pos, struct futex_waiter, node);
+        if (!same_key(&w->key, &k1))
+            continue;
+        list_remove(&w->node);
+        w->key = k2;
+        list_push_back(&b2->waiters, &w->node);
+        moved++;
+    }
+    unlock_two(b1, b2);
+    /* CMP_REQUEUE counts the requeued too; REQUEUE only the woken */
+    return cmp ? done + moved : done;
+}
+
+/* FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2, oparg) atomically; wake nr_wake on
+ * uaddr; and, if cmp(old *uaddr2, cmparg), nr_wake2 on uaddr2. */
+static long futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake, int nr_wake2, uint32_t encoded)
+{
+    unsigned op = (encoded >> 28) & 0xf, cmp = (encoded >> 24) & 0xf;
+    uint32_t oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
+    if (op & 8) {                       /* FUTEX_OP_OPARG_SHIFT */
+        op &= 7;
+        if (oparg > 31)
+            return -EINVAL;
+        oparg = 1u << oparg;
+    }
+    if (op > 4 || cmp > 5)
+        return -ENOSYS;
+    struct futex_key k1, k2;
+    int r = get_key(uaddr, private, &k1);
+    if (!r)
+        r = get_key(uaddr2, private, &k2);
+    if (r)
+        return r;
+    uint32_t old, seen;
+    if (get_user(old, (uint32_t __user *)uaddr2))
+        return -EFAULT;
+    for (;;) {
+        uint32_t nv = op == 0 ? oparg : op == 1 ? old + oparg : op == 2 ? old | oparg : op == 3 ? old & ~oparg : old ^ oparg;
+        if (cmpxchg_user32((uint32_t __user *)uaddr2, old, nv, &seen))
+            return -EFAULT;
+        if (seen == old)
+            break;
+        old = seen;
+    }
+    /* sign-extended 12-bit comparison argument, as Linux */
+    int32_t a = (int32_t)old, c = (int32_t)(cmparg << 20) >> 20;
+    bool hit = cmp == 0 ? a == c : cmp == 1 ? a != c : cmp == 2 ? a < c : cmp == 3 ? a <= c : cmp == 4 ? a > c : a >= c;
+    struct futex_bucket *b1 = bucket_of(&k1), *b2 = bucket_of(&k2);
+    lock_two(b1, b2);
+    long woke = wake_locked(b1, &k1, nr_wake, FUTEX_BITSET_MATCH_ANY);
+    if (hit)
+        woke += wake_locked(b2, &k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+    unlock_two(b1, b2);
+    return woke;
+}
+
+struct ktimespec {
+    int64_t sec, nsec;
+};
+
+/* A wait's timeout as a monotonic deadline (0: none).  FUTEX_WAIT's is
+ * relative; FUTEX_WAIT_BITSET's absolute, on CLOCK_REALTIME if asked. */
+static int deadline_of(const struct ktimespec __user *ut, bool absolute, bool realtime, uint64_t *deadline)
+{
+    *deadline = 0;
+    if (!ut)
+        return 0;
+    struct ktimespec ts;
+    if (copy_from_user(&ts, ut, sizeof ts))
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
+        return -EINVAL;
+    uint64_t ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+    uint64_t now = time_ns();
+    if (!absolute) {
+        *deadline = now + ns;
+    } else if (realtime) {
+        uint64_t rt = time_realtime_ns();
+        *deadline = ns > rt ? now + (ns - rt) : now;
+    } else {
+        *deadline = ns;
+    }
+    if (*deadline == 0)
+        *deadline = 1;                  /* already past, but not "no timeout" */
+    return 0;
+}
+
+long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct ktimespec __user *timeout,
+               uint32_t __user *uaddr2, uint32_t val3)
+{
+    futex_init_once();
+    int cmd = op & FUTEX_CMD_MASK;
+    bool private = op & FUTEX_PRIVATE_FLAG;
+    bool realtime = op & FUTEX_CLOCK_REALTIME;
+    if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+        return -ENOSYS;
+    uint64_t a = (uint64_t)uaddr, a2 = (uint64_t)uaddr2;
+    uint64_t deadline;
+    long r;
+    switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+        r = deadline_of(timeout, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
+        if (r)
+            return r;
+        return futex_wait(a, private, val, deadline, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3);
+    case FUTEX_WAKE:
+        return futex_wake(a, private, (int)MIN(val, (uint32_t)INT32_MAX), FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAKE_BITSET:
+        return futex_wake(a, private, (int)MIN(val, (uint32_t)INT32_MAX), val3);
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+        /* the timeout slot carries the requeue count */
+        return futex_requeue(a, a2, private, (int)val, (int)(uint64_t)timeout, cmd == FUTEX_CMP_REQUEUE, val3);
+    case FUTEX_WAKE_OP:
+        return futex_wake_op(a, a2, private, (int)val, (int)(uint64_t)timeout, val3);
+    default:
+        return -ENOSYS;
+    }
+}
+SYSCALL_DEFINE(202, futex);
+
+/* ---- robust futexes ---- */
+
+#define ROBUST_LIST_LIMIT 2048
+
+struct robust_list_head {
+    uint64_t next;              /* the first entry (a struct robust_list *), or the head itself */
+    int64_t futex_offset;       /* from an entry to its lock word */
+    uint64_t list_op_pending;   /* an entry being added or removed */
+};
+
+/* The lock word of an entry held by the dying thread: owner died, and one
+ * waiter woken to recover it. */
+static void robust_release(struct task *t, uint64_t entry, int64_t offset)
+{
+    uint64_t uaddr = entry + (uint64_t)offset;
+    uint32_t val, seen;
+    if (uaddr & 3 || get_user(val, (uint32_t __user *)uaddr))
+        return;
+    for (;;) {
+        if ((val & FUTEX_TID_MASK) != (uint32_t)t->pid)
+            return;
+        uint32_t nv = (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        if (cmpxchg_user32((uint32_t __user *)uaddr, val, nv, &seen))
+            return;
+        if (seen == val)
+            break;
+        val = seen;
+    }
+    if (val & FUTEX_WAITERS)
+        futex_wake_address(t->mm, uaddr, 1);
+}
+
+void futex_exit_robust(struct task *t)
+{
+    uint64_t head = t->robust_list;
+    if (!head || !t->mm)
+        return;
+    struct robust_list_head h;
+    if (copy_from_user(&h, (void __user *)head, sizeof h))
+        return;
+    /* bit 0 of a link marks a PI lock; the entry is the rest */
+    uint64_t entry = h.next & ~1UL, pending = h.list_op_pending & ~1UL;
+    for (int n = 0; entry && entry != head && n < ROBUST_LIST_LIMIT; n++) {
+        uint64_t next;
+        if (get_user(next, (uint64_t __user *)entry))
+            break;
+        if (entry != pending)
+            robust_release(t, entry, h.futex_offset);
+        entry = next & ~1UL;
+    }
+    if (pending)
+        robust_release(t, pending, h.futex_offset);
+}
