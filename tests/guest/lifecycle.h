@@ -9,7 +9,8 @@
  *
  * Every step that waits for another process gives up after LC_TIMEOUT
  * seconds (SIGALRM interrupts the wait, or poll times out): a kernel that
- * loses a wake-up makes the test print "timed out" and go on, instead of
+ * loses a wake-up makes the test print "timed out" (with the State line of
+ * the process it waited for), kill that process and go on, instead of
  * hanging until the runner kills the whole boot.
  *
  * Most sequences run many times: the first pass prints what it saw, the
@@ -30,6 +31,8 @@ static volatile sig_atomic_t lc_alarmed;
 static int lc_quiet;      /* set during the repeated passes */
 static int lc_iter;       /* current pass, for messages about a mismatch */
 static int lc_timeouts;   /* steps that timed out: no point in repeating */
+static pid_t lc_kids[64]; /* the latest children lc_fork() made */
+static unsigned lc_nkids;
 
 static void lc_on_alarm(int sig)
 {
@@ -206,6 +209,14 @@ GT_FN pid_t lc_wait_secs(pid_t pid, int *st, int opts, const char *what, int sec
         gt_failures++;
         lc_timeouts++;
         *st = -1;
+        /* a stuck process would keep the test's output open forever */
+        if (pid > 0 || pid < -1)
+            kill(pid, SIGKILL);
+        if (pid > 0) {
+            int dead;
+            while (waitpid(pid, &dead, 0) < 0 && errno == EINTR)
+                ;
+        }
     } else if (r <= 0) {
         *st = -1;
     }
@@ -234,8 +245,10 @@ GT_FN int lc_waitid(idtype_t type, id_t id, siginfo_t *si, int opts, const char 
     alarm(0);
     if (r < 0 && lc_alarmed) {
         say("%s: timed out after %d s\n", what, LC_TIMEOUT);
-        if (type == P_PID)
+        if (type == P_PID) {
             lc_diag((pid_t)id);
+            kill((pid_t)id, SIGKILL);
+        }
         gt_failures++;
         lc_timeouts++;
     }
@@ -319,9 +332,18 @@ GT_FN int lc_no_children(const char *what, pid_t c)
     if (!ok) {
         if (c > 0) {
             kill(c, SIGKILL);
-            kill(c, SIGCONT);
             while (waitpid(c, &st, 0) < 0 && errno == EINTR)
                 ;
+        }
+        /* any other child still alive: only pids that waitpid says are
+         * still our children, so a reused pid is never hit */
+        for (unsigned i = 0; i < lc_nkids && i < 64; i++) {
+            pid_t k = lc_kids[i];
+            if (k > 0 && waitpid(k, &st, WNOHANG) == 0) {
+                kill(k, SIGKILL);
+                while (waitpid(k, &st, 0) < 0 && errno == EINTR)
+                    ;
+            }
         }
         while (waitpid(-1, &st, WNOHANG) > 0)
             ;
@@ -345,8 +367,12 @@ GT_FN pid_t lc_fork(void)
         say("fork failed: %s\n", errname(errno));
         exit(2);
     }
-    if (p == 0)
+    if (p == 0) {
         lc_child_defaults();
+        lc_nkids = 0;
+    } else {
+        lc_kids[lc_nkids++ % 64] = p;
+    }
     return p;
 }
 
