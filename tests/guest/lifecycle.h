@@ -187,6 +187,36 @@ GT_FN void lc_diag(pid_t pid)
     }
 }
 
+/* The one-letter state of a process from /proc/PID/status ('R', 'S', 'T',
+ * 'Z', ...), or '?' if it cannot be read. */
+GT_FN char lc_state(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (read_file(path, buf, sizeof buf) <= 0)
+        return '?';
+    char *st = strstr(buf, "State:");
+    if (!st)
+        return '?';
+    st += 6;
+    while (*st == ' ' || *st == '\t')
+        st++;
+    return *st ? *st : '?';
+}
+
+/* Waits (up to LC_TIMEOUT seconds) until pid is in state `want`; returns
+ * 1 if it got there. */
+GT_FN int lc_await_state(pid_t pid, char want)
+{
+    for (int i = 0; i < LC_TIMEOUT * 200; i++) {
+        if (lc_state(pid) == want)
+            return 1;
+        struct timespec ts = { 0, 5000000 };
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
 /* waitpid() that retries EINTR from other handlers and gives up after
  * secs seconds: then it prints why, returns -1 with *st = -1. */
 GT_FN pid_t lc_wait_secs(pid_t pid, int *st, int opts, const char *what, int secs)
@@ -212,10 +242,13 @@ GT_FN pid_t lc_wait_secs(pid_t pid, int *st, int opts, const char *what, int sec
         /* a stuck process would keep the test's output open forever */
         if (pid > 0 || pid < -1)
             kill(pid, SIGKILL);
-        if (pid > 0) {
+        if (pid > 0) {          /* reap it, unless even that hangs */
             int dead;
-            while (waitpid(pid, &dead, 0) < 0 && errno == EINTR)
+            lc_alarmed = 0;
+            alarm(secs);
+            while (waitpid(pid, &dead, 0) < 0 && errno == EINTR && !lc_alarmed)
                 ;
+            alarm(0);
         }
     } else if (r <= 0) {
         *st = -1;

@@ -297,13 +297,12 @@ int main(void)
         { "nowait-vs-exit", nowait_vs_exit, 100 },
     };
     for (unsigned i = 0; i < sizeof races / sizeof races[0]; i++) {
-        int ok = 0, runs = 0;
-        for (; runs < races[i].runs && !lc_timeouts; runs++)
+        /* a race that timed out once is not run again: the others are */
+        int ok = 0, runs = 0, before = lc_timeouts;
+        for (; runs < races[i].runs && lc_timeouts == before; runs++)
             ok += races[i].fn();
         result(races[i].name, ok, races[i].runs);
         lc_no_children("no child left", 0);
-        if (lc_timeouts)
-            break;
     }
     pid_t c = lc_fork();
     if (c == 0)

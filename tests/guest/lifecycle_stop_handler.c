@@ -197,13 +197,14 @@ int main(void)
     run(KILL_EXIT, DFL, 1);
 
     const int reps = 6;
-    for (int var = 0; var < NVAR && !lc_timeouts; var++) {
-        for (int disp = 0; disp < NDISP && !lc_timeouts; disp++) {
+    for (int var = 0; var < NVAR; var++) {
+        for (int disp = 0; disp < NDISP; disp++) {
+            int before = lc_timeouts;
             lc_quiet = 0;
             lc_iter = 0;
             run(var, disp, 0);
             lc_quiet = 1;
-            for (lc_iter = 1; lc_iter < reps && !lc_timeouts; lc_iter++)
+            for (lc_iter = 1; lc_iter < reps && lc_timeouts == before; lc_iter++)
                 run(var, disp, 0);
         }
     }
