@@ -20,7 +20,9 @@
  *   zombie-orphans      a parent leaves several zombies and exits: init
  *                       inherits and reaps them;
  *   nowait-vs-exit      waitid(WNOWAIT) racing the exit, then the real reap
- *                       gives the same status.
+ *                       gives the same status;
+ *   kill-waiting-parent a parent blocked in wait4 is killed while its child
+ *                       exits.
  * At the end the system must still fork and wait.
  *
  * Guards against: panics and hangs from exit, stop, continue, kill and
@@ -275,6 +277,43 @@ static int nowait_vs_exit(void)
     return ok && r == c && WIFEXITED(st) && WEXITSTATUS(st) == 9;
 }
 
+static int kill_waiting_parent(void)
+{
+    int rel[2], ready[2], eofp[2];
+    lc_pipe(rel);
+    lc_pipe(ready);
+    lc_pipe(eofp);
+    pid_t pp = lc_fork();
+    if (pp == 0) {
+        close(eofp[0]);
+        pid_t c = fork();
+        if (c == 0) {
+            char b;
+            read(rel[0], &b, 1);
+            _exit(0);
+        }
+        close(eofp[1]);
+        lc_putc(ready[1], 'r');
+        int st;
+        waitpid(c, &st, 0);
+        _exit(1);
+    }
+    close(eofp[1]);
+    close(rel[0]);
+    lc_getc(ready[0]);
+    lc_putc(rel[1], 'x');               /* the child exits while ... */
+    kill(pp, SIGKILL);                  /* ... its parent is killed in wait4 */
+    int st;
+    pid_t r = lc_wait(pp, &st, 0, "kill-waiting-parent");
+    char e = lc_eof(eofp[0]);
+    close(eofp[0]);
+    close(rel[1]);
+    close(ready[0]);
+    close(ready[1]);
+    return r == pp && ((WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) || (WIFEXITED(st) && WEXITSTATUS(st) == 1)) &&
+           e == 'E';
+}
+
 struct race {
     const char *name;
     int (*fn)(void);
@@ -295,6 +334,7 @@ int main(void)
         { "signal-the-dying", signal_the_dying, 40 },
         { "zombie-orphans", zombie_orphans, 40 },
         { "nowait-vs-exit", nowait_vs_exit, 100 },
+        { "kill-waiting-parent", kill_waiting_parent, 80 },
     };
     for (unsigned i = 0; i < sizeof races / sizeof races[0]; i++) {
         /* a race that timed out once is not run again: the others are */
