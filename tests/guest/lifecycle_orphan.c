@@ -290,7 +290,7 @@ static void chain(void)
 int main(void)
 {
     lc_init();
-    const int passes = 5;
+    const int passes = 30;
     for (lc_iter = 0; lc_iter < passes && !lc_timeouts; lc_iter++) {
         lc_quiet = lc_iter > 0;
         for (int s = 0; s < NSTATES; s++)

@@ -477,7 +477,7 @@ static void not_stopped(void) { orphan_case(NOT_STOPPED); }
 int main(void)
 {
     lc_init();
-    const int passes = 5;
+    const int passes = 15;
     for (lc_iter = 0; lc_iter < passes && !lc_timeouts; lc_iter++) {
         lc_quiet = lc_iter > 0;
         in_session("exit-orphans", exit_orphans);

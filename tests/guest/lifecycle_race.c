@@ -324,17 +324,17 @@ int main(void)
 {
     lc_init();
     static const struct race races[] = {
-        { "kill-vs-exit", kill_vs_exit, 150 },
-        { "stop-vs-exit", stop_vs_exit, 150 },
-        { "stop-cont-storm", stop_cont_storm, 60 },
-        { "cont-kill", cont_kill, 100 },
-        { "parent-child-exit", parent_child_exit, 100 },
-        { "stop-handler-kill", stop_handler_kill, 150 },
-        { "group-kill-chain", group_kill_chain, 60 },
-        { "signal-the-dying", signal_the_dying, 40 },
-        { "zombie-orphans", zombie_orphans, 40 },
-        { "nowait-vs-exit", nowait_vs_exit, 100 },
-        { "kill-waiting-parent", kill_waiting_parent, 80 },
+        { "kill-vs-exit", kill_vs_exit, 600 },
+        { "stop-vs-exit", stop_vs_exit, 600 },
+        { "stop-cont-storm", stop_cont_storm, 240 },
+        { "cont-kill", cont_kill, 400 },
+        { "parent-child-exit", parent_child_exit, 400 },
+        { "stop-handler-kill", stop_handler_kill, 600 },
+        { "group-kill-chain", group_kill_chain, 240 },
+        { "signal-the-dying", signal_the_dying, 160 },
+        { "zombie-orphans", zombie_orphans, 160 },
+        { "nowait-vs-exit", nowait_vs_exit, 400 },
+        { "kill-waiting-parent", kill_waiting_parent, 320 },
     };
     for (unsigned i = 0; i < sizeof races / sizeof races[0]; i++) {
         /* a race that timed out once is not run again: the others are */

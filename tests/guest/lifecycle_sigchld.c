@@ -421,7 +421,7 @@ int main(void)
     sigprocmask(SIG_BLOCK, NULL, &no_chld);
     sigdelset(&no_chld, SIGCHLD);
 
-    for (lc_iter = 0; lc_iter < 10 && !lc_timeouts; lc_iter++) {
+    for (lc_iter = 0; lc_iter < 50 && !lc_timeouts; lc_iter++) {
         lc_quiet = lc_iter > 0;
         handled();
         nocldstop();
@@ -431,6 +431,6 @@ int main(void)
         lc_no_children("no child left", 0);
     }
     lc_quiet = 0;
-    storm(20, 12);
+    storm(100, 12);
     gt_exit();
 }

@@ -196,7 +196,7 @@ int main(void)
     /* the exact program, once, printing what it printed */
     run(KILL_EXIT, DFL, 1);
 
-    const int reps = 6;
+    const int reps = 50;
     for (int var = 0; var < NVAR; var++) {
         for (int disp = 0; disp < NDISP; disp++) {
             int before = lc_timeouts;

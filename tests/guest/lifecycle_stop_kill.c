@@ -224,7 +224,7 @@ static void run(int state, int seq)
 int main(void)
 {
     lc_init();
-    const int passes = 8;
+    const int passes = 50;
     for (lc_iter = 0; lc_iter < passes && !lc_timeouts; lc_iter++) {
         lc_quiet = lc_iter > 0;
         for (int s = 0; s < NSTATES; s++)

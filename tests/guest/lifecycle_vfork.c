@@ -163,7 +163,7 @@ static void run(int k, int ign)
 int main(void)
 {
     lc_init();
-    const int passes = 6;
+    const int passes = 20;
     for (lc_iter = 0; lc_iter < passes && !lc_timeouts; lc_iter++) {
         lc_quiet = lc_iter > 0;
         for (int k = 0; k < NCASES; k++)
