@@ -112,11 +112,10 @@ void kmain(uint32_t start_info)
     if (!init)
         panic("cannot create init");
     init->files = fdtable_new();
-    init->cwd = vfs_root();
-    vnode_get(init->cwd);
+    init->fs = fs_context_new(vfs_root(), 022);
     init->sighand = sighand_copy(NULL);
     init->mm = mm_new();
-    if (!init->files || !init->sighand || !init->mm)
+    if (!init->files || !init->fs || !init->sighand || !init->mm)
         panic("cannot set up init");
     init->pgid = init->sid = 1;
     init->cpu_mask = sched_default_affinity();   /* inherited by every process */

@@ -45,6 +45,7 @@ static const struct {
     { "sched_lend", 40 },       /* ticket loans: taken with tasks held (wait4) */
     { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */
     { "tty", 50 },              /* console state */
+    { "fs", 55 },               /* a task's working directory (fs_context) */
     { "fdtable", 60 },
     { "vnode", 60 },
     { "pipe", 60 },

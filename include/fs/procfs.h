@@ -44,7 +44,9 @@ struct proc_entry {
     const char *name;
     mode_t mode;                                         /* S_IFREG|0444, S_IFLNK|0777 */
     int (*show)(struct seqbuf *s);                       /* system file */
-    int (*task_show)(struct seqbuf *s, struct task *t);  /* per-task file; tasks_lock held */
+    /* per-task file; tasks_lock held.  `process`: shown as /proc/<pid>/...
+     * (the whole process's figures) rather than /proc/<pid>/task/<tid>/... */
+    int (*task_show)(struct seqbuf *s, struct task *t, bool process);
     int (*link)(char *buf, size_t n);                    /* system symlink: target length */
     int (*task_link)(struct task *t, char *buf, size_t n); /* per-task symlink; tasks_lock held */
 };

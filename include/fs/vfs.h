@@ -207,6 +207,28 @@ static inline unsigned vtype_to_dtype(enum vtype t)
 
 /* ------------------------------------------------------------------ core */
 
+/* What CLONE_FS threads share: the working directory and the umask
+ * (kernel/fs/fs_context.c).  cwd changes under lock; users take a
+ * reference (task_cwd), since another thread may chdir meanwhile. */
+struct fs_context {
+    int refs;                   /* atomic */
+    struct spinlock lock;       /* protects cwd */
+    struct vnode *cwd;          /* referenced */
+    mode_t umask;               /* read and swapped atomically */
+};
+
+/* A new context with its own reference to cwd; NULL when out of memory. */
+struct fs_context *fs_context_new(struct vnode *cwd, mode_t umask);
+struct fs_context *fs_context_copy(struct fs_context *src);   /* fork without CLONE_FS */
+void fs_context_get(struct fs_context *fs);
+void fs_context_put(struct fs_context *fs);                   /* NULL is a no-op */
+struct task;
+/* t's working directory, referenced (the root if t has none). */
+struct vnode *task_cwd(struct task *t);
+/* Makes v (whose reference the call takes over) t's working directory. */
+void task_set_cwd(struct task *t, struct vnode *v);
+mode_t task_umask(struct task *t);
+
 void vfs_init(void);                          /* ramfs root, /dev, /proc mount point */
 struct vnode *vfs_root(void);                 /* not referenced: the root never goes away */
 int initramfs_unpack(const void *cpio, size_t len);   /* 0 or -errno (EINVAL on corruption) */

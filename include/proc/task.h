@@ -28,6 +28,7 @@
 struct mm;
 struct fdtable;
 struct vnode;
+struct fs_context;
 
 enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
@@ -130,8 +131,7 @@ struct task {
     /* --- resources: owned by this task, changed only by itself --- */
     struct mm *mm;
     struct fdtable *files;
-    struct vnode *cwd;
-    mode_t umask;
+    struct fs_context *fs;      /* working directory and umask (CLONE_FS shares) */
     uint64_t exe_ino;           /* /proc/<pid>/exe target, kept as a path: */
     char exe_path[128];
     void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */
@@ -146,6 +146,10 @@ struct task {
     bool restore_saved_mask;
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
     uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
+    struct {                    /* how restart_syscall continues an interrupted */
+        long (*fn)(void);       /* sleep (-ERESTART_RESTARTBLOCK) */
+        uint64_t arg[2];
+    } restart;
     int forced_sig;             /* a synchronous fault signal that cannot be ignored */
     bool uaccess_kernel;        /* copy helpers accept kernel buffers (sendfile only) */
 

@@ -235,8 +235,10 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
 int vfs_open_kernel(const char *path, int flags, struct file **out)
 {
     struct task *t = current;
-    struct vnode *start = t && t->cwd ? t->cwd : vfs_root();
-    return vfs_openat(start, path, flags, 0644, out);
+    struct vnode *start = task_cwd(t);
+    int err = vfs_openat(start, path, flags, 0644, out);
+    vnode_put(start);
+    return err;
 }
 
 off_t generic_file_lseek(struct file *f, off_t off, int whence)

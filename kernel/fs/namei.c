@@ -168,18 +168,14 @@ int walk_parent(struct vnode *start, const char *path, struct vnode **dir, const
     return walk_rec(start, path, 0, &links, true, dir, name, len);
 }
 
-static struct vnode *cwd_or_root(void)
-{
-    struct task *t = current;
-    return t && t->cwd ? t->cwd : root_vnode;
-}
 
 int vfs_lookup_exec(const char *kpath, struct vnode **out)
 {
-    struct vnode *v;
+    struct vnode *v, *cwd = task_cwd(current);
     vfs_lock();
-    int err = walk_path(cwd_or_root(), kpath, WALK_FOLLOW, &v);
+    int err = walk_path(cwd, kpath, WALK_FOLLOW, &v);
     vfs_unlock();
+    vnode_put(cwd);
     if (err)
         return err;
     if (v->type == VDIR) {

@@ -32,12 +32,15 @@
 #define SYSCTL_NAME_MAX 40
 #define SYSCTL_WRITE_MAX 256
 
-enum proc_kind { PK_ROOT, PK_PID_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL };
+enum proc_kind { PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL };
+
+#define TASK_DIR_INDEX 0xff             /* /proc/<pid>/task: inode (pid << 8) + this */
 
 struct proc_inode {
     enum proc_kind kind;
     const struct proc_entry *entry;   /* PK_ENTRY, PK_PID_ENTRY */
-    pid_t pid;                        /* PK_PID_DIR, PK_PID_ENTRY */
+    pid_t pid;                        /* PK_PID_DIR, PK_PID_ENTRY, PK_TASK_DIR (the process) */
+    bool thread;                      /* under /proc/<pid>/task/: one thread's view */
     int sysctl;                       /* PK_SYSCTL: index in sysctls[] */
 };
 
@@ -109,7 +112,10 @@ static bool task_ids(pid_t pid, uid_t *uid, gid_t *gid)
     return t != NULL;
 }
 
-static int make_pid_node(struct vnode *dir, pid_t pid, int index, struct vnode **out)
+/* A node of /proc/<pid> (index -1: the directory itself, TASK_DIR_INDEX:
+ * its task directory, else entry `index`); `thread` for the nodes under
+ * /proc/<pid>/task/<tid>. */
+static int make_pid_node(struct vnode *dir, pid_t pid, int index, bool thread, struct vnode **out)
 {
     uid_t uid;
     gid_t gid;
@@ -118,15 +124,28 @@ static int make_pid_node(struct vnode *dir, pid_t pid, int index, struct vnode *
     struct vnode *v;
     if (index < 0)
         v = proc_vnode(dir, PK_PID_DIR, S_IFDIR | 0555, (uint64_t)pid << 8, NULL, pid, 0);
+    else if (index == TASK_DIR_INDEX)
+        v = proc_vnode(dir, PK_TASK_DIR, S_IFDIR | 0555, ((uint64_t)pid << 8) + TASK_DIR_INDEX, NULL, pid, 0);
     else
         v = proc_vnode(dir, PK_PID_ENTRY, procfs_pid_entries[index].mode, ((uint64_t)pid << 8) + 1 + index,
                        &procfs_pid_entries[index], pid, 0);
     if (!v)
         return -ENOMEM;
+    PI(v)->thread = thread;
     v->uid = uid;
     v->gid = gid;
     *out = v;
     return 0;
+}
+
+/* Is tid a thread of process pid?  Then its directory is in pid's task/. */
+static bool thread_of(pid_t tid, pid_t pid)
+{
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(tid);
+    bool yes = t && t->tgid == pid;
+    spin_unlock(&tasks_lock);
+    return yes;
 }
 
 static bool name_is(const char *name, size_t len, const char *s)
@@ -168,13 +187,21 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
             return 0;
         }
         pid_t pid = parse_pid(name, len);
-        return pid > 0 ? make_pid_node(dir, pid, -1, out) : -ENOENT;
+        return pid > 0 ? make_pid_node(dir, pid, -1, false, out) : -ENOENT;
     }
     case PK_PID_DIR:
         for (unsigned i = 0; i < procfs_pid_count; i++)
             if (name_is(name, len, procfs_pid_entries[i].name))
-                return make_pid_node(dir, pi->pid, (int)i, out);
+                return make_pid_node(dir, pi->pid, (int)i, pi->thread, out);
+        if (!pi->thread && name_is(name, len, "task"))
+            return make_pid_node(dir, pi->pid, TASK_DIR_INDEX, false, out);
         return -ENOENT;
+    case PK_TASK_DIR: {
+        pid_t tid = parse_pid(name, len);
+        if (tid <= 0 || !thread_of(tid, pi->pid))
+            return -ENOENT;
+        return make_pid_node(dir, tid, -1, true, out);
+    }
     case PK_SYS_DIR:
         if (name_is(name, len, "kernel")) {
             vnode_get(proc_sys_kernel);
@@ -214,6 +241,8 @@ static void sort_pids(pid_t *a, unsigned n)
     }
 }
 
+static int emit_pids(struct dir_ctx *ctx, pid_t of_process);
+
 static int readdir_root(struct dir_ctx *ctx)
 {
     /* fixed entries: cookies 2 .. 2+count (the last one is "sys") */
@@ -229,6 +258,15 @@ static int readdir_root(struct dir_ctx *ctx)
     if (ctx->pos < PID_COOKIE)
         ctx->pos = PID_COOKIE;
 
+    return emit_pids(ctx, 0);
+}
+
+/* Lists, as directories, the processes (of_process 0) or the threads of
+ * process of_process, in pid order from the cookie in ctx. */
+static int emit_pids(struct dir_ctx *ctx, pid_t of_process)
+{
+    if (ctx->pos < PID_COOKIE)
+        ctx->pos = PID_COOKIE;
     pid_t *pids = kmalloc(TASK_MAX * sizeof(pid_t));
     if (!pids)
         return -ENOMEM;
@@ -236,7 +274,9 @@ static int readdir_root(struct dir_ctx *ctx)
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (t->pid > 0 && t->state != TASK_DEAD && (uint64_t)t->pid >= ctx->pos - PID_COOKIE && n < TASK_MAX)
+        if (t->pid <= 0 || t->state == TASK_DEAD || (uint64_t)t->pid < ctx->pos - PID_COOKIE || n >= TASK_MAX)
+            continue;
+        if (of_process ? t->tgid == of_process && t->state != TASK_ZOMBIE : task_is_leader(t))
             pids[n++] = t->pid;
     }
     spin_unlock(&tasks_lock);
@@ -264,9 +304,15 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
             const struct proc_entry *e = &procfs_pid_entries[i];
             if (!dir_emit(ctx, e->name, strlen(e->name), ((uint64_t)pi->pid << 8) + 1 + i,
                           S_ISLNK(e->mode) ? DT_LNK : DT_REG, i + 3))
-                break;
+                return 0;
         }
+        if (!pi->thread && ctx->pos == 2 + procfs_pid_count)
+            dir_emit(ctx, "task", 4, ((uint64_t)pi->pid << 8) + TASK_DIR_INDEX, DT_DIR, ctx->pos + 1);
         return 0;
+    case PK_TASK_DIR:
+        if (!task_ids(pi->pid, &(uid_t){0}, &(gid_t){0}))
+            return -ENOENT;
+        return emit_pids(ctx, pi->pid);
     case PK_SYS_DIR:
         if (ctx->pos == 2)
             dir_emit(ctx, "kernel", 6, INO_SYS_KERNEL, DT_DIR, 3);
@@ -317,7 +363,7 @@ static int show_file(struct seqbuf *s, void *arg)
         return e->show(s);
     spin_lock(&tasks_lock);
     struct task *t = task_find(pi->pid);
-    int r = t ? e->task_show(s, t) : -ESRCH;
+    int r = t ? e->task_show(s, t, !pi->thread) : -ESRCH;
     spin_unlock(&tasks_lock);
     return r;
 }

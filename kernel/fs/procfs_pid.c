@@ -54,7 +54,44 @@ static const char *state_name(const struct task *t)
 
 static pid_t ppid_of(const struct task *t)
 {
-    return READ_ONCE(t->ppid);
+    return READ_ONCE(task_process(t)->ppid);
+}
+
+/* The address space of t's process: a leader that has exited early has
+ * none of its own, its threads still do.  Caller holds tasks_lock. */
+static struct mm *process_mm(struct task *t)
+{
+    if (t->mm)
+        return t->mm;
+    struct task *u;
+    list_for_each_entry(u, &t->group->threads, thread_node)
+        if (u->mm)
+            return u->mm;
+    return NULL;
+}
+
+/* What t used, or with `process` what its whole process used: the live
+ * threads and the ones that have exited.  Caller holds tasks_lock. */
+static struct task_stats usage(struct task *t, bool process)
+{
+    struct task_stats sum = t->stats;
+    struct thread_group *g = t->group;
+    if (!process || g->ended)
+        return sum;                     /* an ended process's leader holds the totals */
+    struct task_stats *d = &g->dead;
+    sum = task_process(t)->stats;
+    struct task *u;
+    list_for_each_entry(u, &g->threads, thread_node) {
+        if (u == task_process(t))
+            continue;
+        d = &u->stats;
+        sum.utime_ns += d->utime_ns, sum.stime_ns += d->stime_ns, sum.minflt += d->minflt;
+        sum.majflt += d->majflt, sum.nvcsw += d->nvcsw, sum.nivcsw += d->nivcsw;
+    }
+    d = &g->dead;
+    sum.utime_ns += d->utime_ns, sum.stime_ns += d->stime_ns, sum.minflt += d->minflt;
+    sum.majflt += d->majflt, sum.nvcsw += d->nvcsw, sum.nivcsw += d->nivcsw;
+    return sum;
 }
 
 /* Signals with a handler installed / ignored, as masks (stat fields 33, 34). */
@@ -72,16 +109,18 @@ static void sig_masks(const struct task *t, uint64_t *ignored, uint64_t *caught)
     }
 }
 
-static int show_stat(struct seqbuf *s, struct task *t)
+static int show_stat(struct seqbuf *s, struct task *t, bool process)
 {
     int csid = tty_console_session();
     bool has_tty = csid && t->sid == csid;
     unsigned tty_nr = has_tty ? (TTY_CONSOLE_MAJOR << 8) | TTY_CONSOLE_MINOR : 0;
     int tpgid = has_tty ? tty_console_fg_pgrp() : -1;
-    const struct task_stats *st = &t->stats;
+    struct task_stats stats = usage(t, process);
+    const struct task_stats *st = &stats;
     int nice = t->se.nice;
     int prio = t->se.rt_priority ? -1 - t->se.rt_priority : 20 + nice;
-    uint64_t vsize = mm_vsize(t->mm), rss = mm_rss_pages(t->mm);
+    struct mm *mm = process_mm(t);
+    uint64_t vsize = mm_vsize(mm), rss = mm_rss_pages(mm);
     uint64_t sigign, sigcatch;
     sig_masks(t, &sigign, &sigcatch);
     int exit_code = t->state == TASK_ZOMBIE ? t->exit_status : 0;
@@ -90,22 +129,22 @@ static int show_stat(struct seqbuf *s, struct task *t)
     seq_printf(s, "%d (%s) %c %d %d %d %u %d %u %lu %lu %lu %lu ", t->pid, t->comm, state_char(t), ppid_of(t),
                t->pgid, t->sid, tty_nr, tpgid, 0u, (unsigned long)st->minflt, 0ul, (unsigned long)st->majflt, 0ul);
     /* 14-21: utime stime cutime cstime priority nice num_threads itrealvalue */
-    seq_printf(s, "%lu %lu %lu %lu %d %d 1 0 ", (unsigned long)ns_to_clock_t(st->utime_ns),
+    seq_printf(s, "%lu %lu %lu %lu %d %d %d 0 ", (unsigned long)ns_to_clock_t(st->utime_ns),
                (unsigned long)ns_to_clock_t(st->stime_ns), (unsigned long)ns_to_clock_t(st->cutime_ns),
-               (unsigned long)ns_to_clock_t(st->cstime_ns), prio, nice);
+               (unsigned long)ns_to_clock_t(st->cstime_ns), prio, nice, MAX(t->group->live, 1));
     /* 22-24: starttime (ticks since boot) vsize (bytes) rss (pages) */
     seq_printf(s, "%lu %lu %lu ", (unsigned long)ns_to_clock_t(st->arrival_ns), (unsigned long)vsize,
                (unsigned long)rss);
     /* 25-31: rsslim startcode endcode startstack kstkesp kstkeip signal */
-    seq_printf(s, "%lu %lu %lu %lu 0 0 %lu ", ~0ul, 0ul, 0ul, (unsigned long)(t->mm ? t->mm->stack_top : 0),
+    seq_printf(s, "%lu %lu %lu %lu 0 0 %lu ", ~0ul, 0ul, 0ul, (unsigned long)(mm ? mm->stack_top : 0),
                (unsigned long)(t->pending & 0xffffffffffffffffull));
     /* 32-41: blocked sigignore sigcatch wchan nswap cnswap exit_signal processor rt_priority policy */
     seq_printf(s, "%lu %lu %lu 0 0 0 %d %d %d %d ", (unsigned long)t->blocked, (unsigned long)sigign,
-               (unsigned long)sigcatch, SIGCHLD, t->on_cpu >= 0 ? t->on_cpu : t->se.cpu, t->se.rt_priority,
+               (unsigned long)sigcatch, t->exit_signal, t->on_cpu >= 0 ? t->on_cpu : t->se.cpu, t->se.rt_priority,
                t->policy);
     /* 42-52: delayacct_blkio guest_time cguest_time start_data end_data start_brk
      *        arg_start arg_end env_start env_end exit_code */
-    seq_printf(s, "0 0 0 0 0 %lu 0 0 0 0 %d\n", (unsigned long)(t->mm ? t->mm->brk_start : 0), exit_code);
+    seq_printf(s, "0 0 0 0 0 %lu 0 0 0 0 %d\n", (unsigned long)(mm ? mm->brk_start : 0), exit_code);
     return 0;
 }
 
@@ -131,41 +170,44 @@ static void show_cpus_allowed(struct seqbuf *s, uint64_t mask)
     seq_printf(s, "\n");
 }
 
-static int show_status(struct seqbuf *s, struct task *t)
+static int show_status(struct seqbuf *s, struct task *t, bool process)
 {
-    uint64_t vsize = mm_vsize(t->mm), rss = mm_rss_pages(t->mm);
+    struct mm *mm = process_mm(t);
+    uint64_t vsize = mm_vsize(mm), rss = mm_rss_pages(mm);
     uint64_t sigign, sigcatch;
     sig_masks(t, &sigign, &sigcatch);
     seq_printf(s, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", t->comm,
-               (unsigned)t->umask, state_name(t), t->pid, t->pid, ppid_of(t));
+               (unsigned)task_umask(t), state_name(t), t->tgid, t->pid, ppid_of(t));
     seq_printf(s, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->uid, t->euid, t->euid, t->euid, t->gid,
                t->egid, t->egid, t->egid);
     seq_printf(s, "NSpgid:\t%d\nNSsid:\t%d\n", t->pgid, t->sid);
-    if (t->mm)
+    if (mm)
         seq_printf(s, "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nVmLck:\t%8lu kB\n", (unsigned long)(vsize >> 10),
-                   (unsigned long)(rss * (PAGE_SIZE >> 10)), (unsigned long)(t->mm->locked_pages * (PAGE_SIZE >> 10)));
-    seq_printf(s, "Threads:\t1\nSigPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-               (unsigned long)t->pending, (unsigned long)t->blocked, (unsigned long)sigign,
+                   (unsigned long)(rss * (PAGE_SIZE >> 10)), (unsigned long)(mm->locked_pages * (PAGE_SIZE >> 10)));
+    seq_printf(s, "Threads:\t%d\nShdPnd:\t%016lx\nSigPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+               MAX(t->group->live, 1), (unsigned long)t->group->pending, (unsigned long)t->pending,
+               (unsigned long)t->blocked, (unsigned long)sigign,
                (unsigned long)sigcatch);
     show_cpus_allowed(s, t->cpu_mask);
     seq_printf(s, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
-               (unsigned long)t->stats.nvcsw, (unsigned long)t->stats.nivcsw);
+               (unsigned long)usage(t, process).nvcsw, (unsigned long)usage(t, process).nivcsw);
     return 0;
 }
 
-static int show_cmdline(struct seqbuf *s, struct task *t)
+static int show_cmdline(struct seqbuf *s, struct task *t, bool process)
 {
     if (t->cmdline && t->cmdline_len)
         seq_write(s, t->cmdline, t->cmdline_len);
     return 0;
 }
 
-static int show_maps(struct seqbuf *s, struct task *t)
+static int show_maps(struct seqbuf *s, struct task *t, bool process)
 {
-    if (!t->mm)
+    struct mm *mm = process_mm(t);
+    if (!mm)
         return 0;
     size_t room = s->cap - s->len;
-    int n = mm_format_maps(t->mm, s->buf + s->len, room);
+    int n = mm_format_maps(mm, s->buf + s->len, room);
     if (n < 0)
         return n;
     if ((size_t)n + 1 >= room)
@@ -180,7 +222,7 @@ static void put_ns(struct seqbuf *s, const char *name, uint64_t ns)
     seq_printf(s, "%-22s %lu\n", name, (unsigned long)ns);
 }
 
-static int show_sched(struct seqbuf *s, struct task *t)
+static int show_sched(struct seqbuf *s, struct task *t, bool process)
 {
     const struct task_stats *st = &t->stats;
     uint64_t end = st->exit_ns ? st->exit_ns : time_ns();

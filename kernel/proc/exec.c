@@ -287,14 +287,16 @@ static void exec_path_name(const char *path, char *out, size_t n)
     size_t len = strlen(path);
     if (!strncmp(path, "/proc/", 6) && len > 4 && !strcmp(path + len - 4, "/exe") && t->exe_path[0]) {
         strlcpy(out, t->exe_path, n);
-    } else if (path[0] == '/' || !t->cwd) {
+    } else if (path[0] == '/') {
         strlcpy(out, path, n);
     } else {
         char cwd[128];
-        if (vfs_path_of(t->cwd, cwd, sizeof cwd) < 0)
+        struct vnode *dir = task_cwd(t);
+        if (vfs_path_of(dir, cwd, sizeof cwd) < 0)
             strlcpy(out, path, n);
         else
             snprintf(out, n, "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+        vnode_put(dir);
     }
 }
 

@@ -172,7 +172,7 @@ static bool process_end_locked(struct task *leader, int status)
  * thread group.  A thread other than the leader is freed as soon as it is
  * off its CPU.  The leader stays as a zombie.  When the last thread goes,
  * the process ends (process_end_locked), with the status of exit_group or
- * the fatal signal if there was one, else with the leader's own.
+ * the fatal signal if there was one, else with the last thread's own.
  */
 void do_exit(int status)
 {
@@ -191,8 +191,8 @@ void do_exit(int status)
         fdtable_put(t->files);
         t->files = NULL;
     }
-    vnode_put(t->cwd);
-    t->cwd = NULL;
+    fs_context_put(t->fs);
+    t->fs = NULL;
     spin_lock(&tasks_lock);             /* /proc readers look at mm under it */
     struct mm *mm = t->mm;
     t->mm = NULL;
@@ -225,7 +225,8 @@ void do_exit(int status)
 
     bool free_leader = false;
     if (last) {
-        int pstatus = g->exiting ? g->exit_status : leader->exit_status;
+        /* without exit_group, the last thread's status is the process's (Linux) */
+        int pstatus = status;
         if (leader->pid == 1) {
             kprintf("init exited with %s %d: stopping the machine\n", (pstatus & 0x7f) ? "signal" : "status",
                     (pstatus & 0x7f) ? pstatus & 0x7f : (pstatus >> 8) & 0xff);
@@ -244,11 +245,15 @@ void do_exit(int status)
         free_leader = reaped && leader != t;
     }
 
-    spin_lock(&g->sig_lock);            /* signal_send looks at it under this lock */
-    struct sighand *sh = t->sighand;
-    t->sighand = NULL;
-    spin_unlock(&g->sig_lock);
-    sighand_put(sh);
+    /* a leader keeps the actions until it is freed: its process's parent
+     * and children read them through it (SIGCHLD disposition) */
+    if (t != leader) {
+        spin_lock(&g->sig_lock);        /* signal_send looks at it under this lock */
+        struct sighand *sh = t->sighand;
+        t->sighand = NULL;
+        spin_unlock(&g->sig_lock);
+        sighand_put(sh);
+    }
     if (free_leader)
         task_release(leader);
     irq_disable();

@@ -13,8 +13,8 @@
  * With CLONE_THREAD (which needs CLONE_SIGHAND, which needs CLONE_VM) the
  * child is a new thread of the caller's process: same thread group, memory
  * and signal actions, its own stack and TLS (CLONE_SETTLS), no place of its
- * own in the process tree.  CLONE_FS is honoured by copying the working
- * directory and umask (they are per thread in Tessera).
+ * own in the process tree.  CLONE_FS shares the working directory and
+ * umask.
  *
  * Exhaustion is reported, never fatal: a full process table gives EAGAIN,
  * no memory for the copy gives ENOMEM.
@@ -129,10 +129,14 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         if (!t->sighand)
             goto fail;
     }
-    t->cwd = parent->cwd;
-    if (t->cwd)
-        vnode_get(t->cwd);
-    t->umask = parent->umask;
+    if (flags & CLONE_FS) {
+        t->fs = parent->fs;
+        fs_context_get(t->fs);
+    } else {
+        t->fs = fs_context_copy(parent->fs);
+        if (!t->fs)
+            goto fail;
+    }
     memcpy(t->comm, parent->comm, sizeof t->comm);
     memcpy(t->exe_path, parent->exe_path, sizeof t->exe_path);
     if (parent->cmdline_len) {
@@ -208,12 +212,14 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     sched_new_task(t, parent);
 
     if (flags & CLONE_VFORK) {
+        /* ordinary signals wait (the child owns the moment); SIGKILL does
+         * not: the caller dies, the child keeps the memory it shares */
         struct wait_entry w;
         for (;;) {
             prepare_to_wait(&vfork_wait, &w);
-            if (t->vfork_done)
+            if (t->vfork_done || (READ_ONCE(parent->pending) & SIGBIT(SIGKILL)))
                 break;
-            schedule();                 /* not interruptible: the child owns the moment */
+            schedule();
         }
         finish_wait(&vfork_wait, &w);
     }
@@ -225,7 +231,8 @@ fail:
     if (t->files)
         fdtable_put(t->files);
     sighand_put(t->sighand);
-    vnode_put(t->cwd);
+    t->sighand = NULL;
+    fs_context_put(t->fs);
     t->state = TASK_DEAD;
     task_release(t);
     return err;

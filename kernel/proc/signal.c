@@ -501,9 +501,12 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             /* no core file is written (RLIMIT_CORE is 0), so no core flag */
             do_group_exit(sig);
         }
-        /* run the handler */
-        if (from_syscall && !handled_restart && (long)tf->rax == -ERESTARTSYS) {
-            if (sa->flags & SA_RESTART) {
+        /* run the handler: an interrupted call fails with EINTR, unless
+         * it may be restarted and the handler asked for that */
+        long rv = (long)tf->rax;
+        if (from_syscall && !handled_restart &&
+            (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK)) {
+            if (rv == -ERESTARTSYS && (sa->flags & SA_RESTART)) {
                 tf->rip -= 2;           /* re-execute `syscall` after the handler */
                 tf->rax = t->saved_syscall_nr;
             } else {
@@ -527,10 +530,14 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             sa->handler = SIG_DFL;
         break;                          /* one frame per return */
     }
-    if (from_syscall && !handled_restart && (long)tf->rax == -ERESTARTSYS) {
+    long rv = (long)tf->rax;
+    if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND)) {
         /* no handler ran: restart transparently */
         tf->rip -= 2;
         tf->rax = t->saved_syscall_nr;
+    } else if (from_syscall && !handled_restart && rv == -ERESTART_RESTARTBLOCK) {
+        tf->rip -= 2;                   /* continue where it stopped (t->restart) */
+        tf->rax = 219;                  /* restart_syscall */
     }
     if (t->restore_saved_mask) {
         t->blocked = t->saved_mask;

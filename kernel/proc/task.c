@@ -14,6 +14,7 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <proc/proc.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
@@ -108,7 +109,6 @@ struct task *task_alloc(struct thread_group *join)
     t->on_cpu = -1;
     t->cpu_mask = ~0ULL;
     t->se.tickets = 100;
-    t->umask = 022;
 
     spin_lock(&tasks_lock);
     pid_t pid = ntasks < TASK_MAX ? alloc_pid() : -1;
@@ -144,6 +144,7 @@ void task_release(struct task *t)
     pmm_free_contig(V2P(t->kstack), 2);
     kfree(((uint8_t **)t->fpu)[-1]);
     kfree(t->cmdline);
+    sighand_put(t->sighand);            /* a leader's, kept until now */
     group_put(t->group);
     kfree(t);
 }

@@ -29,7 +29,7 @@ long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
     else if ((flags & O_TMPFILE) == O_TMPFILE)
         err = -EOPNOTSUPP;
     else if ((err = at_start((int)dirfd, path, &start)) == 0) {
-        mode_t m = (mode_t)mode & S_IALLUGO & ~current->umask;
+        mode_t m = (mode_t)mode & S_IALLUGO & ~task_umask(current);
         err = vfs_openat(start, path, (int)(flags & OPEN_VALID & ~O_LARGEFILE), m, &f);
         vnode_put(start);
         if (err == 0) {

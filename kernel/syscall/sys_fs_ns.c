@@ -67,7 +67,7 @@ long sys_mkdirat(long dirfd, const char __user *path, long mode)
         err = -EEXIST;
     else if (!p.dir->ops->mkdir)
         err = -EPERM;
-    else if ((err = p.dir->ops->mkdir(p.dir, p.name, p.len, (mode_t)mode & 07777 & ~current->umask, &v)) == 0)
+    else if ((err = p.dir->ops->mkdir(p.dir, p.name, p.len, (mode_t)mode & 07777 & ~task_umask(current), &v)) == 0)
         vnode_put(v);
     parent_end(&p);
     return err;
@@ -411,9 +411,7 @@ static long set_cwd(struct vnode *v)
         vnode_put(v);
         return -ENOTDIR;
     }
-    struct vnode *old = current->cwd;
-    current->cwd = v;
-    vnode_put(old);
+    task_set_cwd(current, v);
     return 0;
 }
 
@@ -440,8 +438,9 @@ long sys_getcwd(char __user *ubuf, size_t size)
     char *buf = kmalloc(PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    struct vnode *cwd = current->cwd ? current->cwd : vfs_root();
+    struct vnode *cwd = task_cwd(current);
     long n = vfs_path_of(cwd, buf, PATH_MAX);
+    vnode_put(cwd);
     if (n >= 0) {
         if ((size_t)n + 1 > size)
             n = -ERANGE;
@@ -456,9 +455,7 @@ long sys_getcwd(char __user *ubuf, size_t size)
 
 long sys_umask(long mask)
 {
-    mode_t old = current->umask;
-    current->umask = (mode_t)mask & 0777;
-    return old;
+    return __atomic_exchange_n(&current->fs->umask, (mode_t)mask & 0777, __ATOMIC_RELAXED);
 }
 
 SYSCALL_DEFINE(83, mkdir);

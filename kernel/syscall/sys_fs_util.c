@@ -32,8 +32,7 @@ int at_start(int dirfd, const char *path, struct vnode **start)
         return 0;
     }
     if (dirfd == AT_FDCWD) {
-        *start = current->cwd ? current->cwd : vfs_root();
-        vnode_get(*start);
+        *start = task_cwd(current);
         return 0;
     }
     struct file *f = fd_get(dirfd);
@@ -61,8 +60,7 @@ int at_resolve(int dirfd, const char __user *upath, int atflags, struct vnode **
         if (!(atflags & AT_EMPTY_PATH))
             return -ENOENT;
         if (dirfd == AT_FDCWD) {
-            *out = current->cwd ? current->cwd : vfs_root();
-            vnode_get(*out);
+            *out = task_cwd(current);
             return 0;
         }
         struct file *f = fd_get(dirfd);

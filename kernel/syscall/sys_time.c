@@ -132,20 +132,27 @@ long sys_time(int64_t __user *t)
 }
 SYSCALL_DEFINE(201, time);
 
-/* Sleeps until the monotonic deadline; -ERESTARTSYS-style early return gives
- * the remaining time to *rem (relative sleeps only). */
-static long sleep_until(uint64_t deadline, struct kts __user *rem)
+static long sleep_restart(void);
+
+/* Sleeps until the monotonic deadline.  A signal ends the sleep early: a
+ * relative sleep stores the time left in *rem and, if no handler runs (a
+ * stop and continue), goes on through restart_syscall (sleep_restart) to
+ * the same deadline, as Linux; an absolute one is simply restarted.  With a handler the call fails with EINTR. */
+static long sleep_until(uint64_t deadline, bool relative, struct kts __user *rem)
 {
     struct task *t = current;
     while (time_ns() < deadline) {
         if (signal_pending(t)) {
-            if (rem) {
-                uint64_t left = deadline - time_ns();
-                struct kts k = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
-                if (copy_to_user(rem, &k, sizeof k))
-                    return -EFAULT;
-            }
-            return -EINTR;
+            if (!relative)
+                return -ERESTARTNOHAND;
+            uint64_t left = deadline - time_ns();
+            struct kts k = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
+            if (rem && copy_to_user(rem, &k, sizeof k))
+                return -EFAULT;
+            t->restart.fn = sleep_restart;
+            t->restart.arg[0] = deadline;
+            t->restart.arg[1] = (uint64_t)rem;
+            return -ERESTART_RESTARTBLOCK;
         }
         t->state = TASK_BLOCKED;        /* before the check: a signal now wakes us */
         if (!signal_pending(t))
@@ -155,6 +162,12 @@ static long sleep_until(uint64_t deadline, struct kts __user *rem)
     return 0;
 }
 
+static long sleep_restart(void)
+{
+    struct task *t = current;
+    return sleep_until(t->restart.arg[0], true, (struct kts __user *)t->restart.arg[1]);
+}
+
 long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
 {
     struct kts k;
@@ -162,7 +175,7 @@ long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
         return -EFAULT;
     if (k.sec < 0 || k.nsec < 0 || k.nsec >= (int64_t)NSEC_PER_SEC)
         return -EINVAL;
-    return sleep_until(time_ns() + (uint64_t)k.sec * NSEC_PER_SEC + k.nsec, rem);
+    return sleep_until(time_ns() + (uint64_t)k.sec * NSEC_PER_SEC + k.nsec, true, rem);
 }
 SYSCALL_DEFINE(35, nanosleep);
 
@@ -179,7 +192,8 @@ long sys_clock_nanosleep(int clk, int flags, const struct kts __user *req, struc
         return -EINVAL;
     uint64_t want = (uint64_t)k.sec * NSEC_PER_SEC + k.nsec;
     uint64_t delta = (flags & TIMER_ABSTIME) ? (want > now ? want - now : 0) : want;
-    return sleep_until(time_ns() + delta, (flags & TIMER_ABSTIME) ? NULL : rem);
+    bool relative = !(flags & TIMER_ABSTIME);
+    return sleep_until(time_ns() + delta, relative, relative ? rem : NULL);
 }
 SYSCALL_DEFINE(230, clock_nanosleep);
 

@@ -76,8 +76,9 @@ void exit_to_user(struct trap_frame *tf, bool from_syscall)
         if (!t->need_resched && !signal_pending(t))
             break;
     }
-    if (from_syscall && (long)tf->rax == -ERESTARTSYS)
-        tf->rax = -EINTR;               /* defensive: never leak the internal code */
+    long rv = (long)tf->rax;
+    if (from_syscall && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK))
+        tf->rax = -EINTR;               /* defensive: never leak the internal codes */
 }
 
 /* Every number without a handler: -ENOSYS, logged once per number by name. */
@@ -124,3 +125,14 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
         exit_to_user(tf, plain);
     return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
 }
+
+/* restart_syscall: the continuation of a sleep that a signal without a
+ * handler (a stop, say) interrupted. */
+long sys_restart_syscall(void)
+{
+    struct task *t = current;
+    long (*fn)(void) = t->restart.fn;
+    t->restart.fn = NULL;
+    return fn ? fn() : -EINTR;
+}
+SYSCALL_DEFINE(219, restart_syscall);
