@@ -245,7 +245,7 @@ GT_FN pid_t lc_wait_secs(pid_t pid, int *st, int opts, const char *what, int sec
         if (pid > 0) {          /* reap it, unless even that hangs */
             int dead;
             lc_alarmed = 0;
-            alarm(secs);
+            alarm(1);
             while (waitpid(pid, &dead, 0) < 0 && errno == EINTR && !lc_alarmed)
                 ;
             alarm(0);
@@ -340,6 +340,36 @@ GT_FN void lc_msleep(long ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
+}
+
+/* Sends sig to pid every 20 ms until fd has something to read (or EOF),
+ * for up to LC_TIMEOUT seconds.  For a release by signal: a signal that
+ * arrives just before the target enters its blocking call is not lost, the
+ * next one interrupts the call.  Returns 1 if fd became readable. */
+GT_FN int lc_nudge_until_readable(pid_t pid, int sig, int fd)
+{
+    for (int i = 0; i < LC_TIMEOUT * 50; i++) {
+        kill(pid, sig);
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, 20) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The same, until the child pid has exited (its status is left to wait
+ * for; WNOWAIT keeps it). */
+GT_FN int lc_nudge_until_exit(pid_t pid, int sig)
+{
+    for (int i = 0; i < LC_TIMEOUT * 50; i++) {
+        kill(pid, sig);
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+            return 1;
+        lc_msleep(20);
+    }
+    return 0;
 }
 
 /* Kills and reaps a child left over after a failed step. */

@@ -77,9 +77,19 @@ static void child(int state, pid_t p, int ctl, int ready, int rep)
         sa.sa_handler = on_usr2;
         sigaction(SIGUSR2, &sa, NULL);
         lc_putc(ready, 'r');
-        struct timespec ts = { 60, 0 };
-        int r = nanosleep(&ts, NULL);
-        res = r < 0 && errno == EINTR && usr2 ? 'k' : r < 0 ? 'e' : 'x';
+        /* released by SIGUSR2, sent until we report (see lc_nudge_*) */
+        for (;;) {
+            if (usr2) {
+                res = 'k';
+                break;
+            }
+            struct timespec ts = { 60, 0 };
+            int r = nanosleep(&ts, NULL);
+            if (r == 0 || errno != EINTR || !usr2) {
+                res = r == 0 ? 'x' : 'e';
+                break;
+            }
+        }
         break;
     }
     case WAIT4: {
@@ -94,14 +104,19 @@ static void child(int state, pid_t p, int ctl, int ready, int rep)
         res = w == g && WIFEXITED(st) && WEXITSTATUS(st) == 7 ? 'k' : w < 0 && errno == EINTR ? 'e' : 'x';
         break;
     }
-    case HANDLER_READ:
+    case HANDLER_READ: {
         sa.sa_handler = on_usr1_read;
         sigaction(SIGUSR1, &sa, NULL);
+        sigset_t usr1, old;
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &usr1, &old);    /* SIGUSR1 only inside sigsuspend */
         lc_putc(ready, 'r');
         while (!handler_done)
-            pause();
+            sigsuspend(&old);
         res = handler_done == 1 ? 'k' : 'e';
         break;
+    }
     case ZOMBIE:
         lc_putc(ready, 'r');
         _exit(0);
@@ -200,7 +215,7 @@ static void run(int state, int die_by_kill)
             lc_putc(ctl[1], 'x');
             break;
         case SLEEP:
-            kill(c, SIGUSR2);
+            lc_nudge_until_readable(c, SIGUSR2, rep[0]);
             break;
         case ZOMBIE:
             break;
