@@ -87,6 +87,10 @@ static void page_fault(struct trap_frame *tf)
             tf->rip = (uint64_t)uaccess_fixup;
             return;
         }
+        if (user && r == -EIO) {
+            signal_fault(tf, SIGBUS, BUS_ADRERR, addr, reason);
+            return;
+        }
         if (user) {
             signal_fault(tf, SIGSEGV, r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr, reason);
             return;

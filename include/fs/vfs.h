@@ -105,6 +105,10 @@ struct vnode_ops {
     /* The frame holding page `index`, with a reference taken for the caller
      * (pmm_put it), or 0 if the page is a hole / past EOF.  Never sleeps. */
     phys_t (*get_page)(struct vnode *v, uint64_t index);
+    /* For a MAP_SHARED mapping: the frame of page `index`, a hole filled
+     * with a new zeroed frame, referenced for the caller.  -ENXIO past EOF,
+     * -ENOMEM.  May sleep (no spinlock held). */
+    int (*get_page_shared)(struct vnode *v, uint64_t index, phys_t *out);
     /* Free file-system private state; the VFS frees the vnode itself. */
     void (*destroy)(struct vnode *v);
 };
@@ -245,6 +249,10 @@ void vnode_touch(struct vnode *v, bool atime, bool mtime, bool ctime);   /* set 
 
 ssize_t vnode_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len);
 phys_t vnode_get_page(struct vnode *v, uint64_t index);
+int vnode_get_page_shared(struct vnode *v, uint64_t index, phys_t *out);   /* -ENODEV if unsupported */
+/* An unnamed in-memory file of `size` bytes (MAP_SHARED|MAP_ANONYMOUS,
+ * memfd_create), referenced; NULL when out of memory. */
+struct vnode *vfs_anon_file(uint64_t size);
 void vnode_stat(struct vnode *v, struct linux_stat *st);
 
 /* Resolve an absolute path for exec: follows symlinks; requires a regular

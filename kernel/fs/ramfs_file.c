@@ -136,6 +136,41 @@ static phys_t ramfs_get_page(struct vnode *v, uint64_t index)
     return p;
 }
 
+/* A shared mapping's page: the file's own frame (a hole gets one), so a
+ * store through the mapping is what read() sees and the other way round. */
+static int ramfs_get_page_shared(struct vnode *v, uint64_t index, phys_t *out)
+{
+    struct rfile *rf = RF(v);
+    fs_mutex_lock(&rf->wlock);
+    int err = 0;
+    phys_t p = 0;
+    if (index * PAGE_SIZE >= READ_ONCE(v->size))
+        err = -ENXIO;
+    else if ((err = ensure_cap(v, rf, index + 1)) == 0 && !(p = page_for_write(v, rf, index)))
+        err = -ENOMEM;
+    if (p)
+        pmm_get(p);
+    fs_mutex_unlock(&rf->wlock);
+    *out = p;
+    return err;
+}
+
+struct vnode *vfs_anon_file(uint64_t size)
+{
+    if (size > RAMFS_MAX_PAGES * PAGE_SIZE)
+        return NULL;
+    struct vnode *v = vnode_alloc(&ramfs_sb, &ramfs_file_vops, S_IFREG | 0600);
+    if (!v)
+        return NULL;
+    if (ramfs_file_init(v)) {
+        vnode_put(v);
+        return NULL;
+    }
+    v->nlink = 0;                       /* in no directory: gone with its last user */
+    v->size = size;
+    return v;
+}
+
 static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
 {
     struct vnode *v = f->vnode;
@@ -292,6 +327,7 @@ const struct vnode_ops ramfs_file_vops = {
     .truncate = ramfs_truncate,
     .read_kernel = ramfs_read_kernel,
     .get_page = ramfs_get_page,
+    .get_page_shared = ramfs_get_page_shared,
     .destroy = ramfs_file_destroy,
 };
 

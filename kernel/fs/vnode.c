@@ -129,6 +129,13 @@ ssize_t vnode_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len)
     return v->ops->read_kernel(v, off, kbuf, len);
 }
 
+int vnode_get_page_shared(struct vnode *v, uint64_t index, phys_t *out)
+{
+    if (v->type != VREG || !v->ops || !v->ops->get_page_shared)
+        return -ENODEV;
+    return v->ops->get_page_shared(v, index, out);
+}
+
 phys_t vnode_get_page(struct vnode *v, uint64_t index)
 {
     if (v->type != VREG || !v->ops || !v->ops->get_page)

@@ -5,9 +5,13 @@
  *    the stack VMA grows the stack (down to USER_STACK_MAX).
  *  - The access is not allowed by the VMA: -EACCES with the violated
  *    permission ("write to read-only page", "execute of non-executable page").
- *  - Not present: anonymous memory gets a zeroed frame; file-backed memory
- *    maps the page-cache frame read-only (shared), or copies it when the
- *    page is written or straddles the end of the file data (bss).
+ *  - Not present: anonymous memory gets a zeroed frame; a private file
+ *    mapping maps the page-cache frame read-only (shared), or copies it when
+ *    the page is written or straddles the end of the file data (bss); a
+ *    MAP_SHARED file mapping (shared anonymous memory is an unnamed file)
+ *    maps the file's own frame, writable if the mapping is, so every
+ *    process and read()/write() see one copy.  A shared page past the end
+ *    of the file is -EIO ("access beyond end of file": SIGBUS).
  *  - Present but write-protected copy-on-write: if this is the last
  *    reference the frame is simply made writable again, otherwise copied.
  *
@@ -40,10 +44,18 @@ static uint64_t pte_flags(const struct vma *v)
     return f;
 }
 
-/* Fill a fresh frame for page `va` of VMA v. 0 on exhaustion. */
-static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_write)
+/* Fill a fresh frame for page `va` of VMA v. 0 on exhaustion (*beyond_eof
+ * set instead for a shared page past the end of its file). */
+static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_write, bool *beyond_eof)
 {
     *shared_ro = false;
+    *beyond_eof = false;
+    if (v->file && (v->flags & VMA_SHARED)) {
+        phys_t p = 0;
+        int err = vnode_get_page_shared(v->file, (v->file_off + (va - v->start)) / PAGE_SIZE, &p);
+        *beyond_eof = err == -ENXIO;
+        return err ? 0 : p;
+    }
     if (!v->file || va >= v->file_end)
         return pmm_alloc();
     uint64_t off = v->file_off + (va - v->start);
@@ -70,7 +82,8 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
     /* each reads as "<reason> at address X" in signal_fault's log line */
     static const char *r_nomap = "no mapping", *r_ro = "write to read-only page",
                       *r_nx = "execute of non-executable page", *r_none = "access to PROT_NONE page",
-                      *r_oom = "out of memory", *r_kern = "access to kernel memory";
+                      *r_oom = "out of memory", *r_kern = "access to kernel memory",
+                      *r_eof = "access beyond end of file";
     if (!mm) {
         *reason = r_kern;
         return -EFAULT;
@@ -119,14 +132,14 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
     uint64_t flags = pte_flags(v);
     struct task *t = current;
     if (!(*pte & PTE_P)) {
-        bool shared_ro = false;
+        bool shared_ro = false, beyond_eof = false;
         phys_t p;
         if (v->file && va < v->file_end) {
             /* Reading the file may sleep: drop the lock, then re-check. */
             struct vma copy = *v;
             vnode_get(copy.file);
             spin_unlock(&mm->lock);
-            p = fill_page(&copy, va, &shared_ro, error & PF_WRITE);
+            p = fill_page(&copy, va, &shared_ro, error & PF_WRITE, &beyond_eof);
             vnode_put(copy.file);
             spin_lock(&mm->lock);
             v = vm_find(mm, addr);
@@ -143,8 +156,8 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
         }
         if (!p) {
             spin_unlock(&mm->lock);
-            *reason = r_oom;
-            return -ENOMEM;
+            *reason = beyond_eof ? r_eof : r_oom;
+            return beyond_eof ? -EIO : -ENOMEM;
         }
         if (shared_ro)
             flags = (flags & ~PTE_W) | PTE_COW;  /* never written in place */

@@ -1,9 +1,14 @@
 /*
- * Memory system calls: brk, mmap (anonymous, private or shared; file
- * mappings read-only/private through the page cache), munmap, mprotect,
- * madvise, and the pre-faulting/locking calls (mlock, mlockall,
- * MAP_POPULATE, MAP_LOCKED) that let a latency-sensitive program take every
- * page fault up front.
+ * Memory system calls: brk, mmap, munmap, mprotect, madvise, and the
+ * pre-faulting/locking calls (mlock, mlockall, MAP_POPULATE, MAP_LOCKED)
+ * that let a latency-sensitive program take every page fault up front.
+ *
+ * Private mappings are copy-on-write (anonymous memory, or a file's pages
+ * copied when written).  Shared mappings map a file's own frames, so
+ * stores are seen by every process mapping it and by read()/write();
+ * shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, or /dev/zero) is an
+ * unnamed in-memory file, so it stays shared across fork whether or not a
+ * page was touched before.
  */
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
@@ -77,24 +82,38 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
         return -ENOMEM;
     struct vnode *file = NULL;
     struct file *f = NULL;
-    if (!(flags & MAP_ANONYMOUS)) {
+    bool anon = flags & MAP_ANONYMOUS;
+    if (!anon) {
         f = fd_get(fd);
         if (!f)
             return -EBADF;
         file = f->vnode;
-        if (!file || !S_ISREG(file->mode)) {
+        int acc = f->flags & O_ACCMODE;
+        if (file && S_ISCHR(file->mode) && file->rdev == MKDEV(1, 5)) {
+            anon = true;                /* /dev/zero: anonymous memory */
+            file_put(f);
+            f = NULL;
+            file = NULL;
+        } else if (!file || !S_ISREG(file->mode)) {
             file_put(f);
             return -ENODEV;
-        }
-        if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) {
+        } else if (acc == O_WRONLY || ((flags & MAP_SHARED) && (prot & PROT_WRITE) && acc != O_RDWR)) {
             file_put(f);
-            return -ENODEV;             /* writable shared file mappings are not supported */
+            return -EACCES;             /* the descriptor does not allow it */
         }
+    }
+    struct vnode *shm = NULL;           /* shared anonymous memory's unnamed file */
+    if (anon && (flags & MAP_SHARED)) {
+        shm = vfs_anon_file(size);
+        if (!shm)
+            return -ENOMEM;
+        file = shm;
     }
     uint64_t at;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
         if (addr & (PAGE_SIZE - 1) || addr < USER_MIN_ADDR || addr + size > USER_TOP_ADDR || addr + size < addr) {
             file_put(f);
+            vnode_put(shm);
             return -EINVAL;
         }
         if (flags & MAP_FIXED_NOREPLACE) {
@@ -108,6 +127,7 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
             spin_unlock(&mm->lock);
             if (busy) {
                 file_put(f);
+                vnode_put(shm);
                 return -EEXIST;
             }
         }
@@ -118,15 +138,17 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
         spin_unlock(&mm->lock);
         if (!at) {
             file_put(f);
+            vnode_put(shm);
             return -ENOMEM;
         }
     }
     uint32_t vflags = file ? VMA_FILE : VMA_ANON;
     if (flags & MAP_SHARED)
         vflags |= VMA_SHARED;
-    char name[24] = "";
-    int r = vm_map(mm, at, size, to_vm_prot(prot), vflags, file, off, file ? at + size : 0, name);
-    if (file) {
+    const char *name = shm ? "/dev/zero (deleted)" : "";
+    int r = vm_map(mm, at, size, to_vm_prot(prot), vflags, file, shm ? 0 : off, file ? at + size : 0, name);
+    vnode_put(shm);                     /* the mapping holds its own reference */
+    if (file && !(flags & MAP_SHARED)) {
         /* file data ends at EOF: beyond it pages read as zeros */
         struct linux_stat st;
         vnode_stat(file, &st);
