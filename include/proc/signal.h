@@ -29,6 +29,14 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
  * tasks_lock (which keeps the parent alive). */
 void signal_notify_parent(struct task *t, int code, int status);
 void signal_exec_reset(struct task *t);
+/* SIGKILL to every other thread of t's process (exit_group, execve).
+ * Caller holds the group's sig_lock. */
+void signal_kill_others_locked(struct task *t);
+/* Group stop bookkeeping for an exiting thread (kernel/proc/exit.c): true
+ * if the stop is now complete (caller holds the group's sig_lock); then
+ * signal_notify_stopped tells the parent (no lock held). */
+bool signal_stop_completes(struct thread_group *g);
+void signal_notify_stopped(struct thread_group *g);
 /* A private copy of src's actions (src may be NULL: all default); NULL on
  * exhaustion.  sighand_put drops a reference and frees the last. */
 struct sighand *sighand_copy(struct sighand *src);

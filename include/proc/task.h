@@ -84,6 +84,8 @@ struct thread_group {
     bool exiting;               /* exit_group or a fatal signal: all threads go */
     int exit_status;            /* the wait status the process ends with then */
     int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
+    int nr_stopped;             /* threads sleeping in the stop */
+    bool stop_complete;         /* every live thread has stopped: reported to the parent */
     bool stop_reported;         /* WUNTRACED: stop already reported */
     bool cont_reported;         /* WCONTINUED: continue already reported */
     bool cont_notify;           /* continued: a thread tells the parent when next running */

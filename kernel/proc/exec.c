@@ -321,10 +321,7 @@ static int exec_end_other_threads(struct task *t)
     bool alone = g->live == 1;
     if (!alone) {
         g->execing = t;
-        struct task *u;
-        list_for_each_entry(u, &g->threads, thread_node)
-            if (u != t)
-                signal_send(u, SIGKILL, NULL);
+        signal_kill_others_locked(t);
     }
     spin_unlock(&g->sig_lock);
     spin_unlock(&tasks_lock);

@@ -209,6 +209,7 @@ void do_exit(int status)
     if (g->exiting)
         status = g->exit_status;
     struct task *execing = g->execing;
+    bool stop_done = signal_stop_completes(g);  /* it was the one not yet stopped */
     spin_unlock(&g->sig_lock);
     struct task *leader = g->leader;
     if (t == leader) {
@@ -222,6 +223,8 @@ void do_exit(int status)
     spin_unlock(&tasks_lock);
     if (execing)
         waitq_wake_all(&g->exec_wait);  /* one fewer thread in the exec's way */
+    if (stop_done)
+        signal_notify_stopped(g);
 
     bool free_leader = false;
     if (last) {
@@ -332,7 +335,7 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
              * leaves a report to be collected again */
             struct thread_group *g = c->group;
             spin_lock(&g->sig_lock);
-            if ((options & WUNTRACED) && g->stop_signal > 0 && !g->stop_reported) {
+            if ((options & WUNTRACED) && g->stop_signal > 0 && g->stop_complete && !g->stop_reported) {
                 g->stop_reported = !(options & WNOWAIT);
                 found = c;
                 status = (g->stop_signal << 8) | 0x7f;

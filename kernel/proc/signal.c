@@ -39,6 +39,7 @@
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -121,10 +122,13 @@ static void prepare_signal(struct thread_group *g, int sig)
         for_each_thread(g, u)
             u->pending &= ~STOP_SIGNALS;
         if (g->stop_signal > 0) {
-            /* resumed: the parent hears of it from a thread that runs */
-            g->stop_signal = -1;
+            /* resumed: the parent hears of it from a thread that runs (a
+             * stop that had not reached every thread is simply cancelled) */
+            bool was_stopped = g->stop_complete;
+            g->stop_signal = was_stopped ? -1 : 0;
+            g->stop_complete = false;
             g->cont_reported = false;
-            g->cont_notify = true;
+            g->cont_notify = was_stopped;
             for_each_thread(g, u)
                 if (u->state == TASK_STOPPED)
                     sched_wake(u);
@@ -225,6 +229,17 @@ int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
     return found ? 0 : -ESRCH;
 }
 
+void signal_kill_others_locked(struct task *t)
+{
+    struct task *u;
+    for_each_thread(t->group, u) {
+        if (u == t)
+            continue;
+        queue(&u->pending, u->pending_info, SIGKILL, NULL);
+        signal_wake(u, SIGKILL);
+    }
+}
+
 /* exit_group, or a signal whose default action ends the process: every
  * other thread gets SIGKILL, and the process ends with `status` (the first
  * such request wins).  Then this thread exits. */
@@ -238,13 +253,7 @@ void do_group_exit(int status)
     } else {
         g->exiting = true;
         g->exit_status = status;
-        struct task *u;
-        for_each_thread(g, u) {
-            if (u == t)
-                continue;
-            queue(&u->pending, u->pending_info, SIGKILL, NULL);
-            signal_wake(u, SIGKILL);
-        }
+        signal_kill_others_locked(t);
     }
     spin_unlock(&g->sig_lock);
     do_exit(status);
@@ -335,15 +344,34 @@ static void report_continued(struct task *t)
     }
 }
 
+/* A stop is complete, and reported to the parent, once every live thread
+ * sleeps in it.  Caller holds the group's sig_lock; returns true if this
+ * call completed it (the caller then notifies, under tasks_lock). */
+bool signal_stop_completes(struct thread_group *g)
+{
+    if (g->stop_signal <= 0 || g->stop_complete || g->live == 0 || g->nr_stopped < g->live)
+        return false;
+    g->stop_complete = true;
+    g->stop_reported = false;
+    return true;
+}
+
+void signal_notify_stopped(struct thread_group *g)
+{
+    spin_lock(&tasks_lock);
+    signal_notify_parent(g->leader, CLD_STOPPED, READ_ONCE(g->stop_signal));
+    spin_unlock(&tasks_lock);
+}
+
 /* The default action of a stop signal (sig > 0), or joining the stop of
  * the process (sig == 0): every thread sleeps until SIGCONT or SIGKILL.
- * The thread that starts the stop tells the parent.  A SIGCONT already
- * pending cancels a new stop. */
+ * The last thread to stop tells the parent, so a reported stop means no
+ * thread runs any more.  A SIGCONT already pending cancels a new stop. */
 static void do_stop(struct task *t, int sig)
 {
     struct thread_group *g = t->group;
     const sigset_t resume = SIGBIT(SIGCONT) | SIGBIT(SIGKILL);
-    bool first = false;
+    uint64_t flags = read_rflags();
     spin_lock(&g->sig_lock);
     if (sig > 0) {
         if ((g->pending | t->pending) & resume) {
@@ -352,27 +380,29 @@ static void do_stop(struct task *t, int sig)
         }
         if (g->stop_signal <= 0) {
             g->stop_signal = sig;
-            g->stop_reported = false;
-            first = true;
+            g->stop_complete = false;
             struct task *u;         /* the others join the stop */
             for_each_thread(g, u)
                 if (u != t)
                     signal_wake(u, 0);
         }
     }
-    spin_unlock(&g->sig_lock);
-    if (first) {
-        spin_lock(&tasks_lock);
-        signal_notify_parent(g->leader, CLD_STOPPED, sig);
-        spin_unlock(&tasks_lock);
+    if (g->stop_signal <= 0 || (t->pending & SIGBIT(SIGKILL))) {
+        spin_unlock(&g->sig_lock);
+        return;                         /* continued or killed meanwhile */
     }
-    uint64_t flags = read_rflags();
+    g->nr_stopped++;
+    bool complete = signal_stop_completes(g);
+    t->state = TASK_STOPPED;            /* under the lock: a SIGCONT now sees it */
+    spin_unlock(&g->sig_lock);
+    if (complete)                       /* a wake-up meanwhile makes schedule() return */
+        signal_notify_stopped(g);
     irq_disable();
-    t->state = TASK_STOPPED;
-    if (READ_ONCE(g->stop_signal) <= 0 || (READ_ONCE(t->pending) & SIGBIT(SIGKILL)))
-        t->state = TASK_RUNNING;
     schedule();
     write_rflags(flags);
+    spin_lock(&g->sig_lock);
+    g->nr_stopped--;
+    spin_unlock(&g->sig_lock);
     report_continued(t);
 }
 
@@ -634,6 +664,97 @@ long sys_rt_sigprocmask(int how, const sigset_t __user *set, sigset_t __user *os
     return 0;
 }
 SYSCALL_DEFINE(14, rt_sigprocmask);
+
+/* Takes the lowest pending signal of `set` for t (its own first, then its
+ * process's) into *info; 0 if none.  Caller holds the group's sig_lock. */
+static int take_from_set(struct task *t, sigset_t set, siginfo_t *info)
+{
+    struct thread_group *g = t->group;
+    sigset_t mine = t->pending & set, shared = g->pending & set;
+    if (!mine && !shared)
+        return 0;
+    int sig = __builtin_ctzll(mine ? mine : shared) + 1;
+    if (mine) {
+        t->pending &= ~SIGBIT(sig);
+        *info = t->pending_info[sig];
+    } else {
+        g->pending &= ~SIGBIT(sig);
+        *info = g->pending_info[sig];
+    }
+    return sig;
+}
+
+struct sig_ktimespec {
+    int64_t sec, nsec;
+};
+
+/* sigwaitinfo/sigtimedwait: wait for one of the signals in `set` (normally
+ * blocked) and take it without running a handler.  While waiting, the set
+ * counts as unblocked for this thread, so a process-directed signal in it
+ * picks and wakes this thread, as Linux does.  EAGAIN on timeout, EINTR if
+ * another signal (one that runs a handler) comes first. */
+long sys_rt_sigtimedwait(const sigset_t __user *uset, siginfo_t __user *uinfo, const struct sig_ktimespec __user *uts,
+                         size_t size)
+{
+    if (size != sizeof(sigset_t))
+        return -EINVAL;
+    sigset_t set;
+    if (copy_from_user(&set, uset, sizeof set))
+        return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    uint64_t deadline = 0;
+    if (uts) {
+        struct sig_ktimespec ts;
+        if (copy_from_user(&ts, uts, sizeof ts))
+            return -EFAULT;
+        if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
+            return -EINVAL;
+        deadline = time_ns() + (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+    }
+    struct task *t = current;
+    struct thread_group *g = t->group;
+    siginfo_t info;
+    long r;
+    spin_lock(&g->sig_lock);
+    sigset_t saved = t->blocked;
+    t->blocked &= ~set;
+    spin_unlock(&g->sig_lock);
+    for (;;) {
+        spin_lock(&g->sig_lock);
+        if ((r = take_from_set(t, set, &info)) > 0) {
+            spin_unlock(&g->sig_lock);
+            break;
+        }
+        t->state = TASK_BLOCKED;        /* a signal from here on wakes us */
+        spin_unlock(&g->sig_lock);
+        bool timed_out = false;
+        if (!signal_pending(t) && !(uts && time_ns() >= deadline))
+            timed_out = schedule_until(deadline) && uts;
+        else
+            timed_out = uts && time_ns() >= deadline;
+        t->state = TASK_RUNNING;
+        spin_lock(&g->sig_lock);
+        r = take_from_set(t, set, &info);
+        spin_unlock(&g->sig_lock);
+        if (r > 0)
+            break;
+        if (timed_out) {
+            r = -EAGAIN;
+            break;
+        }
+        if (signal_pending(t)) {
+            r = -EINTR;
+            break;
+        }
+    }
+    spin_lock(&g->sig_lock);
+    t->blocked = saved;
+    spin_unlock(&g->sig_lock);
+    if (r > 0 && uinfo && copy_to_user(uinfo, &info, sizeof info))
+        return -EFAULT;
+    return r;
+}
+SYSCALL_DEFINE(128, rt_sigtimedwait);
 
 long sys_rt_sigpending(sigset_t __user *set, size_t size)
 {
