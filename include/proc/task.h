@@ -150,7 +150,7 @@ struct task {
     uint64_t saved_syscall_nr;  /* for restarting an interrupted call */
     struct {                    /* how restart_syscall continues an interrupted */
         long (*fn)(void);       /* sleep (-ERESTART_RESTARTBLOCK) */
-        uint64_t arg[2];
+        uint64_t arg[4];
     } restart;
     int forced_sig;             /* a synchronous fault signal that cannot be ignored */
     bool uaccess_kernel;        /* copy helpers accept kernel buffers (sendfile only) */

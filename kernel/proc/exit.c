@@ -317,6 +317,11 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             struct task *c = container_of(n, struct task, sibling);
             if (!selects(c, pid, self))
                 continue;
+            /* a "clone" child (exit signal other than SIGCHLD) is waited
+             * for only with __WCLONE, the others only without; __WALL: both */
+            bool clone_child = c->exit_signal != SIGCHLD;
+            if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
+                continue;
             /* a process has ended once its last thread has: a zombie
              * leader with live threads is still running */
             bool ended = c->group->ended;

@@ -88,8 +88,6 @@ static bool bad_clone_flags(uint64_t flags)
         return true;
     if (flags & (CLONE_NEW_ANY | CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED))
         return true;
-    if ((flags & CLONE_THREAD) && (flags & CSIGNAL))
-        return true;                    /* a thread's end signals nobody */
     return false;
 }
 
@@ -262,7 +260,9 @@ long sys_clone3(const struct clone_args __user *uargs, size_t size)
 {
     struct clone_args a;
     memset(&a, 0, sizeof a);
-    if (size < CLONE_ARGS_SIZE_VER0 || size > 4096)
+    if (size > 4096)
+        return -E2BIG;
+    if (size < CLONE_ARGS_SIZE_VER0)
         return -EINVAL;
     if (copy_from_user(&a, uargs, MIN(size, sizeof a)))
         return -EFAULT;
@@ -274,7 +274,11 @@ long sys_clone3(const struct clone_args __user *uargs, size_t size)
         if (word)
             return -E2BIG;
     }
-    if ((a.flags & CSIGNAL) || a.exit_signal > 64 || a.set_tid || a.set_tid_size || a.cgroup)
+    /* clone3 has no room for the old meanings: the signal in the flags,
+     * CLONE_DETACHED, or an exit signal for a thread */
+    if ((a.flags & (CSIGNAL | CLONE_DETACHED)) || a.exit_signal > 64 || a.set_tid || a.set_tid_size || a.cgroup)
+        return -EINVAL;
+    if ((a.flags & (CLONE_THREAD | CLONE_PARENT)) && a.exit_signal)
         return -EINVAL;
     if (!a.stack != !a.stack_size)
         return -EINVAL;

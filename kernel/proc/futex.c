@@ -6,10 +6,13 @@
  * caller as one step against wakers, so no wake-up between the program's
  * check and its sleep is lost.
  *
- * Keys.  A waiter is found by the word it waits on: a private futex (or any
- * futex in private memory) by (address space, virtual address); a shared
- * futex in a MAP_SHARED mapping by the physical address of the word, so
- * processes that map the same memory at different addresses meet.
+ * Keys.  A waiter is found by the word it waits on: a private futex by
+ * (address space, virtual address), without looking at the memory; a
+ * shared futex in a MAP_SHARED mapping by the physical address of the
+ * word, so processes that map the same memory at different addresses meet;
+ * a shared futex in private memory by (address space, address) marked as
+ * shared.  As on Linux, a private and a shared operation on the same word
+ * do not meet.
  *
  * Waiters sit in one of FUTEX_BUCKETS hashed lists, each behind its own
  * spinlock.  The waiter's record lives on its kernel stack; a waker takes
@@ -62,7 +65,7 @@
 #define FUTEX_BUCKETS 256
 
 struct futex_key {
-    uint64_t space;             /* the mm, or 0 for a physical (shared) key */
+    uint64_t space;             /* the mm (| 1 for a shared key), or 0 for a physical key */
     uint64_t addr;              /* virtual or physical address of the word */
 };
 
@@ -114,13 +117,14 @@ static int get_key(uint64_t uaddr, bool private, struct futex_key *k)
     if (uaddr & 3)
         return -EINVAL;
     struct mm *mm = current->mm;
-    uint32_t probe;
-    if (get_user(probe, (uint32_t __user *)uaddr))
-        return -EFAULT;
     k->space = (uint64_t)mm;
     k->addr = uaddr;
     if (private)
         return 0;
+    uint32_t probe;
+    if (get_user(probe, (uint32_t __user *)uaddr))
+        return -EFAULT;
+    k->space |= 1;
     spin_lock(&mm->lock);
     struct vma *v = vm_find(mm, uaddr);
     if (v && (v->flags & VMA_SHARED)) {
@@ -158,8 +162,12 @@ static bool unqueue(struct futex_waiter *w)
     return woken;
 }
 
+static long futex_wait_restart(void);
+
 /* Sleeps while *uaddr == val, until woken, the monotonic deadline (0: none)
- * or a signal. */
+ * or a signal.  Interrupted by a signal without a handler (a stop), it goes
+ * on after: an untimed wait restarts, a timed one continues to the same
+ * deadline through restart_syscall; with a handler, EINTR. */
 static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t deadline, uint32_t bitset)
 {
     if (!bitset)
@@ -194,7 +202,14 @@ static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t dead
             t->state = TASK_RUNNING;
             if (unqueue(&w))
                 return 0;
-            return deadline ? -EINTR : -ERESTARTSYS;
+            if (!deadline)
+                return -ERESTARTSYS;
+            t->restart.fn = futex_wait_restart;
+            t->restart.arg[0] = uaddr | (private ? 1 : 0);
+            t->restart.arg[1] = val;
+            t->restart.arg[2] = deadline;
+            t->restart.arg[3] = bitset;
+            return -ERESTART_RESTARTBLOCK;
         }
         bool expired = schedule_until(deadline);
         if (expired && deadline) {
@@ -203,6 +218,12 @@ static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t dead
             return -ETIMEDOUT;
         }
     }
+}
+
+static long futex_wait_restart(void)
+{
+    uint64_t *a = current->restart.arg;
+    return futex_wait(a[0] & ~1UL, a[0] & 1, (uint32_t)a[1], a[2], (uint32_t)a[3]);
 }
 
 /* Wakes up to n waiters with key k whose bitset meets `bitset`.  Caller
@@ -243,7 +264,7 @@ static long futex_wake(uint64_t uaddr, bool private, int n, uint32_t bitset)
     int r = get_key(uaddr, private, &k);
     if (r)
         return r;
-    return wake_key(&k, n, bitset);
+    return wake_key(&k, MAX(n, 1), bitset);   /* a count of 0 still wakes one, as Linux */
 }
 
 int futex_wake_address(struct mm *mm, uint64_t uaddr, int n)
@@ -251,15 +272,11 @@ int futex_wake_address(struct mm *mm, uint64_t uaddr, int n)
     if (!mm || (uaddr & 3))
         return 0;
     struct futex_key k;
-    /* the exiting thread's mm is still current here */
+    /* the exiting thread's mm is still current here; a shared wake, as
+     * Linux's (so a waiter on a private key is not woken by it) */
     if (get_key(uaddr, false, &k))
         return 0;
-    int woke = wake_key(&k, n, FUTEX_BITSET_MATCH_ANY);
-    if (k.space == 0) {                 /* a waiter may have used the private key */
-        struct futex_key p = { (uint64_t)mm, uaddr };
-        woke += wake_key(&p, n - woke, FUTEX_BITSET_MATCH_ANY);
-    }
-    return woke;
+    return wake_key(&k, n, FUTEX_BITSET_MATCH_ANY);
 }
 
 static void lock_two(struct futex_bucket *a, struct futex_bucket *b)
@@ -318,8 +335,7 @@ static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_
         moved++;
     }
     unlock_two(b1, b2);
-    /* CMP_REQUEUE counts the requeued too; REQUEUE only the woken */
-    return cmp ? done + moved : done;
+    return done + moved;                /* woken and requeued, as Linux */
 }
 
 /* FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2, oparg) atomically; wake nr_wake on
@@ -327,14 +343,13 @@ static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_
 static long futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake, int nr_wake2, uint32_t encoded)
 {
     unsigned op = (encoded >> 28) & 0xf, cmp = (encoded >> 24) & 0xf;
-    uint32_t oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
-    if (op & 8) {                       /* FUTEX_OP_OPARG_SHIFT */
+    /* both arguments are sign-extended 12-bit fields */
+    uint32_t oparg = (uint32_t)((int32_t)(encoded << 8) >> 20), cmparg = encoded & 0xfff;
+    if (op & 8) {                       /* FUTEX_OP_OPARG_SHIFT: Linux uses the low 5 bits */
         op &= 7;
-        if (oparg > 31)
-            return -EINVAL;
-        oparg = 1u << oparg;
+        oparg = 1u << (oparg & 31);
     }
-    if (op > 4 || cmp > 5)
+    if (op > 4)
         return -ENOSYS;
     struct futex_key k1, k2;
     int r = get_key(uaddr, private, &k1);
@@ -355,12 +370,14 @@ static long futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_
     }
     /* sign-extended 12-bit comparison argument, as Linux */
     int32_t a = (int32_t)old, c = (int32_t)(cmparg << 20) >> 20;
+    if (cmp > 5)
+        return -ENOSYS;                 /* after the operation, as Linux */
     bool hit = cmp == 0 ? a == c : cmp == 1 ? a != c : cmp == 2 ? a < c : cmp == 3 ? a <= c : cmp == 4 ? a > c : a >= c;
     struct futex_bucket *b1 = bucket_of(&k1), *b2 = bucket_of(&k2);
     lock_two(b1, b2);
-    long woke = wake_locked(b1, &k1, nr_wake, FUTEX_BITSET_MATCH_ANY);
+    long woke = wake_locked(b1, &k1, MAX(nr_wake, 1), FUTEX_BITSET_MATCH_ANY);
     if (hit)
-        woke += wake_locked(b2, &k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+        woke += wake_locked(b2, &k2, MAX(nr_wake2, 1), FUTEX_BITSET_MATCH_ANY);
     unlock_two(b1, b2);
     return woke;
 }
@@ -403,7 +420,7 @@ long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct ktimes
     int cmd = op & FUTEX_CMD_MASK;
     bool private = op & FUTEX_PRIVATE_FLAG;
     bool realtime = op & FUTEX_CLOCK_REALTIME;
-    if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+    if (realtime && cmd != FUTEX_WAIT_BITSET)
         return -ENOSYS;
     uint64_t a = (uint64_t)uaddr, a2 = (uint64_t)uaddr2;
     uint64_t deadline;

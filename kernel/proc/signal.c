@@ -363,30 +363,31 @@ void signal_notify_stopped(struct thread_group *g)
     spin_unlock(&tasks_lock);
 }
 
-/* The default action of a stop signal (sig > 0), or joining the stop of
- * the process (sig == 0): every thread sleeps until SIGCONT or SIGKILL.
- * The last thread to stop tells the parent, so a reported stop means no
- * thread runs any more.  A SIGCONT already pending cancels a new stop. */
-static void do_stop(struct task *t, int sig)
+/* The default action of stop signal sig, taken by thread t: the process
+ * stops, and every other thread is made to join the stop.  Called under
+ * the group's sig_lock, in the same hold that dequeued the signal, so a
+ * SIGCONT sent just after it finds the stop begun (and cancels it). */
+static void start_stop_locked(struct task *t, int sig)
 {
     struct thread_group *g = t->group;
-    const sigset_t resume = SIGBIT(SIGCONT) | SIGBIT(SIGKILL);
+    if (g->stop_signal > 0)
+        return;                         /* already stopping */
+    g->stop_signal = sig;
+    g->stop_complete = false;
+    struct task *u;
+    for_each_thread(g, u)
+        if (u != t)
+            signal_wake(u, 0);
+}
+
+/* Thread t joins its process's stop: it sleeps until SIGCONT or SIGKILL.
+ * The last thread to stop tells the parent, so a reported stop means no
+ * thread runs any more. */
+static void do_stop(struct task *t)
+{
+    struct thread_group *g = t->group;
     uint64_t flags = read_rflags();
     spin_lock(&g->sig_lock);
-    if (sig > 0) {
-        if ((g->pending | t->pending) & resume) {
-            spin_unlock(&g->sig_lock);
-            return;
-        }
-        if (g->stop_signal <= 0) {
-            g->stop_signal = sig;
-            g->stop_complete = false;
-            struct task *u;         /* the others join the stop */
-            for_each_thread(g, u)
-                if (u != t)
-                    signal_wake(u, 0);
-        }
-    }
     if (g->stop_signal <= 0 || (t->pending & SIGBIT(SIGKILL))) {
         spin_unlock(&g->sig_lock);
         return;                         /* continued or killed meanwhile */
@@ -471,12 +472,20 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
     if (unlikely(g->cont_notify))
         report_continued(t);
     for (;;) {
+        /* whether a terminal stop would be discarded (an orphaned group:
+         * nobody would continue it) is found before the signal lock */
+        bool orphaned = false;
+        if ((READ_ONCE(t->pending) | READ_ONCE(g->pending)) & (STOP_SIGNALS & ~SIGBIT(SIGSTOP))) {
+            spin_lock(&tasks_lock);
+            orphaned = pgrp_orphaned_locked(t->pgid, NULL);
+            spin_unlock(&tasks_lock);
+        }
         spin_lock(&g->sig_lock);
         sigset_t mask = t->blocked & ~UNBLOCKABLE;
         sigset_t mine = t->pending & ~mask, shared = g->pending & ~mask;
         if (g->stop_signal > 0 && !((mine | shared) & SIGBIT(SIGKILL))) {
             spin_unlock(&g->sig_lock);
-            do_stop(t, 0);              /* the process is stopped: join it */
+            do_stop(t);                 /* the process is stopped: join it */
             continue;
         }
         if (!mine && !shared) {
@@ -498,9 +507,13 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             g->pending &= ~SIGBIT(sig);
             info = g->pending_info[sig];
         }
+        struct k_sigaction *sa = &t->sighand->action[sig];
+        bool stops = (SIGBIT(sig) & STOP_SIGNALS) && (sig == SIGSTOP || (sa->handler == SIG_DFL && !orphaned)) &&
+                     t->tgid != 1;
+        if (stops)
+            start_stop_locked(t, sig);
         spin_unlock(&g->sig_lock);
 
-        struct k_sigaction *sa = &t->sighand->action[sig];
         if (sig != SIGKILL && sig != SIGSTOP && sa->handler == SIG_IGN)
             continue;
         if (sig == SIGKILL || sig == SIGSTOP || sa->handler == SIG_DFL) {
@@ -512,16 +525,10 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             if (bit & IGNORE_SIGNALS)
                 continue;
             if (bit & STOP_SIGNALS) {
-                /* a terminal stop in an orphaned group is discarded: nobody
-                 * would continue it (SIGSTOP still stops) */
-                if (sig != SIGSTOP) {
-                    spin_lock(&tasks_lock);
-                    bool orphaned = pgrp_orphaned_locked(t->pgid, NULL);
-                    spin_unlock(&tasks_lock);
-                    if (orphaned)
-                        continue;
-                }
-                do_stop(t, sig);
+                /* begun above; a terminal stop in an orphaned group is
+                 * discarded (SIGSTOP still stops) */
+                if (stops)
+                    do_stop(t);
                 continue;
             }
             /* a thread killed so that another may exec ends alone */
