@@ -30,6 +30,8 @@ struct vnode;
 #define VMA_HEAP 0x8
 #define VMA_SHARED 0x10
 #define VMA_LOCKED 0x20
+#define VMA_WIPEONFORK 0x40           /* MADV_WIPEONFORK: a fork child gets it empty */
+#define VMA_LOCKONFAULT 0x80          /* MCL_ONFAULT / MLOCK_ONFAULT: locked, not pre-faulted */
 
 struct vma {
     uint64_t start, end;        /* [start, end), page aligned */
@@ -56,7 +58,11 @@ struct mm {
     uint32_t pt_count, pt_cap;
     bool pt_overflow;           /* a table was not recorded: tear down by scanning */
     uint64_t locked_pages;
+    uint32_t def_flags;         /* mlockall(MCL_FUTURE): VMA_LOCKED(|ONFAULT) for new mappings */
+    uint32_t nr_vmas;           /* bounded by VM_MAX_MAP_COUNT */
 };
+
+#define VM_MAX_MAP_COUNT 65530  /* Linux's default vm.max_map_count */
 
 struct mm *mm_new(void);                    /* empty user half, kernel half shared */
 struct mm *mm_clone(struct mm *src);        /* fork: copy-on-write copy; NULL on ENOMEM */
@@ -76,6 +82,19 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
            uint64_t file_off, uint64_t file_end, const char *name);
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
+/* Drop the pages of [addr, addr+len) but keep the mappings (MADV_DONTNEED):
+ * anonymous memory reads back as zeros, a file mapping as the file.
+ * -EINVAL on a locked mapping; -ENOMEM if part of the range is unmapped
+ * (the rest is still done). */
+int vm_zap(struct mm *mm, uint64_t addr, uint64_t len);
+/* Set or clear VMA flags over [addr, addr+len), splitting VMAs at the
+ * edges; -ENOMEM if part of the range is unmapped. */
+int vm_set_flags(struct mm *mm, uint64_t addr, uint64_t len, uint32_t set, uint32_t clear);
+/* mremap: move or resize the mapping at old (MREMAP_* flags); the new
+ * address or -errno. */
+long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr);
+/* Is every page of [addr, addr+len) inside some VMA? (caller holds lock) */
+bool vm_covered(struct mm *mm, uint64_t addr, uint64_t len);
 /* Find a free range of len bytes below the mmap top; 0 if none. */
 uint64_t vm_find_free(struct mm *mm, uint64_t len);
 struct vma *vm_find(struct mm *mm, uint64_t addr);   /* VMA containing addr; caller holds lock */

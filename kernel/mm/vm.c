@@ -128,6 +128,7 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 
 static void vma_insert(struct mm *mm, struct vma *nv)
 {
+    mm->nr_vmas++;
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
         if (v->start > nv->start) {
@@ -138,12 +139,16 @@ static void vma_insert(struct mm *mm, struct vma *nv)
     list_push_back(&mm->vmas, &nv->node);
 }
 
-/* Split v at addr (strictly inside) so that v ends at addr; returns the upper part. */
-static struct vma *vma_split(struct vma *v, uint64_t addr)
+/* Split v at addr (strictly inside) so that v ends at addr; returns the
+ * upper part, or NULL when out of memory or at the mapping-count limit. */
+static struct vma *vma_split(struct mm *mm, struct vma *v, uint64_t addr)
 {
+    if (mm->nr_vmas >= VM_MAX_MAP_COUNT)
+        return NULL;
     struct vma *hi = vma_alloc();
     if (!hi)
         return NULL;
+    mm->nr_vmas++;
     *hi = *v;
     hi->start = addr;
     if (v->file) {
@@ -185,14 +190,14 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end, struct unma
         if (v->end <= start || v->start >= end)
             continue;
         if (v->start < start) {
-            struct vma *hi = vma_split(v, start);
+            struct vma *hi = vma_split(mm, v, start);
             if (!hi)
                 return -ENOMEM;
             n_nx = hi->node.next;   /* the upper part is handled below */
             v = hi;
         }
         if (v->end > end) {
-            if (!vma_split(v, end))
+            if (!vma_split(mm, v, end))
                 return -ENOMEM;
         }
         n_nx = v->node.next;
@@ -200,6 +205,7 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end, struct unma
             mm->locked_pages -= (v->end - v->start) / PAGE_SIZE;
         pt_for_each(mm->pml4, v->start, v->end, unmap_pte, c);
         list_remove(&v->node);
+        mm->nr_vmas--;
         vma_free(v);
     }
     return 0;
@@ -216,6 +222,7 @@ static void try_merge(struct mm *mm, struct vma *v)
         return;
     p->end = v->end;
     list_remove(&v->node);
+    mm->nr_vmas--;
     vma_free(v);
 }
 
@@ -293,6 +300,8 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
         return r;
     }
     r = unmap_locked(mm, v->start, v->end, &c);
+    if (r == 0 && mm->nr_vmas >= VM_MAX_MAP_COUNT)
+        r = -ENOMEM;                    /* vm.max_map_count, as Linux */
     if (r == 0) {
         vma_insert(mm, v);
         try_merge(mm, v);
@@ -353,11 +362,11 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
         if (v->end <= addr || v->start >= end)
             continue;
         if (v->start < addr) {
-            if (!vma_split(v, addr))
+            if (!vma_split(mm, v, addr))
                 goto oom;
             continue;               /* the upper part is the next node */
         }
-        if (v->end > end && !vma_split(v, end))
+        if (v->end > end && !vma_split(mm, v, end))
             goto oom;
         v->prot = prot;
         struct prot_ctx c = { mm, prot };
@@ -436,10 +445,13 @@ struct mm *mm_clone(struct mm *src)
             break;
         }
         *c = *v;
-        c->flags &= ~VMA_LOCKED;        /* locks are not inherited (mlock(2)) */
+        c->flags &= ~(VMA_LOCKED | VMA_LOCKONFAULT);    /* locks are not inherited (mlock(2)) */
         if (c->file)
             vnode_get(c->file);
         list_push_back(&mm->vmas, &c->node);
+        mm->nr_vmas++;
+        if (v->flags & VMA_WIPEONFORK)
+            continue;                   /* the child gets it empty */
         struct clone_ctx cc = { mm, 0, !(v->flags & VMA_SHARED) };
         pt_for_each(src->pml4, v->start, v->end, clone_pte, &cc);
         if (cc.err) {
@@ -531,4 +543,208 @@ int mm_format_maps(struct mm *mm, char *buf, size_t n)
     }
     spin_unlock(&mm->lock);
     return (int)MIN(len, n);
+}
+
+bool vm_covered(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    spin_assert_held(&mm->lock);
+    uint64_t cover = addr, end = addr + len;
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= cover || v->start >= end)
+            continue;
+        if (v->start > cover)
+            return false;
+        cover = v->end;
+    }
+    return cover >= end;
+}
+
+int vm_zap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    struct unmap_ctx c;
+    int r = lock_for_unmap(mm, &c);
+    if (r)
+        return r;
+    bool covered = vm_covered(mm, addr, len);
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= addr || v->start >= end)
+            continue;
+        if (v->flags & VMA_LOCKED) {
+            r = -EINVAL;
+            break;
+        }
+    }
+    if (!r) {
+        list_for_each(n, &mm->vmas) {
+            struct vma *v = container_of(n, struct vma, node);
+            if (v->end <= addr || v->start >= end)
+                continue;
+            pt_for_each(mm->pml4, MAX(v->start, addr), MIN(v->end, end), unmap_pte, &c);
+        }
+    }
+    unlock_after_unmap(mm, &c);
+    return r ? r : covered ? 0 : -ENOMEM;
+}
+
+int vm_set_flags(struct mm *mm, uint64_t addr, uint64_t len, uint32_t set, uint32_t clear)
+{
+    uint64_t end = addr + len;
+    spin_lock(&mm->lock);
+    int r = vm_covered(mm, addr, len) ? 0 : -ENOMEM;
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= addr || v->start >= end)
+            continue;
+        uint32_t want = (v->flags | set) & ~clear;
+        if (want == v->flags)
+            continue;
+        if (v->start < addr) {
+            if (!vma_split(mm, v, addr)) {
+                r = -ENOMEM;
+                break;
+            }
+            continue;                   /* the upper part is the next node */
+        }
+        if (v->end > end && !vma_split(mm, v, end)) {
+            r = -ENOMEM;
+            break;
+        }
+        bool was = v->flags & VMA_LOCKED, now = want & VMA_LOCKED;
+        if (was != now) {
+            uint64_t pages = (v->end - v->start) / PAGE_SIZE;
+            mm->locked_pages = now ? mm->locked_pages + pages : mm->locked_pages - pages;
+        }
+        v->flags = want;
+    }
+    spin_unlock(&mm->lock);
+    return r;
+}
+
+struct move_ctx {
+    struct mm *mm;
+    int64_t delta;              /* new address - old address */
+    int err;
+};
+
+static void move_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+    struct move_ctx *c = arg;
+    if (c->err)
+        return;
+    uint64_t *d = mm_pte(c->mm, va + c->delta, true);
+    if (!d) {
+        c->err = -ENOMEM;
+        return;
+    }
+    *d = *pte;
+    *pte = 0;
+    flush_page(c->mm, va);
+}
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+/* Is [a, a+len) free of VMAs?  Caller holds the lock. */
+static bool range_free(struct mm *mm, uint64_t a, uint64_t len)
+{
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->start < a + len && v->end > a)
+            return false;
+    }
+    return true;
+}
+
+long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
+{
+    if ((old & (PAGE_SIZE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & MREMAP_DONTUNMAP)
+        return -EINVAL;                 /* not provided */
+    old_len = ALIGN_UP(old_len, PAGE_SIZE);
+    new_len = ALIGN_UP(new_len, PAGE_SIZE);
+    if (!new_len || old + old_len < old || old + old_len > USER_TOP_ADDR)
+        return -EINVAL;
+    if (flags & MREMAP_FIXED) {
+        if ((new_addr & (PAGE_SIZE - 1)) || new_addr < USER_MIN_ADDR || new_addr + new_len > USER_TOP_ADDR ||
+            (new_addr < old + old_len && new_addr + new_len > old))
+            return -EINVAL;
+    }
+    if (old_len == 0)
+        return -EINVAL;                 /* duplicating a shared mapping is not provided */
+    spin_lock(&mm->lock);
+    struct vma *v = vm_find(mm, old);
+    if (!v || old + old_len > v->end) {
+        spin_unlock(&mm->lock);
+        return -EFAULT;                 /* the old range must be one mapping (Linux) */
+    }
+    bool locked = v->flags & VMA_LOCKED;
+    /* shrinking or staying: cut the tail, in place */
+    if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
+        spin_unlock(&mm->lock);
+        if (new_len < old_len) {
+            int r = vm_unmap(mm, old + new_len, old_len - new_len);
+            if (r)
+                return r;
+        }
+        return (long)old;
+    }
+    /* growing in place: the VMA must end at the old range's end, with room after it */
+    if (!(flags & MREMAP_FIXED) && v->end == old + old_len && range_free(mm, old + old_len, new_len - old_len) &&
+        old + new_len <= USER_TOP_ADDR) {
+        uint64_t grow = new_len - old_len;
+        v->end += grow;
+        if (v->file && !(v->flags & VMA_SHARED))
+            ;                           /* file data still ends at file_end */
+        else if (v->file)
+            v->file_end = v->end;
+        if (locked)
+            mm->locked_pages += grow / PAGE_SIZE;
+        spin_unlock(&mm->lock);
+        if (locked)
+            vm_populate(mm, old + old_len, grow, v->prot & VM_WRITE);
+        return (long)old;
+    }
+    if (!(flags & MREMAP_MAYMOVE)) {
+        spin_unlock(&mm->lock);
+        return -ENOMEM;
+    }
+    /* move: a new VMA like the old part, its pages carried over */
+    struct vma copy = *v;
+    spin_unlock(&mm->lock);
+    uint64_t to = new_addr;
+    if (!(flags & MREMAP_FIXED)) {
+        spin_lock(&mm->lock);
+        to = vm_find_free(mm, new_len);
+        spin_unlock(&mm->lock);
+        if (!to)
+            return -ENOMEM;
+    }
+    uint64_t off = copy.file ? copy.file_off + (old - copy.start) : 0;
+    uint64_t fend = copy.file ? (copy.flags & VMA_SHARED ? to + new_len : MIN(to + new_len, to + (copy.file_end > old ? copy.file_end - old : 0))) : 0;
+    int r = vm_map(mm, to, new_len, copy.prot, copy.flags & ~VMA_LOCKED, copy.file, off, fend, copy.name);
+    if (r)
+        return r;
+    spin_lock(&mm->lock);
+    struct move_ctx mc = { mm, (int64_t)(to - old), 0 };
+    pt_for_each(mm->pml4, old, old + MIN(old_len, new_len), move_pte, &mc);
+    spin_unlock(&mm->lock);
+    mm_flush_others(mm);
+    if (mc.err)
+        return mc.err;
+    /* the old range's pages now live at the new place; drop the old VMA */
+    r = vm_unmap(mm, old, old_len);
+    if (r)
+        return r;
+    if (locked) {
+        vm_set_flags(mm, to, new_len, VMA_LOCKED, 0);
+        vm_populate(mm, to, new_len, copy.prot & VM_WRITE);
+    }
+    return (long)to;
 }

@@ -14,7 +14,10 @@
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <lib/string.h>
+#include <fs/namei.h>
+#include <mm/pagetable.h>
 #include <mm/pmm.h>
+#include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/task.h>
 
@@ -58,6 +61,12 @@ long sys_brk(uint64_t addr)
             return mm->brk;             /* Linux: the old break means failure */
         if (vm_map(mm, old_end, new_end - old_end, VM_READ | VM_WRITE, VMA_ANON | VMA_HEAP, NULL, 0, 0, "[heap]"))
             return mm->brk;
+        uint32_t lock = READ_ONCE(mm->def_flags);
+        if (lock) {
+            vm_set_flags(mm, old_end, new_end - old_end, lock, 0);
+            if (!(lock & VMA_LOCKONFAULT))
+                vm_populate(mm, old_end, new_end - old_end, true);
+        }
     } else if (new_end < old_end) {
         vm_unmap(mm, new_end, old_end - new_end);
     }
@@ -163,18 +172,13 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     file_put(f);
     if (r)
         return r;
-    if (flags & (MAP_POPULATE | MAP_LOCKED)) {
+    /* MAP_LOCKED, or mlockall(MCL_FUTURE): locked, and (unless on fault)
+     * every page taken now */
+    uint32_t lock = (flags & MAP_LOCKED) ? VMA_LOCKED : READ_ONCE(mm->def_flags);
+    if (lock)
+        vm_set_flags(mm, at, size, lock, 0);
+    if ((flags & MAP_POPULATE) || (lock && !(lock & VMA_LOCKONFAULT)))
         vm_populate(mm, at, size, prot & PROT_WRITE);
-        if (flags & MAP_LOCKED) {
-            spin_lock(&mm->lock);
-            struct vma *v = vm_find(mm, at);
-            if (v) {
-                v->flags |= VMA_LOCKED;
-                mm->locked_pages += size / PAGE_SIZE;
-            }
-            spin_unlock(&mm->lock);
-        }
-    }
     return at;
 }
 SYSCALL_DEFINE(9, mmap);
@@ -199,59 +203,297 @@ long sys_mprotect(uint64_t addr, uint64_t len, int prot)
 }
 SYSCALL_DEFINE(10, mprotect);
 
-long sys_madvise(uint64_t addr, uint64_t len, int advice)
-{
-    if (addr & (PAGE_SIZE - 1))
-        return -EINVAL;
-    /* MADV_DONTNEED (4) on private anonymous memory: drop the pages (they
-     * read back as zeros); every other advice is a hint we may ignore */
-    return 0;
-}
-SYSCALL_DEFINE(28, madvise);
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
 
-static long lock_range(uint64_t addr, uint64_t len, bool lock)
+/* Every VMA of the range is private anonymous memory?  (WIPEONFORK) */
+static bool private_anon(struct mm *mm, uint64_t start, uint64_t end)
 {
-    struct mm *mm = current->mm;
-    uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
-    if (end < start)
-        return -EINVAL;
-    if (lock) {
-        int r = vm_populate(mm, start, end - start, false);
-        if (r)
-            return -ENOMEM;
-    }
+    bool ok = true;
     spin_lock(&mm->lock);
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
-        if (v->end <= start || v->start >= end)
-            continue;
-        bool was = v->flags & VMA_LOCKED;
-        if (lock && !was) {
-            v->flags |= VMA_LOCKED;
-            mm->locked_pages += (v->end - v->start) / PAGE_SIZE;
-        } else if (!lock && was) {
-            v->flags &= ~VMA_LOCKED;
-            mm->locked_pages -= (v->end - v->start) / PAGE_SIZE;
-        }
+        if (v->end > start && v->start < end && (v->file || (v->flags & VMA_SHARED)))
+            ok = false;
     }
     spin_unlock(&mm->lock);
+    return ok;
+}
+
+/*
+ * madvise.  MADV_DONTNEED (and MADV_FREE, which Linux may defer; dropping at
+ * once is one of its allowed outcomes) drops the pages: private anonymous
+ * memory reads back as zeros.  WIPEONFORK/KEEPONFORK mark private anonymous
+ * memory that a fork child gets empty.  WILLNEED and POPULATE_* fault the
+ * pages in.  The other advice is accepted and has no effect here.  As on
+ * Linux, part of the range unmapped is ENOMEM, an unknown advice EINVAL.
+ */
+long sys_madvise(uint64_t addr, uint64_t len, int advice)
+{
+    struct mm *mm = current->mm;
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || addr + size < addr)
+        return -EINVAL;
+    switch (advice) {
+    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED: case MADV_DONTNEED:
+    case MADV_FREE: case MADV_REMOVE: case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE:
+    case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
+    case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE:
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (size == 0)
+        return 0;
+    spin_lock(&mm->lock);
+    bool covered = vm_covered(mm, addr, size);
+    spin_unlock(&mm->lock);
+    switch (advice) {
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        return vm_zap(mm, addr, size);
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+        if (!covered)
+            return -ENOMEM;
+        if (!private_anon(mm, addr, addr + size))
+            return -EINVAL;
+        return vm_set_flags(mm, addr, size, advice == MADV_WIPEONFORK ? VMA_WIPEONFORK : 0,
+                            advice == MADV_WIPEONFORK ? 0 : VMA_WIPEONFORK);
+    case MADV_WILLNEED:
+    case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE:
+        if (!covered)
+            return -ENOMEM;
+        if (vm_populate(mm, addr, size, advice == MADV_POPULATE_WRITE))
+            return advice == MADV_WILLNEED ? 0 : -EFAULT;
+        return 0;
+    default:
+        return covered ? 0 : -ENOMEM;
+    }
+}
+SYSCALL_DEFINE(28, madvise);
+
+/* mincore: one byte per page, 1 if the page is resident. */
+long sys_mincore(uint64_t addr, uint64_t len, uint8_t __user *vec)
+{
+    struct mm *mm = current->mm;
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || addr + size < addr || addr + size > USER_TOP_ADDR)
+        return -ENOMEM;
+    for (uint64_t va = addr; va < addr + size;) {
+        uint8_t chunk[256];
+        size_t n = 0;
+        spin_lock(&mm->lock);
+        if (!vm_covered(mm, va, PAGE_SIZE)) {
+            spin_unlock(&mm->lock);
+            return -ENOMEM;
+        }
+        for (; n < sizeof chunk && va < addr + size; n++, va += PAGE_SIZE) {
+            if (!vm_covered(mm, va, PAGE_SIZE))
+                break;
+            uint64_t *pte = mm_pte(mm, va, false);
+            chunk[n] = pte && (*pte & PTE_P) ? 1 : 0;
+        }
+        spin_unlock(&mm->lock);
+        if (copy_to_user(vec, chunk, n))
+            return -EFAULT;
+        vec += n;
+    }
+    return 0;
+}
+SYSCALL_DEFINE(27, mincore);
+
+#define MLOCK_ONFAULT 1
+#define MCL_ONFAULT 4
+
+/* The VMAs of [start, end) locked (lock) or unlocked, and locked ones
+ * faulted in unless on fault.  ENOMEM if part of the range is unmapped. */
+static long lock_range(uint64_t start, uint64_t end, bool lock, bool onfault)
+{
+    struct mm *mm = current->mm;
+    if (end < start)
+        return -EINVAL;
+    if (end == start)
+        return 0;
+    uint32_t flags = VMA_LOCKED | (onfault ? VMA_LOCKONFAULT : 0);
+    long r = lock ? vm_set_flags(mm, start, end - start, flags, onfault ? 0 : VMA_LOCKONFAULT)
+                  : vm_set_flags(mm, start, end - start, 0, VMA_LOCKED | VMA_LOCKONFAULT);
+    if (r || !lock || onfault)
+        return r;
+    /* fault everything in, writable pages as writes (so copy-on-write is
+     * broken now, not on the first store); PROT_NONE is left alone */
+    struct { uint64_t s, e; bool w; } todo[64];
+    uint64_t at = start;
+    while (at < end) {
+        int n = 0;
+        spin_lock(&mm->lock);
+        list_for_each(node, &mm->vmas) {
+            struct vma *v = container_of(node, struct vma, node);
+            if (v->end <= at || v->start >= end || n == 64)
+                continue;
+            if (v->prot & (VM_READ | VM_WRITE | VM_EXEC))
+                todo[n++] = (typeof(todo[0])){ MAX(v->start, at), MIN(v->end, end), (v->prot & VM_WRITE) != 0 };
+        }
+        spin_unlock(&mm->lock);
+        if (n == 0)
+            break;
+        for (int i = 0; i < n; i++)
+            if (vm_populate(mm, todo[i].s, todo[i].e - todo[i].s, todo[i].w))
+                return -ENOMEM;
+        at = todo[n - 1].e;
+    }
     return 0;
 }
 
-long sys_mlock(uint64_t addr, uint64_t len) { return lock_range(addr, len, true); }
+long sys_mlock(uint64_t addr, uint64_t len)
+{
+    uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
+    return lock_range(start, end, true, false);
+}
 SYSCALL_DEFINE(149, mlock);
-long sys_munlock(uint64_t addr, uint64_t len) { return lock_range(addr, len, false); }
+
+long sys_mlock2(uint64_t addr, uint64_t len, int flags)
+{
+    if (flags & ~MLOCK_ONFAULT)
+        return -EINVAL;
+    uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
+    return lock_range(start, end, true, flags & MLOCK_ONFAULT);
+}
+SYSCALL_DEFINE(325, mlock2);
+
+long sys_munlock(uint64_t addr, uint64_t len)
+{
+    uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
+    return lock_range(start, end, false, false);
+}
 SYSCALL_DEFINE(150, munlock);
 
+/* The span of every mapping (mlockall and munlockall act on all of them). */
+static void all_vmas(struct mm *mm, uint64_t *lo, uint64_t *hi)
+{
+    *lo = *hi = 0;
+    spin_lock(&mm->lock);
+    if (!list_empty(&mm->vmas)) {
+        *lo = list_first_entry(&mm->vmas, struct vma, node)->start;
+        *hi = container_of(mm->vmas.prev, struct vma, node)->end;
+    }
+    spin_unlock(&mm->lock);
+}
+
+/* mlockall: MCL_CURRENT locks (and faults in) what is mapped now,
+ * MCL_FUTURE makes every later mapping (mmap, brk) locked and pre-faulted,
+ * MCL_ONFAULT locks without faulting in.  The gaps between mappings are
+ * not an error here. */
 long sys_mlockall(int flags)
 {
-    if (!(flags & (MCL_CURRENT | MCL_FUTURE)) || (flags & ~7))
+    struct mm *mm = current->mm;
+    if (!(flags & (MCL_CURRENT | MCL_FUTURE)) || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
         return -EINVAL;
-    if (flags & MCL_CURRENT)
-        return lock_range(USER_MIN_ADDR, USER_TOP_ADDR - USER_MIN_ADDR - PAGE_SIZE, true);
+    bool onfault = flags & MCL_ONFAULT;
+    if (flags & MCL_FUTURE)
+        WRITE_ONCE(mm->def_flags, VMA_LOCKED | (onfault ? VMA_LOCKONFAULT : 0));
+    else
+        WRITE_ONCE(mm->def_flags, 0);
+    if (!(flags & MCL_CURRENT))
+        return 0;
+    uint64_t lo, hi;
+    all_vmas(mm, &lo, &hi);
+    struct { uint64_t s, e; } spans[64];
+    uint64_t at = lo;
+    while (at < hi) {
+        int n = 0;
+        spin_lock(&mm->lock);
+        list_for_each(node, &mm->vmas) {
+            struct vma *v = container_of(node, struct vma, node);
+            if (v->end > at && n < 64)
+                spans[n++] = (typeof(spans[0])){ MAX(v->start, at), v->end };
+        }
+        spin_unlock(&mm->lock);
+        if (n == 0)
+            break;
+        for (int i = 0; i < n; i++) {
+            long r = lock_range(spans[i].s, spans[i].e, true, onfault);
+            if (r)
+                return r;
+        }
+        at = spans[n - 1].e;
+    }
     return 0;
 }
 SYSCALL_DEFINE(151, mlockall);
 
-long sys_munlockall(void) { return lock_range(USER_MIN_ADDR, USER_TOP_ADDR - USER_MIN_ADDR - PAGE_SIZE, false); }
+long sys_munlockall(void)
+{
+    struct mm *mm = current->mm;
+    WRITE_ONCE(mm->def_flags, 0);
+    spin_lock(&mm->lock);
+    list_for_each(node, &mm->vmas) {
+        struct vma *v = container_of(node, struct vma, node);
+        v->flags &= ~(VMA_LOCKED | VMA_LOCKONFAULT);
+    }
+    mm->locked_pages = 0;
+    spin_unlock(&mm->lock);
+    return 0;
+}
 SYSCALL_DEFINE(152, munlockall);
+
+long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
+{
+    return vm_remap(current->mm, old, old_len, new_len, flags, new_addr);
+}
+SYSCALL_DEFINE(25, mremap);
+
+#define MFD_CLOEXEC 1
+#define MFD_ALLOW_SEALING 2
+#define MFD_HUGETLB 4
+
+/* memfd_create: an unnamed in-memory file (the name shows in /proc only). */
+long sys_memfd_create(const char __user *uname, unsigned flags)
+{
+    char name[250];
+    long n = strncpy_from_user(name, uname, sizeof name);
+    if (n < 0)
+        return n == -ENAMETOOLONG ? -EINVAL : n;
+    if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
+        return -EINVAL;
+    if (flags & MFD_HUGETLB)
+        return -EINVAL;                 /* no huge pages */
+    struct vnode *v = vfs_anon_file(0);
+    if (!v)
+        return -ENOMEM;
+    struct file *f;
+    int err = vfs_open_vnode(v, O_RDWR, &f);
+    vnode_put(v);
+    if (err)
+        return err;
+    int fd = fd_install(f, (flags & MFD_CLOEXEC) ? O_CLOEXEC : 0);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+SYSCALL_DEFINE(319, memfd_create);

@@ -4,7 +4,7 @@
  * ASan/UBSan: the heap is malloc, frames are counted 4 KiB heap blocks
  * (phys = address - KERNEL_DIRECT_BASE, so P2V() gives the pointer back),
  * user copies are memcpy, locks do nothing (one thread), and `current` is a
- * fake task whose cwd and fd table the tests set.
+ * fake task whose working directory (fs context) and fd table the tests set.
  */
 #ifndef TESTS_HOST_FS_SHIMS_H
 #define TESTS_HOST_FS_SHIMS_H
@@ -20,10 +20,10 @@
 #include <kernel/kernel.h>
 struct fdtable;
 struct vnode;
+struct fs_context;
 struct task {
     struct fdtable *files;
-    struct vnode *cwd;
-    mode_t umask;
+    struct fs_context *fs;
 };
 struct task *current_task(void);
 #define current (current_task())

@@ -28,6 +28,7 @@
 #include "../../kernel/fs/cpio.c"
 #include "../../kernel/fs/initramfs.c"
 #include "../../kernel/fs/seqfile.c"
+#include "../../kernel/fs/fs_context.c"
 
 static char arc[8192];
 static size_t arclen;
@@ -53,10 +54,8 @@ static void entry(const char *name, unsigned mode, const char *data)
 static void setup(void)
 {
     vfs_init();
-    fake_task.cwd = vfs_root();
-    vnode_get(fake_task.cwd);
+    fake_task.fs = fs_context_new(vfs_root(), 022);
     fake_task.files = fdtable_new();
-    fake_task.umask = 022;
     arclen = 0;
     entry(".", 040755, "");
     entry("bin", 040755, "");
@@ -77,7 +76,7 @@ static void setup(void)
 static int lookup(const char *path, unsigned flags, struct vnode **out)
 {
     vfs_lock();
-    int r = walk_path(fake_task.cwd, path, flags, out);
+    int r = walk_path(fake_task.fs->cwd, path, flags, out);
     vfs_unlock();
     return r;
 }
@@ -94,7 +93,7 @@ static int exists(const char *path, unsigned flags)
 static ssize_t readall(const char *path, char *buf, size_t n)
 {
     struct file *f;
-    int r = vfs_openat(fake_task.cwd, path, O_RDONLY, 0, &f);
+    int r = vfs_openat(fake_task.fs->cwd, path, O_RDONLY, 0, &f);
     if (r)
         return r;
     ssize_t got = f->ops->read(f, buf, n, &f->offset);
