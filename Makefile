@@ -2,7 +2,7 @@
 # Suites and tools add their own rules through the *.mk fragments included below.
 
 DEBUG      ?= 0
-# DEBUG=1: lock validation and leak accounting (docs/debugging.md), built apart
+# DEBUG=1: lock validation and leak accounting (docs/locking.md, docs/testing.md), built apart
 ifeq ($(DEBUG),1)
 BUILD      ?= build/debug
 else

@@ -5,6 +5,8 @@
 #   make test-guest          both sides, results in $(BUILD)/results/guest.txt
 #   make test-guest-debug    the same on the debug kernel (DEBUG=1, built in
 #                            $(BUILD)/debug), leaks enforced: guest-debug.txt
+#   make soak                a mixed workload on 4 CPUs, then the guest tests
+#                            in the same boot (not part of `make test`)
 #   make test-guest-linux    Linux side only (validates the tests themselves)
 #   make test-guest-one T=name   one test, both sides, with a diff
 #   make test-interactive    scripted shell session over the serial console
@@ -118,6 +120,20 @@ test-guest-debug:
 	$(Q)mkdir -p $(BUILD)/results
 	$(Q)$(MAKE) --no-print-directory DEBUG=1 BUILD=$(BUILD)/debug GUEST_PREFIX=guest-debug \
 	    GUEST_RESULTS=$(BUILD)/results/guest-debug.txt test-guest
+
+# The soak (user/soak.c, docs/testing.md): init=/bin/soak runs a mixed
+# workload for SOAK_OPS operations on SOAK_CPUS CPUs, checks that it leaked
+# nothing, then becomes the test driver, so the guest tests run in the same
+# boot with leaks enforced.  Results in $(BUILD)/results/soak.txt.
+SOAK_OPS  ?= 100000
+SOAK_CPUS ?= 4
+.PHONY: soak
+soak: $(GUEST_BINS) guest-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)$(PYTHON) tests/guest/runner.py --build $(BUILD) --leaks enforce --prefix soak-guest \
+	    --results $(BUILD)/results/soak.txt --init /bin/soak --append "soak.ops=$(SOAK_OPS)" \
+	    --expect soak/workload --show soak: --start-timeout 3600 --timeout 4000 \
+	    --qemu "$(QEMU) $(subst -smp $(CPUS),-smp $(SOAK_CPUS),$(QEMU_FLAGS))" --kernel $(KERNEL) --initrd $(INITRD)
 
 test-guest-linux: $(GUEST_BINS)
 	$(Q)mkdir -p $(BUILD)/results

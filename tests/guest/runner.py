@@ -108,8 +108,9 @@ class FrameParser:
     self.other; inside a frame, kernel log lines are dropped when drop_klog.
     """
 
-    def __init__(self, drop_klog):
+    def __init__(self, drop_klog, show=None):
         self.drop_klog = drop_klog
+        self.show = show        # echo lines outside frames that start with this
         self.results = {}
         self.order = []
         self.current = None
@@ -132,6 +133,9 @@ class FrameParser:
                 self.order.append(name)
             elif line.startswith("@@DONE"):
                 self.done = True
+            elif self.show and line.startswith(self.show):
+                print(line, flush=True)
+                self.other.append(line)
             elif LEAK_RE.match(line):
                 m = LEAK_RE.match(line)
                 figures = dict(w.split("=", 1) for w in m.group(2).split() if "=" in w)
@@ -231,7 +235,7 @@ def run_side(args, side, names, launch, start_timeout, extra=None):
             runs += 1
             cmd, env = launch(todo, last_hung)
             log.write(("\n### run %d: %s\n" % (runs, " ".join(cmd))).encode())
-            parser = FrameParser(drop_klog=True)
+            parser = FrameParser(drop_klog=True, show=args.show if side == "tessera" else None)
             rc, reason = stream(cmd, env, parser, args.test_timeout, deadline,
                                 start_timeout, log)
             results.update({k: v for k, v in parser.results.items() if k in todo})
@@ -415,6 +419,7 @@ def main():
     ap.add_argument("--init", default="/tests/run-all.sh",
                     help="the guest's first program; it must end by running the driver")
     ap.add_argument("--append", default="", help="more kernel command-line words for the guest")
+    ap.add_argument("--show", help="print the guest's lines that start with SHOW as they come")
     ap.add_argument("--expect", action="append", default=[],
                     help="a result the guest must report with an @@RESULT line")
     args = ap.parse_args()
