@@ -8,7 +8,7 @@
 # BENCH_REPS (boots per kernel and mode), BENCH_MODES (tcg,icount) and
 # BENCH_SCALE (multiplies the sample counts) tune a run.
 
-BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise hello init
+BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise thread shmfault hello init
 BENCH_BINS  := $(BENCH_PROGS:%=$(BUILD)/bench/bench-%)
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ibench
 BENCH_LIB   := bench/lib/benchlib.c bench/lib/benchlib.h

@@ -28,6 +28,13 @@ ROWS = [
      ("field", "median_ns"), 1 / 2),
     ("ctxsw_pipe_unpinned", "context switch, pipe, unpinned (per switch)",
      ("field", "median_ns"), None),
+    ("futex_pingpong_pinned",
+     "futex ping-pong, 2 threads pinned to 1 CPU (per hand-off)",
+     ("field", "median_ns"), None),
+    ("futex_wake_xcpu", "futex wake-to-run, CPU 0 to CPU 1 (one way)",
+     ("field", "median_ns"), None),
+    ("mutex_pingpong", "mutex+condvar ping-pong, 2 threads (per round trip)",
+     ("field", "median_ns"), None),
     ("fork_exit_wait", "fork+exit+wait", ("field", "median_ns"), 1 / 4),
     ("fork_execve_wait", "fork+execve+wait", ("field", "median_ns"), 1 / 4),
     ("fork_touched_1m", "fork+exit+wait, 1 MiB touched",
@@ -36,8 +43,18 @@ ROWS = [
      ("field", "median_ns"), None),
     ("fork_touched_64m", "fork+exit+wait, 64 MiB touched",
      ("field", "median_ns"), None),
+    ("thread_create_join", "pthread_create+pthread_join",
+     ("field", "median_ns"), None),
     ("page_fault", "page fault, fresh anonymous 4 KiB page",
      ("field", "median_ns"), 1 / 2),
+    ("shared_anon_fault", "page fault, shared anonymous 4 KiB page",
+     ("field", "median_ns"), None),
+    ("shared_file_fault",
+     "page fault, shared file mapping, page in memory (per 4 KiB)",
+     ("field", "median_ns"), None),
+    ("shared_file_hole_fault",
+     "page fault, shared file mapping, hole filled (per 4 KiB)",
+     ("field", "median_ns"), None),
     ("munmap_4m", "munmap 4 MiB (1024 pages)", ("field", "median_ns"), None),
     ("pipe_bw", "pipe bandwidth, per 64 KiB", ("field", "median_ns"), None),
     ("os_noise", "OS noise: median clock-read gap", ("field", "median_ns"),
@@ -49,6 +66,10 @@ ROWS = [
     ("os_noise", "OS noise: gaps over 10 µs (count)", ("count", "over_10us"),
      None),
 ]
+
+# Fields of a RESULT line, beyond the times, that the per-boot list shows:
+# they say what a figure is made of (see docs/benchmarks.md).
+DETAIL_FIELDS = ["faults_per_page", "not_asleep"]
 
 RESULT_RE = re.compile(r"^RESULT\s+(\S+)\s+(.*)$")
 SKIP_RE = re.compile(r"^SKIP\s+(\S+)\s+reason=(.*)$")
@@ -231,8 +252,10 @@ def details(runs, kernel):
             if f is None:
                 per.append("–")
             else:
-                per.append("%s (p99 %s, n=%d)" % (
+                more = "".join(", %s=%g" % (k, f[k]) for k in DETAIL_FIELDS
+                               if k in f)
+                per.append("%s (p99 %s, n=%d%s)" % (
                     fmt_value(f.get("median_ns", 0), "t"),
-                    fmt_value(f.get("p99_ns", 0), "t"), f.get("n", 0)))
+                    fmt_value(f.get("p99_ns", 0), "t"), f.get("n", 0), more))
         out.append("| %s | %s | %s |" % (kernel, n, " · ".join(per)))
     return out

@@ -8,6 +8,7 @@ row is "met" only when the ratio is within its target.
 Prints one "PASS name" / "FAIL name" line per case; exits 1 on any failure.
 """
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -97,6 +98,55 @@ def skip_reason_shown_in_cell():
     t = report.table(tes, lin, None)
     assert "n/a (SKIP: Function not implemented)" in row(
         t, "page fault, fresh anonymous 4 KiB page")
+
+
+@case
+def thread_and_shared_rows():
+    lin = [boot("RESULT thread_create_join median_ns=90000 n=101\n"
+                "RESULT futex_wake_xcpu median_ns=50000 n=201 not_asleep=2 "
+                "delay_ns=40000\n"
+                "RESULT shared_file_fault median_ns=15000 n=51 "
+                "faults_per_page=1.00")]
+    tes = [boot("RESULT thread_create_join median_ns=30000 n=101\n"
+                "SKIP futex_wake_xcpu reason=needs 2 CPUs, this machine has 1\n"
+                "ERROR shared_file_fault timed out after 40 s; the "
+                "measurement's process was killed")]
+    t = report.table(tes, lin, None)
+    assert row(t, "pthread_create+pthread_join").endswith(
+        "| 30.00 µs (1 boot) | 90.00 µs (1 boot) | 0.33 | – | – |")
+    assert "n/a (SKIP: needs 2 CPUs, this machine has 1)" in row(
+        t, "futex wake-to-run, CPU 0 to CPU 1 (one way)")
+    assert "n/a (ERROR)" in row(
+        t, "page fault, shared file mapping, page in memory (per 4 KiB)")
+    d = report.details(lin, "linux")
+    assert any("futex_wake_xcpu" in l and "not_asleep=2" in l for l in d), d
+    assert any("shared_file_fault" in l and "faults_per_page=1" in l
+               for l in d), d
+
+
+@case
+def every_measurement_has_a_row():
+    """The programs run.sh runs (all built by bench.mk), the measurements
+    host-check.sh expects of them and the table's rows name the same
+    things, so a new measurement cannot be left out of the table or of the
+    host check."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    expect = {}
+    with open(os.path.join(here, "host-check.sh")) as f:
+        for line in f:
+            m = re.match(r'\s*\[(\w+)\]="([^"]*)"', line)
+            if m:
+                expect[m.group(1)] = m.group(2).split()
+    with open(os.path.join(here, "run.sh")) as f:
+        progs = re.search(r"^for prog in ([\w ]+); do", f.read(), re.M)
+    assert progs and set(progs.group(1).split()) == set(expect), (
+        progs and progs.group(1), sorted(expect))
+    with open(os.path.join(here, "bench.mk")) as f:
+        built = re.search(r"^BENCH_PROGS\s*:=(.*)$", f.read(), re.M)
+    assert built and set(expect) <= set(built.group(1).split()), built
+    names = {n for v in expect.values() for n in v}
+    keys = {k for k, _, reader, _ in report.ROWS if reader[0] != "boot"}
+    assert names == keys, (sorted(names - keys), sorted(keys - names))
 
 
 def main():

@@ -11,9 +11,11 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,4 +178,78 @@ void bench_touch(void *p, size_t len)
 	volatile char *c = p;
 	for (size_t off = 0; off < len; off += 4096)
 		c[off] = 1;
+}
+
+static volatile sig_atomic_t alarm_fired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_fired = 1;
+}
+
+/* waitpid for `pid`, given up when SIGALRM arrives; returns waitpid's result */
+static pid_t wait_or_alarm(pid_t pid, int *status)
+{
+	pid_t r = -1;
+	while (!alarm_fired) {
+		r = waitpid(pid, status, 0);
+		if (r >= 0 || errno != EINTR)
+			break;
+	}
+	return alarm_fired && r != pid ? -1 : r;
+}
+
+int bench_in_child(const char *name, void (*fn)(void *), void *arg,
+		   unsigned timeout_s)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		if (bench_is_unavailable(e))
+			bench_skip(name, strerror(e));
+		else
+			bench_error(name, "fork", e);
+		return -1;
+	}
+	if (pid == 0) {
+		fn(arg);
+		fflush(stdout);
+		_exit(0);
+	}
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;   /* no SA_RESTART: waitpid returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm_fired = 0;
+	alarm(timeout_s);
+	int status = 0, ret = -1;
+	pid_t r = wait_or_alarm(pid, &status);
+	alarm(0);
+	if (r != pid) {
+		printf("ERROR %s timed out after %u s; the measurement's process "
+		       "was killed\n", name, timeout_s);
+		fflush(stdout);
+		kill(pid, SIGKILL);
+		alarm_fired = 0;
+		alarm(10);
+		r = wait_or_alarm(pid, &status);
+		alarm(0);
+		if (r != pid) {
+			printf("ERROR %s its process did not end within 10 s of "
+			       "SIGKILL\n", name);
+			fflush(stdout);
+		}
+	} else if (WIFSIGNALED(status)) {
+		printf("ERROR %s the measurement's process was killed by signal "
+		       "%d (%s)\n", name, WTERMSIG(status),
+		       strsignal(WTERMSIG(status)));
+		fflush(stdout);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		ret = 0;
+	}
+	sigaction(SIGALRM, &old, NULL);
+	return ret;
 }

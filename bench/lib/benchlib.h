@@ -100,4 +100,16 @@ long bench_scaled(long n, long min);
 /* Touches every page of [p, p+len) with a write, so it is populated. */
 void bench_touch(void *p, size_t len);
 
+/*
+ * Runs fn(arg) in a child process of its own and waits at most `timeout_s`
+ * seconds for it, so a measurement that hangs or crashes costs only its own
+ * figure: the child is killed and "ERROR <name> ..." says what happened
+ * (timed out, killed by a signal).  The child's own RESULT/SKIP/ERROR lines
+ * are its business.  Call it from a single-threaded process; the child
+ * inherits nothing of one measurement's threads or affinity from another.
+ * Returns 0 when the child exited with status 0, -1 otherwise.
+ */
+int bench_in_child(const char *name, void (*fn)(void *), void *arg,
+		   unsigned timeout_s);
+
 #endif
