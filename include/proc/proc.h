@@ -7,6 +7,13 @@
 /* A zeroed task with kernel stack, FPU area and pid, in thread group `join`
  * (NULL: a new group it leads); NULL on exhaustion. */
 struct task *task_alloc(struct thread_group *join);
+/* What t's whole process has used (its live threads and those that have
+ * exited; the children's totals); caller holds tasks_lock. */
+void process_usage_locked(struct task *t, struct task_stats *out);
+/* CPU time of thread t, and of t's whole process (caller holds tasks_lock),
+ * counting the slice running now. */
+uint64_t task_cpu_ns(struct task *t);
+uint64_t process_cpu_ns_locked(struct task *t);
 /* Adds t to its group's thread list; caller holds tasks_lock. */
 void task_join_group(struct task *t);
 void task_release(struct task *t);             /* frees what task_alloc made (task is DEAD and off-CPU) */

@@ -27,6 +27,7 @@
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
+#include <proc/proc.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
@@ -75,22 +76,8 @@ static struct mm *process_mm(struct task *t)
 static struct task_stats usage(struct task *t, bool process)
 {
     struct task_stats sum = t->stats;
-    struct thread_group *g = t->group;
-    if (!process || g->ended)
-        return sum;                     /* an ended process's leader holds the totals */
-    struct task_stats *d = &g->dead;
-    sum = task_process(t)->stats;
-    struct task *u;
-    list_for_each_entry(u, &g->threads, thread_node) {
-        if (u == task_process(t))
-            continue;
-        d = &u->stats;
-        sum.utime_ns += d->utime_ns, sum.stime_ns += d->stime_ns, sum.minflt += d->minflt;
-        sum.majflt += d->majflt, sum.nvcsw += d->nvcsw, sum.nivcsw += d->nivcsw;
-    }
-    d = &g->dead;
-    sum.utime_ns += d->utime_ns, sum.stime_ns += d->stime_ns, sum.minflt += d->minflt;
-    sum.majflt += d->majflt, sum.nvcsw += d->nvcsw, sum.nivcsw += d->nivcsw;
+    if (process)
+        process_usage_locked(t, &sum);
     return sum;
 }
 

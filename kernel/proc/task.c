@@ -10,6 +10,7 @@
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
+#include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -68,6 +69,16 @@ static struct thread_group *group_new(void)
     spin_init(&g->sig_lock, "sig");
     waitq_init(&g->exec_wait);
     return g;
+}
+
+/* Is the leader still among the live threads? */
+static bool list_contains_leader(struct thread_group *g)
+{
+    struct task *u;
+    list_for_each_entry(u, &g->threads, thread_node)
+        if (u == g->leader)
+            return true;
+    return false;
 }
 
 static void group_put(struct thread_group *g)
@@ -147,6 +158,54 @@ void task_release(struct task *t)
     sighand_put(t->sighand);            /* a leader's, kept until now */
     group_put(t->group);
     kfree(t);
+}
+
+static void add_usage(struct task_stats *to, const struct task_stats *from)
+{
+    to->utime_ns += from->utime_ns;
+    to->stime_ns += from->stime_ns;
+    to->nvcsw += from->nvcsw;
+    to->nivcsw += from->nivcsw;
+    to->minflt += from->minflt;
+    to->majflt += from->majflt;
+}
+
+void process_usage_locked(struct task *t, struct task_stats *out)
+{
+    spin_assert_held(&tasks_lock);
+    struct thread_group *g = t->group;
+    struct task *leader = g->leader;
+    *out = leader->stats;               /* children's totals are kept by the leader */
+    if (g->ended)
+        return;                         /* the leader holds the totals by now */
+    struct task *u;
+    list_for_each_entry(u, &g->threads, thread_node)
+        if (u != leader)
+            add_usage(out, &u->stats);
+    add_usage(out, &g->dead);
+}
+
+uint64_t task_cpu_ns(struct task *t)
+{
+    uint64_t ns = t->se.sum_exec_ns;
+    if (t == current || READ_ONCE(t->on_cpu) >= 0)
+        ns += time_ns() - t->se.slice_start_ns;     /* the slice running now */
+    return ns;
+}
+
+uint64_t process_cpu_ns_locked(struct task *t)
+{
+    spin_assert_held(&tasks_lock);
+    struct thread_group *g = t->group;
+    uint64_t ns = g->dead.utime_ns + g->dead.stime_ns;
+    if (g->ended)
+        return g->leader->stats.utime_ns + g->leader->stats.stime_ns;
+    if (!list_contains_leader(g))
+        ns += g->leader->se.sum_exec_ns;            /* an exited leader's own time */
+    struct task *u;
+    list_for_each_entry(u, &g->threads, thread_node)
+        ns += task_cpu_ns(u);
+    return ns;
 }
 
 /* Joins (or, for a leader, starts) its group's thread list. */

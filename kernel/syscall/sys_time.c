@@ -7,6 +7,7 @@
 #include <kernel/time.h>
 #include <kernel/wait.h>
 #include <mm/uaccess.h>
+#include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 
@@ -62,6 +63,27 @@ void time_init(void)
     boot_realtime_ns = epoch * NSEC_PER_SEC - time_ns();
 }
 
+/* A CPU-time clock of another thread or process, as clock_getcpuclockid
+ * and pthread_getcpuclockid encode them: ~id << 3, bit 2 for a thread,
+ * the low two bits the kind (all three read as scheduler time here). */
+static uint64_t cpu_clock_ns(int clk, bool *ok)
+{
+    pid_t id = ~(clk >> 3);
+    bool thread = clk & 4;
+    *ok = false;
+    if ((clk & 3) == 3 || id <= 0)
+        return 0;
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(id);
+    uint64_t ns = 0;
+    if (t && (thread ? t->state != TASK_ZOMBIE : task_is_leader(t) && !t->group->ended)) {
+        *ok = true;
+        ns = thread ? task_cpu_ns(t) : process_cpu_ns_locked(t);
+    }
+    spin_unlock(&tasks_lock);
+    return ns;
+}
+
 static uint64_t clock_ns(int clk, bool *ok)
 {
     struct task *t = current;
@@ -75,12 +97,16 @@ static uint64_t clock_ns(int clk, bool *ok)
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
         return time_ns();
-    case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
-        return t->se.sum_exec_ns + (time_ns() - t->se.slice_start_ns);
+        return task_cpu_ns(t);
+    case CLOCK_PROCESS_CPUTIME_ID: {
+        spin_lock(&tasks_lock);
+        uint64_t ns = process_cpu_ns_locked(t);
+        spin_unlock(&tasks_lock);
+        return ns;
+    }
     default:
-        *ok = false;
-        return 0;
+        return clk < 0 ? cpu_clock_ns(clk, ok) : (*ok = false, 0);
     }
 }
 
@@ -203,7 +229,11 @@ struct ktms {
 
 long sys_times(struct ktms __user *buf)
 {
-    const struct task_stats *s = &current->stats;
+    struct task_stats st;
+    spin_lock(&tasks_lock);
+    process_usage_locked(current, &st);
+    spin_unlock(&tasks_lock);
+    const struct task_stats *s = &st;
     struct ktms k = { (int64_t)(s->utime_ns / 10000000), (int64_t)(s->stime_ns / 10000000),
                       (int64_t)(s->cutime_ns / 10000000), (int64_t)(s->cstime_ns / 10000000) };
     if (buf && copy_to_user(buf, &k, sizeof k))
@@ -216,14 +246,21 @@ struct rusage_k;
 void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, const struct task_stats *s);
 void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s);
 
+/* getrusage: RUSAGE_SELF the whole process, RUSAGE_THREAD the caller,
+ * RUSAGE_CHILDREN the reaped descendants. */
 long sys_getrusage(int who, void __user *uru)
 {
     uint64_t ru[18];
-    const struct task_stats *s = &current->stats;
+    struct task_stats st;
+    spin_lock(&tasks_lock);
+    process_usage_locked(current, &st);
+    spin_unlock(&tasks_lock);
     if (who == 0 /* SELF */)
-        fill_rusage((struct rusage_k *)ru, s->utime_ns, s->stime_ns, s);
+        fill_rusage((struct rusage_k *)ru, st.utime_ns, st.stime_ns, &st);
+    else if (who == 1 /* THREAD */)
+        fill_rusage((struct rusage_k *)ru, current->stats.utime_ns, current->stats.stime_ns, &current->stats);
     else if (who == -1 /* CHILDREN */)
-        fill_rusage_children((struct rusage_k *)ru, s);
+        fill_rusage_children((struct rusage_k *)ru, &st);
     else
         return -EINVAL;
     return copy_to_user(uru, ru, sizeof ru);
