@@ -22,7 +22,10 @@
  *   nowait-vs-exit      waitid(WNOWAIT) racing the exit, then the real reap
  *                       gives the same status;
  *   kill-waiting-parent a parent blocked in wait4 is killed while its child
- *                       exits.
+ *                       exits;
+ *   orphan-spin-release an orphan spinning on a non-blocking pipe read is
+ *                       released and exits while the test reads its report
+ *                       and closes the pipes (blocking reads throughout).
  * At the end the system must still fork and wait.
  *
  * Guards against: panics and hangs from exit, stop, continue, kill and
@@ -314,6 +317,88 @@ static int kill_waiting_parent(void)
            e == 'E';
 }
 
+/* read() of exactly n bytes (fewer at EOF) in plain blocking calls; the
+ * caller's alarm (lc_alarmed) ends a wait that lasts too long: -2. */
+static int read_blocking(int fd, void *buf, int n)
+{
+    int got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, (char *)buf + got, n - got);
+        if (k < 0 && errno == EINTR && !lc_alarmed)
+            continue;
+        if (k < 0 && lc_alarmed)
+            return -2;
+        if (k <= 0)
+            break;
+        got += k;
+    }
+    return got;
+}
+
+/* The orphan test's "running" case in a loop, with blocking reads: P
+ * starts C, which spins polling a non-blocking pipe; P exits; the test
+ * releases C through that pipe and closes it; C reports and exits while
+ * the test reads its report and EOF and closes its pipe ends. */
+static int orphan_spin_release(void)
+{
+    int ctl[2], rep[2], pids[2];
+    lc_pipe(ctl);
+    lc_pipe(rep);
+    lc_pipe(pids);
+    pid_t p = lc_fork();
+    if (p == 0) {
+        close(ctl[1]);
+        close(rep[0]);
+        close(pids[0]);
+        pid_t me = getpid();
+        pid_t c = fork();
+        if (c == 0) {
+            fcntl(ctl[0], F_SETFL, O_NONBLOCK);
+            char b;
+            for (;;) {
+                lc_spin(20000);
+                if (read(ctl[0], &b, 1) == 1)
+                    break;
+            }
+            char r[3] = { getppid() != me ? 'y' : 'n', '0', 'k' };
+            write(rep[1], r, 3);
+            _exit(0);
+        }
+        write(pids[1], &c, sizeof c);
+        _exit(0);
+    }
+    close(ctl[0]);
+    close(rep[1]);
+    close(pids[1]);
+    /* one alarm for the whole run: a wait that never ends is cut short */
+    lc_alarmed = 0;
+    alarm(LC_TIMEOUT);
+    pid_t c = 0;
+    int n = read_blocking(pids[0], &c, sizeof c);
+    int st;
+    pid_t r;
+    do
+        r = waitpid(p, &st, 0);
+    while (r < 0 && errno == EINTR && !lc_alarmed);
+    lc_putc(ctl[1], 'x');
+    close(ctl[1]);
+    char rb[3] = { 0 }, e = 0;
+    int m = read_blocking(rep[0], rb, 3);
+    int eof = read_blocking(rep[0], &e, 1);
+    alarm(0);
+    if (lc_alarmed) {
+        lc_timeouts++;
+        say("orphan-spin-release: timed out after %d s\n", LC_TIMEOUT);
+        if (r != p)
+            kill(p, SIGKILL);
+    }
+    if ((m != 3 || eof != 0) && n == sizeof c && c > 0)
+        kill(c, SIGKILL);
+    close(rep[0]);
+    close(pids[0]);
+    return n == sizeof c && r == p && WIFEXITED(st) && m == 3 && rb[0] == 'y' && eof == 0;
+}
+
 struct race {
     const char *name;
     int (*fn)(void);
@@ -335,6 +420,7 @@ int main(void)
         { "zombie-orphans", zombie_orphans, 160 },
         { "nowait-vs-exit", nowait_vs_exit, 400 },
         { "kill-waiting-parent", kill_waiting_parent, 320 },
+        { "orphan-spin-release", orphan_spin_release, 400 },
     };
     for (unsigned i = 0; i < sizeof races / sizeof races[0]; i++) {
         /* a race that timed out once is not run again: the others are */
