@@ -46,6 +46,7 @@ static const struct {
     { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */
     { "tty", 50 },              /* console state */
     { "fs", 55 },               /* a task's working directory (fs_context) */
+    { "shm", 58 },              /* the System V shared memory table */
     { "fdtable", 60 },
     { "vnode", 60 },
     { "pipe", 60 },

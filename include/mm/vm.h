@@ -32,6 +32,7 @@ struct vnode;
 #define VMA_LOCKED 0x20
 #define VMA_WIPEONFORK 0x40           /* MADV_WIPEONFORK: a fork child gets it empty */
 #define VMA_LOCKONFAULT 0x80          /* MCL_ONFAULT / MLOCK_ONFAULT: locked, not pre-faulted */
+#define VMA_SYSVSHM 0x100             /* a System V shared memory attachment (shmdt finds it) */
 
 struct vma {
     uint64_t start, end;        /* [start, end), page aligned */

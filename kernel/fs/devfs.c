@@ -72,4 +72,13 @@ void devfs_init(void)
     devfs_register_dev("null", 0666, MKDEV(1, 3), &null_fops, NULL);
     devfs_register_dev("zero", 0666, MKDEV(1, 5), &zero_fops, NULL);
     devfs_register_dev("full", 0666, MKDEV(1, 7), &full_fops, NULL);
+    /* POSIX shared memory (shm_open) lives in /dev/shm: a sticky,
+     * world-writable in-memory directory, as on Linux */
+    struct vnode *shm;
+    vfs_lock();
+    err = dev_dir->ops->mkdir(dev_dir, "shm", 3, 01777, &shm);
+    vfs_unlock();
+    if (err)
+        panic("devfs: cannot create /dev/shm (%d)", err);
+    vnode_put(shm);
 }
