@@ -85,6 +85,14 @@ def run_qemu(cmd, log_path, timeout, idle, on_line):
     return lines, (None if reason else rc), reason
 
 
+def _first_line(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True,
+                              timeout=30).stdout.splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "unknown"
+
+
 def failure_reason(run, rc, reason, lines):
     """Why a boot produced no figures, in a few words."""
     why = reason or EXIT_CODES.get(rc, "QEMU exited with code %s" % rc)
@@ -103,6 +111,7 @@ class Harness:
         self.runs = {}          # (kernel, mode) -> [BootRun]
         self.tessera_missing = None
         self.tessera_stopped = {}   # mode -> why its boots were given up
+        self.tree = None            # tree_state(), read before the boots
         self.kernels = []
         if a.tessera_kernel is None:
             self.tessera_missing = "not run: Linux-only run (make bench-linux)"
@@ -181,13 +190,25 @@ class Harness:
                     self.boot(kernel, mode, rep)
 
     # ------------------------------------------------------------ report
+    def tree_state(self):
+        """The commit (and whether kernel sources differ from it) the kernel
+        was built from.  Read before the boots start, right after make built
+        the kernel: in a tree others commit to, HEAD at the end of a run of
+        several minutes may be newer than the kernel that was measured."""
+        commit = _first_line(["git", "rev-parse", "--short", "HEAD"])
+        try:
+            dirty = subprocess.run(
+                ["git", "status", "--porcelain", "--", "arch", "kernel",
+                 "drivers", "include"], capture_output=True, text=True,
+                timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            dirty = ""
+        if dirty:
+            commit += " plus uncommitted kernel changes"
+        self.tree = commit
+
     def versions(self):
-        def first(cmd):
-            try:
-                return subprocess.run(cmd, capture_output=True, text=True,
-                                      timeout=30).stdout.splitlines()[0]
-            except (OSError, IndexError, subprocess.SubprocessError):
-                return "unknown"
+        first = _first_line
         v = {"qemu": first([self.a.qemu, "--version"])}
         try:
             with open(self.a.linux_version_file) as f:
@@ -198,16 +219,9 @@ class Harness:
             unames = {r.info.get("uname") for m in self.a.modes
                       for r in self.runs.get((k, m), []) if r.info.get("uname")}
             v[k] = ", ".join(sorted(unames)) or "n/a"
-        v["commit"] = first(["git", "rev-parse", "--short", "HEAD"])
-        try:
-            dirty = subprocess.run(
-                ["git", "status", "--porcelain", "--", "arch", "kernel",
-                 "drivers", "include"], capture_output=True, text=True,
-                timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            dirty = ""
-        if dirty:
-            v["commit"] += " plus uncommitted kernel changes"
+        if self.tree is None:
+            self.tree_state()
+        v["commit"] = self.tree
         v["cpu"] = "unknown"
         try:
             with open("/proc/cpuinfo") as f:
@@ -323,6 +337,7 @@ def main():
             sys.exit("bench: %s is missing" % path)
 
     h = Harness(a)
+    h.tree_state()
     started = datetime.datetime.now().astimezone()
     progress("%d boot(s) per kernel and mode; modes: %s; kernels: %s" % (
         a.reps, ", ".join(a.modes), ", ".join(h.kernels)))
