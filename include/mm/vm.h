@@ -81,6 +81,11 @@ bool mm_loaded_elsewhere(struct mm *mm);
  * there.  Returns 0 or -ENOMEM. */
 int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
            uint64_t file_off, uint64_t file_end, const char *name);
+/* The same at a free address below the mmap top, found and taken in one
+ * step (two threads mapping at once never get the same range); file data
+ * covers the first file_len bytes.  The address, or -errno. */
+long vm_map_anywhere(struct mm *mm, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+                     uint64_t file_off, uint64_t file_len, const char *name);
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
 /* Drop the pages of [addr, addr+len) but keep the mappings (MADV_DONTNEED):

@@ -197,20 +197,16 @@ long sys_shmat(int id, uint64_t addr, int flags)
                 goto out;
             }
         }
-    } else {
-        spin_lock(&mm->lock);
-        addr = vm_find_free(mm, size);
-        spin_unlock(&mm->lock);
-        if (!addr) {
-            r = -ENOMEM;
-            goto out;
-        }
     }
     uint32_t prot = VM_READ | ((flags & SHM_RDONLY) ? 0 : VM_WRITE) | ((flags & SHM_EXEC) ? VM_EXEC : 0);
     char name[32];
     snprintf(name, sizeof name, "/SYSV%08x (deleted)", (unsigned)key);
-    r = vm_map(mm, addr, size, prot, VMA_FILE | VMA_SHARED | VMA_SYSVSHM, file, 0, addr + size, name);
-    if (r == 0) {
+    uint32_t vflags = VMA_FILE | VMA_SHARED | VMA_SYSVSHM;
+    if (addr)
+        r = vm_map(mm, addr, size, prot, vflags, file, 0, addr + size, name);
+    else if ((r = vm_map_anywhere(mm, size, prot, vflags, file, 0, size, name)) > 0)
+        addr = (uint64_t)r;
+    if (r >= 0) {
         r = (long)addr;
         spin_lock(&shm_lock);
         if (slot_of(id) == slot) {

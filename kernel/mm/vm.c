@@ -276,14 +276,14 @@ int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
     return r;
 }
 
-int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
-           uint64_t file_off, uint64_t file_end, const char *name)
+static struct vma *vma_new(uint64_t start, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+                           uint64_t file_off, uint64_t file_end, const char *name)
 {
     struct vma *v = vma_alloc();
     if (!v)
-        return -ENOMEM;
-    v->start = addr;
-    v->end = addr + len;
+        return NULL;
+    v->start = start;
+    v->end = start + len;
     v->prot = prot;
     v->flags = flags;
     v->file = file;
@@ -293,13 +293,35 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
         vnode_get(file);
     if (name)
         strlcpy(v->name, name, sizeof v->name);
+    return v;
+}
+
+/* Inserts v, replacing what was there; with `anywhere`, v (built at 0) is
+ * first placed in a free range, chosen under the same hold of the lock as
+ * the insertion, so two threads mapping at once never get the same range.
+ * The address, or -errno (v is then freed). */
+static long insert_vma(struct mm *mm, struct vma *v, bool anywhere)
+{
     struct unmap_ctx c;
     int r = lock_for_unmap(mm, &c);
     if (r) {
         vma_free(v);
         return r;
     }
-    r = unmap_locked(mm, v->start, v->end, &c);
+    if (anywhere) {
+        uint64_t len = v->end - v->start, at = vm_find_free(mm, len);
+        if (!at) {
+            r = -ENOMEM;
+        } else {
+            v->start += at;
+            v->end += at;
+            if (v->file)
+                v->file_end += at;
+        }
+    }
+    uint64_t start = v->start;
+    if (r == 0)
+        r = unmap_locked(mm, v->start, v->end, &c);
     if (r == 0 && mm->nr_vmas >= VM_MAX_MAP_COUNT)
         r = -ENOMEM;                    /* vm.max_map_count, as Linux */
     if (r == 0) {
@@ -309,7 +331,26 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
     unlock_after_unmap(mm, &c);
     if (r)
         vma_free(v);
-    return r;
+    return r ? r : (long)start;
+}
+
+int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+           uint64_t file_off, uint64_t file_end, const char *name)
+{
+    struct vma *v = vma_new(addr, len, prot, flags, file, file_off, file_end, name);
+    if (!v)
+        return -ENOMEM;
+    long r = insert_vma(mm, v, false);
+    return r < 0 ? (int)r : 0;
+}
+
+long vm_map_anywhere(struct mm *mm, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+                     uint64_t file_off, uint64_t file_len, const char *name)
+{
+    struct vma *v = vma_new(0, len, prot, flags, file, file_off, file ? MIN(len, file_len) : 0, name);
+    if (!v)
+        return -ENOMEM;
+    return insert_vma(mm, v, true);
 }
 
 struct prot_ctx {
@@ -718,18 +759,15 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
     /* move: a new VMA like the old part, its pages carried over */
     struct vma copy = *v;
     spin_unlock(&mm->lock);
-    uint64_t to = new_addr;
-    if (!(flags & MREMAP_FIXED)) {
-        spin_lock(&mm->lock);
-        to = vm_find_free(mm, new_len);
-        spin_unlock(&mm->lock);
-        if (!to)
-            return -ENOMEM;
-    }
     uint64_t off = copy.file ? copy.file_off + (old - copy.start) : 0;
-    uint64_t fend = copy.file ? (copy.flags & VMA_SHARED ? to + new_len : MIN(to + new_len, to + (copy.file_end > old ? copy.file_end - old : 0))) : 0;
-    int r = vm_map(mm, to, new_len, copy.prot, copy.flags & ~VMA_LOCKED, copy.file, off, fend, copy.name);
-    if (r)
+    uint64_t flen = copy.file ? (copy.flags & VMA_SHARED ? new_len : MIN(new_len, copy.file_end > old ? copy.file_end - old : 0)) : 0;
+    uint64_t to = new_addr;
+    long r;
+    if (flags & MREMAP_FIXED)
+        r = vm_map(mm, to, new_len, copy.prot, copy.flags & ~VMA_LOCKED, copy.file, off, to + flen, copy.name);
+    else if ((r = vm_map_anywhere(mm, new_len, copy.prot, copy.flags & ~VMA_LOCKED, copy.file, off, flen, copy.name)) > 0)
+        to = (uint64_t)r;
+    if (r < 0)
         return r;
     spin_lock(&mm->lock);
     struct move_ctx mc = { mm, (int64_t)(to - old), 0 };

@@ -118,12 +118,25 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
             return -ENOMEM;
         file = shm;
     }
-    uint64_t at;
+    uint32_t vflags = file ? VMA_FILE : VMA_ANON;
+    if (flags & MAP_SHARED)
+        vflags |= VMA_SHARED;
+    const char *name = shm ? "/dev/zero (deleted)" : "";
+    uint64_t foff = shm ? 0 : off;
+    /* a private file mapping's data ends at EOF (beyond it pages read as
+     * zeros); a shared one looks at the file's size on every fault */
+    uint64_t file_len = size;
+    if (file && !(flags & MAP_SHARED)) {
+        struct linux_stat st;
+        vnode_stat(file, &st);
+        file_len = (uint64_t)st.st_size > off ? MIN((uint64_t)st.st_size - off, size) : 0;
+    }
+    long r;
+    uint64_t at = addr;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
         if (addr & (PAGE_SIZE - 1) || addr < USER_MIN_ADDR || addr + size > USER_TOP_ADDR || addr + size < addr) {
-            file_put(f);
-            vnode_put(shm);
-            return -EINVAL;
+            r = -EINVAL;
+            goto out;
         }
         if (flags & MAP_FIXED_NOREPLACE) {
             spin_lock(&mm->lock);
@@ -135,40 +148,20 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
             }
             spin_unlock(&mm->lock);
             if (busy) {
-                file_put(f);
-                vnode_put(shm);
-                return -EEXIST;
+                r = -EEXIST;
+                goto out;
             }
         }
-        at = addr;
+        r = vm_map(mm, at, size, to_vm_prot(prot), vflags, file, foff, file ? at + file_len : 0, name);
     } else {
-        spin_lock(&mm->lock);
-        at = vm_find_free(mm, size);
-        spin_unlock(&mm->lock);
-        if (!at) {
-            file_put(f);
-            vnode_put(shm);
-            return -ENOMEM;
+        r = vm_map_anywhere(mm, size, to_vm_prot(prot), vflags, file, foff, file_len, name);
+        if (r > 0) {
+            at = (uint64_t)r;
+            r = 0;
         }
     }
-    uint32_t vflags = file ? VMA_FILE : VMA_ANON;
-    if (flags & MAP_SHARED)
-        vflags |= VMA_SHARED;
-    const char *name = shm ? "/dev/zero (deleted)" : "";
-    int r = vm_map(mm, at, size, to_vm_prot(prot), vflags, file, shm ? 0 : off, file ? at + size : 0, name);
+out:
     vnode_put(shm);                     /* the mapping holds its own reference */
-    if (file && !(flags & MAP_SHARED)) {
-        /* file data ends at EOF: beyond it pages read as zeros */
-        struct linux_stat st;
-        vnode_stat(file, &st);
-        if (r == 0 && (uint64_t)st.st_size < off + size) {
-            spin_lock(&mm->lock);
-            struct vma *v = vm_find(mm, at);
-            if (v)
-                v->file_end = at + ((uint64_t)st.st_size > off ? st.st_size - off : 0);
-            spin_unlock(&mm->lock);
-        }
-    }
     file_put(f);
     if (r)
         return r;
