@@ -230,15 +230,18 @@ static void pipe_release(struct file *f)
     if (can_write(f))
         p->writers--;
     bool last = p->readers == 0 && p->writers == 0;
+    if (!last) {
+        /* Wake the other side (EOF for readers, EPIPE for writers) before
+         * unlocking: once the lock is dropped the other end may close too,
+         * see itself last and free the pipe. */
+        waitq_wake_all(&p->rd_wait);
+        waitq_wake_all(&p->wr_wait);
+    }
     spin_unlock(&p->lock);
     if (last) {
         pipe_ring_release(&p->ring);
         kfree(p);
-        return;
     }
-    /* Wake the other side: EOF for readers, EPIPE for writers. */
-    waitq_wake_all(&p->rd_wait);
-    waitq_wake_all(&p->wr_wait);
 }
 
 static const struct file_ops pipe_fops = {
