@@ -113,36 +113,38 @@ kmem_check() {
     fi
 }
 # run_test NAME PATH: runs one test in its frame (and checks for leaks).
+# Everything between the two readings runs in a subshell: whatever memory
+# that takes (a glob over a directory the test filled, say) grows a child
+# that is gone before the second reading, never this shell, which may be
+# pid 1 and is measured with the kernel.
 run_test() {
-    local name=$1 path=$2 work status f
     if [ -n "$kmem" ]; then
         [ -n "$sites" ] && cat /proc/kmemsites >"$GT_WORK/.sites"
         kmem_read
         b_free=$k_free b_out=$k_out b_objs=$k_objs b_bytes=$k_bytes
     fi
-    work=$GT_WORK/$name
-    mkdir -p "$work"
-    [ -f "$GT_DIR/$name.c" ] && cp "$GT_DIR/$name.c" "$work/"
-    echo "@@BEGIN $name"
-    # Through a pipe to cat, so the frame closes only when every process
-    # holding the test's stdout (orphans included) has finished with it.
-    echo 255 >"$GT_WORK/$name.status"
-    (cd "$work" || exit
-     env -i PATH="$GT_PATH" HOME=/ GT_DIR="$GT_DIR" GT_WORK="$work" \
-         "$path" </dev/null 2>&1
-     echo $? >"$GT_WORK/$name.status") | cat >"$GT_WORK/$name.out"
-    read status <"$GT_WORK/$name.status"
-    cat "$GT_WORK/$name.out"
-    for f in "$work"/*.output; do
-        [ -f "$f" ] || continue
-        echo "@@FILE $name/${f##*/}"
-        cat "$f"
-    done
-    echo "@@END $name status=$status"
-    if [ -n "$kmem" ]; then
-        rm -rf "$work" "$GT_WORK/$name.out" "$GT_WORK/$name.status"
-        kmem_check "$name"
-    fi
+    (name=$1 path=$2
+     work=$GT_WORK/$name
+     mkdir -p "$work"
+     [ -f "$GT_DIR/$name.c" ] && cp "$GT_DIR/$name.c" "$work/"
+     echo "@@BEGIN $name"
+     # Through a pipe to cat, so the frame closes only when every process
+     # holding the test's stdout (orphans included) has finished with it.
+     echo 255 >"$GT_WORK/$name.status"
+     (cd "$work" || exit
+      env -i PATH="$GT_PATH" HOME=/ GT_DIR="$GT_DIR" GT_WORK="$work" \
+          "$path" </dev/null 2>&1
+      echo $? >"$GT_WORK/$name.status") | cat >"$GT_WORK/$name.out"
+     read status <"$GT_WORK/$name.status"
+     cat "$GT_WORK/$name.out"
+     for f in "$work"/*.output; do
+         [ -f "$f" ] || continue
+         echo "@@FILE $name/${f##*/}"
+         cat "$f"
+     done
+     echo "@@END $name status=$status"
+     [ -z "$kmem" ] || rm -rf "$work" "$GT_WORK/$name.out" "$GT_WORK/$name.status")
+    [ -z "$kmem" ] || kmem_check "$1"
 }
 
 kmem=""
