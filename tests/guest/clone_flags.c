@@ -8,9 +8,12 @@
  *    than a page (E2BIG), a larger block with a non-zero unknown tail
  *    (E2BIG) or a zero one (accepted), bad exit signal, CSIGNAL bits in
  *    flags, stack without size, set_tid, a bad pointer (EFAULT);
+ *  - clone3 CLONE_CLEAR_SIGHAND: handlers reset in the child, ignored
+ *    signals stay ignored (EINVAL with CLONE_SIGHAND);
  *  - a thread made with raw clone and with clone3 on a stack of its own:
  *    same pid, new tid, CLONE_PARENT_SETTID / CLONE_CHILD_SETTID written,
- *    CLONE_CHILD_CLEARTID cleared and futex-woken when it exits;
+ *    CLONE_CHILD_CLEARTID cleared and futex-woken when it exits; a thread
+ *    without CLONE_FILES or CLONE_FS has its own table or directory;
  *  - fork-like clones: CLONE_PARENT_SETTID writes the parent's memory only,
  *    CLONE_CHILD_SETTID the child's only; an exit signal other than SIGCHLD
  *    makes a "clone" child (wait needs __WCLONE or __WALL, the parent gets
@@ -27,6 +30,9 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
@@ -71,17 +77,21 @@ static const char *probe_str(int st)
     return buf;
 }
 
-/* Runs the raw clone in a child of its own (so a wrongly accepted
- * combination harms nobody); the new task, if any, leaves at once. */
+static int exit_at_once(void *arg) { return 0; }     /* the new task leaves: SYS_exit */
+static long clone3_run(struct clone_args *ca, size_t size, int (*fn)(void *), void *arg);
+static char probe_stack[16384] __attribute__((aligned(16)));
+
+/* Runs the clone in a child of its own (so a wrongly accepted combination
+ * harms nobody); the new task, if any, runs on a stack of its own and
+ * leaves at once. */
 static void clone_probe(unsigned long flags, const char *what, const char *want)
 {
     pid_t p = fork();
     if (p == 0) {
         static int ptid;
-        long r = syscall(SYS_clone, flags, 0, &ptid, 0, 0);
-        if (r == 0)
-            syscall(SYS_exit, 0);       /* the new task: only itself */
+        long r = clone(exit_at_once, probe_stack + sizeof probe_stack, (int)flags, NULL, &ptid, NULL, NULL);
         if (r > 0) {
+            waitpid(r, NULL, __WALL);
             msleep(20);
             _exit(200);
         }
@@ -94,19 +104,29 @@ static void clone_probe(unsigned long flags, const char *what, const char *want)
         gt_failures++;
 }
 
+/* The same with clone3 and an argument block of `size` bytes (copied, so
+ * that a stack can be given when CLONE_VM asks for one). */
 static void clone3_probe(const void *args, size_t size, const char *what, const char *want)
 {
     pid_t p = fork();
     if (p == 0) {
-        long r = syscall(SYS_clone3, args, size);
-        if (r == 0)
-            syscall(SYS_exit, 0);
+        static uint64_t copy[1100];
+        const void *use = args;
+        if (args != BAD_PTR && size <= sizeof copy) {
+            memcpy(copy, args, size < sizeof(struct clone_args) ? sizeof(struct clone_args) : size);
+            struct clone_args *ca = (struct clone_args *)copy;
+            if ((ca->flags & CLONE_VM) && !ca->stack) {
+                ca->stack = (uint64_t)(uintptr_t)probe_stack;
+                ca->stack_size = sizeof probe_stack;
+            }
+            use = copy;
+        }
+        long r = clone3_run((struct clone_args *)use, size, exit_at_once, NULL);
         if (r > 0) {
-            int st;
-            waitpid(r, &st, __WALL);
+            waitpid(r, NULL, __WALL);
             _exit(200);
         }
-        _exit(errno);
+        _exit(-r);
     }
     int st;
     waitpid(p, &st, 0);
@@ -175,6 +195,43 @@ static void invalid(void)
     c.flags = CLONE_DETACHED;
     c.exit_signal = SIGCHLD;
     clone3_probe(&c, sizeof c, "CLONE_DETACHED (no meaning left in clone3)", "EINVAL");
+    memset(&c, 0, sizeof c);
+    c.flags = CLONE_CLEAR_SIGHAND | CLONE_SIGHAND | CLONE_VM;
+    c.exit_signal = SIGCHLD;
+    clone3_probe(&c, sizeof c, "CLONE_CLEAR_SIGHAND with CLONE_SIGHAND", "EINVAL");
+}
+
+/* clone3 CLONE_CLEAR_SIGHAND: the child's handlers are back to SIG_DFL,
+ * ignored signals stay ignored. */
+static void on_usr1_dummy(int sig) { (void)sig; }
+static void clear_sighand(void)
+{
+    step = "CLONE_CLEAR_SIGHAND";
+    struct sigaction sa = { .sa_handler = on_usr1_dummy };
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGUSR2, SIG_IGN);
+    struct clone_args c;
+    memset(&c, 0, sizeof c);
+    c.flags = CLONE_CLEAR_SIGHAND;
+    c.exit_signal = SIGCHLD;
+    long r = syscall(SYS_clone3, &c, sizeof c);
+    if (r == 0) {
+        struct sigaction a1, a2;
+        sigaction(SIGUSR1, NULL, &a1);
+        sigaction(SIGUSR2, NULL, &a2);
+        _exit((a1.sa_handler == SIG_DFL ? 1 : 0) | (a2.sa_handler == SIG_IGN ? 2 : 0));
+    }
+    int st = 0;
+    if (r > 0)
+        waitpid(r, &st, 0);
+    say("clone3 CLONE_CLEAR_SIGHAND: %s\n", r > 0 ? "created" : errname(errno));
+    expect(r > 0 && WIFEXITED(st) && (WEXITSTATUS(st) & 1), "  the child's handler is back to SIG_DFL");
+    expect(r > 0 && WIFEXITED(st) && (WEXITSTATUS(st) & 2), "  an ignored signal stays ignored");
+    struct sigaction cur;
+    sigaction(SIGUSR1, NULL, &cur);
+    expect(cur.sa_handler == on_usr1_dummy, "  the parent's handler is untouched");
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
 }
 
 /* ---- threads made by hand ---- */
@@ -254,6 +311,46 @@ static void report_thread(long r, const char *what)
     expect(ok_clear, "  CLONE_CHILD_CLEARTID word cleared and woken at its exit");
 }
 
+static volatile int thr_fd = -1, thr_done;
+static int own_table_fn(void *arg)
+{
+    if ((intptr_t)arg == 0)
+        thr_fd = open("/dev/null", O_RDONLY);
+    else
+        chdir("/");
+    __atomic_store_n(&ti.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* A thread (CLONE_THREAD) without CLONE_FILES or without CLONE_FS: Linux
+ * allows both; it then has a descriptor table or a working directory of
+ * its own. */
+static void partial_threads(char *stack, size_t sz)
+{
+    unsigned long base = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_CHILD_CLEARTID;
+    memset(&ti, 0, sizeof ti);
+    thr_fd = -1;
+    ctid_word = 1;
+    long r = clone(own_table_fn, stack + sz, base | CLONE_FS, (void *)0, NULL, NULL, &ctid_word);
+    for (int i = 0; r > 0 && i < 5000 && !__atomic_load_n(&ti.tid, __ATOMIC_ACQUIRE); i++)
+        msleep(1);
+    int done = r > 0 && cleared(&ctid_word);
+    say("thread without CLONE_FILES: %s\n", r > 0 ? "created" : errname(errno));
+    expect(done && thr_fd >= 0 && fcntl(thr_fd, F_GETFD) < 0 && errno == EBADF,
+           "  a descriptor it opened is not in main's table");
+    char before[256], after[256];
+    getcwd(before, sizeof before);
+    memset(&ti, 0, sizeof ti);
+    ctid_word = 1;
+    r = clone(own_table_fn, stack + sz, base | CLONE_FILES, (void *)1, NULL, NULL, &ctid_word);
+    for (int i = 0; r > 0 && i < 5000 && !__atomic_load_n(&ti.tid, __ATOMIC_ACQUIRE); i++)
+        msleep(1);
+    done = r > 0 && cleared(&ctid_word);
+    getcwd(after, sizeof after);
+    say("thread without CLONE_FS: %s\n", r > 0 ? "created" : errname(errno));
+    expect(done && strcmp(before, after) == 0, "  its chdir leaves main's working directory alone");
+}
+
 static void threads(void)
 {
     size_t sz = 64 * 1024;
@@ -285,6 +382,7 @@ static void threads(void)
     if (r < 0)
         errno = (int)-r;
     report_thread(r, "clone3, thread flags");
+    partial_threads(stack, sz);
     munmap(stack, sz);
 }
 
@@ -434,6 +532,7 @@ int main(void)
     signal(SIGALRM, on_alarm);
     alarm(60);
     invalid();
+    clear_sighand();
     threads();
     forklike();
     sharing();

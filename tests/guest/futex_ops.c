@@ -16,7 +16,9 @@
  *    (no handler) is invisible: the wait goes on to its timeout or wake-up;
  *  - private and shared keys: a shared futex in MAP_SHARED memory made
  *    and touched before fork joins two processes; private ones do not,
- *    and a private waiter is not woken by a shared wake;
+ *    and a private waiter is not woken by a shared wake; in a file mapped
+ *    MAP_SHARED the key is the file's page: mappings at different
+ *    addresses, in one process or two, meet;
  *  - absolute timeouts: FUTEX_WAIT_BITSET on CLOCK_MONOTONIC and
  *    CLOCK_REALTIME, in the future and in the past;
  *  - robust mutexes: the owner (a thread making the raw exit call, a
@@ -567,6 +569,54 @@ static void keys(void)
         WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "0" : WIFEXITED(st) ? ename(WEXITSTATUS(st)) : status_str(st));
     if (!(total == 0 && WIFEXITED(st) && WEXITSTATUS(st) == ETIMEDOUT))
         gt_failures++;
+
+    /* a file mapped MAP_SHARED: the key is the file's page, not the
+     * address, so mappings at different addresses meet */
+    int fd = open("futex-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    ftruncate(fd, 8192);
+    volatile uint32_t *f1 = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    volatile uint32_t *f2 = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    expect(f1 != MAP_FAILED && f2 != MAP_FAILED && f1 != f2, "one file mapped twice, at two addresses");
+    struct waiter fw;
+    start_waiter(&fw, &f1[1025], FUTEX_WAIT, 0);
+    woke = 0;
+    for (int i = 0; i < 5000 && woke == 0; i++) {
+        woke = futex(&f2[1025], FUTEX_WAKE, 1, NULL, NULL, 0);
+        if (woke == 0)
+            msleep(1);
+    }
+    say("thread waits at the first address, main wakes at the second: woke %ld\n", woke);
+    if (woke != 1)
+        gt_failures++;
+    expect(all_woken(&fw, 1), "it returned 0");
+    c = fork();
+    if (c == 0) {
+        /* the child maps the file once more, at yet another address */
+        volatile uint32_t *f3 = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        struct timespec ts = { 10, 0 };
+        long r = futex(&f3[1025], FUTEX_WAIT, 0, &ts, NULL, 0);
+        _exit(r == 0 ? 0 : errno);
+    }
+    woke = 0;
+    for (int i = 0; i < 5000 && woke == 0; i++) {
+        woke = futex(&f1[1025], FUTEX_WAKE, 1, NULL, NULL, 0);
+        if (woke == 0)
+            msleep(1);
+    }
+    waitpid(c, &st, 0);
+    say("a child waits in its own mapping of the file, the parent wakes in its own: woke %ld, child's WAIT returned %s\n",
+        woke, WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "0" : WIFEXITED(st) ? ename(WEXITSTATUS(st)) : status_str(st));
+    if (!(woke == 1 && WIFEXITED(st) && WEXITSTATUS(st) == 0))
+        gt_failures++;
+    start_waiter(&fw, &f1[1025], FUTEX_WAIT, 0);
+    say("a waiter queued, moved to another word of page 1: %d\n", gather(&f1[1025], &f1[1030], 1, 0));
+    show("WAKE at the same offset in page 0 (other mapping)", futex(&f2[6], FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+    show("WAKE at that word of page 1 (other mapping)", futex(&f2[1030], FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    expect(all_woken(&fw, 1), "it returned 0");
+    munmap((void *)f1, 8192);
+    munmap((void *)f2, 8192);
+    close(fd);
+    unlink("futex-file");
 
     /* one process, shared memory: a shared waiter is not woken privately */
     sh[0] = 0;

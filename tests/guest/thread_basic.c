@@ -4,7 +4,8 @@
  *  - every thread has the process's pid and parent, its own thread id
  *    (distinct, and different from the pid except in the main thread);
  *  - __thread variables start from the TLS image in each new thread and
- *    stay separate; /proc/self/status counts the live threads;
+ *    stay separate; /proc/self/status and /proc/self/task count the live
+ *    threads; PR_SET_NAME names only the calling thread;
  *  - 64 threads in waves of 16, then 64 alive at once;
  *  - detached threads run to their end and leave nothing to join;
  *  - what belongs to the process is shared by its threads: working
@@ -22,7 +23,9 @@
  * per-process state, a child's exit that reaches for its parent's main
  * thread after that thread has gone. */
 #include "gt.h"
+#include <dirent.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -97,6 +100,9 @@ static void *ident_main(void *arg)
     in->tls_initial = tlsv;
     tlsv = 100 + in->idx;
     in->tls_addr = &tlsv;
+    char name[16];
+    snprintf(name, sizeof name, "worker-%d", in->idx);
+    prctl(PR_SET_NAME, name);           /* this thread's name only */
     pthread_barrier_wait(&bar);         /* every thread has written its own copy */
     in->tls_after = tlsv;
     pthread_barrier_wait(&bar);         /* main counts us while we all live */
@@ -123,6 +129,27 @@ static void identities(void)
     say("/proc/self/status Threads: %d while 4 threads run\n", nt);
     if (nt != N + 1)
         gt_failures++;
+    int entries = 0;
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *de;
+    while (d && (de = readdir(d)))
+        entries += de->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    say("/proc/self/task entries: %d\n", entries);
+    if (entries != N + 1)
+        gt_failures++;
+    int names_ok = 1;
+    for (int i = 0; i < N; i++) {
+        char path[64], comm[32], want[32];
+        snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)in[i].tid);
+        snprintf(want, sizeof want, "worker-%d\n", i);
+        names_ok &= read_file(path, comm, sizeof comm) > 0 && strcmp(comm, want) == 0;
+    }
+    expect(names_ok, "each thread's PR_SET_NAME shows in /proc/self/task/TID/comm");
+    char comm[32];
+    read_file("/proc/self/comm", comm, sizeof comm);
+    expect(strcmp(comm, "thread_basic\n") == 0, "main's name unchanged");
     pthread_barrier_wait(&bar);
     int rets = 1;
     for (int i = 0; i < N; i++) {
@@ -225,7 +252,7 @@ static void many(void)
             sum += (intptr_t)r;
         }
     }
-    expect(ok, "4 waves of 16 threads created and joined");
+    expect(ok, "4 waves, 16 threads each, created and joined");
     expect(sum == 85344, "their return values add up (sum of i*i, i < 64)");
 
     step = "64 at once";

@@ -5,6 +5,8 @@
  *    exits normally; in the parent the other threads keep running; a child
  *    forked by a thread that has since ended is still the process's child
  *    (getppid unchanged, main reaps it); a thread reaps a child main forked;
+ *    of two threads waiting for the one child, one reaps it and the other
+ *    gets ECHILD;
  *  - execve from a thread other than main, from main while threads run,
  *    and from a thread after main has left: the new program runs under the
  *    process's pid (its only thread, tid == pid, same parent), keeps the
@@ -138,6 +140,15 @@ static void *reap_mains_child(void *arg)
     return (void *)(intptr_t)(w == main_child && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+static void *reap_any(void *arg)
+{
+    int st;
+    pid_t w = waitpid(-1, &st, 0);
+    if (w < 0)
+        return (void *)(intptr_t)-errno;
+    return (void *)(intptr_t)(WIFEXITED(st) ? WEXITSTATUS(st) : 1000);
+}
+
 static void fork_from_thread(void)
 {
     step = "fork from a thread";
@@ -186,6 +197,29 @@ static void fork_from_thread(void)
     pthread_create(&reaper, NULL, reap_mains_child, NULL);
     pthread_join(reaper, &r);
     expect((intptr_t)r == 23, "a thread waitpid()s the child main forked: exit 23");
+
+    step = "two threads wait for one child";
+    int rel[2];
+    pipe(rel);
+    pid_t only = fork();
+    if (only == 0) {
+        char b;
+        close(rel[1]);
+        read(rel[0], &b, 1);
+        _exit(24);
+    }
+    close(rel[0]);
+    pthread_t w1, w2;
+    void *r1, *r2;
+    pthread_create(&w1, NULL, reap_any, NULL);
+    pthread_create(&w2, NULL, reap_any, NULL);
+    msleep(50);                         /* both are in waitpid */
+    close(rel[1]);                      /* the child exits */
+    pthread_join(w1, &r1);
+    pthread_join(w2, &r2);
+    intptr_t a = (intptr_t)r1, b = (intptr_t)r2;
+    expect((a == 24 && b == -ECHILD) || (a == -ECHILD && b == 24),
+           "two threads in waitpid(-1) for the one child: one reaps it (exit 24), the other gets ECHILD");
 
     stop_ticking = 1;
     pthread_join(tick, NULL);

@@ -10,7 +10,15 @@
  *    just mapped, and every region holds what its thread wrote;
  *  - a region mapped by one thread is at once usable by another; a page
  *    that a thread on CPU 1 keeps touching faults there as soon as main on
- *    CPU 0 has unmapped or write-protected it (no stale translation).
+ *    CPU 0 has unmapped or write-protected it (no stale translation);
+ *  - fork while a thread on another CPU keeps writing a page: the child's
+ *    copy is a snapshot that never changes, the parent keeps seeing the
+ *    thread's writes (its writable translations went when fork made the
+ *    page copy-on-write), and the child's writes stay in the child;
+ *  - a thread on CPU 1 reads a page and ends; main unmaps it and maps new
+ *    memory (at the same address, as a thread stack would be); a new
+ *    thread on CPU 1 reads the new contents, not the old page through a
+ *    translation the ended thread left behind.
  * Threads were the first users of one address space from several CPUs at
  * once, so this guards against mm structures (the region list, page
  * tables, TLBs) changed by one CPU while another walks or caches them: a
@@ -248,12 +256,113 @@ static void handoffs(void)
     stale(1, "main write-protects a page a thread on CPU 1 keeps writing: the thread's next write faults");
 }
 
+/* ---- fork while another thread writes ---- */
+
+static volatile unsigned long *hot;
+static volatile int hot_running, hot_stop;
+
+static void *hot_writer(void *arg)
+{
+    pin(1);
+    hot_running = 1;
+    while (!hot_stop)
+        hot[0]++;
+    return NULL;
+}
+
+static void fork_snapshot(void)
+{
+    step = "fork while writing";
+    pin(0);
+    hot = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    hot[0] = 0;
+    hot_running = hot_stop = 0;
+    pthread_t t;
+    pthread_create(&t, NULL, hot_writer, NULL);
+    while (!hot_running)
+        sched_yield();
+    int child_saw_change = 0, parent_stuck = 0, child_write_leaked = 0;
+    for (int i = 0; i < 20; i++) {
+        pid_t c = fork();
+        if (c == 0) {
+            /* only this thread exists here: the counter must not move */
+            unsigned long a = hot[0];
+            for (int k = 0; k < 20000; k++)
+                if (hot[0] != a)
+                    _exit(1);
+            struct timespec ts = { 0, 5000000 };
+            nanosleep(&ts, NULL);
+            hot[2] = 77;                /* the child's own copy */
+            _exit(hot[0] != a ? 1 : 0);
+        }
+        hot[1] = (unsigned long)i;      /* main's write: the parent's copy of the page splits off */
+        unsigned long b = hot[0];
+        uint64_t until = now_ms() + 200;
+        while (hot[0] == b && now_ms() < until)
+            sched_yield();
+        if (hot[0] == b)
+            parent_stuck++;             /* the writer's increments went elsewhere */
+        int st;
+        waitpid(c, &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            child_saw_change++;
+        if (hot[2] != 0)
+            child_write_leaked++;
+    }
+    hot_stop = 1;
+    pthread_join(t, NULL);
+    expect(child_saw_change == 0, "fork while a thread on CPU 1 writes: the child's copy never changes");
+    expect(parent_stuck == 0, "the parent's main sees that thread's writes go on after the fork");
+    expect(child_write_leaked == 0, "the child's writes stay in the child");
+    munmap((void *)hot, 4096);
+}
+
+/* ---- a translation left behind by a thread that has ended ---- */
+
+static void *read_on_cpu1(void *arg)
+{
+    pin(1);
+    sched_yield();
+    return (void *)(uintptr_t)*(volatile unsigned long *)arg;
+}
+
+static void reuse_after_exit(void)
+{
+    step = "reuse after exit";
+    pin(0);
+    int wrong = 0, same_address = 0;
+    for (int i = 0; i < 100; i++) {
+        unsigned long *p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        p[0] = 1000 + 2 * i;
+        pthread_t t;
+        void *r;
+        pthread_create(&t, NULL, read_on_cpu1, p);  /* caches p's translation on CPU 1, then ends */
+        pthread_join(t, &r);
+        if ((uintptr_t)r != 1000 + 2 * (uintptr_t)i)
+            wrong++;
+        munmap(p, 4 * 4096);
+        unsigned long *q = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        same_address += q == p;
+        q[0] = 1001 + 2 * i;
+        pthread_create(&t, NULL, read_on_cpu1, q);  /* a new thread on CPU 1 */
+        pthread_join(t, &r);
+        if ((uintptr_t)r != 1001 + 2 * (uintptr_t)i)
+            wrong++;
+        munmap(q, 4 * 4096);
+    }
+    expect(wrong == 0, "memory unmapped and mapped again at once, read by a new thread on the CPU where an ended thread read the old page: the new contents every time");
+    if (wrong)
+        say("  wrong reads: %d\n", wrong);
+}
+
 int main(void)
 {
     signal(SIGALRM, on_alarm);
     alarm(60);
     first_touch();
-    churn();
     handoffs();
+    fork_snapshot();
+    reuse_after_exit();
+    churn();                            /* last: a failure here may take the process down */
     gt_exit();
 }

@@ -14,6 +14,10 @@
  *  - SIGSTOP/SIGCONT of a multi-threaded child (also sent to one of its
  *    threads with tgkill): the stop is reported only once every thread has
  *    stopped (nothing counts any more), all threads resume after SIGCONT;
+ *  - a process-directed signal taken by one thread does not interrupt a
+ *    read another thread (which blocks it) is sleeping in; setuid/setgid,
+ *    which musl applies to every thread by signalling each, work with
+ *    threads running;
  *  - exit()/_exit() in a thread end every thread with that status (atexit
  *    handlers run for exit()), while the raw exit system call ends only
  *    the calling thread.
@@ -438,6 +442,71 @@ static void stop_continue(void)
     munmap((void *)sh, 4096);
 }
 
+/* ---- a signal taken by one thread leaves another thread's call alone ---- */
+
+static int calm_pipe[2];
+static volatile int calm_reading;
+static void *calm_reader(void *arg)
+{
+    block(SIGUSR1, SIG_BLOCK);          /* not for this thread */
+    char buf[8] = { 0 };
+    calm_reading = 1;
+    ssize_t n = read(calm_pipe[0], buf, sizeof buf - 1);
+    return (void *)(intptr_t)(n == 4 && strcmp(buf, "data") == 0 ? 1 : n < 0 ? -errno : 0);
+}
+
+static void *synccall_worker(void *arg)
+{
+    volatile int *stop = arg;
+    while (!*stop)
+        msleep(1);
+    return (void *)1;
+}
+
+static void undisturbed(void)
+{
+    step = "undisturbed read";
+    struct sigaction sa = { .sa_handler = on_sig };  /* no SA_RESTART */
+    sigaction(SIGUSR1, &sa, NULL);
+    pipe(calm_pipe);
+    pthread_t t;
+    pthread_create(&t, NULL, calm_reader, NULL);
+    wait_for(&calm_reading, 1, 5000);
+    msleep(30);                         /* in its read */
+    handled = 0;
+    for (int i = 0; i < 3; i++)
+        kill(getpid(), SIGUSR1);        /* taken by main, the only thread that does not block it */
+    msleep(50);
+    expect(handled >= 1 && handled_tid == gettid_(), "kill() while a thread that blocks it sits in read: main takes it");
+    write(calm_pipe[1], "data", 4);
+    void *r;
+    pthread_join(t, &r);
+    expect((intptr_t)r == 1, "the reading thread's read was not interrupted: it returns the data");
+    close(calm_pipe[0]);
+    close(calm_pipe[1]);
+    signal(SIGUSR1, SIG_DFL);
+    handled = 0;
+
+    step = "setuid with threads";
+    /* musl applies set*id to every thread: it signals each one and waits
+     * for all to have made the call */
+    volatile int stop = 0;
+    pthread_t w[6];
+    for (int i = 0; i < 6; i++)
+        pthread_create(&w[i], NULL, synccall_worker, (void *)&stop);
+    msleep(20);
+    int r1 = setgid(getgid()), r2 = setuid(getuid());
+    stop = 1;
+    int ok = 1;
+    for (int i = 0; i < 6; i++) {
+        void *r;
+        pthread_join(w[i], &r);
+        ok &= r == (void *)1;
+    }
+    expect(r1 == 0 && r2 == 0, "setgid/setuid with 6 other threads running: 0");
+    expect(ok, "the other threads ran on and ended normally");
+}
+
 /* ---- exit paths ---- */
 
 static int out_fd = -1;
@@ -536,6 +605,7 @@ int main(void)
     sigwaiting();
     faults();
     stop_continue();
+    undisturbed();
     exits();
     gt_exit();
 }

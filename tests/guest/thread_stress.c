@@ -1,6 +1,9 @@
 /* Threads under stress, to shake out races between thread creation and
  * exit, futex waits, signal delivery, fork and process death:
- *  - for about 3 seconds, rounds of 8 threads are created and joined while
+ *  - two threads of a child each create and join threads at once, every
+ *    new thread checking the argument it was given, until the parent
+ *    kills the child (3 runs of 0.7 s): nothing may fault;
+ *  - for up to 3 seconds, rounds of 8 threads are created and joined while
  *    a signaller thread hits random live threads with pthread_kill and the
  *    process with kill(); the workers bump a mutex-protected counter, hand
  *    a token around with a condition variable, pass a semaphore, sleep
@@ -12,10 +15,12 @@
  *    or ended by one of its threads calling _exit: the status is always
  *    the one expected.
  * Only relations and totals are printed, never counts that depend on
- * timing.
- * Guards against: races between clone and exit_group or SIGKILL, signals
- * delivered to threads being created or torn down, lost futex wake-ups
- * under interruption, leaked tasks (the run ends with Threads back at 1). */
+ * timing (a failure adds the first unexpected status).
+ * Guards against: races between clone, exit and the address space
+ * (thread stacks are mapped and unmapped as fast as threads come and go),
+ * races with exit_group or SIGKILL, signals delivered to threads being
+ * created or torn down, lost futex wake-ups under interruption, leaked
+ * tasks (the run ends with Threads back at 1). */
 #include "gt.h"
 #include <pthread.h>
 #include <semaphore.h>
@@ -188,7 +193,7 @@ static void churn(void)
     stop_signaller = 1;
     pthread_join(sig, NULL);
     expect(create_ok, "every pthread_create succeeded");
-    expect(rounds >= 5, "at least 5 rounds of 8 threads");
+    expect(rounds >= 5, "at least 5 rounds, 8 threads each");
     expect(counter == (long)rounds * WORKERS * ITERS, "mutex counter exact");
     expect(token == WORKERS * (ITERS / 30 + (ITERS % 30 != 0)), "condition-variable ring went round in order");
     expect(values_ok, "every joined value exact");
@@ -206,6 +211,58 @@ static void churn(void)
             msleep(10);
     }
     expect(settled, "Threads back at 1");
+}
+
+/* ---- phase 0: two threads creating threads at once ---- */
+
+#define MAGIC 0x5eed5eedUL
+static void *checked(void *arg)
+{
+    if (*(volatile unsigned long *)arg != MAGIC)
+        _exit(77);                      /* the new thread saw the wrong argument */
+    return (void *)MAGIC;
+}
+
+static void *dual_creator(void *arg)
+{
+    unsigned long magic = MAGIC;
+    for (;;) {
+        pthread_t a, b;
+        void *ra, *rb;
+        if (pthread_create(&a, NULL, checked, &magic) || pthread_create(&b, NULL, checked, &magic))
+            _exit(78);
+        pthread_join(a, &ra);
+        pthread_join(b, &rb);
+        if (ra != (void *)MAGIC || rb != (void *)MAGIC)
+            _exit(79);
+    }
+    return NULL;
+}
+
+static void two_creators(void)
+{
+    step = "two creators";
+    int ok = 1;
+    char why[96] = "";
+    for (int rep = 0; rep < 3; rep++) {
+        pid_t c = fork();
+        if (c == 0) {
+            pthread_t t;
+            pthread_create(&t, NULL, dual_creator, NULL);
+            dual_creator(NULL);
+        }
+        msleep(700);
+        kill(c, SIGKILL);
+        int st;
+        waitpid(c, &st, 0);
+        if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
+            if (ok)
+                snprintf(why, sizeof why, "  run %d: %s\n", rep + 1, status_str(st));
+            ok = 0;
+        }
+    }
+    expect(ok, "two threads each creating and joining threads for 0.7 s (3 runs): nothing goes wrong until our SIGKILL");
+    say("%s", why);
 }
 
 /* ---- phase 2: killing busy multi-threaded children ---- */
@@ -276,11 +333,17 @@ static void busy_child(int mode, int delay)
 
 static char first_bad[4][96];
 
-/* Notes the first status of each kind that was not the one expected. */
-static int check(int kind, int ok, int i, int st)
+/* Notes the first wait result of each kind that was not the one expected
+ * (r: what waitpid returned for child c). */
+static int check(int kind, int ok, int i, pid_t r, pid_t c, int st)
 {
-    if (!ok && !first_bad[kind][0])
-        snprintf(first_bad[kind], sizeof first_bad[kind], "  first unexpected: child %d: %s\n", i, status_str(st));
+    if (!ok && !first_bad[kind][0]) {
+        if (r == c)
+            snprintf(first_bad[kind], sizeof first_bad[kind], "  first unexpected: child %d: %s\n", i, status_str(st));
+        else
+            snprintf(first_bad[kind], sizeof first_bad[kind], "  first unexpected: child %d: waitpid returned %s\n", i,
+                     r < 0 ? errname(errno) : "another pid");
+    }
     return ok;
 }
 
@@ -296,27 +359,30 @@ static void killing(void)
         pid_t c = fork();
         if (c == 0)
             busy_child(mode, delay);
-        int st;
+        int st = 0;
+        pid_t r;
         if (mode == 2) {
-            waitpid(c, &st, 0);
-            exited_ok &= check(2, WIFEXITED(st) && WEXITSTATUS(st) == 3, i, st);
+            r = waitpid(c, &st, 0);
+            exited_ok &= check(2, r == c && WIFEXITED(st) && WEXITSTATUS(st) == 3, i, r, c, st);
             continue;
         }
         if (delay)
             msleep(delay);
         if (mode == 1) {
             kill(c, SIGSTOP);
-            stopped_ok &= check(1, waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st), i, st);
+            r = waitpid(c, &st, WUNTRACED);
+            stopped_ok &= check(1, r == c && WIFSTOPPED(st), i, r, c, st);
             kill(c, SIGCONT);
-            stopped_ok &= check(1, waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st), i, st);
+            r = waitpid(c, &st, WCONTINUED);
+            stopped_ok &= check(1, r == c && WIFCONTINUED(st), i, r, c, st);
             msleep(1 + delay);
         }
         kill(c, mode == 3 ? SIGTERM : SIGKILL);
-        waitpid(c, &st, 0);
+        r = waitpid(c, &st, 0);
         if (mode == 3)
-            termed_ok &= check(3, WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, i, st);
+            termed_ok &= check(3, r == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, i, r, c, st);
         else
-            killed_ok &= check(0, WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, i, st);
+            killed_ok &= check(0, r == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, i, r, c, st);
     }
     expect(killed_ok, "busy multi-threaded children killed by SIGKILL at varying moments: all killed by signal 9");
     say("%s", first_bad[0]);
@@ -332,6 +398,7 @@ int main(void)
 {
     signal(SIGALRM, on_alarm);
     alarm(100);
+    two_creators();
     churn();
     killing();
     gt_exit();
