@@ -29,6 +29,9 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
  * tasks_lock (which keeps the parent alive). */
 void signal_notify_parent(struct task *t, int code, int status);
 void signal_exec_reset(struct task *t);
+/* Caught signals back to SIG_DFL, ignored ones stay ignored (execve,
+ * clone3's CLONE_CLEAR_SIGHAND). */
+void signal_exec_reset_actions(struct sighand *sh);
 /* SIGKILL to every other thread of t's process (exit_group, execve).
  * Caller holds the group's sig_lock. */
 void signal_kill_others_locked(struct task *t);

@@ -158,6 +158,10 @@ struct task {
     /* --- scheduling: protected by the run queue lock --- */
     struct sched_entity se;
     int policy;                 /* SCHED_OTHER(=system policy), SCHED_FIFO, SCHED_RR ... */
+    /* priority inheritance (kernel/proc/futex.c), under tasks_lock: the
+     * policy and priority to return to once no PI waiter lends its own */
+    bool pi_boosted;
+    int pi_base_policy, pi_base_prio;
     uint64_t cpu_mask;          /* affinity */
     int on_cpu;                 /* CPU it is running on, -1 if not running */
     bool need_resched;

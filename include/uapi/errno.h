@@ -134,6 +134,7 @@
 #define EHWPOISON        133
 #define EWOULDBLOCK      EAGAIN
 #define ERESTARTSYS      512 /* kernel-internal: restart after the signal handler if SA_RESTART */
+#define ERESTARTNOINTR   513 /* kernel-internal: always restart, after a handler too */
 #define ERESTARTNOHAND   514 /* kernel-internal: restart only if no handler runs (else EINTR) */
 #define ERESTART_RESTARTBLOCK 516 /* kernel-internal: no handler: continue through restart_syscall */
 #endif

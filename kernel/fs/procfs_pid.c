@@ -181,6 +181,12 @@ static int show_status(struct seqbuf *s, struct task *t, bool process)
     return 0;
 }
 
+static int show_comm(struct seqbuf *s, struct task *t, bool process)
+{
+    seq_printf(s, "%s\n", t->comm);
+    return 0;
+}
+
 static int show_cmdline(struct seqbuf *s, struct task *t, bool process)
 {
     if (t->cmdline && t->cmdline_len)
@@ -256,6 +262,7 @@ const struct proc_entry procfs_pid_entries[] = {
     { .name = "stat", .mode = S_IFREG | 0444, .task_show = show_stat },
     { .name = "status", .mode = S_IFREG | 0444, .task_show = show_status },
     { .name = "cmdline", .mode = S_IFREG | 0444, .task_show = show_cmdline },
+    { .name = "comm", .mode = S_IFREG | 0444, .task_show = show_comm },
     { .name = "maps", .mode = S_IFREG | 0444, .task_show = show_maps },
     { .name = "sched", .mode = S_IFREG | 0444, .task_show = show_sched },
     { .name = "exe", .mode = S_IFLNK | 0777, .task_link = link_exe },

@@ -200,6 +200,11 @@ void do_exit(int status)
     mm_activate(NULL);
     mm_put(mm);
     t->stats.exit_ns = time_ns();
+    /* the CPU time up to now, measured (user time is sampled at the tick;
+     * the rest of what the thread ran is system time), so what the parent
+     * and the process's totals get is the whole of it */
+    uint64_t cpu = task_cpu_ns(t);
+    t->stats.stime_ns = cpu > t->stats.utime_ns ? cpu - t->stats.utime_ns : 0;
 
     /* leave the group */
     spin_lock(&tasks_lock);

@@ -58,6 +58,8 @@
 #define CLONE_NEWPID 0x20000000
 #define CLONE_NEWNET 0x40000000
 #define CLONE_IO 0x80000000UL
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL      /* clone3 only */
+#define CLONE_INTO_CGROUP 0x200000000ULL
 #define CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
 static struct waitq vfork_wait = WAITQ_INIT(vfork_wait);
@@ -80,6 +82,8 @@ static void child_set_tid(void *uaddr)
  * ptrace are not provided: EINVAL too). */
 static bool bad_clone_flags(uint64_t flags)
 {
+    if (flags >> 32 & ~(CLONE_CLEAR_SIGHAND >> 32))
+        return true;                    /* unknown high flags */
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
         return true;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
@@ -126,6 +130,8 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         t->sighand = sighand_copy(parent->sighand);
         if (!t->sighand)
             goto fail;
+        if (flags & CLONE_CLEAR_SIGHAND)
+            signal_exec_reset_actions(t->sighand);  /* handlers back to SIG_DFL; SIG_IGN stays */
     }
     if (flags & CLONE_FS) {
         t->fs = parent->fs;
@@ -245,7 +251,7 @@ SYSCALL_DEFINE(58, vfork);
 /* x86-64 argument order: flags, stack, parent_tid, child_tid, tls */
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
-    return do_fork(flags, stack, ptid, ctid, tls);
+    return do_fork(flags & 0xffffffffULL, stack, ptid, ctid, tls);   /* the legacy call has 32 flag bits */
 }
 SYSCALL_DEFINE(56, clone);
 
@@ -280,6 +286,10 @@ long sys_clone3(const struct clone_args __user *uargs, size_t size)
         return -EINVAL;
     if ((a.flags & (CLONE_THREAD | CLONE_PARENT)) && a.exit_signal)
         return -EINVAL;
+    if ((a.flags & CLONE_CLEAR_SIGHAND) && (a.flags & CLONE_SIGHAND))
+        return -EINVAL;
+    if (a.flags & CLONE_INTO_CGROUP)
+        return -EINVAL;                 /* no cgroups */
     if (!a.stack != !a.stack_size)
         return -EINVAL;
     uint64_t sp = a.stack ? a.stack + a.stack_size : 0;     /* the stack grows down from its top */

@@ -29,7 +29,8 @@
  *
  * Implemented: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET,
  * WAKE_BITSET, with FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME; robust
- * lists at thread exit.  Priority-inheritance operations return ENOSYS.
+ * lists at thread exit; the priority-inheritance locks (LOCK_PI, LOCK_PI2,
+ * TRYLOCK_PI, UNLOCK_PI), described above futex_lock_pi.
  */
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
@@ -51,8 +52,12 @@
 #define FUTEX_REQUEUE 3
 #define FUTEX_CMP_REQUEUE 4
 #define FUTEX_WAKE_OP 5
+#define FUTEX_LOCK_PI 6
+#define FUTEX_UNLOCK_PI 7
+#define FUTEX_TRYLOCK_PI 8
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
+#define FUTEX_LOCK_PI2 13
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
@@ -75,6 +80,7 @@ struct futex_waiter {
     uint32_t bitset;
     struct task *task;
     bool woken;
+    int prio;                   /* PI waiters: real-time priority (0: none) */
 };
 
 static struct futex_bucket {
@@ -386,6 +392,190 @@ struct ktimespec {
     int64_t sec, nsec;
 };
 
+/* ---- priority-inheritance locks ----
+ *
+ * The lock word holds the owner's thread id (0: free), FUTEX_WAITERS when
+ * someone may be sleeping on it, and FUTEX_OWNER_DIED after a robust
+ * owner's death.  Programs take and release a free lock in user space; the
+ * kernel is called when the word says there is contention.
+ *
+ * LOCK_PI: a free word is taken with a compare-and-exchange (OWNER_DIED is
+ * kept for the program to see); otherwise the caller queues itself, sets
+ * FUTEX_WAITERS, lends its real-time priority to the owner if that is
+ * higher (the owner runs as SCHED_FIFO at that priority until it unlocks),
+ * and sleeps.  UNLOCK_PI clears the word (keeping FUTEX_WAITERS if other
+ * waiters remain), gives back any lent priority and wakes the
+ * highest-priority waiter, which takes the lock again (so a lower-priority
+ * thread running at that moment can still take it first).  A waiter that
+ * times out keeps the owner boosted until the owner unlocks.  Lending does
+ * not follow chains (an owner that itself waits on another PI lock does
+ * not pass the priority on).
+ */
+
+static int current_rt_prio(void)
+{
+    struct task *t = current;
+    return t->policy == SCHED_FIFO || t->policy == SCHED_RR ? t->se.rt_priority : 0;
+}
+
+/* Owner tid of a PI word lends it priority prio.  -ESRCH if no such thread. */
+static int pi_lend(pid_t owner_tid, int prio)
+{
+    spin_lock(&tasks_lock);
+    struct task *o = task_find(owner_tid);
+    int r = o && o->state != TASK_ZOMBIE ? 0 : -ESRCH;
+    if (!r && prio > 0) {
+        int have = o->policy == SCHED_FIFO || o->policy == SCHED_RR ? o->se.rt_priority : 0;
+        if (prio > have) {
+            if (!o->pi_boosted) {
+                o->pi_boosted = true;
+                o->pi_base_policy = o->policy;
+                o->pi_base_prio = o->se.rt_priority;
+            }
+            sched_set_rt(o, SCHED_FIFO, prio);
+        }
+    }
+    spin_unlock(&tasks_lock);
+    return r;
+}
+
+/* The unlocking owner gives back what was lent to it. */
+static void pi_restore(void)
+{
+    struct task *t = current;
+    spin_lock(&tasks_lock);
+    if (t->pi_boosted) {
+        t->pi_boosted = false;
+        sched_set_rt(t, t->pi_base_policy, t->pi_base_prio);
+    }
+    spin_unlock(&tasks_lock);
+}
+
+static long futex_lock_pi(uint64_t uaddr, bool private, uint64_t deadline, bool try)
+{
+    uint32_t tid = (uint32_t)current->pid;
+    struct futex_waiter w = { .bitset = FUTEX_BITSET_MATCH_ANY, .task = current, .prio = current_rt_prio() };
+    int r = get_key(uaddr, private, &w.key);
+    if (r)
+        return r;
+    uint32_t __user *word = (uint32_t __user *)uaddr;
+    struct task *t = current;
+    for (;;) {
+        uint32_t v, seen;
+        if (get_user(v, word))
+            return -EFAULT;
+        if ((v & FUTEX_TID_MASK) == 0) {
+            /* free: take it, keeping the waiters and owner-died bits */
+            if (cmpxchg_user32(word, v, tid | (v & (FUTEX_WAITERS | FUTEX_OWNER_DIED)), &seen))
+                return -EFAULT;
+            if (seen == v)
+                return 0;
+            continue;
+        }
+        if ((v & FUTEX_TID_MASK) == tid)
+            return -EDEADLK;
+        if (try)
+            return -EAGAIN;
+        /* queue, then announce ourselves in the word */
+        w.woken = false;
+        struct futex_bucket *b = bucket_of(&w.key);
+        spin_lock(&b->lock);
+        list_push_back(&b->waiters, &w.node);
+        spin_unlock(&b->lock);
+        if (!(v & FUTEX_WAITERS)) {
+            if (cmpxchg_user32(word, v, v | FUTEX_WAITERS, &seen)) {
+                unqueue(&w);
+                return -EFAULT;
+            }
+            if (seen != v) {
+                unqueue(&w);
+                continue;               /* changed meanwhile: look again */
+            }
+        }
+        if (pi_lend((pid_t)(v & FUTEX_TID_MASK), w.prio)) {
+            unqueue(&w);
+            return -ESRCH;              /* no such owner (and not marked dead) */
+        }
+        /* sleep until the owner unlocks (and wakes us), the deadline, or a
+         * signal, after which the call starts over (Linux restarts it) */
+        for (;;) {
+            b = lock_waiter_bucket(&w);
+            if (w.woken) {
+                spin_unlock(&b->lock);
+                break;
+            }
+            t->state = TASK_BLOCKED;
+            spin_unlock(&b->lock);
+            if (signal_pending(t)) {
+                t->state = TASK_RUNNING;
+                if (unqueue(&w))
+                    break;
+                return -ERESTARTNOINTR;
+            }
+            if (schedule_until(deadline) && deadline) {
+                if (unqueue(&w))
+                    break;
+                return -ETIMEDOUT;
+            }
+        }
+    }
+}
+
+static long futex_unlock_pi(uint64_t uaddr, bool private)
+{
+    uint32_t tid = (uint32_t)current->pid;
+    struct futex_key k;
+    int r = get_key(uaddr, private, &k);
+    if (r)
+        return r;
+    uint32_t __user *word = (uint32_t __user *)uaddr;
+    uint32_t v, seen;
+    if (get_user(v, word))
+        return -EFAULT;
+    if ((v & FUTEX_TID_MASK) != tid)
+        return -EPERM;
+    /* take the highest-priority waiter off the queue; are there more? */
+    struct futex_bucket *b = bucket_of(&k);
+    struct futex_waiter *top = NULL;
+    bool more = false;
+    spin_lock(&b->lock);
+    list_for_each(pos, &b->waiters) {
+        struct futex_waiter *w = container_of(pos, struct futex_waiter, node);
+        if (!same_key(&w->key, &k))
+            continue;
+        if (!top || w->prio > top->prio) {
+            more = more || top;
+            top = w;
+        } else {
+            more = true;
+        }
+    }
+    /* the word first, so the woken waiter finds the lock free */
+    for (;;) {
+        uint32_t nv = more ? FUTEX_WAITERS : 0;
+        if (cmpxchg_user32(word, v, nv, &seen)) {
+            spin_unlock(&b->lock);
+            return -EFAULT;
+        }
+        if (seen == v)
+            break;
+        if ((seen & FUTEX_TID_MASK) != tid) {
+            spin_unlock(&b->lock);
+            return -EPERM;
+        }
+        v = seen;
+    }
+    if (top) {
+        list_remove(&top->node);
+        struct task *tk = top->task;
+        top->woken = true;
+        sched_wake(tk);
+    }
+    spin_unlock(&b->lock);
+    pi_restore();
+    return 0;
+}
+
 /* A wait's timeout as a monotonic deadline (0: none).  FUTEX_WAIT's is
  * relative; FUTEX_WAIT_BITSET's absolute, on CLOCK_REALTIME if asked. */
 static int deadline_of(const struct ktimespec __user *ut, bool absolute, bool realtime, uint64_t *deadline)
@@ -420,7 +610,7 @@ long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct ktimes
     int cmd = op & FUTEX_CMD_MASK;
     bool private = op & FUTEX_PRIVATE_FLAG;
     bool realtime = op & FUTEX_CLOCK_REALTIME;
-    if (realtime && cmd != FUTEX_WAIT_BITSET)
+    if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2)
         return -ENOSYS;
     uint64_t a = (uint64_t)uaddr, a2 = (uint64_t)uaddr2;
     uint64_t deadline;
@@ -442,6 +632,17 @@ long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct ktimes
         return futex_requeue(a, a2, private, (int)val, (int)(uint64_t)timeout, cmd == FUTEX_CMP_REQUEUE, val3);
     case FUTEX_WAKE_OP:
         return futex_wake_op(a, a2, private, (int)val, (int)(uint64_t)timeout, val3);
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+        /* LOCK_PI's timeout is on CLOCK_REALTIME, LOCK_PI2's as asked */
+        r = deadline_of(timeout, true, cmd == FUTEX_LOCK_PI || realtime, &deadline);
+        if (r)
+            return r;
+        return futex_lock_pi(a, private, deadline, false);
+    case FUTEX_TRYLOCK_PI:
+        return futex_lock_pi(a, private, 0, true);
+    case FUTEX_UNLOCK_PI:
+        return futex_unlock_pi(a, private);
     default:
         return -ENOSYS;
     }

@@ -71,16 +71,21 @@ void sighand_put(struct sighand *sh)
         kfree(sh);
 }
 
-/* execve: caught signals return to default; ignored stay ignored. */
-void signal_exec_reset(struct task *t)
+void signal_exec_reset_actions(struct sighand *sh)
 {
     for (int s = 1; s < NSIG; s++) {
-        struct k_sigaction *a = &t->sighand->action[s];
+        struct k_sigaction *a = &sh->action[s];
         if (a->handler != SIG_IGN)
             memset(a, 0, sizeof *a);
         else
             a->flags = 0;
     }
+}
+
+/* execve: caught signals return to default; ignored stay ignored. */
+void signal_exec_reset(struct task *t)
+{
+    signal_exec_reset_actions(t->sighand);
     t->alt_stack_sp = t->alt_stack_size = 0;
 }
 
@@ -541,9 +546,9 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         /* run the handler: an interrupted call fails with EINTR, unless
          * it may be restarted and the handler asked for that */
         long rv = (long)tf->rax;
-        if (from_syscall && !handled_restart &&
-            (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK)) {
-            if (rv == -ERESTARTSYS && (sa->flags & SA_RESTART)) {
+        if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND ||
+                                                  rv == -ERESTART_RESTARTBLOCK || rv == -ERESTARTNOINTR)) {
+            if ((rv == -ERESTARTSYS && (sa->flags & SA_RESTART)) || rv == -ERESTARTNOINTR) {
                 tf->rip -= 2;           /* re-execute `syscall` after the handler */
                 tf->rax = t->saved_syscall_nr;
             } else {
@@ -568,7 +573,7 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         break;                          /* one frame per return */
     }
     long rv = (long)tf->rax;
-    if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND)) {
+    if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTARTNOINTR)) {
         /* no handler ran: restart transparently */
         tf->rip -= 2;
         tf->rax = t->saved_syscall_nr;

@@ -77,7 +77,8 @@ void exit_to_user(struct trap_frame *tf, bool from_syscall)
             break;
     }
     long rv = (long)tf->rax;
-    if (from_syscall && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK))
+    if (from_syscall && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK ||
+                         rv == -ERESTARTNOINTR))
         tf->rax = -EINTR;               /* defensive: never leak the internal codes */
 }
 
