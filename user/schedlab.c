@@ -57,6 +57,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,7 +66,8 @@
 #define SYSCTL "/proc/sys/kernel/"
 #define MAXJ 4
 
-enum kind { K_METRICS, K_SHARE };
+/* K_SHARE_THREADS: K_SHARE with the jobs as threads of one process */
+enum kind { K_METRICS, K_SHARE, K_SHARE_THREADS };
 
 struct job {
     const char *name;
@@ -178,6 +180,11 @@ static const struct exp exps[] = {
      {{"A", 0, 1, 0, 0, 75}, {"B", 0, 1, 0, 0, 25}}, K_SHARE,
      {0}, {0}, 0, 20, 0, {0.75, 0.25}, 7, 1, 0, 0,
      "15:5 slices: no luck involved, even where lottery's 3 sigma is 29 points"},
+    {"stride-threads", "Stride 3:2:1 between three threads of one process, 60 slices", "stride",
+     {{"sched_stride_slice_ms", {1}, 1, 0}},
+     {{"A", 0, 1, 0, 0, 300}, {"B", 0, 1, 0, 0, 200}, {"C", 0, 1, 0, 0, 100}}, K_SHARE_THREADS,
+     {0}, {0}, 0, 60, 0, {0.5, 1 / 3.0, 1 / 6.0}, 4, 1, 0, 0,
+     "a thread is a scheduling entity with tickets of its own: 30:20:10 slices, as for processes"},
 };
 #define NEXP (sizeof(exps) / sizeof(exps[0]))
 
@@ -304,8 +311,9 @@ static void burn(int64_t ns, int64_t deadline, int64_t mark, int64_t cpu0, int64
     }
 }
 
-/* The child's life: declare, block until released, work, report.  Never returns. */
-static void job_main(const struct exp *e, int j, int release_fd, int result_fd)
+/* The job's life: declare, block until released, work, report; returns the
+ * exit status (a job process exits with it, a job thread ends). */
+static int job_run(const struct exp *e, int j, int release_fd, int result_fd)
 {
     const struct job *jb = &e->jobs[j];
     prctl(PR_SET_NAME, jb->name);
@@ -315,8 +323,9 @@ static void job_main(const struct exp *e, int j, int release_fd, int result_fd)
     }
     int64_t t0;
     if (read(release_fd, &t0, sizeof t0) != sizeof t0)
-        _exit(2);
-    struct result r = {.job = j, .pid = getpid(), .first = mono(), .cpu_mark = -1};
+        return 2;
+    close(release_fd);
+    struct result r = {.job = j, .pid = (int)syscall(SYS_gettid), .first = mono(), .cpu_mark = -1};
     int64_t c0 = cpu();
     int64_t deadline = jb->bursts ? 0 : t0 + (int64_t)(e->window * unit_ns);
     int64_t mark = jb->bursts ? 0 : t0 + (int64_t)(e->mark * unit_ns);
@@ -335,8 +344,24 @@ static void job_main(const struct exp *e, int j, int release_fd, int result_fd)
     if (r.cpu_mark < 0)
         r.cpu_mark = r.cpu;
     if (write(result_fd, &r, sizeof r) != sizeof r)
-        _exit(3);
-    _exit(0);
+        return 3;
+    return 0;
+}
+
+static __attribute__((noreturn)) void job_main(const struct exp *e, int j, int release_fd, int result_fd)
+{
+    _exit(job_run(e, j, release_fd, result_fd));
+}
+
+struct job_thread {
+    const struct exp *e;
+    int j, release_fd, result_fd;
+};
+
+static void *job_thread(void *arg)
+{
+    struct job_thread *a = arg;
+    return (void *)(intptr_t)job_run(a->e, a->j, a->release_fd, a->result_fd);
 }
 
 /* ---- judging ---- */
@@ -421,6 +446,8 @@ static int setup_policy(const struct exp *e)
     return set_sysctl("sched_policy", e->policy);
 }
 
+static int threaded(const struct exp *e) { return e->kind == K_SHARE_THREADS; }
+
 static int run_exp(const struct exp *e)
 {
     int nj = 0;
@@ -439,12 +466,21 @@ static int run_exp(const struct exp *e)
     }
     int res[2], rel[MAXJ][2];
     pid_t pids[MAXJ];
+    pthread_t tids[MAXJ];
+    struct job_thread targs[MAXJ];
     if (pipe(res) < 0)
         return perror("pipe"), -1;
     fflush(stdout);
     for (int j = 0; j < nj; j++) {
         if (pipe(rel[j]) < 0)
             return perror("pipe"), -1;
+        if (threaded(e)) {
+            /* a thread of this process: it closes its own end after the release */
+            targs[j] = (struct job_thread){ e, j, rel[j][0], res[1] };
+            if (pthread_create(&tids[j], NULL, job_thread, &targs[j]))
+                return perror("pthread_create"), -1;
+            continue;
+        }
         pids[j] = fork();
         if (pids[j] < 0)
             return perror("fork"), -1;
@@ -456,7 +492,8 @@ static int run_exp(const struct exp *e)
         if (print_names)
             printf("#name %d %s/%s\n", pids[j], e->name, e->jobs[j].name);
     }
-    close(res[1]);
+    if (!threaded(e))
+        close(res[1]);
     usleep(50000);   /* let every child reach its read() */
 
     /* release in arrival order (jobs are listed in that order) */
@@ -468,10 +505,16 @@ static int run_exp(const struct exp *e)
             perror("release");
         close(rel[j][1]);
     }
-    if (e->kind == K_SHARE)
+    if (e->kind != K_METRICS)
         sleep_until(t0 + (int64_t)((e->window + 1) * unit_ns));
-    for (int j = 0; j < nj; j++)
-        waitpid(pids[j], NULL, 0);
+    for (int j = 0; j < nj; j++) {
+        if (threaded(e))
+            pthread_join(tids[j], NULL);
+        else
+            waitpid(pids[j], NULL, 0);
+    }
+    if (threaded(e))
+        close(res[1]);                  /* the threads wrote through it */
     struct result r[MAXJ], x;
     int got = 0;
     while (read(res[0], &x, sizeof x) == sizeof x)
