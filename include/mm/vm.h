@@ -99,6 +99,8 @@ int vm_set_flags(struct mm *mm, uint64_t addr, uint64_t len, uint32_t set, uint3
 /* mremap: move or resize the mapping at old (MREMAP_* flags); the new
  * address or -errno. */
 long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr);
+/* Is [addr, addr+len) free of mappings?  (caller holds the lock) */
+bool vm_range_free(struct mm *mm, uint64_t addr, uint64_t len);
 /* Is every page of [addr, addr+len) inside some VMA? (caller holds lock) */
 bool vm_covered(struct mm *mm, uint64_t addr, uint64_t len);
 /* Find a free range of len bytes below the mmap top; 0 if none. */

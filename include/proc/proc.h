@@ -7,6 +7,8 @@
 /* A zeroed task with kernel stack, FPU area and pid, in thread group `join`
  * (NULL: a new group it leads); NULL on exhaustion. */
 struct task *task_alloc(struct thread_group *join);
+/* Adds the CPU times and the fault and switch counts of `from` to `to`. */
+void task_stats_add(struct task_stats *to, const struct task_stats *from);
 /* What t's whole process has used (its live threads and those that have
  * exited; the children's totals); caller holds tasks_lock. */
 void process_usage_locked(struct task *t, struct task_stats *out);

@@ -185,12 +185,7 @@ long sys_shmat(int id, uint64_t addr, int flags)
         }
         if (!(flags & SHM_REMAP)) {
             spin_lock(&mm->lock);
-            bool busy = false;
-            list_for_each(n, &mm->vmas) {
-                struct vma *v = container_of(n, struct vma, node);
-                if (v->start < addr + size && v->end > addr)
-                    busy = true;
-            }
+            bool busy = !vm_range_free(mm, addr, size);
             spin_unlock(&mm->lock);
             if (busy) {
                 r = -EINVAL;

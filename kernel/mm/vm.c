@@ -689,9 +689,9 @@ static void move_pte(uint64_t va, uint64_t *pte, void *arg)
 #define MREMAP_FIXED 2
 #define MREMAP_DONTUNMAP 4
 
-/* Is [a, a+len) free of VMAs?  Caller holds the lock. */
-static bool range_free(struct mm *mm, uint64_t a, uint64_t len)
+bool vm_range_free(struct mm *mm, uint64_t a, uint64_t len)
 {
+    spin_assert_held(&mm->lock);
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
         if (v->start < a + len && v->end > a)
@@ -737,7 +737,7 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
         return (long)old;
     }
     /* growing in place: the VMA must end at the old range's end, with room after it */
-    if (!(flags & MREMAP_FIXED) && v->end == old + old_len && range_free(mm, old + old_len, new_len - old_len) &&
+    if (!(flags & MREMAP_FIXED) && v->end == old + old_len && vm_range_free(mm, old + old_len, new_len - old_len) &&
         old + new_len <= USER_TOP_ADDR) {
         uint64_t grow = new_len - old_len;
         v->end += grow;

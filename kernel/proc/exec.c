@@ -365,13 +365,7 @@ static int exec_end_other_threads(struct task *t)
         c->parent = t;
         list_push_back(&t->children, &c->sibling);
     }
-    struct task_stats *d = &g->dead;
-    d->utime_ns += old->stats.utime_ns;
-    d->stime_ns += old->stats.stime_ns;
-    d->nvcsw += old->stats.nvcsw;
-    d->nivcsw += old->stats.nivcsw;
-    d->minflt += old->stats.minflt;
-    d->majflt += old->stats.majflt;
+    task_stats_add(&g->dead, &old->stats);
     g->leader = t;
     old->state = TASK_DEAD;
     spin_unlock(&tasks_lock);

@@ -117,16 +117,6 @@ static void kill_orphaned_pgrps(struct task *t)
     }
 }
 
-static void add_stats(struct task_stats *to, const struct task_stats *from)
-{
-    to->utime_ns += from->utime_ns;
-    to->stime_ns += from->stime_ns;
-    to->nvcsw += from->nvcsw;
-    to->nivcsw += from->nivcsw;
-    to->minflt += from->minflt;
-    to->majflt += from->majflt;
-}
-
 /* The last thread of a process has gone: the process ends, with its leader
  * as the zombie its parent reaps.  Its children go to init (zombies among
  * them are reaped by init's wait), orphaned process groups are told, and
@@ -147,7 +137,7 @@ static bool process_end_locked(struct task *leader, int status)
         if (c->state == TASK_ZOMBIE)
             init_has_zombie = true;
     }
-    add_stats(&leader->stats, &leader->group->dead);
+    task_stats_add(&leader->stats, &leader->group->dead);
     struct task *parent = leader->parent;
     leader->exit_status = status;
     leader->state = TASK_ZOMBIE;
@@ -221,7 +211,7 @@ void do_exit(int status)
         t->exit_status = status;        /* the process's, unless a group exit says otherwise */
         t->state = TASK_ZOMBIE;         /* not reported to the parent before the group has ended */
     } else {
-        add_stats(&g->dead, &t->stats);
+        task_stats_add(&g->dead, &t->stats);
         t->state = TASK_DEAD;
         t->autoreaped = true;
     }

@@ -160,7 +160,7 @@ void task_release(struct task *t)
     kfree(t);
 }
 
-static void add_usage(struct task_stats *to, const struct task_stats *from)
+void task_stats_add(struct task_stats *to, const struct task_stats *from)
 {
     to->utime_ns += from->utime_ns;
     to->stime_ns += from->stime_ns;
@@ -181,8 +181,8 @@ void process_usage_locked(struct task *t, struct task_stats *out)
     struct task *u;
     list_for_each_entry(u, &g->threads, thread_node)
         if (u != leader)
-            add_usage(out, &u->stats);
-    add_usage(out, &g->dead);
+            task_stats_add(out, &u->stats);
+    task_stats_add(out, &g->dead);
 }
 
 uint64_t task_cpu_ns(struct task *t)

@@ -140,12 +140,7 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
         }
         if (flags & MAP_FIXED_NOREPLACE) {
             spin_lock(&mm->lock);
-            bool busy = false;
-            list_for_each(n, &mm->vmas) {
-                struct vma *v = container_of(n, struct vma, node);
-                if (v->start < addr + size && v->end > addr)
-                    busy = true;
-            }
+            bool busy = !vm_range_free(mm, addr, size);
             spin_unlock(&mm->lock);
             if (busy) {
                 r = -EEXIST;
