@@ -56,6 +56,7 @@ static const struct {
     { "waitq", 80 },            /* wake-ups: then a run queue */
     { "sleep_timers", 90 },     /* timed sleepers: then a run queue */
     { "runqueue", 100 },        /* several: by CPU number */
+    { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */
     { "cpu times", 120 },
     { "loadavg", 120 },

@@ -51,6 +51,7 @@ struct mm {
     struct list_node vmas;      /* sorted by address, non-overlapping */
     int refs;                   /* threads and vfork children share an mm */
     uint64_t cpus;              /* CPUs that have it loaded (atomic; mm_activate) */
+    struct list_node all_node;  /* in the list of every mm (mm_list_lock) */
     uint64_t brk_start, brk;    /* heap: [brk_start, brk) */
     uint64_t mmap_top;          /* next top-down search start */
     uint64_t stack_top;
@@ -66,6 +67,10 @@ struct mm {
 #define VM_MAX_MAP_COUNT 65530  /* Linux's default vm.max_map_count */
 
 struct mm *mm_new(void);                    /* empty user half, kernel half shared */
+/* A file shrank to `size` bytes: every shared mapping of it, in every
+ * address space, drops its pages past the new end, so touching them
+ * raises SIGBUS as on Linux.  Caller holds no spinlock. */
+void vm_file_truncated(struct vnode *file, uint64_t size);
 struct mm *mm_clone(struct mm *src);        /* fork: copy-on-write copy; NULL on ENOMEM */
 void mm_put(struct mm *mm);                 /* drop a reference; frees everything at 0 */
 void mm_activate(struct mm *mm);            /* load on this CPU (NULL: the kernel's) */

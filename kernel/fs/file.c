@@ -8,6 +8,7 @@
 #include <fs/path.h>
 #include <fs/ramfs.h>
 #include <lib/string.h>
+#include <mm/vm.h>
 #include <mm/kheap.h>
 #include <proc/task.h>
 
@@ -222,8 +223,12 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
             err = -ENOTDIR;
         else if (v->type == VDIR && (acc != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
             err = -EISDIR;
-        else if (v->type == VREG && (flags & O_TRUNC) && acc != O_RDONLY && v->ops->truncate)
+        else if (v->type == VREG && (flags & O_TRUNC) && acc != O_RDONLY && v->ops->truncate) {
+            uint64_t old = READ_ONCE(v->size);
             err = v->ops->truncate(v, 0);
+            if (!err && old)
+                vm_file_truncated(v, 0);
+        }
     }
     vfs_unlock();
     if (!err)

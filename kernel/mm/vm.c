@@ -26,6 +26,11 @@
 #include <mm/vm.h>
 #include <proc/task.h>
 
+/* Every address space, for the few changes that reach all of them (a file
+ * truncated under shared mappings). */
+static struct spinlock mm_list_lock = SPINLOCK_INIT("mm_list");
+static struct list_node all_mms = LIST_INIT(all_mms);
+
 struct mm *mm_new(void)
 {
     struct mm *mm = kzalloc(sizeof *mm);
@@ -40,7 +45,69 @@ struct mm *mm_new(void)
     list_init(&mm->vmas);
     mm->refs = 1;
     mm->mmap_top = USER_MMAP_TOP;
+    spin_lock(&mm_list_lock);
+    list_push_back(&all_mms, &mm->all_node);
+    spin_unlock(&mm_list_lock);
     return mm;
+}
+
+void vm_file_truncated(struct vnode *file, uint64_t size)
+{
+    spin_assert_none_held();
+    uint64_t cut = ALIGN_UP(size, PAGE_SIZE);
+    /* Take a reference to each address space (one that is being freed,
+     * refs already 0, is skipped), then work on each without the list lock. */
+    size_t n = 0, cap = 0;
+    struct mm **mms = NULL;
+    for (;;) {
+        spin_lock(&mm_list_lock);
+        size_t count = 0;
+        list_for_each(node, &all_mms)
+            count++;
+        if (count <= cap) {
+            list_for_each(node, &all_mms) {
+                struct mm *mm = container_of(node, struct mm, all_node);
+                int refs = __atomic_load_n(&mm->refs, __ATOMIC_ACQUIRE);
+                while (refs > 0 && !__atomic_compare_exchange_n(&mm->refs, &refs, refs + 1, false,
+                                                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                    ;
+                if (refs > 0)
+                    mms[n++] = mm;
+            }
+            spin_unlock(&mm_list_lock);
+            break;
+        }
+        spin_unlock(&mm_list_lock);
+        kfree(mms);
+        cap = count + 16;
+        mms = kmalloc(cap * sizeof *mms);
+        if (!mms)
+            return;                     /* out of memory: the pages stay mapped */
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct mm *mm = mms[i];
+        /* the shared mappings of this file reaching past the new end */
+        struct { uint64_t s, e; } cuts[16];
+        int k = 0;
+        spin_lock(&mm->lock);
+        list_for_each(node, &mm->vmas) {
+            struct vma *v = container_of(node, struct vma, node);
+            if (v->file != file || !(v->flags & VMA_SHARED) || k == 16)
+                continue;
+            uint64_t end_off = v->file_off + (v->end - v->start);
+            if (end_off <= cut)
+                continue;
+            uint64_t from = cut > v->file_off ? v->start + (cut - v->file_off) : v->start;
+            cuts[k].s = from;
+            cuts[k].e = v->end;
+            k++;
+        }
+        spin_unlock(&mm->lock);
+        for (int j = 0; j < k; j++)
+            vm_zap(mm, cuts[j].s, cuts[j].e - cuts[j].s);
+        mm_put(mm);
+    }
+    kfree(mms);
 }
 
 static void note_table(void *arg, phys_t table)
@@ -517,6 +584,9 @@ void mm_put(struct mm *mm)
 {
     if (!mm || __atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
+    spin_lock(&mm_list_lock);
+    list_remove(&mm->all_node);
+    spin_unlock(&mm_list_lock);
     if (loaded_mm[this_cpu_id()] == mm)
         mm_activate(NULL);
     if (mm->pt_overflow) {

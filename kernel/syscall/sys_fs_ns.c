@@ -11,6 +11,7 @@
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
+#include <mm/vm.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/task.h>
@@ -381,7 +382,11 @@ static long do_truncate(struct vnode *v, long len)
         return -EISDIR;
     if (v->type != VREG || !v->ops->truncate)
         return -EINVAL;
-    return v->ops->truncate(v, (uint64_t)len);
+    uint64_t old = READ_ONCE(v->size);
+    long r = v->ops->truncate(v, (uint64_t)len);
+    if (r == 0 && (uint64_t)len < old)
+        vm_file_truncated(v, (uint64_t)len);   /* shared mappings lose the pages past the end */
+    return r;
 }
 
 long sys_truncate(const char __user *path, long len)
