@@ -91,6 +91,10 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
  * covers the first file_len bytes.  The address, or -errno. */
 long vm_map_anywhere(struct mm *mm, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
                      uint64_t file_off, uint64_t file_len, const char *name);
+/* The same as vm_map, but -EEXIST if anything is mapped there (checked and
+ * mapped in one step: MAP_FIXED_NOREPLACE). */
+int vm_map_noreplace(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+                     uint64_t file_off, uint64_t file_end, const char *name);
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
 /* Drop the pages of [addr, addr+len) but keep the mappings (MADV_DONTNEED):

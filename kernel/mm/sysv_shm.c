@@ -183,22 +183,15 @@ long sys_shmat(int id, uint64_t addr, int flags)
             r = -EINVAL;
             goto out;
         }
-        if (!(flags & SHM_REMAP)) {
-            spin_lock(&mm->lock);
-            bool busy = !vm_range_free(mm, addr, size);
-            spin_unlock(&mm->lock);
-            if (busy) {
-                r = -EINVAL;
-                goto out;
-            }
-        }
     }
     uint32_t prot = VM_READ | ((flags & SHM_RDONLY) ? 0 : VM_WRITE) | ((flags & SHM_EXEC) ? VM_EXEC : 0);
     char name[32];
     snprintf(name, sizeof name, "/SYSV%08x (deleted)", (unsigned)key);
     uint32_t vflags = VMA_FILE | VMA_SHARED | VMA_SYSVSHM;
-    if (addr)
+    if (addr && (flags & SHM_REMAP))
         r = vm_map(mm, addr, size, prot, vflags, file, 0, addr + size, name);
+    else if (addr && (r = vm_map_noreplace(mm, addr, size, prot, vflags, file, 0, addr + size, name)) == -EEXIST)
+        r = -EINVAL;                    /* something is mapped there (Linux) */
     else if ((r = vm_map_anywhere(mm, size, prot, vflags, file, 0, size, name)) > 0)
         addr = (uint64_t)r;
     if (r >= 0) {

@@ -363,12 +363,16 @@ static struct vma *vma_new(uint64_t start, uint64_t len, uint32_t prot, uint32_t
     return v;
 }
 
-/* Inserts v, replacing what was there; with `anywhere`, v (built at 0) is
- * first placed in a free range, chosen under the same hold of the lock as
- * the insertion, so two threads mapping at once never get the same range.
- * The address, or -errno (v is then freed). */
-static long insert_vma(struct mm *mm, struct vma *v, bool anywhere)
+enum placement { PLACE_FIXED, PLACE_ANYWHERE, PLACE_NOREPLACE };
+
+/* Inserts v: PLACE_FIXED replaces what was there; PLACE_ANYWHERE (v built
+ * at 0) first places it in a free range; PLACE_NOREPLACE fails with EEXIST
+ * if anything is there.  The choice and the check are made under the same
+ * hold of the lock as the insertion, so two threads mapping at once never
+ * get the same range.  The address, or -errno (v is then freed). */
+static long insert_vma(struct mm *mm, struct vma *v, enum placement how)
 {
+    bool anywhere = how == PLACE_ANYWHERE;
     struct unmap_ctx c;
     int r = lock_for_unmap(mm, &c);
     if (r) {
@@ -387,6 +391,8 @@ static long insert_vma(struct mm *mm, struct vma *v, bool anywhere)
         }
     }
     uint64_t start = v->start;
+    if (r == 0 && how == PLACE_NOREPLACE && !vm_range_free(mm, v->start, v->end - v->start))
+        r = -EEXIST;
     if (r == 0)
         r = unmap_locked(mm, v->start, v->end, &c);
     if (r == 0 && mm->nr_vmas >= VM_MAX_MAP_COUNT)
@@ -407,7 +413,17 @@ int vm_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t f
     struct vma *v = vma_new(addr, len, prot, flags, file, file_off, file_end, name);
     if (!v)
         return -ENOMEM;
-    long r = insert_vma(mm, v, false);
+    long r = insert_vma(mm, v, PLACE_FIXED);
+    return r < 0 ? (int)r : 0;
+}
+
+int vm_map_noreplace(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
+                     uint64_t file_off, uint64_t file_end, const char *name)
+{
+    struct vma *v = vma_new(addr, len, prot, flags, file, file_off, file_end, name);
+    if (!v)
+        return -ENOMEM;
+    long r = insert_vma(mm, v, PLACE_NOREPLACE);
     return r < 0 ? (int)r : 0;
 }
 
@@ -417,7 +433,7 @@ long vm_map_anywhere(struct mm *mm, uint64_t len, uint32_t prot, uint32_t flags,
     struct vma *v = vma_new(0, len, prot, flags, file, file_off, file ? MIN(len, file_len) : 0, name);
     if (!v)
         return -ENOMEM;
-    return insert_vma(mm, v, true);
+    return insert_vma(mm, v, PLACE_ANYWHERE);
 }
 
 struct prot_ctx {

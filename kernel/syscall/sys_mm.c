@@ -138,16 +138,10 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
             r = -EINVAL;
             goto out;
         }
-        if (flags & MAP_FIXED_NOREPLACE) {
-            spin_lock(&mm->lock);
-            bool busy = !vm_range_free(mm, addr, size);
-            spin_unlock(&mm->lock);
-            if (busy) {
-                r = -EEXIST;
-                goto out;
-            }
-        }
-        r = vm_map(mm, at, size, to_vm_prot(prot), vflags, file, foff, file ? at + file_len : 0, name);
+        if (flags & MAP_FIXED_NOREPLACE)
+            r = vm_map_noreplace(mm, at, size, to_vm_prot(prot), vflags, file, foff, file ? at + file_len : 0, name);
+        else
+            r = vm_map(mm, at, size, to_vm_prot(prot), vflags, file, foff, file ? at + file_len : 0, name);
     } else {
         r = vm_map_anywhere(mm, size, to_vm_prot(prot), vflags, file, foff, file_len, name);
         if (r > 0) {
