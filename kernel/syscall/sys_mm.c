@@ -444,6 +444,31 @@ long sys_munlockall(void)
 }
 SYSCALL_DEFINE(152, munlockall);
 
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* msync: shared mappings are the file's own frames and files live in
+ * memory, so there is nothing to write back; the arguments are checked as
+ * Linux checks them (EINVAL, ENOMEM for an unmapped part). */
+long sys_msync(uint64_t addr, uint64_t len, int flags)
+{
+    struct mm *mm = current->mm;
+    if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || addr + size < addr)
+        return -ENOMEM;
+    if (size == 0)
+        return 0;
+    spin_lock(&mm->lock);
+    bool covered = vm_covered(mm, addr, size);
+    spin_unlock(&mm->lock);
+    return covered ? 0 : -ENOMEM;
+}
+SYSCALL_DEFINE(26, msync);
+
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
 {
     return vm_remap(current->mm, old, old_len, new_len, flags, new_addr);
