@@ -8,8 +8,11 @@
  * ordinary fork, pipe, exec and file I/O must still work.  Calls that would
  * hit other processes (kill, reboot, renice, re-class, lend tickets) or the
  * whole system (host name), or multiply processes (fork, clone, execve),
- * are left out. */
+ * are left out.  Each child runs the calls in three threads at once, so
+ * the random calls also race on one address space, descriptor table and
+ * signal state. */
 #include "gt.h"
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -18,8 +21,9 @@
 
 #define CHILDREN 16
 #define CALLS 3000
+#define THREADS 3                       /* per child, the first included */
 
-static uint64_t rng;
+static __thread uint64_t rng;
 static uint64_t next(void)
 {
     rng ^= rng << 13;
@@ -63,19 +67,10 @@ static bool excluded(long nr)
     return false;
 }
 
-static void fuzz(unsigned seed)
+static void *fuzz_calls(void *arg)
 {
-    /* nothing the calls do may reach the test's output or other processes */
-    int devnull = open("/dev/null", O_RDWR);
-    for (int fd = 0; fd < 3; fd++)
-        dup2(devnull, fd);
-    setpgid(0, 0);
-    alarm(1);                           /* a call that blocks forever ends here */
-    rng = 0x9e3779b97f4a7c15ULL ^ seed;
-    for (size_t i = 0; i < sizeof buf; i++)
-        buf[i] = "abcdefgh"[next() % 8];
-    buf[sizeof buf - 1] = 0;
-    for (int i = 0; i < CALLS; i++) {
+    rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)arg;
+    for (int i = 0; i < CALLS / THREADS; i++) {
         long nr = next() % 9 == 0 ? 1000 + (long)(next() % 4) : (long)(next() % 340);
         if (excluded(nr))
             continue;
@@ -85,6 +80,29 @@ static void fuzz(unsigned seed)
         if (nr == SYS_shmget && r >= 0)
             shmctl((int)r, IPC_RMID, NULL);
     }
+    return NULL;
+}
+
+static void fuzz(unsigned seed)
+{
+    /* nothing the calls do may reach the test's output or other processes */
+    int devnull = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; fd++)
+        dup2(devnull, fd);
+    setpgid(0, 0);
+    alarm(1);                           /* a call that blocks forever ends the process here */
+    rng = 0x9e3779b97f4a7c15ULL ^ seed;
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = "abcdefgh"[next() % 8];
+    buf[sizeof buf - 1] = 0;
+    pthread_t t[THREADS];
+    int n = 0;
+    for (int i = 1; i < THREADS; i++)
+        if (pthread_create(&t[n], NULL, fuzz_calls, (void *)(uintptr_t)(seed * 31 + i)) == 0)
+            n++;
+    fuzz_calls((void *)(uintptr_t)seed);
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
     _exit(0);
 }
 
