@@ -966,3 +966,46 @@ SYSCALL_DEFINE(234, tgkill);
 
 long sys_tkill(pid_t tid, int sig) { return sys_tgkill(-1, tid, sig); }
 SYSCALL_DEFINE(200, tkill);
+
+/* rt_sigqueueinfo / rt_tgsigqueueinfo (sigqueue, pthread_sigqueue): a
+ * signal with the caller's siginfo (its value reaches the handler).  Only
+ * a process signalling itself may claim a kernel si_code (>= 0) or
+ * SI_TKILL, as Linux rules; otherwise EPERM. */
+static long queue_info(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *uinfo)
+{
+    if (sig < 0 || sig >= NSIG)
+        return -EINVAL;
+    siginfo_t info;
+    if (copy_from_user(&info, uinfo, sizeof info))
+        return -EFAULT;
+    if ((info.si_code >= 0 || info.si_code == SI_TKILL) && tgid != current->tgid)
+        return -EPERM;
+    info.si_signo = sig;
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(tid > 0 ? tid : tgid);
+    long r = 0;
+    if (!t || (tid > 0 && t->tgid != tgid) || task_gone(t))
+        r = -ESRCH;
+    else if (sig && tid > 0)
+        signal_send(t, sig, &info);
+    else if (sig)
+        signal_send_process(t, sig, &info);
+    spin_unlock(&tasks_lock);
+    return r;
+}
+
+long sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t __user *uinfo)
+{
+    if (tgid <= 0)
+        return -ESRCH;
+    return queue_info(tgid, 0, sig, uinfo);
+}
+SYSCALL_DEFINE(129, rt_sigqueueinfo);
+
+long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *uinfo)
+{
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    return queue_info(tgid, tid, sig, uinfo);
+}
+SYSCALL_DEFINE(297, rt_tgsigqueueinfo);
