@@ -99,6 +99,20 @@ test-lifecycle: $(GUEST_BINS) guest-image
 	exit $$rc
 TEST_SUITES += test-lifecycle
 
+# The thread, futex and random-syscall tests again on 4 CPUs (test-guest runs
+# them on 2), so threads of one process race on more CPUs than there are
+# host cores.  Result lines are smp4/NAME.
+SMP4_TESTS := $(sort $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/thread_*.c))) futex_ops clone_flags \
+              fuzz_syscalls exhaust_threads mem_shared
+.PHONY: test-smp4
+test-smp4: $(GUEST_BINS) guest-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)rm -f $(BUILD)/results/smp4.txt; \
+	$(GUEST_RUNNER) --test-timeout 60 --timeout 240 --prefix smp4 --results $(BUILD)/results/smp4.txt \
+	    --qemu "$(QEMU) $(subst -smp $(CPUS),-smp 4,$(QEMU_FLAGS))" --kernel $(KERNEL) \
+	    --initrd $(INITRD) $(SMP4_TESTS)
+TEST_SUITES += test-smp4
+
 .PHONY: guest-tests guest-image test-guest test-guest-linux test-guest-one test-interactive
 guest-tests: $(GUEST_BINS)
 
