@@ -546,7 +546,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     t->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
     fpu_init_state(t->fpu);
-    __asm__ volatile("fxrstorq (%0)" : : "r"(t->fpu) : "memory");
+    arch_fpu_restore(t->fpu);
     if (t->vfork_parent)
         vfork_release(t);
     r = 0;

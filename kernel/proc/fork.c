@@ -164,7 +164,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     t->se.rt_priority = parent->se.rt_priority;
     t->se.rt_policy = parent->se.rt_policy;
     t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
-    __asm__ volatile("fxsaveq (%0)" : : "r"(parent->fpu) : "memory");
+    arch_fpu_save(parent->fpu);
     memcpy(t->fpu, parent->fpu, 512);
     t->stats.arrival_ns = time_ns();
 

@@ -428,7 +428,7 @@ static int setup_frame(struct trap_frame *tf, int sig, struct k_sigaction *sa, c
     sp -= 512;
     sp &= ~63ULL;
     uint64_t fp = sp;
-    __asm__ volatile("fxsaveq (%0)" : : "r"(t->fpu) : "memory");
+    arch_fpu_save(t->fpu);
     if (copy_to_user((void *)fp, t->fpu, 512))
         return -EFAULT;
     sp -= sizeof(struct sigframe);
@@ -465,7 +465,7 @@ static int setup_frame(struct trap_frame *tf, int sig, struct k_sigaction *sa, c
     tf->ss = GDT_UDATA;
     /* the handler starts with a clean FPU control state */
     fpu_init_state(t->fpu);
-    __asm__ volatile("fxrstorq (%0)" : : "r"(t->fpu) : "memory");
+    arch_fpu_restore(t->fpu);
     return 0;
 }
 
@@ -810,11 +810,11 @@ long sys_rt_sigreturn(void)
             if (mxcsr & ~0xffffU)
                 *(uint32_t *)(fx + 24) = 0x1f80;    /* reserved bits would #GP in FXRSTOR */
             memcpy(t->fpu, fx, 512);
-            __asm__ volatile("fxrstorq (%0)" : : "r"(t->fpu) : "memory");
+            arch_fpu_restore(t->fpu);
         }
     } else {
         fpu_init_state(t->fpu);
-        __asm__ volatile("fxrstorq (%0)" : : "r"(t->fpu) : "memory");
+        arch_fpu_restore(t->fpu);
     }
     return tf->rax;
 }

@@ -291,7 +291,7 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
     trace_sched(TRACE_SWITCH, next->pid, pc->cpu_id);
 
     if (prev->fpu)
-        __asm__ volatile("fxsaveq (%0)" : : "r"(prev->fpu) : "memory");
+        arch_fpu_save(prev->fpu);
     /* A CPU switching to a task without an address space (idle) loads the
      * kernel's page table instead of keeping the last one: that address
      * space may be freed by its owner on another CPU, and a page table
@@ -299,7 +299,7 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
     if (next->mm != prev->mm)
         mm_activate(next->mm);
     if (next->fpu)
-        __asm__ volatile("fxrstorq (%0)" : : "r"(next->fpu) : "memory");
+        arch_fpu_restore(next->fpu);
     wrmsr(MSR_FS_BASE, next->fs_base);
     tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
     pc->cur_task = next;
