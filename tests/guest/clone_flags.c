@@ -23,7 +23,7 @@
  * Guards against: flag checks that differ from Linux (programs probe with
  * them), clone3 size handling that breaks newer libcs, tid words not
  * written or not cleared (pthread_join hangs), wait ignoring __WCLONE. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <sched.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -48,21 +48,6 @@ struct clone_args {
     uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
     uint64_t set_tid, set_tid_size, cgroup;
 };
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 /* The result of a probe child: "EINVAL", "created", ... */
 static const char *probe_str(int st)

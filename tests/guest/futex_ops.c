@@ -31,7 +31,7 @@
  * Guards against: wrong return counts, lost or extra wake-ups, requeue
  * losing waiters, bitsets ignored, keys that mix address spaces, timeouts
  * measured on the wrong clock, robust lists not walked at exit. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <limits.h>
 #include <stdint.h>
 #include <pthread.h>
@@ -65,14 +65,6 @@
 #define FUTEX_OP_CMP_GE 5
 #define FUTEX_OP(op, oparg, cmp, cmparg) \
     ((((op) & 0xf) << 28) | (((cmp) & 0xf) << 24) | (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
 
 static const char *ename(int e)
 {
@@ -118,13 +110,6 @@ static struct timespec ts_at(uint64_t ns)
 {
     struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
     return ts;
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* ---- waiter threads ---- */

@@ -22,40 +22,12 @@
  * process reported dead while threads still run, per-thread copies of
  * per-process state, a child's exit that reaches for its parent's main
  * thread after that thread has gone. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <dirent.h>
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
-
-static pid_t gettid_(void) { return (pid_t)syscall(SYS_gettid); }
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-/* Polls *p until it reaches want (up to 10 s); returns whether it did. */
-static int wait_for(volatile int *p, int want)
-{
-    for (int i = 0; i < 10000; i++) {
-        if (__atomic_load_n(p, __ATOMIC_ACQUIRE) >= want)
-            return 1;
-        msleep(1);
-    }
-    return 0;
-}
 
 /* The Threads: line of /proc/self/status. */
 static int threads_now(void)
@@ -263,7 +235,7 @@ static void many(void)
     for (int i = 0; i < 64; i++)
         ok &= pthread_create(&th[i], NULL, hold_main, (void *)(intptr_t)i) == 0;
     expect(ok, "64 threads alive at once");
-    expect(wait_for(&many_ready, 64), "all 64 running");
+    expect(wait_for(&many_ready, 64, 10000), "all 64 running");
     nt = threads_now();
     say("Threads: %d while 64 threads run\n", nt);
     if (nt != 65)
@@ -313,7 +285,7 @@ static void detached(void)
             pthread_t t;
             ok &= pthread_create(&t, &at, detached_main, NULL) == 0;
         }
-        if (!wait_for(&detached_done, (batch + 1) * 10)) {
+        if (!wait_for(&detached_done, (batch + 1) * 10, 10000)) {
             ok = 0;
             break;
         }
@@ -321,7 +293,7 @@ static void detached(void)
     expect(ok, "200 detached threads (10 at a time) all ran to their end");
     pthread_t t;
     pthread_create(&t, NULL, detach_self, NULL);
-    expect(wait_for(&detached_done, 201), "a thread that detaches itself runs to its end");
+    expect(wait_for(&detached_done, 201, 10000), "a thread that detaches itself runs to its end");
     expect(threads_settle(1), "no thread left behind: Threads: 1");
     pthread_attr_destroy(&at);
 }

@@ -10,36 +10,11 @@
  * wake it (the cancel hangs), a signal to a thread running on another CPU
  * noticed only at its next system call (never, for a spinning thread), a
  * signal frame whose saved context the handler cannot see or change. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <time.h>
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static int wait_for(volatile int *p, int want, int ms)
-{
-    for (int i = 0; i < ms; i++) {
-        if (__atomic_load_n(p, __ATOMIC_ACQUIRE) >= want)
-            return 1;
-        msleep(1);
-    }
-    return __atomic_load_n(p, __ATOMIC_ACQUIRE) >= want;
-}
 
 static volatile int cleanup_ran, reached;
 static void note_cleanup(void *arg) { cleanup_ran = 1; }

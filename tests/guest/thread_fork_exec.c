@@ -16,38 +16,11 @@
  * (or loses the forking one's state), a forked child lost when the thread
  * that forked it ends, an exec that leaves old threads running, changes
  * the pid or loses the exec'ing thread's mask. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
-
-static pid_t gettid_(void) { return (pid_t)syscall(SYS_gettid); }
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static int wait_for(volatile int *p, int want, int ms)
-{
-    for (int i = 0; i < ms; i++) {
-        if (__atomic_load_n(p, __ATOMIC_ACQUIRE) >= want)
-            return 1;
-        msleep(1);
-    }
-    return __atomic_load_n(p, __ATOMIC_ACQUIRE) >= want;
-}
 
 static int threads_now(void)
 {

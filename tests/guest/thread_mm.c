@@ -23,21 +23,13 @@
  * once, so this guards against mm structures (the region list, page
  * tables, TLBs) changed by one CPU while another walks or caches them: a
  * fresh mapping reported as "no mapping", lost writes, stale entries. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <time.h>
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
 
 static uint64_t now_ms(void)
 {

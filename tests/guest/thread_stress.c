@@ -21,19 +21,11 @@
  * races with exit_group or SIGKILL, signals delivered to threads being
  * created or torn down, lost futex wake-ups under interruption, leaked
  * tasks (the run ends with Threads back at 1). */
-#include "gt.h"
+#include "gt_thread.h"
 #include <pthread.h>
 #include <semaphore.h>
 #include <sys/syscall.h>
 #include <time.h>
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
 
 static uint64_t now_ms(void)
 {
@@ -46,13 +38,6 @@ static void msleep_once(int us)
 {
     struct timespec ts = { 0, us * 1000L };
     nanosleep(&ts, NULL);               /* a signal may cut it short: fine */
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 static int threads_now(void)

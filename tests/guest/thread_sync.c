@@ -16,20 +16,12 @@
  * Guards against: lost futex wake-ups (hangs), wake-ups of the wrong
  * sleeper, timeouts that never fire or fire early, and a futex word read
  * without the atomicity the kernel must give it. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <sys/syscall.h>
 #include <time.h>
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
 
 /* errno names gt.h does not know */
 static const char *ename(int e)
@@ -65,13 +57,6 @@ static struct timespec deadline_ms(int ms)
     ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
     ts.tv_nsec %= 1000000000L;
     return ts;
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* ---- mutexes ---- */

@@ -13,19 +13,11 @@
  * Guards against: process times that count only the main thread, time of
  * ended threads dropped, per-thread clocks that read the process's (or
  * the caller's) time. */
-#include "gt.h"
+#include "gt_thread.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/times.h>
 #include <time.h>
-
-static const char *step = "start";
-static void on_alarm(int sig)
-{
-    (void)sig;
-    say("watchdog: no progress in step '%s'\n", step);
-    _exit(99);
-}
 
 static uint64_t clock_ms(clockid_t c)
 {
@@ -42,13 +34,6 @@ static uint64_t ru_ms(int who)
         return 0;
     return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 static pthread_barrier_t bar;
