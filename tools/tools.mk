@@ -56,9 +56,10 @@ test-schedlab: schedlab-image
 	$(Q)timeout $(SCHEDLAB_TIMEOUT) $(QEMU) $(QEMU_FLAGS) -serial stdio \
 	    -append "init=/bin/schedlab-suite.sh quiet -- $(SCHEDLAB_ARGS)" </dev/null >$(BUILD)/schedlab-console.log 2>&1; \
 	tr -d '\r' <$(BUILD)/schedlab-console.log | awk ' \
-	    /^RESULT (PASS|FAIL) / { print $$2 " schedlab-" $$3 } \
+	    /^RESULT (PASS|FAIL) / { print $$2 " schedlab-" $$3; n++ } \
 	    /^@@SCHEDLAB-END/ { end = 1 } \
-	    END { if (!end) print "FAIL schedlab-run (no end marker: see $(BUILD)/schedlab-console.log)" }' \
+	    END { if (!end) print "FAIL schedlab-run (no end marker: see $(BUILD)/schedlab-console.log)"; \
+	          else if (!n) print "FAIL schedlab-run (no results: see $(BUILD)/schedlab-console.log)" }' \
 	    >$(BUILD)/results/schedlab.txt; \
 	grep -q '^FAIL' $(BUILD)/results/schedlab.txt && { grep -v '^\[' $(BUILD)/schedlab-console.log | tail -40; \
 	    echo "schedlab: failures above (full log: $(BUILD)/schedlab-console.log)"; } || true

@@ -42,7 +42,10 @@
  * now and then the slice ran out a hair before the burst did, the job was
  * preempted with almost nothing left to run, and the other job's whole
  * slice came first: a unit lost, enough to push the averages out of their
- * tolerance on a noisy run.
+ * tolerance on a noisy run.  For the same reason A's I/O (0.5 unit) is
+ * shorter than B's slice: with an I/O of exactly one slice, A's wake-up
+ * would tie with the end of B's slice, and a wake-up a hair late (a timer
+ * on a loaded host) would let B start another slice first.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -126,10 +129,10 @@ static const struct exp exps[] = {
      {{"A", 0, 5, 0, 1, 0}, {"B", 0, 5, 0, 1, 0}, {"C", 0, 5, 0, 1, 0}}, K_METRICS,
      {0, 1, 2}, {13, 14, 15}, 1, 0, 0, {0}, 0, 0, 0.5, 0.1,
      "responses 0, 1, 2 (SJF would give 0, 5, 10); turnarounds 13, 14, 15"},
-    {"io", "I/O overlap: A = 5 x (0.9 CPU + 1 I/O), B = 5 CPU, slice 1", "rr", {RR1},
-     {{"A", 0, 0.9, 1, 5, 0}, {"B", 0, 5, 0, 1, 0}}, K_METRICS,
-     {0, 0.9}, {9.5, 9.5}, 0, 0, 0, {0}, 0, 0, 1, 0.1,
-     "B runs while A waits for I/O: both done at 9.5 (14.5 without overlap)"},
+    {"io", "I/O overlap: A = 5 x (0.9 CPU + 0.5 I/O), B = 5 CPU, slice 1", "rr", {RR1},
+     {{"A", 0, 0.9, 0.5, 5, 0}, {"B", 0, 5, 0, 1, 0}}, K_METRICS,
+     {0, 0.9}, {9.0, 9.5}, 0, 0, 0, {0}, 0, 0, 1, 0.1,
+     "B runs while A waits for I/O: A done at 9.0, B at 9.5 (12 without overlap)"},
     {"io-default", "I/O overlap under the system's default policy", NULL, {{0}},
      {{"A", 0, 0.9, 1, 5, 0}, {"B", 0, 5, 0, 1, 0}}, K_METRICS,
      {0, 0.9}, {9.5, 9.5}, 0, 0, 0, {0}, 0, 0, 1, 0.1,
