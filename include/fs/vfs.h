@@ -168,7 +168,9 @@ struct vnode {
     uint64_t atime_ns, mtime_ns, ctime_ns;   /* time_realtime_ns() clock */
 
     /* --- tree: protected by vfs_ns_lock --- */
-    struct vnode *parent;           /* VDIR: containing directory (referenced), NULL at a root */
+    struct vnode *parent;           /* containing directory (referenced), NULL at a root: a
+                                     * directory's "..", a file's directory of its first name
+                                     * (ramfs; kept across rename), for vfs_path_of */
     struct vnode *mounted;          /* VN_MOUNTPOINT: root of the fs mounted here */
     struct vnode *covered;          /* a mounted root: the directory it covers */
 };

@@ -41,7 +41,7 @@ struct vma {
     struct vnode *file;         /* VMA_FILE: backing file (referenced) */
     uint64_t file_off;          /* file offset of `start` (page aligned) */
     uint64_t file_end;          /* virtual address where file data ends (rest is zero) */
-    char name[64];              /* for /proc/<pid>/maps: file path or [heap]/[stack] */
+    char name[128];             /* for /proc/<pid>/maps: file path or [heap]/[stack] */
     struct list_node node;
 };
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #define ELF_MAX_PHDRS 32
+#define ELF_INTERP_MAX 4096     /* PATH_MAX: the longest PT_INTERP path */
 
 struct elf_segment {
     uint64_t vaddr, memsz, offset, filesz;
@@ -13,7 +14,7 @@ struct elf_segment {
 };
 
 struct elf_info {
-    int type;                   /* 2 = ET_EXEC, 3 = ET_DYN (static-pie) */
+    int type;                   /* 2 = ET_EXEC, 3 = ET_DYN (PIE or shared object) */
     uint64_t entry;
     uint64_t phoff;
     uint16_t phnum, phentsize;
@@ -21,7 +22,9 @@ struct elf_info {
     struct elf_segment seg[ELF_MAX_PHDRS];
     uint64_t lo, hi;            /* page-aligned span of all PT_LOAD segments */
     uint64_t phdr_vaddr;        /* where the program headers are mapped (0 if not) */
-    int has_interp;
+    int has_interp;             /* PT_INTERP: a dynamically linked program */
+    uint64_t interp_off;        /* the interpreter's path: file offset ... */
+    uint32_t interp_len;        /* ... and length, with its NUL */
     uint64_t stack_flags;       /* PT_GNU_STACK p_flags, 0 if absent */
 };
 
@@ -30,8 +33,8 @@ struct elf_info {
  * bytes of a file of `file_size` bytes and must include the program headers
  * (callers read 4 KiB, and hdr_len < phoff + phnum*56 is an error).
  * Returns 0, or -ENOEXEC for anything malformed: wrong magic, class,
- * endianness, machine or type, a dynamically linked (PT_INTERP) program,
- * segments outside the file, overlapping or non-congruent segments,
+ * endianness, machine or type, a PT_INTERP path of the wrong size or
+ * outside the file, segments outside the file, overlapping or non-congruent segments,
  * addresses outside user space.
  */
 int elf_parse(const void *hdr, size_t hdr_len, uint64_t file_size, struct elf_info *out);

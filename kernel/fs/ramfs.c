@@ -223,6 +223,10 @@ static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mo
         vnode_put(v);
         return -ENOMEM;
     }
+    /* the file remembers the directory of its name, so its path can be
+     * shown (/proc/<pid>/maps, /proc/<pid>/fd) */
+    vnode_get(dir);
+    v->parent = dir;
     return dir_add(dir, name, len, v, out);
 }
 
@@ -356,7 +360,11 @@ static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct
     } else {
         entry_insert(ndir, ne);
     }
-    if (src->type == VDIR && odir != ndir) {
+    if (src->type != VDIR && odir != ndir && src->parent == odir) {
+        vnode_get(ndir);                /* a file's path follows its name */
+        src->parent = ndir;
+        vnode_put(odir);
+    } else if (src->type == VDIR && odir != ndir) {
         vnode_drop_link(odir);
         vnode_add_link(ndir);
         vnode_get(ndir);

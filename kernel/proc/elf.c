@@ -58,14 +58,23 @@ int elf_parse(const void *hdr, size_t hdr_len, uint64_t file_size, struct elf_in
     out->hi = 0;
     out->phdr_vaddr = 0;
     out->has_interp = 0;
+    out->interp_off = out->interp_len = 0;
     out->stack_flags = 0;
 
     uint64_t prev_end = 0;
     for (int i = 0; i < eh.phnum; i++) {
         struct phdr ph;
         __builtin_memcpy(&ph, b + eh.phoff + (uint64_t)i * sizeof ph, sizeof ph);
-        if (ph.type == PT_INTERP)
+        if (ph.type == PT_INTERP && !out->has_interp) {
+            /* the interpreter's path: a NUL-terminated string in the file,
+             * 2..ELF_INTERP_MAX bytes (Linux refuses anything else) */
+            if (ph.filesz < 2 || ph.filesz > ELF_INTERP_MAX || ph.offset > file_size ||
+                ph.offset + ph.filesz > file_size)
+                return -ENOEXEC;
             out->has_interp = 1;
+            out->interp_off = ph.offset;
+            out->interp_len = (uint32_t)ph.filesz;
+        }
         if (ph.type == PT_GNU_STACK)
             out->stack_flags = ph.flags;
         if (ph.type != PT_LOAD)
@@ -96,11 +105,11 @@ int elf_parse(const void *hdr, size_t hdr_len, uint64_t file_size, struct elf_in
         if (eh.phoff >= ph.offset && ph_end <= ph.offset + ph.filesz)
             out->phdr_vaddr = ph.vaddr + (eh.phoff - ph.offset);
     }
-    if (out->nseg == 0 || out->has_interp)
+    if (out->nseg == 0)
         return -ENOEXEC;
     if (eh.type == 2 && out->lo < 0x10000)
         return -ENOEXEC;                    /* would map page 0 */
-    if (out->entry < out->lo - (eh.type == 3 ? 0 : 0) || out->entry >= out->hi)
+    if (out->entry < out->lo || out->entry >= out->hi)
         return -ENOEXEC;
     return 0;
 }

@@ -158,11 +158,9 @@ static int apply_interpreter(struct exec_args *a, const char *path, const char *
     return r;
 }
 
-static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, uint64_t *base_out, const char *path)
+/* Maps the PT_LOAD segments of v at `base` (0 for ET_EXEC). */
+static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, uint64_t base, const char *path)
 {
-    uint64_t base = 0;
-    if (ei->type == 3)
-        base = USER_PIE_BASE + rand_pages(28);
     for (int i = 0; i < ei->nseg; i++) {
         const struct elf_segment *s = &ei->seg[i];
         uint64_t start = ALIGN_DOWN(s->vaddr + base, PAGE_SIZE);
@@ -174,8 +172,67 @@ static int load_elf(struct vnode *v, const struct elf_info *ei, struct mm *mm, u
         if (r)
             return r;
     }
-    *base_out = base;
     return 0;
+}
+
+/*
+ * A dynamically linked program: loads the interpreter its PT_INTERP names
+ * (glibc's /lib64/ld-linux-x86-64.so.2, musl's /lib/ld-musl-x86_64.so.1)
+ * below the mmap top, where a library would go, and returns its load bias
+ * (AT_BASE) and entry point.  A missing interpreter is ENOENT, as on Linux,
+ * and the log says which one was missing; one that is not a loadable ELF
+ * object is ELIBBAD.
+ */
+static int load_interpreter(struct vnode *prog, const struct elf_info *ei, struct mm *mm, const char *path,
+                            uint64_t *bias_out, uint64_t *entry_out)
+{
+    char *name = kmalloc(ELF_INTERP_MAX);
+    struct elf_info *ii = kmalloc(sizeof *ii);
+    uint8_t *hdr = kmalloc(PAGE_SIZE);
+    struct vnode *iv = NULL;
+    int r = -ENOMEM;
+    if (!name || !ii || !hdr)
+        goto out;
+    ssize_t n = vnode_read_kernel(prog, ei->interp_off, name, ei->interp_len);
+    if (n != (ssize_t)ei->interp_len || name[n - 1] != 0 || strlen(name) != (size_t)n - 1) {
+        r = n < 0 ? (int)n : -ENOEXEC;
+        goto out;
+    }
+    r = vfs_lookup_exec(name, &iv);
+    if (r) {
+        kprintf(KERN_INFO "exec: %s: interpreter %s: %s\n", path, name,
+                r == -ENOENT ? "not found" : "not executable");
+        goto out;
+    }
+    n = vnode_read_kernel(iv, 0, hdr, PAGE_SIZE);
+    struct linux_stat st;
+    vnode_stat(iv, &st);
+    if (n < 0 || elf_parse(hdr, (size_t)n, (uint64_t)st.st_size, ii) || ii->has_interp) {
+        kprintf(KERN_INFO "exec: %s: interpreter %s is not a loadable ELF object\n", path, name);
+        r = -ELIBBAD;
+        goto out;
+    }
+    uint64_t bias = 0;
+    if (ii->type == 3) {
+        uint64_t at = vm_find_free(mm, ii->hi - ii->lo);
+        if (!at) {
+            r = -ENOMEM;
+            goto out;
+        }
+        bias = at - ii->lo;
+    }
+    char ipath[128];
+    if (vfs_path_of(iv, ipath, sizeof ipath) < 0)
+        strlcpy(ipath, name, sizeof ipath);
+    r = load_elf(iv, ii, mm, bias, ipath);
+    *bias_out = bias;
+    *entry_out = ii->entry + bias;
+out:
+    vnode_put(iv);
+    kfree(name);
+    kfree(ii);
+    kfree(hdr);
+    return r;
 }
 
 /* Pushes `len` bytes onto the new user stack. */
@@ -202,10 +259,12 @@ static int push_bytes(uint64_t *sp, const void *data, size_t len)
 #define AT_CLKTCK 17
 #define AT_SECURE 23
 #define AT_RANDOM 25
+#define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
 
-static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t base, const char *execfn,
-                       uint64_t stack_top, uint64_t *sp_out)
+static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t base, uint64_t interp_base,
+                       const char *execfn, uint64_t stack_top, uint64_t *sp_out)
 {
     uint64_t sp = stack_top;
     uint64_t zero = 0;
@@ -239,12 +298,14 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         { AT_PHENT, 56 },
         { AT_PHNUM, ei->phnum },
         { AT_PAGESZ, PAGE_SIZE },
-        { AT_BASE, 0 },
+        { AT_BASE, interp_base },
         { AT_FLAGS, 0 },
         { AT_ENTRY, ei->entry + base },
         { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
         { AT_SECURE, 0 },
         { AT_HWCAP, edx },
+        { AT_HWCAP2, 0 },               /* no FSGSBASE, no ring-3 MWAIT */
+        { AT_MINSIGSTKSZ, SIGNAL_FRAME_MIN },
         { AT_CLKTCK, 100 },
         { AT_RANDOM, random_at },
         { AT_EXECFN, execfn_at },
@@ -482,9 +543,17 @@ static int do_execve_args(const char *path, struct exec_args *a)
     char abspath[128];
     if (vfs_path_of(v, abspath, sizeof abspath) < 0)
         exec_path_name(cur_path, abspath, sizeof abspath);
-    r = load_elf(v, ei, mm, &base, abspath);
+    base = ei->type == 3 ? USER_PIE_BASE + rand_pages(28) : 0;
+    r = load_elf(v, ei, mm, base, abspath);
     if (r)
         goto out;
+    mm->mmap_top = USER_MMAP_TOP - rand_pages(28);
+    uint64_t interp_base = 0, entry = ei->entry + base;
+    if (ei->has_interp) {
+        r = load_interpreter(v, ei, mm, cur_path, &interp_base, &entry);
+        if (r)
+            goto out;
+    }
     uint64_t stack_top = USER_STACK_TOP - rand_pages(16);
     r = vm_map(mm, stack_top - 128 * 1024, 128 * 1024, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
                "[stack]");
@@ -492,7 +561,6 @@ static int do_execve_args(const char *path, struct exec_args *a)
         goto out;
     mm->stack_top = stack_top;
     mm->brk_start = mm->brk = ei->hi + base + rand_pages(12);
-    mm->mmap_top = USER_MMAP_TOP - rand_pages(28);
 
     r = exec_end_other_threads(current);
     if (r)
@@ -509,7 +577,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     mm_activate(mm);
     mm_put(old);
     uint64_t sp;
-    r = build_stack(a, ei, base, cur_path, stack_top, &sp);
+    r = build_stack(a, ei, base, interp_base, cur_path, stack_top, &sp);
     if (r) {
         mm = NULL;
         kprintf(KERN_WARNING "exec: %s: cannot build the initial stack (%d); killing pid %d\n", cur_path, r, t->pid);
@@ -537,7 +605,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
 
     struct trap_frame *tf = t->tf;
     memset(tf, 0, sizeof *tf);
-    tf->rip = ei->entry + base;
+    tf->rip = entry;
     tf->rsp = sp;
     tf->rflags = 0x202;
     tf->cs = GDT_UCODE;

@@ -291,6 +291,8 @@ _Static_assert(offsetof(struct sigframe, fpstate) == 8 + 40 + 184, "fpstate poin
 _Static_assert(offsetof(struct sigframe, uc_sigmask) == 8 + 296, "uc_sigmask at ucontext+296");
 _Static_assert(offsetof(struct sigframe, info) == 312, "siginfo at frame+312");
 _Static_assert(sizeof(struct sigframe) == 440, "rt_sigframe is 440 bytes");
+/* FXSAVE area aligned to 64, then the frame aligned to 16, less 8 */
+_Static_assert(512 + 63 + sizeof(struct sigframe) + 15 + 8 <= SIGNAL_FRAME_MIN, "AT_MINSIGSTKSZ covers a frame");
 
 static void log_fatal(struct task *t, int sig)
 {

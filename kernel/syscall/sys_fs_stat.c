@@ -1,6 +1,7 @@
 /*
  * Syscalls that inspect the name space: the stat family (x86-64 struct
- * stat, AT_EMPTY_PATH on any fd type), statfs, access/faccessat, readlink
+ * stat, AT_EMPTY_PATH on any fd type) and statx, extended attributes (none
+ * kept), statfs, access/faccessat, readlink
  * and getdents64 (8-byte-aligned linux_dirent64 records, "." and ".." first).
  * Everyone is root: access() only refuses X_OK on a file without an x bit.
  */
@@ -28,6 +29,75 @@ long sys_newfstatat(long dirfd, const char __user *path, void __user *ubuf, long
     struct vnode *v;
     int err = at_resolve((int)dirfd, path, (int)flags, &v);
     return err ? err : stat_out(v, ubuf);
+}
+
+/* statx(2)'s record (include/uapi/linux/stat.h), 256 bytes */
+struct statx_time {
+    int64_t tv_sec;
+    uint32_t tv_nsec;
+    int32_t reserved;
+};
+
+struct linux_statx {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, spare0;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct statx_time atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t mnt_id;
+    uint32_t dio_mem_align, dio_offset_align;
+    uint64_t spare3[12];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "struct statx is 256 bytes");
+_Static_assert(offsetof(struct linux_statx, atime) == 64, "stx_atime");
+_Static_assert(offsetof(struct linux_statx, rdev_major) == 128, "stx_rdev_major");
+
+#define STATX_BASIC_STATS 0x7ffU        /* type, mode, nlink, uid, gid, times, ino, size, blocks */
+#define STATX_RESERVED 0x80000000U
+#define AT_STATX_FORCE_SYNC 0x2000
+#define AT_STATX_DONT_SYNC 0x4000
+
+static uint32_t dev_major(uint64_t d) { return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffULL)); }
+static uint32_t dev_minor(uint64_t d) { return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffULL)); }
+
+/* statx: the same facts as stat in the newer record; no birth time (the
+ * mask says so, as Linux's ramfs does). */
+long sys_statx(long dirfd, const char __user *path, long flags, unsigned long mask, void __user *ubuf)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC))
+        return -EINVAL;
+    if ((flags & AT_STATX_FORCE_SYNC) && (flags & AT_STATX_DONT_SYNC))
+        return -EINVAL;
+    if (mask & STATX_RESERVED)
+        return -EINVAL;
+    struct vnode *v;
+    int err = at_resolve((int)dirfd, path, (int)(flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)), &v);
+    if (err)
+        return err;
+    struct linux_stat st;
+    vnode_stat(v, &st);
+    vnode_put(v);
+    struct linux_statx x;
+    memset(&x, 0, sizeof x);
+    x.mask = STATX_BASIC_STATS;
+    x.blksize = (uint32_t)st.st_blksize;
+    x.nlink = (uint32_t)st.st_nlink;
+    x.uid = st.st_uid;
+    x.gid = st.st_gid;
+    x.mode = (uint16_t)st.st_mode;
+    x.ino = st.st_ino;
+    x.size = (uint64_t)st.st_size;
+    x.blocks = (uint64_t)st.st_blocks;
+    x.atime = (struct statx_time){(int64_t)st.st_atime_sec, (uint32_t)st.st_atime_nsec, 0};
+    x.mtime = (struct statx_time){(int64_t)st.st_mtime_sec, (uint32_t)st.st_mtime_nsec, 0};
+    x.ctime = (struct statx_time){(int64_t)st.st_ctime_sec, (uint32_t)st.st_ctime_nsec, 0};
+    x.rdev_major = dev_major(st.st_rdev);
+    x.rdev_minor = dev_minor(st.st_rdev);
+    x.dev_major = dev_major(st.st_dev);
+    x.dev_minor = dev_minor(st.st_dev);
+    return copy_to_user(ubuf, &x, sizeof x);
 }
 
 long sys_stat(const char __user *path, void __user *ubuf) { return sys_newfstatat(AT_FDCWD, path, ubuf, 0); }
@@ -205,7 +275,95 @@ long sys_getdents64(long fd, char __user *ubuf, size_t count)
     return r;
 }
 
+/*
+ * Extended attributes: no file system here keeps any (as Linux's ramfs).
+ * The path or descriptor is checked first, so a missing file is still
+ * ENOENT and a bad descriptor EBADF; then reading or changing an attribute
+ * is EOPNOTSUPP and listing them gives an empty list.  An attribute name
+ * that is empty or longer than 255 bytes is ERANGE, as on Linux.
+ */
+#define XATTR_NAME_MAX 255
+
+static long xattr_target(long fd, const char __user *path, int atflags, const char __user *uname)
+{
+    if (uname) {
+        char name[XATTR_NAME_MAX + 1];
+        long n = strncpy_from_user(name, uname, sizeof name);
+        if (n == -ENAMETOOLONG || n == 0)
+            return -ERANGE;
+        if (n < 0)
+            return n;
+    }
+    if (!path) {
+        struct file *f = fd_get((int)fd);
+        if (!f)
+            return -EBADF;
+        file_put(f);
+        return 0;
+    }
+    struct vnode *v;
+    int err = at_resolve(AT_FDCWD, path, atflags, &v);
+    if (!err)
+        vnode_put(v);
+    return err;
+}
+
+static long xattr_unsupported(long fd, const char __user *path, int atflags, const char __user *name)
+{
+    long r = xattr_target(fd, path, atflags, name);
+    return r ? r : -EOPNOTSUPP;
+}
+
+static long xattr_list(long fd, const char __user *path, int atflags)
+{
+    return xattr_target(fd, path, atflags, NULL);        /* 0 bytes of names */
+}
+
+long sys_setxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
+{
+    return xattr_unsupported(-1, p, 0, n);
+}
+long sys_lsetxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
+{
+    return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
+}
+long sys_fsetxattr(long fd, const char __user *n, const void __user *v, size_t s, long fl)
+{
+    return xattr_unsupported(fd, NULL, 0, n);
+}
+long sys_getxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
+{
+    return xattr_unsupported(-1, p, 0, n);
+}
+long sys_lgetxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
+{
+    return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
+}
+long sys_fgetxattr(long fd, const char __user *n, void __user *v, size_t s) { return xattr_unsupported(fd, NULL, 0, n); }
+long sys_listxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, 0); }
+long sys_llistxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, AT_SYMLINK_NOFOLLOW); }
+long sys_flistxattr(long fd, char __user *l, size_t s) { return xattr_list(fd, NULL, 0); }
+long sys_removexattr(const char __user *p, const char __user *n) { return xattr_unsupported(-1, p, 0, n); }
+long sys_lremovexattr(const char __user *p, const char __user *n)
+{
+    return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
+}
+long sys_fremovexattr(long fd, const char __user *n) { return xattr_unsupported(fd, NULL, 0, n); }
+
 SYSCALL_DEFINE(4, stat);
+SYSCALL_DEFINE(332, statx);
+SYSCALL_DEFINE(188, setxattr);
+SYSCALL_DEFINE(189, lsetxattr);
+SYSCALL_DEFINE(190, fsetxattr);
+SYSCALL_DEFINE(191, getxattr);
+SYSCALL_DEFINE(192, lgetxattr);
+SYSCALL_DEFINE(193, fgetxattr);
+SYSCALL_DEFINE(194, listxattr);
+SYSCALL_DEFINE(195, llistxattr);
+SYSCALL_DEFINE(196, flistxattr);
+SYSCALL_DEFINE(197, removexattr);
+SYSCALL_DEFINE(198, lremovexattr);
+SYSCALL_DEFINE(199, fremovexattr);
 SYSCALL_DEFINE(5, fstat);
 SYSCALL_DEFINE(6, lstat);
 SYSCALL_DEFINE(262, newfstatat);

@@ -121,7 +121,13 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     uint32_t vflags = file ? VMA_FILE : VMA_ANON;
     if (flags & MAP_SHARED)
         vflags |= VMA_SHARED;
-    const char *name = shm ? "/dev/zero (deleted)" : "";
+    /* /proc/<pid>/maps names a file mapping by the file's path (the
+     * libraries of a dynamically linked program, for one) */
+    char name[sizeof ((struct vma *)0)->name] = "";
+    if (shm)
+        strlcpy(name, "/dev/zero (deleted)", sizeof name);
+    else if (file && vfs_path_of(file, name, sizeof name) < 0)
+        name[0] = 0;
     uint64_t foff = shm ? 0 : off;
     /* a private file mapping's data ends at EOF (beyond it pages read as
      * zeros); a shared one looks at the file's size on every fault */

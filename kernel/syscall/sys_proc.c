@@ -60,9 +60,8 @@ SYSCALL_DEFINE(105, setuid);
 long sys_setgid(gid_t g) { return g == 0 ? 0 : -EPERM; }
 SYSCALL_DEFINE(106, setgid);
 
-/* The robust-futex list head: only threads sharing memory need the kernel
- * to walk it at exit, and Tessera processes are single-threaded, so keeping
- * the pointer (for get_robust_list) is the whole job. */
+/* The robust-futex list head, walked when the thread ends
+ * (kernel/proc/futex.c) so its robust mutexes' waiters see EOWNERDEAD. */
 long sys_set_robust_list(void __user *head, size_t len)
 {
     if (len != 24)
@@ -81,6 +80,12 @@ long sys_get_robust_list(int pid, uint64_t __user *head, size_t __user *len)
     return 0;
 }
 SYSCALL_DEFINE(274, get_robust_list);
+
+/* Restartable sequences are not provided: ENOSYS, which Linux itself
+ * returns when built without them.  glibc and musl probe it at every start
+ * (and then read the CPU with getcpu), so it is not logged. */
+long sys_rseq(void __user *rseq, uint32_t len, int flags, uint32_t sig) { return -ENOSYS; }
+SYSCALL_DEFINE(334, rseq);
 
 long sys_set_tid_address(int __user *tidptr)
 {

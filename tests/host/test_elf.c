@@ -133,7 +133,7 @@ START_TEST(hostile_segments)
 }
 END_TEST
 
-START_TEST(dynamic_programs_are_refused)
+START_TEST(interpreter_path_is_recorded)
 {
     struct img m; struct elf_info ei;
     make_exec(&m);
@@ -141,7 +141,29 @@ START_TEST(dynamic_programs_are_refused)
     struct phdr *p = (struct phdr *)(m.b + 64);
     e->phnum = 3;
     p[2] = (struct phdr){ PT_INTERP, 4, 0x200, 0x400200, 0x400200, 0x1c, 0x1c, 1 };
-    ck_assert_int_eq(parse(&m, &ei), -ENOEXEC);
+    ck_assert_int_eq(parse(&m, &ei), 0);
+    ck_assert_int_eq(ei.has_interp, 1);
+    ck_assert_uint_eq(ei.interp_off, 0x200);
+    ck_assert_uint_eq(ei.interp_len, 0x1c);
+}
+END_TEST
+
+START_TEST(bad_interpreter_headers_are_enoexec)
+{
+    struct img m; struct elf_info ei;
+    uint64_t sizes[][2] = {
+        { 0x200, 1 },                       /* shorter than "x" and its NUL */
+        { 0x200, 4097 },                    /* longer than PATH_MAX */
+        { 0x1100, 0x10 },                   /* starts past the end of the file */
+        { 0x10f8, 0x10 },                   /* runs past the end of the file */
+    };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        make_exec(&m);
+        ((struct ehdr *)m.b)->phnum = 3;
+        struct phdr *p = (struct phdr *)(m.b + 64);
+        p[2] = (struct phdr){ PT_INTERP, 4, sizes[i][0], 0, 0, sizes[i][1], sizes[i][1], 1 };
+        ck_assert_int_eq(parse(&m, &ei), -ENOEXEC);
+    }
 }
 END_TEST
 
@@ -155,7 +177,8 @@ int main(void)
     tcase_add_test(tc, truncations_are_enoexec);
     tcase_add_test(tc, wrong_architecture_and_class);
     tcase_add_test(tc, hostile_segments);
-    tcase_add_test(tc, dynamic_programs_are_refused);
+    tcase_add_test(tc, interpreter_path_is_recorded);
+    tcase_add_test(tc, bad_interpreter_headers_are_enoexec);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
