@@ -53,7 +53,7 @@ struct task_stats {
     uint64_t arrival_ns;        /* when created */
     uint64_t first_run_ns;      /* first time on a CPU (0 = never yet) */
     uint64_t exit_ns;           /* completion */
-    uint64_t utime_ns, stime_ns;
+    uint64_t utime_ns, stime_ns;  /* a live task's are in utime_cyc/stime_cyc: read them with task_cputime() */
     uint64_t ready_ns;          /* total time spent runnable but not running */
     uint64_t nvcsw, nivcsw;     /* voluntary / involuntary context switches */
     uint64_t minflt, majflt;
@@ -158,6 +158,7 @@ struct task {
     /* --- scheduling: protected by the run queue lock --- */
     struct sched_entity se;
     int policy;                 /* SCHED_OTHER(=system policy), SCHED_FIFO, SCHED_RR ... */
+    bool sched_reset_on_fork;   /* SCHED_RESET_ON_FORK: children start SCHED_OTHER, nice >= 0 */
     /* priority inheritance (kernel/proc/futex.c), under tasks_lock: the
      * policy and priority to return to once no PI waiter lends its own */
     bool pi_boosted;
@@ -171,7 +172,11 @@ struct task {
     uint64_t itimer_interval_ns;
     struct list_node itimer_node;
 
-    struct task_stats stats;
+    struct task_stats stats;    /* utime_ns/stime_ns: final once it has exited (task_cputime) */
+
+    /* --- CPU time so far, in TSC cycles (kernel/cputime.c): written only by
+     * the CPU it runs on, inside that CPU's accounting sequence --- */
+    uint64_t utime_cyc, stime_cyc;
 
     /* --- ticket loans (kernel/sched/lend.c): protected by the lend lock --- */
     struct sched_loan loan;     /* what this task lends (loan.to == NULL: nothing) */

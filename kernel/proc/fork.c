@@ -163,6 +163,17 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     t->se.expected_ns = 0;              /* a job-length hint belongs to one job */
     t->se.rt_priority = parent->se.rt_priority;
     t->se.rt_policy = parent->se.rt_policy;
+    if (parent->sched_reset_on_fork) {
+        /* SCHED_RESET_ON_FORK: a real-time parent's children are ordinary,
+         * a negative nice is not inherited, and the flag is not either */
+        if (t->policy == SCHED_FIFO || t->policy == SCHED_RR) {
+            t->policy = SCHED_OTHER;
+            t->se.rt_priority = 0;
+            t->se.rt_policy = 0;
+        }
+        if (t->se.nice < 0)
+            t->se.nice = 0;
+    }
     t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
     arch_fpu_save(parent->fpu);
     memcpy(t->fpu, parent->fpu, 512);

@@ -278,7 +278,7 @@ long sys_getdents64(long fd, char __user *ubuf, size_t count)
 /*
  * Extended attributes: no file system here keeps any (as Linux's ramfs).
  * The path or descriptor is checked first, so a missing file is still
- * ENOENT and a bad descriptor EBADF; then reading or changing an attribute
+ * ENOENT and a bad descriptor EBADF, then the name; then reading or changing an attribute
  * is EOPNOTSUPP and listing them gives an empty list.  An attribute name
  * that is empty or longer than 255 bytes is ERANGE, as on Linux.
  */
@@ -286,7 +286,19 @@ long sys_getdents64(long fd, char __user *ubuf, size_t count)
 
 static long xattr_target(long fd, const char __user *path, int atflags, const char __user *uname)
 {
-    if (uname) {
+    if (!path) {
+        struct file *f = fd_get((int)fd);
+        if (!f)
+            return -EBADF;
+        file_put(f);
+    } else {
+        struct vnode *v;
+        int err = at_resolve(AT_FDCWD, path, atflags, &v);
+        if (err)
+            return err;
+        vnode_put(v);
+    }
+    if (uname) {                        /* the name is looked at after the file, as Linux does */
         char name[XATTR_NAME_MAX + 1];
         long n = strncpy_from_user(name, uname, sizeof name);
         if (n == -ENAMETOOLONG || n == 0)
@@ -294,18 +306,7 @@ static long xattr_target(long fd, const char __user *path, int atflags, const ch
         if (n < 0)
             return n;
     }
-    if (!path) {
-        struct file *f = fd_get((int)fd);
-        if (!f)
-            return -EBADF;
-        file_put(f);
-        return 0;
-    }
-    struct vnode *v;
-    int err = at_resolve(AT_FDCWD, path, atflags, &v);
-    if (!err)
-        vnode_put(v);
-    return err;
+    return 0;
 }
 
 static long xattr_unsupported(long fd, const char __user *path, int atflags, const char __user *name)

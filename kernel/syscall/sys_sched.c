@@ -1,7 +1,8 @@
 /*
  * Scheduling system calls with Linux interfaces: sched_yield, nice values
  * (getpriority/setpriority, for nice and renice), the real-time classes
- * (sched_setscheduler and friends, for chrt) and CPU affinity.
+ * (sched_setscheduler, sched_setattr and friends, for chrt, with
+ * SCHED_RESET_ON_FORK) and CPU affinity.
  *
  * A task found by pid is used under tasks_lock, which keeps it from being
  * reaped and freed meanwhile.  Argument checks follow Linux's order: a
@@ -10,6 +11,7 @@
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <lib/string.h>
 #include <proc/task.h>
@@ -89,6 +91,38 @@ struct sched_param_k {
     int prio;
 };
 
+#define SCHED_RESET_ON_FORK 0x40000000
+#define SCHED_FLAG_RESET_ON_FORK 0x01
+#define SCHED_FLAG_KEEP_POLICY 0x08
+#define SCHED_FLAG_KEEP_PARAMS 0x10
+
+static bool rt_policy(int policy) { return policy == SCHED_FIFO || policy == SCHED_RR; }
+
+/* Is (policy, prio) a valid pair?  0 or -EINVAL. */
+static long check_policy(int policy, int prio)
+{
+    if (rt_policy(policy))
+        return prio < 1 || prio > 99 ? -EINVAL : 0;
+    if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE)
+        return prio != 0 ? -EINVAL : 0;
+    return -EINVAL;                     /* SCHED_DEADLINE is not provided */
+}
+
+/* Gives t a new class.  While a priority-inheritance waiter lends t its
+ * priority, the change is to the priority t returns to, and takes effect
+ * now only if it is higher than the lent one.  Caller holds tasks_lock. */
+static void set_policy(struct task *t, int policy, int prio, bool reset_on_fork)
+{
+    t->sched_reset_on_fork = reset_on_fork;
+    if (t->pi_boosted) {
+        t->pi_base_policy = policy;
+        t->pi_base_prio = prio;
+        if (!rt_policy(policy) || prio <= t->se.rt_priority)
+            return;
+    }
+    sched_set_rt(t, policy, rt_policy(policy) ? prio : 0);
+}
+
 long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __user *param)
 {
     struct sched_param_k p;
@@ -96,20 +130,13 @@ long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __
         return -EINVAL;
     if (copy_from_user(&p, param, sizeof p))
         return -EFAULT;
-    policy &= ~0x40000000;              /* SCHED_RESET_ON_FORK */
+    bool reset = policy & SCHED_RESET_ON_FORK;
+    policy &= ~SCHED_RESET_ON_FORK;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    long err = 0;
-    if (!t)
-        err = -ESRCH;
-    else if (policy == SCHED_FIFO || policy == SCHED_RR)
-        err = p.prio < 1 || p.prio > 99 ? -EINVAL : 0;
-    else if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE)
-        err = p.prio != 0 ? -EINVAL : 0;
-    else
-        err = -EINVAL;
+    long err = t ? check_policy(policy, p.prio) : -ESRCH;
     if (!err)
-        sched_set_rt(t, policy, policy == SCHED_FIFO || policy == SCHED_RR ? p.prio : 0);
+        set_policy(t, policy, p.prio, reset);
     spin_unlock(&tasks_lock);
     return err;
 }
@@ -121,7 +148,7 @@ long sys_sched_getscheduler(pid_t pid)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    long r = t ? t->policy : -ESRCH;
+    long r = t ? t->policy | (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0) : -ESRCH;
     spin_unlock(&tasks_lock);
     return r;
 }
@@ -149,6 +176,96 @@ long sys_sched_getparam(pid_t pid, struct sched_param_k __user *param)
     return copy_to_user(param, &p, sizeof p);
 }
 SYSCALL_DEFINE(143, sched_getparam);
+
+/* struct sched_attr (include/uapi/linux/sched/types.h): 48 bytes in its
+ * first version, 56 with the utilisation clamps. */
+struct sched_attr_k {
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime, deadline, period;
+    uint32_t util_min, util_max;
+};
+#define SCHED_ATTR_SIZE_VER0 48
+_Static_assert(sizeof(struct sched_attr_k) == 56, "struct sched_attr is 56 bytes");
+
+/* sched_getattr: the task's policy, flags, nice and real-time priority. */
+long sys_sched_getattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned size, unsigned flags)
+{
+    if (!uattr || pid < 0 || size < SCHED_ATTR_SIZE_VER0 || size > PAGE_SIZE || flags)
+        return -EINVAL;
+    struct sched_attr_k a;
+    memset(&a, 0, sizeof a);
+    spin_lock(&tasks_lock);
+    struct task *t = find_task(pid);
+    if (t) {
+        a.policy = (uint32_t)t->policy;
+        a.flags = t->sched_reset_on_fork ? SCHED_FLAG_RESET_ON_FORK : 0;
+        a.nice = rt_policy(t->policy) ? 0 : t->se.nice;     /* Linux reports it for the others only */
+        a.priority = rt_policy(t->policy) ? (uint32_t)t->se.rt_priority : 0;
+        a.util_max = 1024;              /* no clamp: the whole capacity */
+    }
+    spin_unlock(&tasks_lock);
+    if (!t)
+        return -ESRCH;
+    a.size = MIN(size, (unsigned)sizeof a);
+    return copy_to_user(uattr, &a, a.size);
+}
+SYSCALL_DEFINE(315, sched_getattr);
+
+/* sched_setattr: sched_setscheduler and setpriority in one call.  A record
+ * larger than this kernel's must be zero beyond what it knows (E2BIG, with
+ * the size it knows written back, as Linux does). */
+long sys_sched_setattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned flags)
+{
+    if (!uattr || pid < 0 || flags)
+        return -EINVAL;
+    uint32_t size;
+    if (get_user(size, &uattr->size))
+        return -EFAULT;
+    if (size == 0)
+        size = SCHED_ATTR_SIZE_VER0;
+    struct sched_attr_k a;
+    memset(&a, 0, sizeof a);
+    bool too_big = size < SCHED_ATTR_SIZE_VER0 || size > PAGE_SIZE;
+    for (uint32_t off = sizeof a; !too_big && off < size; off++) {
+        uint8_t b;
+        if (get_user(b, (uint8_t __user *)uattr + off))
+            return -EFAULT;
+        too_big = b != 0;
+    }
+    if (too_big) {
+        put_user((uint32_t)sizeof a, &uattr->size);
+        return -E2BIG;
+    }
+    if (copy_from_user(&a, uattr, MIN(size, (uint32_t)sizeof a)))
+        return -EFAULT;
+    if ((int)a.policy < 0)
+        return -EINVAL;
+    spin_lock(&tasks_lock);
+    struct task *t = find_task(pid);
+    long err = !t ? -ESRCH : (a.flags & ~(uint64_t)(SCHED_FLAG_RESET_ON_FORK | SCHED_FLAG_KEEP_POLICY |
+                                                     SCHED_FLAG_KEEP_PARAMS)) ? -EINVAL : 0;
+    int policy = t && (a.flags & SCHED_FLAG_KEEP_POLICY) ? t->policy : (int)a.policy;
+    int prio = (int)a.priority;
+    if (t && (a.flags & SCHED_FLAG_KEEP_PARAMS))
+        prio = rt_policy(policy) ? t->se.rt_priority : 0;
+    if (!err)
+        err = check_policy(policy, prio);
+    if (!err && (a.flags & SCHED_FLAG_KEEP_PARAMS)) {
+        /* as Linux: the kept parameters are checked against the class
+         * asked for, but neither changes, only the flags */
+        t->sched_reset_on_fork = a.flags & SCHED_FLAG_RESET_ON_FORK;
+    } else if (!err) {
+        set_policy(t, policy, prio, a.flags & SCHED_FLAG_RESET_ON_FORK);
+        if (!rt_policy(policy))
+            sched_set_param(t, SCHED_PARAM_NICE, a.nice < -20 ? -20 : a.nice > 19 ? 19 : a.nice);
+    }
+    spin_unlock(&tasks_lock);
+    return err;
+}
+SYSCALL_DEFINE(314, sched_setattr);
 
 long sys_sched_get_priority_max(int policy)
 {

@@ -117,6 +117,8 @@ GT_FN const char *errname(int e)
     case ENOSYS: return "ENOSYS";
     case ENOTEMPTY: return "ENOTEMPTY";
     case ELOOP: return "ELOOP";
+    case ENOTSOCK: return "ENOTSOCK";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno%d", e);
