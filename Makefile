@@ -13,6 +13,8 @@ MEM        ?= 512M
 ACCEL      ?= tcg
 CMDLINE    ?=
 EXTRA      ?=
+# host programs brought into the image with their libraries (docs/hostprogs.md)
+HOSTPROGS  ?=
 V          ?= 0
 
 ifeq ($(V),0)
@@ -87,8 +89,8 @@ $(KERNEL): $(KOBJS) arch/x86_64/link.ld tools/gen-ksyms.sh
 
 # ---------------------------------------------------------------- image
 initrd: $(INITRD)
-$(INITRD): $(USER_BINS) $(GUEST_BINS) tools/mkinitrd.sh $(shell find rootfs -type f 2>/dev/null) FORCE
-	$(Q)tools/mkinitrd.sh $@ "$(EXTRA)" $(USER_BINS) -- $(GUEST_BINS)
+$(INITRD): $(USER_BINS) $(GUEST_BINS) tools/mkinitrd.sh tools/hostprogs.sh $(shell find rootfs -type f 2>/dev/null) FORCE
+	$(Q)HOSTPROGS="$(HOSTPROGS)" tools/mkinitrd.sh $@ "$(EXTRA)" $(USER_BINS) -- $(GUEST_BINS)
 
 FORCE:
 

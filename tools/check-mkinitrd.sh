@@ -13,7 +13,16 @@
 # nobody may write (the host's /bin/busybox, /etc/passwd) and fails instead
 # of damaging the host; the copy and the outside directory belong to nobody,
 # so a write through a link to them succeeds and is caught by comparing
-# checksums before and after.  One PASS/FAIL line per check in RESULTS.
+# checksums before and after.
+#
+# Then host programs (HOSTPROGS, tools/hostprogs.sh): an image with ls (not
+# an applet link at its host path /usr/bin/ls), tr (whose host path
+# /usr/bin/tr is an applet link in the stage) and python3 is unpacked, and
+# every interpreter and library the host's ldd lists for them and for
+# python's extension modules must resolve inside it; as root, the programs
+# run in it under chroot.  hostprogs.sh is also run on a stage whose lib,
+# lib64, etc and usr/bin/ls are links out of it, and given a program the
+# host does not have.  One PASS/FAIL line per check in RESULTS.
 set -u
 work=$1; results=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,14 +54,23 @@ echo user-passwd > "$work/extra/etc/passwd"
 printf 'user program\n' > "$work/in/schedctl"
 printf 'guest file\n' > "$work/in/guestfile"
 
+mkdir -p "$work"/{cwd-host,out-host,out-missing,hostile/usr/bin}   # cwd-host: no rootfs/ of its own
+ln -s "$work/outside/dir" "$work/hostile/lib"
+ln -s "$work/outside/dir" "$work/hostile/lib64"
+ln -s "$work/outside/dir" "$work/hostile/etc"
+ln -s "$work/outside/target" "$work/hostile/usr/bin/ls"
+
 runas=()
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
-    chown -R nobody "$work/fake" "$work/outside" "$work/out"
+    chown -R nobody "$work/fake" "$work/outside" "$work/out" "$work/out-host" "$work/out-missing"
+    chown -h -R nobody "$work/hostile"
     runas=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --)
 fi
 
 sums() {   # everything the build must leave alone
     sha256sum /bin/busybox /etc/passwd "$host_busybox" "$work/fake/busybox" 2>/dev/null
+    sha256sum "$(readlink -f /usr/bin/ls)" "$(readlink -f /usr/bin/tr)" /etc/ld.so.cache \
+        "$(readlink -f /lib64/ld-linux-x86-64.so.2)" 2>/dev/null
     (cd "$work/outside" && find . | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort)
 }
 before=$(sums)
@@ -86,6 +104,69 @@ check busybox-intact '[ "$(member bin/busybox | sha256sum)" = "$(sha256sum < "$h
 check applet-links-relative '[ "$(linkto bin/echo)" = busybox ] && [ "$(linkto usr/bin/tr)" = ../../bin/busybox ] &&
     ! echo "$listing" | grep -q -- "-> /bin/busybox"'
 check user-and-guest-files '[ "$(member bin/schedctl)" = "user program" ] && [ "$(member tests/guestfile)" = "guest file" ]'
+
+# ---- host programs
+mk() {   # mk OUT HOSTPROGS: builds an image with those host programs, as the build user
+    (cd "$work/cwd-host" && HOSTPROGS=$2 BUSYBOX=$work/fake/busybox "${runas[@]}" "$mkinitrd" "$1" "" \
+        "$work/in/schedctl" -- "$work/in/guestfile")
+}
+img=$work/out-host/initrd.cpio
+mk "$img" "ls tr python3" > "$work/build-host.log" 2>&1
+rc=$?
+check hostprogs-builds '[ $rc = 0 ] && [ -s "$img" ]' "exit $rc: $(tail -1 "$work/build-host.log")"
+mk "$work/out-missing/initrd.cpio" "ls no-such-program-xyz" > "$work/build-missing.log" 2>&1
+rc=$?
+check hostprogs-missing-fails '[ $rc != 0 ] && [ ! -e "$work/out-missing/initrd.cpio" ] &&
+    grep -q "no-such-program-xyz: no such program" "$work/build-missing.log"' "exit $rc: $(tail -1 "$work/build-missing.log")"
+(cd "$work/cwd" && "${runas[@]}" "$(dirname "$mkinitrd")/hostprogs.sh" "$work/hostile" ls) > "$work/hostile.log" 2>&1
+rc=$?
+check hostprogs-hostile-stage '[ $rc = 0 ]' "exit $rc: $(tail -1 "$work/hostile.log")"
+after=$(sums)
+check hostprogs-host-untouched '[ "$before" = "$after" ]' \
+    "changed: $(diff <(echo "$before") <(echo "$after") | grep '^>' | head -3 | tr '\n' ' ')"
+h=$work/hostile
+check hostprogs-links-replaced '[ ! -L "$h/lib" ] && [ -d "$h/lib" ] && [ ! -L "$h/lib64" ] && [ ! -L "$h/etc" ] &&
+    [ ! -L "$h/usr/bin/ls" ] && cmp -s "$h/usr/bin/ls" /usr/bin/ls'
+
+x=$work/host-image
+rm -rf "$x"; mkdir -p "$x"
+[ -f "$img" ] && (cd "$x" && cpio -idm --quiet --no-absolute-filenames < "$img")
+resolves() {   # resolves PATH: PATH, its links followed inside the unpacked image, is a file there
+    local p=$1 t n=0
+    while [ -L "$x$p" ] && [ $n -lt 40 ]; do
+        t=$(readlink -- "$x$p")
+        case $t in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac
+        n=$((n + 1))
+    done
+    [ -f "$x$p" ] && [ ! -L "$x$p" ]
+}
+unresolved() {   # unresolved FILE...: what ldd lists for the host's FILEs and the image lacks
+    local f p
+    for f in "$@"; do
+        for p in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]* (0x' | cut -d' ' -f1); do resolves "$p" || echo "$p"; done
+    done | sort -u
+}
+lsdir=$(realpath -e "$(dirname "$(type -P ls)")")
+missing=$(unresolved "$lsdir/ls" /usr/bin/tr)
+check hostprogs-ls-at-host-path '[ -f "$x$lsdir/ls" ] && [ ! -L "$x$lsdir/ls" ] && cmp -s "$x$lsdir/ls" "$lsdir/ls" &&
+    { [ "$lsdir" = /bin ] || [ "$(readlink "$x/bin/ls")" = busybox ]; }'
+check hostprogs-applet-link-replaced '[ ! -L "$x/usr/bin/tr" ] && cmp -s "$x/usr/bin/tr" /usr/bin/tr &&
+    cmp -s "$x/bin/busybox" "$host_busybox"'
+check hostprogs-libraries '[ -z "$missing" ] && [ -n "$(ldd "$lsdir/ls" | grep -o "/[^ ]* (0x")" ] &&
+    resolves /lib64/ld-linux-x86-64.so.2' "missing: $(echo $missing)"
+pylib=$(cd "$x" && ls -d usr/lib/python3.[0-9]* 2>/dev/null | head -1)
+missing=$(unresolved $(cd "$x" && find "${pylib:-none}" -name '*.so' -printf '/%p\n' 2>/dev/null))
+check hostprogs-python 'resolves /usr/bin/python3 && [ -n "$pylib" ] && [ -f "$x/$pylib/os.py" ] &&
+    [ -f "$x/$pylib/json/__init__.py" ] && [ -n "$(ls "$x/$pylib/lib-dynload")" ] &&
+    [ -z "$(find "$x/$pylib" \( -name __pycache__ -o -name "config-3*" \) -print -quit)" ]'
+check hostprogs-python-modules '[ -n "$pylib" ] && [ -z "$missing" ]' "missing: $(echo $missing)"
+if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null; then
+    inimage() { chroot --userspec="$(id -u nobody):$(id -g nobody)" "$x" "$@" 2>&1; }
+    check hostprogs-run-ls '[ "$(inimage "$lsdir/ls" -d /tests)" = /tests ]'
+    check hostprogs-run-tr '[ "$(echo abc | inimage /usr/bin/tr a-c A-C)" = ABC ]'
+    out=$(inimage /usr/bin/python3 -I -B -c 'import os, sys, json; print(json.dumps([sys.prefix, os.sep]))')
+    check hostprogs-run-python '[ "$out" = "[\"/usr\", \"/\"]" ]' "$out"
+fi
 
 grep '^FAIL' "$results" || true
 echo "image: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed"

@@ -3,7 +3,9 @@
 #   mkinitrd.sh OUT "EXTRA_DIR" USER_BIN... -- GUEST_FILE...
 # Layout: Debian's static busybox with every applet linked in /bin, Tessera's
 # own programs (init in /sbin, the rest in /bin), rootfs/ (etc files), the
-# guest tests in /tests, and, with EXTRA, a user's directory copied over /.
+# guest tests in /tests, host programs with their libraries and data files
+# (HOSTPROGS="python3 ls", tools/hostprogs.sh), and, with EXTRA, a user's
+# directory copied over /.
 # BUSYBOX=path takes busybox from elsewhere than /bin/busybox.
 #
 # Nothing here writes outside the staging folder next to OUT.  The applet
@@ -13,7 +15,7 @@
 # writing through it: a user's bin/ls becomes a new file in the stage, never
 # the content of the busybox the link pointed at, and a directory that is a
 # symbolic link in the stage is replaced by a real one before anything is
-# put in it.
+# put in it.  tools/hostprogs.sh keeps to the same rules.
 set -euo pipefail
 out=$1; extra=$2; shift 2
 user=(); guest=()
@@ -65,6 +67,9 @@ for f in "${user[@]}"; do
     if [ "$n" = init ]; then rm -f "$stage/sbin/init"; cp "$f" "$stage/sbin/init"; else rm -f "$stage/bin/$n"; cp "$f" "$stage/bin/$n"; fi
 done
 for f in "${guest[@]}"; do cp -p "$f" "$stage/tests/"; done
+# before the layers, so that rootfs/ and EXTRA can still replace any of it
+read -r -a hostprogs <<< "${HOSTPROGS:-}"
+[ ${#hostprogs[@]} -eq 0 ] || "$(dirname "$0")/hostprogs.sh" "$stage" "${hostprogs[@]}"
 [ -d rootfs ] && overlay rootfs
 if [ -n "$extra" ]; then
     [ -d "$extra" ] || { echo "mkinitrd: EXTRA=$extra is not a directory" >&2; exit 1; }
