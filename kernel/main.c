@@ -20,6 +20,7 @@
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
@@ -82,6 +83,7 @@ void kmain(uint32_t start_info)
     gdt_init_cpu(0);
     idt_init();
     fpu_init_cpu();
+    numa_init();
     pmm_init();
     vm_init();
     kheap_init();

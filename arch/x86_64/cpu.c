@@ -13,6 +13,7 @@
 
 struct percpu percpu_area[MAX_CPUS];
 int ncpus = 1;
+int cpus_present = 1;
 
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "asm offset");
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "asm offset");

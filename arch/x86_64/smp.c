@@ -6,6 +6,7 @@
  * LAPIC timer, idle task and run queue.  "nosmp" or "maxcpus=N" on the
  * command line limit how many start.
  */
+#include <arch/acpi.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
@@ -19,7 +20,6 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-extern uint64_t acpi_rsdp_phys;
 extern char trampoline_start[], trampoline_end[], tramp_stack[], tramp_entry[], tramp_cr3[];
 extern char boot_pml4[];
 void percpu_init(int cpu);
@@ -28,48 +28,26 @@ void arch_syscall_init_cpu(void);
 
 #define TRAMP_BASE 0x8000
 
-struct sdt_header {
-    char sig[4];
-    uint32_t length;
-    uint8_t rev, checksum;
-    char oem[6], oem_table[8];
-    uint32_t oem_rev, creator, creator_rev;
-} __packed;
+struct madt_ids {
+    int *ids, count, max;
+};
 
+static void madt_entry(const uint8_t *e, void *arg)
+{
+    struct madt_ids *m = arg;
+    if (e[0] == 0 && e[1] >= 8 && (e[4] & 1) && m->count < m->max)   /* processor local APIC, enabled */
+        m->ids[m->count++] = e[3];
+}
+
+/* The APIC ids of the enabled CPUs the MADT lists (its entries start at
+ * byte 44: after the header, the local APIC address and the flags). */
 static int madt_apic_ids(int *ids, int max)
 {
-    if (!acpi_rsdp_phys)
-        return 0;
-    const uint8_t *rsdp = P2V(acpi_rsdp_phys);
-    if (memcmp(rsdp, "RSD PTR ", 8))
-        return 0;
-    uint8_t rev = rsdp[15];
-    const struct sdt_header *root;
-    int entry_size;
-    if (rev >= 2 && *(uint64_t *)(rsdp + 24)) {
-        root = P2V(*(uint64_t *)(rsdp + 24));
-        entry_size = 8;
-    } else {
-        root = P2V(*(uint32_t *)(rsdp + 16));
-        entry_size = 4;
-    }
-    int n = (root->length - sizeof *root) / entry_size;
-    const uint8_t *entries = (const uint8_t *)(root + 1);
-    for (int i = 0; i < n; i++) {
-        uint64_t p = entry_size == 8 ? *(uint64_t *)(entries + 8 * i) : *(uint32_t *)(entries + 4 * i);
-        const struct sdt_header *h = P2V(p);
-        if (memcmp(h->sig, "APIC", 4))
-            continue;
-        int count = 0;
-        const uint8_t *e = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
-        while (e + 2 <= end && e[1] >= 2) {
-            if (e[0] == 0 && (e[4] & 1) && count < max)     /* processor local APIC, enabled */
-                ids[count++] = e[3];
-            e += e[1];
-        }
-        return count;
-    }
-    return 0;
+    const struct acpi_sdt_header *madt = acpi_find_table("APIC");
+    struct madt_ids m = { ids, 0, max };
+    if (madt)
+        acpi_for_each_entry(madt, 44, madt_entry, &m);
+    return m.count;
 }
 
 static volatile int ap_started;
@@ -102,6 +80,8 @@ void smp_boot_aps(void)
     int limit = cmdline_get("nosmp") ? 1 : maxc ? (int)(maxc[0] - '0') : MAX_CPUS;
     if (limit < 1)
         limit = 1;
+    /* nosmp leaves one CPU, as Linux's nr_cpus=1; maxcpus= only starts fewer */
+    cpus_present = cmdline_get("nosmp") ? 1 : MAX(n, 1);
     memcpy(P2V(TRAMP_BASE), trampoline_start, trampoline_end - trampoline_start);
     uint8_t *t = P2V(TRAMP_BASE);
     *(uint64_t *)(t + (tramp_entry - trampoline_start)) = (uint64_t)ap_entry;

@@ -38,7 +38,8 @@ struct percpu {
 
 #define MAX_CPUS 16
 extern struct percpu percpu_area[MAX_CPUS];
-extern int ncpus;
+extern int ncpus;               /* CPUs started: ids 0 .. ncpus-1 */
+extern int cpus_present;        /* CPUs the firmware lists (MADT), started or not */
 
 static inline struct percpu *this_cpu(void)
 {

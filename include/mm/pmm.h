@@ -49,4 +49,20 @@ unsigned pmm_refcount(phys_t p);
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
 
+/* NUMA (<mm/numa.h>): 2^order frames from `node` (NUMA_NO_NODE: the node
+ * of this CPU) or, when it has none left, from the nearest other node in
+ * `allowed` (a mask of node ids; ~0: any).  0 if none of them has room. */
+#define PMM_ZERO 1              /* zero the frames */
+#define PMM_INTERLEAVE 2        /* an interleave policy chose `node` (numastat) */
+phys_t pmm_alloc_node(int node, uint64_t allowed, unsigned order, unsigned flags);
+/* The node a managed frame belongs to; NUMA_NO_NODE (-1) for any other address. */
+int pmm_node_of(phys_t p);
+/* A node's frames, and Linux's numastat counters (allocations that got
+ * the node wanted, that landed here instead of there, ...). */
+struct pmm_node_stats {
+    uint64_t total, free;
+    uint64_t numa_hit, numa_miss, numa_foreign, interleave_hit, local_node, other_node;
+};
+void pmm_node_stats(int node, struct pmm_node_stats *out);
+
 #endif

@@ -11,6 +11,13 @@
  * page-cache mappings of exec take references with pmm_get(); a frame goes
  * back to the buddy lists when pmm_put() drops the last one.
  *
+ * NUMA: every frame records its node (from the firmware's SRAT, <mm/numa.h>)
+ * and each node has its own free lists, so a block never merges across a
+ * node boundary.  pmm_alloc_node() takes frames from a chosen node, falling
+ * back to the nearest other nodes a caller allows (a memory policy's
+ * nodes); the plain calls start at the node of the CPU they run on.  Each
+ * node counts its frames and Linux's numastat figures.
+ *
  * Locking: pmm_lock protects the free lists, the counters and every
  * struct frame's list/order/free fields; refcounts are atomic.
  */
@@ -18,6 +25,7 @@
 #include <kernel/spinlock.h>
 #include <lib/list.h>
 #include <lib/string.h>
+#include <mm/numa.h>
 #include <mm/pmm.h>
 
 #define PMM_MAX_ORDER 10
@@ -28,25 +36,32 @@ struct frame {
     uint8_t order;          /* order of the free block it heads */
     uint8_t free;           /* heads a free block */
     uint8_t usable;         /* RAM we manage (not a hole or reserved) */
+    uint8_t nid;            /* NUMA node */
 };
 
 static struct frame *frames;
 static uint64_t nframes;
-static struct list_node free_lists[PMM_MAX_ORDER + 1];
+static struct list_node free_lists[NUMA_MAX_NODES][PMM_MAX_ORDER + 1];
 static uint64_t free_count, total_count;
+static struct pmm_node_stats node_stats[NUMA_MAX_NODES];
 static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
 
 static inline struct frame *frame_of(phys_t p) { return &frames[p >> PAGE_SHIFT]; }
 static inline phys_t phys_of(struct frame *f) { return (phys_t)(f - frames) << PAGE_SHIFT; }
 
+/* Returns 2^order frames to their node's lists, merging with free buddies
+ * of the same node. */
 static void free_block(uint64_t pfn, unsigned order)
 {
+    unsigned nid = frames[pfn].nid;
+    free_count += 1UL << order;
+    node_stats[nid].free += 1UL << order;
     while (order < PMM_MAX_ORDER) {
         uint64_t buddy = pfn ^ (1UL << order);
         if (buddy + (1UL << order) > nframes)
             break;
         struct frame *b = &frames[buddy];
-        if (!b->usable || !b->free || b->order != order)
+        if (!b->usable || !b->free || b->order != order || b->nid != nid)
             break;
         list_remove(&b->node);
         b->free = 0;
@@ -56,17 +71,18 @@ static void free_block(uint64_t pfn, unsigned order)
     struct frame *f = &frames[pfn];
     f->free = 1;
     f->order = order;
-    list_push_back(&free_lists[order], &f->node);
+    list_push_back(&free_lists[nid][order], &f->node);
 }
 
-static phys_t alloc_block(unsigned order)
+static phys_t alloc_block(unsigned nid, unsigned order)
 {
+    struct list_node *lists = free_lists[nid];
     unsigned o = order;
-    while (o <= PMM_MAX_ORDER && list_empty(&free_lists[o]))
+    while (o <= PMM_MAX_ORDER && list_empty(&lists[o]))
         o++;
     if (o > PMM_MAX_ORDER)
         return 0;
-    struct frame *f = container_of(list_pop_front(&free_lists[o]), struct frame, node);
+    struct frame *f = container_of(list_pop_front(&lists[o]), struct frame, node);
     f->free = 0;
     uint64_t pfn = f - frames;
     while (o > order) {             /* split, returning the upper halves */
@@ -74,10 +90,12 @@ static phys_t alloc_block(unsigned order)
         struct frame *half = &frames[pfn + (1UL << o)];
         half->free = 1;
         half->order = o;
-        list_push_back(&free_lists[o], &half->node);
+        list_push_back(&lists[o], &half->node);
     }
     for (uint64_t i = 0; i < (1UL << order); i++)
         frames[pfn + i].refcount = 1;
+    free_count -= 1UL << order;
+    node_stats[nid].free -= 1UL << order;
     return (phys_t)pfn << PAGE_SHIFT;
 }
 
@@ -129,8 +147,9 @@ void pmm_init(void)
         panic("pmm: no room for the frame table (%lu bytes)", bytes);
     frames = P2V(at);
     memset(frames, 0, bytes);
-    for (int o = 0; o <= PMM_MAX_ORDER; o++)
-        list_init(&free_lists[o]);
+    for (int n = 0; n < NUMA_MAX_NODES; n++)
+        for (int o = 0; o <= PMM_MAX_ORDER; o++)
+            list_init(&free_lists[n][o]);
 
     for (int i = 0; i < boot_usable_count; i++) {
         uint64_t b = ALIGN_UP(boot_usable[i].base, PAGE_SIZE);
@@ -140,26 +159,57 @@ void pmm_init(void)
                 continue;
             struct frame *f = frame_of(p);
             f->usable = 1;
+            f->nid = (uint8_t)numa_node_of_phys(p);
             free_block(p >> PAGE_SHIFT, 0);
-            free_count++;
             total_count++;
+            node_stats[f->nid].total++;
         }
     }
     kprintf("pmm: %lu MiB usable, %lu frames, frame table %lu KiB at %#lx\n", total_count * PAGE_SIZE >> 20,
             total_count, bytes >> 10, at);
+    for (int n = 0; n < numa_nodes && numa_nodes > 1; n++)
+        kprintf("pmm: node %d: %lu MiB\n", n, node_stats[n].total * PAGE_SIZE >> 20);
 }
 
-phys_t pmm_alloc_contig(unsigned order)
+phys_t pmm_alloc_node(int node, uint64_t allowed, unsigned order, unsigned flags)
 {
     if (order > PMM_MAX_ORDER)
         return 0;
+    int local = numa_node_id();
+    if (node < 0 || node >= numa_nodes)
+        node = local;
+    const uint8_t *order_of_nodes = numa_fallback_order(node);
     spin_lock(&pmm_lock);
-    phys_t p = alloc_block(order);
-    if (p)
-        free_count -= 1UL << order;
+    phys_t p = 0;
+    int got = node;
+    for (int i = 0; i < numa_nodes && !p; i++) {
+        got = order_of_nodes[i];
+        if (allowed & (1ULL << got))
+            p = alloc_block((unsigned)got, order);
+    }
+    if (p) {
+        /* Linux's numastat: hit or miss/foreign against the node wanted,
+         * local or other against the node of the CPU asking */
+        if (got == node) {
+            node_stats[got].numa_hit++;
+            if (flags & PMM_INTERLEAVE)
+                node_stats[got].interleave_hit++;
+        } else {
+            node_stats[got].numa_miss++;
+            node_stats[node].numa_foreign++;
+        }
+        if (got == local)
+            node_stats[got].local_node++;
+        else
+            node_stats[got].other_node++;
+    }
     spin_unlock(&pmm_lock);
+    if (p && (flags & PMM_ZERO))
+        memset(P2V(p), 0, PAGE_SIZE << order);
     return p;
 }
+
+phys_t pmm_alloc_contig(unsigned order) { return pmm_alloc_node(NUMA_NO_NODE, ~0ULL, order, 0); }
 
 void pmm_free_contig(phys_t p, unsigned order)
 {
@@ -167,19 +217,12 @@ void pmm_free_contig(phys_t p, unsigned order)
     for (uint64_t i = 0; i < (1UL << order); i++)
         frame_of(p)[i].refcount = 0;
     free_block(p >> PAGE_SHIFT, order);
-    free_count += 1UL << order;
     spin_unlock(&pmm_lock);
 }
 
-phys_t pmm_alloc_nozero(void) { return pmm_alloc_contig(0); }
+phys_t pmm_alloc_nozero(void) { return pmm_alloc_node(NUMA_NO_NODE, ~0ULL, 0, 0); }
 
-phys_t pmm_alloc(void)
-{
-    phys_t p = pmm_alloc_contig(0);
-    if (p)
-        memset(P2V(p), 0, PAGE_SIZE);
-    return p;
-}
+phys_t pmm_alloc(void) { return pmm_alloc_node(NUMA_NO_NODE, ~0ULL, 0, PMM_ZERO); }
 
 void pmm_get(phys_t p)
 {
@@ -195,7 +238,6 @@ void pmm_put(phys_t p)
     if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
         spin_lock(&pmm_lock);
         free_block(p >> PAGE_SHIFT, 0);
-        free_count++;
         spin_unlock(&pmm_lock);
     }
 }
@@ -203,3 +245,19 @@ void pmm_put(phys_t p)
 unsigned pmm_refcount(phys_t p) { return frame_of(p)->refcount; }
 uint64_t pmm_free_pages(void) { return free_count; }
 uint64_t pmm_total_pages(void) { return total_count; }
+
+int pmm_node_of(phys_t p)
+{
+    uint64_t pfn = p >> PAGE_SHIFT;
+    return pfn < nframes && frames[pfn].usable ? frames[pfn].nid : NUMA_NO_NODE;
+}
+
+void pmm_node_stats(int node, struct pmm_node_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (node < 0 || node >= NUMA_MAX_NODES)
+        return;
+    spin_lock(&pmm_lock);
+    *out = node_stats[node];
+    spin_unlock(&pmm_lock);
+}
