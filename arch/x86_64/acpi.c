@@ -23,6 +23,14 @@ static bool table_ok(const struct acpi_sdt_header *h)
     return sum == 0;
 }
 
+/* A little-endian field of 4 or 8 bytes (table fields are not aligned). */
+static uint64_t field(const uint8_t *p, int size)
+{
+    uint64_t v = 0;
+    memcpy(&v, p, (size_t)size);
+    return v;
+}
+
 const struct acpi_sdt_header *acpi_find_table(const char *sig)
 {
     if (!acpi_rsdp_phys)
@@ -30,22 +38,15 @@ const struct acpi_sdt_header *acpi_find_table(const char *sig)
     const uint8_t *rsdp = P2V(acpi_rsdp_phys);
     if (memcmp(rsdp, "RSD PTR ", 8))
         return NULL;
-    const struct acpi_sdt_header *root;
-    int entry_size;
-    if (rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24)) {
-        root = P2V(*(const uint64_t *)(rsdp + 24));
-        entry_size = 8;
-    } else {
-        root = P2V(*(const uint32_t *)(rsdp + 16));
-        entry_size = 4;
-    }
+    /* revision 2 has the XSDT (64-bit entries), else the RSDT (32-bit) */
+    int entry_size = rsdp[15] >= 2 && field(rsdp + 24, 8) ? 8 : 4;
+    const struct acpi_sdt_header *root = P2V(entry_size == 8 ? field(rsdp + 24, 8) : field(rsdp + 16, 4));
     if (!table_ok(root))
         return NULL;
     int n = (int)((root->length - sizeof *root) / entry_size);
     const uint8_t *entries = (const uint8_t *)(root + 1);
     for (int i = 0; i < n; i++) {
-        uint64_t p = entry_size == 8 ? *(const uint64_t *)(entries + 8 * i) : *(const uint32_t *)(entries + 4 * i);
-        const struct acpi_sdt_header *h = P2V(p);
+        const struct acpi_sdt_header *h = P2V(field(entries + entry_size * i, entry_size));
         if (!memcmp(h->sig, sig, 4) && table_ok(h))
             return h;
     }

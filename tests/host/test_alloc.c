@@ -1,4 +1,5 @@
-/* Host tests for the physical frame allocator (buddy + reference counts) and
+/* Host tests for the physical frame allocator (buddy + reference counts),
+ * its NUMA nodes (read from ACPI SRAT and SLIT tables the test builds) and
  * the kernel heap, run over a buffer that stands in for physical memory. */
 #include <check.h>
 
@@ -7,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 
@@ -27,6 +32,13 @@ void panic(const char *fmt, ...)
     abort();
 }
 
+const char *cmdline_get(const char *key) { (void)key; return NULL; }
+uint64_t acpi_rsdp_phys;
+struct percpu percpu_area[MAX_CPUS];
+int ncpus = 1;
+
+#include "../../arch/x86_64/acpi.c"
+#include "../../kernel/mm/numa.c"
 #include "../../kernel/mm/pmm.c"
 #include "../../kernel/mm/kheap.c"
 
@@ -48,6 +60,85 @@ static void setup(void)
     pmm_init();
     kheap_init();
 }
+
+/* ---- two NUMA nodes, described by ACPI tables placed below 1 MiB (memory
+ * the allocator leaves alone), as QEMU's -numa options produce them ---- */
+
+#define NODE1_BASE 0x2001000UL     /* not aligned to a maximal block */
+#define ACPI_AT 0x80000UL
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void acpi_table(uint64_t at, const char *sig, uint32_t len)
+{
+    uint8_t *t = P2V(at);
+    memcpy(t, sig, 4);
+    put32(t + 4, len);
+    t[9] = 0;
+    uint8_t sum = 0;
+    for (uint32_t i = 0; i < len; i++)
+        sum += t[i];
+    t[9] = (uint8_t)-sum;
+}
+
+/* RSDP -> XSDT -> SRAT (CPU with APIC id i and memory below/above
+ * NODE1_BASE in domain i) and SLIT (10 on the diagonal, `remote` off it). */
+static void build_acpi(uint8_t remote)
+{
+    uint8_t *base = P2V(ACPI_AT);
+    memset(base, 0, 0x1000);
+    uint8_t *rsdp = base;
+    memcpy(rsdp, "RSD PTR ", 8);
+    rsdp[15] = 2;
+    put64(rsdp + 24, ACPI_AT + 0x100);
+    uint8_t *xsdt = base + 0x100;
+    put64(xsdt + 36, ACPI_AT + 0x200);
+    put64(xsdt + 44, ACPI_AT + 0x400);
+    uint8_t *srat = base + 0x200, *e = srat + 48;
+    for (int i = 0; i < 2; i++, e += 16) {          /* processor local APIC affinity */
+        e[0] = 0, e[1] = 16, e[2] = (uint8_t)i, e[3] = (uint8_t)i;
+        put32(e + 4, 1);
+    }
+    uint64_t ranges[2][2] = { { 0, NODE1_BASE }, { NODE1_BASE, RAM - NODE1_BASE } };
+    for (int i = 0; i < 3; i++, e += 40) {          /* memory affinity; the third disabled */
+        e[0] = 1, e[1] = 40;
+        if (i < 2) {
+            put32(e + 2, (uint32_t)i);
+            put64(e + 8, ranges[i][0]);
+            put64(e + 16, ranges[i][1]);
+            put32(e + 28, 1);
+        }
+    }
+    acpi_table(ACPI_AT + 0x200, "SRAT", (uint32_t)(e - srat));
+    uint8_t *slit = base + 0x400;
+    put64(slit + 36, 2);
+    slit[44] = slit[47] = 10;
+    slit[45] = slit[46] = remote;
+    acpi_table(ACPI_AT + 0x400, "SLIT", 48);
+    acpi_table(ACPI_AT + 0x100, "XSDT", 52);
+    acpi_rsdp_phys = ACPI_AT;
+}
+
+static void setup_numa_with(uint8_t remote)
+{
+    host_phys_base = aligned_alloc(1 << 22, RAM);
+    ck_assert_ptr_nonnull(host_phys_base);
+    memset(host_phys_base, 0xa5, RAM);
+    boot_usable[0] = (struct mem_region){ 0, RAM };
+    boot_usable_count = 1;
+    boot_reserved_count = 0;
+    build_acpi(remote);
+    /* this_cpu_id() reads %gs:32: point GS at CPU 0's block (APIC id 0) */
+    percpu_area[0].cpu_id = 0;
+    percpu_area[1].apic_id = 1;
+    ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_SET_GS, &percpu_area[0]), 0);
+    numa_init();
+    pmm_init();
+}
+
+static void setup_numa(void) { setup_numa_with(21); }
+static void setup_numa_bad_slit(void) { setup_numa_with(9); }
 
 static void teardown(void) { free(host_phys_base); }
 
@@ -211,6 +302,72 @@ START_TEST(heap_stats_follow_allocations)
 }
 END_TEST
 
+START_TEST(numa_topology_from_srat_and_slit)
+{
+    ck_assert_int_eq(numa_nodes, 2);
+    ck_assert_int_eq(numa_distance(0, 0), 10);
+    ck_assert_int_eq(numa_distance(0, 1), 21);
+    ck_assert_int_eq(numa_distance(1, 0), 21);
+    ck_assert_int_eq(numa_fallback_order(1)[0], 1);
+    ck_assert_int_eq(numa_fallback_order(1)[1], 0);
+    ck_assert_int_eq(numa_node_of_phys(NODE1_BASE - 1), 0);
+    ck_assert_int_eq(numa_node_of_phys(NODE1_BASE), 1);
+    ck_assert_int_eq(cpu_to_node(0), 0);
+    ck_assert_int_eq(cpu_to_node(1), 1);
+    ck_assert_int_eq(numa_node_id(), 0);
+}
+END_TEST
+
+START_TEST(numa_bad_slit_is_ignored)
+{
+    ck_assert_int_eq(numa_nodes, 2);
+    ck_assert_int_eq(numa_distance(0, 1), 20);
+    ck_assert_int_eq(numa_distance(1, 1), 10);
+}
+END_TEST
+
+START_TEST(frames_stay_on_their_node)
+{
+    struct pmm_node_stats n0, n1;
+    pmm_node_stats(0, &n0);
+    pmm_node_stats(1, &n1);
+    ck_assert_uint_eq(n0.total + n1.total, pmm_total_pages());
+    ck_assert_uint_eq(n1.total, (RAM - NODE1_BASE) / PAGE_SIZE);
+    ck_assert_uint_eq(n1.free, n1.total);
+    /* node 1 only: exactly its frames, then nothing */
+    static phys_t got[20000];
+    uint64_t n = 0;
+    phys_t p;
+    while ((p = pmm_alloc_node(1, 1ULL << 1, 0, 0)) != 0) {
+        ck_assert_uint_ge(p, NODE1_BASE);
+        ck_assert_int_eq(pmm_node_of(p), 1);
+        got[n++] = p;
+    }
+    ck_assert_uint_eq(n, n1.total);
+    /* any node: falls back to node 0, counted as a miss there */
+    p = pmm_alloc_node(1, ~0ULL, 0, 0);
+    ck_assert_uint_ne(p, 0);
+    ck_assert_uint_lt(p, NODE1_BASE);
+    pmm_node_stats(0, &n0);
+    pmm_node_stats(1, &n1);
+    ck_assert_uint_eq(n0.numa_miss, 1);
+    ck_assert_uint_eq(n1.numa_foreign, 1);
+    ck_assert_uint_eq(n1.numa_hit, n);
+    pmm_put(p);
+    for (uint64_t i = 0; i < n; i++)
+        pmm_put(got[i]);
+    ck_assert_uint_eq(pmm_free_pages(), pmm_total_pages());
+    /* no block straddles the boundary, whichever way it was merged */
+    uint64_t blocks = 0;
+    for (unsigned order = PMM_MAX_ORDER + 1; order-- > 0;)
+        while ((p = pmm_alloc_contig(order)) != 0) {
+            ck_assert_int_eq(pmm_node_of(p), pmm_node_of(p + (PAGE_SIZE << order) - PAGE_SIZE));
+            blocks += 1UL << order;
+        }
+    ck_assert_uint_eq(blocks, pmm_total_pages());
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("alloc");
@@ -223,5 +380,14 @@ int main(void)
     tcase_add_test(tc, exhaustion_returns_null);
     tcase_add_test(tc, heap_stats_follow_allocations);
     suite_add_tcase(s, tc);
+    TCase *numa = tcase_create("numa");
+    tcase_add_checked_fixture(numa, setup_numa, teardown);
+    tcase_add_test(numa, numa_topology_from_srat_and_slit);
+    tcase_add_test(numa, frames_stay_on_their_node);
+    suite_add_tcase(s, numa);
+    TCase *bad = tcase_create("numa_bad_slit");
+    tcase_add_checked_fixture(bad, setup_numa_bad_slit, teardown);
+    tcase_add_test(bad, numa_bad_slit_is_ignored);
+    suite_add_tcase(s, bad);
     return run_suite(s);
 }
