@@ -44,6 +44,10 @@ static void user_exception(struct trap_frame *tf)
     case 3:
         signal_fault(tf, SIGTRAP, SI_KERNEL, tf->rip, "breakpoint");
         break;
+    case 1:
+        tf->rflags &= ~(1UL << 8);      /* one step done (PTRACE_SINGLESTEP sets TF) */
+        signal_fault(tf, SIGTRAP, 2 /* TRAP_TRACE */, tf->rip, "single step");
+        break;
     case 16:
     case 19:
         signal_fault(tf, SIGFPE, 0, tf->rip, "floating-point exception");

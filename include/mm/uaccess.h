@@ -22,6 +22,13 @@ long strncpy_from_user(char *dst, const char __user *src, size_t max);
  * exchange happened iff *seen == old).  0, or -EFAULT (also if misaligned). */
 int cmpxchg_user32(uint32_t __user *p, uint32_t old, uint32_t new, uint32_t *seen);
 
+struct mm;
+/* Another process's memory (ptrace's PEEK/POKE, process_vm_readv/writev):
+ * copies up to len bytes between kbuf and [addr, addr+len) of mm, taking
+ * the page faults that process's own access would.  Returns the bytes
+ * copied: fewer than len if an inaccessible page was reached. */
+size_t access_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t len, bool write);
+
 #define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))
 #define put_user(kval, uptr) ({ __typeof__(*(uptr)) __v = (kval); copy_to_user((uptr), &__v, sizeof(__v)); })
 

@@ -34,6 +34,7 @@ enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
     TASK_BLOCKED,   /* asleep on a wait queue (interruptible) */
     TASK_STOPPED,   /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
+    TASK_TRACED,    /* in a ptrace stop: only its tracer (or SIGKILL) resumes it */
     TASK_ZOMBIE,    /* exited, waiting for its parent to reap it */
     TASK_DEAD,      /* reaped; memory about to be freed */
 };
@@ -84,6 +85,7 @@ struct thread_group {
     bool exiting;               /* exit_group or a fatal signal: all threads go */
     int exit_status;            /* the wait status the process ends with then */
     int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
+    uint32_t stop_seq;          /* counts stops: a traced thread takes part in each once */
     int nr_stopped;             /* threads sleeping in the stop */
     bool stop_complete;         /* every live thread has stopped: reported to the parent */
     bool stop_reported;         /* WUNTRACED: stop already reported */
@@ -126,6 +128,26 @@ struct task {
     bool autoreaped;            /* nobody will wait: freed by the scheduler once off-CPU */
     uint64_t clear_child_tid;   /* user address cleared and futex-woken at exit */
     uint64_t robust_list;       /* set_robust_list head (kept for get_robust_list) */
+
+    /* --- ptrace (kernel/proc/ptrace.c): the links under tasks_lock; the
+     * stop fields are written by the tracee before it sleeps in a stop and
+     * by its tracer while it is stopped (both under tasks_lock) --- */
+    struct task *tracer;        /* the tracing process's leader; NULL if not traced */
+    struct list_node tracees;   /* a tracer leader's tracees (next == NULL until first used) */
+    struct list_node trace_node;    /* in tracer->tracees */
+    uint32_t ptrace_opts;       /* PTRACE_O_* */
+    bool ptrace_seized;         /* attached by PTRACE_SEIZE */
+    bool ptrace_syscall;        /* resumed by PTRACE_SYSCALL: stop at the next entry or exit */
+    bool ptrace_resumed;        /* the tracer ended the current stop */
+    bool ptrace_listen;         /* PTRACE_LISTEN: stays stopped until the group stop ends */
+    bool ptrace_trap;           /* PTRACE_INTERRUPT or a new seized child: take an event stop */
+    bool ptrace_reported;       /* the current stop (or the exit) was collected by wait */
+    uint8_t ptrace_kind;        /* enum ptrace_stop_kind */
+    int ptrace_status;          /* the wait status of the current stop */
+    int ptrace_resume_sig;      /* the signal the tracer resumed it with */
+    uint64_t ptrace_msg;        /* PTRACE_GETEVENTMSG */
+    siginfo_t ptrace_info;      /* the signal of a signal-delivery stop */
+    uint32_t stop_seq_taken;    /* the group stop (thread_group.stop_seq) it took part in */
 
     /* --- credentials (single user system: all root) --- */
     uid_t uid, euid; gid_t gid, egid;

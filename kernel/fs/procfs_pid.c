@@ -37,6 +37,7 @@ static char state_char(const struct task *t)
     case TASK_RUNNING: return 'R';
     case TASK_BLOCKED: return 'S';
     case TASK_STOPPED: return 'T';
+    case TASK_TRACED: return 't';
     case TASK_ZOMBIE: return 'Z';
     default: return 'X';
     }
@@ -48,6 +49,7 @@ static const char *state_name(const struct task *t)
     case TASK_RUNNING: return "R (running)";
     case TASK_BLOCKED: return "S (sleeping)";
     case TASK_STOPPED: return "T (stopped)";
+    case TASK_TRACED: return "t (tracing stop)";
     case TASK_ZOMBIE: return "Z (zombie)";
     default: return "X (dead)";
     }
@@ -163,8 +165,9 @@ static int show_status(struct seqbuf *s, struct task *t, bool process)
     uint64_t vsize = mm_vsize(mm), rss = mm_rss_pages(mm);
     uint64_t sigign, sigcatch;
     sig_masks(t, &sigign, &sigcatch);
-    seq_printf(s, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", t->comm,
-               (unsigned)task_umask(t), state_name(t), t->tgid, t->pid, ppid_of(t));
+    struct task *tracer = READ_ONCE(t->tracer);     /* a leader: alive under tasks_lock */
+    seq_printf(s, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n",
+               t->comm, (unsigned)task_umask(t), state_name(t), t->tgid, t->pid, ppid_of(t), tracer ? tracer->pid : 0);
     seq_printf(s, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->uid, t->euid, t->euid, t->euid, t->gid,
                t->egid, t->egid, t->egid);
     seq_printf(s, "NSpgid:\t%d\nNSsid:\t%d\n", t->pgid, t->sid);

@@ -1,10 +1,15 @@
 /*
  * Copying to and from user space: range checks here, the faulting copy
  * itself in arch/x86_64/uaccess.S.  A range that is not entirely below
- * USER_TOP (or wraps) is refused before any access.
+ * USER_TOP (or wraps) is refused before any access.  Another process's
+ * memory is reached through its page tables (access_remote).
  */
 #include <kernel/kernel.h>
+#include <lib/string.h>
+#include <mm/pagetable.h>
+#include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <mm/vm.h>
 #include <proc/task.h>
 
 long uaccess_copy(void *dst, const void *src, size_t n);
@@ -71,4 +76,45 @@ int cmpxchg_user32(uint32_t __user *p, uint32_t old, uint32_t new, uint32_t *see
     if (((uint64_t)p & 3) || !user_range_ok(p, 4))
         return -EFAULT;
     return (int)uaccess_cmpxchg32(p, old, new, seen);
+}
+
+/* The frame behind page va of mm, faulted in as an access of that process
+ * would be (a write breaks copy-on-write); 0 if it cannot be had.  On
+ * success mm->lock is held, which keeps the frame mapped until the caller
+ * has copied and unlocks. */
+static phys_t remote_page_locked(struct mm *mm, uint64_t va, bool write)
+{
+    for (int tries = 0; tries < 3; tries++) {
+        spin_lock(&mm->lock);
+        uint64_t *pte = mm_pte(mm, va, false);
+        if (pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W)))
+            return *pte & PTE_ADDR;
+        spin_unlock(&mm->lock);
+        const char *why;
+        if (vm_fault(mm, va, 4 /* user */ | (write ? 2 : 0), &why))
+            return 0;
+    }
+    return 0;
+}
+
+size_t access_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t len, bool write)
+{
+    size_t done = 0;
+    if (!mm || addr >= USER_TOP || len > USER_TOP - addr)
+        return 0;
+    while (done < len) {
+        uint64_t a = addr + done, va = ALIGN_DOWN(a, PAGE_SIZE);
+        size_t n = MIN(len - done, (size_t)(va + PAGE_SIZE - a));
+        phys_t frame = remote_page_locked(mm, va, write);
+        if (!frame)
+            break;
+        uint8_t *p = (uint8_t *)P2V(frame) + (a - va);
+        if (write)
+            memcpy(p, (uint8_t *)kbuf + done, n);
+        else
+            memcpy((uint8_t *)kbuf + done, p, n);
+        spin_unlock(&mm->lock);
+        done += n;
+    }
+    return done;
 }

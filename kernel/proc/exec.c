@@ -28,6 +28,7 @@
 #include <mm/vm.h>
 #include <proc/elf.h>
 #include <proc/proc.h>
+#include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 
@@ -667,9 +668,12 @@ long sys_execve(const char __user *upath, const char *const __user *uargv, const
         if (r >= 0)
             a->envc = r;
     }
+    pid_t old_tid = current->pid;       /* execve from a thread takes the leader's pid */
     if (r >= 0)
         r = do_execve_args(path, a);
     exec_args_free(a);
+    if (r == 0)
+        ptrace_exec(old_tid);
     return r;
 }
 SYSCALL_DEFINE(59, execve);

@@ -24,19 +24,12 @@
 #include <mm/vm.h>
 #include <proc/futex.h>
 #include <proc/proc.h>
+#include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
+#include <uapi/wait.h>
 
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WEXITED 4
-#define WCONTINUED 8
-#define WSTOPPED WUNTRACED
-#define WNOWAIT 0x01000000
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
 
 
 static bool ignores_sigchld(struct task *p)
@@ -55,6 +48,7 @@ static void reap(struct task *child, struct task *parent)
     parent->stats.cminflt += child->stats.minflt + child->stats.cminflt;
     parent->stats.cmajflt += child->stats.majflt + child->stats.cmajflt;
     list_remove(&child->sibling);
+    ptrace_unlink_locked(child);
     child->state = TASK_DEAD;
 }
 
@@ -137,6 +131,7 @@ static bool process_end_locked(struct task *leader, int status)
         if (c->state == TASK_ZOMBIE)
             init_has_zombie = true;
     }
+    ptrace_release_tracees_locked(leader);
     task_stats_add(&leader->stats, &leader->group->dead);
     struct task *parent = leader->parent;
     leader->exit_status = status;
@@ -149,6 +144,8 @@ static bool process_end_locked(struct task *leader, int status)
      * it; SIG_IGN discards it), and a wake-up: a wait may now be ECHILD */
     int code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
     signal_notify_parent(leader, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
+    if (!autoreap)
+        ptrace_notify_exit_locked(leader, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
     if (init_has_zombie)
         waitq_wake_all(&init_task->child_wait);
     return autoreap;
@@ -168,6 +165,7 @@ void do_exit(int status)
 {
     struct task *t = current;
     struct thread_group *g = t->group;
+    ptrace_event(PTRACE_EVENT_EXIT, (uint64_t)status);  /* the tracer sees it before anything goes */
     if (t->vfork_parent)
         vfork_release(t);
     sched_lend_exit(t);     /* return lent tickets, cut the ones received */
@@ -212,6 +210,7 @@ void do_exit(int status)
         t->state = TASK_ZOMBIE;         /* not reported to the parent before the group has ended */
     } else {
         task_stats_add(&g->dead, &t->stats);
+        ptrace_unlink_locked(t);        /* a thread is freed at once: no tracer may keep it */
         t->state = TASK_DEAD;
         t->autoreaped = true;
     }
@@ -327,6 +326,9 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             if (!lend_to && (c->state == TASK_RUNNING || c->state == TASK_BLOCKED))
                 lend_to = c;
             if (ended) {
+                /* a tracer other than the parent collects the exit first */
+                if (c->tracer && c->tracer != self && !c->ptrace_reported)
+                    continue;
                 found = c;
                 status = c->exit_status;
                 break;
@@ -348,6 +350,14 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             if (found)
                 break;
         }
+        /* the tracees of this process: their ptrace stops (always
+         * reported, whatever the options) and the exits of those that are
+         * not its children */
+        bool traced_exit = false, from_trace = false;
+        if (!found) {
+            found = ptrace_wait_locked(self, pid, options, &any, &status, &traced_exit);
+            from_trace = found != NULL;
+        }
         if (found) {
             pid_t fpid = found->pid;
             /* the child's own usage plus that of its reaped descendants */
@@ -359,7 +369,7 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
             both.majflt += both.cmajflt;
             fill_rusage(&ru, found->stats.utime_ns + found->stats.cutime_ns,
                         found->stats.stime_ns + found->stats.cstime_ns, &both);
-            bool zombie = found->group->ended;
+            bool zombie = from_trace ? traced_exit : task_is_leader(found) && found->group->ended;
             if (info_out) {
                 memset(info_out, 0, sizeof *info_out);
                 info_out->si_signo = SIGCHLD;
@@ -368,15 +378,22 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
                     info_out->si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED;
                     info_out->u.chld.status = (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff;
                 } else {
-                    info_out->si_code = status == 0xffff ? CLD_CONTINUED : CLD_STOPPED;
-                    info_out->u.chld.status = status == 0xffff ? SIGCONT : (status >> 8);
+                    info_out->si_code = status == 0xffff ? CLD_CONTINUED : from_trace ? CLD_TRAPPED : CLD_STOPPED;
+                    info_out->u.chld.status = status == 0xffff ? SIGCONT : (status >> 8) & 0xff;
                 }
             }
-            if (zombie && !(options & WNOWAIT))
+            /* a tracer that is not the parent only hears of the exit: the
+             * parent reaps */
+            bool reaping = zombie && !from_trace && !(options & WNOWAIT);
+            if (zombie && from_trace && !(options & WNOWAIT)) {
+                ptrace_unlink_locked(found);
+                waitq_wake_all(&found->parent->child_wait);     /* the parent may reap it now */
+            }
+            if (reaping)
                 reap(found, self);
             spin_unlock(&tasks_lock);
             finish_wait(&self->child_wait, &w);
-            if (zombie && !(options & WNOWAIT))
+            if (reaping)
                 task_release(found);
             if (ustatus && put_user(status, ustatus))
                 return -EFAULT;

@@ -29,6 +29,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
+#include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -78,8 +79,8 @@ static void child_set_tid(void *uaddr)
     put_user((int32_t)current->pid, (int32_t __user *)uaddr);
 }
 
-/* The combinations Linux refuses with EINVAL (namespaces, pidfds and
- * ptrace are not provided: EINVAL too). */
+/* The combinations Linux refuses with EINVAL (namespaces and pidfds are
+ * not provided: EINVAL too). */
 static bool bad_clone_flags(uint64_t flags)
 {
     if (flags >> 32 & ~(CLONE_CLEAR_SIGHAND >> 32))
@@ -90,7 +91,7 @@ static bool bad_clone_flags(uint64_t flags)
         return true;
     if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
         return true;
-    if (flags & (CLONE_NEW_ANY | CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED))
+    if (flags & (CLONE_NEW_ANY | CLONE_PIDFD))
         return true;
     return false;
 }
@@ -218,6 +219,14 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         t->ppid = p->pid;
         list_push_back(&p->children, &t->sibling);
     }
+    /* a tracee whose tracer asked for this event has its child traced
+     * too, from its first instruction (CLONE_PTRACE asks for it always) */
+    int event = (flags & CLONE_VFORK) ? PTRACE_EVENT_VFORK
+                : t->exit_signal != SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
+    if ((flags & CLONE_UNTRACED) || !ptrace_event_enabled(parent, event))
+        event = 0;
+    if (parent->tracer && (event || (flags & CLONE_PTRACE)))
+        ptrace_attach_child_locked(parent, t);
     task_join_group(t);
     spin_unlock(&tasks_lock);
 
@@ -225,6 +234,8 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         t->vfork_parent = parent;
     pid_t pid = t->pid;
     sched_new_task(t, parent);
+    if (event)
+        ptrace_event(event, (uint64_t)pid);
 
     if (flags & CLONE_VFORK) {
         /* ordinary signals wait (the child owns the moment); SIGKILL does
@@ -237,6 +248,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
             schedule();
         }
         finish_wait(&vfork_wait, &w);
+        ptrace_event(PTRACE_EVENT_VFORK_DONE, (uint64_t)pid);
     }
     return pid;
 

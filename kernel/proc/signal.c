@@ -44,6 +44,7 @@
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/proc.h>
+#include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -93,7 +94,8 @@ bool signal_pending(struct task *t)
 {
     struct thread_group *g = t->group;
     sigset_t mask = t->blocked & ~UNBLOCKABLE;
-    return ((READ_ONCE(t->pending) | READ_ONCE(g->pending)) & ~mask) != 0 || READ_ONCE(g->stop_signal) > 0;
+    return ((READ_ONCE(t->pending) | READ_ONCE(g->pending)) & ~mask) != 0 || READ_ONCE(g->stop_signal) > 0 ||
+           READ_ONCE(t->ptrace_trap);
 }
 
 /* Would a signal sent to t's process be discarded at once?  Not if t blocks
@@ -102,8 +104,8 @@ static bool discards(struct task *t, int sig)
 {
     sigset_t bit = SIGBIT(sig);
     struct sighand *sh = t->sighand;
-    if (!sh || (bit & UNBLOCKABLE) || (t->blocked & bit))
-        return false;
+    if (!sh || (bit & UNBLOCKABLE) || (t->blocked & bit) || READ_ONCE(t->tracer))
+        return false;                   /* a tracer sees even ignored signals */
     const struct k_sigaction *a = &sh->action[sig];
     return a->handler == SIG_IGN || (a->handler == SIG_DFL && (bit & IGNORE_SIGNALS));
 }
@@ -135,8 +137,8 @@ static void prepare_signal(struct thread_group *g, int sig)
             g->cont_reported = false;
             g->cont_notify = was_stopped;
             for_each_thread(g, u)
-                if (u->state == TASK_STOPPED)
-                    sched_wake(u);
+                if (u->state == TASK_STOPPED || (u->state == TASK_TRACED && READ_ONCE(u->ptrace_listen)))
+                    sched_wake(u);      /* a listening tracee traps again */
         }
     }
     if (sig == SIGKILL && g->stop_signal > 0)
@@ -162,7 +164,7 @@ static void queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t 
  * sleep or a stop (SIGKILL), or interrupts it on its CPU. */
 static void signal_wake(struct task *t, int sig)
 {
-    if (t->state == TASK_BLOCKED || (sig == SIGKILL && t->state == TASK_STOPPED))
+    if (t->state == TASK_BLOCKED || (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED)))
         sched_wake(t);
     else
         sched_kick_task(t);
@@ -380,6 +382,7 @@ static void start_stop_locked(struct task *t, int sig)
     if (g->stop_signal > 0)
         return;                         /* already stopping */
     g->stop_signal = sig;
+    g->stop_seq++;
     g->stop_complete = false;
     struct task *u;
     for_each_thread(g, u)
@@ -389,7 +392,9 @@ static void start_stop_locked(struct task *t, int sig)
 
 /* Thread t joins its process's stop: it sleeps until SIGCONT or SIGKILL.
  * The last thread to stop tells the parent, so a reported stop means no
- * thread runs any more. */
+ * thread runs any more.  A traced thread's stop is a ptrace stop instead,
+ * which its tracer may end while the process stays stopped; a thread
+ * attached while stopped wakes to report its stop to the tracer. */
 static void do_stop(struct task *t)
 {
     struct thread_group *g = t->group;
@@ -399,15 +404,39 @@ static void do_stop(struct task *t)
         spin_unlock(&g->sig_lock);
         return;                         /* continued or killed meanwhile */
     }
+    int sig = g->stop_signal;
+    t->stop_seq_taken = g->stop_seq;
     g->nr_stopped++;
     bool complete = signal_stop_completes(g);
-    t->state = TASK_STOPPED;            /* under the lock: a SIGCONT now sees it */
+    bool traced = READ_ONCE(t->tracer) != NULL;
+    if (!traced)
+        t->state = TASK_STOPPED;        /* under the lock: a SIGCONT now sees it */
     spin_unlock(&g->sig_lock);
     if (complete)                       /* a wake-up meanwhile makes schedule() return */
         signal_notify_stopped(g);
-    irq_disable();
-    schedule();
-    write_rflags(flags);
+    for (;;) {
+        if (traced) {
+            ptrace_group_stop(sig);
+            /* resumed by the tracer (the process may still be stopped),
+             * continued, killed, or detached with the stop in force */
+            if (READ_ONCE(t->tracer) || READ_ONCE(g->stop_signal) <= 0 || (READ_ONCE(t->pending) & SIGBIT(SIGKILL)))
+                break;
+            spin_lock(&g->sig_lock);
+            bool still = g->stop_signal > 0 && !(t->pending & SIGBIT(SIGKILL));
+            if (still)
+                t->state = TASK_STOPPED;
+            spin_unlock(&g->sig_lock);
+            if (!still)
+                break;
+        }
+        irq_disable();
+        schedule();
+        write_rflags(flags);
+        /* woken by SIGCONT or SIGKILL, or traced since it stopped */
+        traced = READ_ONCE(t->tracer) != NULL;
+        if (!traced || READ_ONCE(g->stop_signal) <= 0 || (READ_ONCE(t->pending) & SIGBIT(SIGKILL)))
+            break;
+    }
     spin_lock(&g->sig_lock);
     g->nr_stopped--;
     spin_unlock(&g->sig_lock);
@@ -479,6 +508,8 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
     if (unlikely(g->cont_notify))
         report_continued(t);
     for (;;) {
+        if (unlikely(READ_ONCE(t->ptrace_trap)))
+            ptrace_trap();              /* PTRACE_INTERRUPT, or a new seized child */
         /* whether a terminal stop would be discarded (an orphaned group:
          * nobody would continue it) is found before the signal lock */
         bool orphaned = false;
@@ -490,7 +521,7 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         spin_lock(&g->sig_lock);
         sigset_t mask = t->blocked & ~UNBLOCKABLE;
         sigset_t mine = t->pending & ~mask, shared = g->pending & ~mask;
-        if (g->stop_signal > 0 && !((mine | shared) & SIGBIT(SIGKILL))) {
+        if (g->stop_signal > 0 && t->stop_seq_taken != g->stop_seq && !((mine | shared) & SIGBIT(SIGKILL))) {
             spin_unlock(&g->sig_lock);
             do_stop(t);                 /* the process is stopped: join it */
             continue;
@@ -513,6 +544,19 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         } else {
             g->pending &= ~SIGBIT(sig);
             info = g->pending_info[sig];
+        }
+        if (unlikely(READ_ONCE(t->tracer)) && sig != SIGKILL) {
+            /* signal-delivery stop: the tracer says what to deliver */
+            spin_unlock(&g->sig_lock);
+            sig = ptrace_signal(sig, &info);
+            if (!sig)
+                continue;
+            spin_lock(&g->sig_lock);
+            if ((t->blocked & ~UNBLOCKABLE) & SIGBIT(sig)) {
+                queue(&t->pending, t->pending_info, sig, &info);      /* blocked: later */
+                spin_unlock(&g->sig_lock);
+                continue;
+            }
         }
         struct k_sigaction *sa = &t->sighand->action[sig];
         bool stops = (SIGBIT(sig) & STOP_SIGNALS) && (sig == SIGSTOP || (sa->handler == SIG_DFL && !orphaned)) &&
@@ -592,8 +636,9 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
 void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const char *reason)
 {
     struct task *t = current;
-    kprintf("pid %d (%s): %s at address %#lx, ip %#lx: signal %d\n", t->pid, t->comm,
-            reason ? reason : "fault", addr, tf->rip, sig);
+    if (!READ_ONCE(t->tracer))         /* a debugger's breakpoints are not news */
+        kprintf("pid %d (%s): %s at address %#lx, ip %#lx: signal %d\n", t->pid, t->comm,
+                reason ? reason : "fault", addr, tf->rip, sig);
     siginfo_t info = { 0 };
     info.si_signo = sig;
     info.si_code = code;

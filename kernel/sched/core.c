@@ -429,7 +429,7 @@ void sched_new_task(struct task *t, struct task *parent)
 void sched_wake(struct task *t)
 {
     struct runqueue *rq = task_rq_lock(t);
-    if (t->state != TASK_BLOCKED && t->state != TASK_STOPPED) {
+    if (t->state != TASK_BLOCKED && t->state != TASK_STOPPED && t->state != TASK_TRACED) {
         spin_unlock(&rq->lock);
         return;
     }
@@ -516,7 +516,8 @@ int sched_set_system_policy(const char *name)
     }
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        bool alive = t->state == TASK_RUNNING || t->state == TASK_BLOCKED || t->state == TASK_STOPPED;
+        bool alive = t->state == TASK_RUNNING || t->state == TASK_BLOCKED || t->state == TASK_STOPPED ||
+                     t->state == TASK_TRACED;
         if (alive && !is_rt(t) && t != task_rq(t)->idle && t->se.id && p->task_new)
             p->task_new(&task_rq(t)->sys, &t->se, NULL);
     }

@@ -14,6 +14,7 @@
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <proc/proc.h>
+#include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -108,8 +109,20 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
     irq_enable();
     uint64_t nr = tf->rax;
     t->saved_syscall_nr = nr;
-    syscall_fn fn = nr < NR_SYSCALLS ? table[nr] : (syscall_fn)(void (*)(void))sys_ni_syscall;
-    long ret = fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+    long ret;
+    bool run = true;
+    if (unlikely(t->ptrace_syscall)) {
+        /* a tracer's syscall-entry stop: it may change the number (-1:
+         * skip the call, leaving rax as it set it) and the arguments */
+        run = ptrace_syscall_entry(tf);
+        nr = t->saved_syscall_nr;
+    }
+    if (likely(run)) {
+        syscall_fn fn = nr < NR_SYSCALLS ? table[nr] : (syscall_fn)(void (*)(void))sys_ni_syscall;
+        ret = fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+    } else {
+        ret = (long)tf->rax;
+    }
     if (unlikely(syscall_trace)) {
         const char *name = nr < NR_SYSCALLS ? names[nr] : NULL;
         /* asked for on the command line, so shown even with "quiet" */
@@ -120,9 +133,11 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
     bool plain = tf->vector == TRAP_SYSCALL;
     if (plain)
         tf->rax = ret;
+    if (unlikely(t->ptrace_syscall))
+        ptrace_syscall_exit(tf);
     irq_disable();
     if (unlikely(t->need_resched || t->pending || t->group->pending || t->group->stop_signal > 0 ||
-                 t->restore_saved_mask))
+                 t->restore_saved_mask || t->ptrace_trap))
         exit_to_user(tf, plain);
     return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
 }
