@@ -1,13 +1,23 @@
 /*
  * The kernel log and panic.
  *
- * kprintf() formats a line, prefixes it with "[seconds.micros] " at the start
- * of each line and writes it to the serial console (translating \n to \r\n)
- * and to an in-memory ring that /proc/kmsg-style readers and panics can use.
- * A leading KERN_* level (<kernel/kernel.h>) is taken off the text; with
- * "quiet" (log_quiet) a message less urgent than KERN_WARNING goes to the
- * ring only,
- * unless a panic is under way.
+ * kprintf() formats a message and stores it as one record in the log ring
+ * (kernel/logbuf.c, Linux's record format; read back through syslog(2) and
+ * /dev/kmsg, kernel/kmsg.c), then prints it on the serial console as
+ * "[seconds.micros] text", one such prefix per line, if its level is below
+ * the console level.  A leading KERN_* level (<kernel/kernel.h>) is taken off
+ * the text; without one a message is informational (6).  The console level
+ * is 7 (everything but debug messages), 5 with "quiet" (warnings, errors
+ * and worse), or what syslog(2) or /proc/sys/kernel/printk set; during a
+ * panic everything is printed.
+ *
+ * A record goes out whole under the console lock (drivers/uart.c), which
+ * terminal writes take too, so a kernel line and a program's output never
+ * mix character by character; a record starts on a new console line if the
+ * last byte out was not a newline.  The log lock is held across the store
+ * and the printing, so records reach the console in the order they were
+ * numbered.
+ *
  * panic() prints the message, the saved registers if it was raised from a
  * trap, and a symbolized backtrace, then stops QEMU with the panic code.
  */
@@ -15,44 +25,54 @@
 #include <arch/trapframe.h>
 #include <drivers/uart.h>
 #include <kernel/kernel.h>
+#include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 
-static struct spinlock log_lock = SPINLOCK_INIT("log");
-static bool at_line_start = true;
+struct spinlock log_lock = SPINLOCK_INIT("log");
 bool log_quiet;                 /* cmdline "quiet": only warnings, errors and panics */
 
-#define LOG_RING 16384
-static char log_ring[LOG_RING];
-static uint64_t log_ring_pos;
+static char log_mem[LOG_BUF_SIZE] __aligned(8);
+struct logbuf log_ring = { .buf = log_mem, .size = LOG_BUF_SIZE };
+struct waitq log_wait = WAITQ_INIT(log_wait);
 
-#define LEVEL_WARNING 4
 #define LEVEL_DEFAULT 6         /* no KERN_* prefix: informational */
+#define RFLAGS_IF (1UL << 9)
 
-static void log_emit(const char *s, size_t n, bool console)
+static int console_level = -1;  /* -1: the boot default */
+
+int log_console_level(void)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (at_line_start) {
-            char ts[32];
-            uint64_t t = time_ns();
-            int k = snprintf(ts, sizeof ts, "[%5lu.%06lu] ", (unsigned long)(t / NSEC_PER_SEC),
-                             (unsigned long)(t % NSEC_PER_SEC / 1000));
-            if (console)
-                uart_write(ts, k);
-            for (int j = 0; j < k; j++)
-                log_ring[log_ring_pos++ % LOG_RING] = ts[j];
-            at_line_start = false;
-        }
-        if (s[i] == '\n') {
-            if (console)
-                uart_putc('\r');
-            at_line_start = true;
-        }
-        if (console)
-            uart_putc(s[i]);
-        log_ring[log_ring_pos++ % LOG_RING] = s[i];
+    int l = READ_ONCE(console_level);
+    return l >= 0 ? l : READ_ONCE(log_quiet) ? LOG_CONSOLE_QUIET : LOG_CONSOLE_DEFAULT;
+}
+
+void log_set_console_level(int level) { WRITE_ONCE(console_level, level); }
+
+static void console_emit(void *ctx, const char *s, size_t n) { uart_write_locked(s, n); }
+
+void log_store(int facility, int level, const char *text, size_t len)
+{
+    bool irqs_on = (read_rflags() & RFLAGS_IF) != 0;
+    spin_lock_panic_safe(&log_lock);
+    struct log_pos at = log_ring.next;
+    logbuf_store(&log_ring, time_ns(), facility, level, text, len);
+    if (level < log_console_level() || panic_in_progress()) {
+        const struct log_rec *r = logbuf_at(&log_ring, &at);
+        uart_lock();
+        if (!uart_at_line_start())
+            uart_write_locked("\r\n", 2);
+        log_format_lines(r, log_rec_text(r), false, "\r\n", console_emit, NULL);
+        uart_unlock();
     }
+    spin_unlock(&log_lock);
+    /* Waking readers takes the wait-queue and run-queue locks.  With
+     * interrupts on this CPU holds no spinlock, so that is safe; otherwise
+     * (a message from under a lock, or from a trap) the readers notice on
+     * their own: a blocked reader looks again every LOG_READER_RECHECK_MS. */
+    if (irqs_on && !panic_in_progress())
+        waitq_wake_all(&log_wait);
 }
 
 int vkprintf(const char *fmt, va_list ap)
@@ -62,14 +82,14 @@ int vkprintf(const char *fmt, va_list ap)
         level = fmt[1] - '0';
         fmt += 2;
     }
-    bool console = !READ_ONCE(log_quiet) || level <= LEVEL_WARNING || panic_in_progress();
     char buf[512];
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     if (n > (int)sizeof buf - 1)
         n = sizeof buf - 1;
-    spin_lock(&log_lock);
-    log_emit(buf, n, console);
-    spin_unlock(&log_lock);
+    size_t len = (size_t)n;
+    if (len && buf[len - 1] == '\n')      /* a record is a line: the last newline is implied */
+        len--;
+    log_store(LOG_FAC_KERN, level, buf, len);
     return n;
 }
 
@@ -79,19 +99,6 @@ int kprintf(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vkprintf(fmt, ap);
     va_end(ap);
-    return n;
-}
-
-size_t log_read_ring(char *buf, size_t n)
-{
-    spin_lock(&log_lock);
-    uint64_t avail = log_ring_pos < LOG_RING ? log_ring_pos : LOG_RING;
-    if (n > avail)
-        n = avail;
-    uint64_t start = log_ring_pos - n;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = log_ring[(start + i) % LOG_RING];
-    spin_unlock(&log_lock);
     return n;
 }
 
@@ -171,15 +178,10 @@ static volatile int panicking;
 
 bool panic_in_progress(void) { return READ_ONCE(panicking) != 0; }
 
-/* A panic may come from inside kprintf (a fault while the log lock is
- * held): take the lock over so the report still gets out. */
-static void bust_log_lock(void)
-{
-    log_lock.locked = 0;
-    log_lock.cpu = -1;
-    at_line_start = true;
-}
-
+/* A panic may come from inside kprintf (a fault while the log or console
+ * lock is held) or meet a CPU stuck holding one: both locks are taken with
+ * spin_lock_panic_safe(), which then takes them over, so the report still
+ * gets out.  A record starts on a fresh console line by itself. */
 static __noreturn void panic_finish(void)
 {
     kprintf("Kernel panic: stopping the machine (exit code %d)\n", (EXIT_PANIC << 1) | 1);
@@ -192,8 +194,7 @@ void panic_trap(const struct trap_frame *tf, const char *what)
     irq_disable();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
         machine_exit(EXIT_PANIC);
-    bust_log_lock();
-    kprintf("\nKERNEL PANIC: %s\n", what);
+    kprintf("KERNEL PANIC: %s\n", what);
     dump_trap_frame(tf);
     print_addr("at ", tf->rip);
     backtrace_from(tf->rbp);
@@ -205,13 +206,12 @@ void panic(const char *fmt, ...)
     irq_disable();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
         machine_exit(EXIT_PANIC);
-    bust_log_lock();
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    kprintf("\nKERNEL PANIC: %s\n", buf);
+    kprintf("KERNEL PANIC: %s\n", buf);
     /* the registers at the call to panic() */
     struct trap_frame tf = { 0 };
     __asm__ volatile("movq %%rbx, %0; movq %%r12, %1; movq %%r13, %2; movq %%r14, %3; movq %%r15, %4"

@@ -17,6 +17,7 @@
 #include <arch/percpu.h>
 #include <kernel/spinlock.h>
 #include <kernel/kernel.h>
+#include <kernel/time.h>
 #include <lib/string.h>
 
 void spin_init(struct spinlock *l, const char *name)
@@ -65,6 +66,7 @@ static const struct {
     { "pmm", 150 },             /* the heap grows from frames */
     { "trace", 160 },           /* the schedule trace ring: from under rq locks */
     { "log", 170 },             /* kprintf: from anywhere */
+    { "console", 180 },         /* the serial console's output: under log and tty */
 };
 
 #define HELD_MAX 16
@@ -105,6 +107,8 @@ static void validate_acquire(struct spinlock *l)
 
 static void note_acquired(struct spinlock *l)
 {
+    if (panic_in_progress())        /* releases are not noted either */
+        return;
     int cpu = this_cpu_id();
     held[cpu].lock[held[cpu].n++] = l;
 }
@@ -196,3 +200,34 @@ void spin_unlock_irqsoff(struct spinlock *l)
 }
 
 bool spin_held(struct spinlock *l) { return l->locked && l->cpu == this_cpu_id(); }
+
+/* How long a panic waits for another CPU's hold: long enough for a holder
+ * that is still running to finish its line, short enough for the report
+ * not to seem lost.  Before the clock is calibrated (time_ns() is 0) only
+ * the spin count bounds it: about a second under TCG, far less on
+ * hardware. */
+#define PANIC_LOCK_WAIT_NS (100 * NSEC_PER_MSEC)
+#define PANIC_LOCK_SPINS 2000000UL
+
+void spin_lock_panic_safe(struct spinlock *l)
+{
+    if (likely(!panic_in_progress())) {
+        spin_lock(l);
+        return;
+    }
+    uint64_t flags = read_rflags();
+    irq_disable();
+    uint64_t start = time_ns();
+    if (!(READ_ONCE(l->locked) && l->cpu == this_cpu_id()))
+        for (unsigned long spins = 0; spins < PANIC_LOCK_SPINS; spins++) {
+            if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+                break;
+            if (time_ns() - start > PANIC_LOCK_WAIT_NS)
+                break;
+            cpu_relax();
+        }
+    /* taken, or taken over */
+    l->locked = 1;
+    l->cpu = this_cpu_id();
+    l->saved_flags = flags;
+}

@@ -38,6 +38,11 @@ void spin_unlock(struct spinlock *l);
 void spin_lock_irqsoff(struct spinlock *l);
 void spin_unlock_irqsoff(struct spinlock *l);
 bool spin_held(struct spinlock *l);   /* by this CPU */
+/* spin_lock() for the printing paths (the log, the console).  Once a panic
+ * has begun, a lock this CPU already holds (the panic came from inside it),
+ * or one another CPU keeps for longer than a bounded wait, is taken over so
+ * the report still gets out.  Release with spin_unlock(). */
+void spin_lock_panic_safe(struct spinlock *l);
 
 #ifdef CONFIG_DEBUG
 /* "Caller holds l": panics naming the function when it does not. */

@@ -12,14 +12,19 @@
  *     TIME>0 waits up to TIME tenths for any byte; MIN>0,TIME=0 waits for
  *     MIN bytes; MIN>0,TIME>0 waits for the first byte, then until MIN bytes
  *     or TIME tenths without a new byte.
- * Output goes through OPOST processing to uart_write(), one write(2) at a
- * time (write_mu), in small chunks under the lock so echo never splits a
- * translated sequence.  VSTOP (^S, with IXON) holds writers until VSTART.
+ * Output goes through OPOST processing to the UART, one write(2) at a
+ * time (write_mu), in chunks of at most CHUNK bytes, each ending at a
+ * newline when it holds one.  A chunk goes out under the tty lock and the
+ * console lock (drivers/uart.c), so echo never splits a translated sequence
+ * and a kernel log line never lands inside a chunk: at worst between two
+ * lines of a long write.  Interrupts stay off for one chunk only.  VSTOP
+ * (^S, with IXON) holds writers until VSTART.
  */
 #include <drivers/uart.h>
 #include <fs/poll.h>
 #include <fs/tty.h>
 #include <fs/vfs.h>
+#include <kernel/log.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
@@ -37,9 +42,11 @@ struct tty tty_console = {
     .write_wait = WAITQ_INIT(tty_console.write_wait),
 };
 
+/* The discipline's output: every caller of an ldisc function that may
+ * produce output (ldisc_write, ldisc_receive's echo) holds the console lock. */
 static void console_sink(void *ctx, const char *s, size_t n)
 {
-    uart_write(s, n);
+    uart_write_locked(s, n);
 }
 
 int tty_console_session(void) { return READ_ONCE(tty_console.session); }
@@ -69,7 +76,9 @@ void tty_console_input(uint8_t c)
     if (!READ_ONCE(tty->ready))
         return;
     spin_lock(&tty->lock);
+    uart_lock();
     int sig = ldisc_receive(&tty->ld, c);
+    uart_unlock();
     int target = tty_signal_target(tty);
     bool readable = ldisc_readable(&tty->ld);
     bool stopped = tty->ld.stopped;
@@ -206,6 +215,26 @@ static bool output_running(struct tty *tty)
     return !READ_ONCE(tty->ld.stopped);
 }
 
+/* Program or kernel output through OPOST, as one unit on the console. */
+static void tty_output(struct tty *tty, const char *s, size_t n)
+{
+    spin_lock(&tty->lock);
+    uart_lock();
+    ldisc_write(&tty->ld, s, n);
+    uart_unlock();
+    spin_unlock(&tty->lock);
+}
+
+/* How much of the k bytes at s to send as one chunk: up to the last
+ * newline, so that lines which fit in a chunk go out whole. */
+static size_t chunk_end(const char *s, size_t k)
+{
+    for (size_t i = k; i > 0; i--)
+        if (s[i - 1] == '\n')
+            return i;
+    return k;
+}
+
 static ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
 {
     struct tty *tty = f->private_data;
@@ -233,9 +262,8 @@ static ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uin
             if (err)
                 break;
         }
-        spin_lock(&tty->lock);
-        ldisc_write(&tty->ld, kbuf, k);
-        spin_unlock(&tty->lock);
+        k = chunk_end(kbuf, k);
+        tty_output(tty, kbuf, k);
         done += k;
     }
     fs_mutex_unlock(&tty->write_mu);
@@ -249,9 +277,7 @@ void tty_console_write_kernel(const char *s, size_t n)
         uart_write(s, n);
         return;
     }
-    spin_lock(&tty->lock);
-    ldisc_write(&tty->ld, s, n);
-    spin_unlock(&tty->lock);
+    tty_output(tty, s, n);
 }
 
 static unsigned int tty_poll(struct file *f, struct poll_table *pt)
@@ -336,10 +362,12 @@ void tty_init(void)
 
 /* Boot hook (kernel/main.c calls it, if linked, after the initramfs is
  * unpacked and before the console is opened for init): the console devices,
- * then /proc, whose tty_nr and /dev/tty logic build on the console. */
+ * then /proc, whose tty_nr and /dev/tty logic build on the console, then the
+ * log's files (/dev/kmsg, /proc/sys/kernel/printk). */
 void procfs_init(void);
 void console_devices_init(void)
 {
     tty_init();
     procfs_init();
+    kmsg_init();
 }

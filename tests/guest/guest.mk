@@ -72,6 +72,18 @@ test-nohz: kernel initrd
 	cat $(BUILD)/results/nohz.txt
 TEST_SUITES += test-nohz
 
+# Kernel log lines and program output on one serial console (docs/tty.md):
+# a boot of its own on 2 CPUs, init=/tests/console_lines, whose console is
+# then checked line by line (tests/guest/console_check.py).
+.PHONY: test-console
+test-console: kernel initrd
+	$(Q)mkdir -p $(BUILD)/results $(BUILD)/guest-out
+	$(Q)timeout 120 $(QEMU) $(subst -smp $(CPUS),-smp 2,$(QEMU_FLAGS)) -serial stdio \
+	    -append "init=/tests/console_lines" </dev/null >$(BUILD)/guest-out/console-lines.log 2>&1; rc=$$?; \
+	$(PYTHON) tests/guest/console_check.py --qemu-status $$rc $(BUILD)/guest-out/console-lines.log \
+	    >$(BUILD)/results/console.txt; cat $(BUILD)/results/console.txt
+TEST_SUITES += test-console
+
 # The process-lifecycle tests (lifecycle_*.c) inside Tessera on 1, 2 and 4
 # CPUs, each boot compared with the same programs on Linux (the Linux side
 # runs again with each boot: a few seconds).  Result lines are
