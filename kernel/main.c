@@ -14,6 +14,7 @@
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <drivers/uart.h>
+#include <fs/sysfs.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
@@ -105,6 +106,7 @@ void kmain(uint32_t start_info)
     }
     if (console_devices_init)
         console_devices_init();
+    sysfs_init();
     uart_enable_irq();
     if (smp_boot_aps)
         smp_boot_aps();

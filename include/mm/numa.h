@@ -16,6 +16,7 @@
 #include <kernel/kernel.h>
 
 #define NUMA_MAX_NODES 64               /* node masks are one uint64_t */
+#define NUMA_USER_NODES 1024            /* Linux's MAX_NUMNODES: the width of node masks users see */
 #define NUMA_NO_NODE (-1)
 #define NUMA_LOCAL_DISTANCE 10
 #define NUMA_REMOTE_DISTANCE 20
@@ -29,6 +30,7 @@ int numa_node_of_phys(phys_t p);        /* 0 for memory the SRAT does not cover 
 int cpu_to_node(int cpu);               /* node of an online CPU */
 int numa_node_id(void);                 /* node of the CPU this runs on */
 uint64_t numa_node_cpus(int node);      /* online CPUs of a node (a CPU mask) */
+uint64_t numa_nodes_with_memory(void);  /* a node mask; where every task may place pages */
 int numa_distance(int from, int to);
 /* The nodes by distance from `node`, nearest (itself) first, numa_nodes
  * entries: the order allocations fall back in. */

@@ -21,6 +21,7 @@ void sched_timer_tick(void);            /* timer interrupt, interrupts off */
 void sched_ipi_resched(void);           /* reschedule IPI, interrupts off */
 void sched_kick_task(struct task *t);   /* make t's CPU notice a new signal */
 uint64_t sched_default_affinity(void);  /* all CPUs but the isolated ones (isolcpus=) */
+uint64_t sched_nohz_full_mask(void);   /* the tickless CPUs (nohz_full=) */
 void sched_new_task(struct task *t, struct task *parent);  /* first enqueue after fork */
 void sched_wake(struct task *t);        /* BLOCKED/STOPPED -> RUNNING and enqueue */
 void sched_exit_current(void) __noreturn; /* after the task became a zombie */

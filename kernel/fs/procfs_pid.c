@@ -12,7 +12,8 @@
  *
  * status shows the affinity as Linux does: Cpus_allowed is a hex mask as
  * wide as the CPUs there are (3 on a 2-CPU machine), Cpus_allowed_list the
- * same set as ranges ("0-1").
+ * same set as ranges ("0-1"); Mems_allowed and Mems_allowed_list the NUMA
+ * nodes.
  *
  * sched is Tessera's own: the book's metrics (arrival, first run, completion,
  * response and turnaround time, CPU time, time spent ready) and the context
@@ -25,6 +26,7 @@
 #include <fs/tty.h>
 #include <kernel/time.h>
 #include <lib/string.h>
+#include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
@@ -137,25 +139,20 @@ static int show_stat(struct seqbuf *s, struct task *t, bool process)
     return 0;
 }
 
-/* The affinity among the CPUs that exist, as a mask and as a list. */
+/* The affinity among the CPUs that exist, as a mask and as a list, then
+ * the NUMA nodes it may use (every node with memory), as wide as Linux's
+ * MAX_NUMNODES: libnuma sizes its node masks from that line. */
 static void show_cpus_allowed(struct seqbuf *s, uint64_t mask)
 {
     mask &= ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1;
-    seq_printf(s, "Cpus_allowed:\t%0*lx\nCpus_allowed_list:\t", (ncpus + 3) / 4, (unsigned long)mask);
-    const char *sep = "";
-    for (int c = 0; c < 64; c++) {
-        if (!(mask & (1ULL << c)))
-            continue;
-        int last = c;
-        while (last + 1 < 64 && (mask & (1ULL << (last + 1))))
-            last++;
-        if (last == c)
-            seq_printf(s, "%s%d", sep, c);
-        else
-            seq_printf(s, "%s%d-%d", sep, c, last);
-        sep = ",";
-        c = last;
-    }
+    seq_printf(s, "Cpus_allowed:\t");
+    seq_bitmask(s, mask, (unsigned)ncpus);
+    seq_printf(s, "\nCpus_allowed_list:\t");
+    seq_bitlist(s, mask);
+    seq_printf(s, "\nMems_allowed:\t");
+    seq_bitmask(s, numa_nodes_with_memory(), NUMA_USER_NODES);
+    seq_printf(s, "\nMems_allowed_list:\t");
+    seq_bitlist(s, numa_nodes_with_memory());
     seq_printf(s, "\n");
 }
 

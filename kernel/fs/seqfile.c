@@ -29,6 +29,36 @@ void seq_write(struct seqbuf *s, const void *data, size_t n)
 
 void seq_putc(struct seqbuf *s, char c) { seq_write(s, &c, 1); }
 
+void seq_bitlist(struct seqbuf *s, uint64_t bits)
+{
+    const char *sep = "";
+    for (int b = 0; b < 64; b++) {
+        if (!(bits & (1ULL << b)))
+            continue;
+        int last = b;
+        while (last + 1 < 64 && (bits & (1ULL << (last + 1))))
+            last++;
+        if (last == b)
+            seq_printf(s, "%s%d", sep, b);
+        else
+            seq_printf(s, "%s%d-%d", sep, b, last);
+        sep = ",";
+        b = last;
+    }
+}
+
+void seq_bitmask(struct seqbuf *s, uint64_t bits, unsigned nbits)
+{
+    unsigned first = nbits % 32 ? nbits % 32 : 32;    /* bits in the leading group */
+    for (int lo = (int)(nbits - first); lo >= 0; lo -= 32) {
+        unsigned width = lo == (int)(nbits - first) ? (first + 3) / 4 : 8;
+        uint32_t group = lo < 64 ? (uint32_t)(bits >> lo) : 0;
+        if (lo == (int)(nbits - first) && first < 32)
+            group &= (1U << first) - 1;
+        seq_printf(s, "%s%0*x", lo == (int)(nbits - first) ? "" : ",", (int)width, group);
+    }
+}
+
 int seq_printf(struct seqbuf *s, const char *fmt, ...)
 {
     if (s->overflow)

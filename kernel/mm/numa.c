@@ -19,6 +19,7 @@
 #include <arch/percpu.h>
 #include <lib/string.h>
 #include <mm/numa.h>
+#include <mm/pmm.h>
 
 #define MAX_MEM_RANGES 64
 #define MAX_CPU_AFFINITY 256
@@ -180,6 +181,18 @@ uint64_t numa_node_cpus(int node)
     for (int c = 0; c < ncpus && c < MAX_CPUS; c++)
         if (percpu_area[c].online && cpu_to_node(c) == node)
             m |= 1ULL << c;
+    return m;
+}
+
+uint64_t numa_nodes_with_memory(void)
+{
+    uint64_t m = 0;
+    for (int n = 0; n < numa_nodes; n++) {
+        struct pmm_node_stats st;
+        pmm_node_stats(n, &st);
+        if (st.total)
+            m |= 1ULL << n;
+    }
     return m;
 }
 

@@ -90,6 +90,8 @@ static uint64_t parse_cpulist(const char *s)
 /* The affinity every task gets unless it asks otherwise: all but isolated CPUs. */
 uint64_t sched_default_affinity(void) { return ~isolated_mask; }
 
+uint64_t sched_nohz_full_mask(void) { return nohz_mask; }
+
 static void kick_cpu(int cpu);
 
 /* Timed sleepers, sorted by deadline; checked by CPU 0's tick. */
