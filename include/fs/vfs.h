@@ -244,6 +244,9 @@ int initramfs_unpack(const void *cpio, size_t len);   /* 0 or -errno (EINVAL on 
 struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, mode_t mode);
 void vnode_get(struct vnode *v);
 void vnode_put(struct vnode *v);              /* NULL is a no-op */
+/* A pseudo file system's vnode made for one lookup (procfs, sysfs): it is
+ * freed at its last reference, and holds one on its directory for "..". */
+void vnode_set_transient(struct vnode *v, struct vnode *parent);
 /* Drop one name (nlink--) / add one; caller holds vfs_ns_lock. */
 void vnode_drop_link(struct vnode *v);
 void vnode_add_link(struct vnode *v);

@@ -81,11 +81,8 @@ static struct vnode *proc_vnode(struct vnode *parent, enum proc_kind kind, mode_
     pi->sysctl = sysctl;
     v->priv = pi;
     v->ino = ino;
-    if (parent) {
-        v->flags |= VN_TRANSIENT;
-        vnode_get(parent);
-        v->parent = parent;
-    }
+    if (parent)
+        vnode_set_transient(v, parent);
     if (S_ISREG(mode))
         v->fops = kind == PK_SYSCTL ? &proc_sysctl_fops : &proc_fops;
     if (S_ISDIR(mode))

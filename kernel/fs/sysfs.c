@@ -392,11 +392,8 @@ static struct vnode *sys_vnode(struct vnode *parent, const struct sys_dirent *e,
     si->link_n = e->link_n;
     v->priv = si;
     v->ino = ino;
-    if (parent) {
-        v->flags |= VN_TRANSIENT;
-        vnode_get(parent);
-        v->parent = parent;
-    }
+    if (parent)
+        vnode_set_transient(v, parent);
     if (e->kind == SK_FILE)
         v->fops = &sys_fops;
     else if (e->kind != SK_LINK)

@@ -47,6 +47,13 @@ void vnode_get(struct vnode *v)
     __atomic_add_fetch(&v->refcount, 1, __ATOMIC_RELAXED);
 }
 
+void vnode_set_transient(struct vnode *v, struct vnode *parent)
+{
+    v->flags |= VN_TRANSIENT;
+    vnode_get(parent);
+    v->parent = parent;
+}
+
 /* Frees v and, iteratively, any parent directory whose last reference was
  * the child's back-pointer (a removed directory chain held only by a cwd). */
 void vnode_put(struct vnode *v)
