@@ -59,8 +59,6 @@ static const struct {
     { "runqueue", 100 },        /* several: by CPU number */
     { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */
-    { "cpu times", 120 },
-    { "loadavg", 120 },
     { "kmemsites", 130 },       /* heap statistics snapshot: then the heap */
     { "kheap", 140 },
     { "pmm", 150 },             /* the heap grows from frames */

@@ -71,11 +71,13 @@ static void pit_wait_ms(unsigned ms)
     outb(0x61, v & ~0x01);
 }
 
+uint64_t cycles_to_ns(uint64_t cycles) { return (uint64_t)(((unsigned __int128)cycles * tsc_mult) >> 32); }
+
 uint64_t time_ns(void)
 {
     if (!tsc_mult)
         return 0;
-    return (uint64_t)(((unsigned __int128)(rdtsc() - tsc_boot) * tsc_mult) >> 32);
+    return cycles_to_ns(rdtsc() - tsc_boot);
 }
 
 void lapic_timer_start(void)

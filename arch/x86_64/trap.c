@@ -11,6 +11,7 @@
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
+#include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <mm/vm.h>
@@ -117,19 +118,31 @@ static void page_fault(struct trap_frame *tf)
     panic_trap(tf, what);
 }
 
+/* Back to user mode: pending work, then the end of the task's system time. */
+static void return_to_user(struct trap_frame *tf)
+{
+    exit_to_user(tf, false);
+    cputime_user_exit(current);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
     uint64_t v = tf->vector;
     bool user = tf_from_user(tf);
+    /* an interrupt's handler is the CPU's irq time; an exception from user
+     * mode starts the task's system time (kernel/cputime.c) */
+    bool interrupt = v >= 32;
+    unsigned acct_mode = 0;
+    if (interrupt)
+        acct_mode = cputime_irq_enter();
+    else if (user)
+        cputime_user_enter(current);
 
     if (v == VEC_TIMER) {
         lapic_eoi();
-        /* user time is sampled by the tick (as Linux does without
-         * full-dynticks accounting): no clock reads on every kernel entry */
-        if (user)
-            current->stats.utime_ns += NSEC_PER_SEC / HZ;
         sched_timer_tick();
     } else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
+        this_cpu()->irq_lines[v - VEC_IRQ_BASE]++;
         irq_dispatch(v - VEC_IRQ_BASE);
     } else if (v == VEC_IPI_RESCHED) {
         lapic_eoi();
@@ -158,13 +171,15 @@ void trap_dispatch(struct trap_frame *tf)
         kprintf(KERN_WARNING "trap: unexpected vector %lu\n", v);
     }
 
+    if (interrupt)
+        cputime_irq_exit(acct_mode);
     if (user)
-        exit_to_user(tf, false);
+        return_to_user(tf);
 }
 
 /* Used by task_first_return (entry.S). */
 void exit_to_user_trap(struct trap_frame *tf)
 {
     if (tf_from_user(tf))
-        exit_to_user(tf, false);
+        return_to_user(tf);
 }

@@ -21,9 +21,9 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 }
 static inline uint64_t rdtsc(void)
 {
-    uint32_t lo, hi;
+    uint64_t lo, hi;    /* rdtsc clears the upper halves: no zero-extension needed */
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
+    return (hi << 32) | lo;
 }
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }

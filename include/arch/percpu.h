@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <kernel/cputime_types.h>
 
 struct task;
 
@@ -22,10 +23,10 @@ struct percpu {
     struct task *idle;
     uint64_t irq_nesting;
     uint64_t ticks;
-    uint64_t idle_ns;           /* time spent halted in the idle loop */
     uint64_t resched_ipis;      /* reschedule IPIs received (/proc/interrupts RES) */
+    uint64_t irq_lines[16];     /* device interrupts taken, by ISA IRQ line (/proc/stat intr) */
+    struct cpu_acct acct;       /* CPU time accounting (kernel/cputime.c) */
     bool tick_stopped;          /* nohz_full: the LAPIC timer is off */
-    uint64_t tickless_since;
     uint64_t next_pull_ns;      /* idle balancing backs off until then */
     void *rq;                   /* struct runqueue of this CPU */
     void *tss;

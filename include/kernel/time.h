@@ -10,6 +10,7 @@
 #define NSEC_PER_USEC 1000ULL
 
 uint64_t time_ns(void);              /* monotonic, since boot */
+uint64_t cycles_to_ns(uint64_t tsc_cycles);   /* a TSC interval in ns */
 uint64_t time_realtime_ns(void);     /* wall clock (CMOS RTC at boot + monotonic) */
 extern volatile uint64_t jiffies;    /* ticks since the timer started (CPU 0) */
 

@@ -9,13 +9,19 @@
 struct task *task_alloc(struct thread_group *join);
 /* Adds the CPU times and the fault and switch counts of `from` to `to`. */
 void task_stats_add(struct task_stats *to, const struct task_stats *from);
+/* What thread t has used, its CPU time up to now (task_cputime); callers
+ * other than t hold tasks_lock. */
+void task_usage(struct task *t, struct task_stats *out);
 /* What t's whole process has used (its live threads and those that have
  * exited; the children's totals); caller holds tasks_lock. */
 void process_usage_locked(struct task *t, struct task_stats *out);
-/* CPU time of thread t, and of t's whole process (caller holds tasks_lock),
- * counting the slice running now. */
+/* CPU time (user + system) of thread t, and of t's whole process (caller
+ * holds tasks_lock), up to now. */
 uint64_t task_cpu_ns(struct task *t);
 uint64_t process_cpu_ns_locked(struct task *t);
+/* Processes and threads created since boot (/proc/stat "processes"),
+ * counted under tasks_lock (kernel/proc/fork.c). */
+extern uint64_t total_forks;
 /* Adds t to its group's thread list; caller holds tasks_lock. */
 void task_join_group(struct task *t);
 void task_release(struct task *t);             /* frees what task_alloc made (task is DEAD and off-CPU) */

@@ -226,5 +226,6 @@ extern struct task *init_task;          /* pid 1 */
 
 struct task *task_find(pid_t pid);       /* caller holds tasks_lock */
 unsigned task_count(void);
+pid_t task_last_pid(void);               /* the pid given to the newest task */
 
 #endif

@@ -76,6 +76,7 @@ void sched_unlend(struct task *from);          /* return any loan */
 pid_t sched_lend_target(struct task *from);    /* receiver's pid, or 0 */
 void sched_lend_exit(struct task *t);          /* do_exit: return and cut loans */
 bool sched_need_resched(void);
+unsigned sched_nr_running_total(void);  /* runnable tasks on every CPU, idle tasks excluded */
 extern struct sched_tunables sched_tun;
 
 /* The policy table (kernel/sched/policies.c). */

@@ -79,9 +79,11 @@ static struct mm *process_mm(struct task *t)
  * threads and the ones that have exited.  Caller holds tasks_lock. */
 static struct task_stats usage(struct task *t, bool process)
 {
-    struct task_stats sum = t->stats;
+    struct task_stats sum;
     if (process)
         process_usage_locked(t, &sum);
+    else
+        task_usage(t, &sum);
     return sum;
 }
 
@@ -217,7 +219,8 @@ static void put_ns(struct seqbuf *s, const char *name, uint64_t ns)
 
 static int show_sched(struct seqbuf *s, struct task *t, bool process)
 {
-    const struct task_stats *st = &t->stats;
+    struct task_stats stats = usage(t, false);
+    const struct task_stats *st = &stats;
     uint64_t end = st->exit_ns ? st->exit_ns : time_ns();
     seq_printf(s, "%s (%d, #threads: 1)\n", t->comm, t->pid);
     const char *policy = t->policy == SCHED_FIFO ? "rt SCHED_FIFO"

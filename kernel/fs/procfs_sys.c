@@ -9,16 +9,14 @@
  * leak checks compare) and, in the debug build, kmemsites (live heap
  * objects per allocation site).
  *
- * CPU time in /proc/stat: each CPU's idle time is measured by the scheduler
- * (percpu idle_ns); the rest of its uptime is busy time, split into user and
- * system in the proportion of all tasks' accumulated utime/stime (the kernel
- * does not yet account user/system per CPU).  The total of a cpu line is
- * therefore the CPU's uptime in ticks, which is what top divides by.
+ * CPU time in /proc/stat is each CPU's own, measured at the events
+ * (kernel/cputime.c): user, nice, system, idle and irq time; Tessera has no
+ * block I/O, softirqs, steal or guests, so iowait, softirq, steal, guest
+ * and guest_nice are 0.  The columns only grow, and a cpu line's total is
+ * the time since that CPU started, which is what top divides by.
  *
- * Load average: the kernel samples nothing periodically, so the averages are
- * brought up to date lazily when read, feeding the current number of
- * runnable tasks into Linux's fixed-point exponential decay once per elapsed
- * 5-second period (at most an hour's worth).
+ * The load average is sampled every 5 seconds by CPU 0's tick
+ * (kernel/sched/loadavg.c).
  */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
@@ -28,7 +26,10 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
+#include <kernel/cputime.h>
+#include <proc/proc.h>
 #include <proc/task.h>
+#include <sched/loadavg.h>
 #include <sched/sched.h>
 
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
@@ -77,146 +78,72 @@ static int show_kmemstat(struct seqbuf *s)
     return 0;
 }
 
-/* Sum of user and system time of every task (a snapshot). */
-static void task_times(uint64_t *user, uint64_t *sys)
+/* Linux's order: user nice system idle iowait irq softirq steal guest
+ * guest_nice, in clock ticks. */
+static void cpu_line(struct seqbuf *s, const char *name, const uint64_t ns[NR_CPUTIME])
 {
-    *user = *sys = 0;
-    spin_lock(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        *user += t->stats.utime_ns + t->stats.cutime_ns;
-        *sys += t->stats.stime_ns + t->stats.cstime_ns;
-    }
-    spin_unlock(&tasks_lock);
+    seq_printf(s, "%s %lu %lu %lu %lu 0 %lu 0 0 0 0\n", name, (unsigned long)ns_to_clock_t(ns[CPUTIME_USER]),
+               (unsigned long)ns_to_clock_t(ns[CPUTIME_NICE]), (unsigned long)ns_to_clock_t(ns[CPUTIME_SYSTEM]),
+               (unsigned long)ns_to_clock_t(ns[CPUTIME_IDLE]), (unsigned long)ns_to_clock_t(ns[CPUTIME_IRQ]));
 }
-
-/* Arguments in clock ticks. */
-static void cpu_line(struct seqbuf *s, const char *name, uint64_t user, uint64_t sys, uint64_t idle)
-{
-    /* user nice system idle iowait irq softirq steal guest guest_nice */
-    seq_printf(s, "%s %lu 0 %lu %lu 0 0 0 0 0 0\n", name, (unsigned long)user, (unsigned long)sys,
-               (unsigned long)idle);
-}
-
-static unsigned nr_running_all(void)
-{
-    unsigned n = 0;
-    for (int c = 0; c < ncpus; c++)
-        if (percpu_area[c].online)
-            n += sched_nr_running(c);
-    return n;
-}
-
-static pid_t max_pid(void)
-{
-    pid_t m = 0;
-    spin_lock(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pid > m)
-            m = t->pid;
-    }
-    spin_unlock(&tasks_lock);
-    return m;
-}
-
-/* What /proc/stat last reported per CPU, in ticks (see show_stat). */
-struct cpu_times {
-    uint64_t user, sys, idle;
-};
-static struct cpu_times last_times[MAX_CPUS];
-static struct spinlock cpu_times_lock = SPINLOCK_INIT("cpu times");
 
 static int show_stat(struct seqbuf *s)
 {
-    uint64_t up = time_ns();
-    uint64_t tu, ts;
-    task_times(&tu, &ts);
-    /* the user:system ratio, reduced to 20 bits so tick products fit */
-    while (tu + ts > (1u << 20)) {
-        tu >>= 1;
-        ts >>= 1;
-    }
-    uint64_t sum_user = 0, sum_sys = 0, sum_idle = 0, switches = 0;
-    uint64_t cu[MAX_CPUS], cs[MAX_CPUS], ci[MAX_CPUS];
+    uint64_t all[NR_CPUTIME] = { 0 }, per[MAX_CPUS][NR_CPUTIME];
+    uint64_t switches = 0, irqs = 0, lines[16] = { 0 };
     int n = MIN(ncpus, MAX_CPUS);
-    uint64_t up_ticks = ns_to_clock_t(up);
-    spin_lock(&cpu_times_lock);
     for (int c = 0; c < n; c++) {
-        /* Counters must never go backwards (top subtracts two samples), but
-         * idle_ns only grows when an idle period ends and the user:system
-         * ratio drifts: clamp every value to at least what was reported. */
-        struct cpu_times *l = &last_times[c];
-        uint64_t idle = percpu_area[c].online ? ns_to_clock_t(READ_ONCE(percpu_area[c].idle_ns)) : up_ticks;
-        idle = MAX(idle, l->idle);
-        uint64_t busy = up_ticks > idle ? up_ticks - idle : 0;
-        busy = MAX(busy, l->user + l->sys);
-        uint64_t user = tu + ts ? busy * tu / (tu + ts) : 0;
-        user = MIN(MAX(user, l->user), busy - l->sys);
-        l->user = cu[c] = user;
-        l->sys = cs[c] = busy - user;
-        l->idle = ci[c] = idle;
-        sum_user += cu[c];
-        sum_sys += cs[c];
-        sum_idle += ci[c];
-        if (percpu_area[c].online)
-            switches += sched_nr_switches(c);
+        if (!percpu_area[c].online)
+            continue;
+        cpu_cputime(c, per[c]);
+        for (int k = 0; k < NR_CPUTIME; k++)
+            all[k] += per[c][k];
+        switches += sched_nr_switches(c);
+        irqs += READ_ONCE(percpu_area[c].acct.irqs);
+        for (int i = 0; i < 16; i++)
+            lines[i] += READ_ONCE(percpu_area[c].irq_lines[i]);
     }
-    spin_unlock(&cpu_times_lock);
-    cpu_line(s, "cpu ", sum_user, sum_sys, sum_idle);
+    cpu_line(s, "cpu ", all);
     for (int c = 0; c < n; c++) {
+        if (!percpu_area[c].online)
+            continue;
         char name[8];
         snprintf(name, sizeof(name), "cpu%d", c);
-        cpu_line(s, name, cu[c], cs[c], ci[c]);
+        cpu_line(s, name, per[c]);
     }
-    uint64_t btime = (time_realtime_ns() - up) / NSEC_PER_SEC;
-    seq_printf(s, "intr 0\nctxt %lu\nbtime %lu\nprocesses %d\nprocs_running %u\nprocs_blocked 0\n",
-               (unsigned long)switches, (unsigned long)btime, max_pid(), nr_running_all());
+    /* every interrupt, then those of each numbered (ISA) line */
+    seq_printf(s, "intr %lu", (unsigned long)irqs);
+    for (int i = 0; i < 16; i++)
+        seq_printf(s, " %lu", (unsigned long)lines[i]);
+    uint64_t btime = (time_realtime_ns() - time_ns()) / NSEC_PER_SEC;
+    /* procs_blocked counts tasks waiting for block I/O, which Tessera has not */
+    seq_printf(s, "\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
+               (unsigned long)switches, (unsigned long)btime, (unsigned long)READ_ONCE(total_forks),
+               sched_nr_running_total());
     return 0;
 }
 
-/* ---- load average (Linux's fixed point: FSHIFT 11) ---- */
-
-#define FSHIFT 11
-#define FIXED_1 (1UL << FSHIFT)
-static const unsigned long load_exp[3] = { 1884, 2014, 2037 };   /* 1/exp(5s/1m, 5m, 15m) */
-static unsigned long load_avg[3];
-static uint64_t load_stamp_ns;
-static struct spinlock load_lock = SPINLOCK_INIT("loadavg");
-
-static void loadavg_update(unsigned long out[3])
-{
-    uint64_t now = time_ns();
-    unsigned long active = (unsigned long)nr_running_all() * FIXED_1;
-    spin_lock(&load_lock);
-    uint64_t periods = (now - load_stamp_ns) / (5 * NSEC_PER_SEC);
-    if (periods > 720)
-        periods = 720;
-    for (uint64_t p = 0; p < periods; p++)
-        for (int i = 0; i < 3; i++)
-            load_avg[i] = (load_avg[i] * load_exp[i] + active * (FIXED_1 - load_exp[i])) >> FSHIFT;
-    if (periods)
-        load_stamp_ns = now;
-    memcpy(out, load_avg, sizeof(load_avg));
-    spin_unlock(&load_lock);
-}
-
+/* As Linux prints them: rounded to two decimals. */
 static int show_loadavg(struct seqbuf *s)
 {
     unsigned long l[3];
-    loadavg_update(l);
-    for (int i = 0; i < 3; i++)
-        seq_printf(s, "%lu.%02lu ", l[i] >> FSHIFT, ((l[i] & (FIXED_1 - 1)) * 100) >> FSHIFT);
-    seq_printf(s, "%u/%u %d\n", nr_running_all(), task_count(), max_pid());
+    sched_loadavg(l);
+    for (int i = 0; i < 3; i++) {
+        unsigned long v = l[i] + LOADAVG_FIXED_1 / 200;
+        seq_printf(s, "%lu.%02lu ", v >> LOADAVG_FSHIFT, ((v & (LOADAVG_FIXED_1 - 1)) * 100) >> LOADAVG_FSHIFT);
+    }
+    seq_printf(s, "%u/%u %d\n", sched_nr_running_total(), task_count(), task_last_pid());
     return 0;
 }
 
 static int show_uptime(struct seqbuf *s)
 {
     uint64_t up = time_ns(), idle = 0;
-    for (int c = 0; c < ncpus; c++)
-        if (percpu_area[c].online)
-            idle += READ_ONCE(percpu_area[c].idle_ns);
+    for (int c = 0; c < ncpus; c++) {
+        uint64_t ns[NR_CPUTIME];
+        cpu_cputime(c, ns);
+        idle += ns[CPUTIME_IDLE];
+    }
     seq_printf(s, "%lu.%02lu %lu.%02lu\n", (unsigned long)(up / NSEC_PER_SEC),
                (unsigned long)(up % NSEC_PER_SEC / (10 * NSEC_PER_MSEC)), (unsigned long)(idle / NSEC_PER_SEC),
                (unsigned long)(idle % NSEC_PER_SEC / (10 * NSEC_PER_MSEC)));

@@ -15,6 +15,7 @@
 #include <arch/cpu.h>
 #include <fs/tty.h>
 #include <fs/vfs.h>
+#include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -188,14 +189,12 @@ void do_exit(int status)
     mm_activate(NULL);
     mm_put(mm);
     t->stats.exit_ns = time_ns();
-    /* the CPU time up to now, measured (user time is sampled at the tick;
-     * the rest of what the thread ran is system time), so what the parent
-     * and the process's totals get is the whole of it */
-    uint64_t cpu = task_cpu_ns(t);
-    t->stats.stime_ns = cpu > t->stats.utime_ns ? cpu - t->stats.utime_ns : 0;
 
-    /* leave the group */
+    /* leave the group, with the CPU time up to now as its final figures
+     * (what the parent and the process's totals get): readers under
+     * tasks_lock see either the live counts or these */
     spin_lock(&tasks_lock);
+    task_cputime(t, &t->stats.utime_ns, &t->stats.stime_ns);
     spin_lock(&g->sig_lock);
     list_remove(&t->thread_node);
     bool last = --g->live == 0;

@@ -64,6 +64,7 @@
 #define CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
 static struct waitq vfork_wait = WAITQ_INIT(vfork_wait);
+uint64_t total_forks;
 
 /* The vfork child execs or exits: let the parent continue. */
 void vfork_release(struct task *child)
@@ -228,6 +229,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     if (parent->tracer && (event || (flags & CLONE_PTRACE)))
         ptrace_attach_child_locked(parent, t);
     task_join_group(t);
+    total_forks++;
     spin_unlock(&tasks_lock);
 
     if (flags & CLONE_VFORK)

@@ -37,6 +37,7 @@
  * while that lock is held; signal_send may be called with it held.
  */
 #include <arch/cpu.h>
+#include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -330,8 +331,10 @@ void signal_notify_parent(struct task *t, int code, int status)
         info.si_code = code;
         info.u.chld.pid = t->pid;
         info.u.chld.status = status;
-        info.u.chld.utime = t->stats.utime_ns / 10000000;
-        info.u.chld.stime = t->stats.stime_ns / 10000000;
+        uint64_t utime, stime;
+        task_cputime(t, &utime, &stime);
+        info.u.chld.utime = utime / 10000000;
+        info.u.chld.stime = stime / 10000000;
         signal_send_process(parent, sig, &info);
     }
     waitq_wake_all(&parent->child_wait);

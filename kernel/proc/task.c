@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
+#include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -23,7 +24,7 @@ struct spinlock tasks_lock = SPINLOCK_INIT("tasks");
 struct list_node all_tasks = LIST_INIT(all_tasks);
 struct task *init_task;
 static unsigned ntasks;
-static pid_t next_pid = 1;
+static pid_t next_pid = 1, last_pid;    /* under tasks_lock */
 
 struct task *task_find(pid_t pid)
 {
@@ -37,6 +38,7 @@ struct task *task_find(pid_t pid)
 }
 
 unsigned task_count(void) { return ntasks; }
+pid_t task_last_pid(void) { return READ_ONCE(last_pid); }
 
 static pid_t alloc_pid(void)
 {
@@ -45,7 +47,7 @@ static pid_t alloc_pid(void)
         if (next_pid >= PID_MAX)
             next_pid = 2;
         if (!task_find(p))
-            return p;
+            return last_pid = p;
     }
     return -1;
 }
@@ -69,16 +71,6 @@ static struct thread_group *group_new(void)
     spin_init(&g->sig_lock, "sig");
     waitq_init(&g->exec_wait);
     return g;
-}
-
-/* Is the leader still among the live threads? */
-static bool list_contains_leader(struct thread_group *g)
-{
-    struct task *u;
-    list_for_each_entry(u, &g->threads, thread_node)
-        if (u == g->leader)
-            return true;
-    return false;
 }
 
 static void group_put(struct thread_group *g)
@@ -170,42 +162,44 @@ void task_stats_add(struct task_stats *to, const struct task_stats *from)
     to->majflt += from->majflt;
 }
 
+void task_usage(struct task *t, struct task_stats *out)
+{
+    *out = t->stats;
+    task_cputime(t, &out->utime_ns, &out->stime_ns);
+}
+
 void process_usage_locked(struct task *t, struct task_stats *out)
 {
     spin_assert_held(&tasks_lock);
     struct thread_group *g = t->group;
     struct task *leader = g->leader;
-    *out = leader->stats;               /* children's totals are kept by the leader */
-    if (g->ended)
-        return;                         /* the leader holds the totals by now */
+    if (g->ended) {
+        *out = leader->stats;           /* the leader holds the totals by now */
+        return;
+    }
+    task_usage(leader, out);            /* children's totals are kept by the leader */
     struct task *u;
     list_for_each_entry(u, &g->threads, thread_node)
-        if (u != leader)
-            task_stats_add(out, &u->stats);
+        if (u != leader) {
+            struct task_stats st;
+            task_usage(u, &st);
+            task_stats_add(out, &st);
+        }
     task_stats_add(out, &g->dead);
 }
 
 uint64_t task_cpu_ns(struct task *t)
 {
-    uint64_t ns = t->se.sum_exec_ns;
-    if (t == current || READ_ONCE(t->on_cpu) >= 0)
-        ns += time_ns() - t->se.slice_start_ns;     /* the slice running now */
-    return ns;
+    uint64_t user, sys;
+    task_cputime(t, &user, &sys);
+    return user + sys;
 }
 
 uint64_t process_cpu_ns_locked(struct task *t)
 {
-    spin_assert_held(&tasks_lock);
-    struct thread_group *g = t->group;
-    uint64_t ns = g->dead.utime_ns + g->dead.stime_ns;
-    if (g->ended)
-        return g->leader->stats.utime_ns + g->leader->stats.stime_ns;
-    if (!list_contains_leader(g))
-        ns += g->leader->se.sum_exec_ns;            /* an exited leader's own time */
-    struct task *u;
-    list_for_each_entry(u, &g->threads, thread_node)
-        ns += task_cpu_ns(u);
-    return ns;
+    struct task_stats st;
+    process_usage_locked(t, &st);
+    return st.utime_ns + st.stime_ns;
 }
 
 /* Joins (or, for a leader, starts) its group's thread list. */

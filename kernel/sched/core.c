@@ -22,6 +22,7 @@
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
+#include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
@@ -32,6 +33,7 @@
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <sched/loadavg.h>
 #include <sched/sched.h>
 
 void sched_sysctl_init(void) __attribute__((weak));
@@ -184,6 +186,7 @@ void sched_timer_tick(void)
         }
         spin_unlock(&timer_lock);
         itimer_tick(now);
+        loadavg_tick(now);
     }
     struct runqueue *rq = this_rq();
     struct task *cur = pc->cur_task;
@@ -207,13 +210,11 @@ void sched_timer_tick(void)
         !cur->need_resched) {
         lapic_timer_stop();
         pc->tick_stopped = true;
-        pc->tickless_since = now;
     }
     spin_unlock(&rq->lock);
 }
 
-/* Restarts this CPU's tick if nohz_full stopped it, charging the tickless
- * stretch to the running task's user time (the tick samples user time). */
+/* Restarts this CPU's tick if nohz_full stopped it. */
 static void tick_restart(void)
 {
     struct percpu *pc = this_cpu();
@@ -221,9 +222,6 @@ static void tick_restart(void)
         return;
     pc->tick_stopped = false;
     lapic_timer_start();
-    struct task *cur = pc->cur_task;
-    if (cur != pc->idle)
-        cur->stats.utime_ns += time_ns() - pc->tickless_since;
 }
 
 /* A signal for t, which may be running in user mode on another CPU: make
@@ -276,7 +274,6 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
     if (prev != rq->idle) {
         uint64_t ran = now - prev->se.slice_start_ns;
         prev->se.sum_exec_ns += ran;
-        prev->stats.stime_ns = prev->se.sum_exec_ns > prev->stats.utime_ns ? prev->se.sum_exec_ns - prev->stats.utime_ns : 0;
         struct sched_rq *r = prq(rq, prev);
         if (r->policy->put_prev)
             r->policy->put_prev(r, &prev->se, ran, prev->state != TASK_RUNNING);
@@ -304,7 +301,7 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
         arch_fpu_restore(next->fpu);
     wrmsr(MSR_FS_BASE, next->fs_base);
     tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
-    pc->cur_task = next;
+    cputime_switch(next, next == rq->idle);     /* also makes it pc->cur_task */
     rq->prev = prev;
     rq->prev_dead = prev->autoreaped;
     switch_to(prev, next);
@@ -714,9 +711,7 @@ static __noreturn void idle_loop(void)
                 continue;
             this_cpu()->next_pull_ns = time_ns() + 4 * NSEC_PER_MSEC;
         }
-        uint64_t t0 = time_ns();
         __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */
-        this_cpu()->idle_ns += time_ns() - t0;
     }
 }
 
@@ -732,6 +727,7 @@ static void runqueue_init(int cpu, struct task *idle)
     percpu_area[cpu].cur_task = idle;
     idle->on_cpu = cpu;
     idle->se.cpu = cpu;
+    cputime_cpu_start();                /* runs on that CPU */
 }
 
 void sched_init(void)
@@ -762,9 +758,19 @@ void sched_init_ap(int cpu) { runqueue_init(cpu, task_create_idle(cpu)); }
 
 void sched_start(void)
 {
+    cputime_idle_start();
     irq_enable();
     idle_loop();
 }
 
 unsigned sched_nr_running(int cpu) { return runqueues[cpu].nr_running; }
+
+unsigned sched_nr_running_total(void)
+{
+    unsigned n = 0;
+    for (int c = 0; c < ncpus; c++)
+        if (percpu_area[c].online)
+            n += READ_ONCE(runqueues[c].nr_running);
+    return n;
+}
 uint64_t sched_nr_switches(int cpu) { return runqueues[cpu].nr_switches; }

@@ -12,6 +12,7 @@
 #include <mm/uaccess.h>
 #include <proc/proc.h>
 #include <proc/task.h>
+#include <sched/loadavg.h>
 
 long sys_getpid(void) { return current->tgid; }
 SYSCALL_DEFINE(39, getpid);
@@ -360,9 +361,10 @@ long sys_sysinfo(struct ksysinfo __user *info)
     struct ksysinfo s;
     memset(&s, 0, sizeof s);
     s.uptime = (int64_t)(time_ns() / NSEC_PER_SEC);
-    extern void sched_loadavg(uint64_t out[3]) __attribute__((weak));
-    if (sched_loadavg)
-        sched_loadavg(s.loads);
+    unsigned long loads[3];
+    sched_loadavg(loads);
+    for (int i = 0; i < 3; i++)
+        s.loads[i] = (uint64_t)loads[i] << (16 - LOADAVG_FSHIFT);    /* SI_LOAD_SHIFT */
     s.totalram = pmm_total_pages() * PAGE_SIZE;
     s.freeram = pmm_free_pages() * PAGE_SIZE;
     s.procs = (uint16_t)task_count();

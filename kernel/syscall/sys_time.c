@@ -253,12 +253,13 @@ long sys_getrusage(int who, void __user *uru)
     uint64_t ru[18];
     struct task_stats st;
     spin_lock(&tasks_lock);
-    process_usage_locked(current, &st);
+    if (who == 1 /* THREAD */)
+        task_usage(current, &st);
+    else
+        process_usage_locked(current, &st);
     spin_unlock(&tasks_lock);
-    if (who == 0 /* SELF */)
+    if (who == 0 /* SELF */ || who == 1 /* THREAD */)
         fill_rusage((struct rusage_k *)ru, st.utime_ns, st.stime_ns, &st);
-    else if (who == 1 /* THREAD */)
-        fill_rusage((struct rusage_k *)ru, current->stats.utime_ns, current->stats.stime_ns, &current->stats);
     else if (who == -1 /* CHILDREN */)
         fill_rusage_children((struct rusage_k *)ru, &st);
     else
