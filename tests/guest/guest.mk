@@ -31,7 +31,7 @@ GUEST_RUNNER  := $(PYTHON) tests/guest/runner.py --build $(BUILD) --timeout $(GU
 # p4 is the book's code verbatim: it keeps an unused variable.
 $(BUILD)/guest/p4: GUEST_CFLAGS += -Wno-unused-variable
 
-$(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h tests/guest/gt_thread.h
+$(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h tests/guest/gt_thread.h tests/guest/gt_cputime.h
 	@mkdir -p $(dir $@)
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $<"
 	$(Q)$(MUSLCC) $(GUEST_CFLAGS) $< -o $@
