@@ -10,6 +10,7 @@
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <lib/list.h>
+#include <mm/mempolicy.h>
 
 struct vnode;
 
@@ -42,6 +43,7 @@ struct vma {
     uint64_t file_off;          /* file offset of `start` (page aligned) */
     uint64_t file_end;          /* virtual address where file data ends (rest is zero) */
     char name[128];             /* for /proc/<pid>/maps: file path or [heap]/[stack] */
+    struct mempolicy policy;    /* mbind: where its new pages go (MPOL_DEFAULT: the thread's policy) */
     struct list_node node;
 };
 
@@ -105,6 +107,23 @@ int vm_zap(struct mm *mm, uint64_t addr, uint64_t len);
 /* Set or clear VMA flags over [addr, addr+len), splitting VMAs at the
  * edges; -ENOMEM if part of the range is unmapped. */
 int vm_set_flags(struct mm *mm, uint64_t addr, uint64_t len, uint32_t set, uint32_t clear);
+/* mbind: the VMAs of [addr, addr+len) get policy pol, split at the edges
+ * (pol NULL: only the checks).  -EFAULT if nothing is mapped there, or if
+ * something is not and `whole` is set; -ENOMEM if a split fails. */
+int vm_set_policy(struct mm *mm, uint64_t addr, uint64_t len, const struct mempolicy *pol, bool whole);
+/* The NUMA node of the page at va: -EFAULT if no VMA covers it, -ENOENT if
+ * it is not in memory. */
+int vm_page_node(struct mm *mm, uint64_t va);
+/* Up to max present pages of [*from, end) whose node is not in `nodes`
+ * (a node mask), their addresses into vas; *from moves past the last one
+ * looked at.  For mbind's MPOL_MF_STRICT and MPOL_MF_MOVE. */
+size_t vm_find_misplaced(struct mm *mm, uint64_t *from, uint64_t end, uint64_t nodes, uint64_t *vas, size_t max);
+/* Moves the private page at va to a frame from `node` (or the nearest node
+ * of `allowed`): the node it is on then, or -EFAULT (no VMA), -ENOENT (not
+ * in memory), -EACCES (shared with another mapping and not move_all),
+ * -EBUSY (a shared mapping's page, or it changed meanwhile), -ENOMEM.
+ * A page already on `node` stays.  Caller holds no spinlock. */
+int vm_migrate_page(struct mm *mm, uint64_t va, int node, uint64_t allowed, bool move_all);
 /* mremap: move or resize the mapping at old (MREMAP_* flags); the new
  * address or -errno. */
 long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr);

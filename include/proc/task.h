@@ -20,6 +20,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
 #include <lib/list.h>
+#include <mm/mempolicy.h>
 #include <sched/policy.h>
 #include <sched/sched.h>
 #include <arch/trapframe.h>
@@ -160,6 +161,7 @@ struct task {
     char exe_path[128];
     void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */
     size_t cmdline_len;
+    struct mempolicy mempolicy; /* set_mempolicy: where its pages go (kernel/mm/mempolicy.c) */
 
     /* --- signals: protected by group->sig_lock --- */
     struct sighand *sighand;

@@ -15,6 +15,9 @@
  *  - Present but write-protected copy-on-write: if this is the last
  *    reference the frame is simply made writable again, otherwise copied.
  *
+ * New private frames are placed by the NUMA memory policy in force at the
+ * address (mpol_alloc_page: the VMA's, else the thread's, else local).
+ *
  * Counted in the task's minflt (every resolved fault; there is no disk, so
  * none is major).
  */
@@ -57,7 +60,7 @@ static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_w
         return err ? 0 : p;
     }
     if (!v->file || va >= v->file_end)
-        return pmm_alloc();
+        return mpol_alloc_page(v, va, true);
     uint64_t off = v->file_off + (va - v->start);
     bool whole = va + PAGE_SIZE <= v->file_end;
     if (whole && !want_write && !(v->flags & VMA_SHARED)) {
@@ -67,7 +70,7 @@ static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_w
             return p;
         }
     }
-    phys_t p = pmm_alloc();
+    phys_t p = mpol_alloc_page(v, va, true);
     if (!p)
         return 0;
     size_t n = whole ? PAGE_SIZE : v->file_end - va;
@@ -152,7 +155,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             }
             flags = pte_flags(v);
         } else {
-            p = pmm_alloc();
+            p = mpol_alloc_page(v, va, true);
         }
         if (!p) {
             spin_unlock(&mm->lock);
@@ -168,7 +171,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
         if (pmm_refcount(old) == 1) {
             *pte = (*pte & ~PTE_COW) | PTE_W;
         } else {
-            phys_t p = pmm_alloc_nozero();
+            phys_t p = mpol_alloc_page(v, va, false);
             if (!p) {
                 spin_unlock(&mm->lock);
                 *reason = r_oom;

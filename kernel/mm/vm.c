@@ -716,38 +716,183 @@ int vm_zap(struct mm *mm, uint64_t addr, uint64_t len)
     return r ? r : covered ? 0 : -ENOMEM;
 }
 
+/* Applies `change` to each VMA of [addr, end) that it does not already
+ * describe (`same` says which), first splitting a VMA that reaches outside
+ * the range.  Caller holds the lock.  0, or -ENOMEM when a split fails. */
+static int change_vmas(struct mm *mm, uint64_t addr, uint64_t end, bool (*same)(const struct vma *, const void *),
+                       void (*change)(struct mm *, struct vma *, const void *), const void *arg)
+{
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end <= addr || v->start >= end || same(v, arg))
+            continue;
+        if (v->start < addr) {
+            if (!vma_split(mm, v, addr))
+                return -ENOMEM;
+            continue;                   /* the upper part is the next node */
+        }
+        if (v->end > end && !vma_split(mm, v, end))
+            return -ENOMEM;
+        change(mm, v, arg);
+    }
+    return 0;
+}
+
+struct flag_change {
+    uint32_t set, clear;
+};
+
+static bool flags_same(const struct vma *v, const void *arg)
+{
+    const struct flag_change *c = arg;
+    return ((v->flags | c->set) & ~c->clear) == v->flags;
+}
+
+static void flags_change(struct mm *mm, struct vma *v, const void *arg)
+{
+    const struct flag_change *c = arg;
+    uint32_t want = (v->flags | c->set) & ~c->clear;
+    bool was = v->flags & VMA_LOCKED, now = want & VMA_LOCKED;
+    if (was != now) {
+        uint64_t pages = (v->end - v->start) / PAGE_SIZE;
+        mm->locked_pages = now ? mm->locked_pages + pages : mm->locked_pages - pages;
+    }
+    v->flags = want;
+}
+
 int vm_set_flags(struct mm *mm, uint64_t addr, uint64_t len, uint32_t set, uint32_t clear)
+{
+    struct flag_change c = { set, clear };
+    spin_lock(&mm->lock);
+    int r = vm_covered(mm, addr, len) ? 0 : -ENOMEM;
+    int err = change_vmas(mm, addr, addr + len, flags_same, flags_change, &c);
+    spin_unlock(&mm->lock);
+    return err ? err : r;
+}
+
+static bool policy_same(const struct vma *v, const void *arg)
+{
+    return !memcmp(&v->policy, arg, sizeof v->policy);
+}
+
+static void policy_change(struct mm *mm, struct vma *v, const void *arg) { v->policy = *(const struct mempolicy *)arg; }
+
+int vm_set_policy(struct mm *mm, uint64_t addr, uint64_t len, const struct mempolicy *pol, bool whole)
 {
     uint64_t end = addr + len;
     spin_lock(&mm->lock);
-    int r = vm_covered(mm, addr, len) ? 0 : -ENOMEM;
+    bool any = false;
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
-        if (v->end <= addr || v->start >= end)
-            continue;
-        uint32_t want = (v->flags | set) & ~clear;
-        if (want == v->flags)
-            continue;
-        if (v->start < addr) {
-            if (!vma_split(mm, v, addr)) {
-                r = -ENOMEM;
-                break;
-            }
-            continue;                   /* the upper part is the next node */
-        }
-        if (v->end > end && !vma_split(mm, v, end)) {
-            r = -ENOMEM;
-            break;
-        }
-        bool was = v->flags & VMA_LOCKED, now = want & VMA_LOCKED;
-        if (was != now) {
-            uint64_t pages = (v->end - v->start) / PAGE_SIZE;
-            mm->locked_pages = now ? mm->locked_pages + pages : mm->locked_pages - pages;
-        }
-        v->flags = want;
+        any |= v->start < end && v->end > addr;
     }
+    int r = !any || (whole && !vm_covered(mm, addr, len)) ? -EFAULT
+          : pol ? change_vmas(mm, addr, end, policy_same, policy_change, pol) : 0;
     spin_unlock(&mm->lock);
     return r;
+}
+
+int vm_page_node(struct mm *mm, uint64_t va)
+{
+    spin_lock(&mm->lock);
+    struct vma *v = vm_find(mm, va);
+    uint64_t *pte = v ? mm_pte(mm, va, false) : NULL;
+    int r = !v ? -EFAULT : pte && (*pte & PTE_P) ? pmm_node_of(*pte & PTE_ADDR) : -ENOENT;
+    spin_unlock(&mm->lock);
+    return r;
+}
+
+struct misplaced_ctx {
+    uint64_t nodes, *vas, last;
+    size_t n, max;
+};
+
+static void note_misplaced(uint64_t va, uint64_t *pte, void *arg)
+{
+    struct misplaced_ctx *c = arg;
+    int node = pmm_node_of(*pte & PTE_ADDR);
+    if (c->n == c->max || node < 0 || (c->nodes & (1ULL << node)))
+        return;
+    c->vas[c->n++] = va;
+    c->last = va;
+}
+
+size_t vm_find_misplaced(struct mm *mm, uint64_t *from, uint64_t end, uint64_t nodes, uint64_t *vas, size_t max)
+{
+    struct misplaced_ctx c = { nodes, vas, 0, 0, max };
+    spin_lock(&mm->lock);
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->end > *from && v->start < end && c.n < max)
+            pt_for_each(mm->pml4, MAX(v->start, *from), MIN(v->end, end), note_misplaced, &c);
+    }
+    spin_unlock(&mm->lock);
+    *from = c.n == max ? c.last + PAGE_SIZE : end;
+    return c.n;
+}
+
+/*
+ * Page migration.  While the copy is made, the page must not change: its
+ * entry becomes read-only copy-on-write and holds an extra reference, so a
+ * thread writing to it meanwhile (on any CPU, once the others have dropped
+ * their writable TLB entries) takes an ordinary copy-on-write fault and
+ * gets its own copy.  If the entry still maps the old frame afterwards, it
+ * is pointed at the new one; the next write finds the only reference and
+ * just makes it writable again.  If a write got there first, the page is
+ * tried again (a few times, as Linux retries a busy page).
+ */
+#define MIGRATE_TRIES 10
+
+static int migrate_once(struct mm *mm, uint64_t va, int node, uint64_t allowed, bool move_all)
+{
+    spin_lock(&mm->lock);
+    struct vma *v = vm_find(mm, va);
+    uint64_t *pte = v ? mm_pte(mm, va, false) : NULL;
+    int r = !v ? -EFAULT : !pte || !(*pte & PTE_P) ? -ENOENT : 0;
+    phys_t old = r ? 0 : *pte & PTE_ADDR;
+    if (!r && pmm_node_of(old) == node)
+        r = node;
+    else if (!r && (v->flags & VMA_SHARED))
+        r = -EBUSY;
+    else if (!r && pmm_refcount(old) > 1 && !move_all)
+        r = -EACCES;
+    if (r) {
+        spin_unlock(&mm->lock);
+        return r;
+    }
+    pmm_get(old);
+    *pte = (*pte & ~PTE_W) | PTE_COW;
+    flush_page(mm, va);
+    spin_unlock(&mm->lock);
+    mm_flush_others(mm);
+    phys_t p = pmm_alloc_node(node, allowed, 0, 0);
+    if (p)
+        memcpy(P2V(p), P2V(old), PAGE_SIZE);
+    spin_lock(&mm->lock);
+    pte = mm_pte(mm, va, false);
+    if (p && pte && (*pte & PTE_P) && (*pte & PTE_ADDR) == old) {
+        *pte = p | (*pte & ~PTE_ADDR);
+        flush_page(mm, va);
+        spin_unlock(&mm->lock);
+        mm_flush_others(mm);
+        pmm_put(old);                   /* the mapping's reference */
+        r = pmm_node_of(p);
+    } else {
+        spin_unlock(&mm->lock);
+        if (p)
+            pmm_put(p);
+        r = p ? -EAGAIN : -ENOMEM;
+    }
+    pmm_put(old);                       /* ours */
+    return r;
+}
+
+int vm_migrate_page(struct mm *mm, uint64_t va, int node, uint64_t allowed, bool move_all)
+{
+    int r = -EAGAIN;
+    for (int i = 0; i < MIGRATE_TRIES && r == -EAGAIN; i++)
+        r = migrate_once(mm, ALIGN_DOWN(va, PAGE_SIZE), node, allowed, move_all);
+    return r == -EAGAIN ? -EBUSY : r;
 }
 
 struct move_ctx {
@@ -855,6 +1000,8 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
         to = (uint64_t)r;
     if (r < 0)
         return r;
+    if (copy.policy.mode)
+        vm_set_policy(mm, to, new_len, &copy.policy, true);
     spin_lock(&mm->lock);
     struct move_ctx mc = { mm, (int64_t)(to - old), 0 };
     pt_for_each(mm->pml4, old, old + MIN(old_len, new_len), move_pte, &mc);

@@ -152,6 +152,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
             t->cmdline_len = parent->cmdline_len;
         }
     }
+    t->mempolicy = parent->mempolicy;   /* NUMA policy: inherited, as on Linux */
     t->uid = parent->uid; t->euid = parent->euid;
     t->gid = parent->gid; t->egid = parent->egid;
     t->blocked = parent->blocked;

@@ -38,6 +38,8 @@ $(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h tests/guest/gt_thread.h tests
 
 # The process-lifecycle tests share a header of their own.
 $(filter $(BUILD)/guest/lifecycle_%,$(GUEST_PROGS)): tests/guest/lifecycle.h
+# So do the NUMA tests.
+$(BUILD)/guest/numa $(BUILD)/guest/numa_nodes: tests/guest/gt_numa.h
 
 # A static-PIE: musl-gcc's specs cannot link one, so link rcrt1.o by hand.
 # musl's folder is looked up when the recipe runs, not when make reads this
