@@ -10,6 +10,9 @@ BUILD      ?= build
 endif
 CPUS       ?= 2
 MEM        ?= 512M
+# NUMA=n: the CPUs and memory split over n NUMA nodes, NUMA_DIST apart (docs/numa.md)
+NUMA       ?= 1
+NUMA_DIST  ?= 20
 ACCEL      ?= tcg
 CMDLINE    ?=
 EXTRA      ?=
@@ -99,7 +102,11 @@ FORCE:
 QEMU       := qemu-system-x86_64
 # KVM needs arch-capabilities off (notes: QEMU 7.2 cannot set that MSR)
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu max$(,)-arch-capabilities,-accel tcg -cpu max)
-QEMU_FLAGS := $(QEMU_ACCEL) -M pc -smp $(CPUS) -m $(MEM) -nodefaults -no-user-config \
+QEMU_MACHINE := $(if $(filter-out 0 1,$(NUMA)),$(shell tools/qemu-numa.sh $(NUMA) $(CPUS) $(MEM) $(NUMA_DIST)),-smp $(CPUS) -m $(MEM))
+ifeq ($(QEMU_MACHINE),)
+$(error NUMA=$(NUMA) CPUS=$(CPUS) MEM=$(MEM) NUMA_DIST=$(NUMA_DIST) cannot be split into nodes (see above))
+endif
+QEMU_FLAGS := $(QEMU_ACCEL) -M pc $(QEMU_MACHINE) -nodefaults -no-user-config \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
               -kernel $(KERNEL) -initrd $(INITRD)
 
@@ -112,7 +119,7 @@ QEMU_STATUS = rc=$$?; case $$rc in 33) exit 0 ;; 35) echo "Tessera: init failed;
               37) echo "Tessera: kernel panic (see above)" ;; esac; exit $$rc
 
 run: deps all
-	@echo "Tessera: booting under QEMU ($(ACCEL), $(CPUS) CPUs, $(MEM)).  Leave QEMU with Ctrl-A x; Ctrl-C goes to the guest."
+	@echo "Tessera: booting under QEMU ($(ACCEL), $(CPUS) CPUs, $(MEM)$(if $(filter-out 0 1,$(NUMA)),$(,) $(NUMA) NUMA nodes)).  Leave QEMU with Ctrl-A x; Ctrl-C goes to the guest."
 	$(Q)$(QEMU) $(QEMU_FLAGS) -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
 	    -append "$(CMDLINE)"; $(QEMU_STATUS)
 

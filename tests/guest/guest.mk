@@ -74,6 +74,21 @@ test-nohz: kernel initrd
 	cat $(BUILD)/results/nohz.txt
 TEST_SUITES += test-nohz
 
+# Two NUMA nodes, 31 apart in the SLIT (tools/qemu-numa.sh): pages land on
+# the node their memory policy names (tests/guest/numa_nodes.c).  A boot of
+# its own, a few seconds.
+NUMA_TEST_MACHINE = $(shell tools/qemu-numa.sh 2 2 512M 31)
+.PHONY: test-numa
+test-numa: kernel initrd
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)out=$$(timeout 120 $(QEMU) $(subst $(QEMU_MACHINE),$(NUMA_TEST_MACHINE),$(QEMU_FLAGS)) -serial stdio \
+	    -append "init=/tests/numa_nodes quiet numa_nodes.distance=31" </dev/null 2>&1); rc=$$?; \
+	echo "$$out" | grep -v '^\[' ; \
+	if [ $$rc = 33 ] && echo "$$out" | grep -q '^result: ok'; then echo "PASS numa/pages-on-their-node"; \
+	else echo "FAIL numa/pages-on-their-node (QEMU exit $$rc)"; fi > $(BUILD)/results/numa.txt; \
+	cat $(BUILD)/results/numa.txt
+TEST_SUITES += test-numa
+
 # Kernel log lines and program output on one serial console (docs/tty.md):
 # a boot of its own on 2 CPUs, init=/tests/console_lines, whose console is
 # then checked line by line (tests/guest/console_check.py).
