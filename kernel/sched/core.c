@@ -646,8 +646,18 @@ void sched_set_affinity(struct task *t, uint64_t mask)
  * Idle balancing: a CPU with nothing to run takes a waiting task from the
  * busiest run queue that has one (and whose affinity allows this CPU).
  * Called from the idle loop; the search is only made when some queue holds
- * more than its running task.  Returns true if a task was pulled.
+ * more than its running task.  The busy CPU's run-queue lock is taken only
+ * once a task that may move has been seen (and the choice is checked again
+ * under it): tasks pinned there would otherwise have their switches wait on
+ * a lock the idle CPU holds just to find nothing, every few milliseconds
+ * (and for a whole host time slice when an emulated CPU is descheduled
+ * holding it).  Returns true if a task was pulled.
  */
+static bool may_pull(struct task *t, int from, int to)
+{
+    return READ_ONCE(t->se.cpu) == from && READ_ONCE(t->se.on_rq) && (READ_ONCE(t->cpu_mask) & (1ULL << to));
+}
+
 static bool idle_pull(int me)
 {
     int busiest = -1;
@@ -663,23 +673,28 @@ static bool idle_pull(int me)
     struct runqueue *first = busiest < me ? src : dst, *second = busiest < me ? dst : src;
     bool pulled = false;
     spin_lock(&tasks_lock);
-    spin_lock(&first->lock);
-    spin_lock(&second->lock);
+    struct task *t = NULL;
     list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->se.cpu != busiest || !t->se.on_rq || !(t->cpu_mask & (1ULL << me)))
-            continue;
-        rq_dequeue(src, t);
-        src->nr_running--;
-        t->se.cpu = me;
-        dst->nr_running++;
-        rq_enqueue(dst, t, ENQ_WAKEUP);
-        trace_sched(TRACE_MIGRATE, t->pid, me);
-        pulled = true;
-        break;
+        t = container_of(n, struct task, all_node);
+        if (may_pull(t, busiest, me))
+            break;
+        t = NULL;
     }
-    spin_unlock(&second->lock);
-    spin_unlock(&first->lock);
+    if (t) {
+        spin_lock(&first->lock);
+        spin_lock(&second->lock);
+        if (may_pull(t, busiest, me)) {
+            rq_dequeue(src, t);
+            src->nr_running--;
+            t->se.cpu = me;
+            dst->nr_running++;
+            rq_enqueue(dst, t, ENQ_WAKEUP);
+            trace_sched(TRACE_MIGRATE, t->pid, me);
+            pulled = true;
+        }
+        spin_unlock(&second->lock);
+        spin_unlock(&first->lock);
+    }
     spin_unlock(&tasks_lock);
     return pulled;
 }
