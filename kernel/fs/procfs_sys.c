@@ -18,7 +18,9 @@
  * The load average is sampled every 5 seconds by CPU 0's tick
  * (kernel/sched/loadavg.c).
  */
+#include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/cpuinfo.h>
 #include <arch/percpu.h>
 #include <fs/procfs.h>
 #include <kernel/time.h>
@@ -173,8 +175,11 @@ static int show_mounts(struct seqbuf *s)
 {
     seq_printf(s, "rootfs / ramfs rw 0 0\n");
     seq_printf(s, "proc /proc proc rw 0 0\n");
+    seq_printf(s, "sysfs /sys sysfs ro 0 0\n");   /* kernel/fs/sysfs.c: nothing there can be written */
     return 0;
 }
+
+static void put_flag(const char *name, void *s) { seq_printf(s, " %s", name); }
 
 static int show_cpuinfo(struct seqbuf *s)
 {
@@ -199,13 +204,33 @@ static int show_cpuinfo(struct seqbuf *s)
             cpuid(0x80000002 + leaf, 0, &w[leaf * 4], &w[leaf * 4 + 1], &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
         brand[48] = '\0';
     }
+    cpuid(0, 0, &max, &b, &c, &d);
+    unsigned level = max, clflush;
+    cpuid(1, 0, &a, &b, &c, &d);
+    clflush = ((b >> 8) & 0xff) * 8;
+    unsigned phys, virt;
+    cpu_address_sizes(&phys, &virt);
+    unsigned long khz = (unsigned long)(tsc_hz / 1000);
     for (int cpu = 0; cpu < ncpus; cpu++) {
         if (!percpu_area[cpu].online)
             continue;
         seq_printf(s, "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", cpu, vendor, family,
                    model);
-        seq_printf(s, "model name\t: %s\nstepping\t: %u\napicid\t\t: %d\ncpu cores\t: %d\n\n", brand, stepping,
-                   percpu_area[cpu].apic_id, ncpus);
+        /* the rest as Linux prints it: lscpu reads the flags (lm: 64-bit),
+         * the address sizes and bogomips (twice the TSC's MHz) */
+        int siblings = __builtin_popcountll(cpu_siblings(cpu, TOPO_PACKAGE));
+        int threads = __builtin_popcountll(cpu_siblings(cpu, TOPO_THREAD));
+        seq_printf(s, "model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n", brand, stepping, khz / 1000,
+                   khz % 1000);
+        seq_printf(s, "physical id\t: %u\nsiblings\t: %d\ncore id\t\t: %u\ncpu cores\t: %d\n",
+                   cpu_topo_id(cpu, TOPO_PACKAGE), siblings, cpu_topo_id(cpu, TOPO_CORE), siblings / MAX(threads, 1));
+        seq_printf(s, "apicid\t\t: %d\ninitial apicid\t: %d\nfpu\t\t: yes\nfpu_exception\t: yes\n",
+                   percpu_area[cpu].apic_id, percpu_area[cpu].apic_id);
+        seq_printf(s, "cpuid level\t: %u\nwp\t\t: yes\nflags\t\t:", level);
+        cpu_for_each_flag(put_flag, s);
+        seq_printf(s, "\nbogomips\t: %lu.%02lu\nclflush size\t: %u\ncache_alignment\t: %u\n", 2 * khz / 1000,
+                   2 * khz % 1000 / 10, clflush, clflush);
+        seq_printf(s, "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n", phys, virt);
     }
     return 0;
 }

@@ -6,6 +6,7 @@
  *                            isolated,nohz_full}
  *   /sys/devices/system/cpu/cpuN/online              (not for cpu0, as on Linux)
  *   /sys/devices/system/cpu/cpuN/topology/...        (online CPUs)
+ *   /sys/devices/system/cpu/cpuN/cache/indexM/...    (online CPUs)
  *   /sys/devices/system/cpu/cpuN/nodeM -> ../../node/nodeM
  *   /sys/devices/system/node/{online,possible,has_cpu,has_memory,has_normal_memory}
  *   /sys/devices/system/node/nodeN/{cpulist,cpumap,distance,meminfo,numastat}
@@ -22,11 +23,13 @@
  *
  * CPU lists: possible and present are the CPUs the firmware lists (the
  * MADT), online those Tessera started (nosmp, maxcpus= start fewer).
- * Topology comes from CPUID leaf 0xB (the bits of the APIC id that number
- * threads in a core and cores in a package); a die is a package and a
- * cluster is a core, as Linux reports them in a QEMU guest.
+ * Topology and caches come from CPUID (arch/x86_64/cpuinfo.c); a die is a
+ * package and a cluster is a core, as Linux reports them in a QEMU guest.
+ * A cache's id and the CPUs sharing it follow from how many logical
+ * processors share it, as in Linux: the APIC ids that differ only in the
+ * low bits that count them.
  */
-#include <arch/cpu.h>
+#include <arch/cpuinfo.h>
 #include <arch/percpu.h>
 #include <fs/namei.h>
 #include <fs/seqfile.h>
@@ -40,7 +43,10 @@
 #define SYSFS_MAGIC 0x62656572
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
-enum sys_kind { SK_ROOT, SK_DEVICES, SK_SYSTEM, SK_CPU, SK_CPUN, SK_TOPOLOGY, SK_NODE, SK_NODEN, SK_FILE, SK_LINK };
+enum sys_kind {
+    SK_ROOT, SK_DEVICES, SK_SYSTEM, SK_CPU, SK_CPUN, SK_TOPOLOGY, SK_CACHE, SK_CACHE_INDEX, SK_NODE, SK_NODEN,
+    SK_FILE, SK_LINK,
+};
 
 /* A file or fixed subdirectory of a directory. */
 struct sys_ent {
@@ -50,14 +56,16 @@ struct sys_ent {
     bool (*exists)(int num);                    /* NULL: always there */
 };
 
-/* A directory: its table, then numbered subdirectories ("cpu" 0..count-1),
- * then numbered links ("node" n -> link_fmt, for each n that has_link). */
+/* A directory: its table, then numbered subdirectories ("cpu" 0..count-1,
+ * numbered sub_num(num, n), or n), then numbered links ("node" n ->
+ * link_fmt, for each n that has_link). */
 struct sys_dir {
     const struct sys_ent *ents;
     unsigned nents;
     const char *sub;
     enum sys_kind sub_kind;
     int (*sub_count)(void);
+    int (*sub_num)(int num, int n);
     const char *link;
     int link_max;
     bool (*has_link)(int num, int n);
@@ -142,67 +150,15 @@ static int show_one_online(struct seqbuf *s, int cpu)
 /* cpu0 cannot be taken offline, so Linux gives it no online file. */
 static bool not_cpu0(int cpu) { return cpu != 0; }
 
-/* Bits of the APIC id below the core number and below the package number
- * (CPUID leaf 0xB levels: 1 = SMT, 2 = core); without the leaf, every
- * logical processor of the package (CPUID 1) is a core. */
-static void topology_shifts(unsigned *smt, unsigned *pkg)
-{
-    uint32_t a, b, c, d, max;
-    *smt = *pkg = 0;
-    cpuid(0, 0, &max, &b, &c, &d);
-    if (max >= 0xb) {
-        cpuid(0xb, 0, &a, &b, &c, &d);
-        if (b & 0xffff) {
-            for (uint32_t level = 0; level < 8; level++) {
-                cpuid(0xb, level, &a, &b, &c, &d);
-                unsigned type = (c >> 8) & 0xff;
-                if (!type)
-                    break;
-                if (type == 1)
-                    *smt = a & 0x1f;
-                *pkg = a & 0x1f;
-            }
-            return;
-        }
-    }
-    cpuid(1, 0, &a, &b, &c, &d);
-    if (d & (1U << 28))                 /* HTT: EBX[23:16] ids per package */
-        while (*pkg < 8 && (1U << *pkg) < ((b >> 16) & 0xff))
-            (*pkg)++;
-}
-
-enum topo_level { TOPO_THREAD, TOPO_CORE, TOPO_PACKAGE };
-
-/* A CPU's package number (TOPO_PACKAGE) or core number within its package
- * (TOPO_CORE), from its APIC id. */
-static unsigned topo_id(int cpu, enum topo_level level)
-{
-    unsigned smt, pkg;
-    topology_shifts(&smt, &pkg);
-    unsigned apic = (unsigned)percpu_area[cpu].apic_id;
-    return level == TOPO_PACKAGE ? apic >> pkg : (apic >> smt) & ((1U << (pkg - smt)) - 1);
-}
-
-/* The online CPUs that share cpu's core (TOPO_THREAD) or package. */
-static uint64_t siblings(int cpu, enum topo_level level)
-{
-    uint64_t m = 0, online = online_mask();
-    for (int c = 0; c < 64; c++)
-        if ((online & (1ULL << c)) && topo_id(c, TOPO_PACKAGE) == topo_id(cpu, TOPO_PACKAGE) &&
-            (level == TOPO_PACKAGE || topo_id(c, TOPO_CORE) == topo_id(cpu, TOPO_CORE)))
-            m |= 1ULL << c;
-    return m;
-}
-
 static int show_core_id(struct seqbuf *s, int cpu)
 {
-    seq_printf(s, "%u\n", topo_id(cpu, TOPO_CORE));
+    seq_printf(s, "%u\n", cpu_topo_id(cpu, TOPO_CORE));
     return 0;
 }
 
 static int show_package_id(struct seqbuf *s, int cpu)
 {
-    seq_printf(s, "%u\n", topo_id(cpu, TOPO_PACKAGE));
+    seq_printf(s, "%u\n", cpu_topo_id(cpu, TOPO_PACKAGE));
     return 0;
 }
 
@@ -212,10 +168,89 @@ static int show_cluster_id(struct seqbuf *s, int cpu)
     return 0;
 }
 
-static int show_core_mask(struct seqbuf *s, int cpu) { return show_cpumask(s, siblings(cpu, TOPO_THREAD)); }
-static int show_core_list(struct seqbuf *s, int cpu) { return show_list(s, siblings(cpu, TOPO_THREAD)); }
-static int show_package_mask(struct seqbuf *s, int cpu) { return show_cpumask(s, siblings(cpu, TOPO_PACKAGE)); }
-static int show_package_list(struct seqbuf *s, int cpu) { return show_list(s, siblings(cpu, TOPO_PACKAGE)); }
+static int show_core_mask(struct seqbuf *s, int cpu) { return show_cpumask(s, cpu_siblings(cpu, TOPO_THREAD)); }
+static int show_core_list(struct seqbuf *s, int cpu) { return show_list(s, cpu_siblings(cpu, TOPO_THREAD)); }
+static int show_package_mask(struct seqbuf *s, int cpu) { return show_cpumask(s, cpu_siblings(cpu, TOPO_PACKAGE)); }
+static int show_package_list(struct seqbuf *s, int cpu) { return show_list(s, cpu_siblings(cpu, TOPO_PACKAGE)); }
+
+/* ---------------------------------------------------------------- caches */
+
+/* A cache directory's number: its CPU and its index. */
+static int cache_num(int cpu, int index) { return cpu << 8 | index; }
+static int cache_cpu(int num) { return num >> 8; }
+
+static int cache_count(void)
+{
+    struct cpu_cache c;
+    int n = 0;
+    while (n < 16 && cpu_cache((unsigned)n, &c))
+        n++;
+    return n;
+}
+
+static struct cpu_cache cache_of(int num)
+{
+    struct cpu_cache c = { 0 };
+    cpu_cache((unsigned)(num & 0xff), &c);
+    return c;
+}
+
+/* Bits of the APIC id that tell apart the CPUs sharing a cache. */
+static unsigned cache_shift(const struct cpu_cache *c)
+{
+    unsigned shift = 0;
+    while (shift < 16 && (1U << shift) < c->sharing)
+        shift++;
+    return shift;
+}
+
+static unsigned cache_id(int cpu, const struct cpu_cache *c)
+{
+    return (unsigned)percpu_area[cpu].apic_id >> cache_shift(c);
+}
+
+static uint64_t cache_sharers(int num)
+{
+    struct cpu_cache c = cache_of(num);
+    uint64_t m = 0, online = online_mask();
+    for (int cpu = 0; cpu < 64; cpu++)
+        if ((online & (1ULL << cpu)) && cache_id(cpu, &c) == cache_id(cache_cpu(num), &c))
+            m |= 1ULL << cpu;
+    return m;
+}
+
+static int show_cache_field(struct seqbuf *s, unsigned value)
+{
+    seq_printf(s, "%u\n", value);
+    return 0;
+}
+
+static int show_cache_level(struct seqbuf *s, int num) { return show_cache_field(s, cache_of(num).level); }
+static int show_cache_ways(struct seqbuf *s, int num) { return show_cache_field(s, cache_of(num).ways); }
+static int show_cache_line(struct seqbuf *s, int num) { return show_cache_field(s, cache_of(num).line); }
+static int show_cache_sets(struct seqbuf *s, int num) { return show_cache_field(s, cache_of(num).sets); }
+static int show_cache_partitions(struct seqbuf *s, int num) { return show_cache_field(s, cache_of(num).partitions); }
+
+static int show_cache_id(struct seqbuf *s, int num)
+{
+    struct cpu_cache c = cache_of(num);
+    return show_cache_field(s, cache_id(cache_cpu(num), &c));
+}
+
+static int show_cache_type(struct seqbuf *s, int num)
+{
+    seq_printf(s, "%s\n", cache_of(num).type);
+    return 0;
+}
+
+static int show_cache_size(struct seqbuf *s, int num)
+{
+    seq_printf(s, "%uK\n", cache_of(num).size_kb);
+    return 0;
+}
+
+static int show_cache_map(struct seqbuf *s, int num) { return show_cpumask(s, cache_sharers(num)); }
+static int show_cache_list(struct seqbuf *s, int num) { return show_list(s, cache_sharers(num)); }
 
 /* ---------------------------------------------------------------- nodes */
 
@@ -297,6 +332,7 @@ static const struct sys_ent cpu_ents[] = {
 static const struct sys_ent cpun_ents[] = {
     { "online", SK_FILE, show_one_online, not_cpu0 },
     { "topology", SK_TOPOLOGY, NULL, cpu_online },
+    { "cache", SK_CACHE, NULL, cpu_online },
 };
 static const struct sys_ent topology_ents[] = {
     FILE("core_id", show_core_id), FILE("physical_package_id", show_package_id), FILE("die_id", show_package_id),
@@ -306,6 +342,12 @@ static const struct sys_ent topology_ents[] = {
     FILE("core_siblings", show_package_mask), FILE("core_siblings_list", show_package_list),
     FILE("die_cpus", show_package_mask), FILE("die_cpus_list", show_package_list),
     FILE("package_cpus", show_package_mask), FILE("package_cpus_list", show_package_list),
+};
+static const struct sys_ent cache_index_ents[] = {
+    FILE("coherency_line_size", show_cache_line), FILE("id", show_cache_id), FILE("level", show_cache_level),
+    FILE("number_of_sets", show_cache_sets), FILE("physical_line_partition", show_cache_partitions),
+    FILE("shared_cpu_list", show_cache_list), FILE("shared_cpu_map", show_cache_map), FILE("size", show_cache_size),
+    FILE("type", show_cache_type), FILE("ways_of_associativity", show_cache_ways),
 };
 static const struct sys_ent node_ents[] = {
     FILE("online", show_node_possible), FILE("possible", show_node_possible), FILE("has_cpu", show_has_cpu),
@@ -327,6 +369,8 @@ static const struct sys_dir sys_dirs[] = {
     [SK_CPUN] = { ENTS(cpun_ents), .link = "node", .link_max = NUMA_MAX_NODES, .has_link = node_of_cpu,
                   .link_fmt = "../../node/node%d" },
     [SK_TOPOLOGY] = { ENTS(topology_ents) },
+    [SK_CACHE] = { NULL, 0, "index", SK_CACHE_INDEX, cache_count, cache_num },
+    [SK_CACHE_INDEX] = { ENTS(cache_index_ents) },
     [SK_NODE] = { ENTS(node_ents), "node", SK_NODEN, node_count },
     [SK_NODEN] = { ENTS(noden_ents), .link = "cpu", .link_max = MAX_CPUS, .has_link = cpu_of_node,
                    .link_fmt = "../../cpu/cpu%d" },
@@ -348,7 +392,7 @@ static bool dir_entry(enum sys_kind kind, int num, unsigned i, struct sys_dirent
     }
     for (int n = 0; d->sub && n < d->sub_count(); n++)
         if (i-- == 0) {
-            *e = (struct sys_dirent){ .kind = d->sub_kind, .num = n };
+            *e = (struct sys_dirent){ .kind = d->sub_kind, .num = d->sub_num ? d->sub_num(num, n) : n };
             snprintf(e->name, sizeof e->name, "%s%d", d->sub, n);
             return true;
         }
