@@ -36,6 +36,8 @@ void procfs_init(void);
 typedef int (*sysctl_read_fn)(char *buf, size_t n);
 typedef int (*sysctl_write_fn)(const char *val, size_t len);
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write);
+/* hostname, ostype, osrelease, version, pid_max, threads-max (kernel/syscall/sys_proc.c) */
+void uts_sysctl_init(void);
 
 /* ---- internal to the procfs files ---- */
 
@@ -50,6 +52,15 @@ struct proc_entry {
     int (*link)(char *buf, size_t n);                    /* system symlink: target length */
     int (*task_link)(struct task *t, char *buf, size_t n); /* per-task symlink; tasks_lock held */
 };
+
+/* The address space of t's process (a leader that exited early has none
+ * of its own; its threads do).  Caller holds tasks_lock. */
+struct mm *process_mm(struct task *t);
+/* kernel/fs/procfs_mem.c: smaps, smaps_rollup, statm, /proc/vmstat */
+int procfs_show_smaps(struct seqbuf *s, struct task *t, bool process);
+int procfs_show_smaps_rollup(struct seqbuf *s, struct task *t, bool process);
+int procfs_show_statm(struct seqbuf *s, struct task *t, bool process);
+int procfs_show_vmstat(struct seqbuf *s);
 
 extern const struct proc_entry procfs_root_entries[];
 extern const unsigned procfs_root_count;

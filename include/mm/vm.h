@@ -146,6 +146,20 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason);
 uint64_t mm_vsize(struct mm *mm);
 uint64_t mm_rss_pages(struct mm *mm);
 int mm_format_maps(struct mm *mm, char *buf, size_t n);
+/* One /proc/<pid>/maps line for v (with its newline), into line[n]; its length. */
+int vma_format_line(const struct vma *v, char *line, size_t n);
+
+/* What a VMA's resident pages use, in bytes (/proc/<pid>/smaps).  The
+ * proportional figures (pss_x, pss_dirty_x) are in bytes << 12, so the
+ * shares of pages mapped by several processes add up without rounding. */
+struct vma_usage {
+    uint64_t rss, pss_x, pss_dirty_x, pss_anon_x, pss_file_x, pss_shmem_x;
+    uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+    uint64_t referenced, anonymous, locked;
+};
+/* Calls fn for every VMA of mm in address order with its usage; fn runs
+ * under mm->lock (it must not sleep). */
+int mm_for_each_vma(struct mm *mm, void (*fn)(const struct vma *v, const struct vma_usage *u, void *arg), void *arg);
 
 /* Kernel page tables */
 void vm_init(void);

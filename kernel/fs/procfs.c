@@ -15,6 +15,7 @@
  * entries, PID_COOKIE + pid for tasks, so a listing resumes correctly even
  * when tasks come and go between getdents64 calls.
  */
+#include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/procfs.h>
 #include <kernel/trace.h>
@@ -28,13 +29,18 @@
 #define INO_SYS 0xf0
 #define INO_SYS_KERNEL 0xf1
 #define INO_SYSCTL_BASE 0x80000000ULL
-#define SYSCTL_MAX 32
+#define SYSCTL_MAX 64
 #define SYSCTL_NAME_MAX 40
 #define SYSCTL_WRITE_MAX 256
 
-enum proc_kind { PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL };
+enum proc_kind {
+    PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_FD_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL, PK_FD
+};
 
 #define TASK_DIR_INDEX 0xff             /* /proc/<pid>/task: inode (pid << 8) + this */
+#define FD_DIR_INDEX 0xfe               /* /proc/<pid>/fd */
+#define INO_FD_BASE (1ULL << 48)        /* /proc/<pid>/fd/<n>: this | pid << 20 | n */
+#define FD_MAX_LISTED (1 << 20)
 
 struct proc_inode {
     enum proc_kind kind;
@@ -42,6 +48,7 @@ struct proc_inode {
     pid_t pid;                        /* PK_PID_DIR, PK_PID_ENTRY, PK_TASK_DIR (the process) */
     bool thread;                      /* under /proc/<pid>/task/: one thread's view */
     int sysctl;                       /* PK_SYSCTL: index in sysctls[] */
+    int fd;                           /* PK_FD */
 };
 
 struct sysctl {
@@ -123,6 +130,8 @@ static int make_pid_node(struct vnode *dir, pid_t pid, int index, bool thread, s
         v = proc_vnode(dir, PK_PID_DIR, S_IFDIR | 0555, (uint64_t)pid << 8, NULL, pid, 0);
     else if (index == TASK_DIR_INDEX)
         v = proc_vnode(dir, PK_TASK_DIR, S_IFDIR | 0555, ((uint64_t)pid << 8) + TASK_DIR_INDEX, NULL, pid, 0);
+    else if (index == FD_DIR_INDEX)
+        v = proc_vnode(dir, PK_FD_DIR, S_IFDIR | 0500, ((uint64_t)pid << 8) + FD_DIR_INDEX, NULL, pid, 0);
     else
         v = proc_vnode(dir, PK_PID_ENTRY, procfs_pid_entries[index].mode, ((uint64_t)pid << 8) + 1 + index,
                        &procfs_pid_entries[index], pid, 0);
@@ -164,6 +173,100 @@ static pid_t parse_pid(const char *name, size_t len)
     return v;
 }
 
+/* ---------------------------------------------------------------- fd/ */
+
+/* The descriptor table of task pid, referenced (fdtable_put it), or NULL. */
+static struct fdtable *task_files(pid_t pid)
+{
+    spin_lock(&tasks_lock);
+    struct task *t = task_find(pid);
+    struct fdtable *ft = t && t->state != TASK_DEAD ? t->files : NULL;
+    if (ft)
+        fdtable_get(ft);                /* t->files changes under tasks_lock */
+    spin_unlock(&tasks_lock);
+    return ft;
+}
+
+/* What /proc/<pid>/fd/<n> points to: the file's path, or for a file
+ * without one what Linux shows (pipe:[inode], socket:[inode]; other
+ * nameless files anon_inode:[their file system]). */
+static ssize_t fd_target(pid_t pid, int fd, char *buf, size_t n)
+{
+    struct fdtable *ft = task_files(pid);
+    struct file *f = ft ? fdt_get(ft, fd) : NULL;
+    if (ft)
+        fdtable_put(ft);
+    if (!f)
+        return -ENOENT;
+    char *path = kmalloc(PATH_MAX);
+    int len = -ENOMEM;
+    if (path) {
+        struct vnode *v = f->vnode;
+        len = vfs_path_of(v, path, PATH_MAX);
+        if (len < 0 && S_ISFIFO(v->mode))
+            len = snprintf(path, PATH_MAX, "pipe:[%lu]", (unsigned long)v->ino);
+        else if (len < 0 && S_ISSOCK(v->mode))
+            len = snprintf(path, PATH_MAX, "socket:[%lu]", (unsigned long)v->ino);
+        else if (len < 0)
+            len = snprintf(path, PATH_MAX, "anon_inode:[%s]", v->sb ? v->sb->name : "?");
+        len = MIN(len, (int)n);
+        memcpy(buf, path, (size_t)len);
+    }
+    kfree(path);
+    file_put(f);
+    return len;
+}
+
+static int lookup_fd(struct vnode *dir, pid_t pid, const char *name, size_t len, struct vnode **out)
+{
+    pid_t fd = parse_pid(name, len);
+    if (len == 1 && name[0] == '0')
+        fd = 0;
+    if (fd < 0 || fd >= FD_MAX_LISTED)
+        return -ENOENT;
+    struct fdtable *ft = task_files(pid);
+    struct file *f = ft ? fdt_get(ft, fd) : NULL;
+    if (ft)
+        fdtable_put(ft);
+    if (!f)
+        return -ENOENT;
+    file_put(f);
+    struct vnode *v = proc_vnode(dir, PK_FD, S_IFLNK | 0700, INO_FD_BASE | (uint64_t)pid << 20 | (uint64_t)fd, NULL,
+                                 pid, 0);
+    if (!v)
+        return -ENOMEM;
+    PI(v)->fd = fd;
+    v->uid = dir->uid;
+    v->gid = dir->gid;
+    *out = v;
+    return 0;
+}
+
+static int readdir_fd(struct proc_inode *pi, struct dir_ctx *ctx)
+{
+    struct fdtable *ft = task_files(pi->pid);
+    if (!ft)
+        return -ENOENT;
+    for (int fd = (int)ctx->pos - 2; fd >= 0 && fd < FD_MAX_LISTED; fd++) {
+        spin_lock(&ft->lock);
+        int cap = ft->cap, next = -1;
+        for (int i = fd; i < cap && next < 0; i++)
+            if (ft->used[i / 64] & (1ULL << (i % 64)))
+                next = i;
+        spin_unlock(&ft->lock);
+        if (next < 0)
+            break;
+        char name[16];
+        int len = snprintf(name, sizeof name, "%d", next);
+        if (!dir_emit(ctx, name, (size_t)len, INO_FD_BASE | (uint64_t)pi->pid << 20 | (uint64_t)next, DT_LNK,
+                      (uint64_t)next + 3))
+            break;
+        fd = next;
+    }
+    fdtable_put(ft);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- lookup */
 
 static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
@@ -192,7 +295,11 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
                 return make_pid_node(dir, pi->pid, (int)i, pi->thread, out);
         if (!pi->thread && name_is(name, len, "task"))
             return make_pid_node(dir, pi->pid, TASK_DIR_INDEX, false, out);
+        if (name_is(name, len, "fd"))
+            return make_pid_node(dir, pi->pid, FD_DIR_INDEX, pi->thread, out);
         return -ENOENT;
+    case PK_FD_DIR:
+        return lookup_fd(dir, pi->pid, name, len, out);
     case PK_TASK_DIR: {
         pid_t tid = parse_pid(name, len);
         if (tid <= 0 || !thread_of(tid, pi->pid))
@@ -303,9 +410,14 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
                           S_ISLNK(e->mode) ? DT_LNK : DT_REG, i + 3))
                 return 0;
         }
-        if (!pi->thread && ctx->pos == 2 + procfs_pid_count)
+        if (ctx->pos == 2 + procfs_pid_count &&
+            !dir_emit(ctx, "fd", 2, ((uint64_t)pi->pid << 8) + FD_DIR_INDEX, DT_DIR, ctx->pos + 1))
+            return 0;
+        if (!pi->thread && ctx->pos == 3 + procfs_pid_count)
             dir_emit(ctx, "task", 4, ((uint64_t)pi->pid << 8) + TASK_DIR_INDEX, DT_DIR, ctx->pos + 1);
         return 0;
+    case PK_FD_DIR:
+        return readdir_fd(pi, ctx);
     case PK_TASK_DIR:
         if (!task_ids(pi->pid, &(uid_t){0}, &(gid_t){0}))
             return -ENOENT;
@@ -339,6 +451,8 @@ static ssize_t proc_readlink(struct vnode *v, char *buf, size_t n)
     const struct proc_entry *e = pi->entry;
     if (pi->kind == PK_ENTRY)
         return e->link(buf, n);
+    if (pi->kind == PK_FD)
+        return fd_target(pi->pid, pi->fd, buf, n);
     spin_lock(&tasks_lock);
     struct task *t = task_find(pi->pid);
     int r = t ? e->task_link(t, buf, n) : -ENOENT;
@@ -472,6 +586,7 @@ void procfs_init(void)
     proc_sys->flags &= ~VN_TRANSIENT;
     proc_sys_kernel->flags &= ~VN_TRANSIENT;
     trace_sysctl_init();
+    uts_sysctl_init();
     int err = vfs_mount_pseudo("/proc", proc_root);
     if (err)
         kprintf(KERN_ERR "procfs: cannot mount /proc (%d)\n", err);

@@ -64,7 +64,7 @@ static pid_t ppid_of(const struct task *t)
 
 /* The address space of t's process: a leader that has exited early has
  * none of its own, its threads still do.  Caller holds tasks_lock. */
-static struct mm *process_mm(struct task *t)
+struct mm *process_mm(struct task *t)
 {
     if (t->mm)
         return t->mm;
@@ -269,5 +269,8 @@ const struct proc_entry procfs_pid_entries[] = {
     { .name = "maps", .mode = S_IFREG | 0444, .task_show = show_maps },
     { .name = "sched", .mode = S_IFREG | 0444, .task_show = show_sched },
     { .name = "exe", .mode = S_IFLNK | 0777, .task_link = link_exe },
+    { .name = "smaps", .mode = S_IFREG | 0444, .task_show = procfs_show_smaps },            /* procfs_mem.c */
+    { .name = "smaps_rollup", .mode = S_IFREG | 0444, .task_show = procfs_show_smaps_rollup },
+    { .name = "statm", .mode = S_IFREG | 0444, .task_show = procfs_show_statm },
 };
 const unsigned procfs_pid_count = ARRAY_SIZE(procfs_pid_entries);

@@ -258,6 +258,7 @@ static int link_self(char *buf, size_t n)
 
 const struct proc_entry procfs_root_entries[] = {
     { .name = "self", .mode = S_IFLNK | 0777, .link = link_self },
+    { .name = "vmstat", .mode = S_IFREG | 0444, .show = procfs_show_vmstat },     /* procfs_mem.c */
     { .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
     { .name = "kmemstat", .mode = S_IFREG | 0444, .show = show_kmemstat },
 #ifdef CONFIG_DEBUG

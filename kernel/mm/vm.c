@@ -642,6 +642,25 @@ uint64_t mm_vsize(struct mm *mm)
 
 uint64_t mm_rss_pages(struct mm *mm) { return mm ? mm->rss_pages : 0; }
 
+int vma_format_line(const struct vma *v, char *line, size_t n)
+{
+    int k = snprintf(line, n, "%08lx-%08lx %c%c%c%c %08lx %s %lu", v->start, v->end, v->prot & VM_READ ? 'r' : '-',
+                     v->prot & VM_WRITE ? 'w' : '-', v->prot & VM_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p',
+                     v->file ? v->file_off : 0UL, v->file ? "00:01" : "00:00",
+                     (unsigned long)(v->file ? v->file->ino : 0));
+    if (v->name[0]) {
+        /* Linux aligns the path at column 73 */
+        while (k < 73 && k < (int)n - 1)
+            line[k++] = ' ';
+        k += snprintf(line + k, n - k, "%s", v->name);
+    }
+    if (k > (int)n - 2)
+        k = (int)n - 2;
+    line[k++] = '\n';
+    line[k] = 0;
+    return k;
+}
+
 int mm_format_maps(struct mm *mm, char *buf, size_t n)
 {
     size_t len = 0;
@@ -650,26 +669,75 @@ int mm_format_maps(struct mm *mm, char *buf, size_t n)
     spin_lock(&mm->lock);
     list_for_each(node, &mm->vmas) {
         struct vma *v = container_of(node, struct vma, node);
-        char line[160];
-        int k = snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx %s %lu", v->start, v->end,
-                         v->prot & VM_READ ? 'r' : '-', v->prot & VM_WRITE ? 'w' : '-', v->prot & VM_EXEC ? 'x' : '-',
-                         v->flags & VMA_SHARED ? 's' : 'p', v->file ? v->file_off : 0UL,
-                         v->file ? "00:01" : "00:00", (unsigned long)(v->file ? v->file->ino : 0));
-        if (v->name[0]) {
-            /* Linux aligns the path at column 73 */
-            while (k < 73 && k < (int)sizeof line - 1)
-                line[k++] = ' ';
-            k += snprintf(line + k, sizeof line - k, "%s", v->name);
-        }
-        if (k > (int)sizeof line - 2)
-            k = sizeof line - 2;
-        line[k++] = '\n';
+        char line[192];
+        int k = vma_format_line(v, line, sizeof line);
         if (len + k <= n)
             memcpy(buf + len, line, k);
         len += k;
     }
     spin_unlock(&mm->lock);
     return (int)MIN(len, n);
+}
+
+struct usage_ctx {
+    const struct vma *v;
+    struct vma_usage *u;
+};
+
+/* One present page of a VMA: resident, and how many mappings share its
+ * frame.  A frame of the file's page cache (a shared mapping's, or a
+ * private file mapping's page not yet copied: read-only and not
+ * copy-on-write) holds one more reference, the cache's own. */
+static void usage_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+    struct usage_ctx *c = arg;
+    uint64_t e = *pte;
+    if (!(e & PTE_P))
+        return;
+    bool cache = c->v->file && ((c->v->flags & VMA_SHARED) || !(e & (PTE_W | PTE_COW)));
+    unsigned refs = pmm_refcount(e & PTE_ADDR);
+    unsigned maps = refs > (cache ? 1u : 0u) ? refs - (cache ? 1u : 0u) : 1;
+    bool dirty = e & PTE_D;
+    struct vma_usage *u = c->u;
+    u->rss += PAGE_SIZE;
+    u->pss_x += ((uint64_t)PAGE_SIZE << 12) / maps;
+    if (dirty)
+        u->pss_dirty_x += ((uint64_t)PAGE_SIZE << 12) / maps;
+    if (maps > 1)
+        *(dirty ? &u->shared_dirty : &u->shared_clean) += PAGE_SIZE;
+    else
+        *(dirty ? &u->private_dirty : &u->private_clean) += PAGE_SIZE;
+    if (e & PTE_A)
+        u->referenced += PAGE_SIZE;
+    uint64_t pss = ((uint64_t)PAGE_SIZE << 12) / maps;
+    if (!cache) {
+        u->anonymous += PAGE_SIZE;
+        u->pss_anon_x += pss;
+    } else if ((c->v->flags & (VMA_SHARED | VMA_SYSVSHM)) &&
+               (c->v->flags & VMA_SYSVSHM || !strncmp(c->v->name, "/dev/zero", 9) || !strncmp(c->v->name, "/memfd:", 7))) {
+        u->pss_shmem_x += pss;          /* shared anonymous memory */
+    } else {
+        u->pss_file_x += pss;
+    }
+    if (c->v->flags & (VMA_LOCKED | VMA_LOCKONFAULT))
+        u->locked += PAGE_SIZE;
+}
+
+int mm_for_each_vma(struct mm *mm, void (*fn)(const struct vma *v, const struct vma_usage *u, void *arg), void *arg)
+{
+    if (!mm)
+        return 0;
+    spin_lock(&mm->lock);
+    list_for_each(node, &mm->vmas) {
+        struct vma *v = container_of(node, struct vma, node);
+        struct vma_usage u;
+        memset(&u, 0, sizeof u);
+        struct usage_ctx c = { v, &u };
+        pt_for_each(mm->pml4, v->start, v->end, usage_pte, &c);
+        fn(v, &u, arg);
+    }
+    spin_unlock(&mm->lock);
+    return 0;
 }
 
 bool vm_covered(struct mm *mm, uint64_t addr, uint64_t len)

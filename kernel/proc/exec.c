@@ -454,8 +454,10 @@ static void exec_unshare(struct task *t)
     if (t->files && fdtable_shared(t->files)) {
         struct fdtable *own = fdtable_clone(t->files);
         if (own) {
+            spin_lock(&tasks_lock);     /* /proc/<pid>/fd readers take it under this lock */
             struct fdtable *old = t->files;
             t->files = own;
+            spin_unlock(&tasks_lock);
             fdtable_put(old);
         }
     }

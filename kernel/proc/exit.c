@@ -177,8 +177,11 @@ void do_exit(int status)
     }
     futex_exit_robust(t);
     if (t->files) {
-        fdtable_put(t->files);
+        spin_lock(&tasks_lock);         /* /proc/<pid>/fd readers take it under this lock */
+        struct fdtable *files = t->files;
         t->files = NULL;
+        spin_unlock(&tasks_lock);
+        fdtable_put(files);
     }
     fs_context_put(t->fs);
     t->fs = NULL;

@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
+#include <fs/procfs.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -149,6 +150,35 @@ long sys_sethostname(const char __user *name, int len)
     return 0;
 }
 SYSCALL_DEFINE(170, sethostname);
+
+/* /proc/sys/kernel: the identity uname gives (hostname is writable, as
+ * sethostname) and the process-table limits (pid_max, threads-max), which
+ * top and ps read. */
+static int read_text(char *buf, size_t n, const char *s) { return snprintf(buf, n, "%s\n", s); }
+static int hostname_read(char *buf, size_t n) { return read_text(buf, n, hostname); }
+static int ostype_read(char *buf, size_t n) { return read_text(buf, n, "Linux"); }
+static int osrelease_read(char *buf, size_t n) { return read_text(buf, n, "6.1.0-tessera"); }
+static int version_read(char *buf, size_t n) { return read_text(buf, n, "#1 SMP Tessera"); }
+static int pid_max_read(char *buf, size_t n) { return snprintf(buf, n, "%d\n", PID_MAX); }
+static int threads_max_read(char *buf, size_t n) { return snprintf(buf, n, "%d\n", TASK_MAX); }
+
+static int hostname_write(const char *val, size_t len)
+{
+    if (len > 64)
+        return -EINVAL;
+    memcpy(hostname, val, len + 1);
+    return 0;
+}
+
+void uts_sysctl_init(void)
+{
+    procfs_register_sysctl("hostname", hostname_read, hostname_write);
+    procfs_register_sysctl("ostype", ostype_read, NULL);
+    procfs_register_sysctl("osrelease", osrelease_read, NULL);
+    procfs_register_sysctl("version", version_read, NULL);
+    procfs_register_sysctl("pid_max", pid_max_read, NULL);
+    procfs_register_sysctl("threads-max", threads_max_read, NULL);
+}
 
 /* ---- process groups and sessions ---- */
 
