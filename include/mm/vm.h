@@ -136,6 +136,12 @@ uint64_t vm_find_free(struct mm *mm, uint64_t len);
 struct vma *vm_find(struct mm *mm, uint64_t addr);   /* VMA containing addr; caller holds lock */
 /* The PTE of va in mm (creating tables if alloc); caller holds mm->lock. */
 uint64_t *mm_pte(struct mm *mm, uint64_t va, bool alloc);
+/* A debugger's write to a read-only private page (ptrace POKETEXT): the
+ * present page at va is replaced by a private copy, mapped as before.
+ * Returns the copy's frame (the caller writes into it, then unlocks, calls
+ * mm_flush_others and puts *old_out), or 0 (not a present private page, or
+ * no memory).  Caller holds mm->lock. */
+phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out);
 /* Populate (and optionally lock) every page of a range, as a write if `write`. */
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
 

@@ -79,19 +79,33 @@ int cmpxchg_user32(uint32_t __user *p, uint32_t old, uint32_t new, uint32_t *see
 }
 
 /* The frame behind page va of mm, faulted in as an access of that process
- * would be (a write breaks copy-on-write); 0 if it cannot be had.  On
- * success mm->lock is held, which keeps the frame mapped until the caller
- * has copied and unlocks. */
-static phys_t remote_page_locked(struct mm *mm, uint64_t va, bool write)
+ * would be (a write breaks copy-on-write); a write to a read-only private
+ * mapping (a debugger's breakpoint in program text) gets a private copy of
+ * the page, its old frame in *old (to put once other CPUs dropped it).  0
+ * if it cannot be had.  On success mm->lock is held, which keeps the frame
+ * mapped until the caller has copied and unlocks. */
+static phys_t remote_page_locked(struct mm *mm, uint64_t va, bool write, phys_t *old)
 {
+    *old = 0;
     for (int tries = 0; tries < 3; tries++) {
         spin_lock(&mm->lock);
         uint64_t *pte = mm_pte(mm, va, false);
         if (pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W)))
             return *pte & PTE_ADDR;
+        if (write && pte && (*pte & PTE_P) && (*pte & PTE_U)) {
+            struct vma *v = vm_find(mm, va);
+            if (v && !(v->prot & VM_WRITE)) {
+                phys_t p = vm_force_copy_locked(mm, va, old);
+                if (p)
+                    return p;
+                spin_unlock(&mm->lock);
+                return 0;
+            }
+        }
         spin_unlock(&mm->lock);
         const char *why;
-        if (vm_fault(mm, va, 4 /* user */ | (write ? 2 : 0), &why))
+        if (vm_fault(mm, va, 4 /* user */ | (write ? 2 : 0), &why) &&
+            vm_fault(mm, va, 4, &why))     /* a read-only page: fault it in, then copy it */
             return 0;
     }
     return 0;
@@ -105,7 +119,8 @@ size_t access_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t len, bool 
     while (done < len) {
         uint64_t a = addr + done, va = ALIGN_DOWN(a, PAGE_SIZE);
         size_t n = MIN(len - done, (size_t)(va + PAGE_SIZE - a));
-        phys_t frame = remote_page_locked(mm, va, write);
+        phys_t old;
+        phys_t frame = remote_page_locked(mm, va, write, &old);
         if (!frame)
             break;
         uint8_t *p = (uint8_t *)P2V(frame) + (a - va);
@@ -114,6 +129,10 @@ size_t access_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t len, bool 
         else
             memcpy((uint8_t *)kbuf + done, p, n);
         spin_unlock(&mm->lock);
+        if (old) {
+            mm_flush_others(mm);        /* no CPU may still read the old frame */
+            pmm_put(old);
+        }
         done += n;
     }
     return done;

@@ -642,6 +642,24 @@ uint64_t mm_vsize(struct mm *mm)
 
 uint64_t mm_rss_pages(struct mm *mm) { return mm ? mm->rss_pages : 0; }
 
+phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out)
+{
+    *old_out = 0;
+    struct vma *v = vm_find(mm, va);
+    uint64_t *pte = mm_pte(mm, va, false);
+    if (!v || (v->flags & VMA_SHARED) || !pte || !(*pte & PTE_P))
+        return 0;
+    phys_t old = *pte & PTE_ADDR;
+    phys_t p = pmm_alloc_nozero();
+    if (!p)
+        return 0;
+    memcpy(P2V(p), P2V(old), PAGE_SIZE);
+    *pte = p | (*pte & ~(PTE_ADDR | PTE_COW));
+    flush_page(mm, va);
+    *old_out = old;
+    return p;
+}
+
 int vma_format_line(const struct vma *v, char *line, size_t n)
 {
     int k = snprintf(line, n, "%08lx-%08lx %c%c%c%c %08lx %s %lu", v->start, v->end, v->prot & VM_READ ? 'r' : '-',

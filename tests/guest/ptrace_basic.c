@@ -3,12 +3,12 @@
  * result, 0x80 with TRACESYSGOOD) counted for a known number of getppid
  * calls; PTRACE_GET_SYSCALL_INFO; a call skipped by setting orig_rax to -1
  * and its result set by the tracer; PEEK/POKE and process_vm_readv of the
- * tracee's memory; signal-delivery stops (a suppressed signal never reaches
+ * tracee's memory, and a forced POKE into its read-only data; signal-delivery stops (a suppressed signal never reaches
  * the handler, GETSIGINFO tells the signal); fork and exit events with
  * their event messages; SEIZE + INTERRUPT (PTRACE_EVENT_STOP) and the
- * group stop under SEIZE (its siginfo says so); the errors: tracing oneself EPERM, a second
- * tracer EPERM, a process that is not traced ESRCH, an unknown request
- * EIO. */
+ * group stop under SEIZE (its siginfo says so); the errors: tracing
+ * oneself EPERM, a second tracer EPERM, a process that is not traced
+ * ESRCH, an unknown request EIO. */
 #include "gt.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +20,7 @@
 #define EV(status) ((unsigned)(status) >> 16)
 
 static volatile int marker = 1234;
+static const volatile long ro_marker = 55;      /* in read-only data */
 static volatile int got_usr1;
 static void on_usr1(int s) { got_usr1 = 1; }
 
@@ -47,7 +48,7 @@ static void traceme_and_syscalls(void)
         marker = (int)syscall(SYS_getppid);     /* skipped by the tracer: 777 */
         signal(SIGUSR1, on_usr1);
         raise(SIGUSR1);                         /* suppressed by the tracer */
-        _exit(got_usr1 ? 3 : marker == 777 ? 0 : 4);
+        _exit(got_usr1 ? 3 : marker != 777 ? 4 : ro_marker != 66 ? 5 : 0);
     }
     int st = wait_stop(c, "initial SIGSTOP");
     say("first stop signal: %d\n", WSTOPSIG(st));
@@ -57,6 +58,9 @@ static void traceme_and_syscalls(void)
     long word = ptrace(PTRACE_PEEKDATA, c, (void *)&marker, 0);
     say("PEEKDATA marker: %ld (errno %s)\n", word & 0xffffffff, errname(errno));
     expect(ptrace(PTRACE_POKEDATA, c, (void *)&marker, (void *)(long)4321) == 0, "POKEDATA");
+    expect(ptrace(PTRACE_POKEDATA, c, (void *)&ro_marker, (void *)(long)66) == 0,
+           "POKEDATA into read-only data (a debugger's forced write)");
+    say("the parent's copy is untouched: %s\n", ro_marker == 55 ? "yes" : "no");
     int local = 0;
     struct iovec lv = { &local, sizeof local }, rv = { (void *)&marker, sizeof marker };
     long got = (long)process_vm_readv(c, &lv, 1, &rv, 1, 0);
