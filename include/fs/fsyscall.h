@@ -28,6 +28,9 @@ int at_resolve(int dirfd, const char __user *upath, int atflags, struct vnode **
 /* Checked transfers: EBADF for the wrong access mode, EISDIR for a
  * directory, EINVAL without the operation; len clamped to MAX_RW_COUNT. */
 ssize_t vfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
+/* A read-like (or write-like) call of the current thread and the bytes it
+ * moved (negative: none), for /proc/<pid>/io (kernel/syscall/sys_fs_rw.c). */
+void io_account(bool write, ssize_t moved);
 ssize_t vfs_write(struct file *f, const char __user *buf, size_t len, uint64_t *off);
 
 #endif

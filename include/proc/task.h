@@ -59,6 +59,7 @@ struct task_stats {
     uint64_t ready_ns;          /* total time spent runnable but not running */
     uint64_t nvcsw, nivcsw;     /* voluntary / involuntary context switches */
     uint64_t minflt, majflt;
+    uint64_t rchar, wchar, syscr, syscw;    /* read/write calls and their bytes (/proc/<pid>/io) */
     /* children's totals, added when they are reaped */
     uint64_t cutime_ns, cstime_ns;
     uint64_t cnvcsw, cnivcsw, cminflt, cmajflt;

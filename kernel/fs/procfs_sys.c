@@ -154,6 +154,25 @@ static int show_uptime(struct seqbuf *s)
 
 /* Per-CPU interrupt counts in Linux's layout: LOC (local timer: the tick)
  * and RES (reschedule IPIs).  A tickless CPU (nohz_full) shows LOC still. */
+/* softirqs: Linux's table; Tessera defers no work to softirqs (timers and
+ * rescheduling run in the interrupt itself), so every count is 0. */
+static int show_softirqs(struct seqbuf *s)
+{
+    static const char *const names[] = { "HI", "TIMER", "NET_TX", "NET_RX", "BLOCK",
+                                         "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU" };
+    seq_printf(s, "          ");
+    for (int c = 0; c < ncpus; c++)
+        seq_printf(s, "      CPU%-4d", c);
+    seq_printf(s, "\n");
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        seq_printf(s, "%12s:", names[i]);
+        for (int c = 0; c < ncpus; c++)
+            seq_printf(s, " %12u", 0u);
+        seq_printf(s, "\n");
+    }
+    return 0;
+}
+
 static int show_interrupts(struct seqbuf *s)
 {
     seq_printf(s, "     ");
@@ -259,6 +278,7 @@ static int link_self(char *buf, size_t n)
 const struct proc_entry procfs_root_entries[] = {
     { .name = "self", .mode = S_IFLNK | 0777, .link = link_self },
     { .name = "vmstat", .mode = S_IFREG | 0444, .show = procfs_show_vmstat },     /* procfs_mem.c */
+    { .name = "softirqs", .mode = S_IFREG | 0444, .show = show_softirqs },
     { .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
     { .name = "kmemstat", .mode = S_IFREG | 0444, .show = show_kmemstat },
 #ifdef CONFIG_DEBUG

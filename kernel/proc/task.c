@@ -160,6 +160,10 @@ void task_stats_add(struct task_stats *to, const struct task_stats *from)
     to->nivcsw += from->nivcsw;
     to->minflt += from->minflt;
     to->majflt += from->majflt;
+    to->rchar += from->rchar;
+    to->wchar += from->wchar;
+    to->syscr += from->syscr;
+    to->syscw += from->syscw;
 }
 
 void task_usage(struct task *t, struct task_stats *out)

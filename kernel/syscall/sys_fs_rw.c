@@ -8,11 +8,24 @@
 #include <kernel/syscall.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/task.h>
 
 struct iovec_k {
     uint64_t base;
     uint64_t len;
 };
+
+void io_account(bool write, ssize_t moved)
+{
+    struct task_stats *s = &current->stats;     /* only this thread writes its own */
+    if (write) {
+        s->syscw++;
+        s->wchar += moved > 0 ? (uint64_t)moved : 0;
+    } else {
+        s->syscr++;
+        s->rchar += moved > 0 ? (uint64_t)moved : 0;
+    }
+}
 
 long sys_read(long fd, char __user *buf, size_t len)
 {
@@ -21,6 +34,7 @@ long sys_read(long fd, char __user *buf, size_t len)
         return -EBADF;
     ssize_t r = vfs_read(f, buf, len, &f->offset);
     file_put(f);
+    io_account(false, r);
     return r;
 }
 
@@ -31,6 +45,7 @@ long sys_write(long fd, const char __user *buf, size_t len)
         return -EBADF;
     ssize_t r = vfs_write(f, buf, len, &f->offset);
     file_put(f);
+    io_account(true, r);
     return r;
 }
 
@@ -52,10 +67,17 @@ static long pio(long fd, char __user *buf, size_t len, long pos, bool write)
     return r;
 }
 
-long sys_pread64(long fd, char __user *buf, size_t len, long pos) { return pio(fd, buf, len, pos, false); }
+long sys_pread64(long fd, char __user *buf, size_t len, long pos)
+{
+    long r = pio(fd, buf, len, pos, false);
+    io_account(false, r);
+    return r;
+}
 long sys_pwrite64(long fd, const char __user *buf, size_t len, long pos)
 {
-    return pio(fd, (char __user *)buf, len, pos, true);
+    long r = pio(fd, (char __user *)buf, len, pos, true);
+    io_account(true, r);
+    return r;
 }
 
 /* readv/writev: each segment in turn; a short transfer ends the call, and
@@ -103,8 +125,19 @@ static long vio(long fd, const void __user *uiov, long cnt, bool write)
     return r ? r : done;
 }
 
-long sys_readv(long fd, const void __user *iov, long cnt) { return vio(fd, iov, cnt, false); }
-long sys_writev(long fd, const void __user *iov, long cnt) { return vio(fd, iov, cnt, true); }
+long sys_readv(long fd, const void __user *iov, long cnt)
+{
+    long r = vio(fd, iov, cnt, false);
+    io_account(false, r);
+    return r;
+}
+
+long sys_writev(long fd, const void __user *iov, long cnt)
+{
+    long r = vio(fd, iov, cnt, true);
+    io_account(true, r);
+    return r;
+}
 
 long sys_lseek(long fd, long off, long whence)
 {

@@ -84,6 +84,8 @@ long sys_sendfile(long out_fd, long in_fd, int64_t __user *uoff, size_t count)
         r = -EFAULT;
     if (done)
         r = (long)done;
+    io_account(false, r);               /* Linux counts it as a read and a write */
+    io_account(true, r);
 done:
     kfree(buf);
     file_put(in);
