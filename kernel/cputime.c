@@ -1,37 +1,39 @@
 /*
  * CPU time accounting at the events (include/kernel/cputime.h).
  *
- * Every CPU keeps, in struct cpu_acct, the TSC at its last accounting event
- * and its mode since then: in user mode for the current task, in the kernel
- * for it, in the idle task, or in an interrupt handler.  Each event charges
- * the cycles since the last one to that mode, then sets the new mode:
+ * Every CPU keeps, in struct cpu_acct, the TSC at its last slow event and
+ * what it has been doing since: running its current task, idling, or
+ * handling an interrupt.  A slow event charges the cycles since then and
+ * sets the new mode:
  *
- *   event                        charged                 new mode
- *   system call, exception       the task's user time    kernel
- *     from user mode
- *   return to user mode          the task's system time  user
- *   interrupt entry              the interrupted mode    interrupt
- *   interrupt exit               the CPU's irq time      the interrupted one
- *                                                        (kernel if it was user:
- *                                                        the return path follows)
- *   context switch               the leaving task's      kernel, or idle for the
- *                                system time, or idle    idle task
+ *   slow event          charged                          new mode
+ *   interrupt entry     the task's user and system time  interrupt
+ *                       (or idle time)
+ *   interrupt exit      the CPU's irq time (no task's)   the interrupted one
+ *   context switch      the leaving task's user and      the task, or idle for
+ *                       system time (or idle time)       the idle task
  *
- * The CPU's user and system columns are the sums of what its tasks were
- * charged there.  The system call path touches only the task's count; the
- * columns catch up with it at every slower event (the tick's interrupt
- * comes every millisecond), and a reader adds what is still to catch up.
- * User time goes to the CPU's nice column instead when the task's nice is
- * above 0.  Interrupt handlers' time is nobody's: it is the CPU's irq
- * column, and no task's user or system time.
+ * Between slow events a task goes in and out of the kernel without them:
+ * each entry from user mode (system call, exception) adds the TSC to
+ * user_acc and each return to user mode subtracts it.  Starting from 0 at
+ * a slow event (the task is then in the kernel), user_acc is the user
+ * time of the stretches that ended while the task is in the kernel, and
+ * that minus the TSC of the last return while it is in user mode, which
+ * makes it negative; at time `now` the user time since the slow event is
+ * user_acc, or user_acc + now.  The rest of the time since the slow event
+ * is system time.  A slow event adds both to the task's counts and to the
+ * CPU's columns (user time to the nice column while the task's nice is
+ * above 0) and starts user_acc again at 0.
  *
- * Only the CPU itself writes its cpu_acct and its current task's cycle
- * counts, with interrupts off, with its mode set to ACCT_BUSY meanwhile;
- * every such change also moves its stamp on.  A reader on another CPU
- * reads the stamp, then the mode, then the figures, then the mode and the
- * stamp again, and starts over unless all four agree (and the mode was not
- * busy): a running task's time and a CPU's columns grow smoothly and never
- * go back.
+ * Only the CPU itself writes its figures and its current task's counts,
+ * with interrupts off.  A slow event sets the mode to ACCT_BUSY meanwhile
+ * and always moves the stamp on; the system call path changes user_acc in
+ * one store.  A reader on another CPU reads the stamp, then the mode, then
+ * the figures, then the mode and the stamp again, and starts over unless
+ * they agree (and the mode was not busy); it reads user_acc on both sides
+ * of its own TSC read and starts over if it moved.  So a running task's
+ * time and a CPU's columns read from anywhere grow smoothly and never go
+ * back, even on a tickless CPU that takes no interrupt for seconds.
  */
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
@@ -42,32 +44,17 @@
 /* The column of a mode that is no task's: idle or interrupt. */
 static unsigned cpu_kind(unsigned mode) { return mode == ACCT_IDLE ? CPUTIME_IDLE : CPUTIME_IRQ; }
 
-/* The CPU's columns follow its current task's counts from here on; its
- * user time goes to the nice column while its nice is above 0. */
-static void follow(struct percpu *pc)
+/* The current task's user time from the stamp up to `now` (out of `d`
+ * cycles since the stamp), from user_acc. */
+static uint64_t user_since(int64_t user_acc, uint64_t now, uint64_t d)
 {
-    struct cpu_acct *a = &pc->acct;
-    struct task *t = pc->cur_task;
-    a->seen_user = t->utime_cyc;
-    a->seen_sys = t->stime_cyc;
-    a->user_col = t->se.nice > 0 ? CPUTIME_NICE : CPUTIME_USER;
+    int64_t user = user_acc < 0 ? user_acc + (int64_t)now : user_acc;
+    return user < 0 ? 0 : MIN((uint64_t)user, d);
 }
 
-/* Brings the CPU's user and system columns up to what its current task
- * was charged since they last caught up (the system call path charges only
- * the task). */
-static void catch_up(struct percpu *pc)
-{
-    struct cpu_acct *a = &pc->acct;
-    struct task *t = pc->cur_task;
-    a->cyc[a->user_col] += t->utime_cyc - a->seen_user;
-    a->cyc[CPUTIME_SYSTEM] += t->stime_cyc - a->seen_sys;
-    follow(pc);
-}
-
-/* Opens a change of this CPU's figures (interrupts off) and charges the
- * cycles since the last event to the mode it was in, which it returns;
- * acct_write_end closes it with the new mode. */
+/* Opens a change of this CPU's figures (interrupts off): charges the
+ * cycles since the last slow event to the mode it was in, which it
+ * returns; acct_write_end closes it with the new mode. */
 static unsigned acct_write_begin(struct percpu *pc)
 {
     struct cpu_acct *a = &pc->acct;
@@ -78,21 +65,27 @@ static unsigned acct_write_begin(struct percpu *pc)
     if (now <= a->stamp)
         now = a->stamp + 1;             /* readers rely on a new stamp */
     uint64_t d = now - a->stamp;
-    a->stamp = now;
-    if (mode == ACCT_USER)
-        pc->cur_task->utime_cyc += d;
-    else if (mode == ACCT_SYS)
-        pc->cur_task->stime_cyc += d;
-    else
+    if (mode == ACCT_TASK) {
+        struct task *t = pc->cur_task;
+        uint64_t user = user_since(a->user_acc, now, d);
+        t->utime_cyc += user;
+        t->stime_cyc += d - user;
+        a->cyc[a->user_col] += user;
+        a->cyc[CPUTIME_SYSTEM] += d - user;
+    } else {
         a->cyc[cpu_kind(mode)] += d;
-    catch_up(pc);
+    }
+    a->stamp = now;
+    a->user_acc = 0;
     return mode;
 }
 
 static void acct_write_end(struct percpu *pc, unsigned mode)
 {
+    struct cpu_acct *a = &pc->acct;
+    a->user_col = pc->cur_task->se.nice > 0 ? CPUTIME_NICE : CPUTIME_USER;
     barrier();
-    pc->acct.mode = mode;
+    a->mode = mode;
 }
 
 /* Charges what came before and enters `mode`. */
@@ -104,6 +97,39 @@ static void change_mode(unsigned mode)
     acct_write_begin(pc);
     acct_write_end(pc, mode);
     write_rflags(flags);
+}
+
+/* Starts with the kernel's work on the CPU's current task (its idle task). */
+void cputime_cpu_start(void)
+{
+    struct percpu *pc = this_cpu();
+    pc->acct.mode = ACCT_BUSY;
+    pc->acct.stamp = rdtsc();
+    pc->acct.user_acc = 0;
+    acct_write_end(pc, ACCT_TASK);
+}
+
+void cputime_idle_start(void) { change_mode(ACCT_IDLE); }
+
+unsigned cputime_irq_enter(void)
+{
+    struct percpu *pc = this_cpu();
+    unsigned prev = acct_write_begin(pc);
+    pc->acct.irqs++;
+    acct_write_end(pc, ACCT_IRQ);
+    return prev;
+}
+
+/* Back to the task (in the kernel: an interrupt of user mode returns
+ * through exit_to_user) or to idling. */
+void cputime_irq_exit(unsigned prev) { change_mode(prev); }
+
+void cputime_switch(struct task *next, bool next_is_idle)
+{
+    struct percpu *pc = this_cpu();
+    acct_write_begin(pc);
+    pc->cur_task = next;
+    acct_write_end(pc, next_is_idle ? ACCT_IDLE : ACCT_TASK);
 }
 
 /* A reader's section over a CPU's figures: read_begin gives the stamp and
@@ -129,47 +155,20 @@ static bool acct_read_retry(const struct cpu_acct *a, uint64_t stamp, unsigned m
     return m != mode || READ_ONCE(a->stamp) != stamp;
 }
 
-/* The cycles since a CPU's last event, from its stamp as read. */
-static uint64_t since(uint64_t stamp)
+/* The cycles since a CPU's stamp (read in a reader's section) and, in
+ * ACCT_TASK mode, how many of them were its task's user time; false if a
+ * system call's entry or exit moved user_acc meanwhile. */
+static bool since_stamp(const struct cpu_acct *a, uint64_t stamp, uint64_t *d, uint64_t *user)
 {
+    int64_t acc = READ_ONCE(a->user_acc);
+    barrier();
     uint64_t now = rdtsc();
-    return now > stamp ? now - stamp : 0;
-}
-
-/* Starts with the kernel's work on the CPU's current task (its idle task). */
-void cputime_cpu_start(void)
-{
-    struct percpu *pc = this_cpu();
-    pc->acct.mode = ACCT_BUSY;
-    pc->acct.stamp = rdtsc();
-    follow(pc);
-    acct_write_end(pc, ACCT_SYS);
-}
-
-void cputime_idle_start(void) { change_mode(ACCT_IDLE); }
-
-unsigned cputime_irq_enter(void)
-{
-    struct percpu *pc = this_cpu();
-    unsigned prev = acct_write_begin(pc);
-    pc->acct.irqs++;
-    acct_write_end(pc, ACCT_IRQ);
-    return prev;
-}
-
-void cputime_irq_exit(unsigned prev)
-{
-    /* an interrupt of user mode goes back through exit_to_user */
-    change_mode(prev == ACCT_USER ? ACCT_SYS : prev);
-}
-
-void cputime_switch(struct task *next, bool next_is_idle)
-{
-    struct percpu *pc = this_cpu();
-    acct_write_begin(pc);
-    pc->cur_task = next;
-    follow(pc);
-    acct_write_end(pc, next_is_idle ? ACCT_IDLE : ACCT_SYS);
+    barrier();
+    if (READ_ONCE(a->user_acc) != acc)
+        return false;
+    *d = now > stamp ? now - stamp : 0;
+    *user = user_since(acc, now, *d);
+    return true;
 }
 
 void task_cputime(struct task *t, uint64_t *utime_ns, uint64_t *stime_ns)
@@ -179,7 +178,7 @@ void task_cputime(struct task *t, uint64_t *utime_ns, uint64_t *stime_ns)
         *stime_ns = t->stats.stime_ns;
         return;
     }
-    uint64_t u, s, stamp;
+    uint64_t u, s, stamp, d, user;
     unsigned mode;
     for (;;) {
         int cpu = READ_ONCE(t->on_cpu);
@@ -194,11 +193,11 @@ void task_cputime(struct task *t, uint64_t *utime_ns, uint64_t *stime_ns)
             continue;
         u = READ_ONCE(t->utime_cyc);
         s = READ_ONCE(t->stime_cyc);
-        if (READ_ONCE(pc->cur_task) == t) {     /* the stretch it is in */
-            if (mode == ACCT_USER)
-                u += since(stamp);
-            else if (mode == ACCT_SYS)
-                s += since(stamp);
+        if (READ_ONCE(pc->cur_task) == t && mode == ACCT_TASK) {    /* the stretch it is in */
+            if (!since_stamp(&pc->acct, stamp, &d, &user))
+                continue;
+            u += user;
+            s += d - user;
         }
         if (!acct_read_retry(&pc->acct, stamp, mode))
             break;
@@ -211,31 +210,28 @@ void cpu_cputime(int cpu, uint64_t ns[NR_CPUTIME])
 {
     struct percpu *pc = &percpu_area[cpu];
     const struct cpu_acct *a = &pc->acct;
-    uint64_t c[NR_CPUTIME], stamp;
+    uint64_t c[NR_CPUTIME], stamp, d, user;
     unsigned mode;
     if (!READ_ONCE(pc->online)) {
         memset(ns, 0, NR_CPUTIME * sizeof ns[0]);
         return;
     }
-    do {
-        while (!acct_read_begin(a, &stamp, &mode))
-            ;
+    for (;;) {
+        if (!acct_read_begin(a, &stamp, &mode))
+            continue;
         for (int k = 0; k < NR_CPUTIME; k++)
             c[k] = READ_ONCE(a->cyc[k]);
-        /* what the current task was charged since the columns caught up,
-         * then the stretch the CPU is in */
-        const struct task *t = READ_ONCE(pc->cur_task);
-        uint64_t user = READ_ONCE(t->utime_cyc) - READ_ONCE(a->seen_user);
-        uint64_t sys = READ_ONCE(t->stime_cyc) - READ_ONCE(a->seen_sys);
-        if (mode == ACCT_USER)
-            user += since(stamp);
-        else if (mode == ACCT_SYS)
-            sys += since(stamp);
-        else
-            c[cpu_kind(mode)] += since(stamp);
-        c[READ_ONCE(a->user_col)] += user;
-        c[CPUTIME_SYSTEM] += sys;
-    } while (acct_read_retry(a, stamp, mode));
+        if (!since_stamp(a, stamp, &d, &user))
+            continue;
+        if (mode == ACCT_TASK) {        /* the stretch the CPU is in */
+            c[READ_ONCE(a->user_col)] += user;
+            c[CPUTIME_SYSTEM] += d - user;
+        } else {
+            c[cpu_kind(mode)] += d;
+        }
+        if (!acct_read_retry(a, stamp, mode))
+            break;
+    }
     for (int k = 0; k < NR_CPUTIME; k++)
         ns[k] = cycles_to_ns(c[k]);
 }

@@ -122,7 +122,7 @@ static void page_fault(struct trap_frame *tf)
 static void return_to_user(struct trap_frame *tf)
 {
     exit_to_user(tf, false);
-    cputime_user_exit(current);
+    cputime_user_exit();
 }
 
 void trap_dispatch(struct trap_frame *tf)
@@ -136,7 +136,7 @@ void trap_dispatch(struct trap_frame *tf)
     if (interrupt)
         acct_mode = cputime_irq_enter();
     else if (user)
-        cputime_user_enter(current);
+        cputime_user_enter();
 
     if (v == VEC_TIMER) {
         lapic_eoi();

@@ -2,19 +2,15 @@
  * CPU time, measured at the events where a CPU changes from one kind of
  * work to another (kernel/cputime.c): entry to the kernel from user mode
  * and the return to it, the context switch, and interrupt entry and exit.
- * Each CPU remembers the TSC at its last event and what it has been doing
- * since (struct cpu_acct); at the next event the cycles in between go to
- * the running task's user or system time and to the CPU's column of the
- * same kind, or to the CPU's idle or interrupt time.  Nothing is sampled.
+ * Nothing is sampled.
  *
- * The hot path (a system call's entry and exit) is inline here: one rdtsc,
- * a subtraction and an addition to the task's count each way; the CPU's
- * columns catch up at the next interrupt or switch.  Cycles become
- * nanoseconds only when read.  While a CPU changes its figures its mode
- * reads ACCT_BUSY, and every change gives it a new stamp: a reader on
- * another CPU whose stamp and mode were the same before and after its
- * reads saw a consistent state (a sequence lock with nothing extra to
- * write).
+ * The system call path is one rdtsc and one addition each way (inline
+ * here): the entry adds the TSC to the CPU's user_acc, the return to user
+ * mode subtracts it, so user_acc alone tells the current task's user time
+ * since the CPU's last slow event (an interrupt or a switch) and whether
+ * it is in user mode now; the rest of the time since then is its system
+ * time.  Slow events settle that into the task's counts and the CPU's
+ * columns.  Cycles become nanoseconds only when read.
  */
 #ifndef KERNEL_CPUTIME_H
 #define KERNEL_CPUTIME_H
@@ -27,28 +23,13 @@
 /* This CPU's accounting state, reached through %gs in one instruction. */
 #define THIS_ACCT ((struct cpu_acct __seg_gs *)offsetof(struct percpu, acct))
 
-/* The system call path's step, interrupts off: the cycles since the last
- * event go to *count, and the CPU enters `mode`. */
-static inline void cputime_step(uint64_t *count, unsigned mode)
-{
-    struct cpu_acct __seg_gs *a = THIS_ACCT;
-    uint64_t now = rdtsc();
-    a->mode = ACCT_BUSY;
-    barrier();
-    uint64_t d = now - a->stamp;
-    a->stamp = now;
-    *count += d;
-    barrier();
-    a->mode = mode;
-}
+/* Entered the kernel from user mode (system call, exception), interrupts
+ * off: the user stretch ends now. */
+static inline void cputime_user_enter(void) { THIS_ACCT->user_acc += (int64_t)rdtsc(); }
 
-/* Entered the kernel from user mode (system call, exception): the time
- * since the return to user mode was t's user time. */
-static inline void cputime_user_enter(struct task *t) { cputime_step(&t->utime_cyc, ACCT_SYS); }
-
-/* The last step before returning to user mode: the time since the last
- * event was t's system time. */
-static inline void cputime_user_exit(struct task *t) { cputime_step(&t->stime_cyc, ACCT_USER); }
+/* The last step before returning to user mode, interrupts off: a user
+ * stretch starts now. */
+static inline void cputime_user_exit(void) { THIS_ACCT->user_acc -= (int64_t)rdtsc(); }
 
 void cputime_cpu_start(void);           /* this CPU starts accounting (in the kernel) */
 void cputime_idle_start(void);          /* this CPU's idle loop starts */

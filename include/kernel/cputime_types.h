@@ -15,19 +15,23 @@ enum cputime_kind {
     NR_CPUTIME
 };
 
-/* What a CPU is doing since its last accounting event; ACCT_BUSY while
- * the CPU changes its figures (readers on other CPUs wait). */
-enum cpu_mode { ACCT_SYS, ACCT_USER, ACCT_IDLE, ACCT_IRQ, ACCT_BUSY };
+/* What a CPU is doing since its last slow event (interrupt, switch):
+ * running its current task (in user or kernel mode: see user_acc), idling
+ * or handling an interrupt; ACCT_BUSY while it changes its figures
+ * (readers on other CPUs wait). */
+enum cpu_mode { ACCT_TASK, ACCT_IDLE, ACCT_IRQ, ACCT_BUSY };
 
 struct cpu_acct {
     uint8_t mode;               /* enum cpu_mode */
     uint8_t user_col;           /* where the current task's user time goes: CPUTIME_USER or _NICE */
-    uint64_t stamp;             /* TSC at the last event: a new value at every event */
+    uint64_t stamp;             /* TSC at the last slow event: a new value at every one */
+    /* The current task's user time since then, kept by the system call path
+     * alone: each entry to the kernel adds the TSC, each return to user mode
+     * subtracts it.  So it is the user time of the finished stretches while
+     * the task is in the kernel, and that minus the TSC of its last return
+     * (a negative number) while it is in user mode. */
+    int64_t user_acc;
     uint64_t cyc[NR_CPUTIME];   /* TSC cycles by kind, up to the last slow event */
-    /* the current task's utime_cyc/stime_cyc when cyc[] last caught up with
-     * them: the system call path charges only the task, and the columns
-     * follow at the next interrupt or switch */
-    uint64_t seen_user, seen_sys;
     uint64_t irqs;              /* interrupts taken (every vector) */
 };
 

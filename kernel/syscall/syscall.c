@@ -107,7 +107,7 @@ static long sys_ni_syscall(void)
 uint64_t syscall_dispatch(struct trap_frame *tf)
 {
     struct task *t = current;
-    cputime_user_enter(t);              /* interrupts are still off (FMASK) */
+    cputime_user_enter();               /* interrupts are still off (FMASK) */
     irq_enable();
     uint64_t nr = tf->rax;
     t->saved_syscall_nr = nr;
@@ -141,7 +141,7 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
     if (unlikely(t->need_resched || t->pending || t->group->pending || t->group->stop_signal > 0 ||
                  t->restore_saved_mask || t->ptrace_trap))
         exit_to_user(tf, plain);
-    cputime_user_exit(t);
+    cputime_user_exit();
     return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
 }
 
