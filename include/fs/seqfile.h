@@ -1,8 +1,9 @@
 /*
- * Generated files (the /proc style): the content is produced once, at open,
- * into a growing kernel buffer by a `show` callback; read and lseek then serve
- * that snapshot, so a reader that uses one read() (busybox's /proc/<pid>/stat)
- * sees a consistent record.
+ * Generated files (the /proc style): the content is produced at open into a
+ * growing kernel buffer by a `show` callback; read and lseek then serve that
+ * snapshot, so a reader that uses one read() (busybox's /proc/<pid>/stat)
+ * sees a consistent record.  A read from offset 0 after the file was read
+ * (lseek back to 0, pread at 0) runs show again, as Linux's seq_file does.
  *
  * Usage (a file vnode whose fops are these):
  *     static int stat_open(struct vnode *v, struct file *f)

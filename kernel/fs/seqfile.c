@@ -2,8 +2,11 @@
  * Generated-at-open files (see <fs/seqfile.h>).  The show callback prints
  * into a buffer; if it overflows, the buffer is doubled and show runs again
  * (from 4 KiB to 1 MiB), so callers never size anything.  Reads copy from the
- * snapshot, which the file keeps until its last close.
+ * snapshot.  As on Linux, a read from offset 0 after the file was read shows
+ * it as it is now: show runs again (top, vmstat and free keep /proc/stat and
+ * /proc/meminfo open, and lseek back to 0 for each refresh).
  */
+#include <fs/fsmutex.h>
 #include <fs/seqfile.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -13,8 +16,11 @@
 #define SEQ_MAX (1024 * 1024)
 
 struct seqfile {
+    struct fs_mutex mu;          /* serializes reads and seeks with a new snapshot */
     struct seqbuf sb;
+    seq_show_fn show;
     void *arg;
+    bool read_from;              /* a read at offset 0 makes a new snapshot */
 };
 
 void seq_write(struct seqbuf *s, const void *data, size_t n)
@@ -76,34 +82,40 @@ int seq_printf(struct seqbuf *s, const char *fmt, ...)
     return n;
 }
 
+/* A snapshot of show's output into *out (a buffer of its own). */
+static int seq_fill(seq_show_fn show, void *arg, struct seqbuf *out)
+{
+    for (size_t cap = SEQ_MIN;; cap *= 2) {
+        struct seqbuf sb = {.buf = kmalloc(cap), .cap = cap};
+        if (!sb.buf)
+            return -ENOMEM;
+        int err = show(&sb, arg);
+        if (err < 0) {
+            kfree(sb.buf);
+            return err;
+        }
+        if (!sb.overflow) {
+            *out = sb;
+            return 0;
+        }
+        kfree(sb.buf);
+        if (cap >= SEQ_MAX)
+            return -EFBIG;
+    }
+}
+
 int seqfile_open(struct file *f, seq_show_fn show, void *arg)
 {
     struct seqfile *sf = kzalloc(sizeof(*sf));
     if (!sf)
         return -ENOMEM;
+    fs_mutex_init(&sf->mu, "seqfile");
+    sf->show = show;
     sf->arg = arg;
-    for (size_t cap = SEQ_MIN;; cap *= 2) {
-        sf->sb.buf = kmalloc(cap);
-        if (!sf->sb.buf) {
-            kfree(sf);
-            return -ENOMEM;
-        }
-        sf->sb.cap = cap;
-        sf->sb.len = 0;
-        sf->sb.overflow = false;
-        int err = show(&sf->sb, arg);
-        if (err < 0) {
-            kfree(sf->sb.buf);
-            kfree(sf);
-            return err;
-        }
-        if (!sf->sb.overflow)
-            break;
-        kfree(sf->sb.buf);
-        if (cap >= SEQ_MAX) {
-            kfree(sf);
-            return -EFBIG;
-        }
+    int err = seq_fill(show, arg, &sf->sb);
+    if (err < 0) {
+        kfree(sf);
+        return err;
     }
     f->private_data = sf;
     return 0;
@@ -114,24 +126,41 @@ void *seqfile_arg(struct file *f) { return ((struct seqfile *)f->private_data)->
 ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
 {
     struct seqfile *sf = f->private_data;
-    if (*off >= sf->sb.len)
-        return 0;
-    size_t n = MIN(len, sf->sb.len - *off);
-    if (copy_to_user(buf, sf->sb.buf + *off, n))
-        return -EFAULT;
-    *off += n;
-    return (ssize_t)n;
+    ssize_t ret = 0;
+    fs_mutex_lock(&sf->mu);
+    if (*off == 0 && sf->read_from) {
+        struct seqbuf now;
+        ret = seq_fill(sf->show, sf->arg, &now);
+        if (ret == 0) {
+            kfree(sf->sb.buf);
+            sf->sb = now;
+        }
+    }
+    sf->read_from = true;
+    if (ret == 0 && *off < sf->sb.len) {
+        size_t n = MIN(len, sf->sb.len - *off);
+        if (copy_to_user(buf, sf->sb.buf + *off, n))
+            ret = -EFAULT;
+        else {
+            *off += n;
+            ret = (ssize_t)n;
+        }
+    }
+    fs_mutex_unlock(&sf->mu);
+    return ret;
 }
 
 off_t seqfile_lseek(struct file *f, off_t off, int whence)
 {
     struct seqfile *sf = f->private_data;
+    fs_mutex_lock(&sf->mu);
     int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->offset
                  : whence == SEEK_END ? (int64_t)sf->sb.len : -1;
-    if (base < 0 || base + off < 0)
-        return -EINVAL;
-    f->offset = (uint64_t)(base + off);
-    return (off_t)f->offset;
+    off_t ret = -EINVAL;
+    if (base >= 0 && base + off >= 0)
+        ret = (off_t)(f->offset = (uint64_t)(base + off));
+    fs_mutex_unlock(&sf->mu);
+    return ret;
 }
 
 void seqfile_release(struct file *f)
