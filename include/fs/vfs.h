@@ -97,6 +97,11 @@ struct vnode_ops {
                   const char *nname, size_t nlen);
     /* Symlink target into a kernel buffer (not terminated); its length. */
     ssize_t (*readlink)(struct vnode *v, char *buf, size_t n);
+    /* A link that stands for a vnode rather than for a path (Linux's
+     * "magic" links, /proc/<pid>/fd/N): following it gives that vnode,
+     * referenced, even when it has no name (a pipe) or lost it.  Called with
+     * vfs_ns_lock held.  Links without it are followed through readlink. */
+    int (*get_link)(struct vnode *v, struct vnode **out);
     /* Change the size of a regular file (zero-filling growth). */
     int (*truncate)(struct vnode *v, uint64_t size);
     /* Kernel read of file data; may be called with spinlocks held: never

@@ -4,7 +4,9 @@
  * interface: it creates /dev/<name> with the driver's fops and private data,
  * and open() installs them in the new file.  The memory devices /dev/null,
  * /dev/zero and /dev/full live here too.  Device numbers follow Linux
- * (mem major 1) so `ls -l /dev` looks familiar.
+ * (mem major 1) so `ls -l /dev` looks familiar, and /dev/fd, /dev/stdin,
+ * /dev/stdout and /dev/stderr are the links into /proc/self/fd that Linux
+ * systems have.
  */
 #include <fs/namei.h>
 #include <lib/string.h>
@@ -81,4 +83,18 @@ void devfs_init(void)
     if (err)
         panic("devfs: cannot create /dev/shm (%d)", err);
     vnode_put(shm);
+    /* the links a Linux system's /dev has (bash's <(...) opens /dev/fd/N) */
+    static const char *const links[][2] = {
+        {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+        {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        struct vnode *v;
+        vfs_lock();
+        err = dev_dir->ops->symlink(dev_dir, links[i][0], strlen(links[i][0]), links[i][1], &v);
+        vfs_unlock();
+        if (err)
+            panic("devfs: cannot create /dev/%s (%d)", links[i][0], err);
+        vnode_put(v);
+    }
 }

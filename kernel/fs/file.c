@@ -43,13 +43,14 @@ static struct file *file_new(struct vnode *v, const struct file_ops *ops, void *
     return f;
 }
 
+/* The vnode has no fops: opening it again through /proc/<pid>/fd/N fails
+ * (ENXIO, as Linux for sockets) unless its owner sets fops that can (pipes). */
 struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, mode_t mode)
 {
     struct vnode *v = vnode_alloc(&anon_sb, &anon_ops, mode);
     if (!v)
         return NULL;
     v->flags |= VN_TRANSIENT;
-    v->fops = ops;
     struct file *f = file_new(v, ops, priv, flags);
     if (!f)
         vnode_put(v);
@@ -142,6 +143,11 @@ static int open_create(struct vnode *start, const char *path, int flags, mode_t 
         if (flags & O_NOFOLLOW) {
             vnode_put(v);
             err = -ELOOP;
+            break;
+        }
+        if (v->ops->get_link) {     /* /dev/stdout: the open file's own vnode */
+            err = walk_follow(dir, v, WALK_FOLLOW, &links, out);
+            vnode_put(v);
             break;
         }
         /* continue with the link's target, relative to the link's directory */

@@ -79,6 +79,8 @@ int walk_follow(struct vnode *dir, struct vnode *link, unsigned flags, int *link
 {
     if (--*links_left < 0)
         return -ELOOP;
+    if (link->ops && link->ops->get_link)
+        return link->ops->get_link(link, out);
     if (!link->ops || !link->ops->readlink)
         return -EINVAL;
     char *target = kmalloc(PATH_MAX);

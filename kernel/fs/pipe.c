@@ -1,7 +1,10 @@
 /*
  * Pipes: a byte ring (kernel/fs/pipe_ring.c) shared by a read end and a write
  * end, each an anonymous file whose vnode is an S_IFIFO transient vnode (so
- * fstat/newfstatat(AT_EMPTY_PATH) report a FIFO).
+ * fstat/newfstatat(AT_EMPTY_PATH) report a FIFO).  Either vnode can be opened
+ * again through /proc/<pid>/fd/N (/dev/fd/N, /dev/stdin: bash's <(...)): the
+ * new file is another end of the same pipe, reading, writing or both as its
+ * open flags say.  Unlike a FIFO's, that open never waits for the other side.
  *
  * Semantics (Linux's):
  *  - read blocks while the pipe is empty and a writer exists; returns 0 (EOF)
@@ -19,8 +22,12 @@
  * lottery/stride tickets to the last writer, a writer that sleeps on a full
  * pipe to the last reader, until it runs again (kernel/sched/lend.c).
  *
+ * Lifetime: the ring's pages go with the last end closed, the struct with the
+ * last of its two vnodes (an open through /proc may hold one a little longer).
+ *
  * Locking: `mu` (sleeping) serializes the data movement, which copies
- * to/from user memory and may fault; `lock` (spin) guards the end counts.
+ * to/from user memory and may fault; `lock` (spin) guards the end and vnode
+ * counts.
  * Sleepers wait on rd_wait / wr_wait without holding either.  poll reads
  * the counters without locks: a stale answer is followed by a wake-up.
  */
@@ -42,6 +49,7 @@ struct pipe {
     struct pipe_ring ring;
     struct spinlock lock;        /* protects readers, writers */
     int readers, writers;        /* open ends (open-file descriptions) */
+    int vnodes;                  /* the ends' vnodes still alive: 0 frees the struct */
     struct waitq rd_wait;        /* readers: data arrived or writers gone */
     struct waitq wr_wait;        /* writers: room freed or readers gone */
     pid_t last_writer, last_reader;          /* protected by mu; 0 = none yet */
@@ -238,19 +246,56 @@ static void pipe_release(struct file *f)
         waitq_wake_all(&p->wr_wait);
     }
     spin_unlock(&p->lock);
-    if (last) {
-        pipe_ring_release(&p->ring);
-        kfree(p);
+    if (last)
+        pipe_ring_release(&p->ring);    /* the struct goes with the vnodes */
+}
+
+/* An end opened again by path (/proc/<pid>/fd/N): -ENXIO once every end
+ * is closed (the ring is gone). */
+static int pipe_open(struct vnode *v, struct file *f)
+{
+    struct pipe *p = f->private_data;
+    int err = 0;
+    spin_lock(&p->lock);
+    if (p->readers == 0 && p->writers == 0)
+        err = -ENXIO;
+    else {
+        p->readers += can_read(f);
+        p->writers += can_write(f);
     }
+    spin_unlock(&p->lock);
+    return err;
 }
 
 static const struct file_ops pipe_fops = {
+    .open = pipe_open,
     .read = pipe_read,
     .write = pipe_write,
     .poll = pipe_poll,
     .ioctl = pipe_ioctl,
     .release = pipe_release,
 };
+
+static void pipe_vnode_destroy(struct vnode *v)
+{
+    struct pipe *p = v->fops_priv;
+    spin_lock(&p->lock);
+    bool last = --p->vnodes == 0;
+    spin_unlock(&p->lock);
+    if (last)
+        kfree(p);           /* both ends closed before: the file holds its vnode */
+}
+
+static const struct vnode_ops pipe_vnode_ops = {.destroy = pipe_vnode_destroy};
+
+/* Makes the end's vnode openable by path and part of the pipe's lifetime. */
+static void pipe_adopt_vnode(struct pipe *p, struct file *f)
+{
+    f->vnode->ops = &pipe_vnode_ops;
+    f->vnode->fops = &pipe_fops;
+    f->vnode->fops_priv = p;
+    p->vnodes++;
+}
 
 int pipe_create(int flags, struct file **rd, struct file **wr)
 {
@@ -270,12 +315,14 @@ int pipe_create(int flags, struct file **rd, struct file **wr)
         kfree(p);
         return -ENOMEM;
     }
+    pipe_adopt_vnode(p, *rd);
     p->writers = 1;
     *wr = file_alloc(&pipe_fops, p, O_WRONLY | nb);
     if (!*wr) {
         p->writers = 0;
-        file_put(*rd);          /* last end: frees the pipe */
+        file_put(*rd);          /* last end and last vnode: frees the pipe */
         return -ENOMEM;
     }
+    pipe_adopt_vnode(p, *wr);
     return 0;
 }

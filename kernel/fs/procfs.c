@@ -217,6 +217,26 @@ static ssize_t fd_target(pid_t pid, int fd, char *buf, size_t n)
     return len;
 }
 
+/* Following /proc/<pid>/fd/N gives the open file's own vnode, as on Linux,
+ * not the path readlink shows: a pipe (pipe:[N]) opens as another end of
+ * the same pipe, and a walk never takes vfs_ns_lock again (vfs_path_of),
+ * which it already holds. */
+static int fd_get_link(struct vnode *v, struct vnode **out)
+{
+    struct fdtable *ft = task_files(PI(v)->pid);
+    struct file *f = ft ? fdt_get(ft, PI(v)->fd) : NULL;
+    if (ft)
+        fdtable_put(ft);
+    if (!f)
+        return -ENOENT;
+    vnode_get(f->vnode);
+    *out = f->vnode;
+    file_put(f);
+    return 0;
+}
+
+static const struct vnode_ops proc_fd_link_ops;
+
 static int lookup_fd(struct vnode *dir, pid_t pid, const char *name, size_t len, struct vnode **out)
 {
     pid_t fd = parse_pid(name, len);
@@ -236,6 +256,7 @@ static int lookup_fd(struct vnode *dir, pid_t pid, const char *name, size_t len,
     if (!v)
         return -ENOMEM;
     PI(v)->fd = fd;
+    v->ops = &proc_fd_link_ops;
     v->uid = dir->uid;
     v->gid = dir->gid;
     *out = v;
@@ -462,6 +483,8 @@ static ssize_t proc_readlink(struct vnode *v, char *buf, size_t n)
 
 static const struct vnode_ops proc_dir_ops = { .lookup = proc_lookup, .readdir = proc_readdir, .destroy = proc_destroy };
 static const struct vnode_ops proc_link_ops = { .readlink = proc_readlink, .destroy = proc_destroy };
+static const struct vnode_ops proc_fd_link_ops = { .readlink = proc_readlink, .get_link = fd_get_link,
+                                                   .destroy = proc_destroy };
 static const struct vnode_ops proc_file_ops = { .destroy = proc_destroy };
 
 /* ---------------------------------------------------------------- files */
