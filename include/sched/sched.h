@@ -13,6 +13,7 @@ struct task;
 #define SCHED_RR 2
 #define SCHED_BATCH 3
 #define SCHED_IDLE 5
+#define SCHED_DEADLINE 6    /* not offered: only its priority range (0..0) is answered */
 
 void sched_init(void);                  /* boot CPU: run queues, idle task */
 void sched_init_ap(int cpu);            /* an application processor joins */

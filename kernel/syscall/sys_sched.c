@@ -267,15 +267,26 @@ long sys_sched_setattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned fl
 }
 SYSCALL_DEFINE(314, sched_setattr);
 
+/* As Linux: 1..99 for the real-time policies, 0..0 for the others,
+ * SCHED_DEADLINE included (it takes no priority), EINVAL for the rest. */
+static long priority_range(int policy, long rt)
+{
+    switch (policy) {
+    case SCHED_FIFO: case SCHED_RR: return rt;
+    case SCHED_OTHER: case SCHED_BATCH: case SCHED_IDLE: case SCHED_DEADLINE: return 0;
+    default: return -EINVAL;
+    }
+}
+
 long sys_sched_get_priority_max(int policy)
 {
-    return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE ? 0 : -EINVAL;
+    return priority_range(policy, 99);
 }
 SYSCALL_DEFINE(146, sched_get_priority_max);
 
 long sys_sched_get_priority_min(int policy)
 {
-    return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE ? 0 : -EINVAL;
+    return priority_range(policy, 1);
 }
 SYSCALL_DEFINE(147, sched_get_priority_min);
 
