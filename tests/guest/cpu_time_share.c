@@ -18,7 +18,7 @@
 static void work_piece(void)
 {
     volatile unsigned long x = 0;
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 20000; i++)
         x += i;
 }
 
@@ -78,7 +78,7 @@ int main(void)
     int cpu = 0;
     while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set))
         cpu++;
-    long pieces = calibrate(300);
+    long pieces = calibrate(200);
     int good = 0, retries = 0;
     static char missed[RETRIES + 1][160];
     for (int round = 0; good < ROUNDS && retries <= RETRIES; round++) {
