@@ -52,6 +52,7 @@ static const struct {
     { "vnode", 60 },
     { "pipe", 60 },
     { "mutex", 60 },            /* an fs_mutex's guard */
+    { "perf", 65 },             /* perf events' state and links: then a context's list */
     { "sig", 70 },              /* a thread group's signal state: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */
     { "waitq", 80 },            /* wake-ups: then a run queue */
@@ -59,6 +60,7 @@ static const struct {
     { "runqueue", 100 },        /* several: by CPU number */
     { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */
+    { "perf_ctx", 115 },        /* a task's or CPU's perf events: counted from under rq locks */
     { "kmemsites", 130 },       /* heap statistics snapshot: then the heap */
     { "kheap", 140 },
     { "pmm", 150 },             /* the heap grows from frames */

@@ -78,7 +78,7 @@ static void page_fault(struct trap_frame *tf)
     if ((user || in_uaccess) && addr < USER_TOP_ADDR) {
         irq_enable();
         const char *reason = NULL;
-        int r = vm_fault(current->mm, addr, tf->error, &reason);
+        int r = vm_fault(current->mm, addr, tf->error | VM_FAULT_TRAP, &reason);
         irq_disable();
         if (r == 0)
             return;

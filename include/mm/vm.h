@@ -146,7 +146,11 @@ phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out);
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
 
 /* Resolve a fault at addr (x86 error code bits); 0 if resolved, else -EFAULT
- * (no mapping) or -EACCES (permission), with a human-readable reason. */
+ * (no mapping) or -EACCES (permission), with a human-readable reason.
+ * VM_FAULT_TRAP in `error` says the page-fault exception raised it: such a
+ * fault is counted for perf (page-faults, minor-faults); the kernel's own
+ * faulting in of a range (populate, another process's memory) is not. */
+#define VM_FAULT_TRAP (1ULL << 32)
 int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason);
 
 uint64_t mm_vsize(struct mm *mm);

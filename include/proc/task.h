@@ -30,6 +30,7 @@ struct mm;
 struct fdtable;
 struct vnode;
 struct fs_context;
+struct perf_ctx;
 
 enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
@@ -202,6 +203,11 @@ struct task {
     /* --- CPU time so far, in TSC cycles (kernel/cputime.c): written only by
      * the CPU it runs on, inside that CPU's accounting sequence --- */
     uint64_t utime_cyc, stime_cyc;
+
+    /* --- performance counters (kernel/perf_event.c) --- */
+    struct perf_ctx *perf;      /* the events counting it (NULL: none so far); freed with it */
+    bool perf_exited;           /* past perf_task_exit: takes no new event */
+    bool perf_migrated;         /* placed on another CPU since it last ran (run-queue lock) */
 
     /* --- ticket loans (kernel/sched/lend.c): protected by the lend lock --- */
     struct sched_loan loan;     /* what this task lends (loan.to == NULL: nothing) */

@@ -19,11 +19,14 @@
  * address (mpol_alloc_page: the VMA's, else the thread's, else local).
  *
  * Counted in the task's minflt (every resolved fault; there is no disk, so
- * none is major).
+ * none is major).  A fault the page-fault exception raised (VM_FAULT_TRAP)
+ * is also a perf page-fault when it is taken and a minor-fault once
+ * resolved, as on Linux (kernel/perf_event.c).
  */
 #include <arch/cpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
+#include <kernel/perf_event.h>
 #include <lib/string.h>
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
@@ -80,6 +83,22 @@ static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_w
     return p;
 }
 
+/* Perf event `id` for a fault the exception raised (one branch while no
+ * such event exists). */
+static inline void perf_fault(unsigned id, uint64_t error)
+{
+    if (unlikely(READ_ONCE(perf_sw_events[id])) && (error & VM_FAULT_TRAP))
+        __perf_sw_event(id, 1, error & PF_USER);
+}
+
+/* A resolved fault: the task's minflt, and perf's minor-faults. */
+static void count_resolved(struct task *t, uint64_t error)
+{
+    if (t)
+        t->stats.minflt++;
+    perf_fault(PERF_COUNT_SW_PAGE_FAULTS_MIN, error);
+}
+
 int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
 {
     /* each reads as "<reason> at address X" in signal_fault's log line */
@@ -87,6 +106,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
                       *r_nx = "execute of non-executable page", *r_none = "access to PROT_NONE page",
                       *r_oom = "out of memory", *r_kern = "access to kernel memory",
                       *r_eof = "access beyond end of file";
+    perf_fault(PERF_COUNT_SW_PAGE_FAULTS, error);
     if (!mm) {
         *reason = r_kern;
         return -EFAULT;
@@ -185,8 +205,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             spin_unlock(&mm->lock);
             mm_flush_others(mm);
             pmm_put(old);
-            if (t)
-                t->stats.minflt++;
+            count_resolved(t, error);
             return 0;
         }
         invlpg(va);
@@ -199,8 +218,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
         invlpg(va);
     }
     spin_unlock(&mm->lock);
-    if (t)
-        t->stats.minflt++;
+    count_resolved(t, error);
     return 0;
 }
 

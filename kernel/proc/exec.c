@@ -19,6 +19,7 @@
 #include <arch/cpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
+#include <kernel/perf_event.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -592,6 +593,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
         fdtable_exec(t->files);
     signal_exec_reset(t);
     task_set_comm(t, path);
+    perf_task_exec(t);                  /* enable_on_exec events start counting here */
     strlcpy(t->exe_path, abspath, sizeof t->exe_path);
     size_t argbytes = 0;
     for (int i = 0; i < a->argc; i++)

@@ -17,6 +17,7 @@
 #include <fs/vfs.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
+#include <kernel/perf_event.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -192,6 +193,7 @@ void do_exit(int status)
     mm_activate(NULL);
     mm_put(mm);
     t->stats.exit_ns = time_ns();
+    perf_task_exit(t);                  /* before the parent can learn of the end */
 
     /* leave the group, with the CPU time up to now as its final figures
      * (what the parent and the process's totals get): readers under

@@ -22,6 +22,7 @@
 #include <arch/cpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
+#include <kernel/perf_event.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -202,6 +203,10 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
      * error) */
     if (flags & CLONE_CHILD_SETTID)
         task_prepare_child(t, child_set_tid, (void *)ctid);
+    /* the parent thread's inherited perf events count the child too */
+    err = perf_task_fork(t, parent, flags);
+    if (err)
+        goto fail;
 
     spin_lock(&tasks_lock);
     if (thread) {

@@ -11,6 +11,7 @@
 #include <arch/trapframe.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
+#include <kernel/perf_event.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -147,6 +148,7 @@ void task_release(struct task *t)
     pmm_free_contig(V2P(t->kstack), 2);
     kfree(((uint8_t **)t->fpu)[-1]);
     kfree(t->cmdline);
+    perf_task_free(t);
     sighand_put(t->sighand);            /* a leader's, kept until now */
     group_put(t->group);
     kfree(t);

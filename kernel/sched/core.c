@@ -24,6 +24,7 @@
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
+#include <kernel/perf_event.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -287,6 +288,7 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
         cpu_relax();
     next->on_cpu = pc->cpu_id;
     rq->nr_switches++;
+    perf_sched_switch(prev, next);
     trace_sched(TRACE_SWITCH, next->pid, pc->cpu_id);
 
     if (prev->fpu)
@@ -392,6 +394,7 @@ static int select_cpu(struct task *t)
 static void activate(struct task *t, enum sched_enq_reason why)
 {
     int cpu = select_cpu(t);
+    perf_sched_migrate(t, t->se.cpu, cpu);
     t->se.cpu = cpu;
     struct runqueue *rq = &runqueues[cpu];
     spin_lock(&rq->lock);
@@ -686,6 +689,7 @@ static bool idle_pull(int me)
         if (may_pull(t, busiest, me)) {
             rq_dequeue(src, t);
             src->nr_running--;
+            perf_sched_migrate(t, busiest, me);
             t->se.cpu = me;
             dst->nr_running++;
             rq_enqueue(dst, t, ENQ_WAKEUP);
