@@ -27,6 +27,7 @@ stage=$(dirname "$out")/rootfs
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,dev,proc,tmp,root,tests}
 chmod 1777 "$stage/tmp"
+chmod 700 "$stage/root"
 busybox=${BUSYBOX:-/bin/busybox}
 [ -x "$busybox" ] || { echo "mkinitrd: $busybox missing (apt-get install busybox-static)" >&2; exit 1; }
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || { echo "mkinitrd: $busybox is not the static busybox" >&2; exit 1; }

@@ -25,6 +25,7 @@
 #include <sched/sched.h>
 #include <arch/trapframe.h>
 #include <uapi/signal.h>
+#include <proc/rlimit.h>
 
 struct mm;
 struct fdtable;
@@ -95,6 +96,7 @@ struct thread_group {
     bool cont_reported;         /* WCONTINUED: continue already reported */
     bool cont_notify;           /* continued: a thread tells the parent when next running */
     struct task *execing;       /* a thread in execve, waiting for the others to end */
+    struct krlimit rlim[16];    /* resource limits (kernel/proc/rlimit.c; written under sig_lock) */
     struct waitq exec_wait;     /* it sleeps here; each exiting thread wakes it */
 };
 
@@ -152,8 +154,12 @@ struct task {
     siginfo_t ptrace_info;      /* the signal of a signal-delivery stop */
     uint32_t stop_seq_taken;    /* the group stop (thread_group.stop_seq) it took part in */
 
-    /* --- credentials (single user system: all root) --- */
-    uid_t uid, euid; gid_t gid, egid;
+    /* --- credentials (kernel/proc/cred.c): changed only by the task itself
+     * (fork and exec set them before it runs) --- */
+    uid_t uid, euid, suid, fsuid;
+    gid_t gid, egid, sgid, fsgid;
+    uint32_t ngroups;
+    gid_t groups[64];           /* supplementary groups (NGROUPS_KEPT) */
 
     /* --- resources: owned by this task, changed only by itself --- */
     struct mm *mm;

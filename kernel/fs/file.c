@@ -10,6 +10,7 @@
 #include <lib/string.h>
 #include <mm/vm.h>
 #include <mm/kheap.h>
+#include <proc/cred.h>
 #include <proc/task.h>
 
 /* Anonymous vnodes (pipes...) live on a superblock of their own. */
@@ -105,7 +106,7 @@ int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
 /* Resolve for O_CREAT: create the last component if absent, following a
  * symlink there (even a dangling one) unless O_NOFOLLOW.  vfs_ns_lock held. */
 static int open_create(struct vnode *start, const char *path, int flags, mode_t mode,
-                       struct vnode **out)
+                       struct vnode **out, bool *created)
 {
     int links = SYMLOOP_MAX;
     struct vnode *dir = NULL;
@@ -125,8 +126,9 @@ static int open_create(struct vnode *start, const char *path, int flags, mode_t 
                 err = -EISDIR;
             else if (!dir->ops || !dir->ops->create)
                 err = -EACCES;
-            else
+            else if (!(err = vnode_permission(dir, MAY_WRITE | MAY_EXEC)))
                 err = dir->ops->create(dir, name, len, S_IFREG | (mode & S_IALLUGO), 0, out);
+            *created = err == 0;
             break;
         }
         if (err)
@@ -183,9 +185,10 @@ static int open_create(struct vnode *start, const char *path, int flags, mode_t 
             int e2 = walk_step(dir, comp, len, &nv);
             if (e2 == -ENOENT) {
                 err = trailing ? -EISDIR
-                      : dir->ops && dir->ops->create
-                          ? dir->ops->create(dir, comp, len, S_IFREG | (mode & S_IALLUGO), 0, out)
-                          : -EACCES;
+                      : !dir->ops || !dir->ops->create ? -EACCES
+                      : vnode_permission(dir, MAY_WRITE | MAY_EXEC)
+                          ?: dir->ops->create(dir, comp, len, S_IFREG | (mode & S_IALLUGO), 0, out);
+                *created = err == 0;
                 break;
             }
             if (e2) {
@@ -215,11 +218,12 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
     struct vnode *v = NULL;
     int acc = flags & O_ACCMODE;
     int err;
+    bool created = false;               /* a new file is opened whatever its mode says */
     if (acc == 3)
         return -EINVAL;
     vfs_lock();
     if (flags & O_CREAT)
-        err = open_create(start, path, flags, mode, &v);
+        err = open_create(start, path, flags, mode, &v, &created);
     else
         err = walk_path(start, path, (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &v);
     if (!err) {
@@ -229,6 +233,10 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
             err = -ENOTDIR;
         else if (v->type == VDIR && (acc != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
             err = -EISDIR;
+        else if (!(flags & O_PATH) && !created &&
+                 (err = vnode_permission(v, (acc != O_WRONLY ? MAY_READ : 0) |
+                                                (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0))))
+            ;                                               /* EACCES: the mode bits say no */
         else if (v->type == VREG && (flags & O_TRUNC) && acc != O_RDONLY && v->ops->truncate) {
             uint64_t old = READ_ONCE(v->size);
             err = v->ops->truncate(v, 0);

@@ -12,6 +12,7 @@
 #include <fs/ramfs.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <proc/cred.h>
 #include <proc/task.h>
 
 struct fs_mutex vfs_ns_lock;
@@ -44,6 +45,9 @@ int walk_step(struct vnode *dir, const char *name, size_t len, struct vnode **ou
 {
     if (dir->type != VDIR)
         return -ENOTDIR;
+    int denied = vnode_permission(dir, MAY_EXEC);      /* search permission on every directory */
+    if (denied)
+        return denied;
     int dots = path_dot_kind(name, len);
     struct vnode *next;
     if (dots == 1) {
@@ -184,7 +188,7 @@ int vfs_lookup_exec(const char *kpath, struct vnode **out)
         vnode_put(v);
         return -EACCES;
     }
-    if (v->type != VREG || !(v->mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
+    if (v->type != VREG || vnode_permission(v, MAY_EXEC)) {
         vnode_put(v);
         return -EACCES;
     }

@@ -167,8 +167,11 @@ static int show_status(struct seqbuf *s, struct task *t, bool process)
     struct task *tracer = READ_ONCE(t->tracer);     /* a leader: alive under tasks_lock */
     seq_printf(s, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n",
                t->comm, (unsigned)task_umask(t), state_name(t), t->tgid, t->pid, ppid_of(t), tracer ? tracer->pid : 0);
-    seq_printf(s, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", t->uid, t->euid, t->euid, t->euid, t->gid,
-               t->egid, t->egid, t->egid);
+    seq_printf(s, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nGroups:\t", t->uid, t->euid, t->suid, t->fsuid,
+               t->gid, t->egid, t->sgid, t->fsgid);
+    for (uint32_t i = 0; i < t->ngroups; i++)
+        seq_printf(s, "%u ", t->groups[i]);
+    seq_printf(s, "\n");
     seq_printf(s, "NSpgid:\t%d\nNSsid:\t%d\n", t->pgid, t->sid);
     if (mm)
         seq_printf(s, "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nVmLck:\t%8lu kB\n", (unsigned long)(vsize >> 10),

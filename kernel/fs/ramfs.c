@@ -17,6 +17,7 @@
 #include <lib/list.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <proc/cred.h>
 
 struct superblock ramfs_sb = {.name = "ramfs", .magic = RAMFS_MAGIC, .dev = 1, .next_ino = 1};
 
@@ -227,6 +228,7 @@ static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mo
      * shown (/proc/<pid>/maps, /proc/<pid>/fd) */
     vnode_get(dir);
     v->parent = dir;
+    cred_init_new_file(v, dir);
     return dir_add(dir, name, len, v, out);
 }
 
@@ -237,6 +239,7 @@ static int dir_mkdir(struct vnode *dir, const char *name, size_t len, mode_t mod
         return -ENOMEM;
     vnode_get(dir);
     v->parent = dir;
+    cred_init_new_file(v, dir);
     int err = dir_add(dir, name, len, v, out);
     if (err == 0)
         vnode_add_link(dir);   /* the child's ".." */
@@ -256,6 +259,7 @@ static int dir_symlink(struct vnode *dir, const char *name, size_t len, const ch
     memcpy(copy, target, tl + 1);
     v->priv = copy;
     v->size = tl;
+    cred_init_new_file(v, dir);
     return dir_add(dir, name, len, v, out);
 }
 

@@ -28,6 +28,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/elf.h>
+#include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -266,7 +267,7 @@ static int push_bytes(uint64_t *sp, const void *data, size_t len)
 #define AT_MINSIGSTKSZ 51
 
 static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t base, uint64_t interp_base,
-                       const char *execfn, uint64_t stack_top, uint64_t *sp_out)
+                       bool secure, const char *execfn, uint64_t stack_top, uint64_t *sp_out)
 {
     uint64_t sp = stack_top;
     uint64_t zero = 0;
@@ -303,8 +304,8 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         { AT_BASE, interp_base },
         { AT_FLAGS, 0 },
         { AT_ENTRY, ei->entry + base },
-        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
-        { AT_SECURE, 0 },
+        { AT_UID, current->uid }, { AT_EUID, current->euid }, { AT_GID, current->gid }, { AT_EGID, current->egid },
+        { AT_SECURE, secure },          /* set-user-id or set-group-id: the loader ignores LD_* */
         { AT_HWCAP, edx },
         { AT_HWCAP2, 0 },               /* no FSGSBASE, no ring-3 MWAIT */
         { AT_MINSIGSTKSZ, SIGNAL_FRAME_MIN },
@@ -581,7 +582,8 @@ static int do_execve_args(const char *path, struct exec_args *a)
     mm_activate(mm);
     mm_put(old);
     uint64_t sp;
-    r = build_stack(a, ei, base, interp_base, cur_path, stack_top, &sp);
+    bool secure = cred_exec(t, v);      /* the file's set-user-id and set-group-id bits */
+    r = build_stack(a, ei, base, interp_base, secure, cur_path, stack_top, &sp);
     if (r) {
         mm = NULL;
         kprintf(KERN_WARNING "exec: %s: cannot build the initial stack (%d); killing pid %d\n", cur_path, r, t->pid);

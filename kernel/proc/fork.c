@@ -29,6 +29,7 @@
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -154,8 +155,9 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         }
     }
     t->mempolicy = parent->mempolicy;   /* NUMA policy: inherited, as on Linux */
-    t->uid = parent->uid; t->euid = parent->euid;
-    t->gid = parent->gid; t->egid = parent->egid;
+    cred_copy(t, parent);
+    if (!thread)
+        rlimit_init(t->group, parent->group);
     t->blocked = parent->blocked;
     t->pgid = parent->pgid;
     t->sid = parent->sid;

@@ -25,9 +25,9 @@
  * Memory goes through access_remote (mm/uaccess.c): PEEK/POKE and
  * process_vm_readv/writev take the faults the tracee's own access would.
  *
- * Everyone is root here, so the permission rules left are Linux's
- * structural ones: no tracing oneself or one's own threads, no second
- * tracer, no tracing a process that has ended.
+ * Permission is Linux's: the tracer's ids must match all of the tracee's
+ * (or it has CAP_SYS_PTRACE), and no process traces itself or its own
+ * threads, a second tracer is refused, an ended process cannot be traced.
  */
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
@@ -37,6 +37,7 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -414,7 +415,8 @@ static long do_attach(pid_t pid, bool seize, uint64_t addr, uint64_t opts)
     long err = 0;
     if (!t || t->state == TASK_DEAD)
         err = -ESRCH;
-    else if (t->group == current->group || t->tracer || t->state == TASK_ZOMBIE || t->group->exiting || t->pid == 0)
+    else if (t->group == current->group || t->tracer || t->state == TASK_ZOMBIE || t->group->exiting || t->pid == 0 ||
+             !may_ptrace(t))
         err = -EPERM;
     if (!err) {
         link_locked(me, t, seize, seize ? (uint32_t)opts : 0);
@@ -782,11 +784,14 @@ static long process_vm(pid_t pid, const struct iovec_k __user *lvec, uint64_t li
     spin_lock(&tasks_lock);
     struct task *t = task_find(pid);
     struct mm *mm = t && t->state != TASK_DEAD && t->state != TASK_ZOMBIE ? t->mm : NULL;
-    if (mm)
+    bool allowed = t && may_ptrace(t);
+    if (mm && allowed)
         mm_get(mm);
     spin_unlock(&tasks_lock);
     if (!t || !mm)
         return -ESRCH;
+    if (!allowed)
+        return -EPERM;
     uint8_t *buf = kmalloc(PAGE_SIZE);
     long done = 0, err = 0;
     uint64_t li = 0, ri = 0, loff = 0, roff = 0;

@@ -44,6 +44,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -936,15 +937,24 @@ long sys_sigaltstack(const uint64_t __user *ss, uint64_t __user *old)
 SYSCALL_DEFINE(131, sigaltstack);
 
 /* kill/tkill: sig (0 = only check) to t's process, or to thread t. */
+/* May the caller signal t?  Linux's rule (include/proc/cred.h), and
+ * SIGCONT to a process of the caller's session. */
+static bool kill_allowed(const struct task *t, int sig)
+{
+    return may_signal(current, t) || (sig == SIGCONT && t->sid == current->sid);
+}
+
 static int kill_one(struct task *t, int sig, int code, bool whole_process)
 {
+    if (!kill_allowed(t, sig))
+        return -EPERM;
     if (sig == 0)
         return 0;
     siginfo_t info = { 0 };
     info.si_signo = sig;
     info.si_code = code;
     info.u.kill.pid = current->tgid;
-    info.u.kill.uid = 0;
+    info.u.kill.uid = current->uid;
     if (whole_process)
         signal_send_process(t, sig, &info);
     else
@@ -965,39 +975,24 @@ long sys_kill(pid_t pid, int sig)
         spin_unlock(&tasks_lock);
         return r;
     }
-    if (sig == 0) {
-        /* existence check of a group */
-        pid_t pg = pid == 0 ? current->pgid : pid == -1 ? 0 : -pid;
-        bool any = false;
-        spin_lock(&tasks_lock);
-        list_for_each(n, &all_tasks) {
-            struct task *t = container_of(n, struct task, all_node);
-            if (t->pid > 0 && (pid == -1 ? t->tgid > 1 : t->pgid == pg) && t->state != TASK_DEAD)
-                any = true;
-        }
-        spin_unlock(&tasks_lock);
-        return any ? 0 : -ESRCH;
-    }
-    siginfo_t info = { 0 };
-    info.si_signo = sig;
-    info.si_code = SI_USER;
-    info.u.kill.pid = current->tgid;
-    if (pid == 0)
-        return signal_send_pgrp(current->pgid, sig, &info);
-    if (pid < -1)
-        return signal_send_pgrp(-pid, sig, &info);
-    /* pid == -1: every process but init and the caller's */
-    int n = 0;
+    /* a process group (0: the caller's), or with -1 every process but
+     * init and the caller's: ESRCH if there is none, EPERM if the caller
+     * may signal none of them, else 0 (sig 0 only checks) */
+    pid_t pg = pid == 0 ? current->pgid : -pid;
+    int found = 0, sent = 0;
     spin_lock(&tasks_lock);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (t->pid > 1 && task_is_leader(t) && t->group != current->group && t->group->live > 0) {
-            signal_send_process(t, sig, &info);
-            n++;
-        }
+        if (t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
+            continue;
+        if (pid == -1 ? t->pid <= 1 || t->group == current->group : t->pgid != pg)
+            continue;
+        found++;
+        if (kill_one(t, sig, SI_USER, true) == 0)
+            sent++;
     }
     spin_unlock(&tasks_lock);
-    return n ? 0 : -ESRCH;
+    return !found ? -ESRCH : !sent ? -EPERM : 0;
 }
 SYSCALL_DEFINE(62, kill);
 
@@ -1036,6 +1031,8 @@ static long queue_info(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *u
     long r = 0;
     if (!t || (tid > 0 && t->tgid != tgid) || task_gone(t))
         r = -ESRCH;
+    else if (!kill_allowed(t, sig))
+        r = -EPERM;
     else if (sig && tid > 0)
         signal_send(t, sig, &info);
     else if (sig)

@@ -18,6 +18,7 @@
 #include <mm/pmm.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
+#include <proc/rlimit.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
@@ -71,6 +72,7 @@ static struct thread_group *group_new(void)
     list_init(&g->threads);
     spin_init(&g->sig_lock, "sig");
     waitq_init(&g->exec_wait);
+    rlimit_init(g, NULL);               /* Linux's defaults; fork copies the parent's */
     return g;
 }
 

@@ -14,6 +14,7 @@
 #include <mm/vm.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/task.h>
 
 /* A resolved "parent directory + last name" operation in progress. */
@@ -57,6 +58,38 @@ static void parent_end(struct pctx *p)
     kfree(p->path);
 }
 
+/* Making a new name in dir: EEXIST first if it is taken, then write and
+ * search permission on the directory (Linux's order). */
+static int may_create(struct vnode *dir, const char *name, size_t len)
+{
+    struct vnode *v;
+    if (walk_step(dir, name, len, &v) == 0) {
+        vnode_put(v);
+        return -EEXIST;
+    }
+    return vnode_permission(dir, MAY_WRITE | MAY_EXEC);
+}
+
+/* Removing victim's name from dir: write and search permission on the
+ * directory, and in a sticky one ownership of the file or the directory. */
+static int may_delete(struct vnode *dir, struct vnode *victim)
+{
+    int err = vnode_permission(dir, MAY_WRITE | MAY_EXEC);
+    return err ? err : sticky_check(dir, victim);
+}
+
+/* The same for a name not looked up yet: ENOENT first if it is absent. */
+static int may_delete_name(struct vnode *dir, const char *name, size_t len)
+{
+    struct vnode *v;
+    int err = walk_step(dir, name, len, &v);
+    if (err)
+        return err;
+    err = may_delete(dir, v);
+    vnode_put(v);
+    return err;
+}
+
 long sys_mkdirat(long dirfd, const char __user *path, long mode)
 {
     struct pctx p;
@@ -68,6 +101,8 @@ long sys_mkdirat(long dirfd, const char __user *path, long mode)
         err = -EEXIST;
     else if (!p.dir->ops->mkdir)
         err = -EPERM;
+    else if ((err = may_create(p.dir, p.name, p.len)))
+        ;
     else if ((err = p.dir->ops->mkdir(p.dir, p.name, p.len, (mode_t)mode & 07777 & ~task_umask(current), &v)) == 0)
         vnode_put(v);
     parent_end(&p);
@@ -88,7 +123,7 @@ static long do_rmdir(int dirfd, const char __user *path)
         err = p.dots == 1 ? -EINVAL : -ENOTEMPTY;
     else if (!p.dir->ops->rmdir)
         err = -EPERM;
-    else
+    else if (!(err = may_delete_name(p.dir, p.name, p.len)))
         err = p.dir->ops->rmdir(p.dir, p.name, p.len);
     parent_end(&p);
     return err;
@@ -110,7 +145,7 @@ static long do_unlink(int dirfd, const char __user *path)
         }
     } else if (!p.dir->ops->unlink)
         err = -EPERM;
-    else
+    else if (!(err = may_delete_name(p.dir, p.name, p.len)))
         err = p.dir->ops->unlink(p.dir, p.name, p.len);
     parent_end(&p);
     return err;
@@ -141,6 +176,8 @@ long sys_symlinkat(const char __user *utarget, long dirfd, const char __user *pa
             err = -EEXIST;
         else if (!p.dir->ops->symlink)
             err = -EPERM;
+        else if ((err = may_create(p.dir, p.name, p.len)))
+            ;
         else if ((err = p.dir->ops->symlink(p.dir, p.name, p.len, target, &v)) == 0)
             vnode_put(v);
         parent_end(&p);
@@ -173,7 +210,7 @@ long sys_linkat(long olddfd, const char __user *oldpath, long newdfd, const char
             err = -EXDEV;
         else if (!p.dir->ops->link)
             err = -EPERM;
-        else
+        else if (!(err = may_create(p.dir, p.name, p.len)))
             err = p.dir->ops->link(p.dir, p.name, p.len, src);
         parent_end(&p);
     }
@@ -245,6 +282,13 @@ long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, const c
         err = -ENOTEMPTY;
         goto out;
     }
+    /* both directories must be writable, and the sticky rule holds for the
+     * name moved and for the one replaced; a directory moved to another
+     * parent must be writable itself (its ".." changes) */
+    if ((err = may_delete(o.dir, src)) || (err = tgt ? may_delete(ndir, tgt) : vnode_permission(ndir, MAY_WRITE | MAY_EXEC)))
+        goto out;
+    if (src->type == VDIR && ndir != o.dir && (err = vnode_permission(src, MAY_WRITE)))
+        goto out;
     err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, ndir, nname, nlen) : -EPERM;
 out:
     vnode_put(src);
@@ -266,12 +310,19 @@ long sys_rename(const char __user *oldpath, const char __user *newpath)
     return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-static void set_mode(struct vnode *v, mode_t m)
+/* chmod: the owner or CAP_FOWNER; a set-group-id bit for a group the
+ * caller is not in is dropped (unless CAP_FSETID), as Linux does. */
+static int set_mode(struct vnode *v, mode_t m)
 {
+    if (!owner_or_capable(v))
+        return -EPERM;
+    if ((m & S_ISGID) && !in_group(v->gid) && !capable(CAP_FSETID))
+        m &= ~(mode_t)S_ISGID;
     spin_lock(&v->lock);
     v->mode = (v->mode & S_IFMT) | (m & S_IALLUGO);
     spin_unlock(&v->lock);
     vnode_touch(v, false, false, true);
+    return 0;
 }
 
 long sys_fchmodat(long dirfd, const char __user *path, long mode)
@@ -280,9 +331,9 @@ long sys_fchmodat(long dirfd, const char __user *path, long mode)
     int err = at_resolve((int)dirfd, path, 0, &v);
     if (err)
         return err;
-    set_mode(v, (mode_t)mode);
+    err = set_mode(v, (mode_t)mode);
     vnode_put(v);
-    return 0;
+    return err;
 }
 
 long sys_chmod(const char __user *path, long mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
@@ -292,20 +343,37 @@ long sys_fchmod(long fd, long mode)
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
-    set_mode(f->vnode, (mode_t)mode);
+    int err = set_mode(f->vnode, (mode_t)mode);
     file_put(f);
-    return 0;
+    return err;
 }
 
-static void set_owner(struct vnode *v, long uid, long gid)
+/* chown, as Linux's chown_ok/chgrp_ok: setting the owner needs CAP_CHOWN
+ * unless the owner sets it to itself; setting the group needs ownership
+ * and membership of the group (or keeping the group), or CAP_CHOWN.  A
+ * regular file then loses its set-user-id bit, and its set-group-id bit if
+ * group-executable, whoever changed it. */
+static int set_owner(struct vnode *v, long uid, long gid)
 {
+    uint32_t u = (uint32_t)uid, g = (uint32_t)gid;
+    bool owner = !current || v->uid == current->fsuid;
+    if (u != (uint32_t)-1 && !(owner && u == v->uid) && !capable(CAP_CHOWN))
+        return -EPERM;
+    if (g != (uint32_t)-1 && !(owner && (in_group(g) || g == v->gid)) && !capable(CAP_CHOWN))
+        return -EPERM;
     spin_lock(&v->lock);
-    if ((uint32_t)uid != (uint32_t)-1)
-        v->uid = (uint32_t)uid;
-    if ((uint32_t)gid != (uint32_t)-1)
-        v->gid = (uint32_t)gid;
+    if (u != (uint32_t)-1)
+        v->uid = u;
+    if (g != (uint32_t)-1)
+        v->gid = g;
+    if (v->type == VREG && (u != (uint32_t)-1 || g != (uint32_t)-1)) {
+        v->mode &= ~(mode_t)S_ISUID;
+        if (v->mode & S_IXGRP)
+            v->mode &= ~(mode_t)S_ISGID;
+    }
     spin_unlock(&v->lock);
     vnode_touch(v, false, false, true);
+    return 0;
 }
 
 long sys_fchownat(long dirfd, const char __user *path, long uid, long gid, long flags)
@@ -316,9 +384,9 @@ long sys_fchownat(long dirfd, const char __user *path, long uid, long gid, long 
     int err = at_resolve((int)dirfd, path, (int)flags, &v);
     if (err)
         return err;
-    set_owner(v, uid, gid);
+    err = set_owner(v, uid, gid);
     vnode_put(v);
-    return 0;
+    return err;
 }
 
 long sys_chown(const char __user *path, long uid, long gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
@@ -332,9 +400,9 @@ long sys_fchown(long fd, long uid, long gid)
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
-    set_owner(f->vnode, uid, gid);
+    int err = set_owner(f->vnode, uid, gid);
     file_put(f);
-    return 0;
+    return err;
 }
 
 long sys_utimensat(long dirfd, const char __user *path, const struct linux_timespec __user *utimes, long flags)
@@ -359,6 +427,14 @@ long sys_utimensat(long dirfd, const char __user *path, const struct linux_times
         file_put(f);
     } else if ((err = at_resolve((int)dirfd, path, (int)flags, &v)) < 0)
         return err;
+    /* setting the times to now needs ownership or write permission;
+     * setting them to given values ownership (or CAP_FOWNER) */
+    bool to_now = (ts[0].tv_nsec == UTIME_NOW || ts[0].tv_nsec == UTIME_OMIT) &&
+                  (ts[1].tv_nsec == UTIME_NOW || ts[1].tv_nsec == UTIME_OMIT);
+    if (!owner_or_capable(v) && (!to_now || vnode_permission(v, MAY_WRITE))) {
+        vnode_put(v);
+        return to_now ? -EACCES : -EPERM;
+    }
     uint64_t now = time_realtime_ns();
     spin_lock(&v->lock);
     uint64_t *dst[2] = {&v->atime_ns, &v->mtime_ns};
@@ -395,7 +471,9 @@ long sys_truncate(const char __user *path, long len)
     int err = at_resolve(AT_FDCWD, path, 0, &v);
     if (err)
         return err;
-    err = (int)do_truncate(v, len);
+    err = v->type == VDIR ? -EISDIR : vnode_permission(v, MAY_WRITE);
+    if (!err)
+        err = (int)do_truncate(v, len);
     vnode_put(v);
     return err;
 }

@@ -3,7 +3,8 @@
  * stat, AT_EMPTY_PATH on any fd type) and statx, extended attributes (none
  * kept), statfs, access/faccessat, readlink
  * and getdents64 (8-byte-aligned linux_dirent64 records, "." and ".." first).
- * Everyone is root: access() only refuses X_OK on a file without an x bit.
+ * access/faccessat check the mode bits with the real ids (AT_EACCESS: the
+ * effective ones), as Linux does.
  */
 #include <fs/fsyscall.h>
 #include <fs/ramfs.h>
@@ -12,6 +13,7 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/task.h>
 
 static long stat_out(struct vnode *v, void __user *ubuf)
@@ -165,8 +167,10 @@ long sys_faccessat2(long dirfd, const char __user *path, long mode, long flags)
     int err = at_resolve((int)dirfd, path, (int)flags, &v);
     if (err)
         return err;
-    if ((mode & X_OK) && v->type != VDIR && !(v->mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-        err = -EACCES;
+    /* with the real ids, unless AT_EACCESS asks for the effective ones */
+    int mask = (mode & R_OK ? MAY_READ : 0) | (mode & W_OK ? MAY_WRITE : 0) | (mode & X_OK ? MAY_EXEC : 0);
+    if (mask)
+        err = (flags & AT_EACCESS) ? vnode_permission(v, mask) : vnode_permission_real(v, mask);
     vnode_put(v);
     return err;
 }

@@ -19,6 +19,8 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
+#include <proc/rlimit.h>
 #include <proc/task.h>
 
 #define PROT_READ 1
@@ -75,6 +77,8 @@ long sys_brk(uint64_t addr)
 }
 SYSCALL_DEFINE(12, brk);
 
+static uint64_t locked_bytes(struct mm *mm, uint64_t start, uint64_t end, uint64_t *inside);
+
 static uint32_t to_vm_prot(int prot) { return prot & (PROT_READ | PROT_WRITE | PROT_EXEC); }
 
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
@@ -89,6 +93,12 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     uint64_t size = ALIGN_UP(len, PAGE_SIZE);
     if (size < len || size > (1UL << 46))
         return -ENOMEM;
+    if (((flags & MAP_LOCKED) || READ_ONCE(mm->def_flags)) && !capable(CAP_IPC_LOCK)) {
+        /* a locked mapping counts against RLIMIT_MEMLOCK (Linux: EAGAIN) */
+        uint64_t inside, limit = rlimit_cur(current, RLIMIT_MEMLOCK);
+        if (locked_bytes(mm, 0, 0, &inside) + size > limit)
+            return limit ? -EAGAIN : -EPERM;
+    }
     struct vnode *file = NULL;
     struct file *f = NULL;
     bool anon = flags & MAP_ANONYMOUS;
@@ -319,6 +329,39 @@ SYSCALL_DEFINE(27, mincore);
 #define MLOCK_ONFAULT 1
 #define MCL_ONFAULT 4
 
+/* Bytes of mm's locked mappings, and how much of [start, end) they cover. */
+static uint64_t locked_bytes(struct mm *mm, uint64_t start, uint64_t end, uint64_t *inside)
+{
+    uint64_t total = 0;
+    *inside = 0;
+    spin_lock(&mm->lock);
+    list_for_each(node, &mm->vmas) {
+        struct vma *v = container_of(node, struct vma, node);
+        if (!(v->flags & VMA_LOCKED))
+            continue;
+        total += v->end - v->start;
+        if (v->end > start && v->start < end)
+            *inside += MIN(v->end, end) - MAX(v->start, start);
+    }
+    spin_unlock(&mm->lock);
+    return total;
+}
+
+/* RLIMIT_MEMLOCK, as Linux checks it: without CAP_IPC_LOCK the locked
+ * mappings may total at most the soft limit once [start, end) is locked
+ * too (ENOMEM, or `over` for mmap), and a limit of 0 allows no locking at
+ * all (EPERM). */
+static long memlock_allowed(struct mm *mm, uint64_t start, uint64_t end, long over)
+{
+    if (capable(CAP_IPC_LOCK))
+        return 0;
+    uint64_t limit = rlimit_cur(current, RLIMIT_MEMLOCK), inside;
+    if (limit == 0)
+        return -EPERM;
+    uint64_t after = locked_bytes(mm, start, end, &inside) - inside + (end - start);
+    return after > limit ? over : 0;
+}
+
 /* The VMAs of [start, end) locked (lock) or unlocked, and locked ones
  * faulted in unless on fault.  ENOMEM if part of the range is unmapped. */
 static long lock_range(uint64_t start, uint64_t end, bool lock, bool onfault)
@@ -328,6 +371,9 @@ static long lock_range(uint64_t start, uint64_t end, bool lock, bool onfault)
         return -EINVAL;
     if (end == start)
         return 0;
+    long denied = lock ? memlock_allowed(mm, start, end, -ENOMEM) : 0;
+    if (denied)
+        return denied;
     uint32_t flags = VMA_LOCKED | (onfault ? VMA_LOCKONFAULT : 0);
     long r = lock ? vm_set_flags(mm, start, end - start, flags, onfault ? 0 : VMA_LOCKONFAULT)
                   : vm_set_flags(mm, start, end - start, 0, VMA_LOCKED | VMA_LOCKONFAULT);
@@ -403,6 +449,10 @@ long sys_mlockall(int flags)
     if (!(flags & (MCL_CURRENT | MCL_FUTURE)) || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
         return -EINVAL;
     bool onfault = flags & MCL_ONFAULT;
+    if (!capable(CAP_IPC_LOCK) && rlimit_cur(current, RLIMIT_MEMLOCK) == 0)
+        return -EPERM;
+    if ((flags & MCL_CURRENT) && !capable(CAP_IPC_LOCK) && mm_vsize(mm) > rlimit_cur(current, RLIMIT_MEMLOCK))
+        return -ENOMEM;                 /* everything mapped would be locked */
     if (flags & MCL_FUTURE)
         WRITE_ONCE(mm->def_flags, VMA_LOCKED | (onfault ? VMA_LOCKONFAULT : 0));
     else

@@ -21,47 +21,6 @@ long sys_gettid(void) { return current->pid; }
 SYSCALL_DEFINE(186, gettid);
 long sys_getppid(void) { return READ_ONCE(task_process(current)->ppid); }
 SYSCALL_DEFINE(110, getppid);
-long sys_getuid(void) { return current->uid; }
-SYSCALL_DEFINE(102, getuid);
-long sys_geteuid(void) { return current->euid; }
-SYSCALL_DEFINE(107, geteuid);
-long sys_getgid(void) { return current->gid; }
-SYSCALL_DEFINE(104, getgid);
-long sys_getegid(void) { return current->egid; }
-SYSCALL_DEFINE(108, getegid);
-
-long sys_getresuid(uid_t __user *r, uid_t __user *e, uid_t __user *s)
-{
-    uid_t u = current->uid;
-    if (put_user(u, r) || put_user(current->euid, e) || put_user(u, s))
-        return -EFAULT;
-    return 0;
-}
-SYSCALL_DEFINE(118, getresuid);
-
-long sys_getresgid(gid_t __user *r, gid_t __user *e, gid_t __user *s)
-{
-    gid_t g = current->gid;
-    if (put_user(g, r) || put_user(current->egid, e) || put_user(g, s))
-        return -EFAULT;
-    return 0;
-}
-SYSCALL_DEFINE(120, getresgid);
-
-long sys_getgroups(int size, gid_t __user *list)
-{
-    if (size < 0)
-        return -EINVAL;
-    return 0;
-}
-SYSCALL_DEFINE(115, getgroups);
-
-/* Tessera has one user, root: these succeed only as no-ops for root's ids. */
-long sys_setuid(uid_t u) { return u == 0 ? 0 : -EPERM; }
-SYSCALL_DEFINE(105, setuid);
-long sys_setgid(gid_t g) { return g == 0 ? 0 : -EPERM; }
-SYSCALL_DEFINE(106, setgid);
-
 /* The robust-futex list head, walked when the thread ends
  * (kernel/proc/futex.c) so its robust mutexes' waiters see EOWNERDEAD. */
 long sys_set_robust_list(void __user *head, size_t len)
@@ -278,52 +237,6 @@ long sys_setsid(void)
     return r;
 }
 SYSCALL_DEFINE(112, setsid);
-
-/* ---- limits ---- */
-
-#define RLIMIT_STACK 3
-#define RLIMIT_CORE 4
-#define RLIMIT_NPROC 6
-#define RLIMIT_NOFILE 7
-#define RLIM_INFINITY (~0UL)
-
-struct krlimit {
-    uint64_t cur, max;
-};
-
-static struct krlimit default_limit(int res)
-{
-    switch (res) {
-    case RLIMIT_STACK: return (struct krlimit){ 8UL << 20, RLIM_INFINITY };
-    case RLIMIT_CORE: return (struct krlimit){ 0, RLIM_INFINITY };     /* Linux's: no core files */
-    case RLIMIT_NPROC: return (struct krlimit){ TASK_MAX, TASK_MAX };
-    case RLIMIT_NOFILE: return (struct krlimit){ 1024, 1024 };
-    default: return (struct krlimit){ RLIM_INFINITY, RLIM_INFINITY };
-    }
-}
-
-long sys_prlimit64(pid_t pid, int res, const struct krlimit __user *nl, struct krlimit __user *ol)
-{
-    if (res < 0 || res >= 16)
-        return -EINVAL;
-    struct krlimit l = default_limit(res);
-    if (ol && copy_to_user(ol, &l, sizeof l))
-        return -EFAULT;
-    if (nl) {
-        struct krlimit n;
-        if (copy_from_user(&n, nl, sizeof n))
-            return -EFAULT;
-        if (n.cur > n.max)
-            return -EINVAL;
-    }
-    return 0;
-}
-SYSCALL_DEFINE(302, prlimit64);
-
-long sys_getrlimit(int res, struct krlimit __user *l) { return sys_prlimit64(0, res, NULL, l); }
-SYSCALL_DEFINE(97, getrlimit);
-long sys_setrlimit(int res, const struct krlimit __user *l) { return sys_prlimit64(0, res, l, NULL); }
-SYSCALL_DEFINE(160, setrlimit);
 
 /* ---- misc ---- */
 

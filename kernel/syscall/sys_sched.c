@@ -14,6 +14,8 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <lib/string.h>
+#include <proc/cred.h>
+#include <proc/rlimit.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
@@ -66,24 +68,40 @@ long sys_getpriority(int which, int who)
 }
 SYSCALL_DEFINE(140, getpriority);
 
-/* nice is clamped to -20..19, as Linux does.  Everyone is root here, so
- * lowering nice is allowed. */
+/* May the caller give t nice value `nice`?  Raising it needs only the
+ * right to change t; lowering it CAP_SYS_NICE, or RLIMIT_NICE allowing
+ * 20 - nice (Linux's can_nice). */
+static bool can_nice(const struct task *t, int nice)
+{
+    return nice >= t->se.nice || capable(CAP_SYS_NICE) || 20 - nice <= (int)rlimit_cur(current, RLIMIT_NICE);
+}
+
+/* nice is clamped to -20..19, as Linux does.  Each selected task the caller
+ * may not change is EPERM, may not lower EACCES; the last such error is
+ * returned even if other tasks changed (Linux). */
 long sys_setpriority(int which, int who, int nice)
 {
     if (which < PRIO_PROCESS || which > PRIO_USER)
         return -EINVAL;
     nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
-    bool any = false;
+    long err = -ESRCH;
     spin_lock(&tasks_lock);
     list_for_each(n, &all_tasks) {
         struct task *t = container_of(n, struct task, all_node);
-        if (prio_selects(t, which, who)) {
+        if (!prio_selects(t, which, who))
+            continue;
+        if (!may_schedule(t)) {
+            err = -EPERM;
+        } else if (!can_nice(t, nice)) {
+            err = -EACCES;
+        } else {
+            if (err == -ESRCH)
+                err = 0;
             sched_set_param(t, SCHED_PARAM_NICE, nice);
-            any = true;
         }
     }
     spin_unlock(&tasks_lock);
-    return any ? 0 : -ESRCH;
+    return err;
 }
 SYSCALL_DEFINE(141, setpriority);
 
@@ -97,6 +115,18 @@ struct sched_param_k {
 #define SCHED_FLAG_KEEP_PARAMS 0x10
 
 static bool rt_policy(int policy) { return policy == SCHED_FIFO || policy == SCHED_RR; }
+
+/* May the caller give t this class?  Its ids must match t's, and a
+ * real-time class needs CAP_SYS_NICE or an RLIMIT_RTPRIO at least prio. */
+static long may_set_policy(const struct task *t, int policy, int prio)
+{
+    if (!may_schedule(t))
+        return -EPERM;
+    if ((policy == SCHED_FIFO || policy == SCHED_RR) && !capable(CAP_SYS_NICE) &&
+        (uint64_t)prio > rlimit_cur(current, RLIMIT_RTPRIO))
+        return -EPERM;
+    return 0;
+}
 
 /* Is (policy, prio) a valid pair?  0 or -EINVAL. */
 static long check_policy(int policy, int prio)
@@ -135,6 +165,8 @@ long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
     long err = t ? check_policy(policy, p.prio) : -ESRCH;
+    if (!err)
+        err = may_set_policy(t, policy, p.prio);
     if (!err)
         set_policy(t, policy, p.prio, reset);
     spin_unlock(&tasks_lock);
@@ -253,6 +285,10 @@ long sys_sched_setattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned fl
         prio = rt_policy(policy) ? t->se.rt_priority : 0;
     if (!err)
         err = check_policy(policy, prio);
+    if (!err)
+        err = may_set_policy(t, policy, prio);
+    if (!err && !rt_policy(policy) && !(a.flags & SCHED_FLAG_KEEP_PARAMS) && !can_nice(t, a.nice))
+        err = -EPERM;
     if (!err && (a.flags & SCHED_FLAG_KEEP_PARAMS)) {
         /* as Linux: the kept parameters are checked against the class
          * asked for, but neither changes, only the flags */
@@ -327,9 +363,12 @@ long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
+    bool allowed = t && (may_schedule(t) || capable(CAP_SYS_NICE));
     spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
+    if (!allowed)
+        return -EPERM;
     sched_set_affinity(t, m);
     return 0;
 }

@@ -1,0 +1,441 @@
+/*
+ * Credentials: the setuid family, supplementary groups, capget/capset, and
+ * the permission rules that use them (include/proc/cred.h has the model).
+ *
+ * The rules are Linux's (credentials(7), setresuid(2), path_resolution(7)):
+ *  - an unprivileged task may set each of its real, effective and saved
+ *    ids only to one of its current real, effective or saved ids; a
+ *    privileged one (CAP_SETUID / CAP_SETGID) to anything;
+ *  - the file-system id follows the effective one;
+ *  - setuid(x) by a privileged task sets all three ids (and the task is no
+ *    longer privileged unless x is 0);
+ *  - setreuid/setregid set the saved id to the new effective one when the
+ *    real id is set or the effective one differs from the old real id;
+ *  - file access: the owner's bits if the file-system user id owns the
+ *    file, else the group's bits if the file's group is the file-system
+ *    group or a supplementary one, else the others' bits; a privileged
+ *    task may read and write anything and search any directory, and
+ *    execute a file that has at least one execute bit.
+ */
+#include <fs/vfs.h>
+#include <kernel/kernel.h>
+#include <kernel/syscall.h>
+#include <lib/string.h>
+#include <mm/uaccess.h>
+#include <proc/cred.h>
+#include <proc/task.h>
+#include <uapi/stat.h>
+
+static bool have_task(void) { return current != NULL; }
+
+bool capable(int cap)
+{
+    if (!have_task())
+        return true;
+    struct task *t = current;
+    switch (cap) {
+    case CAP_CHOWN:
+    case CAP_DAC_OVERRIDE:
+    case CAP_DAC_READ_SEARCH:
+    case CAP_FOWNER:
+    case CAP_FSETID:
+        return t->fsuid == 0;           /* the file-system ones follow fsuid */
+    default:
+        return t->euid == 0;
+    }
+}
+
+static bool in_groups_of(const struct task *t, gid_t fs_or_real, gid_t gid)
+{
+    if (gid == fs_or_real)
+        return true;
+    for (uint32_t i = 0; i < t->ngroups; i++)
+        if (t->groups[i] == gid)
+            return true;
+    return false;
+}
+
+bool in_group(gid_t gid) { return !have_task() || in_groups_of(current, current->fsgid, gid); }
+
+/* The mode bits that apply to a task with ids (uid, gid) and its groups. */
+static int permission_as(const struct vnode *v, int mask, uid_t uid, gid_t gid, bool privileged)
+{
+    struct task *t = current;
+    mode_t m = v->mode;
+    int bits;
+    if (v->uid == uid)
+        bits = (m >> 6) & 7;
+    else if (in_groups_of(t, gid, v->gid))
+        bits = (m >> 3) & 7;
+    else
+        bits = m & 7;
+    if ((bits & mask) == mask)
+        return 0;
+    if (privileged) {
+        /* read and write anything; search any directory; execute a file
+         * only if someone may */
+        if (!(mask & MAY_EXEC) || S_ISDIR(m) || (m & (S_IXUSR | S_IXGRP | S_IXOTH)))
+            return 0;
+    }
+    return -EACCES;
+}
+
+int vnode_permission(const struct vnode *v, int mask)
+{
+    if (!have_task())
+        return 0;
+    return permission_as(v, mask, current->fsuid, current->fsgid, current->fsuid == 0);
+}
+
+int vnode_permission_real(const struct vnode *v, int mask)
+{
+    if (!have_task())
+        return 0;
+    return permission_as(v, mask, current->uid, current->gid, current->uid == 0);
+}
+
+int sticky_check(const struct vnode *dir, const struct vnode *victim)
+{
+    if (!(dir->mode & S_ISVTX) || !have_task())
+        return 0;
+    uid_t me = current->fsuid;
+    if (victim->uid == me || dir->uid == me || capable(CAP_FOWNER))
+        return 0;
+    return -EPERM;
+}
+
+bool owner_or_capable(const struct vnode *v) { return !have_task() || v->uid == current->fsuid || capable(CAP_FOWNER); }
+
+void cred_init_new_file(struct vnode *v, const struct vnode *dir)
+{
+    if (!have_task())
+        return;
+    v->uid = current->fsuid;
+    v->gid = current->fsgid;
+    if (dir && (dir->mode & S_ISGID)) {
+        v->gid = dir->gid;              /* a set-group-id directory's group */
+        if (S_ISDIR(v->mode))
+            v->mode |= S_ISGID;
+    }
+}
+
+bool may_signal(const struct task *from, const struct task *to)
+{
+    if (from->euid == 0)
+        return true;                    /* CAP_KILL */
+    return from->euid == to->suid || from->euid == to->uid || from->uid == to->suid || from->uid == to->uid;
+}
+
+bool may_ptrace(const struct task *t)
+{
+    struct task *me = current;
+    if (me->euid == 0)
+        return true;                    /* CAP_SYS_PTRACE */
+    return me->uid == t->uid && me->uid == t->euid && me->uid == t->suid && me->gid == t->gid &&
+           me->gid == t->egid && me->gid == t->sgid;
+}
+
+bool may_schedule(const struct task *t)
+{
+    struct task *me = current;
+    return me->euid == 0 || me->euid == t->uid || me->euid == t->euid;
+}
+
+bool cred_exec(struct task *t, const struct vnode *file)
+{
+    uid_t euid = t->euid;
+    gid_t egid = t->egid;
+    /* a traced program does not gain privilege (Linux ignores the bits) */
+    if (!t->tracer) {
+        if (file->mode & S_ISUID)
+            euid = file->uid;
+        if ((file->mode & S_ISGID) && (file->mode & S_IXGRP))
+            egid = file->gid;
+    }
+    bool changed = euid != t->uid || egid != t->gid;
+    t->euid = t->suid = t->fsuid = euid;
+    t->egid = t->sgid = t->fsgid = egid;
+    return changed;
+}
+
+void cred_copy(struct task *to, const struct task *from)
+{
+    to->uid = from->uid;
+    to->euid = from->euid;
+    to->suid = from->suid;
+    to->fsuid = from->fsuid;
+    to->gid = from->gid;
+    to->egid = from->egid;
+    to->sgid = from->sgid;
+    to->fsgid = from->fsgid;
+    to->ngroups = from->ngroups;
+    memcpy(to->groups, from->groups, sizeof to->groups);
+}
+
+/* ---------------------------------------------------------------- system calls */
+
+#define NO_ID ((uint32_t)-1)
+
+/* Is id one of the three (an unprivileged task's choices)? */
+static bool one_of(uint32_t id, uint32_t r, uint32_t e, uint32_t s) { return id == r || id == e || id == s; }
+
+/* setresuid/setresgid core: ids r, e, s (NO_ID: unchanged) into *pr, *pe,
+ * *ps, *pfs. */
+static long set_res(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uint32_t r, uint32_t e, uint32_t s,
+                    int cap)
+{
+    if (!capable(cap)) {
+        if ((r != NO_ID && !one_of(r, *pr, *pe, *ps)) || (e != NO_ID && !one_of(e, *pr, *pe, *ps)) ||
+            (s != NO_ID && !one_of(s, *pr, *pe, *ps)))
+            return -EPERM;
+    }
+    if (r != NO_ID)
+        *pr = r;
+    if (e != NO_ID)
+        *pe = e;
+    if (s != NO_ID)
+        *ps = s;
+    *pfs = *pe;
+    return 0;
+}
+
+long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
+{
+    struct task *t = current;
+    return set_res(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, s, CAP_SETUID);
+}
+SYSCALL_DEFINE(117, setresuid);
+
+long sys_setresgid(uint32_t r, uint32_t e, uint32_t s)
+{
+    struct task *t = current;
+    return set_res(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, s, CAP_SETGID);
+}
+SYSCALL_DEFINE(119, setresgid);
+
+/* setreuid/setregid: the real id may become the effective one, the
+ * effective one the real or saved one; the saved id follows the new
+ * effective id when the real id is set or the effective one moves away
+ * from the old real id. */
+static long set_re(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uint32_t r, uint32_t e, int cap)
+{
+    uint32_t old_r = *pr;
+    if (!capable(cap)) {
+        if ((r != NO_ID && r != *pr && r != *pe) || (e != NO_ID && !one_of(e, *pr, *pe, *ps)))
+            return -EPERM;
+    }
+    if (r != NO_ID)
+        *pr = r;
+    if (e != NO_ID)
+        *pe = e;
+    if (r != NO_ID || (e != NO_ID && e != old_r))
+        *ps = *pe;
+    *pfs = *pe;
+    return 0;
+}
+
+long sys_setreuid(uint32_t r, uint32_t e)
+{
+    struct task *t = current;
+    return set_re(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, CAP_SETUID);
+}
+SYSCALL_DEFINE(113, setreuid);
+
+long sys_setregid(uint32_t r, uint32_t e)
+{
+    struct task *t = current;
+    return set_re(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, CAP_SETGID);
+}
+SYSCALL_DEFINE(114, setregid);
+
+/* setuid/setgid: a privileged task sets all three ids, another only the
+ * effective one, to its real or saved id. */
+static long set_one(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uint32_t id, int cap)
+{
+    if (id == NO_ID)
+        return -EINVAL;
+    if (capable(cap)) {
+        *pr = *ps = id;
+    } else if (id != *pr && id != *ps) {
+        return -EPERM;
+    }
+    *pe = *pfs = id;
+    return 0;
+}
+
+long sys_setuid(uint32_t u)
+{
+    struct task *t = current;
+    return set_one(&t->uid, &t->euid, &t->suid, &t->fsuid, u, CAP_SETUID);
+}
+SYSCALL_DEFINE(105, setuid);
+
+long sys_setgid(uint32_t g)
+{
+    struct task *t = current;
+    return set_one(&t->gid, &t->egid, &t->sgid, &t->fsgid, g, CAP_SETGID);
+}
+SYSCALL_DEFINE(106, setgid);
+
+/* setfsuid/setfsgid return the old id whether or not they change it. */
+static long set_fs(uint32_t *pfs, uint32_t r, uint32_t e, uint32_t s, uint32_t id, int cap)
+{
+    uint32_t old = *pfs;
+    if (id != NO_ID && (capable(cap) || id == r || id == e || id == s || id == old))
+        *pfs = id;
+    return old;
+}
+
+long sys_setfsuid(uint32_t u)
+{
+    struct task *t = current;
+    return set_fs(&t->fsuid, t->uid, t->euid, t->suid, u, CAP_SETUID);
+}
+SYSCALL_DEFINE(122, setfsuid);
+
+long sys_setfsgid(uint32_t g)
+{
+    struct task *t = current;
+    return set_fs(&t->fsgid, t->gid, t->egid, t->sgid, g, CAP_SETGID);
+}
+SYSCALL_DEFINE(123, setfsgid);
+
+long sys_getuid(void) { return current->uid; }
+SYSCALL_DEFINE(102, getuid);
+long sys_geteuid(void) { return current->euid; }
+SYSCALL_DEFINE(107, geteuid);
+long sys_getgid(void) { return current->gid; }
+SYSCALL_DEFINE(104, getgid);
+long sys_getegid(void) { return current->egid; }
+SYSCALL_DEFINE(108, getegid);
+
+static long get_res(uint32_t r, uint32_t e, uint32_t s, uint32_t __user *ur, uint32_t __user *ue, uint32_t __user *us)
+{
+    if (put_user(r, ur) || put_user(e, ue) || put_user(s, us))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_getresuid(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s)
+{
+    struct task *t = current;
+    return get_res(t->uid, t->euid, t->suid, r, e, s);
+}
+SYSCALL_DEFINE(118, getresuid);
+
+long sys_getresgid(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s)
+{
+    struct task *t = current;
+    return get_res(t->gid, t->egid, t->sgid, r, e, s);
+}
+SYSCALL_DEFINE(120, getresgid);
+
+long sys_getgroups(int size, gid_t __user *list)
+{
+    struct task *t = current;
+    if (size < 0)
+        return -EINVAL;
+    if (size == 0)
+        return t->ngroups;
+    if ((uint32_t)size < t->ngroups)
+        return -EINVAL;
+    if (copy_to_user(list, t->groups, t->ngroups * sizeof(gid_t)))
+        return -EFAULT;
+    return t->ngroups;
+}
+SYSCALL_DEFINE(115, getgroups);
+
+long sys_setgroups(int size, const gid_t __user *list)
+{
+    if (!capable(CAP_SETGID))
+        return -EPERM;
+    if (size < 0 || size > 65536)
+        return -EINVAL;                 /* Linux's NGROUPS_MAX */
+    if (size > NGROUPS_KEPT)
+        return -ENOMEM;                 /* more than this kernel keeps */
+    gid_t g[NGROUPS_KEPT];
+    if (size && copy_from_user(g, list, size * sizeof(gid_t)))
+        return -EFAULT;
+    struct task *t = current;
+    memcpy(t->groups, g, size * sizeof(gid_t));
+    t->ngroups = (uint32_t)size;
+    return 0;
+}
+SYSCALL_DEFINE(116, setgroups);
+
+/* capget/capset: the version-3 header and two data words.  The sets are
+ * all or nothing: a task with effective user id 0 holds every capability,
+ * another none; capset may keep or drop them as a whole. */
+struct cap_header {
+    uint32_t version;
+    int pid;
+};
+struct cap_data {
+    uint32_t effective, permitted, inheritable;
+};
+#define CAP_V1 0x19980330
+#define CAP_V2 0x20071026
+#define CAP_V3 0x20080522
+#define CAP_ALL_LOW 0xffffffffU
+#define CAP_ALL_HIGH 0x000001ffU        /* capabilities 32..40 */
+
+static long cap_header_check(struct cap_header __user *uh, struct cap_header *h, int *words)
+{
+    if (copy_from_user(h, uh, sizeof *h))
+        return -EFAULT;
+    if (h->version != CAP_V1 && h->version != CAP_V2 && h->version != CAP_V3) {
+        h->version = CAP_V3;
+        put_user(h->version, &uh->version);
+        return -EINVAL;                 /* Linux writes back the version it prefers */
+    }
+    *words = h->version == CAP_V1 ? 1 : 2;
+    return h->pid < 0 ? -EINVAL : 0;
+}
+
+long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
+{
+    struct cap_header h;
+    int words;
+    long r = cap_header_check(uh, &h, &words);
+    if (r)
+        return r;
+    uid_t euid;
+    spin_lock(&tasks_lock);
+    struct task *t = h.pid ? task_find(h.pid) : current;
+    euid = t ? t->euid : 0;
+    spin_unlock(&tasks_lock);
+    if (!t)
+        return -ESRCH;
+    if (!ud)
+        return 0;                       /* a probe of the version */
+    struct cap_data d[2] = { 0 };
+    if (euid == 0) {
+        d[0].effective = d[0].permitted = CAP_ALL_LOW;
+        d[1].effective = d[1].permitted = CAP_ALL_HIGH;
+    }
+    return copy_to_user(ud, d, words * sizeof d[0]);
+}
+SYSCALL_DEFINE(125, capget);
+
+long sys_capset(struct cap_header __user *uh, const struct cap_data __user *ud)
+{
+    struct cap_header h;
+    int words;
+    long r = cap_header_check(uh, &h, &words);
+    if (r)
+        return r;
+    if (h.pid != 0 && h.pid != current->pid)
+        return -EPERM;                  /* only one's own (Linux) */
+    struct cap_data d[2] = { 0 };
+    if (copy_from_user(d, ud, words * sizeof d[0]))
+        return -EFAULT;
+    bool all = current->euid == 0;
+    bool want_all = d[0].effective == CAP_ALL_LOW && (words == 1 || (d[1].effective & CAP_ALL_HIGH) == CAP_ALL_HIGH);
+    bool want_none = !d[0].effective && !d[0].permitted && (words == 1 || (!d[1].effective && !d[1].permitted));
+    if (!all && !want_none)
+        return -EPERM;                  /* cannot gain what it does not have */
+    if (all && !want_all && !want_none)
+        return -EINVAL;                 /* a partial set cannot be kept here */
+    return 0;
+}
+SYSCALL_DEFINE(126, capset);
