@@ -80,6 +80,12 @@ bool sched_need_resched(void);
 unsigned sched_nr_running_total(void);  /* runnable tasks on every CPU, idle tasks excluded */
 extern struct sched_tunables sched_tun;
 
+/* Real-time bandwidth (sched_rt_runtime_us, sched_rt_period_us): set one
+ * or both (in microseconds; runtime -1 disables throttling); -EINVAL if the
+ * runtime would exceed the period or a value is out of range. */
+int sched_rt_bandwidth(int64_t runtime_us, int64_t period_us, bool set_runtime, bool set_period);
+void sched_rt_bandwidth_get(int64_t *runtime_us, int64_t *period_us);
+
 /* The policy table (kernel/sched/policies.c). */
 #define SCHED_DEFAULT_POLICY "fair"
 const struct sched_policy *sched_policy_find(const char *name);

@@ -49,7 +49,20 @@ struct runqueue {
     bool prev_migrate;            /* prev may not run here (affinity): place it elsewhere */
     unsigned nr_running;          /* queued + running, idle excluded */
     uint64_t nr_switches;
+    /* real-time throttling (under lock): the real-time class's CPU time in
+     * the current period, and whether it is held back until the next */
+    uint64_t rt_time_ns, rt_period_start_ns;
+    bool rt_throttled;
 };
+
+/* Linux's real-time bandwidth (/proc/sys/kernel/sched_rt_runtime_us and
+ * sched_rt_period_us): in each period the real-time classes may use at
+ * most rt_runtime of a CPU; the rest goes to the other tasks, so a
+ * runaway SCHED_FIFO task cannot freeze the system.  A runtime < 0
+ * disables it.  Each CPU keeps its own budget (Linux without
+ * RT_RUNTIME_SHARE). */
+static int64_t rt_runtime_ns = 950000000;
+static uint64_t rt_period_ns = 1000000000;
 
 static struct runqueue runqueues[MAX_CPUS];
 static const struct sched_policy *system_policy;
@@ -142,6 +155,8 @@ static void rq_dequeue(struct runqueue *rq, struct task *t)
 /* Does `t` (just made runnable on rq) deserve the CPU more than rq's current task? */
 static bool should_preempt(struct runqueue *rq, struct task *cur, struct task *t)
 {
+    if (is_rt(t) && rq->rt_throttled)
+        return false;                   /* held back until the next period */
     if (cur == rq->idle)
         return true;
     if (is_rt(t) && !is_rt(cur))
@@ -158,7 +173,7 @@ static struct task *pick_next(struct runqueue *rq)
 {
     uint64_t now = time_ns();
     rq->rt.now_ns = rq->sys.now_ns = now;
-    struct sched_entity *se = rq->rt.policy->pick_next(&rq->rt);
+    struct sched_entity *se = rq->rt_throttled ? NULL : rq->rt.policy->pick_next(&rq->rt);
     if (!se)
         se = rq->sys.policy->pick_next(&rq->sys);
     if (!se)
@@ -167,6 +182,57 @@ static struct task *pick_next(struct runqueue *rq)
     t->se.on_rq = false;
     t->stats.ready_ns += now - t->se.enqueued_ns;
     return t;
+}
+
+/* Charges the real-time class for delta (if cur is real-time), starts a
+ * new period when one has passed, and holds the class back once it has
+ * used its runtime.  Caller holds rq->lock. */
+static void rt_bandwidth_tick(struct runqueue *rq, struct task *cur, uint64_t now, uint64_t delta)
+{
+    int64_t runtime = READ_ONCE(rt_runtime_ns);
+    uint64_t period = READ_ONCE(rt_period_ns);
+    if (now - rq->rt_period_start_ns >= period) {
+        rq->rt_period_start_ns = now;
+        rq->rt_time_ns = 0;
+        if (rq->rt_throttled) {
+            rq->rt_throttled = false;
+            if (rq->rt.nr_queued || cur == rq->idle)
+                cur->need_resched = true;
+        }
+    }
+    if (!is_rt(cur) || runtime < 0)
+        return;
+    rq->rt_time_ns += delta;
+    if (!rq->rt_throttled && rq->rt_time_ns > (uint64_t)runtime) {
+        static bool said;
+        rq->rt_throttled = true;
+        cur->need_resched = true;
+        if (!said) {
+            said = true;                /* once, as Linux says it */
+            kprintf(KERN_WARNING "sched: RT throttling activated\n");
+        }
+    }
+}
+
+int sched_rt_bandwidth(int64_t runtime_us, int64_t period_us, bool set_runtime, bool set_period)
+{
+    int64_t runtime = set_runtime ? runtime_us : (int64_t)READ_ONCE(rt_runtime_ns) / 1000;
+    int64_t period = set_period ? period_us : (int64_t)(READ_ONCE(rt_period_ns) / 1000);
+    if (period <= 0 || period > 0x7fffffff || runtime < -1 || (runtime >= 0 && runtime > period))
+        return -EINVAL;
+    WRITE_ONCE(rt_period_ns, (uint64_t)period * 1000);
+    WRITE_ONCE(rt_runtime_ns, runtime < 0 ? -1 : runtime * 1000);
+    if (runtime < 0)
+        for (int c = 0; c < ncpus; c++)
+            WRITE_ONCE(runqueues[c].rt_throttled, false);   /* the next tick reschedules */
+    return 0;
+}
+
+void sched_rt_bandwidth_get(int64_t *runtime_us, int64_t *period_us)
+{
+    int64_t r = READ_ONCE(rt_runtime_ns);
+    *runtime_us = r < 0 ? -1 : r / 1000;
+    *period_us = (int64_t)(READ_ONCE(rt_period_ns) / 1000);
 }
 
 void sched_timer_tick(void)
@@ -191,8 +257,14 @@ void sched_timer_tick(void)
     }
     struct runqueue *rq = this_rq();
     struct task *cur = pc->cur_task;
-    if (cur == rq->idle)
+    if (cur == rq->idle) {
+        if (READ_ONCE(rq->rt_throttled)) {
+            spin_lock(&rq->lock);
+            rt_bandwidth_tick(rq, cur, time_ns(), 0);
+            spin_unlock(&rq->lock);
+        }
         return;
+    }
     spin_lock(&rq->lock);
     uint64_t now = time_ns();
     uint64_t delta = now - cur->se.slice_start_ns;
@@ -202,13 +274,16 @@ void sched_timer_tick(void)
     r->now_ns = now;
     if (r->policy->tick(r, &cur->se, now, delta))
         cur->need_resched = true;
+    rt_bandwidth_tick(rq, cur, now, delta);
     /* a queued real-time task always wins over the system policy */
-    if (!is_rt(cur) && rq->rt.nr_queued)
+    if (!is_rt(cur) && rq->rt.nr_queued && !rq->rt_throttled)
         cur->need_resched = true;
     /* nohz_full: one task and nothing waiting needs no tick; the next
-     * enqueue on this CPU restarts it (tick_restart, via IPI if remote) */
+     * enqueue on this CPU restarts it (tick_restart, via IPI if remote).
+     * A real-time task keeps it while its bandwidth is limited, as Linux
+     * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
     if ((nohz_mask & (1ULL << pc->cpu_id)) && rq->nr_running == 1 && !rq->rt.nr_queued && !rq->sys.nr_queued &&
-        !cur->need_resched) {
+        !cur->need_resched && !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0)) {
         lapic_timer_stop();
         pc->tick_stopped = true;
     }

@@ -283,9 +283,56 @@ static int policies_read(char *buf, size_t n)
     return (int)len;
 }
 
+static int rt_runtime_read(char *buf, size_t n)
+{
+    int64_t r, p;
+    sched_rt_bandwidth_get(&r, &p);
+    return snprintf(buf, n, "%ld", (long)r);
+}
+
+static int rt_period_read(char *buf, size_t n)
+{
+    int64_t r, p;
+    sched_rt_bandwidth_get(&r, &p);
+    return snprintf(buf, n, "%ld", (long)p);
+}
+
+/* A decimal integer (a leading '-' allowed); false if it is not one. */
+static bool parse_i64(const char *val, int64_t *out)
+{
+    bool neg = *val == '-';
+    const char *p = val + neg;
+    int64_t v = 0;
+    if (!*p)
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 0x7fffffffffffLL)
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
+static int rt_runtime_write(const char *val, size_t len)
+{
+    int64_t v;
+    return parse_i64(val, &v) ? sched_rt_bandwidth(v, 0, true, false) : -EINVAL;
+}
+
+static int rt_period_write(const char *val, size_t len)
+{
+    int64_t v;
+    return parse_i64(val, &v) ? sched_rt_bandwidth(0, v, false, true) : -EINVAL;
+}
+
 void sched_sysctl_init(void)
 {
     int err = procfs_register_sysctl("sched_policy", policy_read, policy_write);
+    if (!err)
+        err = procfs_register_sysctl("sched_rt_runtime_us", rt_runtime_read, rt_runtime_write);
+    if (!err)
+        err = procfs_register_sysctl("sched_rt_period_us", rt_period_read, rt_period_write);
     if (!err)
         err = procfs_register_sysctl("sched_policies", policies_read, NULL);
     for (size_t i = 0; !err && i < ARRAY_SIZE(tunables); i++)
