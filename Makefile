@@ -36,8 +36,9 @@ KERNEL     := $(BUILD)/kernel.elf
 INITRD     := $(BUILD)/initrd.cpio
 
 # ---------------------------------------------------------------- kernel
+VDSO_DIR   := arch/x86_64/vdso
 KSRC_DIRS  := arch/x86_64 kernel drivers
-KSRCS_C    := $(shell find $(KSRC_DIRS) -name '*.c' 2>/dev/null | sort)
+KSRCS_C    := $(shell find $(KSRC_DIRS) -name '*.c' -not -path '$(VDSO_DIR)/*' 2>/dev/null | sort)
 KSRCS_S    := $(shell find $(KSRC_DIRS) -name '*.S' 2>/dev/null | sort)
 KOBJS      := $(KSRCS_C:%.c=$(BUILD)/k/%.o) $(KSRCS_S:%.S=$(BUILD)/k/%.o)
 
@@ -81,6 +82,33 @@ $(KERNEL): $(KOBJS) arch/x86_64/link.ld tools/gen-ksyms.sh
 	$(Q)tools/gen-ksyms.sh --check $(BUILD)/kernel.0.elf $@
 
 -include $(KOBJS:.o=.d)
+
+# The vDSO (docs/kernel.md): a shared object of its own, built with user-space
+# flags and linked by its script, stripped, checked (no relocations, every
+# symbol libcs look up at LINUX_2.6), then embedded by vdso_image.S.
+VDSO_SO    := $(BUILD)/vdso/vdso.so
+VDSO_OBJS  := $(patsubst $(VDSO_DIR)/%.c,$(BUILD)/vdso/%.o,$(wildcard $(VDSO_DIR)/*.c))
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fcf-protection=none \
+              -fasynchronous-unwind-tables -fvisibility=hidden -Wall -Wextra -Werror \
+              -Wno-unused-parameter -Iinclude -MMD -MP
+VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=sha1 -soname=linux-vdso.so.1 \
+              --eh-frame-hdr -Bsymbolic -z max-page-size=4096 --no-undefined
+
+$(BUILD)/vdso/%.o: $(VDSO_DIR)/%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  CC      $< (vDSO)"
+	$(Q)$(CC) $(VDSO_CFLAGS) -c $< -o $@
+
+$(VDSO_SO): $(VDSO_OBJS) $(VDSO_DIR)/vdso.lds tools/check-vdso.sh
+	@[ "$(V)" != 0 ] || echo "  LD      $@"
+	$(Q)$(LD) $(VDSO_LDFLAGS) -T $(VDSO_DIR)/vdso.lds -o $@.dbg $(VDSO_OBJS)
+	$(Q)objcopy -S $@.dbg $@
+	$(Q)tools/check-vdso.sh $@
+
+$(BUILD)/k/arch/x86_64/vdso_image.o: $(VDSO_SO)
+$(BUILD)/k/arch/x86_64/vdso_image.o: KCFLAGS += -DVDSO_IMAGE='"$(VDSO_SO)"'
+
+-include $(VDSO_OBJS:.o=.d)
 
 # ---------------------------------------------------------------- fragments
 # user/user.mk      : Tessera's own user programs (musl, static) -> $(USER_BINS)

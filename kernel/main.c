@@ -2,8 +2,9 @@
  * kmain: bring the machine up in dependency order, then start init.
  *
  * boot info -> console -> per-CPU block, GDT/TSS/IDT -> physical memory,
- * kernel page table, heap -> APIC and timer calibration -> scheduler ->
- * system calls -> file systems and the initramfs -> devices -> init.
+ * kernel page table, heap -> APIC and timer calibration -> the vDSO and
+ * the clocks -> scheduler -> system calls -> file systems and the
+ * initramfs -> devices -> init.
  *
  * init is the program named by init= on the command line (default
  * /sbin/init), started as pid 1 with the console on descriptors 0, 1, 2.
@@ -19,6 +20,7 @@
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/vdso.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/numa.h>
@@ -91,6 +93,7 @@ void kmain(uint32_t start_info)
     apic_init();
     percpu_area[0].apic_id = lapic_id();
     percpu_area[0].online = true;
+    vdso_init();
     time_init();
     sched_init();
     syscall_init();

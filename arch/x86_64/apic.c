@@ -31,7 +31,7 @@ static volatile uint32_t *lapic;
 static volatile uint32_t *ioapic;
 static uint32_t lapic_ticks_per_tick;   /* LAPIC timer counts per 1/HZ s */
 uint64_t tsc_hz;
-static uint64_t tsc_boot, tsc_mult;     /* ns = (tsc - boot) * mult >> 32 */
+uint64_t tsc_boot, tsc_mult;            /* ns = (tsc - boot) * mult >> 32 */
 
 static inline uint32_t lapic_read(uint32_t reg) { return lapic[reg / 4]; }
 static inline void lapic_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; (void)lapic[LAPIC_ID / 4]; }
@@ -71,7 +71,7 @@ static void pit_wait_ms(unsigned ms)
     outb(0x61, v & ~0x01);
 }
 
-uint64_t cycles_to_ns(uint64_t cycles) { return (uint64_t)(((unsigned __int128)cycles * tsc_mult) >> 32); }
+uint64_t cycles_to_ns(uint64_t cycles) { return tsc_cycles_to_ns(cycles, tsc_mult); }
 
 uint64_t time_ns(void)
 {

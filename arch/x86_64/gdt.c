@@ -4,12 +4,15 @@
  * (kernel CS, kernel SS; then user SS, user CS at STAR[63:48] + 8 / + 16),
  * and a TSS per CPU whose RSP0 is the stack the CPU switches to when an
  * interrupt arrives in ring 3.  IST1 gives double faults a known-good stack.
+ * Entry 15 is Linux's CPUNODE segment: its limit is the CPU's number and
+ * NUMA node, which the vDSO's getcpu reads with LSL (include/kernel/vdso.h).
  */
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
+#include <kernel/vdso.h>
 #include <lib/string.h>
 
 struct tss {
@@ -23,7 +26,7 @@ struct tss {
 } __packed;
 
 struct cpu_tables {
-    uint64_t gdt[7];
+    uint64_t gdt[VDSO_CPUNODE_GDT + 1];
     struct tss tss;
     uint8_t df_stack[4096] __aligned(16);
 };
@@ -64,6 +67,13 @@ void gdt_init_cpu(int cpu)
                      : : "m"(gdtr) : "rax", "memory");
     __asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
     percpu_area[cpu].tss = &t->tss;
+}
+
+void gdt_set_cpunode(int cpu, uint32_t value)
+{
+    /* a read-only data segment, DPL 3, byte-granular 20-bit limit = value */
+    cpu_tables[cpu].gdt[VDSO_CPUNODE_GDT] = (value & 0xffff) | (0xf1ULL << 40) | ((uint64_t)(value >> 16 & 0xf) << 48) |
+                                            (1ULL << 54);
 }
 
 void tss_set_kernel_stack(uint64_t rsp0)

@@ -13,6 +13,7 @@
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
+#include <kernel/vdso.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
@@ -63,6 +64,7 @@ static void ap_entry(void)
     lapic_init_cpu();
     arch_syscall_init_cpu();
     percpu_area[cpu].apic_id = lapic_id();
+    vdso_init_cpu(cpu);                 /* getcpu's CPU and node, once the APIC id is known */
     sched_init_ap(cpu);
     percpu_area[cpu].cur_task->kstack = (void *)ALIGN_DOWN(
         (uint64_t)__builtin_frame_address(0), PAGE_SIZE * 4);

@@ -9,6 +9,17 @@
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_USEC 1000ULL
 
+/* TSC cycles to nanoseconds with a multiplier in 32.32 fixed point; the
+ * 128-bit product never overflows.  time_ns() and the vDSO both use it. */
+static inline uint64_t tsc_cycles_to_ns(uint64_t cycles, uint64_t mult)
+{
+    return (uint64_t)(((unsigned __int128)cycles * mult) >> 32);
+}
+
+/* The TSC calibration (arch/x86_64/apic.c): time_ns() is
+ * tsc_cycles_to_ns(rdtsc() - tsc_boot, tsc_mult).  Set once at boot. */
+extern uint64_t tsc_boot, tsc_mult;
+
 uint64_t time_ns(void);              /* monotonic, since boot */
 uint64_t cycles_to_ns(uint64_t tsc_cycles);   /* a TSC interval in ns */
 uint64_t time_realtime_ns(void);     /* wall clock (CMOS RTC at boot + monotonic) */

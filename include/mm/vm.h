@@ -35,11 +35,26 @@ struct vnode;
 #define VMA_LOCKONFAULT 0x80          /* MCL_ONFAULT / MLOCK_ONFAULT: locked, not pre-faulted */
 #define VMA_SYSVSHM 0x100             /* a System V shared memory attachment (shmdt finds it) */
 
+/* Kernel frames mapped into user space as no file's pages: the vDSO's
+ * image and its data page (kernel/vdso.c).  A fault maps the frame at the
+ * page's index (file_off counts bytes into the object, as for a file),
+ * read-only and copy-on-write, so a write (once mprotect allows it) gets a
+ * private copy; fork copies the mapping as any private one.  mprotect
+ * beyond max_prot is EACCES, and without VM_WRITE there a debugger's write
+ * fails too.  Such a mapping cannot grow or move (mremap: EINVAL). */
+struct vm_special {
+    const char *name;           /* in /proc/<pid>/maps */
+    phys_t *pages;              /* frames, each with a reference of the kernel's own */
+    uint32_t npages;
+    uint32_t max_prot;          /* VM_* */
+};
+
 struct vma {
     uint64_t start, end;        /* [start, end), page aligned */
     uint32_t prot;              /* VM_READ | VM_WRITE | VM_EXEC */
     uint32_t flags;
     struct vnode *file;         /* VMA_FILE: backing file (referenced) */
+    const struct vm_special *special;   /* kernel frames (the vDSO), or NULL */
     uint64_t file_off;          /* file offset of `start` (page aligned) */
     uint64_t file_end;          /* virtual address where file data ends (rest is zero) */
     char name[128];             /* for /proc/<pid>/maps: file path or [heap]/[stack] */
@@ -97,6 +112,9 @@ long vm_map_anywhere(struct mm *mm, uint64_t len, uint32_t prot, uint32_t flags,
  * mapped in one step: MAP_FIXED_NOREPLACE). */
 int vm_map_noreplace(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
                      uint64_t file_off, uint64_t file_end, const char *name);
+/* Maps all of sp at addr (replacing what is there); its pages are mapped
+ * when first touched.  0 or -errno. */
+int vm_map_special(struct mm *mm, uint64_t addr, uint32_t prot, const struct vm_special *sp);
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
 /* Drop the pages of [addr, addr+len) but keep the mappings (MADV_DONTNEED):

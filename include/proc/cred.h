@@ -37,6 +37,7 @@ struct vnode;
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
+#define CAP_SYS_TIME 25
 
 /* Does the current task have capability cap?  (No task yet: the kernel
  * itself, which may do anything.) */

@@ -12,6 +12,8 @@
  *    maps the file's own frame, writable if the mapping is, so every
  *    process and read()/write() see one copy.  A shared page past the end
  *    of the file is -EIO ("access beyond end of file": SIGBUS).
+ *  - Not present in a mapping of kernel frames (the vDSO, <mm/vm.h>): the
+ *    frame itself, read-only and copy-on-write.
  *  - Present but write-protected copy-on-write: if this is the last
  *    reference the frame is simply made writable again, otherwise copied.
  *
@@ -174,6 +176,14 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
                 return v && pte ? 0 : -EFAULT;  /* raced with another change: retry or fail */
             }
             flags = pte_flags(v);
+        } else if (v->special) {
+            /* the kernel's frame, shared by every process: copied on write */
+            uint64_t idx = (v->file_off + (va - v->start)) / PAGE_SIZE;
+            p = idx < v->special->npages ? v->special->pages[idx] : 0;
+            if (p)
+                pmm_get(p);
+            shared_ro = true;
+            beyond_eof = !p;
         } else {
             p = mpol_alloc_page(v, va, true);
         }

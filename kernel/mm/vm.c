@@ -218,10 +218,10 @@ static struct vma *vma_split(struct mm *mm, struct vma *v, uint64_t addr)
     mm->nr_vmas++;
     *hi = *v;
     hi->start = addr;
-    if (v->file) {
+    if (v->file || v->special)
         hi->file_off = v->file_off + (addr - v->start);
+    if (v->file)
         vnode_get(v->file);
-    }
     v->end = addr;
     list_insert_between(&hi->node, &v->node, v->node.next);
     return hi;
@@ -282,10 +282,10 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end, struct unma
  * (a growing heap stays one line in /proc/<pid>/maps). */
 static void try_merge(struct mm *mm, struct vma *v)
 {
-    if (v->file || v->node.prev == &mm->vmas)
+    if (v->file || v->special || v->node.prev == &mm->vmas)
         return;
     struct vma *p = container_of(v->node.prev, struct vma, node);
-    if (p->file || p->end != v->start || p->prot != v->prot || p->flags != v->flags || strcmp(p->name, v->name))
+    if (p->file || p->special || p->end != v->start || p->prot != v->prot || p->flags != v->flags || strcmp(p->name, v->name))
         return;
     p->end = v->end;
     list_remove(&v->node);
@@ -427,6 +427,16 @@ int vm_map_noreplace(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot, 
     return r < 0 ? (int)r : 0;
 }
 
+int vm_map_special(struct mm *mm, uint64_t addr, uint32_t prot, const struct vm_special *sp)
+{
+    struct vma *v = vma_new(addr, (uint64_t)sp->npages * PAGE_SIZE, prot, 0, NULL, 0, 0, sp->name);
+    if (!v)
+        return -ENOMEM;
+    v->special = sp;
+    long r = insert_vma(mm, v, PLACE_FIXED);
+    return r < 0 ? (int)r : 0;
+}
+
 long vm_map_anywhere(struct mm *mm, uint64_t len, uint32_t prot, uint32_t flags, struct vnode *file,
                      uint64_t file_off, uint64_t file_len, const char *name)
 {
@@ -480,6 +490,13 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
     if (cover < end) {
         spin_unlock(&mm->lock);
         return -ENOMEM;
+    }
+    list_for_each(n, &mm->vmas) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->start < end && v->end > addr && v->special && (prot & ~v->special->max_prot)) {
+            spin_unlock(&mm->lock);
+            return -EACCES;             /* [vvar] stays read-only, as on Linux */
+        }
     }
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
@@ -647,7 +664,8 @@ phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out)
     *old_out = 0;
     struct vma *v = vm_find(mm, va);
     uint64_t *pte = mm_pte(mm, va, false);
-    if (!v || (v->flags & VMA_SHARED) || !pte || !(*pte & PTE_P))
+    if (!v || (v->flags & VMA_SHARED) || (v->special && !(v->special->max_prot & VM_WRITE)) || !pte ||
+        !(*pte & PTE_P))
         return 0;
     phys_t old = *pte & PTE_ADDR;
     phys_t p = pmm_alloc_nozero();
@@ -702,17 +720,31 @@ struct usage_ctx {
     struct vma_usage *u;
 };
 
+/* Is the private file mapping's page at va the file's page-cache frame
+ * itself (not yet copied)?  A read fault maps that frame read-only and
+ * copy-on-write, as fork makes an anonymous page, so only the frame tells. */
+static bool private_cache_page(const struct vma *v, uint64_t va, uint64_t e)
+{
+    if (!v->file || (e & PTE_W) || va >= v->file_end)
+        return false;
+    phys_t p = vnode_get_page(v->file, (v->file_off + (va - v->start)) / PAGE_SIZE);
+    if (p)
+        pmm_put(p);
+    return p && p == (e & PTE_ADDR);
+}
+
 /* One present page of a VMA: resident, and how many mappings share its
  * frame.  A frame of the file's page cache (a shared mapping's, or a
- * private file mapping's page not yet copied: read-only and not
- * copy-on-write) holds one more reference, the cache's own. */
+ * private file mapping's page not yet copied) holds one more reference,
+ * the cache's own, and is not anonymous memory. */
 static void usage_pte(uint64_t va, uint64_t *pte, void *arg)
 {
     struct usage_ctx *c = arg;
     uint64_t e = *pte;
     if (!(e & PTE_P))
         return;
-    bool cache = c->v->file && ((c->v->flags & VMA_SHARED) || !(e & (PTE_W | PTE_COW)));
+    bool cache = c->v->file && ((c->v->flags & VMA_SHARED) || private_cache_page(c->v, va, e));
+    cache |= c->v->special && !(e & PTE_W);     /* the kernel's own reference, as a cache's */
     unsigned refs = pmm_refcount(e & PTE_ADDR);
     unsigned maps = refs > (cache ? 1u : 0u) ? refs - (cache ? 1u : 0u) : 1;
     bool dirty = e & PTE_D;
@@ -909,7 +941,7 @@ size_t vm_find_misplaced(struct mm *mm, uint64_t *from, uint64_t end, uint64_t n
     spin_lock(&mm->lock);
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
-        if (v->end > *from && v->start < end && c.n < max)
+        if (v->end > *from && v->start < end && c.n < max && !v->special)
             pt_for_each(mm->pml4, MAX(v->start, *from), MIN(v->end, end), note_misplaced, &c);
     }
     spin_unlock(&mm->lock);
@@ -934,7 +966,7 @@ static int migrate_once(struct mm *mm, uint64_t va, int node, uint64_t allowed, 
     spin_lock(&mm->lock);
     struct vma *v = vm_find(mm, va);
     uint64_t *pte = v ? mm_pte(mm, va, false) : NULL;
-    int r = !v ? -EFAULT : !pte || !(*pte & PTE_P) ? -ENOENT : 0;
+    int r = !v || v->special ? -EFAULT : !pte || !(*pte & PTE_P) ? -ENOENT : 0;
     phys_t old = r ? 0 : *pte & PTE_ADDR;
     if (!r && pmm_node_of(old) == node)
         r = node;
@@ -1043,6 +1075,10 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
         return -EFAULT;                 /* the old range must be one mapping (Linux) */
     }
     bool locked = v->flags & VMA_LOCKED;
+    if (v->special && ((flags & MREMAP_FIXED) || new_len > old_len)) {
+        spin_unlock(&mm->lock);
+        return -EINVAL;                 /* the vDSO and its data stay where they are */
+    }
     /* shrinking or staying: cut the tail, in place */
     if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
         spin_unlock(&mm->lock);

@@ -9,7 +9,8 @@
  *    (demand-paged; read-only pages map the page cache directly), a stack
  *    VMA and an empty heap.  Static-PIE programs get a load base.  With
  *    ASLR (default; "norandmaps" on the command line disables it) the PIE
- *    base, heap, mmap area and stack move by random page multiples.
+ *    base, heap, mmap area and stack move by random page multiples.  The
+ *    vDSO and its data page go below the interpreter (kernel/vdso.c).
  * 4. Point of no return: install the address space, close close-on-exec
  *    descriptors, reset caught signals (ignored ones stay ignored), name the
  *    task, and lay out the Linux initial stack (argc, argv, envp, auxv,
@@ -22,6 +23,7 @@
 #include <kernel/perf_event.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/vdso.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -264,10 +266,11 @@ static int push_bytes(uint64_t *sp, const void *data, size_t len)
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
 
 static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t base, uint64_t interp_base,
-                       bool secure, const char *execfn, uint64_t stack_top, uint64_t *sp_out)
+                       uint64_t vdso, bool secure, const char *execfn, uint64_t stack_top, uint64_t *sp_out)
 {
     uint64_t sp = stack_top;
     uint64_t zero = 0;
@@ -297,6 +300,7 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
     uint32_t eax, ebx, ecx, edx;
     cpuid(1, 0, &eax, &ebx, &ecx, &edx);
     uint64_t auxv[][2] = {
+        { AT_SYSINFO_EHDR, vdso },      /* first, as on Linux; left out without a vDSO */
         { AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + base : 0 },
         { AT_PHENT, 56 },
         { AT_PHNUM, ei->phnum },
@@ -315,8 +319,8 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         { AT_PLATFORM, platform },
         { AT_NULL, 0 },
     };
-    size_t nptr = 1 + a->argc + 1 + a->envc + 1;
-    size_t total = nptr * 8 + sizeof auxv;
+    size_t nptr = 1 + a->argc + 1 + a->envc + 1, skip = vdso ? 0 : 1;
+    size_t total = nptr * 8 + sizeof auxv - skip * sizeof auxv[0];
     sp -= total;
     sp &= ~15ULL;                       /* rsp at argc is 16-byte aligned */
     uint64_t *frame = kmalloc(total);
@@ -335,7 +339,7 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         p += strlen(a->buf + (p - strings)) + 1;
     }
     frame[k++] = 0;
-    memcpy(&frame[k], auxv, sizeof auxv);
+    memcpy(&frame[k], auxv + skip, sizeof auxv - skip * sizeof auxv[0]);
     int r = copy_to_user((void *)sp, frame, total);
     kfree(frame);
     *sp_out = sp;
@@ -559,6 +563,11 @@ static int do_execve_args(const char *path, struct exec_args *a)
         if (r)
             goto out;
     }
+    long vdso = vdso_map(mm);           /* [vvar] and [vdso], below the interpreter */
+    if (vdso < 0) {
+        r = (int)vdso;
+        goto out;
+    }
     uint64_t stack_top = USER_STACK_TOP - rand_pages(16);
     r = vm_map(mm, stack_top - 128 * 1024, 128 * 1024, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
                "[stack]");
@@ -583,7 +592,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     mm_put(old);
     uint64_t sp;
     bool secure = cred_exec(t, v);      /* the file's set-user-id and set-group-id bits */
-    r = build_stack(a, ei, base, interp_base, secure, cur_path, stack_top, &sp);
+    r = build_stack(a, ei, base, interp_base, (uint64_t)vdso, secure, cur_path, stack_top, &sp);
     if (r) {
         mm = NULL;
         kprintf(KERN_WARNING "exec: %s: cannot build the initial stack (%d); killing pid %d\n", cur_path, r, t->pid);

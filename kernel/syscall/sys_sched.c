@@ -11,6 +11,7 @@
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <lib/string.h>
@@ -392,7 +393,7 @@ SYSCALL_DEFINE(204, sched_getaffinity);
 
 long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void *unused)
 {
-    unsigned c = this_cpu_id(), n = 0;
+    unsigned c = this_cpu_id(), n = (unsigned)cpu_to_node((int)c);
     if (cpu && put_user(c, cpu))
         return -EFAULT;
     if (node && put_user(n, node))

@@ -1,33 +1,65 @@
 /*
- * Time system calls: clocks, sleeping and process times.  There is no vDSO,
- * so libc reaches these through real system calls.
+ * Time system calls: clocks, sleeping and process times.  The clocks that
+ * are the TSC plus an offset (TSC_CLOCKS) are also described on the vDSO's
+ * data page (publish_clocks), so libc reads them without a system call; the
+ * wall clock's offset and the time zone change with settimeofday and
+ * clock_settime, which publish them again.
  */
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/vdso.h>
 #include <kernel/wait.h>
+#include <lib/string.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <uapi/time.h>
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define TIMER_ABSTIME 1
+/* time_ns() plus an offset: the wall clocks add the wall clock at boot;
+ * the others are time_ns() itself (the coarse clocks are as fine, and
+ * BOOTTIME is MONOTONIC: the machine never sleeps). */
+#define TSC_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_MONOTONIC | 1u << CLOCK_MONOTONIC_RAW | \
+                    1u << CLOCK_REALTIME_COARSE | 1u << CLOCK_MONOTONIC_COARSE | 1u << CLOCK_BOOTTIME)
+#define CLOCK_RES_NS 1          /* clock_getres of every clock */
 
 struct kts {
     int64_t sec, nsec;
 };
 
 static uint64_t boot_realtime_ns;       /* wall clock at time_ns() == 0 */
+static struct { int32_t minuteswest, dsttime; } sys_tz;   /* settimeofday's */
 
-uint64_t time_realtime_ns(void) { return boot_realtime_ns + time_ns(); }
+uint64_t time_realtime_ns(void) { return READ_ONCE(boot_realtime_ns) + time_ns(); }
+
+static uint64_t clock_offset(int clk)
+{
+    return clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE ? READ_ONCE(boot_realtime_ns) : 0;
+}
+
+/* The vDSO's copy of the clocks (kernel/vdso.c).  It reads the TSC itself
+ * unless "tsc=unstable" is on the command line: then it makes the system
+ * call (the kernel's own clock is the TSC either way). */
+static void publish_clocks(void)
+{
+    uint64_t irq;
+    struct vdso_data *d = vdso_write_begin(&irq);
+    if (!d)
+        return;
+    const char *tsc = cmdline_get("tsc");
+    d->clock_mode = tsc_mult && !(tsc && !strcmp(tsc, "unstable")) ? VDSO_CLOCK_TSC : VDSO_CLOCK_SYSCALL;
+    d->tsc_base = tsc_boot;
+    d->tsc_mult = tsc_mult;
+    d->clock_mask = TSC_CLOCKS;
+    d->res_ns = CLOCK_RES_NS;
+    d->tz_minuteswest = sys_tz.minuteswest;
+    d->tz_dsttime = sys_tz.dsttime;
+    for (int c = 0; c < VDSO_CLOCKS; c++)
+        d->offset_ns[c] = clock_offset(c);
+    vdso_write_end(d, irq);
+}
 
 /* CMOS RTC, read once at boot (UTC). */
 static uint8_t cmos(uint8_t reg)
@@ -61,6 +93,7 @@ void time_init(void)
     int64_t days = days_from_civil(2000 + year, mon, day);
     uint64_t epoch = (uint64_t)(days * 86400 + hour * 3600 + min * 60 + sec);
     boot_realtime_ns = epoch * NSEC_PER_SEC - time_ns();
+    publish_clocks();
 }
 
 /* A CPU-time clock of another thread or process, as clock_getcpuclockid
@@ -88,15 +121,9 @@ static uint64_t clock_ns(int clk, bool *ok)
 {
     struct task *t = current;
     *ok = true;
+    if (clk >= 0 && clk < 32 && (TSC_CLOCKS >> clk & 1))
+        return time_ns() + clock_offset(clk);
     switch (clk) {
-    case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
-        return time_realtime_ns();
-    case CLOCK_MONOTONIC:
-    case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
-    case CLOCK_BOOTTIME:
-        return time_ns();
     case CLOCK_THREAD_CPUTIME_ID:
         return task_cpu_ns(t);
     case CLOCK_PROCESS_CPUTIME_ID: {
@@ -127,10 +154,75 @@ long sys_clock_getres(int clk, struct kts __user *ts)
     clock_ns(clk, &ok);
     if (!ok)
         return -EINVAL;
-    struct kts k = { 0, 1 };
+    struct kts k = { 0, CLOCK_RES_NS };
     return ts ? copy_to_user(ts, &k, sizeof k) : 0;
 }
 SYSCALL_DEFINE(229, clock_getres);
+
+/* A time the wall clock may be set to (Linux's timespec64_valid_settod)? */
+static bool settod_valid(const struct kts *k)
+{
+    return k->sec >= 0 && k->nsec >= 0 && k->nsec < (int64_t)NSEC_PER_SEC &&
+           (uint64_t)k->sec < UINT64_MAX / NSEC_PER_SEC - 1;
+}
+
+/* Sets the wall clock: as on Linux, not before the moment of boot (EINVAL). */
+static long set_realtime(const struct kts *k)
+{
+    uint64_t want = (uint64_t)k->sec * NSEC_PER_SEC + (uint64_t)k->nsec, now = time_ns();
+    if (want < now)
+        return -EINVAL;
+    WRITE_ONCE(boot_realtime_ns, want - now);
+    publish_clocks();
+    return 0;
+}
+
+/* Only the wall clock can be set (CAP_SYS_TIME); the CPU-time clocks never
+ * (EPERM).  Linux's order of checks. */
+long sys_clock_settime(int clk, const struct kts __user *ts)
+{
+    bool ok;
+    clock_ns(clk, &ok);
+    if (!ok || (clk != CLOCK_REALTIME && clk >= 0 && clk != CLOCK_PROCESS_CPUTIME_ID && clk != CLOCK_THREAD_CPUTIME_ID))
+        return -EINVAL;
+    struct kts k;
+    if (copy_from_user(&k, ts, sizeof k))
+        return -EFAULT;
+    if (clk != CLOCK_REALTIME)
+        return -EPERM;
+    if (!settod_valid(&k))
+        return -EINVAL;
+    return capable(CAP_SYS_TIME) ? set_realtime(&k) : -EPERM;
+}
+SYSCALL_DEFINE(227, clock_settime);
+
+long sys_settimeofday(const struct kts __user *tv, const void __user *tz)
+{
+    struct kts k;
+    struct { int32_t minuteswest, dsttime; } z;
+    if (tv && copy_from_user(&k, tv, sizeof k))
+        return -EFAULT;
+    if (tz && copy_from_user(&z, tz, sizeof z))
+        return -EFAULT;
+    if (tv) {
+        if (k.nsec < 0 || k.nsec >= 1000000)
+            return -EINVAL;
+        k.nsec *= 1000;             /* microseconds */
+        if (!settod_valid(&k))
+            return -EINVAL;
+    }
+    if (!capable(CAP_SYS_TIME))
+        return -EPERM;
+    if (tz) {
+        if (z.minuteswest > 15 * 60 || z.minuteswest < -15 * 60)
+            return -EINVAL;
+        sys_tz.minuteswest = z.minuteswest;
+        sys_tz.dsttime = z.dsttime;
+        publish_clocks();
+    }
+    return tv ? set_realtime(&k) : 0;
+}
+SYSCALL_DEFINE(164, settimeofday);
 
 long sys_gettimeofday(struct kts __user *tv, void __user *tz)
 {
@@ -141,7 +233,7 @@ long sys_gettimeofday(struct kts __user *tv, void __user *tz)
             return -EFAULT;
     }
     if (tz) {
-        int z[2] = { 0, 0 };
+        int32_t z[2] = { sys_tz.minuteswest, sys_tz.dsttime };
         if (copy_to_user(tz, z, sizeof z))
             return -EFAULT;
     }

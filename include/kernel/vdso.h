@@ -1,0 +1,75 @@
+/*
+ * The vDSO (docs/kernel.md, "The vDSO"): a small ELF shared object the
+ * kernel maps into every process, with a data page right before it.  The
+ * first half of this header is shared by the kernel, which writes the data
+ * page, and the vDSO itself (arch/x86_64/vdso/), which reads it in user
+ * space: plain types only.
+ */
+#ifndef KERNEL_VDSO_H
+#define KERNEL_VDSO_H
+
+#include <stdint.h>
+
+/* How the vDSO reads the clocks of clock_mask */
+#define VDSO_CLOCK_SYSCALL 0    /* it makes the system call */
+#define VDSO_CLOCK_TSC 1        /* it converts the TSC as time_ns() does */
+
+/* How it reads the CPU and node for getcpu.  Each CPU's number and node,
+ * as node << VDSO_CPUNODE_BITS | cpu, are in IA32_TSC_AUX (RDPID and
+ * RDTSCP read it, where the CPU has them) and in the limit of its GDT's
+ * CPUNODE segment (LSL reads it), as on Linux. */
+#define VDSO_GETCPU_LSL 0
+#define VDSO_GETCPU_RDPID 1
+#define VDSO_GETCPU_RDTSCP 2
+#define VDSO_CPUNODE_BITS 12
+#define VDSO_CPUNODE_MASK 0xfff
+#define VDSO_CPUNODE_GDT 15     /* the GDT entry */
+#define VDSO_CPUNODE_SEG (VDSO_CPUNODE_GDT * 8 + 3)
+
+#define VDSO_CLOCKS 16          /* clock ids the data page can describe */
+
+/* The Linux version the image's "Linux" note gives (glibc reads it as the
+ * kernel's version): 6.1.0, the release uname reports. */
+#define VDSO_LINUX_VERSION 0x060100
+
+/*
+ * The data page, [vvar].  Everything after `seq` is read under it: a reader
+ * takes seq, retries while it is odd, reads, and starts again if seq then
+ * differs.  Clock c (bit c of clock_mask) reads as
+ *     (tsc - tsc_base) * tsc_mult >> 32  (a 128-bit product)  + offset_ns[c]
+ * nanoseconds.
+ */
+struct vdso_data {
+    uint32_t seq;
+    uint32_t clock_mode;        /* VDSO_CLOCK_* */
+    uint64_t tsc_base;
+    uint64_t tsc_mult;
+    uint32_t clock_mask;        /* the clocks the vDSO answers itself */
+    uint32_t getcpu_mode;       /* VDSO_GETCPU_* */
+    uint64_t res_ns;            /* clock_getres of those clocks */
+    int32_t tz_minuteswest;     /* the time zone settimeofday set (gettimeofday's tz) */
+    int32_t tz_dsttime;
+    uint64_t offset_ns[VDSO_CLOCKS];
+};
+
+#ifdef __TESSERA_KERNEL__
+/* ---- the kernel's side (kernel/vdso.c) ---- */
+struct mm;
+
+/* Boot, once frames and the heap exist: the image's frames, the data page,
+ * and CPU 0's getcpu data.  "vdso=0" on the command line leaves the vDSO
+ * out of every process (as Linux's vdso=0). */
+void vdso_init(void);
+/* An application processor's getcpu data (run on that CPU). */
+void vdso_init_cpu(int cpu);
+/* Writing the data page: begin makes seq odd (and waits for another writer
+ * to finish), end makes it even again.  Interrupts stay off in between.
+ * begin returns NULL before vdso_init. */
+struct vdso_data *vdso_write_begin(uint64_t *irq_flags);
+void vdso_write_end(struct vdso_data *d, uint64_t irq_flags);
+/* exec: maps [vvar] and [vdso] into the new address space below its mmap
+ * top; the image's address (AT_SYSINFO_EHDR), 0 under vdso=0, or -errno. */
+long vdso_map(struct mm *mm);
+#endif
+
+#endif
