@@ -46,6 +46,7 @@
  */
 #include <arch/percpu.h>
 #include <fs/fdtable.h>
+#include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
@@ -58,6 +59,7 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/task.h>
 #include <uapi/poll.h>
 
@@ -101,6 +103,34 @@ struct perf_event {
 
     uint64_t count;                 /* atomic: the hooks add without perf_lock */
 };
+
+/* kernel.perf_event_paranoid: what a task without privilege (effective uid
+ * 0, as CAP_PERFMON) may count.  Linux's default 2: the user-mode events
+ * (exclude_kernel) of the tasks it may trace; 1: their kernel-mode events
+ * too; 0: a CPU's as well; -1: all.  3 and above (Debian's addition):
+ * nothing. */
+static int paranoid = 2;
+
+static int paranoid_read(char *buf, size_t n) { return snprintf(buf, n, "%d\n", READ_ONCE(paranoid)); }
+
+static int paranoid_write(const char *val, size_t len)
+{
+    int64_t v;
+    if (!sysctl_parse_i64(val, &v) || v < -2147483648LL || v > 2147483647LL)
+        return -EINVAL;
+    WRITE_ONCE(paranoid, (int)v);
+    return 0;
+}
+
+void perf_sysctl_init(void)
+{
+    int err = procfs_register_sysctl("perf_event_paranoid", paranoid_read, paranoid_write);
+    if (err)
+        kprintf(KERN_ERR "perf: cannot register /proc/sys/kernel/perf_event_paranoid (%d)\n", err);
+}
+
+/* May the caller count beyond the level perf_event_paranoid grants? */
+static bool perf_privileged(int level) { return READ_ONCE(paranoid) <= level || capable(CAP_SYS_ADMIN); }
 
 static struct spinlock perf_lock = SPINLOCK_INIT("perf");
 static struct perf_ctx cpu_ctx[MAX_CPUS];   /* set up at the first CPU event (perf_lock) */
@@ -572,6 +602,10 @@ static long event_open_locked(struct perf_event *e, int pid, int cpu, struct per
         return -EOPNOTSUPP;             /* counting only: no sampling, no ring buffer */
     if (abit(a, PERF_ATTR_USE_CLOCKID) && !valid_clockid(a->clockid))
         return -EINVAL;
+    if (t && !may_ptrace(t))
+        return -EACCES;                 /* another user's task */
+    if (!t && !perf_privileged(0))
+        return -EACCES;                 /* a CPU's events: every task's */
 
     struct perf_ctx *c;
     if (t) {
@@ -614,9 +648,13 @@ long sys_perf_event_open(const struct perf_event_attr __user *uattr, int pid, in
     struct perf_event_attr attr;
     if (flags & ~PERF_FLAG_ALL)
         return -EINVAL;
+    if (!perf_privileged(2))
+        return -EACCES;
     long err = copy_attr(uattr, &attr);
     if (err)
         return err;
+    if (!abit(&attr, PERF_ATTR_EXCLUDE_KERNEL) && !perf_privileged(1))
+        return -EACCES;                 /* kernel-mode events */
     if (abit(&attr, PERF_ATTR_FREQ) ? attr.sample_period > PERF_MAX_SAMPLE_RATE : (attr.sample_period >> 63))
         return -EINVAL;
     if ((flags & PERF_FLAG_PID_CGROUP) && (pid == -1 || cpu == -1))

@@ -36,6 +36,10 @@ void procfs_init(void);
 typedef int (*sysctl_read_fn)(char *buf, size_t n);
 typedef int (*sysctl_write_fn)(const char *val, size_t len);
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write);
+/* A written value as a decimal integer (a leading '-' allowed); false if it is not one. */
+bool sysctl_parse_i64(const char *val, int64_t *out);
+/* perf_event_paranoid (kernel/perf_event.c) */
+void perf_sysctl_init(void);
 /* hostname, ostype, osrelease, version, pid_max, threads-max (kernel/syscall/sys_proc.c) */
 void uts_sysctl_init(void);
 

@@ -594,6 +594,22 @@ int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_f
     return err;
 }
 
+bool sysctl_parse_i64(const char *val, int64_t *out)
+{
+    bool neg = *val == '-';
+    const char *p = val + neg;
+    int64_t v = 0;
+    if (!*p)
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 0x7fffffffffffLL)
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
 /* ---------------------------------------------------------------- mount */
 
 void procfs_init(void)
@@ -610,6 +626,7 @@ void procfs_init(void)
     proc_sys_kernel->flags &= ~VN_TRANSIENT;
     trace_sysctl_init();
     uts_sysctl_init();
+    perf_sysctl_init();
     int err = vfs_mount_pseudo("/proc", proc_root);
     if (err)
         kprintf(KERN_ERR "procfs: cannot mount /proc (%d)\n", err);

@@ -297,33 +297,16 @@ static int rt_period_read(char *buf, size_t n)
     return snprintf(buf, n, "%ld", (long)p);
 }
 
-/* A decimal integer (a leading '-' allowed); false if it is not one. */
-static bool parse_i64(const char *val, int64_t *out)
-{
-    bool neg = *val == '-';
-    const char *p = val + neg;
-    int64_t v = 0;
-    if (!*p)
-        return false;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9' || v > 0x7fffffffffffLL)
-            return false;
-        v = v * 10 + (*p - '0');
-    }
-    *out = neg ? -v : v;
-    return true;
-}
-
 static int rt_runtime_write(const char *val, size_t len)
 {
     int64_t v;
-    return parse_i64(val, &v) ? sched_rt_bandwidth(v, 0, true, false) : -EINVAL;
+    return sysctl_parse_i64(val, &v) ? sched_rt_bandwidth(v, 0, true, false) : -EINVAL;
 }
 
 static int rt_period_write(const char *val, size_t len)
 {
     int64_t v;
-    return parse_i64(val, &v) ? sched_rt_bandwidth(0, v, false, true) : -EINVAL;
+    return sysctl_parse_i64(val, &v) ? sched_rt_bandwidth(0, v, false, true) : -EINVAL;
 }
 
 void sched_sysctl_init(void)
