@@ -195,6 +195,7 @@ struct task {
      * policy and priority to return to once no PI waiter lends its own */
     bool pi_boosted;
     int pi_base_policy, pi_base_prio;
+    pid_t pi_waiting_on;        /* owner of the PI futex it sleeps on (chains of lending) */
     uint64_t cpu_mask;          /* affinity */
     int on_cpu;                 /* CPU it is running on, -1 if not running */
     bool need_resched;

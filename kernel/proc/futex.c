@@ -407,9 +407,10 @@ struct ktimespec {
  * waiters remain), gives back any lent priority and wakes the
  * highest-priority waiter, which takes the lock again (so a lower-priority
  * thread running at that moment can still take it first).  A waiter that
- * times out keeps the owner boosted until the owner unlocks.  Lending does
- * not follow chains (an owner that itself waits on another PI lock does
- * not pass the priority on).
+ * times out keeps the owner boosted until the owner unlocks.  Lending
+ * follows chains: an owner that itself waits on another PI lock passes the
+ * priority on to that lock's owner, and so on (PI_CHAIN_MAX owners at
+ * most); each keeps it until it unlocks.
  */
 
 static int current_rt_prio(void)
@@ -418,25 +419,50 @@ static int current_rt_prio(void)
     return t->policy == SCHED_FIFO || t->policy == SCHED_RR ? t->se.rt_priority : 0;
 }
 
-/* Owner tid of a PI word lends it priority prio.  -ESRCH if no such thread. */
+#define PI_CHAIN_MAX 16
+
+/* o runs at real-time priority prio at least, until it unlocks.  Caller
+ * holds tasks_lock. */
+static void pi_boost(struct task *o, int prio)
+{
+    int have = o->policy == SCHED_FIFO || o->policy == SCHED_RR ? o->se.rt_priority : 0;
+    if (prio <= have)
+        return;
+    if (!o->pi_boosted) {
+        o->pi_boosted = true;
+        o->pi_base_policy = o->policy;
+        o->pi_base_prio = o->se.rt_priority;
+    }
+    sched_set_rt(o, SCHED_FIFO, prio);
+}
+
+/* The caller is about to sleep on a PI word owned by owner_tid: it lends
+ * its priority to the owner, and through the owner to the owner of the
+ * lock the owner waits for, along the chain.  -ESRCH if no such thread. */
 static int pi_lend(pid_t owner_tid, int prio)
 {
     spin_lock(&tasks_lock);
     struct task *o = task_find(owner_tid);
     int r = o && o->state != TASK_ZOMBIE ? 0 : -ESRCH;
-    if (!r && prio > 0) {
-        int have = o->policy == SCHED_FIFO || o->policy == SCHED_RR ? o->se.rt_priority : 0;
-        if (prio > have) {
-            if (!o->pi_boosted) {
-                o->pi_boosted = true;
-                o->pi_base_policy = o->policy;
-                o->pi_base_prio = o->se.rt_priority;
-            }
-            sched_set_rt(o, SCHED_FIFO, prio);
-        }
+    if (!r)
+        current->pi_waiting_on = owner_tid;
+    for (int depth = 0; !r && o && o->state != TASK_ZOMBIE && prio > 0 && depth < PI_CHAIN_MAX; depth++) {
+        pi_boost(o, prio);
+        pid_t next = o->pi_waiting_on;
+        if (!next || next == current->pid)
+            break;                      /* the end of the chain, or a cycle back to us */
+        o = task_find(next);
     }
     spin_unlock(&tasks_lock);
     return r;
+}
+
+/* The caller no longer waits on a PI word. */
+static void pi_wait_done(void)
+{
+    spin_lock(&tasks_lock);
+    current->pi_waiting_on = 0;
+    spin_unlock(&tasks_lock);
 }
 
 /* The unlocking owner gives back what was lent to it. */
@@ -451,7 +477,17 @@ static void pi_restore(void)
     spin_unlock(&tasks_lock);
 }
 
+static long lock_pi(uint64_t uaddr, bool private, uint64_t deadline, bool try);
+
 static long futex_lock_pi(uint64_t uaddr, bool private, uint64_t deadline, bool try)
+{
+    long r = lock_pi(uaddr, private, deadline, try);
+    if (current->pi_waiting_on)
+        pi_wait_done();
+    return r;
+}
+
+static long lock_pi(uint64_t uaddr, bool private, uint64_t deadline, bool try)
 {
     uint32_t tid = (uint32_t)current->pid;
     struct futex_waiter w = { .bitset = FUTEX_BITSET_MATCH_ANY, .task = current, .prio = current_rt_prio() };
