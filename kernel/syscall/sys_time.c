@@ -18,11 +18,12 @@
 #include <proc/task.h>
 #include <uapi/time.h>
 
-/* time_ns() plus an offset: the wall clocks add the wall clock at boot;
- * the others are time_ns() itself (the coarse clocks are as fine, and
- * BOOTTIME is MONOTONIC: the machine never sleeps). */
-#define TSC_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_MONOTONIC | 1u << CLOCK_MONOTONIC_RAW | \
-                    1u << CLOCK_REALTIME_COARSE | 1u << CLOCK_MONOTONIC_COARSE | 1u << CLOCK_BOOTTIME)
+/* time_ns() plus an offset: the wall clocks (REALTIME_CLOCKS) add the wall
+ * clock at boot; the others are time_ns() itself (the coarse clocks are as
+ * fine, and BOOTTIME is MONOTONIC: the machine never sleeps). */
+#define REALTIME_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_REALTIME_COARSE)
+#define TSC_CLOCKS (REALTIME_CLOCKS | 1u << CLOCK_MONOTONIC | 1u << CLOCK_MONOTONIC_RAW | \
+                    1u << CLOCK_MONOTONIC_COARSE | 1u << CLOCK_BOOTTIME)
 #define CLOCK_RES_NS 1          /* clock_getres of every clock */
 
 struct kts {
@@ -34,9 +35,9 @@ static struct { int32_t minuteswest, dsttime; } sys_tz;   /* settimeofday's */
 
 uint64_t time_realtime_ns(void) { return READ_ONCE(boot_realtime_ns) + time_ns(); }
 
-static uint64_t clock_offset(int clk)
+static uint64_t clock_offset(unsigned clk)
 {
-    return clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE ? READ_ONCE(boot_realtime_ns) : 0;
+    return clk < 32 && (REALTIME_CLOCKS >> clk & 1) ? READ_ONCE(boot_realtime_ns) : 0;
 }
 
 /* The vDSO's copy of the clocks (kernel/vdso.c).  It reads the TSC itself
@@ -56,7 +57,7 @@ static void publish_clocks(void)
     d->res_ns = CLOCK_RES_NS;
     d->tz_minuteswest = sys_tz.minuteswest;
     d->tz_dsttime = sys_tz.dsttime;
-    for (int c = 0; c < VDSO_CLOCKS; c++)
+    for (unsigned c = 0; c < VDSO_CLOCKS; c++)
         d->offset_ns[c] = clock_offset(c);
     vdso_write_end(d, irq);
 }
@@ -121,8 +122,8 @@ static uint64_t clock_ns(int clk, bool *ok)
 {
     struct task *t = current;
     *ok = true;
-    if (clk >= 0 && clk < 32 && (TSC_CLOCKS >> clk & 1))
-        return time_ns() + clock_offset(clk);
+    if ((unsigned)clk < 32 && (TSC_CLOCKS >> clk & 1))
+        return REALTIME_CLOCKS >> clk & 1 ? time_realtime_ns() : time_ns();
     switch (clk) {
     case CLOCK_THREAD_CPUTIME_ID:
         return task_cpu_ns(t);
