@@ -8,24 +8,33 @@
 #define SCHEDSIM_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim.h"
 
-enum opt_kind { OPT_INT, OPT_STR, OPT_FLAG };
+enum opt_kind { OPT_INT, OPT_STR, OPT_FLAG, OPT_FLOAT };
 
 struct opt {
     char short_name;        /* 0 if none */
     const char *long_name;  /* without the dashes; NULL if none */
     enum opt_kind kind;
-    void *dest;             /* long *, const char **, or bool * */
+    void *dest;             /* long *, const char **, bool * or double * */
     const char *help;
 };
 
-/* Parses argv[first..]; on an error or -h prints usage to stderr and
- * returns -1 (-2 for -h).  Options common to all modes (--trace-json,
- * --svg) are recognised by every mode through `trace_opts`. */
-int opts_parse(int argc, char **argv, int first, const struct opt *opts, const char *usage);
+/* Parses argv[first..] as Python's optparse would: integers with optparse's
+ * base prefixes, clusters of short flags, unambiguous prefixes of long
+ * names, other words ignored.  On an error prints optparse's message (with
+ * `prog`, e.g. "schedsim fork", as the program) to stderr and returns -1
+ * (the tools then exit with status 2); -h prints the options and returns -2.
+ * --trace-json and --svg are recognised by every mode. */
+int opts_parse(int argc, char **argv, int first, const struct opt *opts, const char *prog);
+
+/* Python's int(s, base) and float(s) on a string (no base prefix
+ * detection for base 10). */
+bool py_int(const char *s, int base, long *out);
+bool py_float(const char *s, double *out);
 
 struct trace_opts {
     const char *json, *svg;
@@ -44,6 +53,21 @@ bool parse_long(const char *s, long *out);
 
 /* Write the trace files requested with --trace-json / --svg; 0 or -1. */
 int write_traces(const struct sim *s, const char *title, double unit_us, const char *unit_name);
+
+/* Python's repr() of a str (quotes chosen and escapes made as Python
+ * does, for ASCII). */
+void py_repr(const char *s, char *buf, size_t len);
+
+/* What a Python tool does on an uncaught exception: the exception's last
+ * line on stderr, exit status 1.  `exc` is e.g. "ValueError"; an empty
+ * message gives the bare name, as a failed assert does. */
+void py_raise(const char *exc, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+
+/* int(s), or ValueError as Python words it. */
+long py_int_or_raise(const char *s);
+
+/* `a` (of *cap elements of `elem` bytes) with room for `need`. */
+void *grow_array(void *a, size_t *cap, size_t need, size_t elem);
 
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

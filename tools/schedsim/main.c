@@ -17,6 +17,8 @@ static const struct {
     {"scheduler", mode_scheduler, "FIFO/SJF/RR (and every other policy), like scheduler.py"},
     {"mlfq", mode_mlfq, "the multi-level feedback queue, like mlfq.py"},
     {"lottery", mode_lottery, "lottery scheduling, like lottery.py"},
+    {"process-run", mode_process_run, "process states, CPU and I/O, like process-run.py"},
+    {"fork", mode_fork, "process trees from forks and exits, like fork.py"},
 };
 
 int main(int argc, char **argv)
@@ -27,7 +29,7 @@ int main(int argc, char **argv)
                 return modes[i].run(argc, argv);
     fprintf(stderr, "usage: schedsim MODE [options]   (schedsim MODE -h for a mode's options)\n\nModes:\n");
     for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-        fprintf(stderr, "  %-10s %s\n", modes[i].name, modes[i].what);
+        fprintf(stderr, "  %-12s %s\n", modes[i].name, modes[i].what);
     fprintf(stderr, "\nEvery mode also takes --trace-json FILE (Chrome/Perfetto) and --svg FILE.\n");
     return 2;
 }

@@ -69,7 +69,7 @@ int mode_lottery(int argc, char **argv)
         {'c', "compute", OPT_FLAG, &solve, "compute answers for me"},
         {0, NULL, 0, NULL, NULL},
     };
-    int rc = opts_parse(argc, argv, 2, opts, "usage: schedsim lottery [options]");
+    int rc = opts_parse(argc, argv, 2, opts, "schedsim lottery");
     if (rc)
         return rc == -2 ? 0 : 2;
     if (quantum <= 0)

@@ -109,7 +109,7 @@ int mode_mlfq(int argc, char **argv)
         {'c', NULL, OPT_FLAG, &solve, "compute answers for me"},
         {0, NULL, 0, NULL, NULL},
     };
-    int rc = opts_parse(argc, argv, 2, opts, "usage: schedsim mlfq [options]");
+    int rc = opts_parse(argc, argv, 2, opts, "schedsim mlfq");
     if (rc)
         return rc == -2 ? 0 : 2;
 

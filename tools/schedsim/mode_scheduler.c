@@ -59,7 +59,7 @@ int mode_scheduler(int argc, char **argv)
         {'c', NULL, OPT_FLAG, &solve, "compute answers for me"},
         {0, NULL, 0, NULL, NULL},
     };
-    int rc = opts_parse(argc, argv, 2, opts, "usage: schedsim scheduler [options]");
+    int rc = opts_parse(argc, argv, 2, opts, "schedsim scheduler");
     if (rc)
         return rc == -2 ? 0 : 2;
     if (quantum <= 0)

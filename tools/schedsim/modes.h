@@ -8,5 +8,7 @@
 int mode_scheduler(int argc, char **argv); /* scheduler.py */
 int mode_mlfq(int argc, char **argv);      /* mlfq.py */
 int mode_lottery(int argc, char **argv);   /* lottery.py */
+int mode_process_run(int argc, char **argv); /* process-run.py */
+int mode_fork(int argc, char **argv);        /* fork.py */
 
 #endif
