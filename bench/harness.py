@@ -259,8 +259,12 @@ class Harness:
                "then takes its samples (BENCH_SCALE=%s). A cell is the median "
                "over boots of each boot's median, with [lowest–highest] boot "
                "median. Ratio = Tessera / Linux; lower is better everywhere."
-               % (self.a.reps, self.a.scale),
-               ""]
+               % (self.a.reps, self.a.scale)]
+        if self.a.only:
+            out.append("- Programs: only %s (`bench.only=` on both kernels' "
+                       "command lines); the full table is bench/results.md"
+                       % ", ".join("bench-" + p for p in self.a.only))
+        out.append("")
         for mode in self.a.modes:
             t_runs = self.runs.get(("tessera", mode), [])
             l_runs = self.runs.get(("linux", mode), [])
@@ -270,7 +274,8 @@ class Harness:
             if mode in self.tessera_stopped and not self.tessera_missing:
                 out += ["Tessera: %s; figures from the boots that ran are "
                         "shown." % self.tessera_stopped[mode], ""]
-            out += report.table(t_runs, l_runs, self.tessera_missing)
+            out += report.table(t_runs, l_runs, self.tessera_missing,
+                                only=bool(self.a.only))
             out.append("")
         out += ["## Every boot", "",
                 "Each boot's median, its p99 and its sample count, boot by boot.",
@@ -323,12 +328,19 @@ def main():
     ap.add_argument("--idle-timeout", type=int, default=60)
     ap.add_argument("--log-dir", default="build/bench/logs")
     ap.add_argument("--out", default="bench/results.md")
+    ap.add_argument("--only", default="",
+                    help="comma-separated programs to run (default: all)")
     a = ap.parse_args()
     a.modes = [m for m in a.modes.split(",") if m]
     for m in a.modes:
         if m not in MODES:
             ap.error("unknown mode %r (have: %s)" % (m, ", ".join(MODES)))
+    a.only = [p for p in a.only.split(",") if p]
     a.command_name = "make bench" if a.tessera_kernel else "make bench-linux"
+    if a.only:
+        a.command_name += " BENCH_ONLY=" + ",".join(a.only)
+        a.linux_append += " bench.only=" + ",".join(a.only)
+        a.tessera_append += " bench.only=" + ",".join(a.only)
     if a.scale != "1":
         a.linux_append += " BENCH_SCALE=" + a.scale
         a.tessera_append += " BENCH_SCALE=" + a.scale

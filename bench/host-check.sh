@@ -17,13 +17,14 @@ declare -A expect=(
 	[fork]="fork_exit_wait fork_execve_wait fork_touched_1m fork_touched_16m fork_touched_64m"
 	[pipebw]="pipe_bw"
 	[noise]="os_noise"
+	[clock]="clock_gettime clock_gettime_syscall clock_gap"
 	[thread]="thread_create_join futex_wake_xcpu futex_pingpong_pinned mutex_pingpong"
 	[shmfault]="shared_file_fault shared_file_hole_fault shared_anon_fault"
 )
 # SKIPs that are the program's documented answer on this host, not a failure
 ok_skip='^SKIP futex_wake_xcpu reason=needs 2 CPUs'
-for prog in syscall ctxsw pagefault fork pipebw noise thread shmfault; do
-	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 timeout 60 "$bindir/bench-$prog" 2>&1)
+for prog in syscall ctxsw pagefault fork pipebw noise clock thread shmfault; do
+	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 BENCH_CLOCK_MS=50 timeout 60 "$bindir/bench-$prog" 2>&1)
 	rc=$?
 	for name in ${expect[$prog]}; do
 		if [ $rc -eq 0 ] && grep -q "^RESULT $name median_ns=[0-9.]* " <<<"$log" \

@@ -6,9 +6,10 @@
  * for a fixed time reading the time-stamp counter.  Between two reads it
  * does nothing, so the gap between consecutive reads is the loop's own cost
  * unless something else ran: a timer tick, an interrupt, another task, an
- * emulator pause.  Every gap goes into a log-linear histogram (16 steps per
- * power of two, so within 6%), and the report gives the distribution of the
- * gaps, the largest, how many exceeded 10 us and the time they took in all.
+ * emulator pause.  Every gap goes into benchlib's log-linear histogram (16
+ * steps per power of two, so within 6%), and the report gives the
+ * distribution of the gaps, the largest, how many exceeded 10 us and the
+ * time they took in all.
  *
  * TSC ticks are turned into nanoseconds with a rate measured against
  * CLOCK_MONOTONIC first.  BENCH_NOISE_MS sets the duration (default 2000).
@@ -21,43 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUB 16                  /* histogram steps per power of two */
-#define BUCKETS (64 * SUB)
-
-static uint64_t hist[BUCKETS];
-
-/* Bucket of a gap: exact below SUB, then SUB steps per power of two. */
-static unsigned bucket_of(uint64_t v)
-{
-	if (v < SUB)
-		return (unsigned)v;
-	unsigned msb = 63u - (unsigned)__builtin_clzll(v);   /* >= 4 */
-	unsigned step = (unsigned)(v >> (msb - 4)) & (SUB - 1);
-	return (msb - 3) * SUB + step;
-}
-
-/* Smallest value that lands in bucket b (inverse of bucket_of). */
-static double bucket_low(unsigned b)
-{
-	if (b < SUB)
-		return b;
-	unsigned msb = b / SUB + 3, step = b % SUB;
-	return (double)((uint64_t)(SUB + step) << (msb - 4));
-}
-
-/* Gap (in ticks) below which a fraction p of all gaps fall. */
-static double hist_percentile(uint64_t total, double p)
-{
-	uint64_t want = (uint64_t)(p / 100.0 * (double)total + 0.5), seen = 0;
-	if (want < 1)
-		want = 1;
-	for (unsigned b = 0; b < BUCKETS; b++) {
-		seen += hist[b];
-		if (seen >= want)
-			return bucket_low(b);
-	}
-	return bucket_low(BUCKETS - 1);
-}
+static struct bench_hist hist;
 
 int main(void)
 {
@@ -75,19 +40,15 @@ int main(void)
 	uint64_t limit = (uint64_t)((double)ms * 1e6 * tpn);
 	uint64_t thr10 = (uint64_t)(10000.0 * tpn);
 	uint64_t thr1 = (uint64_t)(1000.0 * tpn), over1 = 0;
-	uint64_t over10 = 0, lost10 = 0, n = 0, gmin = UINT64_MAX, gmax = 0;
+	uint64_t over10 = 0, lost10 = 0;
 
+	bench_hist_init(&hist);
 	uint64_t start = bench_rdtsc(), prev = start;
 	for (;;) {
 		uint64_t now = bench_rdtsc();
 		uint64_t gap = now - prev;
 		prev = now;
-		hist[bucket_of(gap)]++;
-		n++;
-		if (gap < gmin)
-			gmin = gap;
-		if (gap > gmax)
-			gmax = gap;
+		bench_hist_add(&hist, gap);
 		if (gap > thr1)
 			over1++;
 		if (gap > thr10) {
@@ -101,31 +62,21 @@ int main(void)
 
 	printf("  %-24s %ld ms busy loop on CPU %d%s, TSC %.3f ticks/ns, %llu reads\n",
 	       name, ms, ncpu - 1, pin < 0 ? " (not pinned)" : "", tpn,
-	       (unsigned long long)n);
-	printf("RESULT %s median_ns=%.1f p90_ns=%.1f p99_ns=%.1f min_ns=%.1f "
-	       "max_ns=%.1f n=%llu p999_ns=%.1f p9999_ns=%.1f over_1us=%llu "
-	       "over_10us=%llu lost_10us_ppm=%.1f\n",
-	       name, hist_percentile(n, 50) / tpn, hist_percentile(n, 90) / tpn,
-	       hist_percentile(n, 99) / tpn, (double)gmin / tpn,
-	       (double)gmax / tpn, (unsigned long long)n,
-	       hist_percentile(n, 99.9) / tpn, hist_percentile(n, 99.99) / tpn,
-	       (unsigned long long)over1, (unsigned long long)over10,
-	       (double)lost10 / tpn / span_ns * 1e6);
+	       (unsigned long long)hist.n);
+	char extra[48];
+	snprintf(extra, sizeof extra, "lost_10us_ppm=%.1f",
+		 (double)lost10 / tpn / span_ns * 1e6);
+	bench_hist_report(name, &hist, tpn, over1, over10, extra);
 	printf("  %-24s largest gap %.2f us; %llu gaps over 10 us took %.1f us "
 	       "in all (%.1f ppm of the run)\n",
-	       name, (double)gmax / tpn / 1e3, (unsigned long long)over10,
+	       name, (double)hist.max / tpn / 1e3, (unsigned long long)over10,
 	       (double)lost10 / tpn / 1e3,
 	       (double)lost10 / tpn / span_ns * 1e6);
 	/* The tail of the distribution, by decade of gap length */
 	static const double edges[] = {1e3, 1e4, 1e5, 1e6, 1e7};
-	for (unsigned e = 0; e < sizeof edges / sizeof edges[0]; e++) {
-		uint64_t cnt = 0;
-		for (unsigned b = 0; b < BUCKETS; b++)
-			if (bucket_low(b) / tpn >= edges[e])
-				cnt += hist[b];
+	for (unsigned e = 0; e < sizeof edges / sizeof edges[0]; e++)
 		printf("  %-24s gaps >= %8.0f us: %llu\n", name, edges[e] / 1e3,
-		       (unsigned long long)cnt);
-	}
+		       (unsigned long long)bench_hist_at_least(&hist, edges[e] * tpn));
 	fflush(stdout);
 	return 0;
 }

@@ -24,6 +24,16 @@ ROWS = [
     ("unknown_syscall", "unknown syscall (nr 500, ENOSYS)",
      ("field", "median_ns"), None),
     ("sched_yield", "sched_yield", ("field", "median_ns"), None),
+    ("clock_gettime", "clock_gettime(CLOCK_MONOTONIC) through libc",
+     ("field", "median_ns"), None),
+    ("clock_gettime_syscall", "clock_gettime(CLOCK_MONOTONIC) as a system call",
+     ("field", "median_ns"), None),
+    ("clock_gap", "clock-read gap: median", ("field", "median_ns"), None),
+    ("clock_gap", "clock-read gap: p99", ("field", "p99_ns"), None),
+    ("clock_gap", "clock-read gap: p99.99", ("field", "p9999_ns"), None),
+    ("clock_gap", "clock-read gap: largest", ("field", "max_ns"), None),
+    ("clock_gap", "clock-read gaps over 10 µs (count)", ("count", "over_10us"),
+     None),
     ("ctxsw_pipe_pinned", "context switch, pipe, pinned (per switch)",
      ("field", "median_ns"), 1 / 2),
     ("ctxsw_pipe_unpinned", "context switch, pipe, unpinned (per switch)",
@@ -197,9 +207,10 @@ def skip_reason(runs, key):
     return None
 
 
-def table(t_runs, l_runs, t_missing):
+def table(t_runs, l_runs, t_missing, only=False):
     """Markdown table rows for one mode.  t_missing: reason Tessera has no
-    figures at all (or None)."""
+    figures at all (or None).  only: a run of some programs (BENCH_ONLY),
+    whose table leaves out the rows no boot reported at all."""
     head = ["Tessera column: **n/a (%s)**" % t_missing, ""] if t_missing else []
     head += ["| operation | Tessera | Linux | ratio T/L | target | status |",
             "|---|---:|---:|---:|---:|---|"]
@@ -208,6 +219,9 @@ def table(t_runs, l_runs, t_missing):
         kind = reader[0]
         ts = summarize(t_runs, key, reader, "tessera")
         ls = summarize(l_runs, key, reader, "linux")
+        if only and kind != "boot" and not (ts or ls or skip_reason(
+                t_runs, key) or skip_reason(l_runs, key)):
+            continue
         if t_missing:
             tcell = "n/a"
         else:

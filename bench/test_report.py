@@ -125,6 +125,24 @@ def thread_and_shared_rows():
 
 
 @case
+def only_run_keeps_its_rows():
+    """A BENCH_ONLY run's table keeps the boot rows and the rows of what it
+    ran, and leaves out the rest instead of filling them with n/a."""
+    lin = [boot("RESULT clock_gettime median_ns=900 n=101\n"
+                "RESULT clock_gap median_ns=30 p99_ns=40 p9999_ns=50 "
+                "max_ns=900 n=9 over_10us=0")]
+    tes = [boot("RESULT clock_gettime median_ns=45 n=101")]
+    t = report.table(tes, lin, None, only=True)
+    assert row(t, "clock_gettime(CLOCK_MONOTONIC) through libc").endswith(
+        "| 45 ns (1 boot) | 900 ns (1 boot) | 0.05 | – | – |")
+    assert row(t, "clock-read gap: p99.99").startswith("| clock-read gap")
+    assert row(t, "boot: kernel clock at first user instruction")
+    assert not any(l.startswith("| null syscall") for l in t), t
+    full = report.table(tes, lin, None)
+    assert row(full, "null syscall (getppid)")
+
+
+@case
 def every_measurement_has_a_row():
     """The programs run.sh runs (all built by bench.mk), the measurements
     host-check.sh expects of them and the table's rows name the same

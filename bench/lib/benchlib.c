@@ -68,6 +68,60 @@ double bench_percentile(const double *sorted, int n, double p)
 	return sorted[rank - 1];
 }
 
+void bench_hist_init(struct bench_hist *h)
+{
+	memset(h, 0, sizeof *h);
+	h->min = UINT64_MAX;
+}
+
+/* Smallest value that lands in bucket b (inverse of bench_hist_bucket). */
+static double hist_low(unsigned b)
+{
+	if (b < BENCH_HIST_SUB)
+		return b;
+	unsigned msb = b / BENCH_HIST_SUB + 3, step = b % BENCH_HIST_SUB;
+	return (double)((uint64_t)(BENCH_HIST_SUB + step) << (msb - 4));
+}
+
+double bench_hist_percentile(const struct bench_hist *h, double p)
+{
+	uint64_t want = (uint64_t)(p / 100.0 * (double)h->n + 0.5), seen = 0;
+	if (want < 1)
+		want = 1;
+	for (unsigned b = 0; b < BENCH_HIST_BUCKETS; b++) {
+		seen += h->count[b];
+		if (seen >= want)
+			return hist_low(b);
+	}
+	return hist_low(BENCH_HIST_BUCKETS - 1);
+}
+
+uint64_t bench_hist_at_least(const struct bench_hist *h, double v)
+{
+	uint64_t cnt = 0;
+	for (unsigned b = 0; b < BENCH_HIST_BUCKETS; b++)
+		if (hist_low(b) >= v)
+			cnt += h->count[b];
+	return cnt;
+}
+
+void bench_hist_report(const char *name, const struct bench_hist *h,
+		       double per_ns, uint64_t over_1us, uint64_t over_10us,
+		       const char *extra)
+{
+	printf("RESULT %s median_ns=%.1f p90_ns=%.1f p99_ns=%.1f min_ns=%.1f "
+	       "max_ns=%.1f n=%llu p999_ns=%.1f p9999_ns=%.1f over_1us=%llu "
+	       "over_10us=%llu%s%s\n",
+	       name, bench_hist_percentile(h, 50) / per_ns,
+	       bench_hist_percentile(h, 90) / per_ns,
+	       bench_hist_percentile(h, 99) / per_ns, (double)h->min / per_ns,
+	       (double)h->max / per_ns, (unsigned long long)h->n,
+	       bench_hist_percentile(h, 99.9) / per_ns,
+	       bench_hist_percentile(h, 99.99) / per_ns,
+	       (unsigned long long)over_1us, (unsigned long long)over_10us,
+	       extra ? " " : "", extra ? extra : "");
+}
+
 /* Formats nanoseconds with a unit a person reads at a glance. */
 static const char *human_ns(double ns, char *buf, size_t len)
 {

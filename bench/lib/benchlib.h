@@ -75,6 +75,52 @@ void bench_error(const char *name, const char *what, int err);
 /* True for the errors that mean "this kernel does not offer that". */
 int bench_is_unavailable(int err);
 
+/*
+ * A histogram of many small values (gaps between clock reads): exact below
+ * 16, then 16 log-linear steps per power of two, so within 6%.
+ */
+#define BENCH_HIST_SUB 16
+#define BENCH_HIST_BUCKETS (64 * BENCH_HIST_SUB)
+struct bench_hist {
+	uint64_t n, min, max;
+	uint64_t count[BENCH_HIST_BUCKETS];
+};
+
+void bench_hist_init(struct bench_hist *h);
+
+/* Bucket of a value: exact below SUB, then SUB steps per power of two. */
+static inline unsigned bench_hist_bucket(uint64_t v)
+{
+	if (v < BENCH_HIST_SUB)
+		return (unsigned)v;
+	unsigned msb = 63u - (unsigned)__builtin_clzll(v);   /* >= 4 */
+	unsigned step = (unsigned)(v >> (msb - 4)) & (BENCH_HIST_SUB - 1);
+	return (msb - 3) * BENCH_HIST_SUB + step;
+}
+
+/* Inline: it runs in the measuring loops, between two clock reads. */
+static inline void bench_hist_add(struct bench_hist *h, uint64_t v)
+{
+	h->count[bench_hist_bucket(v)]++;
+	h->n++;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+/* The smallest value of the bucket holding the p-th percentile (0..100). */
+double bench_hist_percentile(const struct bench_hist *h, double p);
+/* How many values are at least `v` (to the bucket: within 6%). */
+uint64_t bench_hist_at_least(const struct bench_hist *h, double v);
+/*
+ * Prints the RESULT line of a gap distribution, in ns (values divided by
+ * `per_ns`): median_ns p90_ns p99_ns min_ns max_ns n p999_ns p9999_ns, the
+ * counts over_1us and over_10us, and `extra` (may be NULL).
+ */
+void bench_hist_report(const char *name, const struct bench_hist *h,
+		       double per_ns, uint64_t over_1us, uint64_t over_10us,
+		       const char *extra);
+
 /* Value of the p-th percentile (0..100) of sorted data, by nearest rank. */
 double bench_percentile(const double *sorted, int n, double p);
 
