@@ -12,6 +12,7 @@
 #define PTE_PS (1UL << 7)
 #define PTE_G (1UL << 8)
 #define PTE_COW (1UL << 9)        /* software: copy on write */
+#define PTE_CACHE (1UL << 10)     /* software: maps a file's page-cache (or the kernel's) frame itself */
 #define PTE_NX (1UL << 63)
 #define PTE_ADDR 0x000ffffffffff000UL
 

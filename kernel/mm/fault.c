@@ -193,13 +193,13 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             return beyond_eof ? -EIO : -ENOMEM;
         }
         if (shared_ro)
-            flags = (flags & ~PTE_W) | PTE_COW;  /* never written in place */
+            flags = (flags & ~PTE_W) | PTE_COW | PTE_CACHE;     /* never written in place */
         *pte = p | flags;
         mm->rss_pages++;
     } else if ((error & PF_WRITE) && (*pte & PTE_COW)) {
         phys_t old = *pte & PTE_ADDR;
         if (pmm_refcount(old) == 1) {
-            *pte = (*pte & ~PTE_COW) | PTE_W;
+            *pte = (*pte & ~(PTE_COW | PTE_CACHE)) | PTE_W;     /* the only reference left */
         } else {
             phys_t p = mpol_alloc_page(v, va, false);
             if (!p) {
@@ -222,7 +222,7 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
     } else {
         /* present and allowed: a stale TLB entry (another CPU changed it) or
          * PROT_NONE restored; refresh the permissions */
-        *pte = (*pte & PTE_ADDR) | flags | (*pte & PTE_COW ? PTE_COW : 0);
+        *pte = (*pte & PTE_ADDR) | flags | (*pte & (PTE_COW | PTE_CACHE));
         if (*pte & PTE_COW)
             *pte &= ~PTE_W;
         invlpg(va);

@@ -672,7 +672,7 @@ phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out)
     if (!p)
         return 0;
     memcpy(P2V(p), P2V(old), PAGE_SIZE);
-    *pte = p | (*pte & ~(PTE_ADDR | PTE_COW));
+    *pte = p | (*pte & ~(PTE_ADDR | PTE_COW | PTE_CACHE));
     flush_page(mm, va);
     *old_out = old;
     return p;
@@ -720,19 +720,6 @@ struct usage_ctx {
     struct vma_usage *u;
 };
 
-/* Is the private file mapping's page at va the file's page-cache frame
- * itself (not yet copied)?  A read fault maps that frame read-only and
- * copy-on-write, as fork makes an anonymous page, so only the frame tells. */
-static bool private_cache_page(const struct vma *v, uint64_t va, uint64_t e)
-{
-    if (!v->file || (e & PTE_W) || va >= v->file_end)
-        return false;
-    phys_t p = vnode_get_page(v->file, (v->file_off + (va - v->start)) / PAGE_SIZE);
-    if (p)
-        pmm_put(p);
-    return p && p == (e & PTE_ADDR);
-}
-
 /* One present page of a VMA: resident, and how many mappings share its
  * frame.  A frame of the file's page cache (a shared mapping's, or a
  * private file mapping's page not yet copied) holds one more reference,
@@ -743,8 +730,9 @@ static void usage_pte(uint64_t va, uint64_t *pte, void *arg)
     uint64_t e = *pte;
     if (!(e & PTE_P))
         return;
-    bool cache = c->v->file && ((c->v->flags & VMA_SHARED) || private_cache_page(c->v, va, e));
-    cache |= c->v->special && !(e & PTE_W);     /* the kernel's own reference, as a cache's */
+    /* the fault handler marks a frame it mapped straight from the page cache
+     * (or the kernel's own, the vDSO's) with PTE_CACHE */
+    bool cache = (c->v->file && (c->v->flags & VMA_SHARED)) || (e & PTE_CACHE);
     unsigned refs = pmm_refcount(e & PTE_ADDR);
     unsigned maps = refs > (cache ? 1u : 0u) ? refs - (cache ? 1u : 0u) : 1;
     bool dirty = e & PTE_D;
@@ -989,7 +977,7 @@ static int migrate_once(struct mm *mm, uint64_t va, int node, uint64_t allowed, 
     spin_lock(&mm->lock);
     pte = mm_pte(mm, va, false);
     if (p && pte && (*pte & PTE_P) && (*pte & PTE_ADDR) == old) {
-        *pte = p | (*pte & ~PTE_ADDR);
+        *pte = p | (*pte & ~(PTE_ADDR | PTE_CACHE));    /* a private copy now, wherever it came from */
         flush_page(mm, va);
         spin_unlock(&mm->lock);
         mm_flush_others(mm);
