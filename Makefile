@@ -114,9 +114,10 @@ $(BUILD)/k/arch/x86_64/vdso_image.o: KCFLAGS += -DVDSO_IMAGE='"$(VDSO_SO)"'
 # user/user.mk      : Tessera's own user programs (musl, static) -> $(USER_BINS)
 # tests/host/host.mk: host unit tests                             -> test-host
 # tests/guest/guest.mk: guest behaviour tests                     -> test-guest
+# tests/debian/debian.mk: unmodified Debian programs in Tessera    -> test-debian
 # bench/bench.mk    : benchmarks                                  -> bench
 # tools/tools.mk    : host tools (schedsim, trace renderer, ...)
--include user/user.mk tools/tools.mk tests/host/host.mk tests/guest/guest.mk bench/bench.mk
+-include user/user.mk tools/tools.mk tests/host/host.mk tests/guest/guest.mk tests/debian/debian.mk bench/bench.mk
 
 # ---------------------------------------------------------------- image
 initrd: $(INITRD)

@@ -13,6 +13,11 @@ command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
 [ -f /usr/include/check.h ] || need+=(check)
 pkg-config --exists check 2>/dev/null || need+=(pkg-config check)
+# make test-debian runs these programs of the host inside Tessera (tests/debian/debian.mk)
+for prog_pkg in bash:bash dash:dash sha256sum:coreutils python3:python3 ps:procps pidstat:sysstat \
+                lscpu:util-linux strace:strace numactl:numactl perf:linux-perf; do
+    [ -x "/usr/bin/${prog_pkg%%:*}" ] || need+=("${prog_pkg#*:}")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "deps: installing ${need[*]}"
 sudo=""

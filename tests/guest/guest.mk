@@ -16,7 +16,7 @@
 
 GUEST_SRCS    := $(sort $(wildcard tests/guest/*.c))
 GUEST_PROGS   := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/guest/%)
-GUEST_FILES   := $(BUILD)/guest/run-all.sh $(BUILD)/guest/p3.c $(BUILD)/guest/p4.c
+GUEST_FILES   := $(BUILD)/guest/run-all.sh $(BUILD)/guest/select.sh $(BUILD)/guest/p3.c $(BUILD)/guest/p4.c
 GUEST_BINS    := $(GUEST_PROGS) $(GUEST_FILES)
 GUEST_CFLAGS  := -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest
 GUEST_TIMEOUT ?= 300
@@ -53,7 +53,7 @@ $(BUILD)/guest/exec_static_pie: tests/guest/exec_static_pie.c tests/guest/gt.h
 	ld -static -pie --no-dynamic-linker -z noexecstack -o $@ $$lib/rcrt1.o $$lib/crti.o \
 	    $@.o $$lib/libc.a "$$($(MUSLCC) -print-libgcc-file-name)" $$lib/crtn.o
 
-$(BUILD)/guest/run-all.sh: tests/guest/run-all.sh
+$(BUILD)/guest/run-all.sh $(BUILD)/guest/select.sh: $(BUILD)/guest/%.sh: tests/guest/%.sh
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@ && chmod 755 $@
 

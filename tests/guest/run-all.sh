@@ -23,10 +23,11 @@
 #     HOME=/, GT_DIR (where the test binaries are), GT_WORK;
 #   - as "$GT_DIR/NAME", so argv[0] is an absolute path a test may re-exec.
 #
-# Choosing tests: command-line arguments name the tests to run; inside the
-# guest (pid 1 gets no arguments) the kernel command line can carry
-# "gt.only=a,b,c" (run only these) and "gt.after=NAME" (skip every test up to
-# and including NAME: the host runner uses it to resume after a hang).
+# Choosing tests (select.sh, next to this script): command-line arguments
+# name the tests to run; inside the guest (pid 1 gets no arguments) the
+# kernel command line can carry "gt.only=a,b,c" (run only these) and
+# "gt.after=NAME" (skip every test up to and including NAME: the host runner
+# uses it to resume after a hang).
 # When this script is pid 1 it exits 0 at the end, so Tessera powers off.
 #
 # Leak check (inside Tessera only: where /proc/kmemstat exists): the driver
@@ -48,18 +49,8 @@ GT_PATH=${GT_PATH:-/bin:/sbin:/usr/bin}
 PATH=$GT_PATH
 export PATH
 
-only=""
-after=""
-if [ $# -gt 0 ]; then
-    only=" $* "
-elif [ -r /proc/cmdline ] && [ "$$" = 1 ]; then
-    for word in $(cat /proc/cmdline); do
-        case "$word" in
-            gt.only=*)  only=" $(echo "${word#gt.only=}" | tr , ' ') " ;;
-            gt.after=*) after=${word#gt.after=} ;;
-        esac
-    done
-fi
+. "$GT_DIR/select.sh"
+select_init gt "$@"
 
 rm -rf "$GT_WORK"
 mkdir -p "$GT_WORK" || { echo "@@ERROR cannot create $GT_WORK"; exit 1; }
@@ -156,18 +147,12 @@ if [ -r /proc/kmemsites ]; then
 fi
 echo "@@START dir=$GT_DIR"
 
-skipping=""
-[ -n "$after" ] && skipping=yes
 count=0
 for path in "$GT_DIR"/*; do
     name=${path##*/}
     case "$name" in *.sh|*.c|*.h|*.txt|*.mk|*.py) continue ;; esac
     [ -f "$path" ] && [ -x "$path" ] || continue
-    if [ -n "$skipping" ]; then
-        [ "$name" = "$after" ] && skipping=""
-        continue
-    fi
-    case "$only" in "") ;; *" $name "*) ;; *) continue ;; esac
+    selected "$name" || continue
     if [ "$kmem" = warm-up ]; then
         # This shell's own memory grows while it runs its first test (its
         # heap and stack reach their working size): not a leak.

@@ -126,8 +126,8 @@ class FrameParser:
         if self.current is None:
             if line.startswith("@@START"):
                 self.started = True
-            elif line.startswith("@@BEGIN "):
-                name = line[len("@@BEGIN "):].strip()
+            elif line.startswith(("@@BEGIN ", "@@CASE ")):     # @@CASE: tests/debian/cases.sh
+                name = line.split(" ", 1)[1].strip()
                 self.current = Result(name)
                 self.results[name] = self.current
                 self.order.append(name)
