@@ -19,6 +19,7 @@ static const struct {
     {"lottery", mode_lottery, "lottery scheduling, like lottery.py"},
     {"process-run", mode_process_run, "process states, CPU and I/O, like process-run.py"},
     {"fork", mode_fork, "process trees from forks and exits, like fork.py"},
+    {"multi", mode_multi, "multiprocessor scheduling with caches, like multi.py"},
 };
 
 int main(int argc, char **argv)

@@ -10,5 +10,6 @@ int mode_mlfq(int argc, char **argv);      /* mlfq.py */
 int mode_lottery(int argc, char **argv);   /* lottery.py */
 int mode_process_run(int argc, char **argv); /* process-run.py */
 int mode_fork(int argc, char **argv);        /* fork.py */
+int mode_multi(int argc, char **argv);       /* multi.py */
 
 #endif
