@@ -48,6 +48,7 @@ static const struct {
     { "tty", 50 },              /* console state */
     { "fs", 55 },               /* a task's working directory (fs_context) */
     { "shm", 58 },              /* the System V shared memory table */
+    { "fifo", 59 },             /* FIFO nodes' pipes: then a pipe's end counts */
     { "fdtable", 60 },
     { "vnode", 60 },
     { "pipe", 60 },

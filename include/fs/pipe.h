@@ -1,6 +1,6 @@
 /*
  * Pipes.  The data lives in a ring of PIPE_PAGES page frames (64 KiB, the
- * Linux default capacity), allocated on first use.  struct pipe_ring and its
+ * Linux default capacity; F_SETPIPE_SZ changes it), allocated on first use.  struct pipe_ring and its
  * functions (kernel/fs/pipe_ring.c) are pure code that the host tests run;
  * the pipe object with its locks, wait queues and file operations is in
  * kernel/fs/pipe.c.
@@ -14,17 +14,24 @@
 
 #define PIPE_PAGE_SIZE 4096
 #define PIPE_PAGES 16
-#define PIPE_CAPACITY (PIPE_PAGES * PIPE_PAGE_SIZE)   /* 65536 */
+#define PIPE_CAPACITY (PIPE_PAGES * PIPE_PAGE_SIZE)   /* 65536: the default */
+#define PIPE_MAX_PAGES 256                           /* F_SETPIPE_SZ up to 1 MiB (pipe-max-size) */
 #define PIPE_BUF 4096       /* writes up to this size are atomic (POSIX) */
 
 /*
  * head and tail are free-running byte counters: used = tail - head,
- * byte i lives in pages[(i / PIPE_PAGE_SIZE) % PIPE_PAGES].  A page is
+ * byte i lives in pages[(i / PIPE_PAGE_SIZE) % npages].  A page is
  * allocated through page_alloc() the first time a write reaches it and kept
- * until pipe_ring_release().  The caller serializes all calls.
+ * until pipe_ring_release() (or a resize that no longer needs it).  npages
+ * is a power of two; up to PIPE_PAGES slots live in the structure itself
+ * (`slots`), a larger ring uses an array the caller provides
+ * (pipe_ring_resize), so a ring must not be copied.  The caller serializes
+ * all calls.
  */
 struct pipe_ring {
-    uint8_t *pages[PIPE_PAGES];
+    uint8_t **pages;                     /* npages slots: `slots` or the caller's array */
+    size_t npages;
+    uint8_t *slots[PIPE_PAGES];
     size_t head, tail;
     void *(*page_alloc)(void *ctx);      /* one zeroed page, or NULL */
     void (*page_free)(void *ctx, void *page);
@@ -33,11 +40,20 @@ struct pipe_ring {
 
 void pipe_ring_init(struct pipe_ring *r, void *(*page_alloc)(void *), void (*page_free)(void *, void *),
                     void *ctx);
-/* Frees every page. */
+/* Frees every page (not a caller-provided array). */
 void pipe_ring_release(struct pipe_ring *r);
 
+static inline size_t pipe_ring_capacity(const struct pipe_ring *r) { return r->npages * PIPE_PAGE_SIZE; }
 static inline size_t pipe_ring_used(const struct pipe_ring *r) { return r->tail - r->head; }
-static inline size_t pipe_ring_space(const struct pipe_ring *r) { return PIPE_CAPACITY - pipe_ring_used(r); }
+static inline size_t pipe_ring_space(const struct pipe_ring *r) { return pipe_ring_capacity(r) - pipe_ring_used(r); }
+
+/* Moves the ring onto `array` of `npages` slots (a power of two; NULL
+ * entries; r->slots itself for npages <= PIPE_PAGES), keeping the data in
+ * order and freeing the pages that no longer hold any.  false, with nothing
+ * changed, when the data needs more pages than that (or wraps inside one
+ * page of a full ring).  The caller frees the array the ring used before if
+ * it was its own. */
+bool pipe_ring_resize(struct pipe_ring *r, uint8_t **array, size_t npages);
 
 /* The longest contiguous run of readable bytes at the read position:
  * *p points at it, the length is returned (0 when empty). */
@@ -63,5 +79,13 @@ struct file;
  * both with O_NONBLOCK if asked (flags may hold O_NONBLOCK only).  0 or
  * -ENOMEM; on failure nothing is left allocated. */
 int pipe_create(int flags, struct file **rd, struct file **wr);
+/* F_GETPIPE_SZ / F_SETPIPE_SZ on any file: -EBADF unless it is a pipe or
+ * a FIFO. */
+long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
+
+/* What a FIFO (a named pipe in a file system) opens with: the pipe's
+ * operations and an open hook that finds or makes the vnode's pipe and
+ * waits for the other side as Linux does. */
+extern const struct file_ops fifo_fops;
 
 #endif

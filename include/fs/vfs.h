@@ -45,6 +45,7 @@ struct vnode;
 struct file;
 struct poll_table;   /* defined in <fs/poll.h> */
 struct dir_ctx;
+struct pipe;
 
 typedef uint64_t dev_t;
 #define MKDEV(ma, mi) ((dev_t)(((uint64_t)(ma) << 8) | ((mi) & 0xff) | (((uint64_t)(mi) & ~0xffULL) << 12)))
@@ -54,7 +55,7 @@ typedef uint64_t dev_t;
 #define SYMLOOP_MAX 40        /* symlinks followed in one walk before ELOOP */
 #define NR_OPEN_MAX 1024      /* RLIMIT_NOFILE: descriptors per process */
 
-enum vtype { VNON = 0, VREG, VDIR, VLNK, VCHR, VFIFO, VSOCK };
+enum vtype { VNON = 0, VREG, VDIR, VLNK, VCHR, VFIFO, VSOCK, VBLK };
 
 /* One per mounted file system. */
 struct superblock {
@@ -78,7 +79,8 @@ struct vnode_ops {
      * emitted by the VFS; a file system sees pos >= 2 and chooses its own
      * stable cookies above that).  Stop when dir_emit() returns false. */
     int (*readdir)(struct vnode *dir, struct dir_ctx *ctx);
-    /* Create a non-directory (mode has S_IFREG, S_IFIFO or S_IFCHR);
+    /* Create a non-directory (mode has S_IFREG, S_IFIFO, S_IFCHR, S_IFBLK
+     * or S_IFSOCK; rdev is the device number of the last two);
      * *out is a new reference.  -EEXIST if the name exists. */
     int (*create)(struct vnode *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
                   struct vnode **out);
@@ -153,7 +155,7 @@ struct vnode {
     /* --- immutable after creation --- */
     enum vtype type;
     uint64_t ino;
-    dev_t rdev;                     /* VCHR: device number (st_rdev) */
+    dev_t rdev;                     /* VCHR, VBLK: device number (st_rdev) */
     struct superblock *sb;
     const struct vnode_ops *ops;
     const struct file_ops *fops;    /* installed in files opened on it (NULL: dirs) */
@@ -178,6 +180,9 @@ struct vnode {
                                      * (ramfs; kept across rename), for vfs_path_of */
     struct vnode *mounted;          /* VN_MOUNTPOINT: root of the fs mounted here */
     struct vnode *covered;          /* a mounted root: the directory it covers */
+
+    /* --- what a FIFO node leads to while in use --- */
+    struct pipe *fifo;              /* VFIFO: its pipe while open (kernel/fs/pipe.c, under fifo_lock) */
 };
 
 struct file {
@@ -187,6 +192,7 @@ struct file {
     int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... (no O_CLOEXEC) */
     const struct file_ops *ops;
     void *private_data;
+    unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
 };
 
 /* Accumulates getdents64 records; file systems call dir_emit(). */
@@ -212,7 +218,7 @@ static inline bool dir_emit(struct dir_ctx *ctx, const char *name, size_t len, u
 
 static inline unsigned vtype_to_dtype(enum vtype t)
 {
-    static const unsigned char map[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR, DT_FIFO, DT_SOCK};
+    static const unsigned char map[] = {DT_UNKNOWN, DT_REG, DT_DIR, DT_LNK, DT_CHR, DT_FIFO, DT_SOCK, DT_BLK};
     return (unsigned)t < sizeof(map) ? map[t] : DT_UNKNOWN;
 }
 

@@ -38,6 +38,7 @@ struct vnode;
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 #define CAP_SYS_TIME 25
+#define CAP_MKNOD 27
 
 /* Does the current task have capability cap?  (No task yet: the kernel
  * itself, which may do anything.) */

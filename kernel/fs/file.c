@@ -6,6 +6,7 @@
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/path.h>
+#include <fs/pipe.h>
 #include <fs/ramfs.h>
 #include <lib/string.h>
 #include <mm/vm.h>
@@ -30,6 +31,7 @@ static off_t dir_lseek(struct file *f, off_t off, int whence)
 }
 
 static const struct file_ops dir_fops = {.lseek = dir_lseek};
+static const struct file_ops fifo_path_fops = {0};
 
 static struct file *file_new(struct vnode *v, const struct file_ops *ops, void *priv, int flags)
 {
@@ -85,8 +87,10 @@ void file_put(struct file *f)
 int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
 {
     const struct file_ops *ops = v->type == VDIR ? &dir_fops : v->fops;
+    if (!ops && v->type == VFIFO)   /* a named pipe of any file system; O_PATH does not open it */
+        ops = flags & O_PATH ? &fifo_path_fops : &fifo_fops;
     if (!ops)
-        return v->type == VCHR || v->type == VFIFO || v->type == VSOCK ? -ENXIO : -EINVAL;
+        return v->type == VCHR || v->type == VBLK || v->type == VFIFO || v->type == VSOCK ? -ENXIO : -EINVAL;
     struct file *f = file_new(v, ops, v->fops_priv, flags);
     if (!f)
         return -ENOMEM;

@@ -22,14 +22,29 @@
  * lottery/stride tickets to the last writer, a writer that sleeps on a full
  * pipe to the last reader, until it runs again (kernel/sched/lend.c).
  *
+ * FIFOs (named pipes in a file system) use the same pipe: a FIFO vnode gets
+ * one at its first open and lets go of it at the last close, which frees it
+ * with its data.  Opening follows Linux: a reader waits until a writer has
+ * come (one that came and went since counts: r_counter and w_counter count
+ * the opens), a writer for a reader; with O_NONBLOCK a reader opens at once
+ * and a writer with no reader gets ENXIO; O_RDWR never waits.  A reader
+ * that opened non-blocking with no writer sees no POLLHUP until a writer
+ * has come (file->version holds the writer count of its open).
+ *
+ * Capacity: PIPE_CAPACITY until F_SETPIPE_SZ sets a power of two of pages
+ * from one to PIPE_MAX_PAGES (EBUSY if the data held would not fit).
+ *
  * Lifetime: the ring's pages go with the last end closed, the struct with the
- * last of its two vnodes (an open through /proc may hold one a little longer).
+ * last of its two vnodes (an open through /proc may hold one a little longer);
+ * a FIFO's struct goes with its last end.
  *
  * Locking: `mu` (sleeping) serializes the data movement, which copies
- * to/from user memory and may fault; `lock` (spin) guards the end and vnode
- * counts.
- * Sleepers wait on rd_wait / wr_wait without holding either.  poll reads
- * the counters without locks: a stale answer is followed by a wake-up.
+ * to/from user memory and may fault, and resizing; `lock` (spin) guards the
+ * end and vnode counts, and for a FIFO the global `fifo_lock` is held around
+ * it when ends come and go, so that an open never picks up a pipe its last
+ * close is freeing.  Sleepers wait on rd_wait / wr_wait without holding
+ * either.  poll reads the counters without locks: a stale answer is
+ * followed by a wake-up.
  */
 #include <fs/fsmutex.h>
 #include <fs/pipe.h>
@@ -54,7 +69,13 @@ struct pipe {
     struct waitq wr_wait;        /* writers: room freed or readers gone */
     pid_t last_writer, last_reader;          /* protected by mu; 0 = none yet */
     uint64_t last_writer_start, last_reader_start;  /* their arrival_ns */
+    struct vnode *fifo;          /* a FIFO's node (its files hold it); NULL for pipe(2) */
+    unsigned long r_counter, w_counter;      /* opens of each kind (FIFOs); under lock */
 };
+
+/* Guards every FIFO vnode's `fifo` pointer, and a FIFO pipe's end counts
+ * with the pipe's own lock. */
+static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
 
 /* Caller holds p->mu. */
 static void note_io(struct pipe *p, bool writing)
@@ -86,6 +107,11 @@ static bool can_write(const struct file *f) { return (f->flags & O_ACCMODE) != O
 static size_t used_now(struct pipe *p)
 {
     return READ_ONCE(p->ring.tail) - READ_ONCE(p->ring.head);
+}
+
+static size_t capacity_now(struct pipe *p)
+{
+    return READ_ONCE(p->ring.npages) * PIPE_PAGE_SIZE;
 }
 
 static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
@@ -147,6 +173,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
          * (atomicity), one byte of a large one. */
         size_t need = len <= PIPE_BUF ? len : 1;
         fs_mutex_lock(&p->mu);
+        need = MIN(need, pipe_ring_capacity(&p->ring));
         if (READ_ONCE(p->readers) == 0) {
             fs_mutex_unlock(&p->mu);
             err = -EPIPE;
@@ -188,7 +215,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
         }
         sched_lend_wait_pid(current, reader, reader_start);
         err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 ||
-                                                        PIPE_CAPACITY - used_now(p) >= need);
+                                                        capacity_now(p) - used_now(p) >= need);
         sched_lend_wait_end(current);
         if (err)
             break;
@@ -206,12 +233,12 @@ static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
         poll_wait(pt, &p->rd_wait);
         if (used_now(p) > 0)
             mask |= POLLIN | POLLRDNORM;
-        if (READ_ONCE(p->writers) == 0)
+        if (READ_ONCE(p->writers) == 0 && f->version != READ_ONCE(p->w_counter))
             mask |= POLLHUP;
     }
     if (can_write(f)) {
         poll_wait(pt, &p->wr_wait);
-        if (PIPE_CAPACITY - used_now(p) >= PIPE_BUF)
+        if (capacity_now(p) - used_now(p) >= MIN(PIPE_BUF, capacity_now(p)))
             mask |= POLLOUT | POLLWRNORM;
         if (READ_ONCE(p->readers) == 0)
             mask |= POLLERR;
@@ -229,15 +256,33 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
     return -ENOTTY;
 }
 
-static void pipe_release(struct file *f)
+/* The ring's pages, and its page array if F_SETPIPE_SZ made one. */
+static void pipe_ring_free(struct pipe *p)
 {
-    struct pipe *p = f->private_data;
+    uint8_t **array = p->ring.pages;
+    pipe_ring_release(&p->ring);
+    if (array != p->ring.slots) {
+        kfree(array);
+        p->ring.pages = p->ring.slots;
+        p->ring.npages = PIPE_PAGES;
+    }
+}
+
+/* Drops the ends a file with access mode `acc` holds; true when none is
+ * left (a FIFO's node has then let go of the pipe). */
+static bool drop_ends(struct pipe *p, int acc)
+{
+    bool fifo = p->fifo != NULL;
+    if (fifo)
+        spin_lock(&fifo_lock);
     spin_lock(&p->lock);
-    if (can_read(f))
+    if (acc != O_WRONLY)
         p->readers--;
-    if (can_write(f))
+    if (acc != O_RDONLY)
         p->writers--;
     bool last = p->readers == 0 && p->writers == 0;
+    if (last && fifo)
+        p->fifo->fifo = NULL;
     if (!last) {
         /* Wake the other side (EOF for readers, EPIPE for writers) before
          * unlocking: once the lock is dropped the other end may close too,
@@ -246,8 +291,19 @@ static void pipe_release(struct file *f)
         waitq_wake_all(&p->wr_wait);
     }
     spin_unlock(&p->lock);
-    if (last)
-        pipe_ring_release(&p->ring);    /* the struct goes with the vnodes */
+    if (fifo)
+        spin_unlock(&fifo_lock);
+    return last;
+}
+
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->private_data;
+    if (!drop_ends(p, f->flags & O_ACCMODE))
+        return;
+    pipe_ring_free(p);
+    if (p->fifo)
+        kfree(p);       /* a pipe(2) pipe's struct goes with its vnodes */
 }
 
 /* An end opened again by path (/proc/<pid>/fd/N): -ENXIO once every end
@@ -297,16 +353,153 @@ static void pipe_adopt_vnode(struct pipe *p, struct file *f)
     p->vnodes++;
 }
 
-int pipe_create(int flags, struct file **rd, struct file **wr)
+static struct pipe *pipe_alloc(void)
 {
     struct pipe *p = kzalloc(sizeof(*p));
     if (!p)
-        return -ENOMEM;
+        return NULL;
     fs_mutex_init(&p->mu, "pipe");
     spin_init(&p->lock, "pipe");
     waitq_init(&p->rd_wait);
     waitq_init(&p->wr_wait);
     pipe_ring_init(&p->ring, pipe_page_alloc, pipe_page_free, p);
+    p->r_counter = p->w_counter = 1;
+    return p;
+}
+
+/* A FIFO's open: find the node's pipe or make one, count the new ends, and
+ * wait for the other side if Linux would (see the top of the file). */
+static int fifo_open(struct vnode *v, struct file *f)
+{
+    struct pipe *p, *fresh = NULL;
+    for (;;) {
+        spin_lock(&fifo_lock);
+        if ((p = v->fifo) || fresh)
+            break;
+        spin_unlock(&fifo_lock);
+        if (!(fresh = pipe_alloc()))
+            return -ENOMEM;
+    }
+    if (!p) {
+        p = v->fifo = fresh;
+        p->fifo = v;
+        fresh = NULL;
+    }
+    int acc = f->flags & O_ACCMODE;
+    bool nonblock = f->flags & O_NONBLOCK;
+    struct waitq *wq = NULL;
+    unsigned long *counter = NULL, seen = 0;
+    bool unused = false;
+    int err = 0;
+    spin_lock(&p->lock);
+    if (acc == O_WRONLY && nonblock && p->readers == 0) {
+        err = -ENXIO;
+        if (p->writers == 0) {          /* made for this open: nobody else has it */
+            v->fifo = NULL;
+            unused = true;
+        }
+    } else {
+        if (acc != O_WRONLY) {
+            p->readers++;
+            p->r_counter++;
+        }
+        if (acc != O_RDONLY) {
+            p->writers++;
+            p->w_counter++;
+        }
+        if (acc == O_RDONLY && p->writers == 0) {
+            if (nonblock)
+                f->version = p->w_counter;      /* no POLLHUP until a writer comes */
+            else {
+                wq = &p->rd_wait;
+                counter = &p->w_counter;
+                seen = p->w_counter;
+            }
+        } else if (acc == O_WRONLY && p->readers == 0) {
+            wq = &p->wr_wait;
+            counter = &p->r_counter;
+            seen = p->r_counter;
+        }
+        waitq_wake_all(&p->rd_wait);    /* a partner waiting in open */
+        waitq_wake_all(&p->wr_wait);
+    }
+    spin_unlock(&p->lock);
+    spin_unlock(&fifo_lock);
+    if (fresh)
+        kfree(fresh);                   /* another open made the pipe meanwhile */
+    if (unused)
+        kfree(p);
+    if (err)
+        return err;
+    f->private_data = p;
+    if (wq && wait_event_interruptible(*wq, READ_ONCE(*counter) != seen)) {
+        if (drop_ends(p, acc)) {
+            pipe_ring_free(p);
+            kfree(p);
+        }
+        return -ERESTARTSYS;
+    }
+    return 0;
+}
+
+const struct file_ops fifo_fops = {
+    .open = fifo_open,
+    .read = pipe_read,
+    .write = pipe_write,
+    .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release,
+};
+
+/* F_SETPIPE_SZ: Linux's rounding (a power of two of pages, at least one;
+ * EINVAL beyond 2^31); EPERM above pipe-max-size, where Linux lets root
+ * go further. */
+static long pipe_set_size(struct pipe *p, unsigned int arg)
+{
+    if (arg > (1U << 31))
+        return -EINVAL;
+    size_t pages = 1;
+    while (pages * PIPE_PAGE_SIZE < arg)
+        pages *= 2;
+    if (pages > PIPE_MAX_PAGES)
+        return -EPERM;
+    uint8_t **array = NULL;
+    if (pages > PIPE_PAGES && !(array = kzalloc(pages * sizeof(*array))))
+        return -ENOMEM;
+    fs_mutex_lock(&p->mu);
+    long r = (long)(pages * PIPE_PAGE_SIZE);
+    if (pages != p->ring.npages) {
+        uint8_t **old = p->ring.pages;
+        if (!pipe_ring_resize(&p->ring, array ? array : p->ring.slots, pages)) {
+            r = -EBUSY;
+        } else {
+            if (old != p->ring.slots)
+                kfree(old);
+            array = NULL;
+        }
+    }
+    fs_mutex_unlock(&p->mu);
+    kfree(array);
+    if (r > 0)
+        waitq_wake_all(&p->wr_wait);    /* there may be more room */
+    return r;
+}
+
+long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
+{
+    if (f->ops != &pipe_fops && f->ops != &fifo_fops)
+        return -EBADF;
+    struct pipe *p = f->private_data;
+    if (cmd == F_GETPIPE_SZ)
+        return (long)capacity_now(p);
+    return pipe_set_size(p, (unsigned int)arg);
+}
+
+int pipe_create(int flags, struct file **rd, struct file **wr)
+{
+    struct pipe *p = pipe_alloc();
+    if (!p)
+        return -ENOMEM;
 
     int nb = flags & O_NONBLOCK;
     p->readers = 1;

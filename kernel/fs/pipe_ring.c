@@ -13,6 +13,8 @@ void pipe_ring_init(struct pipe_ring *r, void *(*page_alloc)(void *), void (*pag
                     void *ctx)
 {
     memset(r, 0, sizeof(*r));
+    r->pages = r->slots;
+    r->npages = PIPE_PAGES;
     r->page_alloc = page_alloc;
     r->page_free = page_free;
     r->ctx = ctx;
@@ -20,7 +22,7 @@ void pipe_ring_init(struct pipe_ring *r, void *(*page_alloc)(void *), void (*pag
 
 void pipe_ring_release(struct pipe_ring *r)
 {
-    for (int i = 0; i < PIPE_PAGES; i++) {
+    for (size_t i = 0; i < r->npages; i++) {
         if (r->pages[i])
             r->page_free(r->ctx, r->pages[i]);
         r->pages[i] = NULL;
@@ -28,8 +30,9 @@ void pipe_ring_release(struct pipe_ring *r)
     r->head = r->tail = 0;
 }
 
-static size_t page_of(size_t pos) { return (pos / PIPE_PAGE_SIZE) % PIPE_PAGES; }
 static size_t off_in_page(size_t pos) { return pos % PIPE_PAGE_SIZE; }
+static size_t page_of_n(size_t pos, size_t n) { return (pos / PIPE_PAGE_SIZE) & (n - 1); }
+static size_t page_of(const struct pipe_ring *r, size_t pos) { return page_of_n(pos, r->npages); }
 
 size_t pipe_ring_read_span(const struct pipe_ring *r, uint8_t **p)
 {
@@ -42,7 +45,7 @@ size_t pipe_ring_read_span(const struct pipe_ring *r, uint8_t **p)
     size_t n = PIPE_PAGE_SIZE - off;
     if (n > used)
         n = used;
-    *p = r->pages[page_of(r->head)] + off;
+    *p = r->pages[page_of(r, r->head)] + off;
     return n;
 }
 
@@ -63,7 +66,7 @@ size_t pipe_ring_write_span(struct pipe_ring *r, uint8_t **p)
     *p = NULL;
     if (space == 0)
         return 0;
-    size_t idx = page_of(r->tail);
+    size_t idx = page_of(r, r->tail);
     if (!r->pages[idx]) {
         r->pages[idx] = r->page_alloc(r->ctx);
         if (!r->pages[idx])
@@ -116,4 +119,36 @@ size_t pipe_ring_get(struct pipe_ring *r, void *dst, size_t n)
         done += k;
     }
     return done;
+}
+
+bool pipe_ring_resize(struct pipe_ring *r, uint8_t **array, size_t npages)
+{
+    size_t used = pipe_ring_used(r), n = r->npages;
+    size_t span = used ? (off_in_page(r->head) + used + PIPE_PAGE_SIZE - 1) / PIPE_PAGE_SIZE : 0;
+    if (span > npages || span > n)
+        return false;
+    uint8_t *old[PIPE_PAGES];
+    uint8_t **src = r->pages;
+    if (array == src) {                     /* within `slots`: work from a copy */
+        memcpy(old, src, n * sizeof(*src));
+        memset(src, 0, n * sizeof(*src));
+        src = old;
+    }
+    size_t first = page_of_n(r->head, n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *pg = src[(first + i) & (n - 1)];
+        if (!pg)
+            continue;
+        if (i < span)
+            array[i] = pg;                  /* the i-th page of data */
+        else
+            r->page_free(r->ctx, pg);
+    }
+    if (src == r->slots)
+        memset(r->slots, 0, sizeof(r->slots));
+    r->head = off_in_page(r->head);
+    r->tail = r->head + used;
+    r->pages = array;
+    r->npages = npages;
+    return true;
 }

@@ -212,7 +212,7 @@ static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mo
                       struct vnode **out)
 {
     mode_t type = mode & S_IFMT;
-    if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFSOCK)
+    if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
         return -EINVAL;
     struct vnode *v = vnode_alloc(&ramfs_sb, type == S_IFREG ? &ramfs_file_vops : &ramfs_special_ops,
                                   type | (mode & S_IALLUGO));

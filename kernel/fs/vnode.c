@@ -18,6 +18,7 @@ static enum vtype mode_to_vtype(mode_t mode)
     case S_IFDIR: return VDIR;
     case S_IFLNK: return VLNK;
     case S_IFCHR: return VCHR;
+    case S_IFBLK: return VBLK;
     case S_IFIFO: return VFIFO;
     case S_IFSOCK: return VSOCK;
     default: return VNON;

@@ -6,6 +6,7 @@
  */
 #include <fs/fdtable.h>
 #include <fs/fsyscall.h>
+#include <fs/pipe.h>
 #include <kernel/syscall.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -141,6 +142,10 @@ long sys_fcntl(long fd, long cmd, unsigned long arg)
     case F_GETOWN:
     case F_SETOWN:
         r = 0;
+        break;
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+        r = pipe_fcntl(f, (int)cmd, arg);
         break;
     default:
         r = -EINVAL;

@@ -1,5 +1,5 @@
 /*
- * Syscalls that change the name space or attributes: mkdir, rmdir, unlink,
+ * Syscalls that change the name space or attributes: mkdir, mknod, rmdir, unlink,
  * link, symlink, rename (all with their *at forms), chmod/chown families,
  * utimensat, truncate/ftruncate, and the per-process cwd and umask
  * (chdir, fchdir, getcwd, umask).  Each resolves the parent directory and
@@ -110,6 +110,59 @@ long sys_mkdirat(long dirfd, const char __user *path, long mode)
 }
 
 long sys_mkdir(const char __user *path, long mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
+
+/* mknod: regular files, FIFOs and socket nodes for anyone who may create
+ * in the directory; character and block devices with CAP_MKNOD, their
+ * number recorded for st_rdev (opening one gives ENXIO: no driver answers
+ * to a number).  A directory is EPERM and any other type EINVAL before the
+ * path is looked at; then EEXIST, EACCES, and EPERM for a device, in
+ * Linux's order. */
+long sys_mknodat(long dirfd, const char __user *path, long mode, long dev)
+{
+    mode_t type = (mode_t)mode & S_IFMT;
+    switch (type) {
+    case 0:
+        type = S_IFREG;
+        break;
+    case S_IFREG:
+    case S_IFIFO:
+    case S_IFSOCK:
+    case S_IFCHR:
+    case S_IFBLK:
+        break;
+    case S_IFDIR:
+        return -EPERM;
+    default:
+        return -EINVAL;
+    }
+    bool device = type == S_IFCHR || type == S_IFBLK;
+    struct pctx p;
+    int err = parent_begin((int)dirfd, path, &p);
+    if (err)
+        return err;
+    struct vnode *v;
+    dev_t rdev = device ? (uint32_t)dev : 0;
+    if (!p.name || p.dots)
+        err = -EEXIST;
+    else if (p.trailing) {          /* "name/": EEXIST if the name exists, ENOENT if not */
+        if ((err = walk_step(p.dir, p.name, p.len, &v)) == 0) {
+            vnode_put(v);
+            err = -EEXIST;
+        }
+    } else if (!p.dir->ops->create)
+        err = -EPERM;
+    else if ((err = may_create(p.dir, p.name, p.len)))
+        ;
+    else if (device && !capable(CAP_MKNOD))
+        err = -EPERM;
+    else if ((err = p.dir->ops->create(p.dir, p.name, p.len,
+                                       type | ((mode_t)mode & 07777 & ~task_umask(current)), rdev, &v)) == 0)
+        vnode_put(v);
+    parent_end(&p);
+    return err;
+}
+
+long sys_mknod(const char __user *path, long mode, long dev) { return sys_mknodat(AT_FDCWD, path, mode, dev); }
 
 static long do_rmdir(int dirfd, const char __user *path)
 {
@@ -543,6 +596,8 @@ long sys_umask(long mask)
 
 SYSCALL_DEFINE(83, mkdir);
 SYSCALL_DEFINE(258, mkdirat);
+SYSCALL_DEFINE(133, mknod);
+SYSCALL_DEFINE(259, mknodat);
 SYSCALL_DEFINE(84, rmdir);
 SYSCALL_DEFINE(87, unlink);
 SYSCALL_DEFINE(263, unlinkat);

@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -196,6 +197,51 @@ GT_FN void gt_close_extra_fds(void)
     for (int fd = 3; fd < 1024; fd++)
         close(fd);
 }
+
+/* Waits (up to 5 s) until process pid sleeps (state S in /proc/pid/stat):
+ * it has reached the call that blocks.  1 if it did, 0 if not. */
+GT_FN int wait_sleeping(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    for (int i = 0; i < 5000; i++) {
+        if (read_file(path, buf, sizeof buf) > 0) {
+            char *p = strrchr(buf, ')');
+            if (p && p[1] == ' ' && p[2] == 'S')
+                return 1;
+        }
+        usleep(1000);
+    }
+    return 0;
+}
+
+/* A poll mask as words: "IN OUT HUP", or "none". */
+GT_FN const char *pollstr(int r)
+{
+    static char buf[96];
+    buf[0] = 0;
+    if (r < 0)
+        return "poll failed";
+    if (r & POLLIN) strcat(buf, "IN ");
+    if (r & POLLPRI) strcat(buf, "PRI ");
+    if (r & POLLOUT) strcat(buf, "OUT ");
+    if (r & POLLRDHUP) strcat(buf, "RDHUP ");
+    if (r & POLLHUP) strcat(buf, "HUP ");
+    if (r & POLLERR) strcat(buf, "ERR ");
+    if (r & POLLNVAL) strcat(buf, "NVAL ");
+    if (!buf[0])
+        return "none";
+    buf[strlen(buf) - 1] = 0;
+    return buf;
+}
+
+/* One descriptor's ready mask right now (the normal events asked for). */
+GT_FN int poll1(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP | POLLPRI};
+    return poll(&p, 1, 0) < 0 ? -1 : p.revents;
+}
+
 
 /* An address no user program has mapped, laundered through a volatile so
  * the compiler cannot see (and warn about) the bad pointer. */

@@ -109,6 +109,9 @@ struct task *current_task(void) { return &fake_task; }
  * against Linux. */
 #include <fs/vfs.h>
 #include <proc/cred.h>
+/* Named pipes open through the pipe code, which the host tests leave out:
+ * a FIFO opened here gets a file with no operations. */
+const struct file_ops fifo_fops = {0};
 bool capable(int cap) { (void)cap; return true; }
 bool in_group(gid_t gid) { (void)gid; return true; }
 /* root: anything but executing a file that has no execute bit */

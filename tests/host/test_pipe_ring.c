@@ -1,7 +1,8 @@
 /*
  * Host tests of the pipe's page ring (kernel/fs/pipe_ring.c): capacity,
  * FIFO order across page boundaries and wrap-around, partial reads and
- * writes, spans never crossing a page, lazy page allocation and its failure.
+ * writes, spans never crossing a page, lazy page allocation and its failure,
+ * and resizing (F_SETPIPE_SZ) with data held.
  */
 #include <check.h>
 
@@ -160,6 +161,73 @@ START_TEST(allocation_failure_is_a_short_write)
 }
 END_TEST
 
+/* Reads n bytes and checks them against the stream from byte `from`. */
+static void expect_stream(size_t from, size_t n)
+{
+    static uint8_t buf[256 * 1024];
+    ck_assert_uint_eq(pipe_ring_get(&r, buf, n), n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(buf[i], pat(from + i));
+}
+
+static void put_stream(size_t from, size_t n)
+{
+    static uint8_t buf[256 * 1024];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = pat(from + i);
+    ck_assert_uint_eq(pipe_ring_put(&r, buf, n), n);
+}
+
+START_TEST(grow_keeps_data_in_order)
+{
+    put_stream(0, 50000);
+    expect_stream(0, 1000);                     /* the head is inside a page */
+    uint8_t **array = calloc(64, sizeof(*array));
+    ck_assert(pipe_ring_resize(&r, array, 64));
+    ck_assert_uint_eq(pipe_ring_capacity(&r), 64 * 4096);
+    ck_assert_uint_eq(pipe_ring_used(&r), 49000);
+    put_stream(50000, 64 * 4096 - 49000 - 100);  /* all but 100 bytes of the new room */
+    ck_assert_uint_eq(pipe_ring_space(&r), 100);
+    expect_stream(1000, 64 * 4096 - 100);
+    ck_assert_uint_eq(pipe_ring_used(&r), 0);
+    pipe_ring_release(&r);
+    free(array);
+    pipe_ring_init(&r, alloc_page, free_page, NULL);    /* for the teardown */
+}
+END_TEST
+
+START_TEST(shrink_frees_pages_without_data)
+{
+    put_stream(0, 3 * 4096);
+    expect_stream(0, 2 * 4096 + 4000);          /* 96 bytes left, in the third page */
+    ck_assert_int_eq(pages_live, 3);
+    ck_assert(pipe_ring_resize(&r, r.slots, 1));
+    ck_assert_int_eq(pages_live, 1);
+    ck_assert_uint_eq(pipe_ring_capacity(&r), 4096);
+    put_stream(3 * 4096, 4000);                 /* fills the one page, wrapping inside it */
+    ck_assert_uint_eq(pipe_ring_space(&r), 0);
+    ck_assert(!pipe_ring_resize(&r, r.slots, 2)); /* data wraps inside the page: refused */
+    expect_stream(2 * 4096 + 4000, 96 + 4000);
+    ck_assert(pipe_ring_resize(&r, r.slots, 4));
+    put_stream(0, 4 * 4096);
+    ck_assert_uint_eq(pipe_ring_space(&r), 0);
+    ck_assert(!pipe_ring_resize(&r, r.slots, 2)); /* more data than two pages: refused */
+    expect_stream(0, 4 * 4096);
+}
+END_TEST
+
+START_TEST(shrink_within_slots_keeps_data)
+{
+    put_stream(0, 10 * 4096);
+    expect_stream(0, 7 * 4096 + 5);
+    ck_assert(pipe_ring_resize(&r, r.slots, 4));
+    ck_assert_int_eq(pages_live, 3);
+    put_stream(10 * 4096, 4096 + 5);            /* the last 5 bytes wrap into the first page */
+    ck_assert_uint_eq(pipe_ring_space(&r), 0);
+    expect_stream(7 * 4096 + 5, 4 * 4096);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pipe_ring");
@@ -173,6 +241,9 @@ static Suite *suite(void)
     tcase_add_test(tc, full_then_drain_then_refill);
     tcase_add_test(tc, empty_ring_rewinds_inside_page);
     tcase_add_test(tc, allocation_failure_is_a_short_write);
+    tcase_add_test(tc, grow_keeps_data_in_order);
+    tcase_add_test(tc, shrink_frees_pages_without_data);
+    tcase_add_test(tc, shrink_within_slots_keeps_data);
     suite_add_tcase(s, tc);
     return s;
 }
