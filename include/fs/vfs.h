@@ -46,6 +46,7 @@ struct file;
 struct poll_table;   /* defined in <fs/poll.h> */
 struct dir_ctx;
 struct pipe;
+struct unix_sock;
 
 typedef uint64_t dev_t;
 #define MKDEV(ma, mi) ((dev_t)(((uint64_t)(ma) << 8) | ((mi) & 0xff) | (((uint64_t)(mi) & ~0xffULL) << 12)))
@@ -120,6 +121,12 @@ struct vnode_ops {
     void (*destroy)(struct vnode *v);
 };
 
+/* One segment of a vector (struct iovec: readv, writev, sendmsg). */
+struct iovec_k {
+    uint64_t base;
+    uint64_t len;
+};
+
 /*
  * Operations of an open file.  The VFS copies vnode->fops into file->ops at
  * open (and calls ops->open); anonymous files (pipes) get theirs from
@@ -146,6 +153,15 @@ struct file_ops {
     unsigned int (*poll)(struct file *f, struct poll_table *pt);
     /* Last reference to the open file dropped. */
     void (*release)(struct file *f);
+    /* A vectored transfer as one request (a socket sends one datagram for
+     * all the segments).  Without them readv/writev call read/write once
+     * per segment.  Segments are checked; their total is at most
+     * MAX_RW_COUNT. */
+    ssize_t (*read_iov)(struct file *f, const struct iovec_k *iov, int cnt);
+    ssize_t (*write_iov)(struct file *f, const struct iovec_k *iov, int cnt);
+    /* A descriptor of this file was closed (close, dup2 over it, exit,
+     * exec); the reference it held is dropped right after. */
+    void (*flush)(struct file *f);
 };
 
 #define VN_TRANSIENT 0x1   /* freed at last put whatever nlink says (procfs) */
@@ -181,8 +197,10 @@ struct vnode {
     struct vnode *mounted;          /* VN_MOUNTPOINT: root of the fs mounted here */
     struct vnode *covered;          /* a mounted root: the directory it covers */
 
-    /* --- what a FIFO node leads to while in use --- */
+    /* --- what a FIFO or socket node leads to while in use --- */
     struct pipe *fifo;              /* VFIFO: its pipe while open (kernel/fs/pipe.c, under fifo_lock) */
+    struct unix_sock *sock;         /* VSOCK: the socket bound to it (kernel/net/unix.c, under its
+                                     * name lock; cleared when the socket closes) */
 };
 
 struct file {

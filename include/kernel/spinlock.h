@@ -44,6 +44,22 @@ bool spin_held(struct spinlock *l);   /* by this CPU */
  * the report still gets out.  Release with spin_unlock(). */
 void spin_lock_panic_safe(struct spinlock *l);
 
+/* Two locks of the same rank, taken as the lock order allows: in address
+ * order.  a and b may be the same lock (then it is taken once). */
+static inline void spin_lock_two(struct spinlock *a, struct spinlock *b)
+{
+    spin_lock(a < b ? a : b);
+    if (a != b)
+        spin_lock(a < b ? b : a);
+}
+
+static inline void spin_unlock_two(struct spinlock *a, struct spinlock *b)
+{
+    if (a != b)
+        spin_unlock(a < b ? b : a);
+    spin_unlock(a < b ? a : b);
+}
+
 #ifdef CONFIG_DEBUG
 /* "Caller holds l": panics naming the function when it does not. */
 #define spin_assert_held(l) spin_check_held((l), __func__)

@@ -23,6 +23,7 @@
 #define KERNEL_WAIT_H
 
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 #include <lib/list.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,10 +56,12 @@ void schedule(void);
  * clock; 0 = no deadline).  Returns true if the deadline passed. */
 bool schedule_until(uint64_t deadline_ns);
 
-/* Sleeps until `cond` holds; -ERESTARTSYS if a signal arrives first. */
-#define wait_event_interruptible(wq, cond)                          \
+/* Sleeps until `cond` holds; -ERESTARTSYS if a signal arrives first,
+ * -ETIMEDOUT once the time_ns() deadline has passed (0: none). */
+#define wait_event_deadline(wq, cond, deadline)                     \
     ({                                                              \
         int __r = 0;                                                \
+        uint64_t __dl = (deadline);                                 \
         struct wait_entry __w;                                      \
         for (;;) {                                                  \
             prepare_to_wait(&(wq), &__w);                           \
@@ -68,10 +71,17 @@ bool schedule_until(uint64_t deadline_ns);
                 __r = -ERESTARTSYS;                                 \
                 break;                                              \
             }                                                       \
-            schedule();                                             \
+            if (__dl && time_ns() >= __dl) {                        \
+                __r = -ETIMEDOUT;                                   \
+                break;                                              \
+            }                                                       \
+            schedule_until(__dl);                                   \
         }                                                           \
         finish_wait(&(wq), &__w);                                   \
         __r;                                                        \
     })
+
+/* Sleeps until `cond` holds; -ERESTARTSYS if a signal arrives first. */
+#define wait_event_interruptible(wq, cond) wait_event_deadline(wq, cond, 0)
 
 #endif

@@ -32,6 +32,7 @@ struct vnode;
 #define CAP_KILL 5
 #define CAP_SETGID 6
 #define CAP_SETUID 7
+#define CAP_NET_ADMIN 12
 #define CAP_IPC_LOCK 14
 #define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21

@@ -20,6 +20,14 @@ static void set_bit(uint64_t *bm, int i, bool on)
 
 static bool test_bit(const uint64_t *bm, int i) { return bm[i / 64] >> (i % 64) & 1; }
 
+/* A descriptor closed: the file hears of it (->flush), then its reference goes. */
+static void file_flush_put(struct file *f)
+{
+    if (f && f->ops && f->ops->flush)
+        f->ops->flush(f);
+    file_put(f);
+}
+
 static struct fdtable *fdt_alloc_table(int cap)
 {
     struct fdtable *t = kzalloc(sizeof(*t));
@@ -134,7 +142,7 @@ int fdt_replace(struct fdtable *t, int newfd, struct file *f, bool cloexec)
     set_bit(t->used, newfd, true);
     set_bit(t->cloexec, newfd, cloexec);
     spin_unlock(&t->lock);
-    file_put(old);
+    file_flush_put(old);
     return newfd;
 }
 
@@ -160,7 +168,7 @@ int fdt_close(struct fdtable *t, int fd)
     spin_unlock(&t->lock);
     if (!f)
         return -EBADF;
-    file_put(f);
+    file_flush_put(f);
     return 0;
 }
 
@@ -232,7 +240,7 @@ static void close_matching(struct fdtable *t, bool only_cloexec)
             set_bit(t->cloexec, fd, false);
         }
         spin_unlock(&t->lock);
-        file_put(f);
+        file_flush_put(f);
     }
 }
 

@@ -285,25 +285,8 @@ int futex_wake_address(struct mm *mm, uint64_t uaddr, int n)
     return wake_key(&k, n, FUTEX_BITSET_MATCH_ANY);
 }
 
-static void lock_two(struct futex_bucket *a, struct futex_bucket *b)
-{
-    if (a == b) {
-        spin_lock(&a->lock);
-    } else if (a < b) {
-        spin_lock(&a->lock);
-        spin_lock(&b->lock);
-    } else {
-        spin_lock(&b->lock);
-        spin_lock(&a->lock);
-    }
-}
-
-static void unlock_two(struct futex_bucket *a, struct futex_bucket *b)
-{
-    if (a != b)
-        spin_unlock(&(a < b ? b : a)->lock);
-    spin_unlock(&(a < b ? a : b)->lock);
-}
+static void lock_two(struct futex_bucket *a, struct futex_bucket *b) { spin_lock_two(&a->lock, &b->lock); }
+static void unlock_two(struct futex_bucket *a, struct futex_bucket *b) { spin_unlock_two(&a->lock, &b->lock); }
 
 /* Wake nr_wake waiters of uaddr, move up to nr_requeue more to uaddr2
  * (CMP_REQUEUE: only if *uaddr still equals cmpval). */

@@ -10,11 +10,6 @@
 #include <mm/uaccess.h>
 #include <proc/task.h>
 
-struct iovec_k {
-    uint64_t base;
-    uint64_t len;
-};
-
 void io_account(bool write, ssize_t moved)
 {
     struct task_stats *s = &current->stats;     /* only this thread writes its own */
@@ -80,7 +75,16 @@ long sys_pwrite64(long fd, const char __user *buf, size_t len, long pos)
     return r;
 }
 
-/* readv/writev: each segment in turn; a short transfer ends the call, and
+/* A file that takes the whole vector in one request (a socket). */
+static long vio_whole(struct file *f, const struct iovec_k *iov, int cnt, bool write)
+{
+    if ((f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY) || (f->flags & O_PATH))
+        return -EBADF;
+    return write ? f->ops->write_iov(f, iov, cnt) : f->ops->read_iov(f, iov, cnt);
+}
+
+/* readv/writev: each segment in turn (or the whole vector at once for a
+ * file that asks for it); a short transfer ends the call, and
  * an error after some bytes moved returns the byte count (as Linux does). */
 static long vio(long fd, const void __user *uiov, long cnt, bool write)
 {
@@ -100,6 +104,10 @@ static long vio(long fd, const void __user *uiov, long cnt, bool write)
         if (iov[i].len > (uint64_t)MAX_RW_COUNT || (total += iov[i].len) > (uint64_t)MAX_RW_COUNT)
             r = -EINVAL;
     long done = 0;
+    if (r == 0 && (write ? f->ops->write_iov : f->ops->read_iov)) {
+        done = vio_whole(f, iov, (int)cnt, write);   /* bytes or -errno */
+        goto out;
+    }
     for (long i = 0; r == 0 && i < cnt; i++) {
         if (iov[i].len == 0)
             continue;
@@ -120,6 +128,7 @@ static long vio(long fd, const void __user *uiov, long cnt, bool write)
         if (n < 0)
             r = n;
     }
+out:
     kfree(iov);
     file_put(f);
     return r ? r : done;

@@ -120,6 +120,22 @@ GT_FN const char *errname(int e)
     case ELOOP: return "ELOOP";
     case ENOTSOCK: return "ENOTSOCK";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EDOM: return "EDOM";
+    case EDESTADDRREQ: return "EDESTADDRREQ";
+    case EMSGSIZE: return "EMSGSIZE";
+    case EPROTOTYPE: return "EPROTOTYPE";
+    case ENOPROTOOPT: return "ENOPROTOOPT";
+    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+    case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EADDRINUSE: return "EADDRINUSE";
+    case ECONNRESET: return "ECONNRESET";
+    case ENOBUFS: return "ENOBUFS";
+    case EISCONN: return "EISCONN";
+    case ENOTCONN: return "ENOTCONN";
+    case ETOOMANYREFS: return "ETOOMANYREFS";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case EINPROGRESS: return "EINPROGRESS";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno%d", e);
