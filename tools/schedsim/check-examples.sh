@@ -68,6 +68,46 @@ check lottery_seed_1_matches_python \
     'Job 0 ( length = 1, tickets = 84 )' '--> JOB 0 DONE at time 2' '--> JOB 2 DONE at time 6' \
     '--> JOB 1 DONE at time 12' -- lottery -s 1 -c
 
+# Chapter 7 with a job of length 0: it is done at once, when its turn comes.
+check scheduler_zero_length_job_done_at_arrival \
+    '[ time   0 ] Run job 0 for 0.00 secs ( DONE at 0.00 )' \
+    'Average -- Response: 1.00  Turnaround 2.67  Wait 1.00' -- scheduler -p FIFO -l 0,3,2 -c
+
+# Chapter 8: at a boost the job running mid-slice below the top keeps its
+# place at the head of its queue (lower queues rejoin the top lowest first)
+# and gets a fresh slice; with -I a job back from I/O goes ahead of the
+# running job of its own queue.
+check mlfq_boost_keeps_running_job_first \
+    '[ time 35 ] BOOST ( every 35 )' '[ time 35 ] Run JOB 0 at PRIORITY 2 [ TICKS 9 ALLOT 1 TIME 34 (of 50) ]' \
+    -- mlfq -l 0,50,0:0,40,0:10,40,0 -q 10 -n 3 -B 35 -c
+check mlfq_iobump_runs_ahead_of_its_queue \
+    '[ time 15 ] IO_DONE by JOB 1' '[ time 15 ] Run JOB 1 at PRIORITY 0 [ TICKS 6 ALLOT 1 TIME 36 (of 40) ]' \
+    -- mlfq -n 1 -q 10 -l 0,40,0:0,40,3 -i 2 -I -c
+
+# Chapter 4 homework (process-run.py): two CPU-bound processes keep the CPU
+# busy; an I/O-bound one first lets the other overlap its I/O.
+check process_run_cpu_bound_pair_100_percent \
+    'Stats: Total Time 10' 'Stats: CPU Busy 10 (100.00%)' -- process-run -l 5:100,5:100 -c -p
+check process_run_io_last_takes_11 \
+    'Stats: Total Time 11' -- process-run -l 4:100,1:0 -c -p
+check process_run_io_first_overlaps_takes_7 \
+    'Stats: Total Time 7' 'Stats: IO Busy  5 (71.43%)' -- process-run -l 1:0,4:100 -c -p
+
+# Chapter 5 homework (fork.py): the README's worked tree.
+check fork_readme_tree \
+    'Action: c EXITS' 'Action: a forks d' '├── b' '└── d' -- fork -A a+b,b+c,c-,a+d -c
+
+# Chapter 10 homework (multi.py): a job whose working set fits in a warm
+# cache runs twice as fast; with one queue three jobs never warm up, with
+# affinity they do.
+check multi_one_job_cold_30 'Finished time 30' -- multi -n 1 -L a:30:200 -c
+check multi_one_job_warm_20 'Finished time 20' 'CPU 0  utilization 100.00 [ warm 50.00 ]' \
+    -- multi -n 1 -L a:30:200 -M 300 -c
+check multi_single_queue_never_warm 'Finished time 150' 'CPU 0  utilization 100.00 [ warm 0.00 ]' \
+    -- multi -n 2 -L a:100:100,b:100:50,c:100:50 -c
+check multi_affinity_warms_110 'Finished time 110' 'CPU 1  utilization 100.00 [ warm 81.82 ]' \
+    -- multi -n 2 -L a:100:100,b:100:50,c:100:50 -A a:0,b:1,c:1 -c
+
 # Trace files: valid JSON with one complete event per stint, and an SVG.
 if "$sim" scheduler -p RR -l 3,2 -q 1 -c --trace-json "$tmp/t.json" --svg "$tmp/t.svg" > /dev/null &&
    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); x=[e for e in d["traceEvents"] if e["ph"]=="X"]; sys.exit(0 if len(x)==5 and x[0]["dur"]==1000 else 1)' "$tmp/t.json" &&

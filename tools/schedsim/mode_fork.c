@@ -223,6 +223,8 @@ int mode_fork(int argc, char **argv)
     int rc = opts_parse(argc, argv, 2, opts, "schedsim fork");
     if (rc)
         return rc == -2 ? 0 : 2;
+    if (g_trace.json || g_trace.svg)
+        die("--trace-json and --svg are for the scheduling modes");
     struct pyrandom rng;
     if (seed != -1) {
         py_seed(&rng, seed);

@@ -233,6 +233,8 @@ int mode_multi(int argc, char **argv)
     int rc = opts_parse(argc, argv, 2, opts, "schedsim multi");
     if (rc)
         return rc == -2 ? 0 : 2;
+    if (g_trace.json || g_trace.svg)
+        die("--trace-json and --svg are for the scheduling modes");
     struct pyrandom rng;
     py_seed(&rng, seed);
 #define TF(b) ((b) ? "True" : "False")

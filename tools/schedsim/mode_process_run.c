@@ -256,6 +256,8 @@ int mode_process_run(int argc, char **argv)
     int rc = opts_parse(argc, argv, 2, opts, "schedsim process-run");
     if (rc)
         return rc == -2 ? 0 : 2;
+    if (g_trace.json || g_trace.svg)
+        die("--trace-json and --svg are for the scheduling modes");
     struct pyrandom rng;
     py_seed(&rng, seed);
     if (strcmp(sw, "SWITCH_ON_IO") && strcmp(sw, "SWITCH_ON_END"))

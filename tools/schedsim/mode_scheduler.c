@@ -87,25 +87,36 @@ int mode_scheduler(int argc, char **argv)
             printf("  Job %d ( length = %.0f )\n", n, len[n]);
         }
     } else {
+        /* all lengths are read before any is printed, as the tool does */
         char *copy = strdup(jlist), *f[MAXJOBS];
+        bool has_arr[MAXJOBS];
         int nf = split(copy, ',', f, MAXJOBS);
         for (n = 0; n < nf; n++) {
             char *at = strchr(f[n], '@'), *end;
             if (at)
                 *at = 0;
-            len[n] = strtod(f[n], &end);
-            if (end == f[n] || *end || !(len[n] > 0))
-                die("bad job length '%s' in -l", f[n]);
+            has_arr[n] = at != NULL;
+            if (!py_float(f[n], &len[n])) {
+                char r[512];
+                if (at)
+                    *at = '@';
+                py_repr(f[n], r, sizeof r);
+                py_raise("ValueError", "could not convert string to float: %s", r);
+            }
+            if (!(len[n] >= 0))
+                die("bad job length '%s' in -l: lengths must not be negative", f[n]);
             arr[n] = at ? strtod(at + 1, &end) : 0;
             if (at && (end == at + 1 || *end || arr[n] < 0))
                 die("bad arrival time '%s' in -l", at + 1);
             arrivals |= arr[n] > 0;
             fractional |= len[n] != floor(len[n]) || arr[n] != floor(arr[n]);
+        }
+        for (int j = 0; j < n; j++) {
             char buf[40];
-            py_float_str(len[n], buf, sizeof buf);
-            printf("  Job %d ( length = %s", n, buf);
-            if (at)
-                printf(", arrival = %g", arr[n]);
+            py_float_str(len[j], buf, sizeof buf);
+            printf("  Job %d ( length = %s", j, buf);
+            if (has_arr[j])
+                printf(", arrival = %g", arr[j]);
             printf(" )\n");
         }
         free(copy);
@@ -135,6 +146,9 @@ int mode_scheduler(int argc, char **argv)
     tun.lottery_seed = (uint64_t)seed;
     struct sim s = {0};
     sim_init(&s, pol, &tun, (uint64_t)(SCHED_MS(1) / scale), jobs, n);
+    for (int j = 0; j < n; j++)
+        if (!jobs[j].run)
+            jobs[j].se.expected_ns = 1; /* shorter than any other job (0 would mean undeclared) */
     if (sim_run(&s)) {
         fprintf(stderr, "schedsim: gave up after %llu time units\n", (unsigned long long)s.max_units);
         return 1;
@@ -156,23 +170,19 @@ int mode_scheduler(int argc, char **argv)
         printf("\n");
     }
 
-    /* FIFO and SJF list jobs in the order they ran, as scheduler.py does. */
+    /* FIFO and SJF list jobs in the order they ran (one stint each), as
+     * scheduler.py does. */
     int order[MAXJOBS];
     for (int j = 0; j < n; j++)
-        order[j] = j;
-    if (fifo_style)
-        for (int a = 1; a < n; a++)
-            for (int b = a; b > 0 && jobs[order[b]].first_run < jobs[order[b - 1]].first_run; b--) {
-                int t = order[b];
-                order[b] = order[b - 1];
-                order[b - 1] = t;
-            }
+        order[j] = fifo_style ? s.segs[j].job : j;
     printf("\nFinal statistics:\n");
     for (int k = 0; k < n; k++) {
         const struct sim_job *jb = &jobs[order[k]];
         printf("  Job %3d -- Response: %3.2f  Turnaround %3.2f  Wait %3.2f\n", order[k],
                (jb->first_run - jb->arrival) / scale, (jb->finish - jb->arrival) / scale, jb->wait / scale);
     }
+    if (!n)
+        py_raise("ZeroDivisionError", "float division by zero");
     double r, t, w;
     sim_averages(&s, &r, &t, &w);
     printf("\n  Average -- Response: %3.2f  Turnaround %3.2f  Wait %3.2f\n\n", r / scale, t / scale, w / scale);

@@ -60,18 +60,23 @@ void sim_init(struct sim *s, const struct sched_policy *pol, const struct sched_
         se->tickets = jb->tickets ? jb->tickets : SCHED_DEFAULT_TICKETS;
         se->expected_ns = jb->expected * unit_ns;
         list_init(&se->node);
-        if (jb->run == 0)
-            jb->run = 1; /* every job needs the CPU at least once */
         jb->state = JOB_FUTURE;
         jb->started = false;
         jb->ran = jb->wait = jb->io_wait = 0;
     }
 }
 
+/* The policy clock: the start of the current unit, or with `unit_end` the
+ * instant before it (the end of the unit just run). */
+static void sim_clock(struct sim *s)
+{
+    s->rq.now_ns = s->now * s->unit_ns - (s->unit_end && s->now ? 1 : 0);
+}
+
 static void sim_ready(struct sim *s, int j, enum sched_enq_reason why)
 {
     struct sim_job *jb = &s->jobs[j];
-    s->rq.now_ns = s->now * s->unit_ns;
+    sim_clock(s);
     if (why == ENQ_NEW && s->pol->task_new)
         s->pol->task_new(&s->rq, &jb->se, NULL);
     s->pol->enqueue(&s->rq, &jb->se, why);
@@ -86,6 +91,11 @@ static void sim_ready(struct sim *s, int j, enum sched_enq_reason why)
 
 static void sim_seg_close(struct sim *s)
 {
+    struct sim_seg *last = s->nsegs ? &s->segs[s->nsegs - 1] : NULL;
+    if (s->requeue_each_unit && last && last->job == s->curr && last->end == s->stint_start) {
+        last->end = s->now; /* one stint, however often it was re-picked */
+        return;
+    }
     if (s->nsegs == s->capsegs)
         s->segs = sim_grow(s->segs, &s->capsegs, sizeof(*s->segs));
     s->segs[s->nsegs++] = (struct sim_seg){s->curr, s->stint_start, s->now};
@@ -97,7 +107,7 @@ static void sim_put(struct sim *s, enum sched_enq_reason why)
 {
     int j = s->curr;
     struct sim_job *jb = &s->jobs[j];
-    s->rq.now_ns = s->now * s->unit_ns;
+    sim_clock(s);
     if (s->pol->put_prev)
         s->pol->put_prev(&s->rq, &jb->se, (s->now - s->charged_at) * s->unit_ns, why == 0);
     sim_seg_close(s);
@@ -119,7 +129,8 @@ static void sim_after_run(struct sim *s)
 {
     int j = s->curr;
     struct sim_job *jb = &s->jobs[j];
-    s->rq.now_ns = s->now * s->unit_ns;
+    s->unit_end = s->requeue_each_unit;
+    sim_clock(s);
     bool give_way = s->pol->tick(&s->rq, &jb->se, s->rq.now_ns, (s->now - s->charged_at) * s->unit_ns);
     s->charged_at = s->now;
     if (jb->ran == jb->run) {
@@ -133,10 +144,11 @@ static void sim_after_run(struct sim *s)
         jb->io_seq = s->io_seq++;
         sim_put(s, 0);
         sim_emit(s, SIM_IO_START, j);
-    } else if (give_way) {
+    } else if (give_way || s->requeue_each_unit) {
         sim_put(s, ENQ_PREEMPTED);
         sim_emit(s, SIM_PREEMPT, j);
     }
+    s->unit_end = false;
 }
 
 /* I/O completions due now, in the order they were issued. */
@@ -181,10 +193,12 @@ int sim_run(struct sim *s)
             sim_emit(s, SIM_PREEMPT, j);
         }
         s->resched = false;
-        if (s->curr < 0) {
+        while (s->curr < 0) {
             s->rq.now_ns = s->now * s->unit_ns;
             struct sched_entity *se = s->pol->pick_next(&s->rq);
-            if (se) {
+            if (!se)
+                break;
+            {
                 int j = (int)se->id;
                 struct sim_job *jb = &s->jobs[j];
                 se->on_rq = false;
@@ -198,8 +212,16 @@ int sim_run(struct sim *s)
                 s->curr = j;
                 s->stint_start = s->charged_at = s->now;
                 sim_emit(s, SIM_PICK, j);
+                if (jb->run == 0) { /* a job of length 0 is done as soon as it is picked */
+                    jb->state = JOB_DONE;
+                    jb->finish = s->now;
+                    sim_put(s, 0);
+                    sim_emit(s, SIM_FINISH, j);
+                }
             }
         }
+        if (sim_all_done(s))
+            return 0;
         if (s->curr < 0) {
             sim_emit(s, SIM_IDLE, -1);
             s->now++;

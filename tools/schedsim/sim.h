@@ -92,6 +92,14 @@ struct sim {
     struct sim_mark *marks;
     size_t nmarks, capmarks;
     uint64_t max_units;     /* safety stop; 0 = none */
+    /* mlfq.py's model: the running job stays at the head of its queue, so
+     * whatever happens at a unit's start (a boost, a wake-up joining the
+     * front of the queue with -I) sees it there.  The job is charged and
+     * given back (ENQ_PREEMPTED) at the end of every unit, on the policy
+     * clock an instant before the next unit starts, and pick_next chooses
+     * again; consecutive stints of one job make one trace segment. */
+    bool requeue_each_unit;
+    bool unit_end;          /* internal: the clock reads the end of the last unit */
 };
 
 /* Prepare `s` for `jobs` (already filled with the workload). */
