@@ -175,7 +175,10 @@ int main(void)
     if (!expect(decays, "idle: the 1-minute load average does not grow (and shrinks when above 0.05)"))
         say("  (%.2f, then %.2f)\n", l0, l1);
 
-    /* a runnable task across a sample raises it */
+    /* a runnable task across a sample (5.6 s: one or two of them) keeps
+     * the average above where idle decay would take it, l1 * e^(-5/60) per
+     * sample: seen for either count only while l1 < 2 (earlier tests may
+     * have left it higher; then one spinner cannot be told apart) */
     pid_t p = fork();
     if (p == 0) {
         spin_until(now_ms() + 5600);
@@ -183,7 +186,9 @@ int main(void)
     }
     waitpid(p, NULL, 0);
     double l2 = load1();
-    if (!expect(l2 > l1, "a spinner across a sample raises it"))
+    if (l1 >= 2.0)
+        say("a spinner across a sample: load %.2f too high to see one task\n", l1);
+    else if (!expect(l2 > l1 * 0.92 + 0.005, "a spinner across a sample keeps it above idle decay"))
         say("  (%.2f, then %.2f)\n", l1, l2);
     struct sysinfo si;
     sysinfo(&si);
