@@ -44,9 +44,16 @@ $(BENCH_BINS): $(BUILD)/bench/bench-%: bench/%.c $(BENCH_LIB)
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $@"
 	$(Q)$(MUSLCC) $(BENCH_CFLAGS) -o $@ $< bench/lib/benchlib.c
 
-$(BENCH_CPIO): $(BENCH_BINS) bench/run.sh bench/mkcpio.py $(BENCH_BUSYBOX)
+# Debian's /usr/bin/true with its loader and libc, for exec_dynamic_true
+# (bench/fork.c), at their Debian paths (tools/hostprogs.sh, docs/hostprogs.md)
+BENCH_HOSTROOT := $(BUILD)/bench/hostroot
+$(BENCH_HOSTROOT)/usr/bin/true: tools/hostprogs.sh $(wildcard /var/lib/dpkg/status)
+	$(Q)rm -rf $(BENCH_HOSTROOT) && mkdir -p $(BENCH_HOSTROOT)
+	$(Q)tools/hostprogs.sh $(BENCH_HOSTROOT) /usr/bin/true
+
+$(BENCH_CPIO): $(BENCH_BINS) bench/run.sh bench/mkcpio.py $(BENCH_BUSYBOX) $(BENCH_HOSTROOT)/usr/bin/true
 	@[ "$(V)" != 0 ] || echo "  CPIO    $@"
-	$(Q)$(PYTHON) bench/mkcpio.py $@ $(BENCH_BUSYBOX) bench/run.sh $(BENCH_BINS)
+	$(Q)$(PYTHON) bench/mkcpio.py --tree $(BENCH_HOSTROOT) $@ $(BENCH_BUSYBOX) bench/run.sh $(BENCH_BINS)
 
 $(BENCH_VMLINUZ): bench/fetch-linux.sh
 	$(Q)bench/fetch-linux.sh $(BENCH_LINUX)

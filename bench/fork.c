@@ -5,6 +5,12 @@
  *   fork_execve_wait    the same, but the child execve()s the tiny `hello`
  *                       program bench-hello first (argv[1], or the one
  *                       beside this program, or /bench/bench-hello)
+ *   exec_static_true    the child execve()s busybox's true (/bin/busybox,
+ *                       argv[0] "true"): a static program, 2 MiB of it
+ *   exec_dynamic_true   the child execve()s Debian's /usr/bin/true
+ *                       (coreutils, linked against glibc): the kernel maps
+ *                       ld.so, which maps and relocates libc.so.6; what
+ *                       dynamic linking adds to a program's start
  *   fork_touched_1m     fork+exit+wait while the parent has 1, 16 or 64 MiB
  *   fork_touched_16m    of anonymous memory it has written: how fork scales
  *   fork_touched_64m    with the address space it must copy or share (COW)
@@ -28,6 +34,11 @@
 
 static const char *hello_path = "/bench/bench-hello";
 static char hello_buf[256];
+
+/* A program the child of op_fork_exec runs. */
+struct prog {
+	const char *path, *argv0;
+};
 
 /* Reaps `pid` and maps the child's status to 0 or a negative errno. */
 static int reap(pid_t pid)
@@ -64,15 +75,15 @@ static int op_fork_exit(void *arg, long count)
 
 static int op_fork_exec(void *arg, long count)
 {
-	(void)arg;
+	const struct prog *p = arg;
 	for (long i = 0; i < count; i++) {
 		pid_t pid = fork();
 		if (pid < 0)
 			return -errno;
 		if (pid == 0) {
-			char *argv[] = {(char *)hello_path, NULL};
+			char *argv[] = {(char *)p->argv0, NULL};
 			char *envp[] = {NULL};
-			execve(hello_path, argv, envp);
+			execve(p->path, argv, envp);
 			_exit(errno == ENOSYS ? EXEC_ENOSYS : EXEC_FAILED);
 		}
 		int r = reap(pid);
@@ -80,6 +91,19 @@ static int op_fork_exec(void *arg, long count)
 			return r;
 	}
 	return 0;
+}
+
+/* fork+execve+wait of the program at path (SKIP where there is none). */
+static void fork_exec(const struct bench_spec *spec, const char *path, const char *argv0)
+{
+	struct prog p = {path, argv0};
+	if (access(path, X_OK) < 0) {
+		char why[128];
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		bench_skip(spec->name, why);
+	} else {
+		bench_run(spec, op_fork_exec, &p);
+	}
 }
 
 /* fork+exit+wait with `mib` MiB of written anonymous memory in the parent. */
@@ -117,17 +141,17 @@ int main(int argc, char **argv)
 	}
 	static const struct bench_spec fe = {
 		"fork_exit_wait", "fork+_exit+waitpid", 1, 101, 5};
-	struct bench_spec fx = {
+	static const struct bench_spec fx = {
 		"fork_execve_wait", "fork+execve(hello)+waitpid", 1, 101, 5};
+	static const struct bench_spec st = {
+		"exec_static_true", "fork+execve(busybox true, static)+waitpid", 1, 101, 5};
+	static const struct bench_spec dy = {
+		"exec_dynamic_true", "fork+execve(/usr/bin/true, glibc dynamic)+waitpid", 1, 101, 5};
 
 	bench_run(&fe, op_fork_exit, NULL);
-	if (access(hello_path, X_OK) < 0) {
-		char why[128];
-		snprintf(why, sizeof why, "%s: %s", hello_path, strerror(errno));
-		bench_skip(fx.name, why);
-	} else {
-		bench_run(&fx, op_fork_exec, NULL);
-	}
+	fork_exec(&fx, hello_path, hello_path);
+	fork_exec(&st, "/bin/busybox", "true");
+	fork_exec(&dy, "/usr/bin/true", "/usr/bin/true");
 	fork_touched("fork_touched_1m", 1);
 	fork_touched("fork_touched_16m", 16);
 	fork_touched("fork_touched_64m", 64);

@@ -9,8 +9,10 @@ give /init a console.  Layout:
     /bench/bench-*, /bench/run.sh    the benchmark programs and the driver
     /init                            a copy of bench-init (Linux's default)
     /dev/console (c 5,1), /proc, /sys, /tmp
+    with --tree DIR, everything in DIR at the same place: Debian's
+    /usr/bin/true with its loader and libc (tools/hostprogs.sh stages it)
 
-Usage: mkcpio.py OUT BUSYBOX RUN_SH BIN...
+Usage: mkcpio.py [--tree DIR] OUT BUSYBOX RUN_SH BIN...
 """
 import os
 import stat
@@ -62,9 +64,31 @@ def read(path):
         return f.read()
 
 
+def add_tree(a, tree, have):
+    """Adds the directories, files and links below tree, as they are."""
+    for top, dirs, files in os.walk(tree):
+        dirs.sort()
+        for name in sorted(dirs) + sorted(files):
+            path = os.path.join(top, name)
+            rel = os.path.relpath(path, tree)
+            if rel in have:
+                continue
+            have.add(rel)
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                a.symlink(rel, os.readlink(path))
+            elif stat.S_ISDIR(st.st_mode):
+                a.dir(rel)
+            else:
+                a.file(rel, read(path), stat.S_IMODE(st.st_mode))
+
+
 def main(argv):
+    tree = None
+    if argv[:1] == ["--tree"] and len(argv) > 1:
+        tree, argv = argv[1], argv[2:]
     if len(argv) < 4:
-        sys.exit("usage: mkcpio.py OUT BUSYBOX RUN_SH BIN...")
+        sys.exit("usage: mkcpio.py [--tree DIR] OUT BUSYBOX RUN_SH BIN...")
     out, busybox, run_sh, bins = argv[0], argv[1], argv[2], argv[3:]
     tmp = out + ".tmp"
     with open(tmp, "wb") as f:
@@ -80,6 +104,8 @@ def main(argv):
             a.file("bench/" + os.path.basename(b), read(b))
             if os.path.basename(b) == "bench-init":
                 a.file("init", read(b))
+        if tree:
+            add_tree(a, tree, {"bin", "bench", "dev", "proc", "sys", "tmp"})
         a.trailer()
     os.replace(tmp, out)
 
