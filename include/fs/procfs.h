@@ -60,6 +60,9 @@ struct proc_entry {
 /* The address space of t's process (a leader that exited early has none
  * of its own; its threads do).  Caller holds tasks_lock. */
 struct mm *process_mm(struct task *t);
+/* "Key:" padded to 16 columns, an 8-digit value, " kB": the layout of
+ * meminfo and smaps (kernel/fs/procfs_sys.c). */
+void procfs_kb_line(struct seqbuf *s, const char *key, uint64_t kb);
 /* kernel/fs/procfs_mem.c: smaps, smaps_rollup, statm, /proc/vmstat */
 int procfs_show_smaps(struct seqbuf *s, struct task *t, bool process);
 int procfs_show_smaps_rollup(struct seqbuf *s, struct task *t, bool process);

@@ -187,15 +187,22 @@ static struct fdtable *task_files(pid_t pid)
     return ft;
 }
 
-/* What /proc/<pid>/fd/<n> points to: the file's path, or for a file
- * without one what Linux shows (pipe:[inode], socket:[inode]; other
- * nameless files anon_inode:[their file system]). */
-static ssize_t fd_target(pid_t pid, int fd, char *buf, size_t n)
+/* Task pid's open file fd, referenced (file_put it), or NULL. */
+static struct file *task_file(pid_t pid, int fd)
 {
     struct fdtable *ft = task_files(pid);
     struct file *f = ft ? fdt_get(ft, fd) : NULL;
     if (ft)
         fdtable_put(ft);
+    return f;
+}
+
+/* What /proc/<pid>/fd/<n> points to: the file's path, or for a file
+ * without one what Linux shows (pipe:[inode], socket:[inode]; other
+ * nameless files anon_inode:[their file system]). */
+static ssize_t fd_target(pid_t pid, int fd, char *buf, size_t n)
+{
+    struct file *f = task_file(pid, fd);
     if (!f)
         return -ENOENT;
     char *path = kmalloc(PATH_MAX);
@@ -223,10 +230,7 @@ static ssize_t fd_target(pid_t pid, int fd, char *buf, size_t n)
  * which it already holds. */
 static int fd_get_link(struct vnode *v, struct vnode **out)
 {
-    struct fdtable *ft = task_files(PI(v)->pid);
-    struct file *f = ft ? fdt_get(ft, PI(v)->fd) : NULL;
-    if (ft)
-        fdtable_put(ft);
+    struct file *f = task_file(PI(v)->pid, PI(v)->fd);
     if (!f)
         return -ENOENT;
     vnode_get(f->vnode);
@@ -244,10 +248,7 @@ static int lookup_fd(struct vnode *dir, pid_t pid, const char *name, size_t len,
         fd = 0;
     if (fd < 0 || fd >= FD_MAX_LISTED)
         return -ENOENT;
-    struct fdtable *ft = task_files(pid);
-    struct file *f = ft ? fdt_get(ft, fd) : NULL;
-    if (ft)
-        fdtable_put(ft);
+    struct file *f = task_file(pid, fd);
     if (!f)
         return -ENOENT;
     file_put(f);

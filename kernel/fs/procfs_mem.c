@@ -14,10 +14,7 @@
 #include <mm/vm.h>
 #include <proc/task.h>
 
-static void put_kb(struct seqbuf *s, const char *name, uint64_t bytes)
-{
-    seq_printf(s, "%-16s%8lu kB\n", name, (unsigned long)(bytes >> 10));
-}
+static void put_kb(struct seqbuf *s, const char *name, uint64_t bytes) { procfs_kb_line(s, name, bytes >> 10); }
 
 static void put_usage(struct seqbuf *s, uint64_t size, const struct vma_usage *u)
 {

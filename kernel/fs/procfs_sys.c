@@ -36,7 +36,7 @@
 
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
-static void meminfo_line(struct seqbuf *s, const char *key, uint64_t kb)
+void procfs_kb_line(struct seqbuf *s, const char *key, uint64_t kb)
 {
     seq_printf(s, "%-16s%8lu kB\n", key, (unsigned long)kb);
 }
@@ -46,24 +46,24 @@ static int show_meminfo(struct seqbuf *s)
     uint64_t total = pmm_total_pages() * KB_PER_PAGE, free = pmm_free_pages() * KB_PER_PAGE;
     struct kheap_stats heap;
     kheap_stats(&heap);
-    meminfo_line(s, "MemTotal:", total);
-    meminfo_line(s, "MemFree:", free);
-    meminfo_line(s, "MemAvailable:", free);
-    meminfo_line(s, "Buffers:", 0);
-    meminfo_line(s, "Cached:", 0);
-    meminfo_line(s, "SwapCached:", 0);
-    meminfo_line(s, "Active:", total - free);
-    meminfo_line(s, "Inactive:", 0);
-    meminfo_line(s, "SwapTotal:", 0);
-    meminfo_line(s, "SwapFree:", 0);
-    meminfo_line(s, "Dirty:", 0);
-    meminfo_line(s, "Writeback:", 0);
-    meminfo_line(s, "AnonPages:", 0);
-    meminfo_line(s, "Mapped:", 0);
-    meminfo_line(s, "Shmem:", 0);
-    meminfo_line(s, "Slab:", heap.frames * KB_PER_PAGE);
-    meminfo_line(s, "SReclaimable:", 0);
-    meminfo_line(s, "SUnreclaim:", heap.frames * KB_PER_PAGE);
+    procfs_kb_line(s, "MemTotal:", total);
+    procfs_kb_line(s, "MemFree:", free);
+    procfs_kb_line(s, "MemAvailable:", free);
+    procfs_kb_line(s, "Buffers:", 0);
+    procfs_kb_line(s, "Cached:", 0);
+    procfs_kb_line(s, "SwapCached:", 0);
+    procfs_kb_line(s, "Active:", total - free);
+    procfs_kb_line(s, "Inactive:", 0);
+    procfs_kb_line(s, "SwapTotal:", 0);
+    procfs_kb_line(s, "SwapFree:", 0);
+    procfs_kb_line(s, "Dirty:", 0);
+    procfs_kb_line(s, "Writeback:", 0);
+    procfs_kb_line(s, "AnonPages:", 0);
+    procfs_kb_line(s, "Mapped:", 0);
+    procfs_kb_line(s, "Shmem:", 0);
+    procfs_kb_line(s, "Slab:", heap.frames * KB_PER_PAGE);
+    procfs_kb_line(s, "SReclaimable:", 0);
+    procfs_kb_line(s, "SUnreclaim:", heap.frames * KB_PER_PAGE);
     return 0;
 }
 

@@ -371,3 +371,13 @@ void *grow_array(void *a, size_t *cap, size_t need, size_t elem)
         die("out of memory");
     return a;
 }
+
+int homework_opts(int argc, char **argv, const struct opt *opts, const char *prog)
+{
+    int rc = opts_parse(argc, argv, 2, opts, prog);
+    if (rc)
+        return rc == -2 ? 0 : 2;
+    if (g_trace.json || g_trace.svg)
+        die("--trace-json and --svg are for the scheduling modes");
+    return -1;
+}

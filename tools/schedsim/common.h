@@ -30,6 +30,9 @@ struct opt {
  * (the tools then exit with status 2); -h prints the options and returns -2.
  * --trace-json and --svg are recognised by every mode. */
 int opts_parse(int argc, char **argv, int first, const struct opt *opts, const char *prog);
+/* The homework modes' options (argv[2..]): -1 to go on, else the status to
+ * exit with (0 after -h, 2 after an error); the trace options are refused. */
+int homework_opts(int argc, char **argv, const struct opt *opts, const char *prog);
 
 /* Python's int(s, base) and float(s) on a string (no base prefix
  * detection for base 10). */

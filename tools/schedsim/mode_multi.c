@@ -230,11 +230,9 @@ int mode_multi(int argc, char **argv)
         {'c', "compute", OPT_FLAG, &solve, "compute answers for me"},
         {0, NULL, 0, NULL, NULL},
     };
-    int rc = opts_parse(argc, argv, 2, opts, "schedsim multi");
-    if (rc)
-        return rc == -2 ? 0 : 2;
-    if (g_trace.json || g_trace.svg)
-        die("--trace-json and --svg are for the scheduling modes");
+    int rc = homework_opts(argc, argv, opts, "schedsim multi");
+    if (rc >= 0)
+        return rc;
     struct pyrandom rng;
     py_seed(&rng, seed);
 #define TF(b) ((b) ? "True" : "False")

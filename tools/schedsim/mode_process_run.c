@@ -253,11 +253,9 @@ int mode_process_run(int argc, char **argv)
         {'p', "printstats", OPT_FLAG, &stats, "print statistics at end (with -c)"},
         {0, NULL, 0, NULL, NULL},
     };
-    int rc = opts_parse(argc, argv, 2, opts, "schedsim process-run");
-    if (rc)
-        return rc == -2 ? 0 : 2;
-    if (g_trace.json || g_trace.svg)
-        die("--trace-json and --svg are for the scheduling modes");
+    int rc = homework_opts(argc, argv, opts, "schedsim process-run");
+    if (rc >= 0)
+        return rc;
     struct pyrandom rng;
     py_seed(&rng, seed);
     if (strcmp(sw, "SWITCH_ON_IO") && strcmp(sw, "SWITCH_ON_END"))
