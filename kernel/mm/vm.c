@@ -523,22 +523,23 @@ oom:
 
 uint64_t vm_find_free(struct mm *mm, uint64_t len)
 {
-    /* top-down first fit below mmap_top */
+    /* top-down first fit below mmap_top: one walk down the sorted list,
+     * each gap between neighbours tried once */
     uint64_t top = mm->mmap_top;
-    for (;;) {
-        uint64_t cand = top - len;
-        if (cand < USER_MIN_ADDR || cand > top)
+    if (len > top)
+        return 0;
+    for (struct list_node *n = mm->vmas.prev; n != &mm->vmas; n = n->prev) {
+        struct vma *v = container_of(n, struct vma, node);
+        if (v->start >= top)
+            continue;                   /* wholly above the candidate */
+        if (v->end <= top - len)
+            break;                      /* the gap above v fits */
+        top = v->start;
+        if (len > top)
             return 0;
-        struct vma *clash = NULL;
-        list_for_each(n, &mm->vmas) {
-            struct vma *v = container_of(n, struct vma, node);
-            if (v->start < cand + len && v->end > cand)
-                clash = v;
-        }
-        if (!clash)
-            return cand;
-        top = clash->start;
     }
+    uint64_t cand = top - len;
+    return cand >= USER_MIN_ADDR ? cand : 0;
 }
 
 struct clone_ctx {
