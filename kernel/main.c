@@ -12,6 +12,7 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <drivers/uart.h>
@@ -33,7 +34,6 @@
 
 void boot_info_parse(uint32_t start_info_phys);
 void percpu_init(int cpu);
-void fpu_init_cpu(void);
 void time_init(void);
 void smp_boot_aps(void) __attribute__((weak));
 void console_devices_init(void) __attribute__((weak));
@@ -85,7 +85,7 @@ void kmain(uint32_t start_info)
     kprintf("Tessera: booting (cmdline \"%s\")\n", kernel_cmdline);
     gdt_init_cpu(0);
     idt_init();
-    fpu_init_cpu();
+    arch_fpu_init_cpu();
     numa_init();
     pmm_init();
     vm_init();

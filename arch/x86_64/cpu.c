@@ -1,8 +1,6 @@
 /*
- * Per-CPU processor set-up: the GS-based per-CPU block, SSE (CR4.OSFXSR,
- * OSXMMEXCPT; OSXSAVE stays off so libc keeps to SSE paths and the FPU
- * state is the 512-byte FXSAVE image), the SYSCALL MSRs, and the
- * reschedule IPI.
+ * Per-CPU processor set-up: the GS-based per-CPU block, the SYSCALL MSRs,
+ * and the reschedule and TLB-flush IPIs (the FPU's is arch/x86_64/fpu.c).
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -30,18 +28,6 @@ void percpu_init(int cpu)
     p->cpu_id = cpu;
     wrmsr(MSR_GS_BASE, (uint64_t)p);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
-}
-
-void fpu_init_cpu(void)
-{
-    uint64_t cr0, cr4;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    cr0 = (cr0 & ~(1UL << 2)) | (1UL << 1) | (1UL << 5);    /* no EM; MP; NE */
-    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    cr4 |= (1UL << 9) | (1UL << 10);                        /* OSFXSR, OSXMMEXCPT */
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
-    __asm__ volatile("fninit");
 }
 
 void arch_syscall_init_cpu(void)

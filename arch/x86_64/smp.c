@@ -9,6 +9,7 @@
 #include <arch/acpi.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
@@ -24,7 +25,6 @@
 extern char trampoline_start[], trampoline_end[], tramp_stack[], tramp_entry[], tramp_cr3[];
 extern char boot_pml4[];
 void percpu_init(int cpu);
-void fpu_init_cpu(void);
 void arch_syscall_init_cpu(void);
 
 #define TRAMP_BASE 0x8000
@@ -59,7 +59,7 @@ static void ap_entry(void)
     percpu_init(cpu);
     gdt_init_cpu(cpu);
     idt_load();
-    fpu_init_cpu();
+    arch_fpu_init_cpu();
     write_cr3(kernel_pml4);
     lapic_init_cpu();
     arch_syscall_init_cpu();

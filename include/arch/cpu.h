@@ -41,11 +41,6 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
-/* The FPU/SSE register file of the running task, saved to or loaded from a
- * 512-byte, 16-byte aligned area (FXSAVE layout: the signal frame's fpstate). */
-static inline void arch_fpu_save(uint8_t *area) { __asm__ volatile("fxsaveq (%0)" : : "r"(area) : "memory"); }
-static inline void arch_fpu_restore(const uint8_t *area) { __asm__ volatile("fxrstorq (%0)" : : "r"(area) : "memory"); }
-
 /* Inter-processor requests (arch/x86_64/cpu.c). */
 void arch_send_resched_ipi(int cpu);
 /* Makes every CPU in `cpus` (this one excluded) drop its non-global TLB

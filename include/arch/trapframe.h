@@ -29,5 +29,8 @@ struct trap_frame {
 #define GDT_TSS   0x28
 
 static inline int tf_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
+/* The user stack pointer, and a system call's return value register. */
+static inline uint64_t tf_user_sp(const struct trap_frame *tf) { return tf->rsp; }
+static inline uint64_t tf_syscall_ret(const struct trap_frame *tf) { return tf->rax; }
 
 #endif

@@ -46,7 +46,6 @@ void do_exit(int wait_status) __noreturn;
 bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving);
 void exit_to_user(struct trap_frame *tf, bool from_syscall);
 void switch_to(struct task *prev, struct task *next);
-void fpu_init_state(uint8_t *fxsave_area);
 /* ITIMER_REAL (kernel/proc/itimer.c): the process's timer is disarmed when
  * it ends; CPU 0's tick fires the due ones. */
 void itimer_exit(struct task *t);

@@ -6,11 +6,6 @@
 
 /* Queue `sig` for thread t (info may be NULL: SI_KERNEL from the kernel).
  * Wakes t if the signal is not blocked.  Safe from interrupt context. */
-/* The most stack a signal's frame takes (FXSAVE area, rt_sigframe and
- * their alignment): AT_MINSIGSTKSZ tells programs so (kernel/proc/signal.c
- * checks it against the frame it builds). */
-#define SIGNAL_FRAME_MIN 1088
-
 void signal_send(struct task *t, int sig, const siginfo_t *info);
 /* Queue `sig` for t's whole process (kill): any thread that does not block
  * it takes it; SIGKILL ends every thread.  Safe from interrupt context. */

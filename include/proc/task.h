@@ -106,7 +106,7 @@ struct task {
     void *kstack;               /* base of the KSTACK_SIZE kernel stack */
     struct trap_frame *tf;      /* user registers at the top of the kernel stack */
     uint64_t fs_base;           /* user TLS base (arch_prctl) */
-    uint8_t *fpu;               /* 512-byte FXSAVE area, 16-aligned */
+    uint8_t *fpu;               /* FPU/vector registers (arch/fpu.h), when not live */
 
     /* --- identity: set at creation, then immutable (except comm) --- */
     pid_t pid;                  /* the thread id; the process id for a leader */

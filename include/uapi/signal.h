@@ -95,5 +95,8 @@ typedef struct {
 #define BUS_ADRERR 2
 
 #define MINSIGSTKSZ 2048
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1U << 31)
 
 #endif

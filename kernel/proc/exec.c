@@ -18,6 +18,8 @@
  * A failure before step 4 leaves the caller untouched.
  */
 #include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <arch/signal_frame.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -312,7 +314,7 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         { AT_SECURE, secure },          /* set-user-id or set-group-id: the loader ignores LD_* */
         { AT_HWCAP, edx },
         { AT_HWCAP2, 0 },               /* no FSGSBASE, no ring-3 MWAIT */
-        { AT_MINSIGSTKSZ, SIGNAL_FRAME_MIN },
+        { AT_MINSIGSTKSZ, arch_signal_frame_max() },
         { AT_CLKTCK, 100 },
         { AT_RANDOM, random_at },
         { AT_EXECFN, execfn_at },
@@ -628,8 +630,11 @@ static int do_execve_args(const char *path, struct exec_args *a)
     tf->ss = GDT_UDATA;
     tf->vector = TRAP_SYSCALL;
     t->fs_base = 0;
+    /* exec drops the alternate signal stack (Linux keeps its flags word:
+     * sigaltstack then reports SS_DISABLE with any SS_AUTODISARM) */
+    t->alt_stack_sp = t->alt_stack_size = 0;
     wrmsr(MSR_FS_BASE, 0);
-    fpu_init_state(t->fpu);
+    arch_fpu_init_state(t->fpu);
     arch_fpu_restore(t->fpu);
     if (t->vfork_parent)
         vfork_release(t);

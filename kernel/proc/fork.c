@@ -20,6 +20,7 @@
  * no memory for the copy gives ENOMEM.
  */
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -181,8 +182,15 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
             t->se.nice = 0;
     }
     t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
+    /* a new process keeps the alternate signal stack; a thread (sharing the
+     * memory, so it cannot share the stack) starts without one */
+    if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
+        t->alt_stack_sp = parent->alt_stack_sp;
+        t->alt_stack_size = parent->alt_stack_size;
+        t->alt_stack_flags = parent->alt_stack_flags;
+    }
     arch_fpu_save(parent->fpu);
-    memcpy(t->fpu, parent->fpu, 512);
+    memcpy(t->fpu, parent->fpu, arch_fpu_size());
     t->stats.arrival_ns = time_ns();
 
     /* registers: the parent's, with rax = 0 and maybe a new stack */

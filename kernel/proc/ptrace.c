@@ -30,6 +30,7 @@
  * threads, a second tracer is refused, an ended process cannot be traced.
  */
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <lib/string.h>
@@ -89,6 +90,7 @@
 
 #define NT_PRSTATUS 1
 #define NT_PRFPREG 2
+#define NT_X86_XSTATE 0x202
 #define TRAP_TRACE 2
 
 #define AUDIT_ARCH_X86_64 0xc000003eU
@@ -579,26 +581,34 @@ static long regset(struct task *t, uint64_t type, struct iovec_k __user *uiov, b
     struct iovec_k iov;
     if (copy_from_user(&iov, uiov, sizeof iov))
         return -EFAULT;
-    size_t size = type == NT_PRSTATUS ? sizeof(struct user_regs) : type == NT_PRFPREG ? 512 : 0;
+    size_t size = type == NT_PRSTATUS ? sizeof(struct user_regs) : type == NT_PRFPREG ? 512
+                : type == NT_X86_XSTATE ? arch_fpu_xstate_user_size() : 0;
     if (!size)
         return -EINVAL;
     size_t n = MIN((size_t)iov.len, size);
-    uint8_t buf[512];
+    uint8_t *buf = kmalloc(size);
+    if (!buf)
+        return -ENOMEM;
     long r = 0;
     if (type == NT_PRSTATUS)
         regs_get(t, (struct user_regs *)buf);
+    else if (type == NT_PRFPREG)
+        arch_fpu_get_legacy(t->fpu, buf);
     else
-        memcpy(buf, t->fpu, 512);
+        arch_fpu_get_xstate(t->fpu, buf);
     if (set) {
         if (copy_from_user(buf, (void __user *)iov.base, n))
-            return -EFAULT;
-        if (type == NT_PRSTATUS)
+            r = -EFAULT;
+        else if (type == NT_PRSTATUS)
             r = regs_set(t, (struct user_regs *)buf);
+        else if (type == NT_PRFPREG)
+            arch_fpu_set_legacy(t->fpu, buf);
         else
-            memcpy(t->fpu, buf, 512);
+            r = arch_fpu_set_xstate(t->fpu, buf, n);
     } else if (copy_to_user((void __user *)iov.base, buf, n)) {
-        return -EFAULT;
+        r = -EFAULT;
     }
+    kfree(buf);
     if (!r && n != iov.len)
         r = put_user((uint64_t)n, &uiov->len);
     return r;
@@ -703,12 +713,19 @@ long sys_ptrace(long req, pid_t pid, uint64_t addr, uint64_t data)
             err = regs_set(t, &r);
         break;
     }
-    case PTRACE_GETFPREGS:
-        err = copy_to_user((void __user *)data, t->fpu, 512);
+    case PTRACE_GETFPREGS: {
+        uint8_t fx[512];
+        arch_fpu_get_legacy(t->fpu, fx);
+        err = copy_to_user((void __user *)data, fx, sizeof fx);
         break;
-    case PTRACE_SETFPREGS:
-        err = copy_from_user(t->fpu, (void __user *)data, 512);
+    }
+    case PTRACE_SETFPREGS: {
+        uint8_t fx[512];
+        err = copy_from_user(fx, (void __user *)data, sizeof fx);
+        if (!err)
+            arch_fpu_set_legacy(t->fpu, fx);
         break;
+    }
     case PTRACE_GETREGSET:
     case PTRACE_SETREGSET:
         err = regset(t, addr, (struct iovec_k __user *)data, req == PTRACE_SETREGSET);

@@ -8,7 +8,7 @@
  * with the core flag: no core file is written), stops, continues or ignores; a
  * handler gets the Linux x86-64 rt frame on the user stack (see
  * notes/linux-abi.md §2d): return address = sa_restorer, ucontext with all
- * registers, the mask to restore and a pointer to the saved FXSAVE image,
+ * registers, the mask to restore and a pointer to the saved FPU image,
  * then siginfo.  rt_sigreturn validates and restores all of it.
  *
  * An interrupted system call that returned -ERESTARTSYS is restarted if the
@@ -37,6 +37,8 @@
  * while that lock is held; signal_send may be called with it held.
  */
 #include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <arch/signal_frame.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
@@ -270,34 +272,6 @@ void do_group_exit(int status)
 
 /* ---- delivery ---- */
 
-struct sigframe {
-    uint64_t pretcode;
-    /* struct ucontext */
-    uint64_t uc_flags;
-    uint64_t uc_link;
-    uint64_t ss_sp;
-    int32_t ss_flags;
-    int32_t ss_pad;
-    uint64_t ss_size;
-    /* struct sigcontext (256 bytes) */
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-    uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-    uint16_t cs, gs, fs, ss;
-    uint64_t err, trapno, oldmask, cr2;
-    uint64_t fpstate;
-    uint64_t reserved1[8];
-    uint64_t uc_sigmask;
-    siginfo_t info;
-};
-
-_Static_assert(offsetof(struct sigframe, r8) == 8 + 40, "uc_mcontext at ucontext+40");
-_Static_assert(offsetof(struct sigframe, fpstate) == 8 + 40 + 184, "fpstate pointer");
-_Static_assert(offsetof(struct sigframe, uc_sigmask) == 8 + 296, "uc_sigmask at ucontext+296");
-_Static_assert(offsetof(struct sigframe, info) == 312, "siginfo at frame+312");
-_Static_assert(sizeof(struct sigframe) == 440, "rt_sigframe is 440 bytes");
-/* FXSAVE area aligned to 64, then the frame aligned to 16, less 8 */
-_Static_assert(512 + 63 + sizeof(struct sigframe) + 15 + 8 <= SIGNAL_FRAME_MIN, "AT_MINSIGSTKSZ covers a frame");
-
 static void log_fatal(struct task *t, int sig)
 {
     static const char *const names[] = {
@@ -447,61 +421,59 @@ static void do_stop(struct task *t)
     report_continued(t);
 }
 
+/* The alternate stack's state as sigaltstack reports it for a thread
+ * whose user stack pointer is sp (Linux's sas_ss_flags). */
+static int altstack_flags(const struct task *t, uint64_t sp)
+{
+    if (!t->alt_stack_size)
+        return SS_DISABLE;
+    return sp > t->alt_stack_sp && sp <= t->alt_stack_sp + t->alt_stack_size ? SS_ONSTACK : 0;
+}
+
+/* Sets the calling thread's alternate stack (sigaltstack's new value, or
+ * uc_stack on sigreturn); sp is its user stack pointer. */
+static long altstack_set(struct task *t, uint64_t ss_sp, int flags, uint64_t size, uint64_t sp)
+{
+    if (altstack_flags(t, sp) == SS_ONSTACK)
+        return -EPERM;              /* not while running on it */
+    int mode = flags & ~SS_AUTODISARM;
+    if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+        return -EINVAL;
+    if (mode == SS_DISABLE) {
+        ss_sp = size = 0;
+    } else if (size < MINSIGSTKSZ) {
+        return -ENOMEM;
+    }
+    t->alt_stack_sp = ss_sp;
+    t->alt_stack_size = size;
+    t->alt_stack_flags = flags;
+    return 0;
+}
+
 static int setup_frame(struct trap_frame *tf, int sig, struct k_sigaction *sa, const siginfo_t *info,
                        sigset_t old_mask)
 {
     struct task *t = current;
-    uint64_t sp = tf->rsp;
+    uint64_t sp = tf_user_sp(tf);
     /* iretq to a non-canonical address faults in the kernel, after the GS
      * swap: a handler (or restorer) outside user space cannot be entered */
     if (sa->handler >= USER_TOP || sa->restorer >= USER_TOP)
         return -EFAULT;
-    if ((sa->flags & SA_ONSTACK) && t->alt_stack_size && !(sp > t->alt_stack_sp && sp <= t->alt_stack_sp + t->alt_stack_size))
-        sp = t->alt_stack_sp + t->alt_stack_size;
-    else
-        sp -= 128;                                  /* the red zone */
-    sp -= 512;
-    sp &= ~63ULL;
-    uint64_t fp = sp;
-    arch_fpu_save(t->fpu);
-    if (copy_to_user((void *)fp, t->fpu, 512))
-        return -EFAULT;
-    sp -= sizeof(struct sigframe);
-    sp = (sp & ~15ULL) - 8;
-    struct sigframe f;
-    memset(&f, 0, sizeof f);
-    f.pretcode = sa->restorer;
-    f.uc_flags = 0x2;                               /* UC_SIGCONTEXT_SS */
-    f.ss_sp = t->alt_stack_sp;
-    f.ss_size = t->alt_stack_size;
-    f.r8 = tf->r8; f.r9 = tf->r9; f.r10 = tf->r10; f.r11 = tf->r11;
-    f.r12 = tf->r12; f.r13 = tf->r13; f.r14 = tf->r14; f.r15 = tf->r15;
-    f.rdi = tf->rdi; f.rsi = tf->rsi; f.rbp = tf->rbp; f.rbx = tf->rbx;
-    f.rdx = tf->rdx; f.rax = tf->rax; f.rcx = tf->rcx; f.rsp = tf->rsp;
-    f.rip = tf->rip; f.eflags = tf->rflags;
-    f.cs = tf->cs; f.ss = tf->ss;
-    f.trapno = tf->vector < 32 ? tf->vector : 0;
-    f.err = tf->vector < 32 ? tf->error : 0;
-    f.cr2 = info->u.fault.addr;
-    f.oldmask = old_mask;
-    f.fpstate = fp;
-    f.uc_sigmask = old_mask;
-    f.info = *info;
-    if (copy_to_user((void *)sp, &f, sizeof f))
-        return -EFAULT;
-    tf->rsp = sp;
-    tf->rip = sa->handler;
-    tf->rdi = sig;
-    tf->rsi = sp + offsetof(struct sigframe, info);
-    tf->rdx = sp + 8;
-    tf->rax = 0;
-    tf->rflags &= ~(1UL << 10);                     /* DF clear */
-    tf->cs = GDT_UCODE;
-    tf->ss = GDT_UDATA;
-    /* the handler starts with a clean FPU control state */
-    fpu_init_state(t->fpu);
-    arch_fpu_restore(t->fpu);
-    return 0;
+    int ss_flags = altstack_flags(t, sp);
+    struct signal_frame_req r = {
+        .sig = sig, .handler = sa->handler, .restorer = sa->restorer, .info = info, .old_mask = old_mask,
+        .ss_sp = t->alt_stack_sp, .ss_size = t->alt_stack_size, .ss_flags = t->alt_stack_flags, .fpu = t->fpu,
+    };
+    if ((sa->flags & SA_ONSTACK) && ss_flags == 0)
+        r.stack_top = t->alt_stack_sp + t->alt_stack_size;
+    int err = arch_signal_frame_setup(tf, &r);
+    if (!err && (t->alt_stack_flags & SS_AUTODISARM)) {
+        /* the handler may itself take signals on a fresh stack; its
+         * sigreturn restores this one from uc_stack */
+        t->alt_stack_sp = t->alt_stack_size = 0;
+        t->alt_stack_flags = SS_DISABLE;
+    }
+    return err;
 }
 
 void signal_deliver(struct trap_frame *tf, bool from_syscall)
@@ -599,8 +571,7 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND ||
                                                   rv == -ERESTART_RESTARTBLOCK || rv == -ERESTARTNOINTR)) {
             if ((rv == -ERESTARTSYS && (sa->flags & SA_RESTART)) || rv == -ERESTARTNOINTR) {
-                tf->rip -= 2;           /* re-execute `syscall` after the handler */
-                tf->rax = t->saved_syscall_nr;
+                arch_syscall_restart(tf, t->saved_syscall_nr);     /* after the handler */
             } else {
                 tf->rax = -EINTR;
             }
@@ -625,11 +596,9 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
     long rv = (long)tf->rax;
     if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTARTNOINTR)) {
         /* no handler ran: restart transparently */
-        tf->rip -= 2;
-        tf->rax = t->saved_syscall_nr;
+        arch_syscall_restart(tf, t->saved_syscall_nr);
     } else if (from_syscall && !handled_restart && rv == -ERESTART_RESTARTBLOCK) {
-        tf->rip -= 2;                   /* continue where it stopped (t->restart) */
-        tf->rax = 219;                  /* restart_syscall */
+        arch_syscall_restart(tf, 219);  /* restart_syscall: continue where it stopped (t->restart) */
     }
     if (t->restore_saved_mask) {
         t->blocked = t->saved_mask;
@@ -832,42 +801,19 @@ long sys_rt_sigreturn(void)
 {
     struct task *t = current;
     struct trap_frame *tf = t->tf;
-    uint64_t sp = tf->rsp - 8;          /* the handler's ret popped pretcode */
-    struct sigframe f;
-    /* the frame must return to user space (a non-canonical RIP would fault
-     * in the kernel's iretq) */
-    if (copy_from_user(&f, (void *)sp, sizeof f) || f.rip >= USER_TOP || f.rsp >= USER_TOP) {
-        kprintf("pid %d (%s): bad signal frame at %#lx\n", t->pid, t->comm, sp);
+    uint64_t frame = tf_user_sp(tf);
+    struct signal_frame_saved saved;
+    if (arch_signal_frame_restore(tf, t->fpu, &saved)) {
+        kprintf("pid %d (%s): bad signal frame at %#lx\n", t->pid, t->comm, frame - 8);
         do_group_exit(SIGSEGV);
     }
-    tf->r8 = f.r8; tf->r9 = f.r9; tf->r10 = f.r10; tf->r11 = f.r11;
-    tf->r12 = f.r12; tf->r13 = f.r13; tf->r14 = f.r14; tf->r15 = f.r15;
-    tf->rdi = f.rdi; tf->rsi = f.rsi; tf->rbp = f.rbp; tf->rbx = f.rbx;
-    tf->rdx = f.rdx; tf->rax = f.rax; tf->rcx = f.rcx; tf->rsp = f.rsp;
-    tf->rip = f.rip;
-    /* only user-changeable flags: CF PF AF ZF SF TF DF OF AC, IF forced on */
-    const uint64_t user_flags = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000;
-    tf->rflags = (f.eflags & user_flags) | 0x202;
-    tf->cs = GDT_UCODE;
-    tf->ss = GDT_UDATA;
-    tf->vector = 0;                     /* not a restartable syscall frame */
     spin_lock(&t->group->sig_lock);
-    t->blocked = f.uc_sigmask & ~UNBLOCKABLE;
+    t->blocked = saved.mask & ~UNBLOCKABLE;
     spin_unlock(&t->group->sig_lock);
-    if (f.fpstate) {
-        uint8_t fx[512] __aligned(16);
-        if (copy_from_user(fx, (void *)f.fpstate, 512) == 0) {
-            uint32_t mxcsr = *(uint32_t *)(fx + 24);
-            if (mxcsr & ~0xffffU)
-                *(uint32_t *)(fx + 24) = 0x1f80;    /* reserved bits would #GP in FXRSTOR */
-            memcpy(t->fpu, fx, 512);
-            arch_fpu_restore(t->fpu);
-        }
-    } else {
-        fpu_init_state(t->fpu);
-        arch_fpu_restore(t->fpu);
-    }
-    return tf->rax;
+    /* as Linux: the alternate stack is taken back from uc_stack, errors
+     * ignored (a handler may have changed it there) */
+    altstack_set(t, saved.ss_sp, saved.ss_flags, saved.ss_size, tf_user_sp(tf));
+    return tf_syscall_ret(tf);
 }
 SYSCALL_DEFINE(15, rt_sigreturn);
 
@@ -914,24 +860,19 @@ SYSCALL_DEFINE(34, pause);
 long sys_sigaltstack(const uint64_t __user *ss, uint64_t __user *old)
 {
     struct task *t = current;
-    if (old) {
-        uint64_t o[3] = { t->alt_stack_sp, t->alt_stack_size ? 0 : 2 /* SS_DISABLE */, t->alt_stack_size };
-        if (copy_to_user(old, o, sizeof o))
-            return -EFAULT;
-    }
+    uint64_t sp = tf_user_sp(t->tf);
+    uint64_t n[3];
+    if (ss && copy_from_user(n, ss, sizeof n))
+        return -EFAULT;
+    uint64_t o[3] = { t->alt_stack_sp, (uint32_t)(altstack_flags(t, sp) | (t->alt_stack_flags & SS_AUTODISARM)),
+                      t->alt_stack_size };
     if (ss) {
-        uint64_t n[3];
-        if (copy_from_user(n, ss, sizeof n))
-            return -EFAULT;
-        if ((int32_t)n[1] & 2) {
-            t->alt_stack_sp = t->alt_stack_size = 0;
-        } else {
-            if (n[2] < MINSIGSTKSZ)
-                return -ENOMEM;
-            t->alt_stack_sp = n[0];
-            t->alt_stack_size = n[2];
-        }
+        long r = altstack_set(t, n[0], (int32_t)n[1], n[2], sp);
+        if (r)
+            return r;
     }
+    if (old && copy_to_user(old, o, sizeof o))
+        return -EFAULT;
     return 0;
 }
 SYSCALL_DEFINE(131, sigaltstack);

@@ -7,6 +7,7 @@
  * PID_MAX, skipping pids still in use.
  */
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/cputime.h>
@@ -54,15 +55,6 @@ static pid_t alloc_pid(void)
     return -1;
 }
 
-/* An FXSAVE image of the reset FPU state: FCW 0x37f, MXCSR 0x1f80. */
-void fpu_init_state(uint8_t *area)
-{
-    memset(area, 0, 512);
-    *(uint16_t *)(area + 0) = 0x37f;
-    *(uint32_t *)(area + 24) = 0x1f80;
-    *(uint32_t *)(area + 28) = 0xffff;
-}
-
 static struct thread_group *group_new(void)
 {
     struct thread_group *g = kzalloc(sizeof *g);
@@ -88,7 +80,7 @@ struct task *task_alloc(struct thread_group *join)
     if (!t)
         return NULL;
     phys_t stack = pmm_alloc_contig(2);     /* 16 KiB */
-    t->fpu = kmalloc(512 + 16);
+    t->fpu = kmalloc(arch_fpu_size() + ARCH_FPU_ALIGN);
     if (join)
         __atomic_add_fetch(&join->refs, 1, __ATOMIC_RELAXED);
     t->group = join ? join : group_new();
@@ -101,11 +93,12 @@ struct task *task_alloc(struct thread_group *join)
         return NULL;
     }
     t->kstack = P2V(stack);
-    /* keep the FXSAVE area 16-byte aligned: remember the raw pointer in front */
+    /* align the FPU area (XSAVE needs 64): remember the raw pointer in front */
     uint8_t *raw = t->fpu;
-    t->fpu = (uint8_t *)ALIGN_UP((uint64_t)raw + 8, 16);
+    t->fpu = (uint8_t *)ALIGN_UP((uint64_t)raw + 8, ARCH_FPU_ALIGN);
     ((uint8_t **)t->fpu)[-1] = raw;
-    fpu_init_state(t->fpu);
+    arch_fpu_init_state(t->fpu);
+    t->alt_stack_flags = SS_DISABLE;
     list_init(&t->children);
     list_init(&t->sibling);
     list_init(&t->timer_node);

@@ -20,6 +20,7 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <kernel/cputime.h>

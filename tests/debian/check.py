@@ -50,11 +50,7 @@ CASES = os.path.join(HERE, "cases.sh")
 LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
 
 # Cases expected to fail until work going on elsewhere lands: name -> reason.
-XFAIL = {
-    "coreutils_cksum": "coreutils 9.1's cksum runs AVX code whenever CPUID shows PCLMUL and AVX, without "
-                       "asking whether the kernel enabled AVX; Tessera leaves CR4.OSXSAVE off (FXSAVE-only "
-                       "FPU state), so the first VEX instruction raises SIGILL: needs XSAVE support",
-}
+XFAIL = {}
 
 # Book cases whose lines come in scheduler order (tests/guest/p1.c).
 UNORDERED = {"book_p1"}
