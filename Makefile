@@ -42,12 +42,19 @@ KSRCS_C    := $(shell find $(KSRC_DIRS) -name '*.c' -not -path '$(VDSO_DIR)/*' 2
 KSRCS_S    := $(shell find $(KSRC_DIRS) -name '*.S' 2>/dev/null | sort)
 KOBJS      := $(KSRCS_C:%.c=$(BUILD)/k/%.o) $(KSRCS_S:%.S=$(BUILD)/k/%.o)
 
+# Every function used outside its file is declared in its owner's header, where
+# the compiler checks the definition against it; with -Werror a definition
+# that has no prototype in sight, or a declaration inside a function, fails.
+# Used by every C build here: kernel, vDSO, host tests, tools, user programs,
+# guest tests and benchmarks.
+WPROTO     := -Wmissing-prototypes -Wmissing-declarations -Wnested-externs
+
 KCFLAGS    := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone \
               -mgeneral-regs-only -mcmodel=kernel -fno-stack-protector \
               -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -fno-common \
               -fno-strict-aliasing -fcf-protection=none -Wall -Wextra -Werror \
               -Wno-unused-parameter -Wno-missing-field-initializers \
-              -Iinclude -Iinclude/arch -MMD -MP -D__TESSERA_KERNEL__
+              $(WPROTO) -Iinclude -Iinclude/arch -MMD -MP -D__TESSERA_KERNEL__
 ifeq ($(DEBUG),1)
 KCFLAGS    += -DCONFIG_DEBUG
 endif
@@ -90,7 +97,7 @@ VDSO_SO    := $(BUILD)/vdso/vdso.so
 VDSO_OBJS  := $(patsubst $(VDSO_DIR)/%.c,$(BUILD)/vdso/%.o,$(wildcard $(VDSO_DIR)/*.c))
 VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fcf-protection=none \
               -fasynchronous-unwind-tables -fvisibility=hidden -Wall -Wextra -Werror \
-              -Wno-unused-parameter -Iinclude -MMD -MP
+              -Wno-unused-parameter $(WPROTO) -Iinclude -MMD -MP -D__TESSERA_VDSO__
 VDSO_LDFLAGS := -shared -nostdlib --hash-style=both --build-id=sha1 -soname=linux-vdso.so.1 \
               --eh-frame-hdr -Bsymbolic -z max-page-size=4096 --no-undefined
 

@@ -12,7 +12,7 @@
 
 BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise thread shmfault clock hello init
 BENCH_BINS  := $(BENCH_PROGS:%=$(BUILD)/bench/bench-%)
-BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ibench
+BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror $(WPROTO) -Ibench
 BENCH_LIB   := bench/lib/benchlib.c bench/lib/benchlib.h
 
 BENCH_CPIO    := $(BUILD)/bench/bench.cpio

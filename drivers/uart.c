@@ -12,6 +12,7 @@
  */
 #include <arch/cpu.h>
 #include <drivers/uart.h>
+#include <fs/tty.h>
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
@@ -24,9 +25,6 @@
 #define REG_LSR 5
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
-
-/* The tty layer defines the real one; until it is linked in, input is dropped. */
-__attribute__((weak)) void tty_console_input(unsigned char c) { (void)c; }
 
 void uart_init(void)
 {

@@ -3,7 +3,9 @@
  * the kernel command line and the initramfs module.  They live in low memory
  * that the allocator will reuse, so everything is copied out here first.
  */
+#include <kernel/boot_info.h>
 #include <kernel/kernel.h>
+#include <kernel/sections.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 
@@ -28,24 +30,18 @@ struct hvm_memmap_entry {
 };
 
 #define HVM_START_MAGIC 0x336ec578
-#define MAX_REGIONS 32
-
-struct mem_region {
-    uint64_t base, size;
-};
-struct mem_region boot_usable[MAX_REGIONS], boot_reserved[MAX_REGIONS];
+struct mem_region boot_usable[BOOT_MAX_REGIONS], boot_reserved[BOOT_MAX_REGIONS];
 int boot_usable_count, boot_reserved_count;
 char kernel_cmdline[512];
 phys_t initrd_phys;
 uint64_t initrd_size;
 uint64_t acpi_rsdp_phys;
 
-extern char __boot_start[], __kernel_end[];
 #define KERNEL_VMA 0xffffffff80000000UL
 
 static void reserve(uint64_t base, uint64_t size)
 {
-    if (boot_reserved_count < MAX_REGIONS)
+    if (boot_reserved_count < BOOT_MAX_REGIONS)
         boot_reserved[boot_reserved_count++] = (struct mem_region){ base, size };
 }
 
@@ -60,7 +56,7 @@ void boot_info_parse(uint32_t start_info_phys)
     if (si->version < 1 || !si->memmap_paddr)
         panic("boot: no memory map from the loader");
     const struct hvm_memmap_entry *mm = P2V(si->memmap_paddr);
-    for (uint32_t i = 0; i < si->memmap_entries && boot_usable_count < MAX_REGIONS; i++)
+    for (uint32_t i = 0; i < si->memmap_entries && boot_usable_count < BOOT_MAX_REGIONS; i++)
         if (mm[i].type == 1 && mm[i].size)
             boot_usable[boot_usable_count++] = (struct mem_region){ mm[i].addr, mm[i].size };
     /* the kernel image, boot stub included */

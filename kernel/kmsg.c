@@ -261,7 +261,7 @@ static void set_console(int level, int saved)
     saved_console_level = saved;
 }
 
-long sys_syslog(long type_arg, char __user *buf, long len_arg)
+static long sys_syslog(long type_arg, char __user *buf, long len_arg)
 {
     int type = (int)type_arg, len = (int)len_arg;
     if (current->euid != 0)

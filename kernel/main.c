@@ -12,12 +12,15 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <drivers/uart.h>
 #include <fs/sysfs.h>
+#include <fs/tty.h>
 #include <fs/vfs.h>
+#include <kernel/boot_info.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -32,13 +35,6 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-void boot_info_parse(uint32_t start_info_phys);
-void percpu_init(int cpu);
-void time_init(void);
-void smp_boot_aps(void) __attribute__((weak));
-void console_devices_init(void) __attribute__((weak));
-extern phys_t initrd_phys;
-extern uint64_t initrd_size;
 volatile uint64_t jiffies;
 
 static void start_init(void *arg)
@@ -107,12 +103,10 @@ void kmain(uint32_t start_info)
     } else {
         kprintf(KERN_WARNING "initramfs: none given (-initrd)\n");
     }
-    if (console_devices_init)
-        console_devices_init();
+    console_devices_init();
     sysfs_init();
     uart_enable_irq();
-    if (smp_boot_aps)
-        smp_boot_aps();
+    smp_boot_aps();
 
     /* pid 1 */
     struct task *init = task_create_kernel(start_init, NULL, "init");

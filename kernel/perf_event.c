@@ -642,7 +642,7 @@ static long event_open_locked(struct perf_event *e, int pid, int cpu, struct per
     return 0;
 }
 
-long sys_perf_event_open(const struct perf_event_attr __user *uattr, int pid, int cpu, int group_fd,
+static long sys_perf_event_open(const struct perf_event_attr __user *uattr, int pid, int cpu, int group_fd,
                          unsigned long flags)
 {
     struct perf_event_attr attr;

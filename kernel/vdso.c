@@ -29,8 +29,6 @@
 #define MSR_TSC_AUX 0xc0000103
 #define VDSO_IMAGE_PAGES 4      /* room for the image; the build keeps it to one or two */
 
-extern const uint8_t vdso_image_start[], vdso_image_end[];
-
 static struct vdso_data *vdata;
 static phys_t vvar_frames[1], image_frames[VDSO_IMAGE_PAGES];
 static struct vm_special vvar_map = { "[vvar]", vvar_frames, 1, VM_READ };

@@ -5,7 +5,7 @@ SCHED_POLICY_SRC := $(sort $(wildcard kernel/sched/policy_*.c)) kernel/sched/pol
 SCHEDSIM_SRC     := $(filter-out tools/schedsim/schedbench.c,$(sort $(wildcard tools/schedsim/*.c)))
 SCHEDSIM_DEPS    := $(wildcard tools/schedsim/*.h include/sched/*.h) include/lib/rbtree.h include/lib/list.h
 TOOLS_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-                    -Wno-missing-field-initializers -Iinclude -DHOST_TEST
+                    -Wno-missing-field-initializers $(WPROTO) -Iinclude -DHOST_TEST
 
 $(BUILD)/schedsim: $(SCHEDSIM_SRC) $(SCHED_POLICY_SRC) $(SCHEDSIM_DEPS)
 	@mkdir -p $(dir $@)

@@ -6,10 +6,10 @@
  * ignored rather than walked.
  */
 #include <arch/acpi.h>
+#include <kernel/boot_info.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 
-extern uint64_t acpi_rsdp_phys;         /* kernel/boot_info.c */
 
 #define ACPI_TABLE_MAX (1U << 20)       /* a sanity bound on a table's length */
 

@@ -4,6 +4,7 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
@@ -18,8 +19,6 @@ _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "asm offset
 _Static_assert(offsetof(struct percpu, cur_task) == PERCPU_CURRENT, "asm offset");
 _Static_assert(offsetof(struct percpu, cpu_id) == 32, "this_cpu_id() reads gs:32");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
-
-extern char syscall_entry[];
 
 void percpu_init(int cpu)
 {
@@ -79,5 +78,3 @@ void arch_tlb_flush_cpus(uint64_t cpus)
     write_rflags(flags);
 }
 
-void cmos_select(uint8_t reg) { outb(0x70, reg); }
-uint8_t cmos_data(void) { return inb(0x71); }

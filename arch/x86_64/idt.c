@@ -4,6 +4,7 @@
  * double fault runs on its own IST stack so a kernel stack overflow is
  * still reported.
  */
+#include <arch/entry.h>
 #include <arch/gdt.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
@@ -19,7 +20,6 @@ struct idt_entry {
 } __packed;
 
 static struct idt_entry idt[256] __aligned(16);
-extern char vector_table_start[];
 
 void idt_init(void)
 {

@@ -9,6 +9,7 @@
 #include <arch/acpi.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
@@ -22,10 +23,6 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-extern char trampoline_start[], trampoline_end[], tramp_stack[], tramp_entry[], tramp_cr3[];
-extern char boot_pml4[];
-void percpu_init(int cpu);
-void arch_syscall_init_cpu(void);
 
 #define TRAMP_BASE 0x8000
 

@@ -9,18 +9,18 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <mm/vm.h>
+#include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
 
-void panic_trap(const struct trap_frame *tf, const char *what) __noreturn;
-void exit_to_user(struct trap_frame *tf, bool from_syscall);
 
 static const char *const exc_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
@@ -28,9 +28,6 @@ static const char *const exc_names[32] = {
     "stack fault", "general protection", "page fault", "reserved", "x87 FP error", "alignment check",
     "machine check", "SIMD FP error", "virtualization", "control protection",
 };
-
-/* User-access instructions that may fault; see arch/x86_64/uaccess.S. */
-extern char uaccess_start[], uaccess_end[], uaccess_fixup[];
 
 static void user_exception(struct trap_frame *tf)
 {

@@ -41,6 +41,16 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
+/* The CMOS RTC's registers: select one, then read it. */
+static inline uint8_t cmos_read(uint8_t reg) { outb(0x70, reg); return inb(0x71); }
+
+/* Per-CPU start-up, on the boot CPU from kmain and on each AP (arch/x86_64/cpu.c;
+ * the FPU's is arch_fpu_init_cpu, arch/fpu.h). */
+void percpu_init(int cpu);                  /* GS base -> percpu_area[cpu] */
+void arch_syscall_init_cpu(void);           /* the `syscall` MSRs */
+/* Starts every other CPU the firmware lists (arch/x86_64/smp.c). */
+void smp_boot_aps(void);
+
 /* Inter-processor requests (arch/x86_64/cpu.c). */
 void arch_send_resched_ipi(int cpu);
 /* Makes every CPU in `cpus` (this one excluded) drop its non-global TLB

@@ -133,6 +133,9 @@ void tty_send_signal(int pgrp, int sig);
 void tty_console_input(uint8_t c);
 /* Registers /dev/console and /dev/tty with devfs. */
 void tty_init(void);
+/* Boot (kmain, after the initramfs is unpacked and before init opens the
+ * console): the console devices, /proc, then the log's files. */
+void console_devices_init(void);
 /* Kernel text to the console through output processing, interleaving
  * correctly with program output. */
 void tty_console_write_kernel(const char *s, size_t n);

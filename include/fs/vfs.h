@@ -340,6 +340,9 @@ int fd_close(int fd);                                  /* 0 or -EBADF */
 
 /* ------------------------------------------------------------------ devfs */
 
+/* Creates /dev with null, zero, full and shm (vfs_init, once the root exists). */
+void devfs_init(void);
+
 /* Create /dev/<name> as a character device (mode: permission bits; S_IFCHR
  * is implied).  Opening it installs `fops` with file->private_data = priv,
  * then calls fops->open.  0 or -EEXIST/-ENOMEM. */

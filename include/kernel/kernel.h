@@ -62,11 +62,14 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
  * (kernel/log.c, from the table tools/gen-ksyms.sh links in). */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 
-/* Print a message, registers if available and a symbolized backtrace, then
- * stop the machine with the panic exit code.  Never returns. */
 /* True once a panic has begun (checks that would panic again stand down). */
 bool panic_in_progress(void);
+/* Print a message, registers if available and a symbolized backtrace, then
+ * stop the machine with the panic exit code.  Never returns. */
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2))) __noreturn;
+/* The same for a trap taken in kernel mode, with the trap frame's registers. */
+struct trap_frame;
+void panic_trap(const struct trap_frame *tf, const char *what) __noreturn;
 
 #define BUG_ON(cond) do { if (unlikely(cond)) panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__); } while (0)
 

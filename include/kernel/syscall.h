@@ -4,7 +4,8 @@
  * handler), collected by the linker into a section that syscall_init() turns
  * into a table indexed by number.  Handlers are named exactly as Linux spells
  * them (sys_openat) and take up to six long-sized arguments; they return a
- * value or -errno.  An unregistered number returns -ENOSYS, logged once by name.
+ * value or -errno.  A handler is static to its family file: the table is the
+ * only way in.  An unregistered number returns -ENOSYS, logged once by name.
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
@@ -23,6 +24,14 @@ struct syscall_entry {
     static const struct syscall_entry __syscall_entry_##name                                  \
         __attribute__((used, section(".syscalls"), aligned(8))) = {                          \
             (number), #name, (syscall_fn)(void (*)(void))sys_##name}
+
+/* The rows, between these bounds of the .syscalls section (link.ld). */
+extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
+
+/* Every Linux x86-64 call's name by number, registered or not, for the
+ * ENOSYS log (kernel/syscall/names.c). */
+extern const char *const linux_syscall_names[];
+extern const size_t linux_syscall_names_count;
 
 void syscall_init(void);
 const char *syscall_name(int nr);   /* from the kernel's name list, or NULL */

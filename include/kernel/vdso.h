@@ -52,6 +52,35 @@ struct vdso_data {
     uint64_t offset_ns[VDSO_CLOCKS];
 };
 
+#ifdef __TESSERA_VDSO__
+/* ---- the vDSO's side (arch/x86_64/vdso/vdso.c) ---- */
+struct vts {
+    int64_t sec, nsec;                  /* struct timespec */
+};
+struct vtv {
+    int64_t sec, usec;                  /* struct timeval */
+};
+struct vtz {
+    int32_t minuteswest, dsttime;       /* struct timezone */
+};
+
+/* The data page, one page before the image (vdso.lds). */
+extern const struct vdso_data vvar_data __attribute__((visibility("hidden")));
+
+/* The entry points, each exported under this name and its plain one
+ * (clock_gettime, ...) at LINUX_2.6: 0 or a negative errno. */
+int __vdso_clock_gettime(int clk, struct vts *ts);
+int __vdso_gettimeofday(struct vtv *tv, struct vtz *tz);
+int64_t __vdso_time(int64_t *t);
+int __vdso_clock_getres(int clk, struct vts *res);
+long __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused);
+int clock_gettime(int clk, struct vts *ts);
+int gettimeofday(struct vtv *tv, struct vtz *tz);
+int64_t time(int64_t *t);
+int clock_getres(int clk, struct vts *res);
+long getcpu(unsigned *cpu, unsigned *node, void *unused);
+#endif
+
 #ifdef __TESSERA_KERNEL__
 /* ---- the kernel's side (kernel/vdso.c) ---- */
 struct mm;
@@ -70,6 +99,9 @@ void vdso_write_end(struct vdso_data *d, uint64_t irq_flags);
 /* exec: maps [vvar] and [vdso] into the new address space below its mmap
  * top; the image's address (AT_SYSINFO_EHDR), 0 under vdso=0, or -errno. */
 long vdso_map(struct mm *mm);
+
+/* The image, embedded by arch/x86_64/vdso_image.S. */
+extern const uint8_t vdso_image_start[], vdso_image_end[];
 #endif
 
 #endif

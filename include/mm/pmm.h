@@ -14,16 +14,19 @@
 #define KERNEL_IMAGE_BASE  0xffffffff80000000UL   /* the kernel image */
 
 #ifdef HOST_TEST
-/* Host unit tests may back "physical memory" with an ordinary buffer by
- * defining host_phys_base; otherwise a host address is its own "physical"
- * address plus the direct-map base, as in the kernel. */
-extern char *host_phys_base __attribute__((weak));
+/* A host unit test may back "physical memory" with an ordinary buffer: it
+ * defines HOST_PHYS_BUFFER before including this header, and host_phys_base
+ * (the buffer, physical address 0).  Otherwise a host address is its own
+ * "physical" address plus the direct-map base, as in the kernel. */
+#ifdef HOST_PHYS_BUFFER
+extern char *host_phys_base;
 static inline uintptr_t host_base(void)
 {
-    char **pb = &host_phys_base;
-    __asm__("" : "+r"(pb));     /* a weak symbol's address may be NULL */
-    return pb && *pb ? (uintptr_t)*pb : (uintptr_t)KERNEL_DIRECT_BASE;
+    return host_phys_base ? (uintptr_t)host_phys_base : (uintptr_t)KERNEL_DIRECT_BASE;
 }
+#else
+static inline uintptr_t host_base(void) { return (uintptr_t)KERNEL_DIRECT_BASE; }
+#endif
 static inline void *P2V(phys_t p) { return (void *)(host_base() + p); }
 static inline phys_t V2P(const void *v) { return (phys_t)((uintptr_t)v - host_base()); }
 #else

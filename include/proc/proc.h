@@ -39,7 +39,21 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
 /* exec from kernel strings (used to start init); 0 or -errno, and on success
  * the current task's trap frame enters the new program. */
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);
+/* 64 random-looking bits for address layout and AT_RANDOM (kernel/proc/exec.c);
+ * no cryptographic strength, and unlocked: two CPUs may draw the same value. */
+uint64_t kernel_random(void);
 void do_exit(int wait_status) __noreturn;
+
+/* struct rusage as Linux lays it out: the times, then 14 longs of which
+ * Tessera fills ru_minflt, ru_majflt, ru_nvcsw and ru_nivcsw. */
+struct rusage_k {
+    int64_t utime_sec, utime_usec, stime_sec, stime_usec;
+    int64_t rest[14];
+};
+/* Fills *ru from the times and, if s is not NULL, s's counters (kernel/proc/exit.c). */
+void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, const struct task_stats *s);
+/* getrusage(RUSAGE_CHILDREN): the totals of the reaped descendants in s. */
+void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s);
 /* Is process group pgid orphaned (no member's parent is in another group of
  * the session, init aside)?  `leaving` (or NULL) counts neither as member
  * nor as parent.  Caller holds tasks_lock. */

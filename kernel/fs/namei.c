@@ -311,8 +311,6 @@ int vfs_mount_pseudo(const char *path, struct vnode *root)
     return err;
 }
 
-void devfs_init(void);
-
 void vfs_init(void)
 {
     fs_mutex_init(&vfs_ns_lock, "vfs-namespace");

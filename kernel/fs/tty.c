@@ -22,6 +22,7 @@
  */
 #include <drivers/uart.h>
 #include <fs/poll.h>
+#include <fs/procfs.h>
 #include <fs/tty.h>
 #include <fs/vfs.h>
 #include <kernel/log.h>
@@ -360,11 +361,9 @@ void tty_init(void)
         kprintf(KERN_ERR "tty: cannot register the console devices (%d)\n", err);
 }
 
-/* Boot hook (kernel/main.c calls it, if linked, after the initramfs is
- * unpacked and before the console is opened for init): the console devices,
- * then /proc, whose tty_nr and /dev/tty logic build on the console, then the
- * log's files (/dev/kmsg, /proc/sys/kernel/printk). */
-void procfs_init(void);
+/* /proc's tty_nr and /dev/tty logic build on the console, so the console
+ * devices come first; then /proc, then the log's files (/dev/kmsg,
+ * /proc/sys/kernel/printk). */
 void console_devices_init(void)
 {
     tty_init();

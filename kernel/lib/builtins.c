@@ -1,7 +1,5 @@
 /* Support routines GCC may call in freestanding code (normally in libgcc). */
-#include <stdint.h>
-
-int __popcountdi2(uint64_t x);
+#include <lib/builtins.h>
 
 int __popcountdi2(uint64_t x)
 {

@@ -226,7 +226,7 @@ phys_t mpol_alloc_page(const struct vma *v, uint64_t va, bool zero)
 
 /* ---------------------------------------------------------------- set_mempolicy */
 
-long sys_set_mempolicy(long mode, const uint64_t __user *nmask, uint64_t maxnode)
+static long sys_set_mempolicy(long mode, const uint64_t __user *nmask, uint64_t maxnode)
 {
     int lmode;
     unsigned flags;
@@ -258,7 +258,7 @@ static int lookup_node(struct mm *mm, uint64_t addr)
     return r < 0 ? -EFAULT : r;
 }
 
-long sys_get_mempolicy(int __user *policy, uint64_t __user *nmask, uint64_t maxnode, uint64_t addr, uint64_t flags)
+static long sys_get_mempolicy(int __user *policy, uint64_t __user *nmask, uint64_t maxnode, uint64_t addr, uint64_t flags)
 {
     struct mm *mm = current->mm;
     if (nmask && maxnode < (uint64_t)numa_nodes)
@@ -334,7 +334,7 @@ static long move_misplaced(struct mm *mm, uint64_t start, uint64_t end, uint64_t
     return failed;
 }
 
-long sys_mbind(uint64_t start, uint64_t len, uint64_t mode, const uint64_t __user *nmask, uint64_t maxnode,
+static long sys_mbind(uint64_t start, uint64_t len, uint64_t mode, const uint64_t __user *nmask, uint64_t maxnode,
                uint64_t flags)
 {
     struct mm *mm = current->mm;
@@ -444,7 +444,7 @@ static long pages_move(struct mm *mm, uint64_t count, const uint64_t __user *pag
     return failed;
 }
 
-long sys_move_pages(long pid, uint64_t count, const uint64_t __user *pages, const int __user *nodes,
+static long sys_move_pages(long pid, uint64_t count, const uint64_t __user *pages, const int __user *nodes,
                     int __user *status, long flags)
 {
     if (flags & ~(long)(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
@@ -486,7 +486,7 @@ static long migrate_node(struct mm *mm, int source, int dest)
     return failed;
 }
 
-long sys_migrate_pages(long pid, uint64_t maxnode, const uint64_t __user *old_nodes,
+static long sys_migrate_pages(long pid, uint64_t maxnode, const uint64_t __user *old_nodes,
                        const uint64_t __user *new_nodes)
 {
     uint64_t from[MASK_WORDS], to[MASK_WORDS];

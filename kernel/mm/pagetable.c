@@ -9,6 +9,7 @@
 #include <lib/string.h>
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
+#include <mm/vm.h>
 
 phys_t kernel_pml4;
 

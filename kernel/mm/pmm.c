@@ -21,6 +21,7 @@
  * Locking: pmm_lock protects the free lists, the counters and every
  * struct frame's list/order/free fields; refcounts are atomic.
  */
+#include <kernel/boot_info.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <lib/list.h>
@@ -98,13 +99,6 @@ static phys_t alloc_block(unsigned nid, unsigned order)
     node_stats[nid].free -= 1UL << order;
     return (phys_t)pfn << PAGE_SHIFT;
 }
-
-/* Memory map entries handed over by the boot code (kernel/boot_info.c). */
-struct mem_region {
-    uint64_t base, size;
-};
-extern struct mem_region boot_usable[], boot_reserved[];
-extern int boot_usable_count, boot_reserved_count;
 
 static bool reserved(uint64_t p)
 {

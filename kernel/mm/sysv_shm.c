@@ -92,7 +92,7 @@ static int slot_of(int id)
     return s->file && seg_id(slot) == id ? slot : -1;
 }
 
-long sys_shmget(int32_t key, uint64_t size, int flags)
+static long sys_shmget(int32_t key, uint64_t size, int flags)
 {
     struct vnode *dead[8];
     spin_lock(&shm_lock);
@@ -158,7 +158,7 @@ out:
 }
 SYSCALL_DEFINE(29, shmget);
 
-long sys_shmat(int id, uint64_t addr, int flags)
+static long sys_shmat(int id, uint64_t addr, int flags)
 {
     struct mm *mm = current->mm;
     struct vnode *dead[8];
@@ -209,7 +209,7 @@ out:
 }
 SYSCALL_DEFINE(30, shmat);
 
-long sys_shmdt(uint64_t addr)
+static long sys_shmdt(uint64_t addr)
 {
     struct mm *mm = current->mm;
     if (addr & (PAGE_SIZE - 1))
@@ -256,7 +256,7 @@ struct kshmid_ds {
 };
 _Static_assert(sizeof(struct kshmid_ds) == 112, "shmid64_ds is 112 bytes on x86-64");
 
-long sys_shmctl(int id, int cmd, struct kshmid_ds __user *buf)
+static long sys_shmctl(int id, int cmd, struct kshmid_ds __user *buf)
 {
     cmd &= ~IPC_64;
     if (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID)

@@ -4,6 +4,7 @@
  * USER_TOP (or wraps) is refused before any access.  Another process's
  * memory is reached through its page tables (access_remote).
  */
+#include <arch/entry.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <mm/pagetable.h>
@@ -11,11 +12,6 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/task.h>
-
-long uaccess_copy(void *dst, const void *src, size_t n);
-long uaccess_zero(void *dst, size_t n);
-long uaccess_strnlen(const char *s, size_t max);
-long uaccess_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new, uint32_t *seen);
 
 static inline bool user_range_ok(const void *p, size_t n)
 {

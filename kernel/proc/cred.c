@@ -199,14 +199,14 @@ static long set_res(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uin
     return 0;
 }
 
-long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
+static long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
 {
     struct task *t = current;
     return set_res(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, s, CAP_SETUID);
 }
 SYSCALL_DEFINE(117, setresuid);
 
-long sys_setresgid(uint32_t r, uint32_t e, uint32_t s)
+static long sys_setresgid(uint32_t r, uint32_t e, uint32_t s)
 {
     struct task *t = current;
     return set_res(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, s, CAP_SETGID);
@@ -234,14 +234,14 @@ static long set_re(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uint
     return 0;
 }
 
-long sys_setreuid(uint32_t r, uint32_t e)
+static long sys_setreuid(uint32_t r, uint32_t e)
 {
     struct task *t = current;
     return set_re(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, CAP_SETUID);
 }
 SYSCALL_DEFINE(113, setreuid);
 
-long sys_setregid(uint32_t r, uint32_t e)
+static long sys_setregid(uint32_t r, uint32_t e)
 {
     struct task *t = current;
     return set_re(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, CAP_SETGID);
@@ -263,14 +263,14 @@ static long set_one(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uin
     return 0;
 }
 
-long sys_setuid(uint32_t u)
+static long sys_setuid(uint32_t u)
 {
     struct task *t = current;
     return set_one(&t->uid, &t->euid, &t->suid, &t->fsuid, u, CAP_SETUID);
 }
 SYSCALL_DEFINE(105, setuid);
 
-long sys_setgid(uint32_t g)
+static long sys_setgid(uint32_t g)
 {
     struct task *t = current;
     return set_one(&t->gid, &t->egid, &t->sgid, &t->fsgid, g, CAP_SETGID);
@@ -286,27 +286,27 @@ static long set_fs(uint32_t *pfs, uint32_t r, uint32_t e, uint32_t s, uint32_t i
     return old;
 }
 
-long sys_setfsuid(uint32_t u)
+static long sys_setfsuid(uint32_t u)
 {
     struct task *t = current;
     return set_fs(&t->fsuid, t->uid, t->euid, t->suid, u, CAP_SETUID);
 }
 SYSCALL_DEFINE(122, setfsuid);
 
-long sys_setfsgid(uint32_t g)
+static long sys_setfsgid(uint32_t g)
 {
     struct task *t = current;
     return set_fs(&t->fsgid, t->gid, t->egid, t->sgid, g, CAP_SETGID);
 }
 SYSCALL_DEFINE(123, setfsgid);
 
-long sys_getuid(void) { return current->uid; }
+static long sys_getuid(void) { return current->uid; }
 SYSCALL_DEFINE(102, getuid);
-long sys_geteuid(void) { return current->euid; }
+static long sys_geteuid(void) { return current->euid; }
 SYSCALL_DEFINE(107, geteuid);
-long sys_getgid(void) { return current->gid; }
+static long sys_getgid(void) { return current->gid; }
 SYSCALL_DEFINE(104, getgid);
-long sys_getegid(void) { return current->egid; }
+static long sys_getegid(void) { return current->egid; }
 SYSCALL_DEFINE(108, getegid);
 
 static long get_res(uint32_t r, uint32_t e, uint32_t s, uint32_t __user *ur, uint32_t __user *ue, uint32_t __user *us)
@@ -316,21 +316,21 @@ static long get_res(uint32_t r, uint32_t e, uint32_t s, uint32_t __user *ur, uin
     return 0;
 }
 
-long sys_getresuid(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s)
+static long sys_getresuid(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s)
 {
     struct task *t = current;
     return get_res(t->uid, t->euid, t->suid, r, e, s);
 }
 SYSCALL_DEFINE(118, getresuid);
 
-long sys_getresgid(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s)
+static long sys_getresgid(uint32_t __user *r, uint32_t __user *e, uint32_t __user *s)
 {
     struct task *t = current;
     return get_res(t->gid, t->egid, t->sgid, r, e, s);
 }
 SYSCALL_DEFINE(120, getresgid);
 
-long sys_getgroups(int size, gid_t __user *list)
+static long sys_getgroups(int size, gid_t __user *list)
 {
     struct task *t = current;
     if (size < 0)
@@ -345,7 +345,7 @@ long sys_getgroups(int size, gid_t __user *list)
 }
 SYSCALL_DEFINE(115, getgroups);
 
-long sys_setgroups(int size, const gid_t __user *list)
+static long sys_setgroups(int size, const gid_t __user *list)
 {
     if (!capable(CAP_SETGID))
         return -EPERM;
@@ -392,7 +392,7 @@ static long cap_header_check(struct cap_header __user *uh, struct cap_header *h,
     return h->pid < 0 ? -EINVAL : 0;
 }
 
-long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
+static long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
 {
     struct cap_header h;
     int words;
@@ -417,7 +417,7 @@ long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
 }
 SYSCALL_DEFINE(125, capget);
 
-long sys_capset(struct cap_header __user *uh, const struct cap_data __user *ud)
+static long sys_capset(struct cap_header __user *uh, const struct cap_data __user *ud)
 {
     struct cap_header h;
     int words;

@@ -670,7 +670,7 @@ static void exec_args_free(struct exec_args *a)
     }
 }
 
-long sys_execve(const char __user *upath, const char *const __user *uargv, const char *const __user *uenvp)
+static long sys_execve(const char __user *upath, const char *const __user *uargv, const char *const __user *uenvp)
 {
     char path[256];
     long len = strncpy_from_user(path, upath, sizeof path);

@@ -272,11 +272,6 @@ static bool selects(struct task *c, pid_t pid, struct task *self)
     return c->pgid == -pid;
 }
 
-struct rusage_k {
-    int64_t utime_sec, utime_usec, stime_sec, stime_usec;
-    int64_t rest[14];
-};
-
 void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, const struct task_stats *s)
 {
     memset(ru, 0, sizeof *ru);
@@ -299,7 +294,7 @@ void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s)
     fill_rusage(ru, s->cutime_ns, s->cstime_ns, &c);
 }
 
-long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
+static long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
 {
     /* any thread waits for the children of its process */
     struct task *self = task_process(current);
@@ -433,7 +428,7 @@ long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user
 
 #define WAIT_THREAD_FLAGS (__WNOTHREAD | __WALL | __WCLONE)
 
-long sys_wait4(pid_t pid, int __user *status, int options, struct rusage_k __user *ru)
+static long sys_wait4(pid_t pid, int __user *status, int options, struct rusage_k __user *ru)
 {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
         return -EINVAL;
@@ -445,7 +440,7 @@ SYSCALL_DEFINE(61, wait4);
 #define P_PID 1
 #define P_PGID 2
 
-long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options, struct rusage_k __user *ru)
+static long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options, struct rusage_k __user *ru)
 {
     pid_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? id : idtype == P_PGID ? -id : 0;
     if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
@@ -467,8 +462,8 @@ long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options, struct
 }
 SYSCALL_DEFINE(247, waitid);
 
-long sys_exit(int code) { do_exit((code & 0xff) << 8); }
+static long sys_exit(int code) { do_exit((code & 0xff) << 8); }
 SYSCALL_DEFINE(60, exit);
 
-long sys_exit_group(int code) { do_group_exit((code & 0xff) << 8); }
+static long sys_exit_group(int code) { do_group_exit((code & 0xff) << 8); }
 SYSCALL_DEFINE(231, exit_group);

@@ -283,14 +283,14 @@ fail:
     return err;
 }
 
-long sys_fork(void) { return do_fork(SIGCHLD, 0, 0, 0, 0); }
+static long sys_fork(void) { return do_fork(SIGCHLD, 0, 0, 0, 0); }
 SYSCALL_DEFINE(57, fork);
 
-long sys_vfork(void) { return do_fork(CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0); }
+static long sys_vfork(void) { return do_fork(CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0); }
 SYSCALL_DEFINE(58, vfork);
 
 /* x86-64 argument order: flags, stack, parent_tid, child_tid, tls */
-long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
+static long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
     return do_fork(flags & 0xffffffffULL, stack, ptid, ctid, tls);   /* the legacy call has 32 flag bits */
 }
@@ -303,7 +303,7 @@ struct clone_args {
 };
 #define CLONE_ARGS_SIZE_VER0 64
 
-long sys_clone3(const struct clone_args __user *uargs, size_t size)
+static long sys_clone3(const struct clone_args __user *uargs, size_t size)
 {
     struct clone_args a;
     memset(&a, 0, sizeof a);

@@ -622,7 +622,7 @@ static int deadline_of(const struct ktimespec __user *ut, bool absolute, bool re
     return 0;
 }
 
-long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct ktimespec __user *timeout,
+static long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct ktimespec __user *timeout,
                uint32_t __user *uaddr2, uint32_t val3)
 {
     futex_init_once();

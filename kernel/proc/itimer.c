@@ -84,7 +84,7 @@ static struct kitimerval current_value(struct task *t)
     return (struct kitimerval){ ns_tv(t->itimer_interval_ns), ns_tv(left) };
 }
 
-long sys_getitimer(int which, struct kitimerval __user *cur)
+static long sys_getitimer(int which, struct kitimerval __user *cur)
 {
     if (which != ITIMER_REAL)
         return -EINVAL;
@@ -95,7 +95,7 @@ long sys_getitimer(int which, struct kitimerval __user *cur)
 }
 SYSCALL_DEFINE(36, getitimer);
 
-long sys_setitimer(int which, const struct kitimerval __user *nv, struct kitimerval __user *ov)
+static long sys_setitimer(int which, const struct kitimerval __user *nv, struct kitimerval __user *ov)
 {
     if (which != ITIMER_REAL)
         return -EINVAL;                 /* ITIMER_VIRTUAL/PROF are not provided */
@@ -120,7 +120,7 @@ long sys_setitimer(int which, const struct kitimerval __user *nv, struct kitimer
 }
 SYSCALL_DEFINE(38, setitimer);
 
-long sys_alarm(unsigned seconds)
+static long sys_alarm(unsigned seconds)
 {
     struct task *t = task_process(current);   /* ITIMER_REAL is per process */
     spin_lock(&itimer_lock);

@@ -642,7 +642,7 @@ static long resume(struct task *t, long req, uint64_t data)
     return 0;
 }
 
-long sys_ptrace(long req, pid_t pid, uint64_t addr, uint64_t data)
+static long sys_ptrace(long req, pid_t pid, uint64_t addr, uint64_t data)
 {
     if (req == PTRACE_TRACEME)
         return do_traceme();
@@ -866,14 +866,14 @@ static long process_vm(pid_t pid, const struct iovec_k __user *lvec, uint64_t li
     return done ? done : err;
 }
 
-long sys_process_vm_readv(pid_t pid, const struct iovec_k __user *lvec, uint64_t liovcnt,
+static long sys_process_vm_readv(pid_t pid, const struct iovec_k __user *lvec, uint64_t liovcnt,
                           const struct iovec_k __user *rvec, uint64_t riovcnt, uint64_t flags)
 {
     return process_vm(pid, lvec, liovcnt, rvec, riovcnt, flags, false);
 }
 SYSCALL_DEFINE(310, process_vm_readv);
 
-long sys_process_vm_writev(pid_t pid, const struct iovec_k __user *lvec, uint64_t liovcnt,
+static long sys_process_vm_writev(pid_t pid, const struct iovec_k __user *lvec, uint64_t liovcnt,
                            const struct iovec_k __user *rvec, uint64_t riovcnt, uint64_t flags)
 {
     return process_vm(pid, lvec, liovcnt, rvec, riovcnt, flags, true);

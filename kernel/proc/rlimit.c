@@ -60,7 +60,7 @@ static bool may_prlimit(const struct task *t)
            me->gid == t->egid && me->gid == t->sgid;
 }
 
-long sys_prlimit64(pid_t pid, int res, const struct krlimit __user *nl, struct krlimit __user *ol)
+static long sys_prlimit64(pid_t pid, int res, const struct krlimit __user *nl, struct krlimit __user *ol)
 {
     if (res < 0 || res >= RLIM_NLIMITS)
         return -EINVAL;
@@ -98,7 +98,7 @@ long sys_prlimit64(pid_t pid, int res, const struct krlimit __user *nl, struct k
 }
 SYSCALL_DEFINE(302, prlimit64);
 
-long sys_getrlimit(int res, struct krlimit __user *l) { return sys_prlimit64(0, res, NULL, l); }
+static long sys_getrlimit(int res, struct krlimit __user *l) { return sys_prlimit64(0, res, NULL, l); }
 SYSCALL_DEFINE(97, getrlimit);
-long sys_setrlimit(int res, const struct krlimit __user *l) { return sys_prlimit64(0, res, l, NULL); }
+static long sys_setrlimit(int res, const struct krlimit __user *l) { return sys_prlimit64(0, res, l, NULL); }
 SYSCALL_DEFINE(160, setrlimit);

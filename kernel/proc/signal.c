@@ -631,7 +631,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
 
 /* ---- system calls ---- */
 
-long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_sigaction __user *oact, size_t size)
+static long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_sigaction __user *oact, size_t size)
 {
     if (size != sizeof(sigset_t))
         return -EINVAL;
@@ -668,7 +668,7 @@ long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_si
 }
 SYSCALL_DEFINE(13, rt_sigaction);
 
-long sys_rt_sigprocmask(int how, const sigset_t __user *set, sigset_t __user *oset, size_t size)
+static long sys_rt_sigprocmask(int how, const sigset_t __user *set, sigset_t __user *oset, size_t size)
 {
     struct task *t = current;
     if (size != sizeof(sigset_t))
@@ -725,7 +725,7 @@ struct sig_ktimespec {
  * counts as unblocked for this thread, so a process-directed signal in it
  * picks and wakes this thread, as Linux does.  EAGAIN on timeout, EINTR if
  * another signal (one that runs a handler) comes first. */
-long sys_rt_sigtimedwait(const sigset_t __user *uset, siginfo_t __user *uinfo, const struct sig_ktimespec __user *uts,
+static long sys_rt_sigtimedwait(const sigset_t __user *uset, siginfo_t __user *uinfo, const struct sig_ktimespec __user *uts,
                          size_t size)
 {
     if (size != sizeof(sigset_t))
@@ -788,7 +788,7 @@ long sys_rt_sigtimedwait(const sigset_t __user *uset, siginfo_t __user *uinfo, c
 }
 SYSCALL_DEFINE(128, rt_sigtimedwait);
 
-long sys_rt_sigpending(sigset_t __user *set, size_t size)
+static long sys_rt_sigpending(sigset_t __user *set, size_t size)
 {
     if (size != sizeof(sigset_t))
         return -EINVAL;
@@ -797,7 +797,7 @@ long sys_rt_sigpending(sigset_t __user *set, size_t size)
 }
 SYSCALL_DEFINE(127, rt_sigpending);
 
-long sys_rt_sigreturn(void)
+static long sys_rt_sigreturn(void)
 {
     struct task *t = current;
     struct trap_frame *tf = t->tf;
@@ -832,7 +832,7 @@ static void sleep_until_signal(struct task *t)
     }
 }
 
-long sys_rt_sigsuspend(const sigset_t __user *mask, size_t size)
+static long sys_rt_sigsuspend(const sigset_t __user *mask, size_t size)
 {
     struct task *t = current;
     if (size != sizeof(sigset_t))
@@ -850,14 +850,14 @@ long sys_rt_sigsuspend(const sigset_t __user *mask, size_t size)
 }
 SYSCALL_DEFINE(130, rt_sigsuspend);
 
-long sys_pause(void)
+static long sys_pause(void)
 {
     sleep_until_signal(current);
     return -EINTR;
 }
 SYSCALL_DEFINE(34, pause);
 
-long sys_sigaltstack(const uint64_t __user *ss, uint64_t __user *old)
+static long sys_sigaltstack(const uint64_t __user *ss, uint64_t __user *old)
 {
     struct task *t = current;
     uint64_t sp = tf_user_sp(t->tf);
@@ -903,7 +903,7 @@ static int kill_one(struct task *t, int sig, int code, bool whole_process)
     return 0;
 }
 
-long sys_kill(pid_t pid, int sig)
+static long sys_kill(pid_t pid, int sig)
 {
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
@@ -938,7 +938,7 @@ long sys_kill(pid_t pid, int sig)
 SYSCALL_DEFINE(62, kill);
 
 /* tgkill with tgid -1 (tkill): any thread id; otherwise it must belong to tgid. */
-long sys_tgkill(pid_t tgid, pid_t tid, int sig)
+static long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
     if (sig < 0 || sig >= NSIG || tid <= 0 || (tgid <= 0 && tgid != -1))
         return -EINVAL;
@@ -950,7 +950,7 @@ long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 }
 SYSCALL_DEFINE(234, tgkill);
 
-long sys_tkill(pid_t tid, int sig) { return sys_tgkill(-1, tid, sig); }
+static long sys_tkill(pid_t tid, int sig) { return sys_tgkill(-1, tid, sig); }
 SYSCALL_DEFINE(200, tkill);
 
 /* rt_sigqueueinfo / rt_tgsigqueueinfo (sigqueue, pthread_sigqueue): a
@@ -982,7 +982,7 @@ static long queue_info(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *u
     return r;
 }
 
-long sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t __user *uinfo)
+static long sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t __user *uinfo)
 {
     if (tgid <= 0)
         return -ESRCH;
@@ -990,7 +990,7 @@ long sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t __user *uinfo)
 }
 SYSCALL_DEFINE(129, rt_sigqueueinfo);
 
-long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *uinfo)
+static long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *uinfo)
 {
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;

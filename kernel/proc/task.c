@@ -7,6 +7,7 @@
  * PID_MAX, skipping pids still in use.
  */
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
@@ -217,9 +218,6 @@ void task_set_comm(struct task *t, const char *path)
     base = base ? base + 1 : path;
     strlcpy(t->comm, base, sizeof t->comm);
 }
-
-extern char boot_kstack[];
-extern void task_first_return(void);
 
 struct task *task_create_idle(int cpu)
 {

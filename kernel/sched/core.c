@@ -20,6 +20,7 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
@@ -37,8 +38,6 @@
 #include <proc/task.h>
 #include <sched/loadavg.h>
 #include <sched/sched.h>
-
-void sched_sysctl_init(void) __attribute__((weak));
 
 struct runqueue {
     struct spinlock lock;
@@ -845,8 +844,7 @@ void sched_init(void)
                 (unsigned long)nohz_mask);
     /* /proc/sys/kernel/sched_* (kernel/sched/sysctl.c); the registry is a
      * static table, usable before /proc is mounted. */
-    if (sched_sysctl_init)
-        sched_sysctl_init();
+    sched_sysctl_init();
 }
 
 void sched_init_ap(int cpu) { runqueue_init(cpu, task_create_idle(cpu)); }

@@ -18,6 +18,7 @@
  * A yielding job goes behind every queued one.  Red-black tree keyed by
  * (vruntime, sequence), wrap-safe: O(log n).
  */
+#include <sched/policies.h>
 #include <sched/policy.h>
 #include <sched/policy_util.h>
 

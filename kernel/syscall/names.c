@@ -1,5 +1,5 @@
 /* Linux x86-64 system-call names by number, for logs (generated from the UAPI unistd_64.h list). */
-#include <stddef.h>
+#include <kernel/syscall.h>
 
 const char *const linux_syscall_names[] = {
     [0] = "read",

@@ -17,7 +17,7 @@
                     O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
-long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
+static long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
 {
     char *path = NULL;
     int err = path_from_user(upath, &path);
@@ -43,16 +43,16 @@ long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
     return err;
 }
 
-long sys_open(const char __user *path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
+static long sys_open(const char __user *path, long flags, long mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
 
-long sys_creat(const char __user *path, long mode)
+static long sys_creat(const char __user *path, long mode)
 {
     return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-long sys_close(long fd) { return fd_close((int)fd); }
+static long sys_close(long fd) { return fd_close((int)fd); }
 
-long sys_dup(long fd)
+static long sys_dup(long fd)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -63,7 +63,7 @@ long sys_dup(long fd)
     return r;
 }
 
-long sys_dup3(long oldfd, long newfd, long flags)
+static long sys_dup3(long oldfd, long newfd, long flags)
 {
     if (flags & ~O_CLOEXEC)
         return -EINVAL;
@@ -78,7 +78,7 @@ long sys_dup3(long oldfd, long newfd, long flags)
     return r;
 }
 
-long sys_dup2(long oldfd, long newfd)
+static long sys_dup2(long oldfd, long newfd)
 {
     if (oldfd == newfd) {              /* valid fd: returned unchanged */
         struct file *f = fd_get((int)oldfd);
@@ -90,7 +90,7 @@ long sys_dup2(long oldfd, long newfd)
     return sys_dup3(oldfd, newfd, 0);
 }
 
-long sys_fcntl(long fd, long cmd, unsigned long arg)
+static long sys_fcntl(long fd, long cmd, unsigned long arg)
 {
     struct fdtable *t = current->files;
     struct file *f = fd_get((int)fd);

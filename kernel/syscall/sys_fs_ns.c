@@ -90,7 +90,7 @@ static int may_delete_name(struct vnode *dir, const char *name, size_t len)
     return err;
 }
 
-long sys_mkdirat(long dirfd, const char __user *path, long mode)
+static long sys_mkdirat(long dirfd, const char __user *path, long mode)
 {
     struct pctx p;
     int err = parent_begin((int)dirfd, path, &p);
@@ -109,7 +109,7 @@ long sys_mkdirat(long dirfd, const char __user *path, long mode)
     return err;
 }
 
-long sys_mkdir(const char __user *path, long mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
+static long sys_mkdir(const char __user *path, long mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
 
 /* mknod: regular files, FIFOs and socket nodes for anyone who may create
  * in the directory; character and block devices with CAP_MKNOD, their
@@ -117,7 +117,7 @@ long sys_mkdir(const char __user *path, long mode) { return sys_mkdirat(AT_FDCWD
  * to a number).  A directory is EPERM and any other type EINVAL before the
  * path is looked at; then EEXIST, EACCES, and EPERM for a device, in
  * Linux's order. */
-long sys_mknodat(long dirfd, const char __user *path, long mode, long dev)
+static long sys_mknodat(long dirfd, const char __user *path, long mode, long dev)
 {
     mode_t type = (mode_t)mode & S_IFMT;
     switch (type) {
@@ -162,7 +162,7 @@ long sys_mknodat(long dirfd, const char __user *path, long mode, long dev)
     return err;
 }
 
-long sys_mknod(const char __user *path, long mode, long dev) { return sys_mknodat(AT_FDCWD, path, mode, dev); }
+static long sys_mknod(const char __user *path, long mode, long dev) { return sys_mknodat(AT_FDCWD, path, mode, dev); }
 
 static long do_rmdir(int dirfd, const char __user *path)
 {
@@ -204,17 +204,17 @@ static long do_unlink(int dirfd, const char __user *path)
     return err;
 }
 
-long sys_rmdir(const char __user *path) { return do_rmdir(AT_FDCWD, path); }
-long sys_unlink(const char __user *path) { return do_unlink(AT_FDCWD, path); }
+static long sys_rmdir(const char __user *path) { return do_rmdir(AT_FDCWD, path); }
+static long sys_unlink(const char __user *path) { return do_unlink(AT_FDCWD, path); }
 
-long sys_unlinkat(long dirfd, const char __user *path, long flags)
+static long sys_unlinkat(long dirfd, const char __user *path, long flags)
 {
     if (flags & ~AT_REMOVEDIR)
         return -EINVAL;
     return flags & AT_REMOVEDIR ? do_rmdir((int)dirfd, path) : do_unlink((int)dirfd, path);
 }
 
-long sys_symlinkat(const char __user *utarget, long dirfd, const char __user *path)
+static long sys_symlinkat(const char __user *utarget, long dirfd, const char __user *path)
 {
     char *target = NULL;
     int err = path_from_user(utarget, &target);
@@ -239,12 +239,12 @@ long sys_symlinkat(const char __user *utarget, long dirfd, const char __user *pa
     return err;
 }
 
-long sys_symlink(const char __user *target, const char __user *path)
+static long sys_symlink(const char __user *target, const char __user *path)
 {
     return sys_symlinkat(target, AT_FDCWD, path);
 }
 
-long sys_linkat(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath, long flags)
+static long sys_linkat(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath, long flags)
 {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
@@ -271,12 +271,12 @@ long sys_linkat(long olddfd, const char __user *oldpath, long newdfd, const char
     return err;
 }
 
-long sys_link(const char __user *oldpath, const char __user *newpath)
+static long sys_link(const char __user *oldpath, const char __user *newpath)
 {
     return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath,
+static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath,
                    long flags)
 {
     if (flags & ~RENAME_NOREPLACE)
@@ -353,12 +353,12 @@ out:
     return err;
 }
 
-long sys_renameat(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath)
+static long sys_renameat(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath)
 {
     return sys_renameat2(olddfd, oldpath, newdfd, newpath, 0);
 }
 
-long sys_rename(const char __user *oldpath, const char __user *newpath)
+static long sys_rename(const char __user *oldpath, const char __user *newpath)
 {
     return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
@@ -378,7 +378,7 @@ static int set_mode(struct vnode *v, mode_t m)
     return 0;
 }
 
-long sys_fchmodat(long dirfd, const char __user *path, long mode)
+static long sys_fchmodat(long dirfd, const char __user *path, long mode)
 {
     struct vnode *v;
     int err = at_resolve((int)dirfd, path, 0, &v);
@@ -389,9 +389,9 @@ long sys_fchmodat(long dirfd, const char __user *path, long mode)
     return err;
 }
 
-long sys_chmod(const char __user *path, long mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+static long sys_chmod(const char __user *path, long mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
 
-long sys_fchmod(long fd, long mode)
+static long sys_fchmod(long fd, long mode)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -429,7 +429,7 @@ static int set_owner(struct vnode *v, long uid, long gid)
     return 0;
 }
 
-long sys_fchownat(long dirfd, const char __user *path, long uid, long gid, long flags)
+static long sys_fchownat(long dirfd, const char __user *path, long uid, long gid, long flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
@@ -442,13 +442,13 @@ long sys_fchownat(long dirfd, const char __user *path, long uid, long gid, long 
     return err;
 }
 
-long sys_chown(const char __user *path, long uid, long gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
-long sys_lchown(const char __user *path, long uid, long gid)
+static long sys_chown(const char __user *path, long uid, long gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+static long sys_lchown(const char __user *path, long uid, long gid)
 {
     return sys_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
-long sys_fchown(long fd, long uid, long gid)
+static long sys_fchown(long fd, long uid, long gid)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -458,7 +458,7 @@ long sys_fchown(long fd, long uid, long gid)
     return err;
 }
 
-long sys_utimensat(long dirfd, const char __user *path, const struct linux_timespec __user *utimes, long flags)
+static long sys_utimensat(long dirfd, const char __user *path, const struct linux_timespec __user *utimes, long flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
@@ -518,7 +518,7 @@ static long do_truncate(struct vnode *v, long len)
     return r;
 }
 
-long sys_truncate(const char __user *path, long len)
+static long sys_truncate(const char __user *path, long len)
 {
     struct vnode *v;
     int err = at_resolve(AT_FDCWD, path, 0, &v);
@@ -531,7 +531,7 @@ long sys_truncate(const char __user *path, long len)
     return err;
 }
 
-long sys_ftruncate(long fd, long len)
+static long sys_ftruncate(long fd, long len)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -551,14 +551,14 @@ static long set_cwd(struct vnode *v)
     return 0;
 }
 
-long sys_chdir(const char __user *path)
+static long sys_chdir(const char __user *path)
 {
     struct vnode *v;
     int err = at_resolve(AT_FDCWD, path, 0, &v);
     return err ? err : set_cwd(v);
 }
 
-long sys_fchdir(long fd)
+static long sys_fchdir(long fd)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -569,7 +569,7 @@ long sys_fchdir(long fd)
     return set_cwd(v);
 }
 
-long sys_getcwd(char __user *ubuf, size_t size)
+static long sys_getcwd(char __user *ubuf, size_t size)
 {
     char *buf = kmalloc(PATH_MAX);
     if (!buf)
@@ -589,7 +589,7 @@ long sys_getcwd(char __user *ubuf, size_t size)
     return n;
 }
 
-long sys_umask(long mask)
+static long sys_umask(long mask)
 {
     return __atomic_exchange_n(&current->fs->umask, (mode_t)mask & 0777, __ATOMIC_RELAXED);
 }

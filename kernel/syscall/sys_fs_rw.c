@@ -22,7 +22,7 @@ void io_account(bool write, ssize_t moved)
     }
 }
 
-long sys_read(long fd, char __user *buf, size_t len)
+static long sys_read(long fd, char __user *buf, size_t len)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -33,7 +33,7 @@ long sys_read(long fd, char __user *buf, size_t len)
     return r;
 }
 
-long sys_write(long fd, const char __user *buf, size_t len)
+static long sys_write(long fd, const char __user *buf, size_t len)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -62,13 +62,13 @@ static long pio(long fd, char __user *buf, size_t len, long pos, bool write)
     return r;
 }
 
-long sys_pread64(long fd, char __user *buf, size_t len, long pos)
+static long sys_pread64(long fd, char __user *buf, size_t len, long pos)
 {
     long r = pio(fd, buf, len, pos, false);
     io_account(false, r);
     return r;
 }
-long sys_pwrite64(long fd, const char __user *buf, size_t len, long pos)
+static long sys_pwrite64(long fd, const char __user *buf, size_t len, long pos)
 {
     long r = pio(fd, (char __user *)buf, len, pos, true);
     io_account(true, r);
@@ -134,21 +134,21 @@ out:
     return r ? r : done;
 }
 
-long sys_readv(long fd, const void __user *iov, long cnt)
+static long sys_readv(long fd, const void __user *iov, long cnt)
 {
     long r = vio(fd, iov, cnt, false);
     io_account(false, r);
     return r;
 }
 
-long sys_writev(long fd, const void __user *iov, long cnt)
+static long sys_writev(long fd, const void __user *iov, long cnt)
 {
     long r = vio(fd, iov, cnt, true);
     io_account(true, r);
     return r;
 }
 
-long sys_lseek(long fd, long off, long whence)
+static long sys_lseek(long fd, long off, long whence)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -158,7 +158,7 @@ long sys_lseek(long fd, long off, long whence)
     return r;
 }
 
-long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
+static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -168,7 +168,7 @@ long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
     return r;
 }
 
-long sys_fsync(long fd)
+static long sys_fsync(long fd)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -177,13 +177,13 @@ long sys_fsync(long fd)
     return 0;
 }
 
-long sys_fdatasync(long fd) { return sys_fsync(fd); }
-long sys_sync(void) { return 0; }
+static long sys_fdatasync(long fd) { return sys_fsync(fd); }
+static long sys_sync(void) { return 0; }
 
 /* posix_fadvise: every file's data is in memory already, so advice
  * changes nothing; the arguments are checked as Linux checks them (a
  * pipe is ESPIPE, an unknown advice or negative length EINVAL). */
-long sys_fadvise64(long fd, long off, long len, long advice)
+static long sys_fadvise64(long fd, long off, long len, long advice)
 {
     struct file *f = fd_get((int)fd);
     if (!f)

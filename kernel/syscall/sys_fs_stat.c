@@ -24,7 +24,7 @@ static long stat_out(struct vnode *v, void __user *ubuf)
     return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-long sys_newfstatat(long dirfd, const char __user *path, void __user *ubuf, long flags)
+static long sys_newfstatat(long dirfd, const char __user *path, void __user *ubuf, long flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return -EINVAL;
@@ -66,7 +66,7 @@ static uint32_t dev_minor(uint64_t d) { return (uint32_t)((d & 0xff) | ((d >> 12
 
 /* statx: the same facts as stat in the newer record; no birth time (the
  * mask says so, as Linux's ramfs does). */
-long sys_statx(long dirfd, const char __user *path, long flags, unsigned long mask, void __user *ubuf)
+static long sys_statx(long dirfd, const char __user *path, long flags, unsigned long mask, void __user *ubuf)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC))
         return -EINVAL;
@@ -102,13 +102,13 @@ long sys_statx(long dirfd, const char __user *path, long flags, unsigned long ma
     return copy_to_user(ubuf, &x, sizeof x);
 }
 
-long sys_stat(const char __user *path, void __user *ubuf) { return sys_newfstatat(AT_FDCWD, path, ubuf, 0); }
-long sys_lstat(const char __user *path, void __user *ubuf)
+static long sys_stat(const char __user *path, void __user *ubuf) { return sys_newfstatat(AT_FDCWD, path, ubuf, 0); }
+static long sys_lstat(const char __user *path, void __user *ubuf)
 {
     return sys_newfstatat(AT_FDCWD, path, ubuf, AT_SYMLINK_NOFOLLOW);
 }
 
-long sys_fstat(long fd, void __user *ubuf)
+static long sys_fstat(long fd, void __user *ubuf)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -139,14 +139,14 @@ static long statfs_out(struct vnode *v, void __user *ubuf)
     return copy_to_user(ubuf, &s, sizeof(s));
 }
 
-long sys_statfs(const char __user *path, void __user *ubuf)
+static long sys_statfs(const char __user *path, void __user *ubuf)
 {
     struct vnode *v;
     int err = at_resolve(AT_FDCWD, path, 0, &v);
     return err ? err : statfs_out(v, ubuf);
 }
 
-long sys_fstatfs(long fd, void __user *ubuf)
+static long sys_fstatfs(long fd, void __user *ubuf)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -157,7 +157,7 @@ long sys_fstatfs(long fd, void __user *ubuf)
     return statfs_out(v, ubuf);
 }
 
-long sys_faccessat2(long dirfd, const char __user *path, long mode, long flags)
+static long sys_faccessat2(long dirfd, const char __user *path, long mode, long flags)
 {
     if (mode & ~(long)(R_OK | W_OK | X_OK))
         return -EINVAL;
@@ -175,14 +175,14 @@ long sys_faccessat2(long dirfd, const char __user *path, long mode, long flags)
     return err;
 }
 
-long sys_faccessat(long dirfd, const char __user *path, long mode)
+static long sys_faccessat(long dirfd, const char __user *path, long mode)
 {
     return sys_faccessat2(dirfd, path, mode, 0);
 }
 
-long sys_access(const char __user *path, long mode) { return sys_faccessat2(AT_FDCWD, path, mode, 0); }
+static long sys_access(const char __user *path, long mode) { return sys_faccessat2(AT_FDCWD, path, mode, 0); }
 
-long sys_readlinkat(long dirfd, const char __user *upath, char __user *ubuf, long size)
+static long sys_readlinkat(long dirfd, const char __user *upath, char __user *ubuf, long size)
 {
     if (size <= 0)
         return -EINVAL;
@@ -206,7 +206,7 @@ long sys_readlinkat(long dirfd, const char __user *upath, char __user *ubuf, lon
     return r;
 }
 
-long sys_readlink(const char __user *path, char __user *buf, long size)
+static long sys_readlink(const char __user *path, char __user *buf, long size)
 {
     return sys_readlinkat(AT_FDCWD, path, buf, size);
 }
@@ -244,7 +244,7 @@ static bool dent_actor(struct dir_ctx *ctx, const char *name, size_t len, uint64
     return true;
 }
 
-long sys_getdents64(long fd, char __user *ubuf, size_t count)
+static long sys_getdents64(long fd, char __user *ubuf, size_t count)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
@@ -324,36 +324,36 @@ static long xattr_list(long fd, const char __user *path, int atflags)
     return xattr_target(fd, path, atflags, NULL);        /* 0 bytes of names */
 }
 
-long sys_setxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
+static long sys_setxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
 {
     return xattr_unsupported(-1, p, 0, n);
 }
-long sys_lsetxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
+static long sys_lsetxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
 {
     return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
 }
-long sys_fsetxattr(long fd, const char __user *n, const void __user *v, size_t s, long fl)
+static long sys_fsetxattr(long fd, const char __user *n, const void __user *v, size_t s, long fl)
 {
     return xattr_unsupported(fd, NULL, 0, n);
 }
-long sys_getxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
+static long sys_getxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
 {
     return xattr_unsupported(-1, p, 0, n);
 }
-long sys_lgetxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
+static long sys_lgetxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
 {
     return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
 }
-long sys_fgetxattr(long fd, const char __user *n, void __user *v, size_t s) { return xattr_unsupported(fd, NULL, 0, n); }
-long sys_listxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, 0); }
-long sys_llistxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, AT_SYMLINK_NOFOLLOW); }
-long sys_flistxattr(long fd, char __user *l, size_t s) { return xattr_list(fd, NULL, 0); }
-long sys_removexattr(const char __user *p, const char __user *n) { return xattr_unsupported(-1, p, 0, n); }
-long sys_lremovexattr(const char __user *p, const char __user *n)
+static long sys_fgetxattr(long fd, const char __user *n, void __user *v, size_t s) { return xattr_unsupported(fd, NULL, 0, n); }
+static long sys_listxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, 0); }
+static long sys_llistxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, AT_SYMLINK_NOFOLLOW); }
+static long sys_flistxattr(long fd, char __user *l, size_t s) { return xattr_list(fd, NULL, 0); }
+static long sys_removexattr(const char __user *p, const char __user *n) { return xattr_unsupported(-1, p, 0, n); }
+static long sys_lremovexattr(const char __user *p, const char __user *n)
 {
     return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
 }
-long sys_fremovexattr(long fd, const char __user *n) { return xattr_unsupported(fd, NULL, 0, n); }
+static long sys_fremovexattr(long fd, const char __user *n) { return xattr_unsupported(fd, NULL, 0, n); }
 
 SYSCALL_DEFINE(4, stat);
 SYSCALL_DEFINE(332, statx);

@@ -42,7 +42,7 @@
 #define MCL_CURRENT 1
 #define MCL_FUTURE 2
 
-long sys_brk(uint64_t addr)
+static long sys_brk(uint64_t addr)
 {
     struct mm *mm = current->mm;
     if (addr == 0 || addr < mm->brk_start)
@@ -81,7 +81,7 @@ static uint64_t locked_bytes(struct mm *mm, uint64_t start, uint64_t end, uint64
 
 static uint32_t to_vm_prot(int prot) { return prot & (PROT_READ | PROT_WRITE | PROT_EXEC); }
 
-long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+static long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
     struct mm *mm = current->mm;
     if (len == 0 || (off & (PAGE_SIZE - 1)))
@@ -181,7 +181,7 @@ out:
 }
 SYSCALL_DEFINE(9, mmap);
 
-long sys_munmap(uint64_t addr, uint64_t len)
+static long sys_munmap(uint64_t addr, uint64_t len)
 {
     if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr + len < addr || addr + len > USER_TOP_ADDR)
         return -EINVAL;
@@ -189,7 +189,7 @@ long sys_munmap(uint64_t addr, uint64_t len)
 }
 SYSCALL_DEFINE(11, munmap);
 
-long sys_mprotect(uint64_t addr, uint64_t len, int prot)
+static long sys_mprotect(uint64_t addr, uint64_t len, int prot)
 {
     if ((addr & (PAGE_SIZE - 1)) || addr + len < addr)
         return -EINVAL;
@@ -245,7 +245,7 @@ static bool private_anon(struct mm *mm, uint64_t start, uint64_t end)
  * pages in.  The other advice is accepted and has no effect here.  As on
  * Linux, part of the range unmapped is ENOMEM, an unknown advice EINVAL.
  */
-long sys_madvise(uint64_t addr, uint64_t len, int advice)
+static long sys_madvise(uint64_t addr, uint64_t len, int advice)
 {
     struct mm *mm = current->mm;
     if (addr & (PAGE_SIZE - 1))
@@ -295,7 +295,7 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
 SYSCALL_DEFINE(28, madvise);
 
 /* mincore: one byte per page, 1 if the page is resident. */
-long sys_mincore(uint64_t addr, uint64_t len, uint8_t __user *vec)
+static long sys_mincore(uint64_t addr, uint64_t len, uint8_t __user *vec)
 {
     struct mm *mm = current->mm;
     if (addr & (PAGE_SIZE - 1))
@@ -404,14 +404,14 @@ static long lock_range(uint64_t start, uint64_t end, bool lock, bool onfault)
     return 0;
 }
 
-long sys_mlock(uint64_t addr, uint64_t len)
+static long sys_mlock(uint64_t addr, uint64_t len)
 {
     uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
     return lock_range(start, end, true, false);
 }
 SYSCALL_DEFINE(149, mlock);
 
-long sys_mlock2(uint64_t addr, uint64_t len, int flags)
+static long sys_mlock2(uint64_t addr, uint64_t len, int flags)
 {
     if (flags & ~MLOCK_ONFAULT)
         return -EINVAL;
@@ -420,7 +420,7 @@ long sys_mlock2(uint64_t addr, uint64_t len, int flags)
 }
 SYSCALL_DEFINE(325, mlock2);
 
-long sys_munlock(uint64_t addr, uint64_t len)
+static long sys_munlock(uint64_t addr, uint64_t len)
 {
     uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
     return lock_range(start, end, false, false);
@@ -443,7 +443,7 @@ static void all_vmas(struct mm *mm, uint64_t *lo, uint64_t *hi)
  * MCL_FUTURE makes every later mapping (mmap, brk) locked and pre-faulted,
  * MCL_ONFAULT locks without faulting in.  The gaps between mappings are
  * not an error here. */
-long sys_mlockall(int flags)
+static long sys_mlockall(int flags)
 {
     struct mm *mm = current->mm;
     if (!(flags & (MCL_CURRENT | MCL_FUTURE)) || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
@@ -485,7 +485,7 @@ long sys_mlockall(int flags)
 }
 SYSCALL_DEFINE(151, mlockall);
 
-long sys_munlockall(void)
+static long sys_munlockall(void)
 {
     struct mm *mm = current->mm;
     WRITE_ONCE(mm->def_flags, 0);
@@ -507,7 +507,7 @@ SYSCALL_DEFINE(152, munlockall);
 /* msync: shared mappings are the file's own frames and files live in
  * memory, so there is nothing to write back; the arguments are checked as
  * Linux checks them (EINVAL, ENOMEM for an unmapped part). */
-long sys_msync(uint64_t addr, uint64_t len, int flags)
+static long sys_msync(uint64_t addr, uint64_t len, int flags)
 {
     struct mm *mm = current->mm;
     if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
@@ -525,7 +525,7 @@ long sys_msync(uint64_t addr, uint64_t len, int flags)
 }
 SYSCALL_DEFINE(26, msync);
 
-long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
+static long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
 {
     return vm_remap(current->mm, old, old_len, new_len, flags, new_addr);
 }
@@ -536,7 +536,7 @@ SYSCALL_DEFINE(25, mremap);
 #define MFD_HUGETLB 4
 
 /* memfd_create: an unnamed in-memory file (the name shows in /proc only). */
-long sys_memfd_create(const char __user *uname, unsigned flags)
+static long sys_memfd_create(const char __user *uname, unsigned flags)
 {
     char name[250];
     long n = strncpy_from_user(name, uname, sizeof name);

@@ -7,7 +7,7 @@
 #include <kernel/syscall.h>
 #include <mm/uaccess.h>
 
-long sys_pipe2(int __user *ufds, long flags)
+static long sys_pipe2(int __user *ufds, long flags)
 {
     if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK))
         return -EINVAL;   /* O_DIRECT (packet mode) is not supported */
@@ -38,7 +38,7 @@ long sys_pipe2(int __user *ufds, long flags)
 }
 SYSCALL_DEFINE(293, pipe2);
 
-long sys_pipe(int __user *ufds)
+static long sys_pipe(int __user *ufds)
 {
     return sys_pipe2(ufds, 0);
 }

@@ -134,14 +134,14 @@ static long poll_common(struct pollfd __user *ufds, unsigned long nfds, uint64_t
     return ret;
 }
 
-long sys_poll(struct pollfd __user *ufds, unsigned long nfds, long timeout_ms)
+static long sys_poll(struct pollfd __user *ufds, unsigned long nfds, long timeout_ms)
 {
     int ms = (int)timeout_ms;
     return poll_common(ufds, nfds, deadline_after(ms < 0 ? -1 : (int64_t)ms * (int64_t)NSEC_PER_MSEC));
 }
 SYSCALL_DEFINE(7, poll);
 
-long sys_ppoll(struct pollfd __user *ufds, unsigned long nfds, const void __user *uts,
+static long sys_ppoll(struct pollfd __user *ufds, unsigned long nfds, const void __user *uts,
                const void __user *umask, unsigned long sigsetsize)
 {
     uint64_t deadline;
@@ -247,7 +247,7 @@ static long select_common(int nfds, unsigned long __user *uin, unsigned long __u
     return count;
 }
 
-long sys_select(long nfds, unsigned long __user *uin, unsigned long __user *uout,
+static long sys_select(long nfds, unsigned long __user *uin, unsigned long __user *uout,
                 unsigned long __user *uex, struct k_timeval __user *utv)
 {
     uint64_t deadline = 0;
@@ -270,7 +270,7 @@ long sys_select(long nfds, unsigned long __user *uin, unsigned long __user *uout
 }
 SYSCALL_DEFINE(23, select);
 
-long sys_pselect6(long nfds, unsigned long __user *uin, unsigned long __user *uout,
+static long sys_pselect6(long nfds, unsigned long __user *uin, unsigned long __user *uout,
                   unsigned long __user *uex, void __user *uts, const void __user *usig)
 {
     uint64_t deadline;

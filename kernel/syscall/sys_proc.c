@@ -15,15 +15,15 @@
 #include <proc/task.h>
 #include <sched/loadavg.h>
 
-long sys_getpid(void) { return current->tgid; }
+static long sys_getpid(void) { return current->tgid; }
 SYSCALL_DEFINE(39, getpid);
-long sys_gettid(void) { return current->pid; }
+static long sys_gettid(void) { return current->pid; }
 SYSCALL_DEFINE(186, gettid);
-long sys_getppid(void) { return READ_ONCE(task_process(current)->ppid); }
+static long sys_getppid(void) { return READ_ONCE(task_process(current)->ppid); }
 SYSCALL_DEFINE(110, getppid);
 /* The robust-futex list head, walked when the thread ends
  * (kernel/proc/futex.c) so its robust mutexes' waiters see EOWNERDEAD. */
-long sys_set_robust_list(void __user *head, size_t len)
+static long sys_set_robust_list(void __user *head, size_t len)
 {
     if (len != 24)
         return -EINVAL;
@@ -32,7 +32,7 @@ long sys_set_robust_list(void __user *head, size_t len)
 }
 SYSCALL_DEFINE(273, set_robust_list);
 
-long sys_get_robust_list(int pid, uint64_t __user *head, size_t __user *len)
+static long sys_get_robust_list(int pid, uint64_t __user *head, size_t __user *len)
 {
     if (pid != 0 && pid != current->pid)
         return -EPERM;
@@ -45,10 +45,10 @@ SYSCALL_DEFINE(274, get_robust_list);
 /* Restartable sequences are not provided: ENOSYS, which Linux itself
  * returns when built without them.  glibc and musl probe it at every start
  * (and then read the CPU with getcpu), so it is not logged. */
-long sys_rseq(void __user *rseq, uint32_t len, int flags, uint32_t sig) { return -ENOSYS; }
+static long sys_rseq(void __user *rseq, uint32_t len, int flags, uint32_t sig) { return -ENOSYS; }
 SYSCALL_DEFINE(334, rseq);
 
-long sys_set_tid_address(int __user *tidptr)
+static long sys_set_tid_address(int __user *tidptr)
 {
     current->clear_child_tid = (uint64_t)tidptr;
     return current->pid;
@@ -60,7 +60,7 @@ SYSCALL_DEFINE(218, set_tid_address);
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
-long sys_arch_prctl(int code, uint64_t addr)
+static long sys_arch_prctl(int code, uint64_t addr)
 {
     struct task *t = current;
     switch (code) {
@@ -83,7 +83,7 @@ SYSCALL_DEFINE(158, arch_prctl);
 
 static char hostname[65] = "tessera";
 
-long sys_uname(char __user *buf)
+static long sys_uname(char __user *buf)
 {
     char u[6][65];
     memset(u, 0, sizeof u);
@@ -97,7 +97,7 @@ long sys_uname(char __user *buf)
 }
 SYSCALL_DEFINE(63, uname);
 
-long sys_sethostname(const char __user *name, int len)
+static long sys_sethostname(const char __user *name, int len)
 {
     if (len < 0 || len > 64)
         return -EINVAL;
@@ -154,7 +154,7 @@ static void set_process_groups(struct task *proc, pid_t pgid, pid_t sid)
     proc->sid = sid;
 }
 
-long sys_setpgid(pid_t pid, pid_t pgid)
+static long sys_setpgid(pid_t pid, pid_t pgid)
 {
     struct task *self = task_process(current);
     if (pgid < 0)
@@ -205,16 +205,21 @@ static long group_of(pid_t pid, bool want_sid)
     return r;
 }
 
-long sys_getpgid(pid_t pid) { return group_of(pid, false); }
+static long sys_getpgid(pid_t pid) { return group_of(pid, false); }
 SYSCALL_DEFINE(121, getpgid);
 
-long sys_getpgrp(void) { return current->pgid; }
+static long sys_getpgrp(void) { return current->pgid; }
 SYSCALL_DEFINE(111, getpgrp);
 
-long sys_getsid(pid_t pid) { return group_of(pid, true); }
+static long sys_getsid(pid_t pid) { return group_of(pid, true); }
 SYSCALL_DEFINE(124, getsid);
 
-long sys_setsid(void)
+/* setsid: a new session and group, led by the caller.  It leaves its
+ * controlling terminal with its old session: a terminal belongs to a session
+ * id (tty->session, kernel/fs/tty.c), so the caller, now in a session of its
+ * own, no longer has one, while the terminal stays with the old session and
+ * its foreground group, as on Linux. */
+static long sys_setsid(void)
 {
     struct task *self = task_process(current);
     spin_lock(&tasks_lock);
@@ -229,11 +234,6 @@ long sys_setsid(void)
     if (r > 0)
         set_process_groups(self, self->pid, self->pid);
     spin_unlock(&tasks_lock);
-    if (r > 0) {
-        extern void tty_session_left(struct task *t) __attribute__((weak));
-        if (tty_session_left)
-            tty_session_left(self);
-    }
     return r;
 }
 SYSCALL_DEFINE(112, setsid);
@@ -243,7 +243,7 @@ SYSCALL_DEFINE(112, setsid);
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 
-long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct task *t = current;
     if (option == PR_SET_NAME) {
@@ -265,9 +265,8 @@ long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 }
 SYSCALL_DEFINE(157, prctl);
 
-uint64_t kernel_random(void);
 
-long sys_getrandom(void __user *buf, size_t len, unsigned flags)
+static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
 {
     uint8_t tmp[64];
     size_t done = 0;
@@ -299,7 +298,7 @@ struct ksysinfo {
 };
 _Static_assert(sizeof(struct ksysinfo) == 112, "struct sysinfo is 112 bytes");
 
-long sys_sysinfo(struct ksysinfo __user *info)
+static long sys_sysinfo(struct ksysinfo __user *info)
 {
     struct ksysinfo s;
     memset(&s, 0, sizeof s);
@@ -323,7 +322,7 @@ SYSCALL_DEFINE(99, sysinfo);
 #define LINUX_REBOOT_CMD_CAD_ON 0x89abcdef
 #define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
 
-long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg)
+static long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg)
 {
     if (magic1 != LINUX_REBOOT_MAGIC1 || (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 &&
                                           magic2 != 537993216))

@@ -20,7 +20,7 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-long sys_sched_yield(void)
+static long sys_sched_yield(void)
 {
     sched_yield_current();
     return 0;
@@ -53,7 +53,7 @@ static bool prio_selects(const struct task *t, int which, int who)
 
 /* The raw syscall returns 20 - nice (1..40) of the highest-priority
  * (lowest nice) task of the set; musl turns it back into a nice value. */
-long sys_getpriority(int which, int who)
+static long sys_getpriority(int which, int who)
 {
     if (which < PRIO_PROCESS || which > PRIO_USER)
         return -EINVAL;
@@ -80,7 +80,7 @@ static bool can_nice(const struct task *t, int nice)
 /* nice is clamped to -20..19, as Linux does.  Each selected task the caller
  * may not change is EPERM, may not lower EACCES; the last such error is
  * returned even if other tasks changed (Linux). */
-long sys_setpriority(int which, int who, int nice)
+static long sys_setpriority(int which, int who, int nice)
 {
     if (which < PRIO_PROCESS || which > PRIO_USER)
         return -EINVAL;
@@ -154,7 +154,7 @@ static void set_policy(struct task *t, int policy, int prio, bool reset_on_fork)
     sched_set_rt(t, policy, rt_policy(policy) ? prio : 0);
 }
 
-long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __user *param)
+static long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __user *param)
 {
     struct sched_param_k p;
     if (pid < 0 || !param)
@@ -175,7 +175,7 @@ long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __
 }
 SYSCALL_DEFINE(144, sched_setscheduler);
 
-long sys_sched_getscheduler(pid_t pid)
+static long sys_sched_getscheduler(pid_t pid)
 {
     if (pid < 0)
         return -EINVAL;
@@ -187,7 +187,7 @@ long sys_sched_getscheduler(pid_t pid)
 }
 SYSCALL_DEFINE(145, sched_getscheduler);
 
-long sys_sched_setparam(pid_t pid, const struct sched_param_k __user *param)
+static long sys_sched_setparam(pid_t pid, const struct sched_param_k __user *param)
 {
     if (pid < 0 || !param)
         return -EINVAL;
@@ -196,7 +196,7 @@ long sys_sched_setparam(pid_t pid, const struct sched_param_k __user *param)
 }
 SYSCALL_DEFINE(142, sched_setparam);
 
-long sys_sched_getparam(pid_t pid, struct sched_param_k __user *param)
+static long sys_sched_getparam(pid_t pid, struct sched_param_k __user *param)
 {
     if (pid < 0 || !param)
         return -EINVAL;
@@ -224,7 +224,7 @@ struct sched_attr_k {
 _Static_assert(sizeof(struct sched_attr_k) == 56, "struct sched_attr is 56 bytes");
 
 /* sched_getattr: the task's policy, flags, nice and real-time priority. */
-long sys_sched_getattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned size, unsigned flags)
+static long sys_sched_getattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned size, unsigned flags)
 {
     if (!uattr || pid < 0 || size < SCHED_ATTR_SIZE_VER0 || size > PAGE_SIZE || flags)
         return -EINVAL;
@@ -250,7 +250,7 @@ SYSCALL_DEFINE(315, sched_getattr);
 /* sched_setattr: sched_setscheduler and setpriority in one call.  A record
  * larger than this kernel's must be zero beyond what it knows (E2BIG, with
  * the size it knows written back, as Linux does). */
-long sys_sched_setattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned flags)
+static long sys_sched_setattr(pid_t pid, struct sched_attr_k __user *uattr, unsigned flags)
 {
     if (!uattr || pid < 0 || flags)
         return -EINVAL;
@@ -315,13 +315,13 @@ static long priority_range(int policy, long rt)
     }
 }
 
-long sys_sched_get_priority_max(int policy)
+static long sys_sched_get_priority_max(int policy)
 {
     return priority_range(policy, 99);
 }
 SYSCALL_DEFINE(146, sched_get_priority_max);
 
-long sys_sched_get_priority_min(int policy)
+static long sys_sched_get_priority_min(int policy)
 {
     return priority_range(policy, 1);
 }
@@ -329,7 +329,7 @@ SYSCALL_DEFINE(147, sched_get_priority_min);
 
 /* The task's slice: SCHED_RR's for an rt round-robin task, 0 for
  * SCHED_FIFO (no slice), otherwise the system policy's. */
-long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
+static long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
 {
     if (pid < 0)
         return -EINVAL;
@@ -352,7 +352,7 @@ long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
 }
 SYSCALL_DEFINE(148, sched_rr_get_interval);
 
-long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
+static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
 {
     uint64_t m = 0;
     if (len < sizeof m)
@@ -375,7 +375,7 @@ long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
 }
 SYSCALL_DEFINE(203, sched_setaffinity);
 
-long sys_sched_getaffinity(pid_t pid, size_t len, uint64_t __user *mask)
+static long sys_sched_getaffinity(pid_t pid, size_t len, uint64_t __user *mask)
 {
     if (len < sizeof(uint64_t))
         return -EINVAL;
@@ -391,7 +391,7 @@ long sys_sched_getaffinity(pid_t pid, size_t len, uint64_t __user *mask)
 }
 SYSCALL_DEFINE(204, sched_getaffinity);
 
-long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void *unused)
+static long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void *unused)
 {
     unsigned c = this_cpu_id(), n = (unsigned)cpu_to_node((int)c);
     if (cpu && put_user(c, cpu))

@@ -13,7 +13,7 @@
 
 #define CHUNK (16 * 1024)
 
-long sys_sendfile(long out_fd, long in_fd, int64_t __user *uoff, size_t count)
+static long sys_sendfile(long out_fd, long in_fd, int64_t __user *uoff, size_t count)
 {
     struct file *in = fd_get((int)in_fd), *out = fd_get((int)out_fd);
     long r = 0;

@@ -123,7 +123,7 @@ static long install(struct file *f, int flags)
     return fd;
 }
 
-long sys_socket(long family, long type, long protocol)
+static long sys_socket(long family, long type, long protocol)
 {
     int flags;
     long t = check_socket_args(family, type, protocol, &flags);
@@ -135,7 +135,7 @@ long sys_socket(long family, long type, long protocol)
 }
 SYSCALL_DEFINE(41, socket);
 
-long sys_socketpair(long family, long type, long protocol, int __user *usv)
+static long sys_socketpair(long family, long type, long protocol, int __user *usv)
 {
     int flags;
     long t = check_socket_args(family, type, protocol, &flags);
@@ -165,17 +165,17 @@ long sys_socketpair(long family, long type, long protocol, int __user *usv)
 }
 SYSCALL_DEFINE(53, socketpair);
 
-long sys_bind(long fd, const void __user *uaddr, long len)
+static long sys_bind(long fd, const void __user *uaddr, long len)
 {
     union sockaddr_in_k a;
     return SOCKET_CALL(fd, addr_in(uaddr, len, &a) ?: unix_bind(s, &a.sun, (int)len));
 }
 SYSCALL_DEFINE(49, bind);
 
-long sys_listen(long fd, long backlog) { return SOCKET_CALL(fd, unix_listen(s, (int)backlog)); }
+static long sys_listen(long fd, long backlog) { return SOCKET_CALL(fd, unix_listen(s, (int)backlog)); }
 SYSCALL_DEFINE(50, listen);
 
-long sys_connect(long fd, const void __user *uaddr, long len)
+static long sys_connect(long fd, const void __user *uaddr, long len)
 {
     union sockaddr_in_k a;
     return SOCKET_CALL(fd, addr_in(uaddr, len, &a) ?: unix_connect(s, &a.sun, (int)len, f->flags & O_NONBLOCK));
@@ -190,7 +190,7 @@ static long name_out(struct unix_sock *s, bool peer, void __user *uaddr, int __u
     return len < 0 ? len : addr_out(&a, (unsigned)len, uaddr, ulen);
 }
 
-long sys_accept4(long fd, void __user *uaddr, int __user *ulen, long flags)
+static long sys_accept4(long fd, void __user *uaddr, int __user *ulen, long flags)
 {
     if (flags & ~(long)(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
@@ -206,24 +206,24 @@ long sys_accept4(long fd, void __user *uaddr, int __user *ulen, long flags)
 }
 SYSCALL_DEFINE(288, accept4);
 
-long sys_accept(long fd, void __user *uaddr, int __user *ulen) { return sys_accept4(fd, uaddr, ulen, 0); }
+static long sys_accept(long fd, void __user *uaddr, int __user *ulen) { return sys_accept4(fd, uaddr, ulen, 0); }
 SYSCALL_DEFINE(43, accept);
 
-long sys_getsockname(long fd, void __user *addr, int __user *len) { return SOCKET_CALL(fd, name_out(s, false, addr, len)); }
+static long sys_getsockname(long fd, void __user *addr, int __user *len) { return SOCKET_CALL(fd, name_out(s, false, addr, len)); }
 SYSCALL_DEFINE(51, getsockname);
-long sys_getpeername(long fd, void __user *addr, int __user *len) { return SOCKET_CALL(fd, name_out(s, true, addr, len)); }
+static long sys_getpeername(long fd, void __user *addr, int __user *len) { return SOCKET_CALL(fd, name_out(s, true, addr, len)); }
 SYSCALL_DEFINE(52, getpeername);
 
-long sys_shutdown(long fd, long how) { return SOCKET_CALL(fd, unix_shutdown(s, (int)how)); }
+static long sys_shutdown(long fd, long how) { return SOCKET_CALL(fd, unix_shutdown(s, (int)how)); }
 SYSCALL_DEFINE(48, shutdown);
 
-long sys_setsockopt(long fd, long level, long name, const void __user *val, long len)
+static long sys_setsockopt(long fd, long level, long name, const void __user *val, long len)
 {
     return SOCKET_CALL(fd, unix_setsockopt(s, (int)level, (int)name, val, (int)len));
 }
 SYSCALL_DEFINE(54, setsockopt);
 
-long sys_getsockopt(long fd, long level, long name, void __user *val, int __user *len)
+static long sys_getsockopt(long fd, long level, long name, void __user *val, int __user *len)
 {
     return SOCKET_CALL(fd, unix_getsockopt(s, (int)level, (int)name, val, len));
 }
@@ -347,7 +347,7 @@ static long do_send(struct unix_sock *s, struct file *f, const struct iovec_k *i
     return unix_sendmsg(s, tolen ? &to->sun : NULL, tolen, iov, cnt, scm, flags);
 }
 
-long sys_sendto(long fd, const void __user *buf, size_t len, long flags, const void __user *uaddr, long alen)
+static long sys_sendto(long fd, const void __user *buf, size_t len, long flags, const void __user *uaddr, long alen)
 {
     union sockaddr_in_k a;
     struct unix_scm scm = {0};
@@ -398,7 +398,7 @@ out:
     return err;
 }
 
-long sys_sendmsg(long fd, const struct linux_msghdr __user *umsg, long flags)
+static long sys_sendmsg(long fd, const struct linux_msghdr __user *umsg, long flags)
 {
     return SOCKET_CALL(fd, sendmsg_on(s, f, umsg, (int)flags));
 }
@@ -512,7 +512,7 @@ static long recvfrom_on(struct unix_sock *s, struct file *f, void __user *buf, s
     return n;
 }
 
-long sys_recvfrom(long fd, void __user *buf, size_t len, long flags, void __user *uaddr, int __user *ulen)
+static long sys_recvfrom(long fd, void __user *buf, size_t len, long flags, void __user *uaddr, int __user *ulen)
 {
     return SOCKET_CALL(fd, recvfrom_on(s, f, buf, len, (int)flags, uaddr, ulen));
 }
@@ -554,7 +554,7 @@ out:
     return err;
 }
 
-long sys_recvmsg(long fd, struct linux_msghdr __user *umsg, long flags)
+static long sys_recvmsg(long fd, struct linux_msghdr __user *umsg, long flags)
 {
     return SOCKET_CALL(fd, recvmsg_on(s, f, umsg, (int)flags));
 }

@@ -37,7 +37,7 @@ static struct task *sched_target(pid_t pid)
     return t;
 }
 
-long sys_tessera_sched_get(pid_t pid, struct tessera_sched __user *out)
+static long sys_tessera_sched_get(pid_t pid, struct tessera_sched __user *out)
 {
     struct tessera_sched k;
     memset(&k, 0, sizeof k);
@@ -60,7 +60,7 @@ long sys_tessera_sched_get(pid_t pid, struct tessera_sched __user *out)
 }
 SYSCALL_DEFINE(__NR_tessera_sched_get, tessera_sched_get);
 
-long sys_tessera_sched_set(pid_t pid, const struct tessera_sched __user *in, uint32_t mask)
+static long sys_tessera_sched_set(pid_t pid, const struct tessera_sched __user *in, uint32_t mask)
 {
     struct tessera_sched k;
     if (mask & ~(uint32_t)(TESSERA_SCHED_TICKETS | TESSERA_SCHED_EXPECTED))
@@ -80,7 +80,7 @@ long sys_tessera_sched_set(pid_t pid, const struct tessera_sched __user *in, uin
 }
 SYSCALL_DEFINE(__NR_tessera_sched_set, tessera_sched_set);
 
-long sys_tessera_sched_lend(pid_t pid)
+static long sys_tessera_sched_lend(pid_t pid)
 {
     struct task *self = current;
     if (pid == 0) {

@@ -5,6 +5,7 @@
  * wall clock's offset and the time zone change with settimeofday and
  * clock_settime, which publish them again.
  */
+#include <arch/cpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -63,13 +64,6 @@ static void publish_clocks(void)
 }
 
 /* CMOS RTC, read once at boot (UTC). */
-static uint8_t cmos(uint8_t reg)
-{
-    extern void cmos_select(uint8_t);
-    extern uint8_t cmos_data(void);
-    cmos_select(reg);
-    return cmos_data();
-}
 
 static int bcd(int v) { return (v & 15) + (v >> 4) * 10; }
 
@@ -85,10 +79,10 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 
 void time_init(void)
 {
-    while (cmos(0x0a) & 0x80)
+    while (cmos_read(0x0a) & 0x80)
         ;
-    int sec = cmos(0), min = cmos(2), hour = cmos(4), day = cmos(7), mon = cmos(8), year = cmos(9);
-    if (!(cmos(0x0b) & 4)) {
+    int sec = cmos_read(0), min = cmos_read(2), hour = cmos_read(4), day = cmos_read(7), mon = cmos_read(8), year = cmos_read(9);
+    if (!(cmos_read(0x0b) & 4)) {
         sec = bcd(sec); min = bcd(min); hour = bcd(hour & 0x7f); day = bcd(day); mon = bcd(mon); year = bcd(year);
     }
     int64_t days = days_from_civil(2000 + year, mon, day);
@@ -138,7 +132,7 @@ static uint64_t clock_ns(int clk, bool *ok)
     }
 }
 
-long sys_clock_gettime(int clk, struct kts __user *ts)
+static long sys_clock_gettime(int clk, struct kts __user *ts)
 {
     bool ok;
     uint64_t ns = clock_ns(clk, &ok);
@@ -149,7 +143,7 @@ long sys_clock_gettime(int clk, struct kts __user *ts)
 }
 SYSCALL_DEFINE(228, clock_gettime);
 
-long sys_clock_getres(int clk, struct kts __user *ts)
+static long sys_clock_getres(int clk, struct kts __user *ts)
 {
     bool ok;
     clock_ns(clk, &ok);
@@ -180,7 +174,7 @@ static long set_realtime(const struct kts *k)
 
 /* Only the wall clock can be set (CAP_SYS_TIME); the CPU-time clocks never
  * (EPERM).  Linux's order of checks. */
-long sys_clock_settime(int clk, const struct kts __user *ts)
+static long sys_clock_settime(int clk, const struct kts __user *ts)
 {
     bool ok;
     clock_ns(clk, &ok);
@@ -197,7 +191,7 @@ long sys_clock_settime(int clk, const struct kts __user *ts)
 }
 SYSCALL_DEFINE(227, clock_settime);
 
-long sys_settimeofday(const struct kts __user *tv, const void __user *tz)
+static long sys_settimeofday(const struct kts __user *tv, const void __user *tz)
 {
     struct kts k;
     struct { int32_t minuteswest, dsttime; } z;
@@ -225,7 +219,7 @@ long sys_settimeofday(const struct kts __user *tv, const void __user *tz)
 }
 SYSCALL_DEFINE(164, settimeofday);
 
-long sys_gettimeofday(struct kts __user *tv, void __user *tz)
+static long sys_gettimeofday(struct kts __user *tv, void __user *tz)
 {
     if (tv) {
         uint64_t ns = time_realtime_ns();
@@ -242,7 +236,7 @@ long sys_gettimeofday(struct kts __user *tv, void __user *tz)
 }
 SYSCALL_DEFINE(96, gettimeofday);
 
-long sys_time(int64_t __user *t)
+static long sys_time(int64_t __user *t)
 {
     int64_t s = (int64_t)(time_realtime_ns() / NSEC_PER_SEC);
     if (t && copy_to_user(t, &s, sizeof s))
@@ -287,7 +281,7 @@ static long sleep_restart(void)
     return sleep_until(t->restart.arg[0], true, (struct kts __user *)t->restart.arg[1]);
 }
 
-long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
+static long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
 {
     struct kts k;
     if (copy_from_user(&k, req, sizeof k))
@@ -298,7 +292,7 @@ long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
 }
 SYSCALL_DEFINE(35, nanosleep);
 
-long sys_clock_nanosleep(int clk, int flags, const struct kts __user *req, struct kts __user *rem)
+static long sys_clock_nanosleep(int clk, int flags, const struct kts __user *req, struct kts __user *rem)
 {
     struct kts k;
     if (copy_from_user(&k, req, sizeof k))
@@ -320,7 +314,7 @@ struct ktms {
     int64_t utime, stime, cutime, cstime;
 };
 
-long sys_times(struct ktms __user *buf)
+static long sys_times(struct ktms __user *buf)
 {
     struct task_stats st;
     spin_lock(&tasks_lock);
@@ -335,15 +329,11 @@ long sys_times(struct ktms __user *buf)
 }
 SYSCALL_DEFINE(100, times);
 
-struct rusage_k;
-void fill_rusage(struct rusage_k *ru, uint64_t utime_ns, uint64_t stime_ns, const struct task_stats *s);
-void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s);
-
 /* getrusage: RUSAGE_SELF the whole process, RUSAGE_THREAD the caller,
  * RUSAGE_CHILDREN the reaped descendants. */
-long sys_getrusage(int who, void __user *uru)
+static long sys_getrusage(int who, void __user *uru)
 {
-    uint64_t ru[18];
+    struct rusage_k ru;
     struct task_stats st;
     spin_lock(&tasks_lock);
     if (who == 1 /* THREAD */)
@@ -352,11 +342,11 @@ long sys_getrusage(int who, void __user *uru)
         process_usage_locked(current, &st);
     spin_unlock(&tasks_lock);
     if (who == 0 /* SELF */ || who == 1 /* THREAD */)
-        fill_rusage((struct rusage_k *)ru, st.utime_ns, st.stime_ns, &st);
+        fill_rusage(&ru, st.utime_ns, st.stime_ns, &st);
     else if (who == -1 /* CHILDREN */)
-        fill_rusage_children((struct rusage_k *)ru, &st);
+        fill_rusage_children(&ru, &st);
     else
         return -EINVAL;
-    return copy_to_user(uru, ru, sizeof ru);
+    return copy_to_user(uru, &ru, sizeof ru);
 }
 SYSCALL_DEFINE(98, getrusage);

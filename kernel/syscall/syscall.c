@@ -10,6 +10,7 @@
  * until neither remains.
  */
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
@@ -22,15 +23,10 @@
 
 #define NR_SYSCALLS 1024   /* Linux numbers, plus Tessera's own at 1000+ (uapi/tessera.h) */
 
-extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
 static syscall_fn table[NR_SYSCALLS];
 static const char *names[NR_SYSCALLS];
 static uint8_t warned[NR_SYSCALLS / 8];
 bool syscall_trace;
-
-/* Every Linux x86-64 call's name, for the ENOSYS log (names.c). */
-extern const char *const linux_syscall_names[];
-extern const size_t linux_syscall_names_count;
 
 static long sys_ni_syscall(void);
 
@@ -48,7 +44,6 @@ void syscall_init(void)
         if (!table[nr])
             table[nr] = (syscall_fn)(void (*)(void))sys_ni_syscall;
     syscall_trace = cmdline_get("strace") != NULL;
-    extern void arch_syscall_init_cpu(void);
     arch_syscall_init_cpu();
 }
 
@@ -147,7 +142,7 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
 
 /* restart_syscall: the continuation of a sleep that a signal without a
  * handler (a stop, say) interrupted. */
-long sys_restart_syscall(void)
+static long sys_restart_syscall(void)
 {
     struct task *t = current;
     long (*fn)(void) = t->restart.fn;

@@ -30,7 +30,7 @@ DEBIAN_BINS   := $(DEBIAN_GUEST)/cases.sh $(DEBIAN_GUEST)/perf_stat.sh $(DEBIAN_
 DEBIAN_BOOK   := $(BUILD)/guest/p1 $(BUILD)/guest/p2 $(BUILD)/guest/p3 $(BUILD)/guest/p4 \
                  $(BUILD)/guest/p3.c $(BUILD)/guest/p4.c $(BUILD)/guest/select.sh
 # plain gcc: dynamically linked against glibc, as Debian's programs are
-DEBIAN_CFLAGS := -O2 -Wall -Wextra -Werror -Wno-unused-parameter
+DEBIAN_CFLAGS := -O2 -Wall -Wextra -Werror -Wno-unused-parameter $(WPROTO)
 DEBIAN_CASES  ?=
 
 $(DEBIAN_GUEST)/%.sh: tests/debian/%.sh

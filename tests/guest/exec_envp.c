@@ -4,8 +4,6 @@
  * the new image finds the values. */
 #include "gt.h"
 
-extern char **environ;
-
 static int show(void)
 {
     int n = 0;

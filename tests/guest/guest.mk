@@ -18,7 +18,7 @@ GUEST_SRCS    := $(sort $(wildcard tests/guest/*.c))
 GUEST_PROGS   := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/guest/%)
 GUEST_FILES   := $(BUILD)/guest/run-all.sh $(BUILD)/guest/select.sh $(BUILD)/guest/p3.c $(BUILD)/guest/p4.c
 GUEST_BINS    := $(GUEST_PROGS) $(GUEST_FILES)
-GUEST_CFLAGS  := -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest
+GUEST_CFLAGS  := -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter $(WPROTO) -Itests/guest
 GUEST_TIMEOUT ?= 300
 # A test that leaves frames or heap objects behind fails in the debug build
 # and is only reported in the normal one (docs/testing.md, "Leak checks").
@@ -49,7 +49,7 @@ $(BUILD)/guest/numa $(BUILD)/guest/numa_nodes: tests/guest/gt_numa.h
 $(BUILD)/guest/exec_static_pie: tests/guest/exec_static_pie.c tests/guest/gt.h
 	@mkdir -p $(dir $@)
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $< (static-pie)"
-	$(Q)$(MUSLCC) -fPIE -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Itests/guest -c $< -o $@.o
+	$(Q)$(MUSLCC) -fPIE -O2 -Wall -Wextra -Werror -Wno-unused-parameter $(WPROTO) -Itests/guest -c $< -o $@.o
 	$(Q)specs=$$(grep -o '[^" ]*musl-gcc.specs' "$$(command -v $(MUSLCC))") && lib=$$(dirname "$$specs") || \
 	    { echo "guest: no musl-gcc.specs in $(MUSLCC); is musl-tools installed?" >&2; exit 1; }; \
 	ld -static -pie --no-dynamic-linker -z noexecstack -o $@ $$lib/rcrt1.o $$lib/crti.o \

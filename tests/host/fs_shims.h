@@ -29,7 +29,11 @@ struct task *current_task(void);
 #define current (current_task())
 
 #include <fs/fsmutex.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
 #include <mm/pmm.h>
+#include <mm/uaccess.h>
+#include <mm/vm.h>
 
 void *kmalloc(size_t n) { return malloc(n ? n : 1); }
 void *kzalloc(size_t n) { return calloc(1, n ? n : 1); }

@@ -5,7 +5,7 @@ HOST_TESTS_SRC := $(sort $(wildcard tests/host/test_*.c))
 HOST_TESTS     := $(HOST_TESTS_SRC:tests/host/%.c=$(BUILD)/host/%)
 HOST_CFLAGS    := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                   -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
-                  -Wno-missing-field-initializers -Iinclude -Itests/host -DHOST_TEST -MMD -MP
+                  -Wno-missing-field-initializers $(WPROTO) -Iinclude -Itests/host -DHOST_TEST -MMD -MP
 # Recursive (=): pkg-config runs when a test is linked, after `make test` has
 # installed check (deps), not when make reads this file.
 HOST_LIBS       = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)

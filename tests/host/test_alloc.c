@@ -1,6 +1,7 @@
 /* Host tests for the physical frame allocator (buddy + reference counts),
  * its NUMA nodes (read from ACPI SRAT and SLIT tables the test builds) and
  * the kernel heap, run over a buffer that stands in for physical memory. */
+#define HOST_PHYS_BUFFER        /* host_phys_base below (include/mm/pmm.h) */
 #include <check.h>
 
 #include "check_main.h"
@@ -42,7 +43,7 @@ int ncpus = 1;
 #include "../../kernel/mm/pmm.c"
 #include "../../kernel/mm/kheap.c"
 
-struct mem_region boot_usable[4], boot_reserved[4];
+struct mem_region boot_usable[BOOT_MAX_REGIONS], boot_reserved[BOOT_MAX_REGIONS];
 int boot_usable_count, boot_reserved_count;
 
 #define RAM (64UL << 20)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <fs/fdtable.h>
+#include <mm/kheap.h>
 
 /* --- shims for the kernel services fdtable.c uses --- */
 void *kmalloc(size_t n) { return malloc(n); }

@@ -24,19 +24,6 @@
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
-struct vts {
-    int64_t sec, nsec;                  /* struct timespec */
-};
-struct vtv {
-    int64_t sec, usec;                  /* struct timeval */
-};
-struct vtz {
-    int32_t minuteswest, dsttime;       /* struct timezone */
-};
-
-/* The data page, one page before the image (vdso.lds). */
-extern const struct vdso_data vvar_data __attribute__((visibility("hidden")));
-
 static inline long vsyscall2(long nr, long a, long b)
 {
     long r;
@@ -145,13 +132,13 @@ EXPORT long __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
     return 0;
 }
 
-int clock_gettime(int clk, struct vts *ts) __attribute__((weak, alias("__vdso_clock_gettime"), visibility("default")));
-int gettimeofday(struct vtv *tv, struct vtz *tz)
-    __attribute__((weak, alias("__vdso_gettimeofday"), visibility("default")));
-int64_t time(int64_t *t) __attribute__((weak, alias("__vdso_time"), visibility("default")));
-int clock_getres(int clk, struct vts *res) __attribute__((weak, alias("__vdso_clock_getres"), visibility("default")));
-long getcpu(unsigned *cpu, unsigned *node, void *unused)
-    __attribute__((weak, alias("__vdso_getcpu"), visibility("default")));
+/* The plain names, the same functions (strong aliases: nothing in a vDSO
+ * is overridden, so nothing gains from a weak binding). */
+EXPORT int clock_gettime(int clk, struct vts *ts) __attribute__((alias("__vdso_clock_gettime")));
+EXPORT int gettimeofday(struct vtv *tv, struct vtz *tz) __attribute__((alias("__vdso_gettimeofday")));
+EXPORT int64_t time(int64_t *t) __attribute__((alias("__vdso_time")));
+EXPORT int clock_getres(int clk, struct vts *res) __attribute__((alias("__vdso_clock_getres")));
+EXPORT long getcpu(unsigned *cpu, unsigned *node, void *unused) __attribute__((alias("__vdso_getcpu")));
 
 /* The "Linux" note: the kernel version, for glibc. */
 __asm__(".pushsection .note.Linux, \"a\", @note\n"
