@@ -14,11 +14,19 @@
  *                          read as the clock itself sees it, the tail what
  *                          interrupted the loop (as bench-noise, but through
  *                          the clock a program would use)
+ *   nanosleep_<N>us        how late nanosleep(N us) returns (elapsed minus N,
+ *                          measured with CLOCK_MONOTONIC) for N = 1, 50, 200:
+ *                          a normal task, whose sleeps may end up to its timer
+ *                          slack late (50 us by default on Linux and Tessera)
+ *   nanosleep_<N>us_fifo   the same as SCHED_FIFO 50, which sleeps without
+ *                          slack: the timer's own precision (skipped where
+ *                          real-time scheduling is refused)
  */
 #define _GNU_SOURCE
 #include "lib/benchlib.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -86,6 +94,31 @@ static void gaps(void)
 	fflush(stdout);
 }
 
+static void sleeps(const char *suffix)
+{
+	static const long us[] = {1, 50, 200};
+	enum { N = 200 };
+	static double late[N];
+	for (unsigned k = 0; k < sizeof us / sizeof us[0]; k++) {
+		char name[48], what[96];
+		snprintf(name, sizeof name, "nanosleep_%ldus%s", us[k], suffix);
+		snprintf(what, sizeof what, "how late nanosleep(%ld us) returns%s", us[k],
+			 *suffix ? " (SCHED_FIFO)" : "");
+		struct timespec req = {0, us[k] * 1000};
+		for (int i = 0; i < N + 5; i++) {
+			uint64_t t0 = read_ns();
+			if (nanosleep(&req, NULL)) {
+				bench_error(name, "nanosleep", errno);
+				return;
+			}
+			uint64_t d = read_ns() - t0;
+			if (i >= 5)             /* the first few warm up */
+				late[i - 5] = (double)(d - (uint64_t)us[k] * 1000);
+		}
+		bench_report(name, what, late, N, NULL);
+	}
+}
+
 int main(void)
 {
 	static const struct bench_spec libc_spec = {
@@ -96,5 +129,12 @@ int main(void)
 	bench_run(&libc_spec, op_libc, NULL);
 	bench_run(&sys_spec, op_syscall, NULL);
 	gaps();
+	sleeps("");
+	struct sched_param sp = {.sched_priority = 50};
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0) {
+		sleeps("_fifo");
+	} else {
+		bench_skip("nanosleep_1us_fifo", "no SCHED_FIFO");
+	}
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <fs/tty.h>
 #include <fs/vfs.h>
 #include <kernel/boot_info.h>
+#include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -35,7 +36,6 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-volatile uint64_t jiffies;
 
 static void start_init(void *arg)
 {
@@ -127,6 +127,7 @@ void kmain(uint32_t start_info)
     task_join_group(init);
     spin_unlock(&tasks_lock);
     sched_new_task(init, NULL);
-    lapic_timer_start();
+    lapic_timer_init_cpu();
+    hrtimer_init_cpu();
     sched_start();
 }

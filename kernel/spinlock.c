@@ -60,11 +60,11 @@ static const struct {
     { "sig", 70 },              /* a thread group's signal state: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */
     { "waitq", 80 },            /* wake-ups: then a run queue */
-    { "sleep_timers", 90 },     /* timed sleepers: then a run queue */
     { "runqueue", 100 },        /* several: by CPU number */
     { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */
     { "perf_ctx", 115 },        /* a task's or CPU's perf events: counted from under rq locks */
+    { "hrtimer", 120 },         /* a CPU's pending timers: started and cancelled under any of the above */
     { "kmemsites", 130 },       /* heap statistics snapshot: then the heap */
     { "kheap", 140 },
     { "pmm", 150 },             /* the heap grows from frames */

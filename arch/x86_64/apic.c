@@ -12,6 +12,7 @@
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
+#include <lib/string.h>
 #include <mm/pmm.h>
 
 #define LAPIC_PHYS 0xfee00000UL
@@ -29,7 +30,6 @@
 
 static volatile uint32_t *lapic;
 static volatile uint32_t *ioapic;
-static uint32_t lapic_ticks_per_tick;   /* LAPIC timer counts per 1/HZ s */
 uint64_t tsc_hz;
 uint64_t tsc_boot, tsc_mult;            /* ns = (tsc - boot) * mult >> 32 */
 
@@ -80,15 +80,48 @@ uint64_t time_ns(void)
     return cycles_to_ns(rdtsc() - tsc_boot);
 }
 
-void lapic_timer_start(void)
+/* One-shot timer programming for high-resolution timers (kernel/hrtimer.c).
+ * TSC-deadline mode when CPUID has it (an absolute TSC value: no counting
+ * drift, no range limit), the LAPIC's one-shot count otherwise (a relative
+ * count of at most 2^32 LAPIC ticks: a far deadline comes early, and the
+ * timer code programs the rest).  `lapic=notscdeadline` forces the count. */
+#define MSR_TSC_DEADLINE 0x6e0
+static bool use_tsc_deadline;
+static uint64_t lapic_hz;
+
+void lapic_timer_init_cpu(void)
 {
     lapic_write(LAPIC_TIMER_DIV, 0x3);                  /* divide by 16 */
-    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1 << 17)); /* periodic */
-    lapic_write(LAPIC_TIMER_INIT, lapic_ticks_per_tick);
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (use_tsc_deadline ? 2U << 17 : 0));
+    if (use_tsc_deadline)
+        wrmsr(MSR_TSC_DEADLINE, 0);
 }
 
-/* Stops the periodic tick on this CPU (nohz_full); lapic_timer_start restarts it. */
-void lapic_timer_stop(void) { lapic_write(LAPIC_TIMER_INIT, 0); }
+/* ns -> ticks for deltas: ticks = ns * mult >> 32, no division at run time */
+static uint64_t tsc_per_ns_mult, lapic_per_ns_mult;
+#define ONESHOT_MAX_NS (3600 * NSEC_PER_SEC)    /* farther deadlines come early and are re-armed */
+
+void lapic_timer_oneshot(uint64_t deadline_ns)
+{
+    uint64_t now = time_ns();
+    uint64_t delta = deadline_ns > now ? MIN(deadline_ns - now, ONESHOT_MAX_NS) : 0;
+    if (use_tsc_deadline) {
+        uint64_t cycles = (uint64_t)(((unsigned __int128)delta * tsc_per_ns_mult) >> 32);
+        wrmsr(MSR_TSC_DEADLINE, rdtsc() + cycles + 1);
+        return;
+    }
+    uint64_t count = (uint64_t)(((unsigned __int128)delta * lapic_per_ns_mult) >> 32);
+    lapic_write(LAPIC_TIMER_INIT, (uint32_t)MIN(MAX(count, 1), 0xffffffffULL));
+}
+
+void lapic_timer_stop(void)
+{
+    if (use_tsc_deadline)
+        wrmsr(MSR_TSC_DEADLINE, 0);
+    else
+        lapic_write(LAPIC_TIMER_INIT, 0);
+}
 
 void lapic_init_cpu(void)
 {
@@ -113,11 +146,18 @@ void apic_init(void)
     uint64_t t1 = rdtsc();
     uint32_t elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
     lapic_write(LAPIC_TIMER_INIT, 0);
-    lapic_ticks_per_tick = (uint32_t)((uint64_t)elapsed * 100 / HZ);
+    lapic_hz = (uint64_t)elapsed * 100;
     tsc_hz = (t1 - t0) * 100;
+    tsc_per_ns_mult = ((tsc_hz / 1000) << 32) / 1000000;
+    lapic_per_ns_mult = ((lapic_hz / 1000) << 32) / 1000000;
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    const char *opt = cmdline_get("lapic");
+    use_tsc_deadline = ((c >> 24) & 1) && !(opt && strcmp(opt, "notscdeadline") == 0);
     tsc_boot = 0;   /* the TSC starts at machine reset: time_ns() is time since power-on */
     tsc_mult = (uint64_t)(((unsigned __int128)NSEC_PER_SEC << 32) / tsc_hz);
-    kprintf("apic: LAPIC timer %u counts per tick (%d Hz), TSC %lu.%03lu MHz\n", lapic_ticks_per_tick, HZ,
+    kprintf("apic: one-shot timer by %s, LAPIC %lu kHz, TSC %lu.%03lu MHz\n",
+            use_tsc_deadline ? "TSC deadline" : "LAPIC count", (unsigned long)(lapic_hz / 1000),
             (unsigned long)(tsc_hz / 1000000), (unsigned long)(tsc_hz / 1000 % 1000));
 }
 

@@ -13,6 +13,7 @@
 #include <arch/fpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
+#include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <kernel/vdso.h>
@@ -67,7 +68,8 @@ static void ap_entry(void)
         (uint64_t)__builtin_frame_address(0), PAGE_SIZE * 4);
     percpu_area[cpu].online = true;
     __atomic_store_n(&ap_started, -1, __ATOMIC_RELEASE);
-    lapic_timer_start();
+    lapic_timer_init_cpu();
+    hrtimer_init_cpu();
     sched_start();
 }
 

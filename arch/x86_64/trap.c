@@ -13,6 +13,7 @@
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/cputime.h>
+#include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <mm/vm.h>
@@ -137,7 +138,8 @@ void trap_dispatch(struct trap_frame *tf)
 
     if (v == VEC_TIMER) {
         lapic_eoi();
-        sched_timer_tick();
+        this_cpu()->ticks++;
+        hrtimer_interrupt();
     } else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
         this_cpu()->irq_lines[v - VEC_IRQ_BASE]++;
         irq_dispatch(v - VEC_IRQ_BASE);

@@ -22,7 +22,7 @@ struct percpu {
     int apic_id;
     struct task *idle;
     uint64_t irq_nesting;
-    uint64_t ticks;
+    uint64_t ticks;                 /* local timer interrupts (/proc/interrupts LOC) */
     uint64_t resched_ipis;      /* reschedule IPIs received (/proc/interrupts RES) */
     uint64_t irq_lines[16];     /* device interrupts taken, by ISA IRQ line (/proc/stat intr) */
     struct cpu_acct acct;       /* CPU time accounting (kernel/cputime.c) */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define HZ 1000                      /* timer ticks per second */
+#define TICK_NS (NSEC_PER_SEC / HZ)
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_USEC 1000ULL
@@ -23,7 +24,6 @@ extern uint64_t tsc_boot, tsc_mult;
 uint64_t time_ns(void);              /* monotonic, since boot */
 uint64_t cycles_to_ns(uint64_t tsc_cycles);   /* a TSC interval in ns */
 uint64_t time_realtime_ns(void);     /* wall clock (CMOS RTC at boot + monotonic) */
-extern volatile uint64_t jiffies;    /* ticks since the timer started (CPU 0) */
 /* Boot: reads the CMOS clock for the wall time and publishes the clocks on
  * the vDSO's data page (kernel/syscall/sys_time.c). */
 void time_init(void);

@@ -63,6 +63,6 @@ void switch_to(struct task *prev, struct task *next);
 /* ITIMER_REAL (kernel/proc/itimer.c): the process's timer is disarmed when
  * it ends; CPU 0's tick fires the due ones. */
 void itimer_exit(struct task *t);
-void itimer_tick(uint64_t now);
+void itimer_init(struct task *t);       /* when a task is made */
 
 #endif

@@ -24,6 +24,7 @@
 #include <sched/policy.h>
 #include <sched/sched.h>
 #include <arch/trapframe.h>
+#include <kernel/hrtimer.h>
 #include <uapi/signal.h>
 #include <proc/rlimit.h>
 
@@ -199,11 +200,11 @@ struct task {
     uint64_t cpu_mask;          /* affinity */
     int on_cpu;                 /* CPU it is running on, -1 if not running */
     bool need_resched;
-    uint64_t wake_deadline_ns;  /* schedule_until(): timed wake-up */
-    struct list_node timer_node;
-    uint64_t itimer_deadline_ns;   /* ITIMER_REAL (kernel/proc/itimer.c) */
+    struct hrtimer sleep_timer; /* schedule_until(): timed wake-up */
+    uint64_t timer_slack_ns;    /* how late its timed sleeps may end (PR_SET_TIMERSLACK) */
+    uint64_t timer_slack_default_ns;    /* what PR_SET_TIMERSLACK 0 restores (inherited) */
+    struct hrtimer itimer;      /* ITIMER_REAL, on the leader (kernel/proc/itimer.c) */
     uint64_t itimer_interval_ns;
-    struct list_node itimer_node;
 
     struct task_stats stats;    /* utime_ns/stime_ns: final once it has exited (task_cputime) */
 

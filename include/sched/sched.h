@@ -18,7 +18,6 @@ struct task;
 void sched_init(void);                  /* boot CPU: run queues, idle task */
 void sched_init_ap(int cpu);            /* an application processor joins */
 void sched_start(void) __noreturn;      /* become this CPU's idle loop */
-void sched_timer_tick(void);            /* timer interrupt, interrupts off */
 void sched_ipi_resched(void);           /* reschedule IPI, interrupts off */
 void sched_kick_task(struct task *t);   /* make t's CPU notice a new signal */
 uint64_t sched_default_affinity(void);  /* all CPUs but the isolated ones (isolcpus=) */
@@ -96,6 +95,8 @@ int sched_tunables_check(const struct sched_tunables *t);
 unsigned sched_nr_running(int cpu);
 uint64_t sched_nr_switches(int cpu);
 
-/* A task sleeps with a deadline through schedule_until() (kernel/wait.h). */
+/* A task sleeps with a deadline through schedule_until() (kernel/wait.h),
+ * on its own high-resolution timer, set up here when the task is made. */
+void sched_sleep_timer_init(struct task *t);
 
 #endif

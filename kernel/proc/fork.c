@@ -165,6 +165,9 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     t->exit_signal = thread ? 0 : (int)(flags & CSIGNAL);
     t->policy = parent->policy;
     t->cpu_mask = parent->cpu_mask;
+    /* Linux: a child's slack, and the value PR_SET_TIMERSLACK 0 restores,
+     * are the parent's current slack */
+    t->timer_slack_ns = t->timer_slack_default_ns = parent->timer_slack_ns;
     t->se.nice = parent->se.nice;
     t->se.tickets = parent->se.tickets;
     t->se.expected_ns = 0;              /* a job-length hint belongs to one job */

@@ -1,17 +1,20 @@
 /*
  * The real-time interval timer (alarm, setitimer ITIMER_REAL): SIGALRM when
- * the wall-clock deadline passes, re-armed by the interval.  Armed tasks sit
- * on one list sorted by deadline; CPU 0's tick looks at its head, so the
- * cost per tick is O(1) and arming is O(armed timers).
+ * the deadline passes, re-armed by the interval.  Each process has one
+ * high-resolution timer on its leader (include/kernel/hrtimer.h), so it
+ * fires at its deadline, not at the next tick.
  *
- * Locking: itimer_lock protects the list and every task's itimer fields.
- * Signals its tasks with itimer_lock held (docs/locking.md).
+ * Locking: itimer_lock serialises setitimer/alarm/getitimer (and exit) on
+ * the interval and the timer.  The callback takes no itimer lock (it reads
+ * the interval once), so those may cancel it, waiting for a running
+ * callback, while holding itimer_lock.  It signals with the group's sig
+ * lock (docs/locking.md).
  */
+#include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
-#include <lib/list.h>
 #include <mm/uaccess.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
@@ -20,50 +23,35 @@
 #define ITIMER_REAL 0
 
 static struct spinlock itimer_lock = SPINLOCK_INIT("itimer");
-static struct list_node armed = LIST_INIT(armed);
 
-static void disarm_locked(struct task *t)
+static enum hrtimer_restart itimer_fn(struct hrtimer *h)
 {
-    if (t->itimer_deadline_ns) {
-        list_remove(&t->itimer_node);
-        t->itimer_deadline_ns = 0;
-    }
+    struct task *t = container_of(h, struct task, itimer);
+    siginfo_t info = { 0 };
+    info.si_signo = SIGALRM;
+    info.si_code = SI_KERNEL;
+    signal_send_process(t, SIGALRM, &info);
+    uint64_t interval = READ_ONCE(t->itimer_interval_ns);
+    if (!interval)
+        return HRTIMER_NORESTART;
+    hrtimer_forward(h, time_ns(), interval);
+    return HRTIMER_RESTART;
 }
+
+void itimer_init(struct task *t) { hrtimer_init(&t->itimer, itimer_fn); }
 
 static void arm_locked(struct task *t, uint64_t deadline)
 {
-    disarm_locked(t);
-    if (!deadline)
-        return;
-    t->itimer_deadline_ns = deadline;
-    struct list_node *pos = armed.next;
-    while (pos != &armed && container_of(pos, struct task, itimer_node)->itimer_deadline_ns <= deadline)
-        pos = pos->next;
-    list_insert_between(&t->itimer_node, pos->prev, pos);
-}
-
-void itimer_tick(uint64_t now)
-{
-    spin_lock(&itimer_lock);
-    while (!list_empty(&armed)) {
-        struct task *t = list_first_entry(&armed, struct task, itimer_node);
-        if (t->itimer_deadline_ns > now)
-            break;
-        uint64_t next = t->itimer_interval_ns ? now + t->itimer_interval_ns : 0;
-        arm_locked(t, next);
-        siginfo_t info = { 0 };
-        info.si_signo = SIGALRM;
-        info.si_code = SI_KERNEL;
-        signal_send_process(t, SIGALRM, &info);
-    }
-    spin_unlock(&itimer_lock);
+    hrtimer_cancel(&t->itimer);
+    if (deadline)
+        hrtimer_start(&t->itimer, deadline);
 }
 
 /* exit: a dead task's timer must not fire */
 void itimer_exit(struct task *t)
 {
     spin_lock(&itimer_lock);
-    disarm_locked(t);
+    hrtimer_cancel(&t->itimer);
     spin_unlock(&itimer_lock);
 }
 
@@ -79,8 +67,9 @@ static struct ktimeval ns_tv(uint64_t ns) { return (struct ktimeval){ (int64_t)(
 
 static struct kitimerval current_value(struct task *t)
 {
-    uint64_t now = time_ns();
-    uint64_t left = t->itimer_deadline_ns > now ? t->itimer_deadline_ns - now : (t->itimer_deadline_ns ? 1000 : 0);
+    uint64_t now = time_ns(), deadline = hrtimer_pending(&t->itimer) ? READ_ONCE(t->itimer.soft_ns) : 0;
+    /* due but not yet run: Linux reports the smallest value, not 0 */
+    uint64_t left = deadline > now ? deadline - now : (deadline ? 1000 : 0);
     return (struct kitimerval){ ns_tv(t->itimer_interval_ns), ns_tv(left) };
 }
 

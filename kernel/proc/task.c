@@ -102,8 +102,9 @@ struct task *task_alloc(struct thread_group *join)
     t->alt_stack_flags = SS_DISABLE;
     list_init(&t->children);
     list_init(&t->sibling);
-    list_init(&t->timer_node);
-    list_init(&t->itimer_node);
+    sched_sleep_timer_init(t);
+    itimer_init(t);
+    t->timer_slack_ns = t->timer_slack_default_ns = TIMER_SLACK_DEFAULT_NS;
     list_init(&t->thread_node);
     waitq_init(&t->child_wait);
     t->on_cpu = -1;
@@ -231,8 +232,9 @@ struct task *task_create_idle(int cpu)
     t->kstack = cpu == 0 ? (void *)boot_kstack : NULL;   /* APs set theirs */
     list_init(&t->children);
     list_init(&t->sibling);
-    list_init(&t->timer_node);
     t->fpu = NULL;                      /* the idle loop never uses the FPU */
+    sched_sleep_timer_init(t);
+    itimer_init(t);
     return t;
 }
 

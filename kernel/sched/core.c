@@ -109,10 +109,13 @@ uint64_t sched_default_affinity(void) { return ~isolated_mask; }
 uint64_t sched_nohz_full_mask(void) { return nohz_mask; }
 
 static void kick_cpu(int cpu);
+static void kick_idle_cpu(int me);
 
-/* Timed sleepers, sorted by deadline; checked by CPU 0's tick. */
-static struct spinlock timer_lock = SPINLOCK_INIT("sleep_timers");
-static struct list_node sleep_timers = LIST_INIT(sleep_timers);
+/* The scheduler tick of each CPU: a periodic high-resolution timer,
+ * stopped while the CPU idles and on a nohz_full CPU running one task. */
+static struct hrtimer tick_timer[MAX_CPUS];
+/* The load average's 5-second sample, on CPU 0. */
+static struct hrtimer loadavg_timer;
 
 static struct runqueue *this_rq(void) { return &runqueues[this_cpu_id()]; }
 static struct runqueue *task_rq(struct task *t) { return &runqueues[t->se.cpu]; }
@@ -235,26 +238,10 @@ void sched_rt_bandwidth_get(int64_t *runtime_us, int64_t *period_us)
     *period_us = (int64_t)(READ_ONCE(rt_period_ns) / 1000);
 }
 
-void sched_timer_tick(void)
+/* The scheduler tick (tick_fn, this CPU's periodic hrtimer), interrupts off. */
+static void sched_timer_tick(void)
 {
     struct percpu *pc = this_cpu();
-    pc->ticks++;
-    if (pc->cpu_id == 0) {
-        jiffies++;
-        uint64_t now = time_ns();
-        spin_lock(&timer_lock);
-        while (!list_empty(&sleep_timers)) {
-            struct task *t = list_first_entry(&sleep_timers, struct task, timer_node);
-            if (t->wake_deadline_ns > now)
-                break;
-            list_remove(&t->timer_node);
-            t->wake_deadline_ns = 0;
-            sched_wake(t);
-        }
-        spin_unlock(&timer_lock);
-        itimer_tick(now);
-        loadavg_tick(now);
-    }
     struct runqueue *rq = this_rq();
     struct task *cur = pc->cur_task;
     if (cur == rq->idle) {
@@ -283,21 +270,65 @@ void sched_timer_tick(void)
      * A real-time task keeps it while its bandwidth is limited, as Linux
      * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
     if ((nohz_mask & (1ULL << pc->cpu_id)) && rq->nr_running == 1 && !rq->rt.nr_queued && !rq->sys.nr_queued &&
-        !cur->need_resched && !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0)) {
-        lapic_timer_stop();
-        pc->tick_stopped = true;
-    }
+        !cur->need_resched && !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0))
+        pc->tick_stopped = true;        /* tick_fn does not rearm */
+    bool overloaded = rq->nr_running > 1;
     spin_unlock(&rq->lock);
+    if (overloaded)
+        kick_idle_cpu(pc->cpu_id);
 }
 
-/* Restarts this CPU's tick if nohz_full stopped it. */
+/* A CPU with more work than it can run wakes one tickless idle CPU, which
+ * then looks for work to pull (idle CPUs take no tick to look by
+ * themselves).  Bounded by the CPU count, and only while overloaded. */
+static void kick_idle_cpu(int me)
+{
+    for (int c = 0; c < ncpus; c++) {
+        struct percpu *p = &percpu_area[c];
+        if (c == me || !p->online || !READ_ONCE(p->tick_stopped) || p->cur_task != p->idle)
+            continue;
+        WRITE_ONCE(p->next_pull_ns, 0);
+        kick_cpu(c);
+        return;
+    }
+}
+
+static enum hrtimer_restart tick_fn(struct hrtimer *h)
+{
+    sched_timer_tick();
+    if (this_cpu()->tick_stopped)
+        return HRTIMER_NORESTART;
+    hrtimer_forward(h, time_ns(), TICK_NS);
+    return HRTIMER_RESTART;
+}
+
+static enum hrtimer_restart loadavg_fn(struct hrtimer *h)
+{
+    uint64_t now = time_ns();
+    loadavg_tick(now);
+    hrtimer_forward(h, now, LOADAVG_FREQ_NS);
+    return HRTIMER_RESTART;
+}
+
+/* Restarts this CPU's tick if idle or nohz_full stopped it: the next tick
+ * one period from now. */
 static void tick_restart(void)
 {
     struct percpu *pc = this_cpu();
     if (!pc->tick_stopped)
         return;
     pc->tick_stopped = false;
-    lapic_timer_start();
+    hrtimer_start(&tick_timer[pc->cpu_id], time_ns() + TICK_NS);
+}
+
+/* Stops this CPU's tick (it is about to idle).  Interrupts off. */
+static void tick_stop_idle(void)
+{
+    struct percpu *pc = this_cpu();
+    if (pc->tick_stopped)
+        return;
+    pc->tick_stopped = true;
+    hrtimer_cancel(&tick_timer[pc->cpu_id]);
 }
 
 /* A signal for t, which may be running in user mode on another CPU: make
@@ -524,27 +555,26 @@ void sched_exit_current(void)
     panic("sched: a dead task was scheduled again");
 }
 
+static enum hrtimer_restart sleep_timer_fn(struct hrtimer *h)
+{
+    sched_wake(container_of(h, struct task, sleep_timer));
+    return HRTIMER_NORESTART;
+}
+
+void sched_sleep_timer_init(struct task *t) { hrtimer_init(&t->sleep_timer, sleep_timer_fn); }
+
 bool schedule_until(uint64_t deadline_ns)
 {
     struct task *t = current;
     if (deadline_ns) {
-        spin_lock(&timer_lock);
-        t->wake_deadline_ns = deadline_ns;
-        struct list_node *pos = sleep_timers.next;
-        while (pos != &sleep_timers && container_of(pos, struct task, timer_node)->wake_deadline_ns <= deadline_ns)
-            pos = pos->next;
-        list_insert_between(&t->timer_node, pos->prev, pos);
-        spin_unlock(&timer_lock);
+        /* real-time tasks sleep exactly; others may end up to their timer
+         * slack late, sharing an interrupt with other timers (Linux) */
+        hrtimer_start_range(&t->sleep_timer, deadline_ns, is_rt(t) ? 0 : t->timer_slack_ns);
     }
     schedule();
     bool expired = false;
     if (deadline_ns) {
-        spin_lock(&timer_lock);
-        if (t->wake_deadline_ns) {      /* woken by something else: cancel the timer */
-            list_remove(&t->timer_node);
-            t->wake_deadline_ns = 0;
-        }
-        spin_unlock(&timer_lock);
+        hrtimer_cancel(&t->sleep_timer);    /* woken by something else, or it fired */
         expired = time_ns() >= deadline_ns;
     }
     return expired;
@@ -791,6 +821,7 @@ static __noreturn void idle_loop(void)
     for (;;) {
         irq_disable();
         if (rq->nr_running > 0 || current->need_resched) {
+            tick_restart();
             irq_enable();
             schedule();
             continue;
@@ -805,6 +836,10 @@ static __noreturn void idle_loop(void)
                 continue;
             this_cpu()->next_pull_ns = time_ns() + 4 * NSEC_PER_MSEC;
         }
+        /* tickless idle: nothing to tick for until work arrives (a wake-up
+         * restarts the tick), unless real-time throttling is counting down */
+        if (!READ_ONCE(rq->rt_throttled))
+            tick_stop_idle();
         __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */
     }
 }
@@ -851,6 +886,14 @@ void sched_init_ap(int cpu) { runqueue_init(cpu, task_create_idle(cpu)); }
 
 void sched_start(void)
 {
+    int cpu = this_cpu_id();
+    hrtimer_init(&tick_timer[cpu], tick_fn);
+    this_cpu()->tick_stopped = true;
+    tick_restart();
+    if (cpu == 0) {
+        hrtimer_init(&loadavg_timer, loadavg_fn);
+        hrtimer_start(&loadavg_timer, time_ns() + LOADAVG_FREQ_NS);
+    }
     cputime_idle_start();
     irq_enable();
     idle_loop();

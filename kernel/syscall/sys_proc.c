@@ -242,6 +242,8 @@ SYSCALL_DEFINE(112, setsid);
 
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_SET_TIMERSLACK 29
+#define PR_GET_TIMERSLACK 30
 
 static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -261,6 +263,14 @@ static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
     }
     if (option == PR_GET_NAME)
         return copy_to_user((char *)a2, t->comm, sizeof t->comm);
+    if (option == PR_SET_TIMERSLACK) {
+        /* how late a timed sleep may end (kernel/hrtimer.h); 0 restores
+         * the value inherited at fork.  Real-time tasks sleep without. */
+        t->timer_slack_ns = a2 ? a2 : t->timer_slack_default_ns;
+        return 0;
+    }
+    if (option == PR_GET_TIMERSLACK)
+        return (long)t->timer_slack_ns;
     return -EINVAL;
 }
 SYSCALL_DEFINE(157, prctl);

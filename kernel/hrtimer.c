@@ -1,0 +1,179 @@
+/*
+ * High-resolution timers (the contract is include/kernel/hrtimer.h).
+ *
+ * Per CPU: a red-black tree of pending timers by hard expiry, the timer
+ * whose callback is running, and the expiry the hardware is programmed
+ * for.  Starting a timer whose hard expiry comes before the programmed one
+ * reprograms the hardware; cancelling the first timer leaves it programmed
+ * (the interrupt then finds nothing due and programs the next expiry),
+ * which also makes cancelling from another CPU safe.
+ *
+ * A timer's `cpu` (queued on that base) changes only under that base's
+ * lock; `running_on` marks a callback in progress.  A timer is dequeued
+ * before its callback runs, and requeued after it (HRTIMER_RESTART) only if
+ * nobody started it meanwhile.
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <kernel/hrtimer.h>
+#include <kernel/kernel.h>
+#include <kernel/spinlock.h>
+#include <kernel/time.h>
+
+struct hrtimer_base {
+    struct spinlock lock;
+    struct rb_root tree;
+    uint64_t programmed;            /* hard expiry the hardware waits for */
+    uint64_t interrupts;
+};
+
+static struct hrtimer_base bases[MAX_CPUS];
+
+/* which CPU's callback is running a timer, per timer: kept beside the
+ * timer's own fields so struct hrtimer stays small */
+#define NOT_RUNNING (-1)
+
+static bool hard_less(const struct rb_node *a, const struct rb_node *b)
+{
+    return rb_entry(a, struct hrtimer, node)->hard_ns < rb_entry(b, struct hrtimer, node)->hard_ns;
+}
+
+void hrtimer_init_cpu(void)
+{
+    struct hrtimer_base *b = &bases[this_cpu_id()];
+    spin_init(&b->lock, "hrtimer");
+    rb_root_init(&b->tree);
+    b->programmed = UINT64_MAX;
+}
+
+void hrtimer_init(struct hrtimer *t, hrtimer_fn fn)
+{
+    t->fn = fn;
+    t->cpu = -1;
+    t->running_on = NOT_RUNNING;
+    t->soft_ns = t->hard_ns = 0;
+}
+
+bool hrtimer_pending(const struct hrtimer *t) { return READ_ONCE(t->cpu) >= 0; }
+
+/* Points the hardware at the first pending timer.  Base lock held. */
+static void reprogram(struct hrtimer_base *b)
+{
+    struct rb_node *first = rb_first(&b->tree);
+    uint64_t next = first ? rb_entry(first, struct hrtimer, node)->hard_ns : UINT64_MAX;
+    if (next == b->programmed)
+        return;
+    b->programmed = next;
+    if (next == UINT64_MAX)
+        lapic_timer_stop();
+    else
+        lapic_timer_oneshot(next);
+}
+
+/* Removes t from whatever base holds it; returns whether it was queued. */
+static bool dequeue(struct hrtimer *t)
+{
+    for (;;) {
+        int c = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        if (c < 0)
+            return false;
+        struct hrtimer_base *b = &bases[c];
+        spin_lock(&b->lock);
+        if (t->cpu == c) {
+            rb_erase(&b->tree, &t->node, NULL);
+            t->cpu = -1;
+            spin_unlock(&b->lock);
+            return true;
+        }
+        spin_unlock(&b->lock);      /* moved meanwhile: look again */
+    }
+}
+
+bool hrtimer_cancel(struct hrtimer *t)
+{
+    bool was = false;
+    for (;;) {
+        was |= dequeue(t);
+        int r = __atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE);
+        /* on this CPU a running callback is our caller (interrupts are off
+         * while callbacks run, so nothing else can be) */
+        if (r == NOT_RUNNING || r == this_cpu_id())
+            break;
+        cpu_relax();
+    }
+    /* a callback that finished meanwhile may have requeued it */
+    was |= dequeue(t);
+    return was;
+}
+
+void hrtimer_start_range(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_ns)
+{
+    hrtimer_cancel(t);
+    struct hrtimer_base *b = &bases[this_cpu_id()];
+    spin_lock(&b->lock);
+    t->soft_ns = expires_ns;
+    t->hard_ns = expires_ns + slack_ns < expires_ns ? UINT64_MAX : expires_ns + slack_ns;
+    rb_add(&b->tree, &t->node, hard_less, NULL);
+    t->cpu = this_cpu_id();
+    if (t->hard_ns < b->programmed)
+        reprogram(b);
+    spin_unlock(&b->lock);
+}
+
+void hrtimer_start(struct hrtimer *t, uint64_t expires_ns) { hrtimer_start_range(t, expires_ns, 0); }
+
+uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns)
+{
+    if (!interval_ns || now < t->soft_ns)
+        return 0;
+    uint64_t n = (now - t->soft_ns) / interval_ns + 1;
+    uint64_t slack = t->hard_ns - t->soft_ns;
+    t->soft_ns += n * interval_ns;
+    t->hard_ns = t->soft_ns + slack;
+    return n;
+}
+
+uint64_t hrtimer_next_expiry(void)
+{
+    struct hrtimer_base *b = &bases[this_cpu_id()];
+    spin_lock(&b->lock);
+    struct rb_node *first = rb_first(&b->tree);
+    uint64_t next = first ? rb_entry(first, struct hrtimer, node)->hard_ns : UINT64_MAX;
+    spin_unlock(&b->lock);
+    return next;
+}
+
+void hrtimer_interrupt(void)
+{
+    int cpu = this_cpu_id();
+    struct hrtimer_base *b = &bases[cpu];
+    spin_lock(&b->lock);
+    b->interrupts++;
+    b->programmed = UINT64_MAX;     /* the programmed interrupt has come */
+    for (;;) {
+        struct rb_node *first = rb_first(&b->tree);
+        if (!first)
+            break;
+        struct hrtimer *t = rb_entry(first, struct hrtimer, node);
+        /* in hard-expiry order, stopping at the first not yet due: a timer
+         * due by its soft expiry behind it waits for its own hard one */
+        if (t->soft_ns > time_ns())
+            break;
+        rb_erase(&b->tree, &t->node, NULL);
+        /* running before not queued: a canceller that sees it dequeued
+         * (reading cpu, then running_on) must see it running */
+        __atomic_store_n(&t->running_on, cpu, __ATOMIC_RELEASE);
+        __atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
+        spin_unlock(&b->lock);
+        enum hrtimer_restart r = t->fn(t);
+        spin_lock(&b->lock);
+        if (r == HRTIMER_RESTART && t->cpu < 0) {
+            rb_add(&b->tree, &t->node, hard_less, NULL);
+            t->cpu = cpu;
+        }
+        __atomic_store_n(&t->running_on, NOT_RUNNING, __ATOMIC_RELEASE);
+    }
+    reprogram(b);
+    spin_unlock(&b->lock);
+}
