@@ -7,8 +7,8 @@
  * "[seconds.micros] text", one such prefix per line, if its level is below
  * the console level.  A leading KERN_* level (<kernel/kernel.h>) is taken off
  * the text; without one a message is informational (6).  The console level
- * is 7 (everything but debug messages), 5 with "quiet" (warnings, errors
- * and worse), or what syslog(2) or /proc/sys/kernel/printk set; during a
+ * is 7 (everything but debug messages), 4 with "quiet" (errors and worse,
+ * as Linux), or what syslog(2) or /proc/sys/kernel/printk set; during a
  * panic everything is printed.
  *
  * A record goes out whole under the console lock (drivers/uart.c), which
@@ -32,7 +32,7 @@
 #include <lib/string.h>
 
 struct spinlock log_lock = SPINLOCK_INIT("log");
-bool log_quiet;                 /* cmdline "quiet": only warnings, errors and panics */
+bool log_quiet;                 /* cmdline "quiet": only errors and worse, and panics */
 
 static char log_mem[LOG_BUF_SIZE] __aligned(8);
 struct logbuf log_ring = { .buf = log_mem, .size = LOG_BUF_SIZE };

@@ -15,6 +15,9 @@
 # so a write through a link to them succeeds and is caught by comparing
 # checksums before and after.
 #
+# Then the same as `make run EXTRA=dir` does it, with the host's own
+# busybox and an EXTRA tree that replaces busybox itself too.
+#
 # Then host programs (HOSTPROGS, tools/hostprogs.sh): an image with ls (not
 # an applet link at its host path /usr/bin/ls), tr (whose host path
 # /usr/bin/tr is an applet link in the stage) and python3 is unpacked, and
@@ -104,6 +107,32 @@ check busybox-intact '[ "$(member bin/busybox | sha256sum)" = "$(sha256sum < "$h
 check applet-links-relative '[ "$(linkto bin/echo)" = busybox ] && [ "$(linkto usr/bin/tr)" = ../../bin/busybox ] &&
     ! echo "$listing" | grep -q -- "-> /bin/busybox"'
 check user-and-guest-files '[ "$(member bin/schedctl)" = "user program" ] && [ "$(member tests/guestfile)" = "guest file" ]'
+
+# ---- as `make run EXTRA=dir` builds it: the host's own busybox, and an EXTRA
+# tree that shadows busybox itself as well as applets (bin/ls, usr/bin/env),
+# with bin/busybox listed after bin/ls so a builder that copies in order
+# writes through the link before it replaces busybox.  The host's
+# /bin/busybox must keep its checksum; in the image the user's files win and
+# the applet links, being relative, now lead to the user's busybox.
+mkdir -p "$work"/{cwd-real,out-real,extra-real/bin,extra-real/usr/bin}
+printf '#!/bin/sh\necho user-ls\n' > "$work/extra-real/bin/ls"
+printf '#!/bin/sh\necho user-busybox\n' > "$work/extra-real/bin/busybox"
+printf '#!/bin/sh\necho user-env\n' > "$work/extra-real/usr/bin/env"
+chmod 755 "$work/extra-real/bin/ls" "$work/extra-real/bin/busybox" "$work/extra-real/usr/bin/env"
+[ ${#runas[@]} -eq 0 ] || chown -R nobody "$work/out-real"
+host_bb=$(sha256sum < "$host_busybox")
+img=$work/out-real/initrd.cpio
+(cd "$work/cwd-real" && BUSYBOX=$host_busybox "${runas[@]}" "$mkinitrd" "$img" "$work/extra-real" \
+    "$work/in/schedctl" -- "$work/in/guestfile") > "$work/build-real.log" 2>&1
+rc=$?
+check real-busybox-builds '[ $rc = 0 ] && [ -s "$img" ]' "exit $rc: $(tail -1 "$work/build-real.log")"
+check real-busybox-host-untouched '[ "$(sha256sum < "$host_busybox")" = "$host_bb" ]' "$host_busybox changed"
+[ -f "$img" ] || img=/dev/null
+listing=$(cpio -itv < "$img" 2>/dev/null)
+x=$work/extra-real
+check real-busybox-user-files-win '[ "$(kind bin/busybox)" = - ] && [ "$(member bin/busybox)" = "$(cat "$x/bin/busybox")" ] &&
+    [ "$(kind bin/ls)" = - ] && [ "$(member bin/ls)" = "$(cat "$x/bin/ls")" ] &&
+    [ "$(member usr/bin/env)" = "$(cat "$x/usr/bin/env")" ] && [ "$(linkto bin/cat)" = busybox ]'
 
 # ---- host programs
 mk() {   # mk OUT HOSTPROGS: builds an image with those host programs, as the build user

@@ -14,10 +14,10 @@
  * and if /bin/sh cannot be run at all init exits 1 (the kernel then stops
  * the machine as an init failure).
  *
- * The machine stops with `poweroff -f` (reboot(2) directly), or with
- * busybox's poweroff, halt and reboot without -f, which ask init with a
- * signal (SIGUSR2, SIGUSR1, SIGTERM) as they would ask busybox's init: init
- * then powers off.  With init= on the kernel command line this program does
+ * The machine stops with busybox's poweroff, halt and reboot, which ask
+ * init with a signal (SIGUSR2, SIGUSR1, SIGTERM) as they would ask
+ * busybox's init: init then syncs and powers off.  With -f they call
+ * reboot(2) themselves.  With init= on the kernel command line this program does
  * not run, and the machine stops when that program ends.
  */
 #include <errno.h>
@@ -36,10 +36,10 @@ static const char banner[] =
     "\n"
     "Tessera: a kernel for Operating Systems: Three Easy Pieces (busybox userland).\n"
     "Try: ls /bin, ps, cat /proc/self/maps, cat /proc/meminfo, /tests/p1\n"
-    "Leave: type 'poweroff -f', or press Ctrl-A then x to quit QEMU ('exit' starts a new shell).\n\n";
+    "Leave: type 'poweroff', or press Ctrl-A then x to quit QEMU ('exit' starts a new shell).\n\n";
 
 static const char respawned[] =
-    "\ninit: the shell ended; starting a new one (to leave: 'poweroff -f', or Ctrl-A then x)\n";
+    "\ninit: the shell ended; starting a new one (to leave: 'poweroff', or Ctrl-A then x)\n";
 
 static void on_poweroff(int sig)
 {

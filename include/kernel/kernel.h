@@ -47,7 +47,8 @@ typedef uint64_t phys_t;   /* a physical address */
  * serial console and the in-memory log ring (dmesg).  A format may begin
  * with a level, as in Linux: kprintf(KERN_WARNING "..."); without one a
  * message is informational.  With "quiet" on the command line the console
- * shows only warnings and errors (and all of a panic); the ring keeps all. */
+ * shows only errors and worse (and all of a panic), as Linux's console
+ * level 4; the ring keeps all. */
 #define KERN_SOH "\001"
 #define KERN_ERR KERN_SOH "3"
 #define KERN_WARNING KERN_SOH "4"

@@ -12,7 +12,7 @@
 
 #define LOG_BUF_SIZE (128 * 1024)   /* syslog(2) SIZE_BUFFER */
 #define LOG_CONSOLE_DEFAULT 7       /* console levels: print levels below this */
-#define LOG_CONSOLE_QUIET 5         /* "quiet": warnings and worse */
+#define LOG_CONSOLE_QUIET 4         /* "quiet": errors and worse (Linux's CONSOLE_LOGLEVEL_QUIET) */
 #define LOG_CONSOLE_MIN 1           /* syslog CONSOLE_OFF: emergencies only */
 #define LOG_USER_DEFAULT 4          /* a /dev/kmsg write without "<N>": warning */
 

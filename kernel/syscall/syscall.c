@@ -122,7 +122,7 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
     }
     if (unlikely(syscall_trace)) {
         const char *name = nr < NR_SYSCALLS ? names[nr] : NULL;
-        /* asked for on the command line, so shown even with "quiet" */
+        /* a warning: on the console at the default level, not with "quiet" */
         kprintf(KERN_WARNING "[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, name ? name : "?", tf->rdi, tf->rsi,
                 tf->rdx, ret);
     }

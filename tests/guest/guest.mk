@@ -194,7 +194,8 @@ test-guest-one: $(GUEST_BINS) guest-image
 test-interactive: guest-image
 	$(Q)mkdir -p $(BUILD)/results
 	$(Q)$(PYTHON) tests/interactive/session.py --results $(BUILD)/results/interactive.txt \
-	    --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) --initrd $(INITRD)
+	    --qemu "$(QEMU) $(QEMU_FLAGS)" --kernel $(KERNEL) --initrd $(INITRD) --build $(BUILD) \
+	    --make "$(MAKE) --no-print-directory"
 
 TEST_SUITES += test-guest test-interactive
 ifneq ($(DEBUG),1)

@@ -11,8 +11,9 @@
  * next one arrives, and one open file may write 10 messages per 5 s (more
  * are dropped), so every message ends in a newline and goes through a
  * descriptor of its own.  Messages are informational or debug, which a
- * "quiet" console does not show; those at the default level (warning) are
- * written with the console turned off (CONSOLE_OFF).
+ * "quiet" console does not show; those at the default level (warning),
+ * which a console at another level might, are written with the console
+ * turned off (CONSOLE_OFF).
  *
  * On Linux this moves the host's syslog clear point (like `dmesg -C`) and
  * reads the unread syslog records (like `cat /proc/kmsg`); nothing is lost

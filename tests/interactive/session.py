@@ -9,10 +9,13 @@ console is QEMU's serial port on stdio, driven through pipes (so a typed
 Ctrl-C byte reaches the guest instead of stopping QEMU).
 
 After the plain shell steps come the ones a new user meets in the first
-hour: the README's examples, the quiet boot, a crash report without a false
-"core dumped", and leaving the shell with exit, Ctrl-D or a failed exec,
-after which init must start a new shell (and that shell must still take
-Ctrl-C); `poweroff -f` ends the session.
+hour: every example of the README's "What you can do at the prompt", the
+quiet boot, a crash report without a false "core dumped", and leaving the
+shell with exit, Ctrl-D or a failed exec, after which init must start a new
+shell (and that shell must still take Ctrl-C); `poweroff` ends the session.
+Then each kernel option the README lists gets a boot of its own with one
+command that shows it working, and `make run` (given with --make) is booted
+and left with `poweroff`: make must report success.
 
 Each step is one result line, "PASS interactive/<step>" or "FAIL ...", in
 --results.  If the kernel or initrd is missing, or the shell never shows a
@@ -186,12 +189,66 @@ FIRST_HOUR = [
     ("readme-p3", "cd /tests && ./p3; cd /tmp", both(has(r"p3\.c$"), lacks(r"No such file")), 20),
     ("readme-schedctl-tickets", "schedctl tickets 300 && schedctl get",
      has(r"^tickets: 300$"), 15),
+    ("quiet-console-level", "cat /proc/sys/kernel/printk", has(r"^4\s+4\s+1\s+7$"), 10),
     ("ulimit-core-0", "ulimit -c", has(r"^0$"), 10),
     ("segfault-no-core", "sh -c 'kill -SEGV $$'; echo rc=$?",
      both(has(r"Segmentation fault", r"^rc=139$"), lacks(r"core dumped")), 15),
     ("cpus-allowed", "grep Cpus_allowed /proc/self/status; nproc", cpus_allowed, 10),
     ("schedlab-help", "schedlab --help > /tmp/h; echo rc=$?; head -1 /tmp/h",
      has(r"^rc=0$", r"^usage: schedlab"), 10),
+]
+
+def line_count(regex, n):
+    """At least n lines match regex."""
+    return lambda out: len(re.findall(regex, out, re.M)) >= n
+
+
+# Every example of the README's "What you can do at the prompt", typed as
+# written (a PID the README leaves to the reader is $$ or a background
+# job's $!).  The NUMA example needs NUMA=2 and HOSTPROGS: test-numa and
+# test-debian cover it.  `schedlab all` is test-schedlab's.
+README = [
+    ("readme-free", "free", has(r"^\s*total\s+used\s+free", r"^Mem:\s+\d+"), 10),
+    ("readme-top-n1", "top -n1", has(r"^Mem:", r"PID", r"\btop -n1\b"), 15),
+    # (kernel log lines are taken off the screen text: dmesg's are cut to their text)
+    ("readme-kmsg-write", 'echo "<6>hello" > /dev/kmsg; dmesg | tail -1 | cut -d] -f2-',
+     has(r"^ hello$"), 10),
+    ("readme-dmesg-c", "dmesg -c | grep -c hello; dmesg | grep -c hello", has(r"^1\n0$"), 10),
+    ("readme-dmesg-n", "dmesg -n 1; cat /proc/sys/kernel/printk; dmesg -n 4",
+     has(r"^1\s+4\s+1\s+7$"), 10),
+    ("readme-proc-self-maps", "cat /proc/self/maps", has(r"\[stack\]$", r"r-xp .*/bin/busybox$"), 10),
+    ("readme-proc-pid-status", "cat /proc/$$/status", has(r"^Name:\s+sh$", r"^Pid:\s+\d+$"), 10),
+    ("readme-proc-pid-sched", "cat /proc/$$/sched",
+     has(r"^response_ns:\s+\d+$", r"^turnaround_ns:\s+\d+$", r"^ready_ns:\s+\d+$"), 10),
+    ("readme-proc-pid-task", "ls /proc/$$/task; echo $$", lambda out: len(set(re.findall(r"^(\d+)$", out, re.M))) == 1
+     and len(re.findall(r"^\d+$", out, re.M)) == 2, 10),
+    ("readme-proc-meminfo", "cat /proc/meminfo", has(r"^MemTotal:\s+\d+ kB$", r"^MemFree:"), 10),
+    ("readme-sys-cpu", "ls /sys/devices/system/cpu", has(r"\bcpu0\b", r"\bonline\b"), 10),
+    ("readme-sys-node-meminfo", "cat /sys/devices/system/node/node0/meminfo", has(r"^Node 0 MemTotal:\s+\d+ kB$"), 10),
+    ("readme-p1", "/tests/p1", has(r"^hello world \(pid:\d+\)$", r"^hello, I am child"), 10),
+    ("readme-p2", "/tests/p2", has(r"^hello, I am parent of \d+ \(wc:\d+\)"), 10),
+    ("readme-p4", "cd /tests && ./p4; cat p4.output; cd /tmp",
+     both(has(r"\bp4\.c$"), lacks(r"No such file")), 20),
+    ("readme-sched-policy", "cat /proc/sys/kernel/sched_policies; echo mlfq > /proc/sys/kernel/sched_policy; "
+     "cat /proc/sys/kernel/sched_policy; echo fair > /proc/sys/kernel/sched_policy",
+     has(r"\bmlfq\b.*\blottery\b|\blottery\b.*\bmlfq\b", r"^mlfq$"), 10),
+    ("readme-schedlab-list", "schedlab list", has(r"\bfifo\b", r"\bsjf\b", r"\brr\b", r"\bio\b"), 10),
+    # whether each figure is within its tolerance is test-schedlab's business
+    ("readme-schedlab-run", "schedlab run fifo sjf rr",
+     has(r"^RESULT (PASS|FAIL) fifo$", r"^RESULT (PASS|FAIL) sjf$", r"^RESULT (PASS|FAIL) rr$",
+         r"^schedlab: \d+ judged"), 60),
+    ("readme-schedctl-pid", "sleep 30 & schedctl tickets 300 $!; schedctl get $!; kill $!",
+     has(r"^tickets: 300$"), 15),
+    ("readme-schedctl-run", "schedctl run -t 300 -e 50 -- schedctl get",
+     has(r"^tickets: 300$", r"^expected_ms: 50\.000$"), 10),
+    ("readme-nice", "nice -n 5 cut -d' ' -f19 /proc/self/stat", has(r"^5$"), 10),
+    ("readme-chrt", "chrt -f 10 chrt -p 0", has(r"SCHED_FIFO", r"priority: 10$"), 10),
+    ("readme-renice", "sleep 30 & renice -n 3 $!; cut -d' ' -f19 /proc/$!/stat; kill $!", has(r"^3$"), 15),
+    ("readme-taskset", "taskset 1 grep Cpus_allowed_list /proc/self/status", has(r"^Cpus_allowed_list:\s+0$"), 10),
+    # the trace's "# time_ns ..." header would pass for a prompt: grep leaves it out
+    ("readme-sched-trace", "cd /proc/sys/kernel; echo 1 > sched_trace_enabled; ls /; "
+     "echo 0 > sched_trace_enabled; cd /tmp; cat /proc/sched_trace | grep -v '^#'",
+     line_count(r"^\d+ \d+ switch \d+ ", 2), 15),
 ]
 
 # Ways out of the login shell; after each one init starts a new shell.
@@ -202,9 +259,84 @@ RESPAWN = [
 ]
 
 
+# The README's kernel command-line options, each in a boot of its own:
+# (step, command line, command typed, check on its output, check on the raw
+# console).  The machine is left with `poweroff` (QEMU exit 33); with
+# init=/bin/sh the shell is pid 1, and its `exit` stops the machine.
+BOOTS = [
+    ("boot-sched-rr", "quiet sched=rr", "cat /proc/sys/kernel/sched_policy", has(r"^rr$"), None),
+    ("boot-sched-lottery", "quiet sched=lottery", "cat /proc/sys/kernel/sched_policy", has(r"^lottery$"), None),
+    ("boot-strace", "strace", "/bin/true",
+     None, lambda raw: re.search(r"\] \[\d+ true\] execve\(", raw) is not None),
+    ("boot-norandmaps", "quiet norandmaps",
+     'a=$(grep stack /proc/self/maps); b=$(grep stack /proc/self/maps); [ "$a" = "$b" ] && echo same-stack',
+     has(r"^same-stack$"), None),
+    ("boot-vdso-0", "quiet vdso=0", "grep -c vdso /proc/self/maps", has(r"^0$"), None),
+    ("boot-nosmp", "quiet nosmp", "nproc", has(r"^1$"), None),
+    ("boot-isolcpus-nohz", "quiet isolcpus=1 nohz_full=1",
+     "cat /sys/devices/system/cpu/isolated /sys/devices/system/cpu/nohz_full", has(r"^1\n1$"), None),
+    ("boot-sched-trace", "quiet sched_trace",
+     "cat /proc/sys/kernel/sched_trace_enabled; grep -c switch /proc/sched_trace",
+     lambda out: re.search(r"^1\n(\d+)$", out, re.M) is not None and
+     int(re.search(r"^1\n(\d+)$", out, re.M).group(1)) > 0, None),
+    ("boot-init-sh", "quiet init=/bin/sh", "echo pid=$$", has(r"^pid=1$"), None),
+]
+
+
 def all_names():
     return (["boot-prompt", "quiet-boot"] + [s[0] for s in STEPS] + [s[0] for s in FIRST_HOUR] +
-            [s[0] for s in RESPAWN] + ["ctrl-c", "poweroff"])
+            [s[0] for s in README] + ["readme-cat-kmsg"] + [s[0] for s in RESPAWN] + ["ctrl-c", "poweroff"] +
+            [b[0] for b in BOOTS] + ["make-run-poweroff"])
+
+
+def boot_once(args, name, append, command, check, raw_check):
+    """One boot with `append`: type `command`, check it, power off.  With a
+    check on the raw console (strace), kernel lines keep coming after the
+    prompt, so the prompt is any "# " on the screen."""
+    log = os.path.join(args.build, "interactive", name + ".log")
+    con = Console(shlex.split(args.qemu) + ["-serial", "stdio", "-append", append], log)
+    prompt = PROMPT_RE if raw_check is None else re.compile(r"[#$] ")
+    try:
+        if con.wait_for(prompt, args.boot_timeout) is None:
+            return False, "no prompt with %r; screen: %s" % (append, con.tail())
+        time.sleep(0.3)
+        con.type(command + "\r")
+        screen = con.wait_for(prompt, 20)
+        if screen is None:
+            return False, "no prompt after %r; screen: %s" % (command, con.tail())
+        out = body(screen, command)
+        if check and not check(out):
+            return False, "unexpected output with %r: %r" % (append, out[-300:])
+        if raw_check and not raw_check(con.raw.decode("utf-8", "replace").replace("\r", "")):
+            return False, "the console with %r lacks what the option shows; see %s" % (append, log)
+        con.type("exit\r" if "init=/bin/sh" in append else "poweroff\r")
+        rc = con.wait_exit(20)
+        if rc != 33:
+            return False, "QEMU exit %s after leaving (want 33); screen: %s" % (rc, con.tail())
+        return True, ""
+    finally:
+        con.kill()
+
+
+def make_run(args):
+    """`make run` as the README has it: boot, `poweroff`, and make says nothing
+    went wrong (exit 0, no "Error")."""
+    if not args.make:
+        return False, "no --make command given"
+    log = os.path.join(args.build, "interactive", "make-run.log")
+    con = Console(shlex.split(args.make) + ["run", "CMDLINE=quiet"], log)
+    try:
+        if con.wait_for(PROMPT_RE, args.boot_timeout + 120) is None:
+            return False, "no prompt from make run; screen: %s" % con.tail()
+        time.sleep(0.3)
+        con.type("poweroff\r")
+        rc = con.wait_exit(30)
+        out = con.raw.decode("utf-8", "replace")
+        if rc != 0 or re.search(r"\bError\b", out):
+            return False, "make run exit %s after poweroff; screen: %s" % (rc, con.tail())
+        return True, ""
+    finally:
+        con.kill()
 
 
 def run(args):
@@ -241,7 +373,7 @@ def run(args):
             results.append(("quiet-boot", True, ""))
         time.sleep(0.3)                  # let ash finish its ESC[6n query
 
-        for name, command, check, wait in STEPS + FIRST_HOUR:
+        for name, command, check, wait in STEPS + FIRST_HOUR + README:
             if time.monotonic() > deadline:
                 results.append((name, False, "session time limit reached"))
                 continue
@@ -253,6 +385,18 @@ def run(args):
             out = body(screen, command)
             ok = check(out)
             results.append((name, ok, "" if ok else "unexpected output: %r" % out[-300:]))
+
+        # README: `cat /dev/kmsg` shows the log's records and waits for more,
+        # until Ctrl-C.  "hello" (readme-kmsg-write) is still in the ring:
+        # dmesg -c moves only syslog's clear point.
+        con.type("cat /dev/kmsg\r")
+        screen = con.wait_for(re.compile(r"^\d+,\d+,\d+,-;hello$", re.M), 10)
+        time.sleep(0.5)
+        con.type("\x03", delay=0)
+        after = con.wait_for(PROMPT_RE, 5)
+        ok = screen is not None and after is not None
+        results.append(("readme-cat-kmsg", ok, "" if ok else "no 'hello' record, or no prompt after Ctrl-C; "
+                        "screen: %s" % con.tail()))
 
         for name, keys in RESPAWN:
             if time.monotonic() > deadline:
@@ -289,14 +433,23 @@ def run(args):
             ok = after is not None and "after-interrupt" in body(after, "echo after-interrupt")
             results.append(("ctrl-c", ok, "" if ok else "shell unusable after Ctrl-C (%.1fs)" % took))
 
-        con.type("poweroff -f\r")
+        con.type("poweroff\r")
         rc = con.wait_exit(20)
         ok = rc == 33
         results.append(("poweroff", ok, "" if ok else
-                        "QEMU exit %s after poweroff -f (want 33); screen: %s" % (rc, con.tail())))
-        return results
+                        "QEMU exit %s after poweroff (want 33); screen: %s" % (rc, con.tail())))
     finally:
         con.kill()
+
+    for name, append, command, check, raw_check in BOOTS:
+        if time.monotonic() > deadline:
+            results.append((name, False, "session time limit reached"))
+            continue
+        ok, why = boot_once(args, name, append, command, check, raw_check)
+        results.append((name, ok, why))
+    ok, why = make_run(args)
+    results.append(("make-run-poweroff", ok, why))
+    return results
 
 
 def main():
@@ -308,7 +461,8 @@ def main():
     ap.add_argument("--initrd", default="build/initrd.cpio")
     ap.add_argument("--append", default="quiet", help="kernel command line (default init)")
     ap.add_argument("--boot-timeout", type=int, default=60)
-    ap.add_argument("--timeout", type=int, default=240, help="seconds for the whole session")
+    ap.add_argument("--timeout", type=int, default=420, help="seconds for the whole session")
+    ap.add_argument("--make", help="the make command, for the `make run` step")
     args = ap.parse_args()
 
     results = run(args)
