@@ -40,6 +40,8 @@ $(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h tests/guest/gt_thread.h tests
 $(filter $(BUILD)/guest/lifecycle_%,$(GUEST_PROGS)): tests/guest/lifecycle.h
 # So do the AF_UNIX socket tests.
 $(filter $(BUILD)/guest/unix_%,$(GUEST_PROGS)): tests/guest/gt_unix.h
+# So do the file-lock tests.
+$(filter $(BUILD)/guest/locks_%,$(GUEST_PROGS)): tests/guest/gt_locks.h
 # So do the NUMA tests.
 $(BUILD)/guest/numa $(BUILD)/guest/numa_nodes: tests/guest/gt_numa.h
 
