@@ -84,6 +84,13 @@ GT_FN int lk_hear(void)
     return n == 1;
 }
 
+/* Waits for the child's turn, then until it sleeps (in its lock call). */
+GT_FN void lk_wait_sleeper(void)
+{
+    lk_hear();
+    expect(wait_sleeping(lk_child), "child asleep waiting for the lock");
+}
+
 /* Waits for the child and describes how it ended. */
 GT_FN const char *lk_reap(void)
 {
@@ -202,6 +209,7 @@ GT_FN void lk_proc_locks(const char *title, int fd)
 
 /* A SIGUSR1 handler that only counts, installed with or without SA_RESTART. */
 static volatile sig_atomic_t lk_signals;
+static int lk_catching;
 static void lk_on_usr1(int sig)
 {
     (void)sig;
@@ -213,6 +221,22 @@ GT_FN void lk_catch_usr1(int restart)
     struct sigaction sa = {.sa_handler = lk_on_usr1, .sa_flags = restart ? SA_RESTART : 0};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR1, &sa, NULL);
+    lk_catching = 1;
+}
+
+/* A child's wait for a lock: opens "f" (an open file description of its
+ * own), hands the turn to the parent, sleeps in call(fd) and prints what
+ * it returned ("what: ok", and with lk_catch_usr1 the handler's count). */
+GT_FN int lk_child_wait(const char *what, int (*call)(int fd))
+{
+    int c = open("f", O_RDWR);
+    lk_tell();
+    int r = call(c);
+    if (lk_catching)
+        say("%s: %s, handler ran %d time(s)\n", what, lk_rc(r), (int)lk_signals);
+    else
+        say("%s: %s\n", what, lk_rc(r));
+    return 0;
 }
 
 #endif

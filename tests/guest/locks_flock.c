@@ -33,14 +33,9 @@ static int child_shares(void)
     return 0;
 }
 
-static int child_waits(void)
-{
-    int c = open("f", O_RDWR);
-    lk_tell();
-    int r = flock(c, LOCK_EX);
-    say("child: blocking LOCK_EX returned: %s\n", lk_rc(r));
-    return 0;
-}
+static int lock_ex(int c) { return flock(c, LOCK_EX); }
+
+static int child_waits(void) { return lk_child_wait("child: blocking LOCK_EX returned", lock_ex); }
 
 static int child_unlocks_inherited(void)
 {
@@ -55,12 +50,9 @@ static int sa_restart;              /* child_signalled installs its handler with
 static int child_signalled(void)
 {
     lk_catch_usr1(sa_restart);
-    int c = open("f", O_RDWR);
-    lk_tell();
-    int r = flock(c, LOCK_EX);
-    say("child: blocking LOCK_EX with a signal, %s: %s, handler ran %d time(s)\n",
-        sa_restart ? "SA_RESTART" : "no SA_RESTART", lk_rc(r), (int)lk_signals);
-    return 0;
+    return lk_child_wait(sa_restart ? "child: blocking LOCK_EX with a signal, SA_RESTART"
+                                    : "child: blocking LOCK_EX with a signal, no SA_RESTART",
+                         lock_ex);
 }
 
 static int child_posix_beside_flock(void)
@@ -70,13 +62,6 @@ static int child_posix_beside_flock(void)
         lk_rc(lk_fcntl(c, F_SETLK, F_WRLCK, SEEK_SET, 0, 0)));
     say("child: LOCK_EX|LOCK_NB: %s\n", lk_rc(flock(c, LOCK_EX | LOCK_NB)));
     return 0;
-}
-
-/* Waits until the child sleeps in its flock. */
-static void wait_for_sleeper(const char *what)
-{
-    lk_hear();
-    expect(wait_sleeping(lk_child), what);
 }
 
 /* Lets go of fd's lock while the child waits for it: said first, since the
@@ -116,7 +101,7 @@ int main(void)
 
     say("-- a blocked LOCK_EX waits for the holder\n");
     lk_spawn(child_waits);
-    wait_for_sleeper("child asleep in flock");
+    lk_wait_sleeper();
     lk_proc_locks("/proc/locks with a waiter", fd);
     unlock_for_child();
     say("child %s\n", lk_reap());
@@ -146,15 +131,15 @@ int main(void)
 
     say("-- signals\n");
     lk_spawn(child_signalled);
-    wait_for_sleeper("child asleep in flock");
+    lk_wait_sleeper();
     kill(lk_child, SIGUSR1);
     say("child %s\n", lk_reap());
     sa_restart = 1;
     lk_spawn(child_signalled);
-    wait_for_sleeper("child asleep in flock");
+    lk_wait_sleeper();
     kill(lk_child, SIGUSR1);
     usleep(100000);
-    expect(wait_sleeping(lk_child), "child asleep in flock again after its handler");
+    expect(wait_sleeping(lk_child), "child asleep again after its handler");
     unlock_for_child();
     say("child %s\n", lk_reap());
 
