@@ -124,7 +124,8 @@ int locks_getlk(struct file *f, int cmd, struct linux_flock *l);
 int locks_setlk(struct file *f, int cmd, const struct linux_flock *l);
 
 /* A descriptor of f in table `owner` was closed: every POSIX lock owner
- * holds on f's vnode goes.  Cheap when the vnode never had a lock. */
+ * holds on f's vnode goes.  Cheap (no lock taken) when nobody holds or
+ * waits for a lock on the vnode. */
 void locks_remove_posix(struct file *f, const void *owner);
 
 /* f's last reference is going: its flock and OFD locks go. */
