@@ -56,6 +56,7 @@ static const struct {
     { "unix_names", 61 },       /* AF_UNIX names and socket nodes' sockets: then a socket */
     { "unix_gc", 61 },          /* AF_UNIX descriptors in flight, the collector: then a socket */
     { "unix", 62 },             /* an AF_UNIX socket: two only in address order */
+    { "file_locks", 63 },       /* advisory file locks and their waiters: then wakes */
     { "perf", 65 },             /* perf events' state and links: then a context's list */
     { "sig", 70 },              /* a thread group's signal state: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */

@@ -3,7 +3,7 @@
  *
  *   /proc/<pid>/{stat,status,cmdline,maps,sched,exe}   one directory per task
  *   /proc/self -> <pid of the caller>
- *   /proc/{meminfo,stat,loadavg,uptime,mounts,cpuinfo,version,cmdline}
+ *   /proc/{meminfo,stat,loadavg,uptime,mounts,locks,cpuinfo,version,cmdline}
  *   /proc/sys/kernel/<name>                           registered tunables
  *
  * kernel/fs/procfs.c is the file system (directories, lookup, readdir,

@@ -47,9 +47,13 @@ struct poll_table;   /* defined in <fs/poll.h> */
 struct dir_ctx;
 struct pipe;
 struct unix_sock;
+struct file_lock_ctx;
 
 typedef uint64_t dev_t;
 #define MKDEV(ma, mi) ((dev_t)(((uint64_t)(ma) << 8) | ((mi) & 0xff) | (((uint64_t)(mi) & ~0xffULL) << 12)))
+/* The two halves of a dev_t again (glibc's gnu_dev_major/gnu_dev_minor). */
+static inline uint32_t dev_major(dev_t d) { return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffULL)); }
+static inline uint32_t dev_minor(dev_t d) { return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffULL)); }
 
 #define NAME_MAX 255
 #define PATH_MAX 4096
@@ -201,6 +205,9 @@ struct vnode {
     struct pipe *fifo;              /* VFIFO: its pipe while open (kernel/fs/pipe.c, under fifo_lock) */
     struct unix_sock *sock;         /* VSOCK: the socket bound to it (kernel/net/unix.c, under its
                                      * name lock; cleared when the socket closes) */
+
+    /* --- advisory locks (include/fs/locks.h), under the file_locks lock --- */
+    struct file_lock_ctx *flctx;    /* NULL while nobody holds or waits for a lock on it */
 };
 
 struct file {

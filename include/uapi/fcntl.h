@@ -59,6 +59,41 @@
 #define F_GETPIPE_SZ    1032
 #define FD_CLOEXEC      1
 #endif
+#ifndef F_OFD_GETLK
+#define F_OFD_GETLK     36
+#define F_OFD_SETLK     37
+#define F_OFD_SETLKW    38
+#endif
+
+/* Record locks (fcntl F_GETLK/F_SETLK/F_SETLKW and the F_OFD_ forms) */
+#ifndef F_RDLCK
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+#endif
+
+/* flock(2) operations */
+#ifndef LOCK_SH
+#define LOCK_SH   1
+#define LOCK_EX   2
+#define LOCK_NB   4
+#define LOCK_UN   8
+#endif
+#ifndef LOCK_MAND
+#define LOCK_MAND 32      /* no longer supported: such a request is ignored */
+#endif
+
+/* struct flock as x86-64 Linux lays it out (also struct flock64). */
+struct linux_flock {
+    short l_type;         /* F_RDLCK, F_WRLCK, F_UNLCK */
+    short l_whence;       /* SEEK_SET, SEEK_CUR, SEEK_END */
+    long long l_start;
+    long long l_len;      /* 0: to end of file; negative: the bytes before l_start */
+    int l_pid;
+};
+_Static_assert(sizeof(struct linux_flock) == 32, "struct flock");
+_Static_assert(__builtin_offsetof(struct linux_flock, l_start) == 8, "flock l_start");
+_Static_assert(__builtin_offsetof(struct linux_flock, l_pid) == 24, "flock l_pid");
 
 #ifndef SEEK_SET
 #define SEEK_SET  0

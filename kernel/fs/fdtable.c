@@ -5,6 +5,7 @@
  * bigger arrays with the lock dropped, then retries.
  */
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 
@@ -20,10 +21,15 @@ static void set_bit(uint64_t *bm, int i, bool on)
 
 static bool test_bit(const uint64_t *bm, int i) { return bm[i / 64] >> (i % 64) & 1; }
 
-/* A descriptor closed: the file hears of it (->flush), then its reference goes. */
-static void file_flush_put(struct file *f)
+/* A descriptor of table t closed: t's record locks on the file go (POSIX:
+ * any close of a file drops the process's locks on it), the file hears of
+ * it (->flush), then its reference goes. */
+static void file_flush_put(struct fdtable *t, struct file *f)
 {
-    if (f && f->ops && f->ops->flush)
+    if (!f)
+        return;
+    locks_remove_posix(f, t);
+    if (f->ops && f->ops->flush)
         f->ops->flush(f);
     file_put(f);
 }
@@ -142,7 +148,7 @@ int fdt_replace(struct fdtable *t, int newfd, struct file *f, bool cloexec)
     set_bit(t->used, newfd, true);
     set_bit(t->cloexec, newfd, cloexec);
     spin_unlock(&t->lock);
-    file_flush_put(old);
+    file_flush_put(t, old);
     return newfd;
 }
 
@@ -168,7 +174,7 @@ int fdt_close(struct fdtable *t, int fd)
     spin_unlock(&t->lock);
     if (!f)
         return -EBADF;
-    file_flush_put(f);
+    file_flush_put(t, f);
     return 0;
 }
 
@@ -240,7 +246,7 @@ static void close_matching(struct fdtable *t, bool only_cloexec)
             set_bit(t->cloexec, fd, false);
         }
         spin_unlock(&t->lock);
-        file_flush_put(f);
+        file_flush_put(t, f);
     }
 }
 

@@ -4,6 +4,7 @@
  * the open(2) algorithm, directory files, and the generic lseek.
  */
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <fs/namei.h>
 #include <fs/path.h>
 #include <fs/pipe.h>
@@ -78,6 +79,7 @@ void file_put(struct file *f)
     BUG_ON(left < 0);
     if (left)
         return;
+    locks_remove_file(f);               /* its flock and OFD locks */
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vnode_put(f->vnode);

@@ -22,6 +22,7 @@
 #include <arch/cpu.h>
 #include <arch/cpuinfo.h>
 #include <arch/percpu.h>
+#include <fs/locks.h>
 #include <fs/procfs.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -288,6 +289,7 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
     { .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },
     { .name = "mounts", .mode = S_IFREG | 0444, .show = show_mounts },
+    { .name = "locks", .mode = S_IFREG | 0444, .show = locks_show },               /* kernel/fs/locks.c */
     { .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
     { .name = "version", .mode = S_IFREG | 0444, .show = show_version },
     { .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },

@@ -65,6 +65,7 @@ void vnode_put(struct vnode *v)
         if (left)
             return;
         struct vnode *parent = v->parent;
+        BUG_ON(v->flctx);               /* a lock or a waiter implies an open file */
         if (v->ops && v->ops->destroy)
             v->ops->destroy(v);
         if (v->mounted)

@@ -1,11 +1,13 @@
 /*
- * Descriptor syscalls: open/openat/creat, close, dup/dup2/dup3 and fcntl.
+ * Descriptor syscalls: open/openat/creat, close, dup/dup2/dup3, fcntl and
+ * flock.
  * Flags are Linux's; O_LARGEFILE and O_NOCTTY are accepted and ignored
  * (every file is large, and a process never acquires a controlling tty by
  * opening one).
  */
 #include <fs/fdtable.h>
 #include <fs/fsyscall.h>
+#include <fs/locks.h>
 #include <fs/pipe.h>
 #include <kernel/syscall.h>
 #include <mm/kheap.h>
@@ -90,12 +92,48 @@ static long sys_dup2(long oldfd, long newfd)
     return sys_dup3(oldfd, newfd, 0);
 }
 
+/* The record-lock commands (include/fs/locks.h): struct flock comes in,
+ * and goes back out for the GETLK forms. */
+static long fcntl_lock(struct fdtable *t, int fd, struct file *f, int cmd, struct linux_flock __user *ul)
+{
+    struct linux_flock l;
+    if (copy_from_user(&l, ul, sizeof(l)))
+        return -EFAULT;
+    if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+        int err = locks_getlk(f, cmd, &l);
+        return err ? err : copy_to_user(ul, &l, sizeof(l));
+    }
+    int err = locks_setlk(f, cmd, &l);
+    if (err || l.l_type == F_UNLCK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)
+        return err;
+    /* Another thread may have closed fd while the lock was being set, its
+     * close finding no lock yet to drop: drop them now, as that close
+     * would have, and say the descriptor is gone (Linux does the same). */
+    struct file *now = fdt_get(t, fd);
+    file_put(now);
+    if (now != f) {
+        locks_remove_posix(f, t);
+        return -EBADF;
+    }
+    return 0;
+}
+
+/* What fcntl allows on an O_PATH descriptor (Linux's check_fcntl_cmd). */
+static bool fcntl_path_ok(long cmd)
+{
+    return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL;
+}
+
 static long sys_fcntl(long fd, long cmd, unsigned long arg)
 {
     struct fdtable *t = current->files;
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
+    if ((f->flags & O_PATH) && !fcntl_path_ok(cmd)) {
+        file_put(f);
+        return -EBADF;
+    }
     long r;
     switch (cmd) {
     case F_DUPFD:
@@ -127,17 +165,13 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
         r = 0;
         break;
     }
-    case F_GETLK: {
-        /* Advisory record locks are not modelled: nothing ever conflicts,
-         * so F_GETLK reports l_type = F_UNLCK (struct flock starts with
-         * a short l_type) and F_SETLK/F_SETLKW always succeed. */
-        short unlck = 2;
-        r = copy_to_user((void __user *)arg, &unlck, sizeof(unlck));
-        break;
-    }
+    case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
-        r = 0;
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+        r = fcntl_lock(t, (int)fd, f, (int)cmd, (struct linux_flock __user *)arg);
         break;
     case F_GETOWN:
     case F_SETOWN:
@@ -154,6 +188,22 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
     return r;
 }
 
+/* flock(2): whole-file locks of the open file description (include/fs/locks.h). */
+static long sys_flock(long fd, long cmd)
+{
+    unsigned c = (unsigned)cmd, op = c & ~LOCK_NB;
+    if (c & LOCK_MAND)
+        return 0;               /* Linux ignores these since 5.15, before any check */
+    if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
+        return -EINVAL;
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long r = f->flags & O_PATH ? -EBADF : locks_flock(f, c);
+    file_put(f);
+    return r;
+}
+
 SYSCALL_DEFINE(2, open);
 SYSCALL_DEFINE(257, openat);
 SYSCALL_DEFINE(85, creat);
@@ -162,3 +212,4 @@ SYSCALL_DEFINE(32, dup);
 SYSCALL_DEFINE(33, dup2);
 SYSCALL_DEFINE(292, dup3);
 SYSCALL_DEFINE(72, fcntl);
+SYSCALL_DEFINE(73, flock);

@@ -61,9 +61,6 @@ _Static_assert(offsetof(struct linux_statx, rdev_major) == 128, "stx_rdev_major"
 #define AT_STATX_FORCE_SYNC 0x2000
 #define AT_STATX_DONT_SYNC 0x4000
 
-static uint32_t dev_major(uint64_t d) { return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffULL)); }
-static uint32_t dev_minor(uint64_t d) { return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffULL)); }
-
 /* statx: the same facts as stat in the newer record; no birth time (the
  * mask says so, as Linux's ramfs does). */
 static long sys_statx(long dirfd, const char __user *path, long flags, unsigned long mask, void __user *ubuf)

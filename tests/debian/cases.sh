@@ -45,7 +45,7 @@ umask 022
 
 COMPARE="bash_arith bash_script dash_script coreutils_ls coreutils_text coreutils_hash
 coreutils_cksum coreutils_stat coreutils_date coreutils_files gnu_tools chrt_limits python_json
-python_os python_subprocess python_threads python_fork book_p1 book_p2 book_p3 book_p4"
+python_os python_subprocess python_threads python_fork file_locks book_p1 book_p2 book_p3 book_p4"
 MEANING="ps_threads top free pmap proc_maps proc_status_smaps taskset chrt renice
 strace_count strace_exec pidstat mpstat mpstat_busy lscpu numactl vmstat uptime dmesg
 perf_stat"
@@ -316,6 +316,46 @@ try:
     os.waitpid(-1, 0)
 except ChildProcessError as e:
     print("no more children:", e.errno)
+EOF
+}
+
+# util-linux flock(1) and Python's fcntl module between processes: a
+# holder keeps a waiter out until it is done, -n gives up at once (status
+# 1), and lockf, flock and F_GETLK in a forked child see the parent's locks.
+case_file_locks() {
+    /usr/bin/flock lk -c 'echo "holder: locked"; : > held; /usr/bin/sleep 1; echo "holder: done"' &
+    wait_file held
+    /usr/bin/flock -n lk -c 'echo "not reached"'; echo "flock -n while held: status $?"
+    /usr/bin/flock -s -n other -c 'echo "flock -s on another file: ran"'
+    /usr/bin/flock lk -c 'echo "waiter: got the lock"'
+    wait
+    /usr/bin/python3 - <<'EOF'
+import errno, fcntl, os, struct, sys
+fd = os.open("pl", os.O_RDWR | os.O_CREAT, 0o644)
+os.write(fd, b"x" * 100)
+fcntl.lockf(fd, fcntl.LOCK_EX, 10, 20)
+fcntl.flock(fd, fcntl.LOCK_SH)
+parent = os.getpid()
+pid = os.fork()
+if pid == 0:
+    mine = os.open("pl", os.O_RDWR)
+    tries = (("lockf bytes 25-29", lambda: fcntl.lockf(mine, fcntl.LOCK_EX | fcntl.LOCK_NB, 5, 25)),
+             ("lockf bytes 40-44", lambda: fcntl.lockf(mine, fcntl.LOCK_EX | fcntl.LOCK_NB, 5, 40)),
+             ("flock LOCK_SH", lambda: fcntl.flock(mine, fcntl.LOCK_SH | fcntl.LOCK_NB)),
+             ("flock LOCK_EX", lambda: fcntl.flock(mine, fcntl.LOCK_EX | fcntl.LOCK_NB)))
+    for what, call in tries:
+        try:
+            call()
+            print("child:", what, "ok")
+        except OSError as e:
+            print("child:", what, errno.errorcode[e.errno])
+    got = fcntl.fcntl(mine, fcntl.F_GETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 0, 0, 0))
+    t, whence, start, length, who = struct.unpack("hhqqi4x", got)
+    print("child: F_GETLK write lock:", t == fcntl.F_WRLCK, "start", start, "len", length,
+          "held by the parent:", who == parent)
+    sys.stdout.flush()              # into a pipe: _exit would lose the buffer
+    os._exit(0)
+os.waitpid(pid, 0)
 EOF
 }
 

@@ -19,7 +19,7 @@ DEBIAN_PROGS  := bash dash python3 \
                  rm rmdir timeout sleep stdbuf /usr/libexec/coreutils/libstdbuf.so \
                  grep sed find xargs gzip tar diff cmp \
                  ps top free pmap vmstat uptime pidstat mpstat \
-                 lscpu taskset chrt renice dmesg strace numactl perf
+                 lscpu taskset chrt renice dmesg strace numactl perf flock
 DEBIAN_DIR    := $(BUILD)/debian
 DEBIAN_GUEST  := $(DEBIAN_DIR)/extra/debian
 DEBIAN_INITRD := $(DEBIAN_DIR)/initrd.cpio

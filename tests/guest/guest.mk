@@ -40,6 +40,8 @@ $(BUILD)/guest/%: tests/guest/%.c tests/guest/gt.h tests/guest/gt_thread.h tests
 $(filter $(BUILD)/guest/lifecycle_%,$(GUEST_PROGS)): tests/guest/lifecycle.h
 # So do the AF_UNIX socket tests.
 $(filter $(BUILD)/guest/unix_%,$(GUEST_PROGS)): tests/guest/gt_unix.h
+# So do the file-lock tests.
+$(filter $(BUILD)/guest/locks_%,$(GUEST_PROGS)): tests/guest/gt_locks.h
 # So do the NUMA tests.
 $(BUILD)/guest/numa $(BUILD)/guest/numa_nodes: tests/guest/gt_numa.h
 
@@ -130,14 +132,14 @@ test-lifecycle: $(GUEST_BINS) guest-image
 	exit $$rc
 TEST_SUITES += test-lifecycle
 
-# The thread, futex and random-syscall tests again on 4 CPUs (test-guest runs
+# The thread, futex, random-syscall and lock-contention tests again on 4 CPUs (test-guest runs
 # them on 2), so threads of one process race on more CPUs than there are
 # host cores.  Result lines are smp4/NAME.  thread_times is left out: it
 # compares CPU times, which 4 virtual CPUs on a 2-core host distort (it
 # runs on 2 CPUs in test-guest).
 SMP4_TESTS := $(sort $(filter-out thread_times,$(patsubst tests/guest/%.c,%,$(wildcard tests/guest/thread_*.c)))) \
               futex_ops clone_flags \
-              fuzz_syscalls exhaust_threads mem_shared
+              fuzz_syscalls exhaust_threads mem_shared locks_contend
 .PHONY: test-smp4
 test-smp4: $(GUEST_BINS) guest-image
 	$(Q)mkdir -p $(BUILD)/results

@@ -3,8 +3,9 @@
  * dependencies shimmed (heap -> malloc, spinlocks -> nothing, files ->
  * counted dummies): lowest-free allocation and F_DUPFD minimums, growth past
  * the first 64 slots up to EMFILE at NR_OPEN_MAX, dup2 replacing (and
- * closing) a file, close-on-exec, clone sharing files, and reference counts
- * returning to zero when the tables go (no leaked or double-dropped file).
+ * closing) a file, close-on-exec, clone sharing files, reference counts
+ * returning to zero when the tables go (no leaked or double-dropped file),
+ * and every close telling the record-lock code which table closed what.
  */
 #include <check.h>
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include <fs/fdtable.h>
+#include <fs/locks.h>
 #include <mm/kheap.h>
 
 /* --- shims for the kernel services fdtable.c uses --- */
@@ -32,6 +34,17 @@ void file_put(struct file *f)
     if (--f->refcount == 0)
         released++;
 }
+/* Record locks (kernel/fs/locks.c): every close drops the closing table's
+ * POSIX locks on the file; the last one seen is kept for the checks. */
+static int posix_drops;
+static const void *posix_drop_owner;
+static struct file *posix_drop_file;
+void locks_remove_posix(struct file *f, const void *owner)
+{
+    posix_drops++;
+    posix_drop_owner = owner;
+    posix_drop_file = f;
+}
 
 #include "../../kernel/fs/fdtable.c"
 
@@ -47,6 +60,9 @@ static void setup(void)
 {
     memset(files, 0, sizeof(files));
     released = 0;
+    posix_drops = 0;
+    posix_drop_owner = NULL;
+    posix_drop_file = NULL;
 }
 
 START_TEST(lowest_free)
@@ -147,6 +163,42 @@ START_TEST(exec_and_clone)
 }
 END_TEST
 
+/* POSIX record locks go with ANY close of the file by their owner: close,
+ * dup2 over a descriptor, close-on-exec and the table's end all tell the
+ * lock code which table closed which file. */
+START_TEST(closes_drop_record_locks)
+{
+    struct fdtable *t = fdtable_new();
+    fdt_alloc(t, newf(0), 0, false);
+    fdt_alloc(t, newf(1), 0, true);
+    fdt_alloc(t, newf(2), 0, false);
+    ck_assert_int_eq(fdt_close(t, 0), 0);
+    ck_assert_int_eq(posix_drops, 1);
+    ck_assert_ptr_eq(posix_drop_owner, t);
+    ck_assert_ptr_eq(posix_drop_file, &files[0]);
+    ck_assert_int_eq(fdt_close(t, 0), -EBADF);               /* nothing closed, nothing dropped */
+    ck_assert_int_eq(posix_drops, 1);
+    file_get(&files[2]);
+    fdt_replace(t, 5, &files[2], false);                      /* dup2 onto a free slot */
+    ck_assert_int_eq(posix_drops, 1);
+    file_get(&files[2]);
+    fdt_replace(t, 1, &files[2], true);                       /* dup2 over fd 1 closes files[1] */
+    ck_assert_int_eq(posix_drops, 2);
+    ck_assert_ptr_eq(posix_drop_file, &files[1]);
+    struct fdtable *c = fdtable_clone(t);
+    fdtable_exec(c);                                          /* fd 1 is close-on-exec */
+    ck_assert_int_eq(posix_drops, 3);
+    ck_assert_ptr_eq(posix_drop_owner, c);
+    fdtable_put(c);                                           /* fds 2 and 5 */
+    ck_assert_int_eq(posix_drops, 5);
+    ck_assert_ptr_eq(posix_drop_owner, c);
+    fdtable_put(t);                                           /* fds 1, 2 and 5 */
+    ck_assert_int_eq(posix_drops, 8);
+    ck_assert_ptr_eq(posix_drop_owner, t);
+    ck_assert_int_eq(files[2].refcount, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fs_fdtable");
@@ -157,6 +209,7 @@ static Suite *suite(void)
     tcase_add_test(tc, min_beyond_capacity);
     tcase_add_test(tc, dup2_replaces);
     tcase_add_test(tc, exec_and_clone);
+    tcase_add_test(tc, closes_drop_record_locks);
     suite_add_tcase(s, tc);
     return s;
 }
