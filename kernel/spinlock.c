@@ -58,9 +58,15 @@ static const struct {
     { "unix", 62 },             /* an AF_UNIX socket: two only in address order */
     { "perf", 65 },             /* perf events' state and links: then a context's list */
     { "sig", 70 },              /* a thread group's signal state: then wakes */
+    { "eventfd", 72 },          /* an eventfd's counter: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */
-    { "waitq", 80 },            /* wake-ups: then a run queue */
+    { "timerfd", 77 },
+    { "waitq_detach", 78 },     /* a callback entry leaving a queue that may be freed: then the queue */          /* a timerfd's state: then its kernel timer, wakes */
+    { "waitq", 80 },            /* wake-ups: then a run queue, or epoll's wake callback */
+    { "epoll", 85 },            /* every epoll's ready lists: then its own queues */
+    { "epoll_wq", 86 },         /* an epoll's sleepers, woken from a watched file's wake-up */
     { "sleep_timers", 90 },     /* timed sleepers: then a run queue */
+    { "ktimer", 92 },           /* armed kernel timers (taken alone) */
     { "runqueue", 100 },        /* several: by CPU number */
     { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */

@@ -26,6 +26,7 @@
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
+#include <kernel/ktimer.h>
 #include <kernel/perf_event.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
@@ -253,6 +254,7 @@ void sched_timer_tick(void)
         }
         spin_unlock(&timer_lock);
         itimer_tick(now);
+        ktimer_run(now);
         loadavg_tick(now);
     }
     struct runqueue *rq = this_rq();
