@@ -98,6 +98,7 @@ struct thread_group {
     struct task *execing;       /* a thread in execve, waiting for the others to end */
     struct krlimit rlim[16];    /* resource limits (kernel/proc/rlimit.c; written under sig_lock) */
     struct waitq exec_wait;     /* it sleeps here; each exiting thread wakes it */
+    struct waitq signalfd_wait; /* signalfd readers and pollers: a signal queued wakes them */
 };
 
 struct task {
