@@ -212,6 +212,8 @@ struct file {
     const struct file_ops *ops;
     void *private_data;
     unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
+    struct list_node ep_links;      /* epoll items watching it (kernel/fs/eventpoll.c, under its
+                                     * lock); next == NULL until the first */
 };
 
 /* Accumulates getdents64 records; file systems call dir_emit(). */

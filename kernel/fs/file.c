@@ -3,6 +3,7 @@
  * anonymous object (pipes), reference counting (release at the last put),
  * the open(2) algorithm, directory files, and the generic lseek.
  */
+#include <fs/eventpoll.h>
 #include <fs/fdtable.h>
 #include <fs/namei.h>
 #include <fs/path.h>
@@ -96,6 +97,8 @@ void file_put(struct file *f)
     BUG_ON(left < 0);
     if (left)
         return;
+    if (f->ep_links.next)
+        eventpoll_release_file(f);      /* epolls forget it before it goes */
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vnode_put(f->vnode);
