@@ -32,6 +32,7 @@ struct fdtable;
 struct vnode;
 struct fs_context;
 struct perf_ctx;
+struct pidfd_handle;
 
 enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
@@ -132,6 +133,7 @@ struct task {
     struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
     bool vfork_done;
     bool autoreaped;            /* nobody will wait: freed by the scheduler once off-CPU */
+    struct pidfd_handle *pidfd; /* what its pidfds hold (kernel/proc/pidfd.c); NULL: none yet */
     uint64_t clear_child_tid;   /* user address cleared and futex-woken at exit */
     uint64_t robust_list;       /* set_robust_list head (kept for get_robust_list) */
 

@@ -18,6 +18,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
+#include <proc/pidfd.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/rlimit.h>
@@ -143,6 +144,7 @@ void task_release(struct task *t)
     spin_lock(&tasks_lock);
     list_remove(&t->all_node);
     ntasks--;
+    pidfd_release_locked(t);
     spin_unlock(&tasks_lock);
     pmm_free_contig(V2P(t->kstack), 2);
     kfree(((uint8_t **)t->fpu)[-1]);
