@@ -9,8 +9,12 @@
  * and adds POLLHUP once it has been reaped.  The exit and reap paths wake
  * the handle's queue (pidfd_notify_locked).
  *
+ * The handle goes when the task is freed or its last pidfd is closed,
+ * whichever is later.
+ *
  * Locking: tasks_lock protects each task's `pidfd` and each handle's
- * `task`; refs is atomic (the task's reference and one per open file).
+ * `task`; refs is atomic (the task's reference and one per open file), and
+ * only grows under tasks_lock.
  */
 #include <fs/poll.h>
 #include <fs/vfs.h>
@@ -96,7 +100,17 @@ static unsigned int pidfd_poll(struct file *f, struct poll_table *pt)
 static void pidfd_release(struct file *f)
 {
     struct pidfd_file *pf = f->private_data;
-    handle_put(pf->h);
+    struct pidfd_handle *h = pf->h;
+    /* the last pidfd of a task: the task lets go of the handle too (refs
+     * only grow under tasks_lock, so 2 means the task's and this one) */
+    spin_lock(&tasks_lock);
+    if (h->task && __atomic_load_n(&h->refs, __ATOMIC_RELAXED) == 2) {
+        h->task->pidfd = NULL;
+        h->task = NULL;
+        handle_put(h);
+    }
+    spin_unlock(&tasks_lock);
+    handle_put(h);
     kfree(pf);
 }
 
