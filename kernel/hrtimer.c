@@ -107,9 +107,11 @@ bool hrtimer_cancel(struct hrtimer *t)
     return was;
 }
 
-void hrtimer_start_range(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_ns)
+bool hrtimer_try_cancel(struct hrtimer *t) { return dequeue(t); }
+
+/* Queues a dequeued t on this CPU. */
+static void enqueue(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_ns)
 {
-    hrtimer_cancel(t);
     struct hrtimer_base *b = &bases[this_cpu_id()];
     spin_lock(&b->lock);
     t->soft_ns = expires_ns;
@@ -121,7 +123,19 @@ void hrtimer_start_range(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_
     spin_unlock(&b->lock);
 }
 
+void hrtimer_start_range(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_ns)
+{
+    hrtimer_cancel(t);
+    enqueue(t, expires_ns, slack_ns);
+}
+
 void hrtimer_start(struct hrtimer *t, uint64_t expires_ns) { hrtimer_start_range(t, expires_ns, 0); }
+
+void hrtimer_rearm(struct hrtimer *t, uint64_t expires_ns)
+{
+    dequeue(t);
+    enqueue(t, expires_ns, 0);
+}
 
 uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns)
 {

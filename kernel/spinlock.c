@@ -59,8 +59,13 @@ static const struct {
     { "file_locks", 63 },       /* advisory file locks and their waiters: then wakes */
     { "perf", 65 },             /* perf events' state and links: then a context's list */
     { "sig", 70 },              /* a thread group's signal state: then wakes */
+    { "eventfd", 72 },          /* an eventfd's counter: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */
-    { "waitq", 80 },            /* wake-ups: then a run queue */
+    { "timerfd", 77 },          /* a timerfd's state: then wakes */
+    { "waitq_detach", 78 },     /* a callback entry leaving a queue that may be freed: then the queue */
+    { "waitq", 80 },            /* wake-ups: then a run queue, or epoll's wake callback */
+    { "epoll", 85 },            /* every epoll's ready lists: then its own queues */
+    { "epoll_wq", 86 },         /* an epoll's sleepers, woken from a watched file's wake-up */
     { "runqueue", 100 },        /* several: by CPU number */
     { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */

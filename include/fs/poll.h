@@ -36,6 +36,9 @@ struct poll_chunk {
 };
 
 struct poll_table {
+    /* Set by a caller that registers on the queues its own way (epoll):
+     * poll_wait() hands each queue to it and does nothing else. */
+    void (*qproc)(struct poll_table *pt, struct waitq *wq);
     struct poll_chunk *chunks;
     unsigned count;
     bool registering;     /* first scan: poll_wait() adds entries */
@@ -44,7 +47,7 @@ struct poll_table {
 
 void poll_table_init(struct poll_table *pt);
 /* Called by file_ops->poll: queue the current task on wq (no-op for a NULL
- * table or after the first scan). */
+ * table or after the first scan), or pass wq to the table's qproc. */
 void poll_wait(struct poll_table *pt, struct waitq *wq);
 /* Before each re-scan: mark the task blocked again on every queue, so that a
  * wake-up racing with the scan is not lost (the prepare/check pattern). */

@@ -38,6 +38,7 @@
 
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
+#include <lib/list.h>
 #include <uapi/fcntl.h>
 #include <uapi/stat.h>
 
@@ -218,6 +219,8 @@ struct file {
     const struct file_ops *ops;
     void *private_data;
     unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
+    struct list_node ep_links;      /* epoll items watching it (kernel/fs/eventpoll.c, under its
+                                     * lock); next == NULL until the first */
 };
 
 /* Accumulates getdents64 records; file systems call dir_emit(). */
@@ -319,6 +322,18 @@ int vfs_mount_pseudo(const char *path, struct vnode *root);
 struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
 /* The same with an explicit mode (S_IFIFO, S_IFCHR, S_IFSOCK... | perms). */
 struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, mode_t mode);
+/* The same on a superblock of the caller's: an anonymous kind of file
+ * (eventfd, epoll...) names one after itself, so /proc/<pid>/fd/N reads
+ * anon_inode:[name] as on Linux (ANON_SUPERBLOCK). */
+struct file *file_alloc_sb(struct superblock *sb, const struct file_ops *ops, void *priv, int flags, mode_t mode);
+/* An anonymous file (mode 0600, open O_RDWR, O_NONBLOCK as `flags` say) of
+ * sb's kind with ops and priv, installed at the lowest free descriptor
+ * (O_CLOEXEC as `flags` say): the descriptor, or -ENOMEM/-EMFILE.  On
+ * failure priv is freed: with kfree if no file was made, else by the
+ * file's release. */
+int anon_fd_install(struct superblock *sb, const struct file_ops *ops, void *priv, int flags);
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define ANON_SUPERBLOCK(kind) { .name = (kind), .magic = ANON_INODE_FS_MAGIC, .dev = 14, .next_ino = 0 }
 void file_get(struct file *f);
 void file_put(struct file *f);                /* NULL is a no-op; calls release at zero */
 /* lseek for files with a size (regular files): SEEK_SET/CUR/END/DATA/HOLE

@@ -63,6 +63,13 @@ void hrtimer_start_range(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_
  * runs on another CPU.  After it returns the callback is not running and
  * will not run until t is started again. */
 bool hrtimer_cancel(struct hrtimer *t);
+/* Dequeues t if pending, without waiting for a running callback. */
+bool hrtimer_try_cancel(struct hrtimer *t);
+/* (Re)arms t without waiting for a running callback, so the caller may
+ * hold a lock the callback takes.  Only for timers whose callback returns
+ * HRTIMER_NORESTART, with every arm of t serialised by the caller (a
+ * lock of its own). */
+void hrtimer_rearm(struct hrtimer *t, uint64_t expires_ns);
 /* Pending (queued, not yet run)? */
 bool hrtimer_pending(const struct hrtimer *t);
 /* For a periodic callback: moves the expiry forward by whole intervals past

@@ -17,6 +17,14 @@ void do_group_exit(int status) __noreturn;
 int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info);
 /* True if t has an unblocked pending signal (the reason to abort a sleep). */
 bool signal_pending(struct task *t);
+/* Is a signal of `set` pending for t (its own or its process's), blocked
+ * or not?  A racy look, for poll. */
+bool signal_pending_in(struct task *t, sigset_t set);
+/* Takes the lowest pending signal of `set` (never SIGKILL or SIGSTOP) for
+ * t, its own before its process's, without running any action (signalfd):
+ * the signal number with *info, or 0 if none is pending.  Every signal
+ * queued for t's process wakes t->group->signalfd_wait. */
+int signal_dequeue(struct task *t, sigset_t set, siginfo_t *info);
 /* Called on every return to user space: delivers pending signals (runs default
  * actions, or builds a handler frame in tf).  `syscall_ret` tells whether tf's
  * rax holds a syscall result that may be -ERESTARTSYS. */

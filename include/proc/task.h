@@ -33,6 +33,7 @@ struct fdtable;
 struct vnode;
 struct fs_context;
 struct perf_ctx;
+struct pidfd_handle;
 
 enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
@@ -99,6 +100,7 @@ struct thread_group {
     struct task *execing;       /* a thread in execve, waiting for the others to end */
     struct krlimit rlim[16];    /* resource limits (kernel/proc/rlimit.c; written under sig_lock) */
     struct waitq exec_wait;     /* it sleeps here; each exiting thread wakes it */
+    struct waitq signalfd_wait; /* signalfd readers and pollers: a signal queued wakes them */
 };
 
 struct task {
@@ -132,6 +134,7 @@ struct task {
     struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
     bool vfork_done;
     bool autoreaped;            /* nobody will wait: freed by the scheduler once off-CPU */
+    struct pidfd_handle *pidfd; /* what its pidfds hold (kernel/proc/pidfd.c); NULL: none yet */
     uint64_t clear_child_tid;   /* user address cleared and futex-woken at exit */
     uint64_t robust_list;       /* set_robust_list head (kept for get_robust_list) */
 

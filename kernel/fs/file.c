@@ -3,6 +3,7 @@
  * anonymous object (pipes), reference counting (release at the last put),
  * the open(2) algorithm, directory files, and the generic lseek.
  */
+#include <fs/eventpoll.h>
 #include <fs/fdtable.h>
 #include <fs/locks.h>
 #include <fs/namei.h>
@@ -51,7 +52,12 @@ static struct file *file_new(struct vnode *v, const struct file_ops *ops, void *
  * (ENXIO, as Linux for sockets) unless its owner sets fops that can (pipes). */
 struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, mode_t mode)
 {
-    struct vnode *v = vnode_alloc(&anon_sb, &anon_ops, mode);
+    return file_alloc_sb(&anon_sb, ops, priv, flags, mode);
+}
+
+struct file *file_alloc_sb(struct superblock *sb, const struct file_ops *ops, void *priv, int flags, mode_t mode)
+{
+    struct vnode *v = vnode_alloc(sb, &anon_ops, mode);
     if (!v)
         return NULL;
     v->flags |= VN_TRANSIENT;
@@ -64,6 +70,19 @@ struct file *file_alloc_mode(const struct file_ops *ops, void *priv, int flags, 
 struct file *file_alloc(const struct file_ops *ops, void *priv, int flags)
 {
     return file_alloc_mode(ops, priv, flags, S_IFIFO | 0600);
+}
+
+int anon_fd_install(struct superblock *sb, const struct file_ops *ops, void *priv, int flags)
+{
+    struct file *f = file_alloc_sb(sb, ops, priv, O_RDWR | (flags & O_NONBLOCK), 0600);
+    if (!f) {
+        kfree(priv);
+        return -ENOMEM;
+    }
+    int fd = fd_install(f, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_put(f);
+    return fd;
 }
 
 void file_get(struct file *f)
@@ -80,6 +99,8 @@ void file_put(struct file *f)
     if (left)
         return;
     locks_remove_file(f);               /* its flock and OFD locks */
+    if (f->ep_links.next)
+        eventpoll_release_file(f);      /* epolls forget it before it goes */
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vnode_put(f->vnode);

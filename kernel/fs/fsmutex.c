@@ -4,7 +4,8 @@
  * prepare_to_wait() *before* dropping the guard, so an unlock between the
  * check and schedule() only makes schedule() return at once: no lost wake-up.
  * Unlock wakes every sleeper and they race again (simple, and fair enough at
- * the contention levels a ramfs sees).
+ * the contention levels a ramfs sees).  An uncontended acquire leaves the
+ * task's state alone; a contended one ends with the task running.
  */
 #include <fs/fsmutex.h>
 #include <proc/task.h>
@@ -21,6 +22,16 @@ void fs_mutex_init(struct fs_mutex *m, const char *name)
 void fs_mutex_lock(struct fs_mutex *m)
 {
     spin_assert_none_held();
+    /* A free lock is taken without touching the task's state, so a poll
+     * hook (which runs with the task marked blocked) may take one. */
+    spin_lock(&m->guard);
+    if (!m->locked) {
+        m->locked = true;
+        m->owner = current;
+        spin_unlock(&m->guard);
+        return;
+    }
+    spin_unlock(&m->guard);
     struct wait_entry w;
     for (;;) {
         prepare_to_wait(&m->waiters, &w);

@@ -11,7 +11,9 @@
  * file that became ready at the deadline is still reported (as Linux does).
  *
  * File ->poll hooks run while the task is marked blocked: they must not sleep
- * (take spinlocks or read racy counters, never an fs_mutex).
+ * as a rule (take spinlocks or read racy counters).  An fs_mutex is allowed
+ * (epoll's hook takes its own): a free one leaves the task blocked, and a
+ * contended one, after which the task runs, only costs one more scan.
  */
 #include <fs/poll.h>
 #include <fs/vfs.h>
@@ -32,7 +34,13 @@ void poll_table_init(struct poll_table *pt)
 
 void poll_wait(struct poll_table *pt, struct waitq *wq)
 {
-    if (!pt || !pt->registering || !wq)
+    if (!pt || !wq)
+        return;
+    if (pt->qproc) {
+        pt->qproc(pt, wq);
+        return;
+    }
+    if (!pt->registering)
         return;
     if (pt->count >= POLL_MAX_ENTRIES) {
         pt->degraded = true;

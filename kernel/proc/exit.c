@@ -25,6 +25,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/futex.h>
+#include <proc/pidfd.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -52,6 +53,7 @@ static void reap(struct task *child, struct task *parent)
     list_remove(&child->sibling);
     ptrace_unlink_locked(child);
     child->state = TASK_DEAD;
+    pidfd_notify_locked(child);
 }
 
 /* POSIX and Linux: a process group is orphaned when no member has a
@@ -139,6 +141,7 @@ static bool process_end_locked(struct task *leader, int status)
     leader->exit_status = status;
     leader->state = TASK_ZOMBIE;
     leader->group->ended = true;
+    pidfd_notify_locked(leader);
     bool autoreap = ignores_sigchld(parent);
     if (autoreap)
         reap(leader, parent);
@@ -218,6 +221,7 @@ void do_exit(int status)
         t->state = TASK_DEAD;
         t->autoreaped = true;
     }
+    pidfd_notify_locked(t);             /* a PIDFD_THREAD pidfd of t */
     spin_unlock(&tasks_lock);
     if (execing)
         waitq_wake_all(&g->exec_wait);  /* one fewer thread in the exec's way */
@@ -439,21 +443,34 @@ SYSCALL_DEFINE(61, wait4);
 #define P_ALL 0
 #define P_PID 1
 #define P_PGID 2
+#define P_PIDFD 3
 
+/* P_PIDFD waits for the process behind a pidfd; one opened PIDFD_NONBLOCK
+ * makes the wait WNOHANG, with EAGAIN (not 0) when nothing is there. */
 static long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options, struct rusage_k __user *ru)
 {
     pid_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? id : idtype == P_PGID ? -id : 0;
-    if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
+    if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID && idtype != P_PIDFD)
         return -EINVAL;
     if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WAIT_THREAD_FLAGS))
         return -EINVAL;
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return -EINVAL;                 /* no event to wait for */
+    bool nonblock = false;
+    if (idtype == P_PIDFD) {
+        if (id < 0)
+            return -EINVAL;
+        pid = pidfd_pid(id, &nonblock);
+        if (pid < 0)
+            return pid;
+    }
     siginfo_t info;
     memset(&info, 0, sizeof info);
-    long r = do_wait(pid, NULL, options, ru, &info);
+    long r = do_wait(pid, NULL, options | (nonblock ? WNOHANG : 0), ru, &info);
     if (r < 0)
         return r;
+    if (r == 0 && nonblock && !(options & WNOHANG))
+        return -EAGAIN;
     if (r == 0)
         memset(&info, 0, sizeof info);
     if (infop && copy_to_user(infop, &info, sizeof info))

@@ -188,6 +188,8 @@ void signal_send(struct task *t, int sig, const siginfo_t *info)
         queue(&t->pending, t->pending_info, sig, info);
     if (queued && (!(t->blocked & SIGBIT(sig)) || (SIGBIT(sig) & UNBLOCKABLE)))
         signal_wake(t, sig);
+    if (queued)
+        waitq_wake_all(&g->signalfd_wait);
     spin_unlock(&g->sig_lock);
 }
 
@@ -221,6 +223,7 @@ void signal_send_process(struct task *p, int sig, const siginfo_t *info)
                 to = u;
         if (to && to != current)
             signal_wake(to, sig);
+        waitq_wake_all(&g->signalfd_wait);
     }
     spin_unlock(&g->sig_lock);
 }
@@ -714,6 +717,19 @@ static int take_from_set(struct task *t, sigset_t set, siginfo_t *info)
         *info = g->pending_info[sig];
     }
     return sig;
+}
+
+int signal_dequeue(struct task *t, sigset_t set, siginfo_t *info)
+{
+    spin_lock(&t->group->sig_lock);
+    int sig = take_from_set(t, set & ~UNBLOCKABLE, info);
+    spin_unlock(&t->group->sig_lock);
+    return sig;
+}
+
+bool signal_pending_in(struct task *t, sigset_t set)
+{
+    return ((READ_ONCE(t->pending) | READ_ONCE(t->group->pending)) & set & ~UNBLOCKABLE) != 0;
 }
 
 struct sig_ktimespec {

@@ -18,6 +18,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
+#include <proc/pidfd.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/rlimit.h>
@@ -65,14 +66,17 @@ static struct thread_group *group_new(void)
     list_init(&g->threads);
     spin_init(&g->sig_lock, "sig");
     waitq_init(&g->exec_wait);
+    waitq_init(&g->signalfd_wait);
     rlimit_init(g, NULL);               /* Linux's defaults; fork copies the parent's */
     return g;
 }
 
 static void group_put(struct thread_group *g)
 {
-    if (g && __atomic_sub_fetch(&g->refs, 1, __ATOMIC_ACQ_REL) == 0)
+    if (g && __atomic_sub_fetch(&g->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        waitq_release(&g->signalfd_wait);   /* an epoll elsewhere may still watch it */
         kfree(g);
+    }
 }
 
 struct task *task_alloc(struct thread_group *join)
@@ -141,6 +145,7 @@ void task_release(struct task *t)
     spin_lock(&tasks_lock);
     list_remove(&t->all_node);
     ntasks--;
+    pidfd_release_locked(t);
     spin_unlock(&tasks_lock);
     pmm_free_contig(V2P(t->kstack), 2);
     kfree(((uint8_t **)t->fpu)[-1]);

@@ -1,6 +1,9 @@
 /*
  * poll(7), ppoll(271), select(23), pselect6(270): argument conversion around
- * the poll engine (kernel/fs/poll.c).
+ * the poll engine (kernel/fs/poll.c); and epoll's calls, epoll_create(213),
+ * epoll_create1(291), epoll_ctl(233), epoll_wait(232), epoll_pwait(281) and
+ * epoll_pwait2(441), around kernel/fs/eventpoll.c, in Linux's order of
+ * checks.
  *
  * Timeouts become an absolute time_ns() deadline.  select and the p-variants
  * write the remaining time back, as Linux does.  ppoll and pselect6 install
@@ -11,7 +14,10 @@
  * poll and select return -ERESTARTSYS when interrupted (restarted after a
  * SA_RESTART handler; select re-reads its updated timeout); ppoll and
  * pselect6 return -EINTR, since their mask swap must not be repeated.
+ * The epoll waits return -EINTR whatever the handler's SA_RESTART says, as
+ * Linux.
  */
+#include <fs/eventpoll.h>
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <kernel/syscall.h>
@@ -294,3 +300,84 @@ static long sys_pselect6(long nfds, unsigned long __user *uin, unsigned long __u
     return ret;
 }
 SYSCALL_DEFINE(270, pselect6);
+
+/* ---- epoll ---- */
+
+static long sys_epoll_create(long size)
+{
+    return (int)size <= 0 ? -EINVAL : ep_create(0);
+}
+SYSCALL_DEFINE(213, epoll_create);
+
+static long sys_epoll_create1(long flags)
+{
+    return flags & ~(long)O_CLOEXEC ? -EINVAL : ep_create((int)flags);
+}
+SYSCALL_DEFINE(291, epoll_create1);
+
+static long sys_epoll_ctl(long epfd, long op, long fd, const struct epoll_event __user *uev)
+{
+    struct epoll_event ev;
+    bool has_event = (int)op != EPOLL_CTL_DEL;      /* any other op reads it, even an unknown one */
+    if (has_event && copy_from_user(&ev, uev, sizeof(ev)))
+        return -EFAULT;
+    return ep_ctl((int)epfd, (int)op, (int)fd, has_event ? &ev : NULL);
+}
+SYSCALL_DEFINE(233, epoll_ctl);
+
+#define TASK_SIZE_MAX (USER_TOP - 4096)     /* Linux's access_ok() bound */
+
+static long epoll_wait_common(long epfd, struct epoll_event __user *uev, long maxevents, uint64_t deadline)
+{
+    int max = (int)maxevents;
+    if (max <= 0 || max > EP_MAX_EVENTS)
+        return -EINVAL;
+    uint64_t size = (uint64_t)max * sizeof(struct epoll_event);
+    if ((uint64_t)uev > TASK_SIZE_MAX || size > TASK_SIZE_MAX - (uint64_t)uev)
+        return -EFAULT;             /* a range no user buffer can have; others fault on copy */
+    return ep_wait((int)epfd, uev, max, deadline);
+}
+
+static uint64_t epoll_deadline_ms(long timeout)
+{
+    int ms = (int)timeout;
+    return deadline_after(ms < 0 ? -1 : (int64_t)ms * (int64_t)NSEC_PER_MSEC);
+}
+
+static long sys_epoll_wait(long epfd, struct epoll_event __user *uev, long maxevents, long timeout)
+{
+    return epoll_wait_common(epfd, uev, maxevents, epoll_deadline_ms(timeout));
+}
+SYSCALL_DEFINE(232, epoll_wait);
+
+/* epoll_pwait/epoll_pwait2: the wait with the caller's signal mask. */
+static long epoll_wait_masked(long epfd, struct epoll_event __user *uev, long maxevents, uint64_t deadline,
+                              const void __user *umask, unsigned long sigsetsize)
+{
+    sigset_t old = 0;
+    bool swapped;
+    long ret = mask_install(umask, sigsetsize, &old, &swapped);
+    if (ret)
+        return ret;
+    ret = epoll_wait_common(epfd, uev, maxevents, deadline);
+    mask_restore(old, swapped, ret);
+    return ret;
+}
+
+static long sys_epoll_pwait(long epfd, struct epoll_event __user *uev, long maxevents, long timeout,
+                            const void __user *umask, unsigned long sigsetsize)
+{
+    return epoll_wait_masked(epfd, uev, maxevents, epoll_deadline_ms(timeout), umask, sigsetsize);
+}
+SYSCALL_DEFINE(281, epoll_pwait);
+
+static long sys_epoll_pwait2(long epfd, struct epoll_event __user *uev, long maxevents, const void __user *uts,
+                             const void __user *umask, unsigned long sigsetsize)
+{
+    uint64_t deadline;
+    long ret = get_timespec(uts, &deadline);
+    if (ret)
+        return ret;
+    return epoll_wait_masked(epfd, uev, maxevents, deadline, umask, sigsetsize);
+}
+SYSCALL_DEFINE(441, epoll_pwait2);

@@ -6,7 +6,7 @@
  * huge and negative sizes, bogus descriptors and flags.  Each child may fail
  * its calls or die of a signal, but the kernel must stay up, and afterwards
  * ordinary fork, pipe, exec and file I/O must still work.  Calls that would
- * hit other processes (kill, reboot, renice, re-class, lend tickets) or the
+ * hit other processes (kill, pidfd_send_signal, reboot, renice, re-class, lend tickets) or the
  * whole system (host name), or multiply processes (fork, clone, execve),
  * are left out.  Each child runs the calls in three threads at once, so
  * the random calls also race on one address space, descriptor table and
@@ -66,6 +66,8 @@ static bool excluded(long nr)
     /* calls that reach into other processes: tracing one stops it, and
      * writing another's memory would corrupt it (on the host too) */
     case SYS_ptrace: case SYS_process_vm_writev:
+    /* signals another process through a pidfd (pidfd_open of a random pid) */
+    case 424 /* pidfd_send_signal */:
         return true;
     }
     return false;
@@ -75,7 +77,10 @@ static void *fuzz_calls(void *arg)
 {
     rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)arg;
     for (int i = 0; i < CALLS / THREADS; i++) {
-        long nr = next() % 9 == 0 ? 1000 + (long)(next() % 4) : (long)(next() % 340);
+        /* Linux's numbers 0-339 and 424-451 (pidfds, epoll_pwait2...), and
+         * Tessera's own from 1000 */
+        uint64_t pick = next() % 9;
+        long nr = pick == 0 ? 1000 + (long)(next() % 4) : pick == 1 ? 424 + (long)(next() % 28) : (long)(next() % 340);
         if (excluded(nr))
             continue;
         long r = syscall(nr, pick_arg(), pick_arg(), pick_arg(), pick_arg(), pick_arg(), pick_arg());

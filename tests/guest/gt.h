@@ -262,6 +262,20 @@ GT_FN int poll1(int fd)
 }
 
 
+/* Prints what fstat and /proc/self/fd say an anonymous descriptor is:
+ * "<what>: st_mode 600, link anon_inode:[eventfd]". */
+GT_FN void say_fd_kind(const char *what, int fd)
+{
+    struct stat st;
+    char path[64], link[64] = { 0 };
+    if (fstat(fd, &st) != 0)
+        st.st_mode = 0;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if (readlink(path, link, sizeof link - 1) < 0)
+        strcpy(link, errname(errno));
+    say("%s: st_mode %o, link %s\n", what, (unsigned)st.st_mode, link);
+}
+
 /* An address no user program has mapped, laundered through a volatile so
  * the compiler cannot see (and warn about) the bad pointer. */
 static void *volatile gt_bad_addr = (void *)1;
