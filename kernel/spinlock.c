@@ -42,6 +42,7 @@ static const struct {
     { "sched_sysctl", 10 },     /* sched tunables file: then sets policy/tunables */
     { "sysctl", 10 },           /* /proc/sys registry */
     { "sched_policy", 20 },     /* policy switch: then tasks and every run queue */
+    { "posix_timers", 25 },     /* a process's POSIX timers: then reads CPU clocks (tasks), signals */
     { "tasks", 30 },            /* process tree, pids, parent pointers */
     { "sched_lend", 40 },       /* ticket loans: taken with tasks held (wait4) */
     { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */

@@ -5,11 +5,14 @@
 #include <proc/task.h>
 
 /* Queue `sig` for thread t (info may be NULL: SI_KERNEL from the kernel).
- * Wakes t if the signal is not blocked.  Safe from interrupt context. */
-void signal_send(struct task *t, int sig, const siginfo_t *info);
+ * Wakes t if the signal is not blocked.  Safe from interrupt context.
+ * Returns whether this info was queued (not: discarded, or that signal was
+ * already pending and keeps its first info). */
+bool signal_send(struct task *t, int sig, const siginfo_t *info);
 /* Queue `sig` for t's whole process (kill): any thread that does not block
- * it takes it; SIGKILL ends every thread.  Safe from interrupt context. */
-void signal_send_process(struct task *t, int sig, const siginfo_t *info);
+ * it takes it; SIGKILL ends every thread.  Safe from interrupt context.
+ * Returns as signal_send (false for SIGKILL, queued per thread). */
+bool signal_send_process(struct task *t, int sig, const siginfo_t *info);
 /* exit_group or a fatal signal: end every thread of the caller's process,
  * which exits with wait status `status` (unless another thread was first). */
 void do_group_exit(int status) __noreturn;

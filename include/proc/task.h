@@ -101,6 +101,13 @@ struct thread_group {
     struct krlimit rlim[16];    /* resource limits (kernel/proc/rlimit.c; written under sig_lock) */
     struct waitq exec_wait;     /* it sleeps here; each exiting thread wakes it */
     struct waitq signalfd_wait; /* signalfd readers and pollers: a signal queued wakes them */
+
+    /* --- POSIX timers (kernel/proc/posix_timer.c): timers_lock guards the
+     * list (changes also take sig_lock), the ids and the CPU-clock state --- */
+    struct spinlock timers_lock;
+    struct list_node posix_timers;
+    int next_timer_id;
+    int cpu_timers_armed;       /* CPU-time timers armed: read by the tick without the lock */
 };
 
 struct task {

@@ -95,6 +95,10 @@ int sched_tunables_check(const struct sched_tunables *t);
 unsigned sched_nr_running(int cpu);
 uint64_t sched_nr_switches(int cpu);
 
+/* Something the running task armed needs the tick (a CPU-time timer): a
+ * nohz_full CPU that stopped it starts it again. */
+void sched_tick_needed(void);
+
 /* A task sleeps with a deadline through schedule_until() (kernel/wait.h),
  * on its own high-resolution timer, set up here when the task is made. */
 void sched_sleep_timer_init(struct task *t);

@@ -75,6 +75,7 @@ typedef struct {
         struct { int32_t pid; uint32_t uid; int32_t status; int32_t _p; int64_t utime, stime; } chld;
         struct { int32_t pid; uint32_t uid; } kill;
         struct { uint64_t addr; } fault;
+        struct { int32_t tid; int32_t overrun; uint64_t value; } timer;   /* si_timerid, si_overrun, si_value */
         uint8_t _raw[112];
     } u;
 } siginfo_t;
@@ -82,6 +83,7 @@ typedef struct {
 #define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_TKILL (-6)
+#define SI_TIMER (-2)
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3

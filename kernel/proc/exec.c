@@ -33,6 +33,7 @@
 #include <mm/vm.h>
 #include <proc/elf.h>
 #include <proc/cred.h>
+#include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -633,6 +634,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     /* exec drops the alternate signal stack (Linux keeps its flags word:
      * sigaltstack then reports SS_DISABLE with any SS_AUTODISARM) */
     t->alt_stack_sp = t->alt_stack_size = 0;
+    posix_timers_exit(t->group);                /* exec deletes the process's timers */
     wrmsr(MSR_FS_BASE, 0);
     arch_fpu_init_state(t->fpu);
     arch_fpu_restore(t->fpu);

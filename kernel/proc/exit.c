@@ -26,6 +26,7 @@
 #include <mm/vm.h>
 #include <proc/futex.h>
 #include <proc/pidfd.h>
+#include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -240,6 +241,7 @@ void do_exit(int status)
         if (leader->sid == leader->pid)
             tty_session_leader_exit(leader->sid);   /* SIGHUP to the foreground group */
         itimer_exit(leader);
+        posix_timers_exit(leader->group);
         spin_lock(&tasks_lock);
         bool reaped = process_end_locked(leader, pstatus);
         spin_unlock(&tasks_lock);

@@ -47,6 +47,7 @@
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
+#include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
@@ -150,10 +151,11 @@ static void prepare_signal(struct thread_group *g, int sig)
 }
 
 /* Records sig (with info, or a kernel-sent one) in a pending set. */
-static void queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t *info)
+/* Returns whether it was queued (false: already pending). */
+static bool queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t *info)
 {
     if (*pending & SIGBIT(sig))
-        return;                         /* one instance of each signal */
+        return false;                   /* one instance of each signal */
     *pending |= SIGBIT(sig);
     if (info) {
         infos[sig] = *info;
@@ -162,6 +164,7 @@ static void queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t 
         infos[sig].si_signo = sig;
         infos[sig].si_code = SI_KERNEL;
     }
+    return true;
 }
 
 /* Makes t notice a signal it does not block: wakes it from an interruptible
@@ -176,32 +179,33 @@ static void signal_wake(struct task *t, int sig)
 
 static bool task_gone(const struct task *t) { return t->state == TASK_ZOMBIE || t->state == TASK_DEAD; }
 
-void signal_send(struct task *t, int sig, const siginfo_t *info)
+bool signal_send(struct task *t, int sig, const siginfo_t *info)
 {
     if (sig <= 0 || sig >= NSIG || !t || task_gone(t))
-        return;
+        return false;
     struct thread_group *g = t->group;
     spin_lock(&g->sig_lock);
     prepare_signal(g, sig);
     bool queued = !discards(t, sig);
-    if (queued)
-        queue(&t->pending, t->pending_info, sig, info);
+    bool fresh = queued && queue(&t->pending, t->pending_info, sig, info);
     if (queued && (!(t->blocked & SIGBIT(sig)) || (SIGBIT(sig) & UNBLOCKABLE)))
         signal_wake(t, sig);
     if (queued)
         waitq_wake_all(&g->signalfd_wait);
     spin_unlock(&g->sig_lock);
+    return fresh;
 }
 
-void signal_send_process(struct task *p, int sig, const siginfo_t *info)
+bool signal_send_process(struct task *p, int sig, const siginfo_t *info)
 {
     if (sig <= 0 || sig >= NSIG || !p)
-        return;
+        return false;
     struct thread_group *g = p->group;
+    bool fresh = false;
     spin_lock(&g->sig_lock);
     if (g->live == 0 || list_empty(&g->threads)) {
         spin_unlock(&g->sig_lock);      /* the process has ended */
-        return;
+        return false;
     }
     prepare_signal(g, sig);
     struct task *first = list_first_entry(&g->threads, struct task, thread_node);
@@ -213,7 +217,7 @@ void signal_send_process(struct task *p, int sig, const siginfo_t *info)
             signal_wake(u, sig);
         }
     } else if (!discards(first, sig)) {
-        queue(&g->pending, g->pending_info, sig, info);
+        fresh = queue(&g->pending, g->pending_info, sig, info);
         /* wake one thread that can take it: the caller if it is one */
         struct task *u, *to = NULL;
         if (current->group == g && !(current->blocked & SIGBIT(sig)))
@@ -226,6 +230,7 @@ void signal_send_process(struct task *p, int sig, const siginfo_t *info)
         waitq_wake_all(&g->signalfd_wait);
     }
     spin_unlock(&g->sig_lock);
+    return fresh;
 }
 
 int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
@@ -524,6 +529,8 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             g->pending &= ~SIGBIT(sig);
             info = g->pending_info[sig];
         }
+        if (info.si_code == SI_TIMER)
+            posix_timer_taken(g, &info);
         if (unlikely(READ_ONCE(t->tracer)) && sig != SIGKILL) {
             /* signal-delivery stop: the tracer says what to deliver */
             spin_unlock(&g->sig_lock);
@@ -716,6 +723,8 @@ static int take_from_set(struct task *t, sigset_t set, siginfo_t *info)
         g->pending &= ~SIGBIT(sig);
         *info = g->pending_info[sig];
     }
+    if (info->si_code == SI_TIMER)
+        posix_timer_taken(g, info);
     return sig;
 }
 

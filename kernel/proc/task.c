@@ -19,6 +19,7 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <proc/pidfd.h>
+#include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/rlimit.h>
@@ -68,6 +69,7 @@ static struct thread_group *group_new(void)
     waitq_init(&g->exec_wait);
     waitq_init(&g->signalfd_wait);
     rlimit_init(g, NULL);               /* Linux's defaults; fork copies the parent's */
+    posix_timers_init(g);
     return g;
 }
 

@@ -33,6 +33,7 @@
 #include <kernel/wait.h>
 #include <lib/string.h>
 #include <mm/vm.h>
+#include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -270,7 +271,7 @@ static void sched_timer_tick(void)
      * A real-time task keeps it while its bandwidth is limited, as Linux
      * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
     if ((nohz_mask & (1ULL << pc->cpu_id)) && rq->nr_running == 1 && !rq->rt.nr_queued && !rq->sys.nr_queued &&
-        !cur->need_resched && !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0))
+        !cur->need_resched && !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0) && !posix_cpu_timers_armed(cur))
         pc->tick_stopped = true;        /* tick_fn does not rearm */
     bool overloaded = rq->nr_running > 1;
     spin_unlock(&rq->lock);
@@ -296,6 +297,9 @@ static void kick_idle_cpu(int me)
 static enum hrtimer_restart tick_fn(struct hrtimer *h)
 {
     sched_timer_tick();
+    struct task *cur = current;
+    if (cur != this_rq()->idle)
+        posix_cpu_timers_tick(cur);
     if (this_cpu()->tick_stopped)
         return HRTIMER_NORESTART;
     hrtimer_forward(h, time_ns(), TICK_NS);
@@ -319,6 +323,14 @@ static void tick_restart(void)
         return;
     pc->tick_stopped = false;
     hrtimer_start(&tick_timer[pc->cpu_id], time_ns() + TICK_NS);
+}
+
+void sched_tick_needed(void)
+{
+    uint64_t f = read_rflags();
+    irq_disable();
+    tick_restart();
+    write_rflags(f);
 }
 
 /* Stops this CPU's tick (it is about to idle).  Interrupts off. */

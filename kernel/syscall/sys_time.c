@@ -22,7 +22,8 @@
 /* time_ns() plus an offset: the wall clocks (REALTIME_CLOCKS) add the wall
  * clock at boot; the others are time_ns() itself (the coarse clocks are as
  * fine, and BOOTTIME is MONOTONIC: the machine never sleeps). */
-#define REALTIME_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_REALTIME_COARSE)
+#define CLOCK_TAI 11             /* the wall clock with no leap seconds: TAI offset 0, as Linux by default */
+#define REALTIME_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_REALTIME_COARSE | 1u << CLOCK_TAI)
 #define TSC_CLOCKS (REALTIME_CLOCKS | 1u << CLOCK_MONOTONIC | 1u << CLOCK_MONOTONIC_RAW | \
                     1u << CLOCK_MONOTONIC_COARSE | 1u << CLOCK_BOOTTIME)
 #define CLOCK_RES_NS 1          /* clock_getres of every clock */
