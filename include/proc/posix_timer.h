@@ -14,6 +14,12 @@ void posix_timers_exit(struct thread_group *g);
 void posix_cpu_timers_tick(struct task *cur);
 /* Does t's process have an armed CPU-time timer (the tick must run)? */
 bool posix_cpu_timers_armed(const struct task *t);
+/* setitimer/getitimer for ITIMER_VIRTUAL (1: the process's user time,
+ * SIGVTALRM) and ITIMER_PROF (2: user and system time, SIGPROF): the
+ * current value and interval in ns into *old_*, then (if set) the new
+ * ones (value 0 disarms).  Checked by the same tick as CPU-time timers. */
+void cpu_itimer(int which, bool set, uint64_t value_ns, uint64_t interval_ns, uint64_t *old_value,
+                uint64_t *old_interval);
 /* A timer's signal (si_code SI_TIMER) is being taken from the pending
  * set: fills in si_overrun and lets the timer queue its next signal.
  * Caller holds the group's sig_lock. */

@@ -108,6 +108,7 @@ struct thread_group {
     struct list_node posix_timers;
     int next_timer_id;
     int cpu_timers_armed;       /* CPU-time timers armed: read by the tick without the lock */
+    struct { uint64_t deadline, interval; } cpu_itimer[2];  /* ITIMER_VIRTUAL, ITIMER_PROF: CPU ns */
 };
 
 struct task {

@@ -1,4 +1,7 @@
 /*
+ * The interval timers.  ITIMER_VIRTUAL and ITIMER_PROF count CPU time and
+ * live with the CPU-time POSIX timers (kernel/proc/posix_timer.c).
+ *
  * The real-time interval timer (alarm, setitimer ITIMER_REAL): SIGALRM when
  * the deadline passes, re-armed by the interval.  Each process has one
  * high-resolution timer on its leader (include/kernel/hrtimer.h), so it
@@ -16,11 +19,14 @@
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <mm/uaccess.h>
+#include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 
 #define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
 
 static struct spinlock itimer_lock = SPINLOCK_INIT("itimer");
 
@@ -75,25 +81,39 @@ static struct kitimerval current_value(struct task *t)
 
 static long sys_getitimer(int which, struct kitimerval __user *cur)
 {
-    if (which != ITIMER_REAL)
+    struct kitimerval v;
+    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+        uint64_t value, interval;
+        cpu_itimer(which, false, 0, 0, &value, &interval);
+        v = (struct kitimerval){ ns_tv(interval), ns_tv(value) };
+    } else if (which == ITIMER_REAL) {
+        spin_lock(&itimer_lock);
+        v = current_value(task_process(current));
+        spin_unlock(&itimer_lock);
+    } else {
         return -EINVAL;
-    spin_lock(&itimer_lock);
-    struct kitimerval v = current_value(task_process(current));
-    spin_unlock(&itimer_lock);
+    }
     return copy_to_user(cur, &v, sizeof v);
 }
 SYSCALL_DEFINE(36, getitimer);
 
 static long sys_setitimer(int which, const struct kitimerval __user *nv, struct kitimerval __user *ov)
 {
-    if (which != ITIMER_REAL)
-        return -EINVAL;                 /* ITIMER_VIRTUAL/PROF are not provided */
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
+        return -EINVAL;
     struct kitimerval n = { { 0, 0 }, { 0, 0 } };
     if (nv && copy_from_user(&n, nv, sizeof n))
         return -EFAULT;
     if (n.value.usec < 0 || n.value.usec >= 1000000 || n.interval.usec < 0 || n.interval.usec >= 1000000 ||
         n.value.sec < 0 || n.interval.sec < 0)
         return -EINVAL;
+    if (which != ITIMER_REAL) {
+        /* CPU-time itimers: counted by the tick (kernel/proc/posix_timer.c) */
+        uint64_t value, interval;
+        cpu_itimer(which, nv != NULL, tv_ns(n.value), tv_ns(n.interval), &value, &interval);
+        struct kitimerval old = { ns_tv(interval), ns_tv(value) };
+        return ov && copy_to_user(ov, &old, sizeof old) ? -EFAULT : 0;
+    }
     struct task *t = task_process(current);   /* ITIMER_REAL is per process */
     spin_lock(&itimer_lock);
     struct kitimerval old = current_value(t);

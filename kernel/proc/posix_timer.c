@@ -20,6 +20,9 @@
  * Interval timers re-arm by whole intervals after the last expiry, the
  * ones missed (a CPU too busy to take the interrupt) counted as overruns.
  *
+ * setitimer's ITIMER_VIRTUAL (the process's user time) and ITIMER_PROF
+ * (user and system time) are kept here too and checked by the same tick.
+ *
  * Timers belong to the process: ids are allocated per process from 0,
  * they are not inherited by fork, and exec and process exit delete them.
  *
@@ -169,12 +172,74 @@ static enum hrtimer_restart timer_fn(struct hrtimer *h)
     return interval ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
+/* The process's user time, and its user + system time. */
+static void process_times(struct thread_group *g, uint64_t *user, uint64_t *total)
+{
+    struct task_stats st;
+    spin_lock(&tasks_lock);
+    process_usage_locked(g->leader, &st);
+    spin_unlock(&tasks_lock);
+    *user = st.utime_ns;
+    *total = st.utime_ns + st.stime_ns;
+}
+
+/* ITIMER_VIRTUAL and ITIMER_PROF that are due.  timers_lock held. */
+static void cpu_itimers_tick(struct thread_group *g)
+{
+    static const int sigs[2] = { SIGVTALRM, SIGPROF };
+    if (!g->cpu_itimer[0].deadline && !g->cpu_itimer[1].deadline)
+        return;
+    uint64_t now[2];
+    process_times(g, &now[0], &now[1]);
+    for (int i = 0; i < 2; i++) {
+        uint64_t dl = g->cpu_itimer[i].deadline, iv = g->cpu_itimer[i].interval;
+        if (!dl || now[i] < dl)
+            continue;
+        if (iv) {
+            g->cpu_itimer[i].deadline = dl + ((now[i] - dl) / iv + 1) * iv;
+        } else {
+            g->cpu_itimer[i].deadline = 0;
+            WRITE_ONCE(g->cpu_timers_armed, g->cpu_timers_armed - 1);
+        }
+        siginfo_t info = { 0 };
+        info.si_signo = sigs[i];
+        info.si_code = SI_KERNEL;
+        signal_send_process(g->leader, sigs[i], &info);
+    }
+}
+
+void cpu_itimer(int which, bool set, uint64_t value_ns, uint64_t interval_ns, uint64_t *old_value,
+                uint64_t *old_interval)
+{
+    struct thread_group *g = current->group;
+    int i = which - 1;
+    spin_lock(&g->timers_lock);
+    uint64_t now[2];
+    process_times(g, &now[0], &now[1]);
+    uint64_t dl = g->cpu_itimer[i].deadline;
+    *old_value = dl ? (dl > now[i] ? dl - now[i] : 1) : 0;
+    *old_interval = g->cpu_itimer[i].interval;
+    if (set) {
+        if (dl)
+            WRITE_ONCE(g->cpu_timers_armed, g->cpu_timers_armed - 1);
+        /* as Linux, a tick more: the tick that checks it may come late */
+        g->cpu_itimer[i].deadline = value_ns ? now[i] + value_ns + TICK_NS : 0;
+        g->cpu_itimer[i].interval = value_ns ? interval_ns : 0;
+        if (value_ns) {
+            WRITE_ONCE(g->cpu_timers_armed, g->cpu_timers_armed + 1);
+            sched_tick_needed();
+        }
+    }
+    spin_unlock(&g->timers_lock);
+}
+
 void posix_cpu_timers_tick(struct task *cur)
 {
     struct thread_group *g = cur->group;
     if (!READ_ONCE(g->cpu_timers_armed))
         return;
     spin_lock(&g->timers_lock);
+    cpu_itimers_tick(g);
     list_for_each(n, &g->posix_timers) {
         struct k_itimer *k = container_of(n, struct k_itimer, node);
         uint64_t dl = k->cpu_deadline;
