@@ -17,12 +17,12 @@ declare -A expect=(
 	[fork]="fork_exit_wait fork_execve_wait exec_static_true exec_dynamic_true fork_touched_1m fork_touched_16m fork_touched_64m"
 	[pipebw]="pipe_bw"
 	[noise]="os_noise"
-	[clock]="clock_gettime clock_gettime_syscall clock_gap"
+	[clock]="clock_gettime clock_gettime_syscall clock_gap nanosleep_1us nanosleep_50us nanosleep_200us nanosleep_1us_fifo nanosleep_50us_fifo nanosleep_200us_fifo"
 	[thread]="thread_create_join futex_wake_xcpu futex_pingpong_pinned mutex_pingpong"
 	[shmfault]="shared_file_fault shared_file_hole_fault shared_anon_fault"
 )
 # SKIPs that are the program's documented answer on this host, not a failure
-ok_skip='^SKIP futex_wake_xcpu reason=needs 2 CPUs'
+ok_skip='^SKIP (futex_wake_xcpu reason=needs 2 CPUs|nanosleep_[0-9]+us_fifo reason=no_SCHED_FIFO)'
 for prog in syscall ctxsw pagefault fork pipebw noise clock thread shmfault; do
 	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 BENCH_CLOCK_MS=50 timeout 60 "$bindir/bench-$prog" 2>&1)
 	rc=$?
