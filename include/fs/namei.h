@@ -36,6 +36,10 @@ int walk_follow(struct vnode *dir, struct vnode *link, unsigned flags, int *link
 /* One lookup step in `dir` (handles ".", "..", mount points): *out referenced. */
 int walk_step(struct vnode *dir, const char *name, size_t len, struct vnode **out);
 
+/* From a directory to the root of the top mount on it, if any: v's
+ * reference moves to the result. */
+struct vnode *cross_mounts(struct vnode *v);
+
 /* The ".." of dir (for readdir): not referenced. */
 struct vnode *vfs_parent_of(struct vnode *dir);
 

@@ -15,7 +15,8 @@
 #define PIPE_PAGE_SIZE 4096
 #define PIPE_PAGES 16
 #define PIPE_CAPACITY (PIPE_PAGES * PIPE_PAGE_SIZE)   /* 65536: the default */
-#define PIPE_MAX_PAGES 256                           /* F_SETPIPE_SZ up to 1 MiB (pipe-max-size) */
+#define PIPE_MAX_SIZE_DEFAULT (1 << 20)              /* /proc/sys/fs/pipe-max-size at boot */
+#define PIPE_ROOT_MAX_PAGES 16384                    /* F_SETPIPE_SZ's ceiling even for root (64 MiB) */
 #define PIPE_BUF 4096       /* writes up to this size are atomic (POSIX) */
 
 /*
@@ -82,6 +83,8 @@ int pipe_create(int flags, struct file **rd, struct file **wr);
 /* F_GETPIPE_SZ / F_SETPIPE_SZ on any file: -EBADF unless it is a pipe or
  * a FIFO. */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
+/* Registers /proc/sys/fs/pipe-max-size. */
+void pipe_sysctl_init(void);
 
 /* What a FIFO (a named pipe in a file system) opens with: the pipe's
  * operations and an open hook that finds or makes the vnode's pipe and

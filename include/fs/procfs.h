@@ -23,7 +23,7 @@ struct task;
 void procfs_init(void);
 
 /*
- * /proc/sys/kernel/<name> tunables.
+ * /proc/sys/kernel/<name> tunables ("fs/<name>" registers /proc/sys/fs/<name>).
  *   read(buf, n): write the current value as text (a trailing newline is
  *                 added if missing); return its length or -errno.
  *   write(val, len): val is NUL-terminated with one trailing newline removed;
@@ -42,6 +42,8 @@ bool sysctl_parse_i64(const char *val, int64_t *out);
 void perf_sysctl_init(void);
 /* hostname, ostype, osrelease, version, pid_max, threads-max (kernel/syscall/sys_proc.c) */
 void uts_sysctl_init(void);
+/* tainted, core_pattern (kernel/fs/procfs_sys.c) */
+void misc_sysctl_init(void);
 
 /* ---- internal to the procfs files ---- */
 

@@ -63,13 +63,36 @@ static inline uint32_t dev_minor(dev_t d) { return (uint32_t)((d & 0xff) | ((d >
 
 enum vtype { VNON = 0, VREG, VDIR, VLNK, VCHR, VFIFO, VSOCK, VBLK };
 
-/* One per mounted file system. */
+/*
+ * One per file-system instance (the root ramfs, /proc, each tmpfs mount...).
+ * Static ones (ramfs_sb, proc_sb...) live for ever; a dynamic one (a tmpfs
+ * made by mount(2)) has `release` and is freed when its last vnode and its
+ * last mount are gone (`refs`).
+ */
 struct superblock {
     const char *name;          /* "ramfs", "proc", "devtmpfs" */
     uint64_t magic;            /* statfs f_type */
     dev_t dev;                 /* st_dev of every vnode on it */
     uint64_t next_ino;         /* allocator for vnode_alloc(); atomic */
+    unsigned long flags;       /* SB_RDONLY; changed under vfs_ns_lock, read racily */
+    /* Limits of a tmpfs (0: none, the root ramfs) and what is in use; the
+     * counts are atomic, a creation checks max_inodes under vfs_ns_lock. */
+    uint64_t max_pages, pages_used;     /* frames of file data */
+    uint64_t max_inodes, inodes_used;   /* vnodes alive, its root included */
+    int users;                 /* atomic: open files, working directories and file
+                                * mappings on its vnodes (umount's EBUSY) */
+    int mounts;                /* mounts of it; vfs_ns_lock */
+    int refs;                  /* dynamic only, atomic: its vnodes + 1 while mounted */
+    void (*release)(struct superblock *sb);   /* dynamic only: frees it */
+    void *priv;                /* file-system private */
 };
+
+#define SB_RDONLY 0x1          /* Linux's value: writes give EROFS */
+
+/* A dynamic superblock's references (vnode_alloc takes one per vnode, a
+ * mount one); no-ops on a static one. */
+void sb_get(struct superblock *sb);
+void sb_put(struct superblock *sb);
 
 /*
  * Name-space operations.  All are optional; a missing hook gives the errno a
@@ -170,7 +193,9 @@ struct file_ops {
 };
 
 #define VN_TRANSIENT 0x1   /* freed at last put whatever nlink says (procfs) */
-#define VN_MOUNTPOINT 0x2  /* `mounted` is valid */
+#define VN_MOUNTPOINT 0x2  /* `mounted` is set: a directory something is mounted on */
+
+struct mount;              /* <fs/mount.h> */
 
 struct vnode {
     /* --- immutable after creation --- */
@@ -199,8 +224,9 @@ struct vnode {
     struct vnode *parent;           /* containing directory (referenced), NULL at a root: a
                                      * directory's "..", a file's directory of its first name
                                      * (ramfs; kept across rename), for vfs_path_of */
-    struct vnode *mounted;          /* VN_MOUNTPOINT: root of the fs mounted here */
-    struct vnode *covered;          /* a mounted root: the directory it covers */
+    struct mount *mounted;          /* VN_MOUNTPOINT: the mount on this directory */
+    struct mount *mnt;              /* the root of a mount: that mount (a vnode is the root
+                                     * of one mount at most: see <fs/mount.h>) */
 
     /* --- what a FIFO or socket node leads to while in use --- */
     struct pipe *fifo;              /* VFIFO: its pipe while open (kernel/fs/pipe.c, under fifo_lock) */
@@ -210,6 +236,18 @@ struct vnode {
     /* --- advisory locks (include/fs/locks.h), under the file_locks lock --- */
     struct file_lock_ctx *flctx;    /* NULL while nobody holds or waits for a lock on it */
 };
+
+/* -EROFS if v's file system is mounted read-only, else 0. */
+static inline int vnode_check_rofs(const struct vnode *v)
+{
+    return v->sb && (READ_ONCE(v->sb->flags) & SB_RDONLY) ? -EROFS : 0;
+}
+
+/* A lasting use of v that makes its file system busy for umount (an open
+ * file, a working directory, a file mapping): a reference plus a count in
+ * its superblock's `users`.  vnode_unuse drops both. */
+void vnode_use(struct vnode *v);
+void vnode_unuse(struct vnode *v);             /* NULL is a no-op */
 
 struct file {
     int refcount;                   /* atomic; file_get/file_put */
@@ -310,9 +348,10 @@ int vfs_path_of(struct vnode *v, char *buf, size_t n);
  * to the root when there is no current task).  *out is referenced. */
 int vfs_open_kernel(const char *path, int flags, struct file **out);
 
-/* Mount `root` (a directory vnode of another file system; the mount takes a
- * reference) on the existing directory `path`, creating it if missing. */
-int vfs_mount_pseudo(const char *path, struct vnode *root);
+/* The kernel's own mount of the file system type `type` (proc, sysfs,
+ * devtmpfs...) on the directory `path`, created if missing: what boot uses
+ * before init runs.  0 or -errno. */
+int vfs_mount_kernel(const char *type, const char *path);
 
 /* ------------------------------------------------------------------ files */
 

@@ -102,6 +102,8 @@ _Static_assert(offsetof(struct linux_statfs, f_fsid) == 56, "f_fsid");
 _Static_assert(offsetof(struct linux_statfs, f_flags) == 80, "f_flags");
 
 #define RAMFS_MAGIC  0x858458f6
+#define TMPFS_MAGIC  0x01021994
+#define DEVPTS_SUPER_MAGIC 0x1cd1
 #define PROC_SUPER_MAGIC 0x9fa0
 #define DEVFS_MAGIC  0x1373         /* Linux's DEVFS_SUPER_MAGIC */
 

@@ -1,6 +1,8 @@
 /*
- * devfs: /dev is an ordinary ramfs directory whose character-device vnodes
- * carry the file_ops of a driver.  devfs_register() is the whole driver
+ * devfs: /dev is a devtmpfs, an instance of the in-memory file system made
+ * at boot and mounted on /dev by the kernel (as Linux's
+ * CONFIG_DEVTMPFS_MOUNT does); `mount -t devtmpfs` elsewhere shows the same
+ * instance.  Its character-device vnodes carry the file_ops of a driver.  devfs_register() is the whole driver
  * interface: it creates /dev/<name> with the driver's fops and private data,
  * and open() installs them in the new file.  The memory devices /dev/null,
  * /dev/zero and /dev/full live here too.  Device numbers follow Linux
@@ -8,11 +10,16 @@
  * /dev/stdout and /dev/stderr are the links into /proc/self/fd that Linux
  * systems have.
  */
+#include <fs/mount.h>
 #include <fs/namei.h>
+#include <kernel/random.h>
 #include <lib/string.h>
+#include <mm/pmm.h>
 #include <mm/uaccess.h>
 
-static struct vnode *dev_dir;   /* referenced for the kernel's lifetime */
+static struct vnode *dev_dir;   /* the devtmpfs root, referenced for the kernel's lifetime */
+
+struct vnode *devfs_root(void) { return dev_dir; }
 
 int devfs_register_dev(const char *name, mode_t mode, dev_t rdev, const struct file_ops *fops,
                        void *priv)
@@ -59,21 +66,33 @@ static ssize_t full_write(struct file *f, const char __user *buf, size_t len, ui
     return len ? -ENOSPC : 0;
 }
 
+/* Both read the kernel's generator and never block (Linux's /dev/random
+ * stopped blocking once seeded); writes are taken and ignored. */
+static ssize_t random_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+{
+    return random_to_user(buf, len);
+}
+
+static const struct file_ops random_fops = {.read = random_read, .write = sink_write, .lseek = noop_lseek};
 static const struct file_ops null_fops = {.read = null_read, .write = sink_write, .lseek = noop_lseek};
 static const struct file_ops zero_fops = {.read = zero_read, .write = sink_write, .lseek = noop_lseek};
 static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .lseek = noop_lseek};
 
 void devfs_init(void)
 {
-    struct vnode *root = vfs_root();
-    vfs_lock();
-    int err = root->ops->mkdir(root, "dev", 3, 0755, &dev_dir);
-    vfs_unlock();
+    dev_dir = ramfs_new_instance("devtmpfs", TMPFS_MAGIC, 0755, 0, 0);
+    if (!dev_dir)
+        panic("devfs: cannot create /dev");
+    /* the limits a tmpfs has by default, so that only mode= shows */
+    dev_dir->sb->max_pages = dev_dir->sb->max_inodes = pmm_total_pages() / 2;
+    int err = vfs_mount_kernel("devtmpfs", "/dev");
     if (err)
-        panic("devfs: cannot create /dev (%d)", err);
+        panic("devfs: cannot mount /dev (%d)", err);
     devfs_register_dev("null", 0666, MKDEV(1, 3), &null_fops, NULL);
     devfs_register_dev("zero", 0666, MKDEV(1, 5), &zero_fops, NULL);
     devfs_register_dev("full", 0666, MKDEV(1, 7), &full_fops, NULL);
+    devfs_register_dev("random", 0666, MKDEV(1, 8), &random_fops, NULL);
+    devfs_register_dev("urandom", 0666, MKDEV(1, 9), &random_fops, NULL);
     /* POSIX shared memory (shm_open) lives in /dev/shm: a sticky,
      * world-writable in-memory directory, as on Linux */
     struct vnode *shm;

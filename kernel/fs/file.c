@@ -64,6 +64,8 @@ struct file *file_alloc_sb(struct superblock *sb, const struct file_ops *ops, vo
     struct file *f = file_new(v, ops, priv, flags);
     if (!f)
         vnode_put(v);
+    else
+        __atomic_add_fetch(&sb->users, 1, __ATOMIC_RELAXED);   /* file_put unuses it */
     return f;
 }
 
@@ -103,7 +105,7 @@ void file_put(struct file *f)
         eventpoll_release_file(f);      /* epolls forget it before it goes */
     if (f->ops && f->ops->release)
         f->ops->release(f);
-    vnode_put(f->vnode);
+    vnode_unuse(f->vnode);
     kfree(f);
 }
 
@@ -117,11 +119,11 @@ int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
     struct file *f = file_new(v, ops, v->fops_priv, flags);
     if (!f)
         return -ENOMEM;
-    vnode_get(v);
+    vnode_use(v);
     if (ops->open) {
         int err = ops->open(v, f);
         if (err < 0) {
-            vnode_put(v);
+            vnode_unuse(v);
             kfree(f);
             return err;
         }
@@ -264,6 +266,9 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
                  (err = vnode_permission(v, (acc != O_WRONLY ? MAY_READ : 0) |
                                                 (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0))))
             ;                                               /* EACCES: the mode bits say no */
+        else if (!(flags & O_PATH) && v->type == VREG && (acc != O_RDONLY || (flags & O_TRUNC)) &&
+                 (err = vnode_check_rofs(v)))
+            ;                                               /* EROFS: a read-only mount */
         else if (v->type == VREG && (flags & O_TRUNC) && acc != O_RDONLY && v->ops->truncate) {
             uint64_t old = READ_ONCE(v->size);
             err = v->ops->truncate(v, 0);

@@ -21,7 +21,7 @@ struct fs_context *fs_context_new(struct vnode *cwd, mode_t umask)
     spin_init(&fs->lock, "fs");
     fs->cwd = cwd;
     if (cwd)
-        vnode_get(cwd);
+        vnode_use(cwd);         /* a working directory keeps its mount busy */
     fs->umask = umask;
     return fs;
 }
@@ -44,7 +44,7 @@ void fs_context_put(struct fs_context *fs)
 {
     if (!fs || __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
-    vnode_put(fs->cwd);
+    vnode_unuse(fs->cwd);
     kfree(fs);
 }
 
@@ -69,11 +69,12 @@ struct vnode *task_cwd(struct task *t)
 void task_set_cwd(struct task *t, struct vnode *v)
 {
     struct fs_context *fs = t->fs;
+    __atomic_add_fetch(&v->sb->users, 1, __ATOMIC_RELAXED);   /* the reference becomes a use */
     spin_lock(&fs->lock);
     struct vnode *old = fs->cwd;
     fs->cwd = v;
     spin_unlock(&fs->lock);
-    vnode_put(old);
+    vnode_unuse(old);
 }
 
 mode_t task_umask(struct task *t) { return t->fs ? READ_ONCE(t->fs->umask) : 022; }

@@ -5,8 +5,10 @@
  * POSIX rules for trailing slashes (the object must be a directory; a
  * symlink before the slash is followed) and for names (ENAMETOOLONG,
  * ENOTDIR when a middle component is not a directory, ENOENT when absent).
- * Also here: vfs_init, the pseudo-fs mount, exec lookup and getcwd's path.
+ * Mounts are crossed as <fs/mount.h> describes.  Also here: vfs_init, exec
+ * lookup and getcwd's path.
  */
+#include <fs/mount.h>
 #include <fs/namei.h>
 #include <fs/path.h>
 #include <fs/ramfs.h>
@@ -22,11 +24,22 @@ struct vnode *vfs_root(void) { return root_vnode; }
 
 struct vnode *vfs_parent_of(struct vnode *dir)
 {
+    while (dir->mnt && dir->mnt->covered)   /* the root of a mount: step out first */
+        dir = dir->mnt->covered;
     if (dir == root_vnode)
         return dir;
-    while (dir->covered)          /* the root of a mounted fs: step out first */
-        dir = dir->covered;
     return dir->parent ? dir->parent : dir;
+}
+
+struct vnode *cross_mounts(struct vnode *v)
+{
+    while (v->mounted) {
+        struct vnode *m = v->mounted->root;
+        vnode_get(m);
+        vnode_put(v);
+        v = m;
+    }
+    return v;
 }
 
 bool vfs_is_ancestor(struct vnode *a, struct vnode *b)
@@ -65,13 +78,7 @@ int walk_step(struct vnode *dir, const char *name, size_t len, struct vnode **ou
         if (err)
             return err;
     }
-    while ((next->flags & VN_MOUNTPOINT) && next->mounted) {
-        struct vnode *m = next->mounted;
-        vnode_get(m);
-        vnode_put(next);
-        next = m;
-    }
-    *out = next;
+    *out = cross_mounts(next);
     return 0;
 }
 
@@ -113,6 +120,8 @@ static int walk_rec(struct vnode *start, const char *path, unsigned flags, int *
     bool trailing = path_trailing_slash(path);
     struct vnode *cur = path[0] == '/' ? root_vnode : start;
     vnode_get(cur);
+    if (path[0] == '/')
+        cur = cross_mounts(cur);     /* something mounted on "/" itself */
 
     const char *cursor = path, *name;
     size_t len;
@@ -228,8 +237,8 @@ int vfs_path_of(struct vnode *v, char *buf, size_t n)
     tmp[pos] = '\0';
     vfs_lock();
     for (struct vnode *cur = v; cur != root_vnode;) {
-        while (cur->covered)
-            cur = cur->covered;
+        while (cur->mnt && cur->mnt->covered)
+            cur = cur->mnt->covered;
         if (cur == root_vnode)
             break;
         struct vnode *parent = cur->parent;
@@ -272,45 +281,6 @@ out:
     return err;
 }
 
-int vfs_mount_pseudo(const char *path, struct vnode *root)
-{
-    if (root->type != VDIR)
-        return -ENOTDIR;
-    vfs_lock();
-    struct vnode *dir;
-    int err = walk_path(root_vnode, path, WALK_FOLLOW, &dir);
-    if (err == -ENOENT) {
-        struct vnode *parent;
-        const char *name;
-        size_t len;
-        bool trailing;
-        err = walk_parent(root_vnode, path, &parent, &name, &len, &trailing);
-        if (!err) {
-            err = !name ? -EBUSY
-                  : parent->ops && parent->ops->mkdir ? parent->ops->mkdir(parent, name, len, 0555, &dir)
-                                                      : -EROFS;
-            vnode_put(parent);
-        }
-    }
-    if (!err) {
-        if (dir->type != VDIR)
-            err = -ENOTDIR;
-        else if (dir->flags & VN_MOUNTPOINT || dir == root_vnode)
-            err = -EBUSY;
-        else {
-            vnode_get(root);
-            root->covered = dir;     /* the mount pins the covered dir via `dir`'s reference */
-            dir->mounted = root;
-            dir->flags |= VN_MOUNTPOINT;
-            kprintf("vfs: mounted %s on %s\n", root->sb ? root->sb->name : "?", path);
-            return vfs_unlock(), 0;  /* keep dir's reference: a mount point never goes away */
-        }
-        vnode_put(dir);
-    }
-    vfs_unlock();
-    return err;
-}
-
 void vfs_init(void)
 {
     fs_mutex_init(&vfs_ns_lock, "vfs-namespace");
@@ -318,6 +288,7 @@ void vfs_init(void)
     if (!root_vnode)
         panic("vfs: cannot allocate the root directory");
     /* the root is its own parent for "..": vfs_parent_of handles it */
+    mount_init(root_vnode);
     devfs_init();
     kprintf("vfs: ramfs root ready\n");
 }

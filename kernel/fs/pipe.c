@@ -32,7 +32,8 @@
  * has come (file->version holds the writer count of its open).
  *
  * Capacity: PIPE_CAPACITY until F_SETPIPE_SZ sets a power of two of pages
- * from one to PIPE_MAX_PAGES (EBUSY if the data held would not fit).
+ * from one up to /proc/sys/fs/pipe-max-size (EPERM beyond it, unless the
+ * caller has CAP_SYS_RESOURCE; EBUSY if the data held would not fit).
  *
  * Lifetime: the ring's pages go with the last end closed, the struct with the
  * last of its two vnodes (an open through /proc may hold one a little longer);
@@ -49,11 +50,13 @@
 #include <fs/fsmutex.h>
 #include <fs/pipe.h>
 #include <fs/poll.h>
+#include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -451,18 +454,55 @@ const struct file_ops fifo_fops = {
     .release = pipe_release,
 };
 
-/* F_SETPIPE_SZ: Linux's rounding (a power of two of pages, at least one;
- * EINVAL beyond 2^31); EPERM above pipe-max-size, where Linux lets root
- * go further. */
+/* /proc/sys/fs/pipe-max-size: a power of two of pages, as Linux rounds it. */
+static unsigned int pipe_max_size = PIPE_MAX_SIZE_DEFAULT;
+
+/* Linux's round_pipe_size: a power of two of pages, at least one; 0 beyond 2^31. */
+static size_t round_pipe_size(uint64_t size)
+{
+    if (size > (1U << 31))
+        return 0;
+    size_t r = PIPE_PAGE_SIZE;
+    while (r < size)
+        r *= 2;
+    return r;
+}
+
+static int pipe_max_read(char *buf, size_t n)
+{
+    return snprintf(buf, n, "%u", READ_ONCE(pipe_max_size));
+}
+
+static int pipe_max_write(const char *val, size_t len)
+{
+    int64_t v;
+    if (!sysctl_parse_i64(val, &v) || v < 0)
+        return -EINVAL;
+    size_t r = round_pipe_size((uint64_t)v);
+    if (!r)
+        return -EINVAL;
+    WRITE_ONCE(pipe_max_size, (unsigned int)r);
+    return 0;
+}
+
+void pipe_sysctl_init(void)
+{
+    procfs_register_sysctl("fs/pipe-max-size", pipe_max_read, pipe_max_write);
+}
+
+/* F_SETPIPE_SZ: Linux's rounding (EINVAL beyond 2^31); growing past
+ * pipe-max-size needs CAP_SYS_RESOURCE (EPERM), and even then stops at
+ * PIPE_ROOT_MAX_PAGES (ENOMEM). */
 static long pipe_set_size(struct pipe *p, unsigned int arg)
 {
-    if (arg > (1U << 31))
+    size_t bytes = round_pipe_size(arg);
+    if (!bytes)
         return -EINVAL;
-    size_t pages = 1;
-    while (pages * PIPE_PAGE_SIZE < arg)
-        pages *= 2;
-    if (pages > PIPE_MAX_PAGES)
+    size_t pages = bytes / PIPE_PAGE_SIZE;
+    if (pages > READ_ONCE(p->ring.npages) && bytes > READ_ONCE(pipe_max_size) && !capable(CAP_SYS_RESOURCE))
         return -EPERM;
+    if (pages > PIPE_ROOT_MAX_PAGES)
+        return -ENOMEM;
     uint8_t **array = NULL;
     if (pages > PIPE_PAGES && !(array = kzalloc(pages * sizeof(*array))))
         return -ENOMEM;

@@ -1,6 +1,6 @@
 /*
  * The /proc file system: directories, lookup, readdir and the vnodes behind
- * them, and the /proc/sys/kernel tunable registry.
+ * them, and the /proc/sys tunable registry (/proc/sys/kernel and /proc/sys/fs).
  *
  * Nothing is stored: every lookup builds a fresh transient vnode (freed at
  * its last reference) that records what it stands for (a proc_inode: the
@@ -16,7 +16,9 @@
  * when tasks come and go between getdents64 calls.
  */
 #include <fs/fdtable.h>
+#include <fs/mount.h>
 #include <fs/namei.h>
+#include <fs/pipe.h>
 #include <fs/procfs.h>
 #include <kernel/trace.h>
 #include <lib/string.h>
@@ -28,6 +30,7 @@
 #define PID_COOKIE 0x100000ULL
 #define INO_SYS 0xf0
 #define INO_SYS_KERNEL 0xf1
+#define INO_SYS_FS 0xf2
 #define INO_SYSCTL_BASE 0x80000000ULL
 #define SYSCTL_MAX 64
 #define SYSCTL_NAME_MAX 40
@@ -47,18 +50,24 @@ struct proc_inode {
     const struct proc_entry *entry;   /* PK_ENTRY, PK_PID_ENTRY */
     pid_t pid;                        /* PK_PID_DIR, PK_PID_ENTRY, PK_TASK_DIR (the process) */
     bool thread;                      /* under /proc/<pid>/task/: one thread's view */
-    int sysctl;                       /* PK_SYSCTL: index in sysctls[] */
+    int sysctl;                       /* PK_SYSCTL: index in sysctls[]; PK_SYSCTL_DIR: SYSCTL_* */
     int fd;                           /* PK_FD */
 };
 
+/* The directories of /proc/sys, in Linux's (alphabetical) order. */
+enum { SYSCTL_FS, SYSCTL_KERNEL, NR_SYSCTL_DIRS };
+static const char *const sysctl_dir_names[NR_SYSCTL_DIRS] = { "fs", "kernel" };
+static const uint64_t sysctl_dir_inos[NR_SYSCTL_DIRS] = { INO_SYS_FS, INO_SYS_KERNEL };
+
 struct sysctl {
+    int dir;                          /* SYSCTL_FS, SYSCTL_KERNEL */
     char name[SYSCTL_NAME_MAX];
     sysctl_read_fn read;
     sysctl_write_fn write;
 };
 
 static struct superblock proc_sb = { .name = "proc", .magic = PROC_SUPER_MAGIC, .dev = 4 };
-static struct vnode *proc_root, *proc_sys, *proc_sys_kernel;   /* permanent */
+static struct vnode *proc_root, *proc_sys, *proc_sys_dirs[NR_SYSCTL_DIRS];   /* permanent */
 
 static struct spinlock sysctl_lock = SPINLOCK_INIT("sysctl");
 static struct sysctl sysctls[SYSCTL_MAX];                     /* append-only */
@@ -329,17 +338,18 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
         return make_pid_node(dir, tid, -1, true, out);
     }
     case PK_SYS_DIR:
-        if (name_is(name, len, "kernel")) {
-            vnode_get(proc_sys_kernel);
-            *out = proc_sys_kernel;
-            return 0;
-        }
+        for (int d = 0; d < NR_SYSCTL_DIRS; d++)
+            if (name_is(name, len, sysctl_dir_names[d])) {
+                vnode_get(proc_sys_dirs[d]);
+                *out = proc_sys_dirs[d];
+                return 0;
+            }
         return -ENOENT;
     case PK_SYSCTL_DIR: {
         spin_lock(&sysctl_lock);
         int n = nsysctl, found = -1;
         for (int i = 0; i < n && found < 0; i++)
-            if (name_is(name, len, sysctls[i].name))
+            if (sysctls[i].dir == pi->sysctl && name_is(name, len, sysctls[i].name))
                 found = i;
         bool writable = found >= 0 && sysctls[found].write;
         spin_unlock(&sysctl_lock);
@@ -445,19 +455,23 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
             return -ENOENT;
         return emit_pids(ctx, pi->pid);
     case PK_SYS_DIR:
-        if (ctx->pos == 2)
-            dir_emit(ctx, "kernel", 6, INO_SYS_KERNEL, DT_DIR, 3);
+        for (int d = (int)ctx->pos - 2; d >= 0 && d < NR_SYSCTL_DIRS; d++)
+            if (!dir_emit(ctx, sysctl_dir_names[d], strlen(sysctl_dir_names[d]), sysctl_dir_inos[d], DT_DIR,
+                          ctx->pos + 1))
+                return 0;
         return 0;
     case PK_SYSCTL_DIR:
         for (;;) {
             int i = (int)(ctx->pos - 2);
             char name[SYSCTL_NAME_MAX];
             spin_lock(&sysctl_lock);
+            while (i < nsysctl && sysctls[i].dir != pi->sysctl)
+                i++;
             bool have = i < nsysctl;
             if (have)
                 strlcpy(name, sysctls[i].name, sizeof(name));
             spin_unlock(&sysctl_lock);
-            if (!have || !dir_emit(ctx, name, strlen(name), INO_SYSCTL_BASE + i, DT_REG, ctx->pos + 1))
+            if (!have || !dir_emit(ctx, name, strlen(name), INO_SYSCTL_BASE + i, DT_REG, (uint64_t)i + 3))
                 return 0;
         }
     default:
@@ -496,6 +510,11 @@ static int show_file(struct seqbuf *s, void *arg)
     const struct proc_entry *e = pi->entry;
     if (pi->kind == PK_ENTRY)
         return e->show(s);
+    if (e->show) {        /* the system's view, shown under each task (/proc/<pid>/mounts) */
+        if (!task_ids(pi->pid, &(uid_t){0}, &(gid_t){0}))
+            return -ESRCH;
+        return e->show(s);
+    }
     spin_lock(&tasks_lock);
     struct task *t = task_find(pi->pid);
     int r = t ? e->task_show(s, t, !pi->thread) : -ESRCH;
@@ -575,17 +594,23 @@ static const struct file_ops proc_sysctl_fops = {
 
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write)
 {
+    int dir = SYSCTL_KERNEL;
+    if (!strncmp(name, "fs/", 3)) {
+        dir = SYSCTL_FS;
+        name += 3;
+    }
     size_t len = strlen(name);
     if (len == 0 || len >= SYSCTL_NAME_MAX || strchr(name, '/'))
         return -EINVAL;
     spin_lock(&sysctl_lock);
     int err = 0;
     for (int i = 0; i < nsysctl; i++)
-        if (!strcmp(sysctls[i].name, name))
+        if (sysctls[i].dir == dir && !strcmp(sysctls[i].name, name))
             err = -EEXIST;
     if (!err && nsysctl == SYSCTL_MAX)
         err = -ENOSPC;
     if (!err) {
+        sysctls[nsysctl].dir = dir;
         strlcpy(sysctls[nsysctl].name, name, SYSCTL_NAME_MAX);
         sysctls[nsysctl].read = read;
         sysctls[nsysctl].write = write;
@@ -613,22 +638,30 @@ bool sysctl_parse_i64(const char *val, int64_t *out)
 
 /* ---------------------------------------------------------------- mount */
 
+struct vnode *procfs_root(void) { return proc_root; }
+
 void procfs_init(void)
 {
     proc_root = proc_vnode(NULL, PK_ROOT, S_IFDIR | 0555, 1, NULL, 0, 0);
     if (!proc_root)
         panic("procfs: out of memory");
     proc_sys = proc_vnode(proc_root, PK_SYS_DIR, S_IFDIR | 0555, INO_SYS, NULL, 0, 0);
-    proc_sys_kernel = proc_sys ? proc_vnode(proc_sys, PK_SYSCTL_DIR, S_IFDIR | 0555, INO_SYS_KERNEL, NULL, 0, 0) : NULL;
-    if (!proc_sys || !proc_sys_kernel)
+    if (!proc_sys)
         panic("procfs: out of memory");
     /* The permanent directories keep their initial reference forever. */
     proc_sys->flags &= ~VN_TRANSIENT;
-    proc_sys_kernel->flags &= ~VN_TRANSIENT;
+    for (int d = 0; d < NR_SYSCTL_DIRS; d++) {
+        proc_sys_dirs[d] = proc_vnode(proc_sys, PK_SYSCTL_DIR, S_IFDIR | 0555, sysctl_dir_inos[d], NULL, 0, d);
+        if (!proc_sys_dirs[d])
+            panic("procfs: out of memory");
+        proc_sys_dirs[d]->flags &= ~VN_TRANSIENT;
+    }
+    misc_sysctl_init();
+    pipe_sysctl_init();
     trace_sysctl_init();
     uts_sysctl_init();
     perf_sysctl_init();
-    int err = vfs_mount_pseudo("/proc", proc_root);
+    int err = vfs_mount_kernel("proc", "/proc");
     if (err)
         kprintf(KERN_ERR "procfs: cannot mount /proc (%d)\n", err);
 }

@@ -1,6 +1,7 @@
 /*
- * The system-wide files of /proc: meminfo, stat, loadavg, uptime, mounts,
- * cpuinfo, version, cmdline, and the self symlink.  Formats are Linux's,
+ * The system-wide files of /proc: meminfo, stat, loadavg, uptime,
+ * cpuinfo, version, cmdline, filesystems, the self and mounts symlinks, and
+ * the /proc/sys/kernel files tainted and core_pattern.  Formats are Linux's,
  * because busybox free/top/ps/df/mount parse them (notes/linux-abi.md,
  * Tier 2): meminfo lines are "Key:" padded to 16 columns, a value of 8
  * digits and " kB", each well under the 60 characters free reads per line.
@@ -23,6 +24,7 @@
 #include <arch/cpuinfo.h>
 #include <arch/percpu.h>
 #include <fs/locks.h>
+#include <fs/mount.h>
 #include <fs/procfs.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -189,14 +191,57 @@ static int show_interrupts(struct seqbuf *s)
     return 0;
 }
 
-/* /dev is a directory of the root ramfs (same st_dev), not a mount of its
- * own: listing it would make df/mount attribute / to it. */
-static int show_mounts(struct seqbuf *s)
+/* /proc/mounts is a link to the caller's own list, as on Linux. */
+static int link_mounts(char *buf, size_t n)
 {
-    seq_printf(s, "rootfs / ramfs rw 0 0\n");
-    seq_printf(s, "proc /proc proc rw 0 0\n");
-    seq_printf(s, "sysfs /sys sysfs ro 0 0\n");   /* kernel/fs/sysfs.c: nothing there can be written */
+    static const char target[] = "self/mounts";
+    size_t len = MIN(sizeof(target) - 1, n);
+    memcpy(buf, target, len);
+    return (int)len;
+}
+
+/* /proc/sys/kernel/tainted: the taint flags, which Tessera never sets by
+ * itself; root may add bits (written values are ORed in, as on Linux). */
+static uint64_t tainted;
+
+static int tainted_read(char *buf, size_t n) { return snprintf(buf, n, "%lu", (unsigned long)READ_ONCE(tainted)); }
+
+static int tainted_write(const char *val, size_t len)
+{
+    int64_t v;
+    if (!sysctl_parse_i64(val, &v) || v < 0)
+        return -EINVAL;
+    __atomic_or_fetch(&tainted, (uint64_t)v, __ATOMIC_RELAXED);
     return 0;
+}
+
+/* /proc/sys/kernel/core_pattern: kept as text (Linux's default "core", at
+ * most 127 bytes); Tessera writes no core files, so nothing reads it. */
+static struct spinlock core_pattern_lock = SPINLOCK_INIT("core_pattern");
+static char core_pattern[128] = "core";   /* core_pattern_lock */
+
+static int core_pattern_read(char *buf, size_t n)
+{
+    spin_lock(&core_pattern_lock);
+    int len = snprintf(buf, n, "%s", core_pattern);
+    spin_unlock(&core_pattern_lock);
+    return len;
+}
+
+static int core_pattern_write(const char *val, size_t len)
+{
+    if (len >= sizeof(core_pattern))
+        return -EINVAL;
+    spin_lock(&core_pattern_lock);
+    strlcpy(core_pattern, val, sizeof(core_pattern));
+    spin_unlock(&core_pattern_lock);
+    return 0;
+}
+
+void misc_sysctl_init(void)
+{
+    procfs_register_sysctl("tainted", tainted_read, tainted_write);
+    procfs_register_sysctl("core_pattern", core_pattern_read, core_pattern_write);
 }
 
 static void put_flag(const char *name, void *s) { seq_printf(s, " %s", name); }
@@ -288,8 +333,9 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
     { .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
     { .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },
-    { .name = "mounts", .mode = S_IFREG | 0444, .show = show_mounts },
+    { .name = "mounts", .mode = S_IFLNK | 0777, .link = link_mounts },
     { .name = "locks", .mode = S_IFREG | 0444, .show = locks_show },               /* kernel/fs/locks.c */
+    { .name = "filesystems", .mode = S_IFREG | 0444, .show = mount_show_filesystems },   /* mount.c */
     { .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
     { .name = "version", .mode = S_IFREG | 0444, .show = show_version },
     { .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },

@@ -12,6 +12,7 @@
  * (plus "." and the children's ".." for directories), so an unlinked open
  * file lives until its last close.  All hooks run under vfs_ns_lock.
  */
+#include <fs/mount.h>
 #include <fs/ramfs.h>
 #include <kernel/time.h>
 #include <lib/list.h>
@@ -119,9 +120,9 @@ static void entry_remove(struct vnode *dir, struct rdirent **slot)
     dir->size = d->count;
 }
 
-static struct vnode *dir_alloc(mode_t perm)
+static struct vnode *dir_alloc(struct superblock *sb, mode_t perm)
 {
-    struct vnode *v = vnode_alloc(&ramfs_sb, &ramfs_dir_ops, S_IFDIR | (perm & S_IALLUGO));
+    struct vnode *v = vnode_alloc(sb, &ramfs_dir_ops, S_IFDIR | (perm & S_IALLUGO));
     if (!v)
         return NULL;
     struct rdir *d = kzalloc(sizeof(*d));
@@ -144,7 +145,41 @@ static struct vnode *dir_alloc(mode_t perm)
 
 struct vnode *ramfs_new_root(void)
 {
-    return dir_alloc(0755);
+    return dir_alloc(&ramfs_sb, 0755);
+}
+
+static void instance_release(struct superblock *sb) { kfree(sb); }
+
+struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, uid_t uid, gid_t gid)
+{
+    struct superblock *sb = kzalloc(sizeof(*sb));
+    if (!sb)
+        return NULL;
+    sb->name = name;
+    sb->magic = magic;
+    sb->dev = mount_anon_dev();
+    sb->next_ino = 1;
+    sb->release = instance_release;
+    struct vnode *root = dir_alloc(sb, mode);     /* takes the first reference of sb */
+    if (!root) {
+        kfree(sb);
+        return NULL;
+    }
+    root->uid = uid;
+    root->gid = gid;
+    sb->priv = root;          /* for the mount options; not a reference */
+    return root;
+}
+
+/* A new vnode on dir's file system would pass its inode limit (ENOSPC),
+ * or that file system is read-only (EROFS). */
+static int may_add(struct vnode *dir)
+{
+    struct superblock *sb = dir->sb;
+    int err = vnode_check_rofs(dir);
+    if (!err && sb->max_inodes && READ_ONCE(sb->inodes_used) >= sb->max_inodes)
+        err = -ENOSPC;
+    return err;
 }
 
 static void dir_destroy(struct vnode *dir)
@@ -214,7 +249,10 @@ static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mo
     mode_t type = mode & S_IFMT;
     if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
         return -EINVAL;
-    struct vnode *v = vnode_alloc(&ramfs_sb, type == S_IFREG ? &ramfs_file_vops : &ramfs_special_ops,
+    int err = may_add(dir);
+    if (err)
+        return err;
+    struct vnode *v = vnode_alloc(dir->sb, type == S_IFREG ? &ramfs_file_vops : &ramfs_special_ops,
                                   type | (mode & S_IALLUGO));
     if (!v)
         return -ENOMEM;
@@ -234,13 +272,16 @@ static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mo
 
 static int dir_mkdir(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out)
 {
-    struct vnode *v = dir_alloc(mode);
+    int err = may_add(dir);
+    if (err)
+        return err;
+    struct vnode *v = dir_alloc(dir->sb, mode);
     if (!v)
         return -ENOMEM;
     vnode_get(dir);
     v->parent = dir;
     cred_init_new_file(v, dir);
-    int err = dir_add(dir, name, len, v, out);
+    err = dir_add(dir, name, len, v, out);
     if (err == 0)
         vnode_add_link(dir);   /* the child's ".." */
     return err;
@@ -249,9 +290,12 @@ static int dir_mkdir(struct vnode *dir, const char *name, size_t len, mode_t mod
 static int dir_symlink(struct vnode *dir, const char *name, size_t len, const char *target,
                        struct vnode **out)
 {
+    int err = may_add(dir);
+    if (err)
+        return err;
     size_t tl = strlen(target);
     char *copy = kmalloc(tl + 1);
-    struct vnode *v = copy ? vnode_alloc(&ramfs_sb, &ramfs_symlink_ops, S_IFLNK | 0777) : NULL;
+    struct vnode *v = copy ? vnode_alloc(dir->sb, &ramfs_symlink_ops, S_IFLNK | 0777) : NULL;
     if (!v) {
         kfree(copy);
         return -ENOMEM;
@@ -269,8 +313,11 @@ static int dir_link(struct vnode *dir, const char *name, size_t len, struct vnod
         return -EPERM;
     if (target->nlink == 0)
         return -ENOENT;
+    int err = vnode_check_rofs(dir);
+    if (err)
+        return err;
     vnode_get(target);
-    int err = dir_add(dir, name, len, target, NULL);
+    err = dir_add(dir, name, len, target, NULL);
     if (err == 0)
         vnode_add_link(target);
     return err;
@@ -297,6 +344,9 @@ static void drop_entry(struct vnode *dir, struct rdirent **slot)
 
 static int dir_unlink(struct vnode *dir, const char *name, size_t len)
 {
+    int err = vnode_check_rofs(dir);
+    if (err)
+        return err;
     struct rdirent **slot = find_slot(RD(dir), name, len);
     if (!*slot)
         return -ENOENT;
@@ -308,6 +358,9 @@ static int dir_unlink(struct vnode *dir, const char *name, size_t len)
 
 static int dir_rmdir(struct vnode *dir, const char *name, size_t len)
 {
+    int err = vnode_check_rofs(dir);
+    if (err)
+        return err;
     struct rdirent **slot = find_slot(RD(dir), name, len);
     if (!*slot)
         return -ENOENT;
@@ -325,6 +378,9 @@ static int dir_rmdir(struct vnode *dir, const char *name, size_t len)
 static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
                       const char *nname, size_t nlen)
 {
+    int err = vnode_check_rofs(odir);
+    if (err)
+        return err;
     struct rdirent **oslot = find_slot(RD(odir), oname, olen);
     if (!*oslot)
         return -ENOENT;

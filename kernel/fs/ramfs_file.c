@@ -32,6 +32,36 @@ uint64_t ramfs_pages_used;
 
 static struct rfile *RF(struct vnode *v) { return v->priv; }
 
+/* Frames a file write never takes: what is left for page tables, stacks
+ * and the heap when files fill memory, so that the writer gets ENOSPC and
+ * nothing is killed for want of memory (1/32 of RAM, at least 1 MiB). */
+static uint64_t reserve_pages(void)
+{
+    return MAX(pmm_total_pages() / 32, (uint64_t)(1 << 20) / PAGE_SIZE);
+}
+
+/* Count one more page of file data against v's file system: false (the
+ * write gets ENOSPC) past its size limit or, for write(2), into the
+ * reserve.  A shared mapping's fault is not held to the reserve: it fails
+ * (SIGBUS) only when memory itself runs out, as it did before. */
+static bool charge_page(struct vnode *v, bool reserve)
+{
+    struct superblock *sb = v->sb;
+    uint64_t n = __atomic_add_fetch(&sb->pages_used, 1, __ATOMIC_RELAXED);
+    if ((sb->max_pages && n > sb->max_pages) || (reserve && pmm_free_pages() <= reserve_pages())) {
+        __atomic_sub_fetch(&sb->pages_used, 1, __ATOMIC_RELAXED);
+        return false;
+    }
+    __atomic_add_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+    return true;
+}
+
+static void uncharge_page(struct vnode *v)
+{
+    __atomic_sub_fetch(&v->sb->pages_used, 1, __ATOMIC_RELAXED);
+    __atomic_sub_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+}
+
 int ramfs_file_init(struct vnode *v)
 {
     struct rfile *rf = kzalloc(sizeof(*rf));
@@ -51,7 +81,7 @@ static void ramfs_file_destroy(struct vnode *v)
     for (size_t i = 0; i < rf->cap; i++)
         if (rf->pages[i]) {
             pmm_put(rf->pages[i]);
-            __atomic_sub_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+            uncharge_page(v);
         }
     kfree(rf->pages);
     kfree(rf);
@@ -82,22 +112,26 @@ static int ensure_cap(struct vnode *v, struct rfile *rf, size_t need)
     return 0;
 }
 
-/* The frame for page idx, allocating it; 0 when memory is exhausted.  wlock held. */
-static phys_t page_for_write(struct vnode *v, struct rfile *rf, size_t idx)
+/* The frame for page idx, allocating it; 0 when memory is exhausted or
+ * the file system full.  wlock held. */
+static phys_t page_for_write(struct vnode *v, struct rfile *rf, size_t idx, bool reserve)
 {
     spin_lock(&v->lock);
     phys_t p = rf->pages[idx];
     spin_unlock(&v->lock);
     if (p)
         return p;
-    p = pmm_alloc();
-    if (!p)
+    if (!charge_page(v, reserve))
         return 0;
+    p = pmm_alloc();
+    if (!p) {
+        uncharge_page(v);
+        return 0;
+    }
     spin_lock(&v->lock);
     rf->pages[idx] = p;
     v->blocks += PAGE_SIZE / 512;
     spin_unlock(&v->lock);
-    __atomic_add_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
     return p;
 }
 
@@ -146,7 +180,7 @@ static int ramfs_get_page_shared(struct vnode *v, uint64_t index, phys_t *out)
     phys_t p = 0;
     if (index * PAGE_SIZE >= READ_ONCE(v->size))
         err = -ENXIO;
-    else if ((err = ensure_cap(v, rf, index + 1)) == 0 && !(p = page_for_write(v, rf, index)))
+    else if ((err = ensure_cap(v, rf, index + 1)) == 0 && !(p = page_for_write(v, rf, index, false)))
         err = -ENOMEM;
     if (p)
         pmm_get(p);
@@ -228,7 +262,7 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
         size_t n = MIN(len - done, PAGE_SIZE - poff);
         if ((err = ensure_cap(v, rf, idx + 1)) < 0)
             break;
-        phys_t p = page_for_write(v, rf, idx);
+        phys_t p = page_for_write(v, rf, idx, true);
         if (!p) {
             err = -ENOSPC;
             break;
@@ -284,7 +318,7 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
             spin_unlock(&v->lock);
             if (p) {
                 pmm_put(p);
-                __atomic_sub_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
+                uncharge_page(v);
             }
         }
     }
@@ -308,7 +342,7 @@ int ramfs_file_fill(struct vnode *v, const void *data, size_t len)
         size_t n = MIN(len - done, PAGE_SIZE - poff);
         if ((err = ensure_cap(v, rf, idx + 1)) < 0)
             break;
-        phys_t p = page_for_write(v, rf, idx);
+        phys_t p = page_for_write(v, rf, idx, true);
         if (!p) {
             err = -ENOSPC;
             break;

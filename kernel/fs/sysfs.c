@@ -33,6 +33,7 @@
 #include <arch/percpu.h>
 #include <fs/namei.h>
 #include <fs/seqfile.h>
+#include <fs/mount.h>
 #include <fs/sysfs.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -506,13 +507,17 @@ static const struct file_ops sys_fops = {
 
 /* ---------------------------------------------------------------- mount */
 
+static struct vnode *sys_root;   /* permanent */
+
+struct vnode *sysfs_root(void) { return sys_root; }
+
 void sysfs_init(void)
 {
     struct sys_dirent root = { .kind = SK_ROOT };
-    struct vnode *v = sys_vnode(NULL, &root, 1);
-    if (!v)
+    sys_root = sys_vnode(NULL, &root, 1);
+    if (!sys_root)
         panic("sysfs: out of memory");
-    int err = vfs_mount_pseudo("/sys", v);
+    int err = vfs_mount_kernel("sysfs", "/sys");
     if (err)
         kprintf(KERN_ERR "sysfs: cannot mount /sys (%d)\n", err);
 }

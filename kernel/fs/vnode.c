@@ -34,6 +34,8 @@ struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, mo
     v->mode = mode;
     v->ino = __atomic_add_fetch(&sb->next_ino, 1, __ATOMIC_RELAXED);
     v->sb = sb;
+    sb_get(sb);
+    __atomic_add_fetch(&sb->inodes_used, 1, __ATOMIC_RELAXED);
     v->ops = ops;
     v->refcount = 1;
     v->nlink = 1;
@@ -66,13 +68,40 @@ void vnode_put(struct vnode *v)
             return;
         struct vnode *parent = v->parent;
         BUG_ON(v->flctx);               /* a lock or a waiter implies an open file */
+        struct superblock *sb = v->sb;
         if (v->ops && v->ops->destroy)
             v->ops->destroy(v);
-        if (v->mounted)
-            vnode_put(v->mounted);
         kfree(v);
+        __atomic_sub_fetch(&sb->inodes_used, 1, __ATOMIC_RELAXED);
+        sb_put(sb);
         v = parent;
     }
+}
+
+void vnode_use(struct vnode *v)
+{
+    vnode_get(v);
+    __atomic_add_fetch(&v->sb->users, 1, __ATOMIC_RELAXED);
+}
+
+void vnode_unuse(struct vnode *v)
+{
+    if (!v)
+        return;
+    __atomic_sub_fetch(&v->sb->users, 1, __ATOMIC_RELAXED);
+    vnode_put(v);
+}
+
+void sb_get(struct superblock *sb)
+{
+    if (sb->release)
+        __atomic_add_fetch(&sb->refs, 1, __ATOMIC_RELAXED);
+}
+
+void sb_put(struct superblock *sb)
+{
+    if (sb->release && __atomic_sub_fetch(&sb->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        sb->release(sb);
 }
 
 void vnode_add_link(struct vnode *v)

@@ -176,7 +176,7 @@ static struct vma *vma_alloc(void) { return kzalloc(sizeof(struct vma)); }
 static void vma_free(struct vma *v)
 {
     if (v->file)
-        vnode_put(v->file);
+        vnode_unuse(v->file);
     kfree(v);
 }
 
@@ -221,7 +221,7 @@ static struct vma *vma_split(struct mm *mm, struct vma *v, uint64_t addr)
     if (v->file || v->special)
         hi->file_off = v->file_off + (addr - v->start);
     if (v->file)
-        vnode_get(v->file);
+        vnode_use(v->file);
     v->end = addr;
     list_insert_between(&hi->node, &v->node, v->node.next);
     return hi;
@@ -357,7 +357,7 @@ static struct vma *vma_new(uint64_t start, uint64_t len, uint32_t prot, uint32_t
     v->file_off = file_off;
     v->file_end = file_end;
     if (file)
-        vnode_get(file);
+        vnode_use(file);
     if (name)
         strlcpy(v->name, name, sizeof v->name);
     return v;
@@ -589,7 +589,7 @@ struct mm *mm_clone(struct mm *src)
         *c = *v;
         c->flags &= ~(VMA_LOCKED | VMA_LOCKONFAULT);    /* locks are not inherited (mlock(2)) */
         if (c->file)
-            vnode_get(c->file);
+            vnode_use(c->file);
         list_push_back(&mm->vmas, &c->node);
         mm->nr_vmas++;
         if (v->flags & VMA_WIPEONFORK)

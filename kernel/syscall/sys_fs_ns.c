@@ -7,6 +7,7 @@
  * components ("/", ".", "..") to the errno Linux gives for that call.
  */
 #include <fs/fsyscall.h>
+#include <fs/mount.h>
 #include <fs/path.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -342,7 +343,7 @@ static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, 
         goto out;
     if (src->type == VDIR && ndir != o.dir && (err = vnode_permission(src, MAY_WRITE)))
         goto out;
-    err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, ndir, nname, nlen) : -EPERM;
+    err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen) : -EPERM;
 out:
     vnode_put(src);
     vnode_put(tgt);
@@ -367,6 +368,8 @@ static long sys_rename(const char __user *oldpath, const char __user *newpath)
  * caller is not in is dropped (unless CAP_FSETID), as Linux does. */
 static int set_mode(struct vnode *v, mode_t m)
 {
+    if (vnode_check_rofs(v))
+        return -EROFS;
     if (!owner_or_capable(v))
         return -EPERM;
     if ((m & S_ISGID) && !in_group(v->gid) && !capable(CAP_FSETID))
@@ -410,6 +413,8 @@ static int set_owner(struct vnode *v, long uid, long gid)
 {
     uint32_t u = (uint32_t)uid, g = (uint32_t)gid;
     bool owner = !current || v->uid == current->fsuid;
+    if (vnode_check_rofs(v))
+        return -EROFS;
     if (u != (uint32_t)-1 && !(owner && u == v->uid) && !capable(CAP_CHOWN))
         return -EPERM;
     if (g != (uint32_t)-1 && !(owner && (in_group(g) || g == v->gid)) && !capable(CAP_CHOWN))
@@ -484,6 +489,10 @@ static long sys_utimensat(long dirfd, const char __user *path, const struct linu
      * setting them to given values ownership (or CAP_FOWNER) */
     bool to_now = (ts[0].tv_nsec == UTIME_NOW || ts[0].tv_nsec == UTIME_OMIT) &&
                   (ts[1].tv_nsec == UTIME_NOW || ts[1].tv_nsec == UTIME_OMIT);
+    if (vnode_check_rofs(v)) {
+        vnode_put(v);
+        return -EROFS;
+    }
     if (!owner_or_capable(v) && (!to_now || vnode_permission(v, MAY_WRITE))) {
         vnode_put(v);
         return to_now ? -EACCES : -EPERM;
@@ -525,6 +534,8 @@ static long sys_truncate(const char __user *path, long len)
     if (err)
         return err;
     err = v->type == VDIR ? -EISDIR : vnode_permission(v, MAY_WRITE);
+    if (!err)
+        err = vnode_check_rofs(v);
     if (!err)
         err = (int)do_truncate(v, len);
     vnode_put(v);

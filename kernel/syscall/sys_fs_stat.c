@@ -124,13 +124,22 @@ static long statfs_out(struct vnode *v, void __user *ubuf)
     s.f_type = (int64_t)sb->magic;
     s.f_bsize = s.f_frsize = PAGE_SIZE;
     s.f_namelen = NAME_MAX;
-    if (sb == &ramfs_sb) {
+    if (sb->max_pages) {
+        /* a tmpfs: its limits, and what its files use */
+        uint64_t used = READ_ONCE(sb->pages_used), iused = READ_ONCE(sb->inodes_used);
+        s.f_blocks = sb->max_pages;
+        s.f_bfree = s.f_bavail = sb->max_pages > used ? sb->max_pages - used : 0;
+        s.f_files = sb->max_inodes;
+        s.f_ffree = sb->max_inodes > iused ? sb->max_inodes - iused : 0;
+    } else if (sb->magic == RAMFS_MAGIC || sb->magic == TMPFS_MAGIC) {
         /* ramfs can use all of RAM: report it, with what is in files as used */
         s.f_blocks = pmm_total_pages();
         s.f_bfree = s.f_bavail = pmm_free_pages();
         s.f_files = s.f_blocks;
         s.f_ffree = s.f_bfree;
     }
+    if (sb->flags & SB_RDONLY)
+        s.f_flags |= 1;          /* ST_RDONLY */
     s.f_fsid[0] = (int32_t)sb->dev;
     vnode_put(v);
     return copy_to_user(ubuf, &s, sizeof(s));

@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
 #include <fs/procfs.h>
+#include <kernel/random.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -275,8 +276,7 @@ static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
 }
 SYSCALL_DEFINE(157, prctl);
 
-
-static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
+long random_to_user(void __user *buf, size_t len)
 {
     uint8_t tmp[64];
     size_t done = 0;
@@ -293,6 +293,11 @@ static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
         done += n;
     }
     return done;
+}
+
+static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
+{
+    return random_to_user(buf, len);
 }
 SYSCALL_DEFINE(318, getrandom);
 
