@@ -9,6 +9,10 @@
  *  - The tty device (kernel/fs/tty.c) wraps one ldisc with a lock, wait
  *    queues, the window size, the session and foreground process group, the
  *    ioctls, and the /dev/console and /dev/tty files.
+ *  - A pseudo-terminal (kernel/fs/pty.c) is a tty device whose wire is a
+ *    buffer the master end reads, and whose input is what the master
+ *    writes: the slave (/dev/pts/N) is read, written and controlled by the
+ *    same code as the console.
  */
 #ifndef FS_TTY_H
 #define FS_TTY_H
@@ -97,10 +101,14 @@ void ldisc_write(struct ldisc *ld, const char *s, size_t n);
 /* ---- the console tty device (kernel/fs/tty.c, tty_ioctl.c) ---- */
 
 #include <fs/fsmutex.h>
+#include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
 
+struct pty;
+
 struct tty {
+    struct pty *pty;        /* the slave side of a pseudo-terminal; NULL: the console */
     /* --- protected by lock (a spinlock: the serial IRQ takes it) --- */
     struct spinlock lock;
     struct ldisc ld;
@@ -109,10 +117,12 @@ struct tty {
     int pgrp;               /* foreground process group; 0 = none */
     int reader_pgrp;        /* pgrp of the last reader: ISIG target when no pgrp */
     bool ready;             /* initialised: input before that is dropped */
+    bool hungup;            /* a pty whose master closed: reads give 0, writes EIO */
 
     struct fs_mutex write_mu;     /* one write(2) at a time reaches the wire */
     struct waitq read_wait;       /* input became readable */
-    struct waitq write_wait;      /* output restarted (VSTART, TCOON) */
+    struct waitq write_wait;      /* output restarted (VSTART, TCOON), room in a pty's
+                                   * buffers (the reader took input, the master output) */
 };
 
 extern struct tty tty_console;
@@ -124,6 +134,15 @@ extern struct tty tty_console;
  * SIGTTIN) ignores/blocks the signal.  SIGTTOU ignored/blocked allows it. */
 int tty_job_check(struct tty *tty, int sig);
 long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
+/* The same on a given tty (a pty master acts on its slave's). */
+long tty_ioctl_on(struct tty *tty, struct file *f, unsigned int cmd, unsigned long arg);
+/* The slave files' operations, shared by the console and ptys: f->private_data is the tty. */
+ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
+ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off);
+struct poll_table;
+unsigned int tty_poll(struct file *f, struct poll_table *pt);
+/* The tty in the current session's control (console or pty), or NULL. */
+struct tty *tty_of_session(int sid);
 /* The ISIG target: the foreground group, or the last reader's group when
  * the tty has no session (a shell started without a controlling tty). */
 int tty_signal_target(struct tty *tty);
@@ -151,5 +170,18 @@ void tty_session_leader_exit(int sid);
 int tty_console_session(void);
 /* Foreground process group of the console (0 if none). */
 int tty_console_fg_pgrp(void);
+
+/* ---- pseudo-terminals (kernel/fs/pty.c) ---- */
+
+/* Bytes the master's buffer can still take (tty lock held, or a hint). */
+size_t pty_out_room(struct pty *p);
+/* Output reached the master's buffer: wake its readers (no lock held). */
+void pty_output_done(struct pty *p);
+/* The pty whose slave is sid's controlling terminal, or NULL. */
+struct tty *pty_of_session(int sid);
+/* A session leader is exiting: hang up the ptys it controls. */
+void pty_session_leader_exit(int sid);
+/* /dev/ptmx, and devpts mounted on /dev/pts. */
+void pty_init(void);
 
 #endif

@@ -136,5 +136,8 @@ _Static_assert(sizeof(struct winsize) == 8, "winsize is 8 bytes");
 #define TIOCNOTTY 0x5422
 #define TIOCGSID 0x5429
 #define FIONBIO 0x5421
+#define TIOCGPTN 0x80045430     /* _IOR('T', 0x30, unsigned int): a pty master's number */
+#define TIOCSPTLCK 0x40045431   /* _IOW('T', 0x31, int): (un)lock its slave */
+#define TIOCGPTLCK 0x80045439   /* _IOR('T', 0x39, int) */
 
 #endif

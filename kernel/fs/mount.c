@@ -459,8 +459,6 @@ static int devtmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **roo
 
 static int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root)
 {
-    if (!devpts_root())
-        return -ENODEV;
     int err = devpts_options(opts, false);
     if (err)
         return err;

@@ -95,7 +95,7 @@ void tty_console_input(uint8_t c)
 static bool tty_readable(struct tty *tty)
 {
     spin_lock(&tty->lock);
-    bool r = ldisc_readable(&tty->ld);
+    bool r = ldisc_readable(&tty->ld) || tty->hungup;
     spin_unlock(&tty->lock);
     return r;
 }
@@ -138,6 +138,8 @@ static ssize_t take_input(struct tty *tty, char __user *buf, size_t len, bool *l
         spin_unlock(&tty->lock);
         if (k == 0)
             break;
+        if (tty->pty)
+            waitq_wake_all(&tty->write_wait);      /* room for the master's writes */
         if (copy_to_user(buf + done, kbuf, k))
             return done ? (ssize_t)done : -EFAULT;
         done += k;
@@ -173,7 +175,7 @@ static ssize_t read_raw(struct tty *tty, struct file *f, char __user *buf, size_
         if (k < 0)
             return done ? (ssize_t)done : k;
         done += (size_t)k;
-        if (done == len)
+        if (done == len || READ_ONCE(tty->hungup))
             return (ssize_t)done;
         if (vmin == 0 && (vtime == 0 || done > 0))
             return (ssize_t)done;
@@ -191,7 +193,7 @@ static ssize_t read_raw(struct tty *tty, struct file *f, char __user *buf, size_
     }
 }
 
-static ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
 {
     struct tty *tty = f->private_data;
     int err = tty_job_check(tty, SIGTTIN);
@@ -211,19 +213,26 @@ static ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *
 
 /* ---------------------------------------------------------------- output */
 
+/* Output may go on: not stopped, and a pty's master can take a chunk
+ * however output processing expands it (a tab may become 8 spaces). */
 static bool output_running(struct tty *tty)
 {
-    return !READ_ONCE(tty->ld.stopped);
+    return READ_ONCE(tty->hungup) ||
+           (!READ_ONCE(tty->ld.stopped) && (!tty->pty || pty_out_room(tty->pty) >= CHUNK * 8));
 }
 
 /* Program or kernel output through OPOST, as one unit on the console. */
 static void tty_output(struct tty *tty, const char *s, size_t n)
 {
     spin_lock(&tty->lock);
-    uart_lock();
+    if (!tty->pty)
+        uart_lock();
     ldisc_write(&tty->ld, s, n);
-    uart_unlock();
+    if (!tty->pty)
+        uart_unlock();
     spin_unlock(&tty->lock);
+    if (tty->pty)
+        pty_output_done(tty->pty);
 }
 
 /* How much of the k bytes at s to send as one chunk: up to the last
@@ -236,7 +245,7 @@ static size_t chunk_end(const char *s, size_t k)
     return k;
 }
 
-static ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
 {
     struct tty *tty = f->private_data;
     if (READ_ONCE(tty->ld.termios.c_lflag) & TOSTOP) {
@@ -263,6 +272,10 @@ static ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uin
             if (err)
                 break;
         }
+        if (READ_ONCE(tty->hungup)) {
+            err = -EIO;
+            break;
+        }
         k = chunk_end(kbuf, k);
         tty_output(tty, kbuf, k);
         done += k;
@@ -281,7 +294,7 @@ void tty_console_write_kernel(const char *s, size_t n)
     tty_output(tty, s, n);
 }
 
-static unsigned int tty_poll(struct file *f, struct poll_table *pt)
+unsigned int tty_poll(struct file *f, struct poll_table *pt)
 {
     struct tty *tty = f->private_data;
     poll_wait(pt, &tty->read_wait);
@@ -292,19 +305,30 @@ static unsigned int tty_poll(struct file *f, struct poll_table *pt)
         mask |= POLLIN | POLLRDNORM;
     if (!tty->ld.stopped)
         mask |= POLLOUT | POLLWRNORM;
+    if (tty->hungup)
+        mask |= POLLIN | POLLRDNORM | POLLHUP;
     spin_unlock(&tty->lock);
     return mask;
 }
 
 /* ---------------------------------------------------------------- files */
 
-/* /dev/tty: the caller's controlling terminal, which can only be the
- * console; ENXIO for a process whose session has none. */
+struct tty *tty_of_session(int sid)
+{
+    if (!sid)
+        return NULL;
+    if (READ_ONCE(tty_console.session) == sid)
+        return &tty_console;
+    return pty_of_session(sid);
+}
+
+/* /dev/tty: the caller's controlling terminal, the console or a pty;
+ * ENXIO for a process whose session has none.  A pty's file holds no
+ * reference on it: the hang-up at its master's close makes it inert. */
 static int devtty_open(struct vnode *v, struct file *f)
 {
-    struct tty *tty = &tty_console;
-    int sess = READ_ONCE(tty->session);
-    if (!sess || sess != current->sid)
+    struct tty *tty = tty_of_session(current->sid);
+    if (!tty)
         return -ENXIO;
     f->private_data = tty;
     return 0;
@@ -328,6 +352,7 @@ static const struct file_ops devtty_fops = {
 void tty_session_leader_exit(int sid)
 {
     struct tty *tty = &tty_console;
+    pty_session_leader_exit(sid);
     spin_lock(&tty->lock);
     if (!sid || tty->session != sid) {
         spin_unlock(&tty->lock);
@@ -362,11 +387,12 @@ void tty_init(void)
 }
 
 /* /proc's tty_nr and /dev/tty logic build on the console, so the console
- * devices come first; then /proc, then the log's files (/dev/kmsg,
- * /proc/sys/kernel/printk). */
+ * devices come first, then the pseudo-terminals; then /proc, then the log's
+ * files (/dev/kmsg, /proc/sys/kernel/printk). */
 void console_devices_init(void)
 {
     tty_init();
+    pty_init();
     procfs_init();
     kmsg_init();
 }

@@ -172,7 +172,11 @@ static long set_winsize(struct tty *tty, unsigned long arg)
 
 long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
-    struct tty *tty = f->private_data;
+    return tty_ioctl_on(f->private_data, f, cmd, arg);
+}
+
+long tty_ioctl_on(struct tty *tty, struct file *f, unsigned int cmd, unsigned long arg)
+{
     int v, err;
     switch (cmd) {
     case TCGETS: {
