@@ -1,6 +1,12 @@
 /*
  * Tessera's /sbin/init (pid 1).
  *
+ * Mounts the file systems a Linux system's init mounts: /proc, /sys, /dev
+ * and /dev/pts when they are not there yet (Tessera's kernel mounts those
+ * four at boot, for programs started with init=), then tmpfs on /dev/shm,
+ * /run and /tmp, so that files there are limited in size (half of RAM) and
+ * gone at the next boot.  The root stays as the kernel made it.
+ *
  * Makes the console the controlling terminal of a new session (so the
  * shell gets job control, which Linux's initramfs shells lack), prints how
  * to use the system, and keeps a login shell on the console: when the shell
@@ -26,7 +32,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -102,10 +111,34 @@ static pid_t start_shell(const sigset_t *child_mask)
     return pid;
 }
 
+/* Mounts `type` on `dir` unless a file system of that magic is there;
+ * a failure is reported and the boot goes on. */
+static void mount_fs(const char *type, const char *dir, unsigned long magic, unsigned long flags, const char *opts)
+{
+    struct statfs st;
+    if (magic && statfs(dir, &st) == 0 && st.f_type == magic)
+        return;
+    mkdir(dir, 0755);
+    if (mount(type, dir, type, flags, opts) < 0)
+        fprintf(stderr, "init: cannot mount %s on %s: %s\n", type, dir, strerror(errno));
+}
+
+static void mount_all(void)
+{
+    mount_fs("proc", "/proc", 0x9fa0, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    mount_fs("sysfs", "/sys", 0x62656572, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    mount_fs("devtmpfs", "/dev", 0x01021994, MS_NOSUID, "mode=0755");
+    mount_fs("devpts", "/dev/pts", 0x1cd1, MS_NOSUID | MS_NOEXEC, "gid=5,mode=0620,ptmxmode=0666");
+    mount_fs("tmpfs", "/dev/shm", 0, MS_NOSUID | MS_NODEV, "mode=1777");
+    mount_fs("tmpfs", "/run", 0, MS_NOSUID | MS_NODEV, "mode=0755");
+    mount_fs("tmpfs", "/tmp", 0, MS_NOSUID | MS_NODEV, "mode=1777");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
+    mount_all();
     setsid();
     if (ioctl(0, TIOCSCTTY, 0) < 0)
         fprintf(stderr, "init: no controlling terminal: %s\n", strerror(errno));
