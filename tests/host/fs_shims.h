@@ -113,6 +113,7 @@ struct task *current_task(void) { return &fake_task; }
  * against Linux. */
 #include <fs/vfs.h>
 #include <proc/cred.h>
+#include <fs/seqfile.h>
 /* Named pipes open through the pipe code, which the host tests leave out:
  * a FIFO opened here gets a file with no operations. */
 const struct file_ops fifo_fops = {0};
@@ -137,5 +138,36 @@ void cred_init_new_file(struct vnode *v, const struct vnode *dir) { (void)v; (vo
 #include <fs/locks.h>
 void locks_remove_posix(struct file *f, const void *owner) { (void)f; (void)owner; }
 void locks_remove_file(struct file *f) { (void)f; }
+
+/* The mount table (kernel/fs/mount.c) is compiled for boot's mounts; its
+ * system calls are checked by the mount guest tests against Linux, so the
+ * path and user-memory helpers they use, and the single instances of the
+ * pseudo file systems the host tests leave out, are stubs here. */
+#include <fs/fsyscall.h>
+#include <fs/mount.h>
+#include <kernel/random.h>
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (size) {
+        size_t k = n < size - 1 ? n : size - 1;
+        memcpy(dst, src, k);
+        dst[k] = 0;
+    }
+    return n;
+}
+long strncpy_from_user(char *dst, const char *src, size_t max) { (void)dst; (void)src; (void)max; return -EFAULT; }
+int at_start(int dirfd, const char *path, struct vnode **start) { (void)dirfd; (void)path; (void)start; return -ENOSYS; }
+int at_resolve(int dirfd, const char *upath, int atflags, struct vnode **out)
+{
+    (void)dirfd; (void)upath; (void)atflags; (void)out;
+    return -ENOSYS;
+}
+struct vnode *procfs_root(void) { return NULL; }
+struct vnode *sysfs_root(void) { return NULL; }
+struct vnode *devpts_root(void) { return NULL; }
+int devpts_options(char *opts, bool apply) { (void)opts; (void)apply; return -EINVAL; }
+void devpts_show(struct superblock *sb, struct seqbuf *s) { (void)sb; (void)s; }
+long random_to_user(void *buf, size_t len) { memset(buf, 0x5a, len); return (long)len; }
 
 #endif

@@ -29,6 +29,7 @@
 #include "../../kernel/fs/initramfs.c"
 #include "../../kernel/fs/seqfile.c"
 #include "../../kernel/fs/fs_context.c"
+#include "../../kernel/fs/mount.c"
 
 static char arc[8192];
 static size_t arclen;
