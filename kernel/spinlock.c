@@ -41,12 +41,15 @@ static const struct {
 } lock_order[] = {
     { "sched_sysctl", 10 },     /* sched tunables file: then sets policy/tunables */
     { "sysctl", 10 },           /* /proc/sys registry */
+    { "core_pattern", 10 },     /* /proc/sys/kernel/core_pattern's text */
     { "sched_policy", 20 },     /* policy switch: then tasks and every run queue */
     { "posix_timers", 25 },     /* a process's POSIX timers: then reads CPU clocks (tasks), signals */
     { "tasks", 30 },            /* process tree, pids, parent pointers */
     { "sched_lend", 40 },       /* ticket loans: taken with tasks held (wait4) */
     { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */
     { "tty", 50 },              /* console state */
+    { "pty_table", 50 },        /* the live pseudo-terminals and devpts's options */
+    { "pty", 50 },              /* one pseudo-terminal pair's state, as "tty" for the console */
     { "fs", 55 },               /* a task's working directory (fs_context) */
     { "shm", 58 },              /* the System V shared memory table */
     { "fifo", 59 },             /* FIFO nodes' pipes: then a pipe's end counts */

@@ -59,7 +59,7 @@ struct pty {
     struct waitq master_wait;       /* output to read, or the last slave closed */
 };
 
-static struct spinlock pty_lock = SPINLOCK_INIT("pty");
+static struct spinlock pty_lock = SPINLOCK_INIT("pty_table");
 static struct pty *ptys[PTY_MAX];                   /* pty_lock: live pairs by number */
 static mode_t opt_mode = 0600, opt_ptmxmode = 0;    /* pty_lock */
 static uid_t opt_uid;
