@@ -545,8 +545,10 @@ static int do_new_mount(const struct fs_type *type, struct vnode *dir, const cha
     generic_opts(opts, &sb_flags);
     struct vnode *root;
     int err = type->mount(sb_flags, opts, &root);
-    if (err)
+    if (err) {
+        vnode_put(dir);
         return err;
+    }
     vfs_lock();
     dir = cross_mounts(dir);             /* someone mounted here meanwhile: stack on top */
     if (dir->type != VDIR)
