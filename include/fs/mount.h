@@ -21,8 +21,9 @@
  *    a subdirectory of such a mount leads to the original's parent.
  *  - The root ramfs is mount 1 and covers nothing; it cannot be unmounted.
  *  - File-system types (struct fs_type) make the root of a new mount: tmpfs
- *    and ramfs a new instance with its own superblock each time; proc,
- *    sysfs, devtmpfs and devpts their single instance.
+ *    and ramfs a new instance with its own superblock each time, whose files
+ *    go once it is mounted nowhere and used by nothing (struct superblock's
+ *    `kill`); proc, sysfs, devtmpfs and devpts their single instance.
  *  - Busy: umount refuses (EBUSY) while another mount sits inside, or while
  *    the superblock has users (open files, working directories, file
  *    mappings: vnode_use); for a superblock mounted more than once only uses
@@ -131,8 +132,11 @@ void devpts_show(struct superblock *sb, struct seqbuf *s);
 
 /* A new ramfs instance for tmpfs/ramfs mounts and devtmpfs: a dynamic
  * superblock named `name` with its root directory (mode and owner given),
- * referenced, or NULL. */
-struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, uid_t uid, gid_t gid);
+ * referenced, or NULL.  A disposable one (tmpfs, ramfs) drops its files
+ * once it is mounted nowhere and used by nothing (struct superblock's
+ * `kill`); devtmpfs's is kept by the kernel. */
+struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, uid_t uid, gid_t gid,
+                                 bool disposable);
 
 /* A fresh anonymous device number for a new superblock (Linux's major 0). */
 dev_t mount_anon_dev(void);

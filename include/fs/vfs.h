@@ -68,6 +68,15 @@ enum vtype { VNON = 0, VREG, VDIR, VLNK, VCHR, VFIFO, VSOCK, VBLK };
  * Static ones (ramfs_sb, proc_sb...) live for ever; a dynamic one (a tmpfs
  * made by mount(2)) has `release` and is freed when its last vnode and its
  * last mount are gone (`refs`).
+ *
+ * A tmpfs or ramfs of mount(2) also has `kill`: its directories hold their
+ * files and every vnode holds its directory, so the tree would keep itself
+ * alive.  Once the instance is mounted nowhere and used by nothing (`mounts`
+ * and `users` both 0: after umount, or after MNT_DETACH when the last open
+ * file or working directory inside lets go), nothing can reach its names any
+ * more and sb_kill_if_unused drops them, as Linux drops a tmpfs's contents
+ * when its superblock dies.  Whichever of the two counts reaches 0 last
+ * does it: umount2 under vfs_ns_lock, vnode_unuse by taking it.
  */
 struct superblock {
     const char *name;          /* "ramfs", "proc", "devtmpfs" */
@@ -81,9 +90,15 @@ struct superblock {
     uint64_t max_inodes, inodes_used;   /* vnodes alive, its root included */
     int users;                 /* atomic: open files, working directories and file
                                 * mappings on its vnodes (umount's EBUSY) */
-    int mounts;                /* mounts of it; vfs_ns_lock */
+    int mounts;                /* mounts of it; changed under vfs_ns_lock, atomic for
+                                * vnode_unuse's unlocked look */
     int refs;                  /* dynamic only, atomic: its vnodes + 1 while mounted */
     void (*release)(struct superblock *sb);   /* dynamic only: frees it */
+    /* Drops the instance's names once it is unmounted and unused (see
+     * above); NULL for one that keeps them (the static ones, devtmpfs,
+     * whose single instance the kernel keeps).  vfs_ns_lock held. */
+    void (*kill)(struct superblock *sb);
+    bool killed;               /* `kill` ran; vfs_ns_lock */
     void *priv;                /* file-system private */
 };
 
@@ -93,6 +108,9 @@ struct superblock {
  * mount one); no-ops on a static one. */
 void sb_get(struct superblock *sb);
 void sb_put(struct superblock *sb);
+/* Runs sb->kill once, if sb has one and is mounted nowhere and used by
+ * nothing.  vfs_ns_lock held. */
+void sb_kill_if_unused(struct superblock *sb);
 
 /*
  * Name-space operations.  All are optional; a missing hook gives the errno a
@@ -245,7 +263,9 @@ static inline int vnode_check_rofs(const struct vnode *v)
 
 /* A lasting use of v that makes its file system busy for umount (an open
  * file, a working directory, a file mapping): a reference plus a count in
- * its superblock's `users`.  vnode_unuse drops both. */
+ * its superblock's `users`.  vnode_unuse drops both; the last use of an
+ * unmounted tmpfs then takes vfs_ns_lock (unless the caller holds it) to
+ * drop the instance's names, so it is called with no spinlock held. */
 void vnode_use(struct vnode *v);
 void vnode_unuse(struct vnode *v);             /* NULL is a no-op */
 

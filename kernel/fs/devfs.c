@@ -80,7 +80,7 @@ static const struct file_ops full_fops = {.read = zero_read, .write = full_write
 
 void devfs_init(void)
 {
-    dev_dir = ramfs_new_instance("devtmpfs", TMPFS_MAGIC, 0755, 0, 0);
+    dev_dir = ramfs_new_instance("devtmpfs", TMPFS_MAGIC, 0755, 0, 0, false);
     if (!dev_dir)
         panic("devfs: cannot create /dev");
     /* the limits a tmpfs has by default, so that only mode= shows */

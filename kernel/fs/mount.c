@@ -140,7 +140,7 @@ static int attach(struct vnode *root, struct vnode *covered, const struct fs_typ
     m->where = w;
     strlcpy(m->source, source ? source : "none", sizeof(m->source));
     root->mnt = m;
-    root->sb->mounts++;
+    __atomic_add_fetch(&root->sb->mounts, 1, __ATOMIC_SEQ_CST);
     sb_get(root->sb);
     if (covered) {
         vnode_get(covered);
@@ -197,9 +197,10 @@ static void detach(struct mount *m)
     struct vnode *root = m->root;
     struct superblock *sb = root->sb;
     root->mnt = NULL;
-    sb->mounts--;
+    __atomic_sub_fetch(&sb->mounts, 1, __ATOMIC_SEQ_CST);
     kfree(m->where);
     kfree(m);
+    sb_kill_if_unused(sb);     /* a tmpfs nothing uses: its files go now */
     vnode_put(root);
     sb_put(sb);
 }
@@ -353,7 +354,7 @@ static int tmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **root)
     int err = tmpfs_parse(opts, &o);
     if (err)
         return err;
-    struct vnode *r = ramfs_new_instance("tmpfs", TMPFS_MAGIC, o.have_mode ? o.mode : 01777, o.uid, o.gid);
+    struct vnode *r = ramfs_new_instance("tmpfs", TMPFS_MAGIC, o.have_mode ? o.mode : 01777, o.uid, o.gid, true);
     if (!r)
         return -ENOMEM;
     /* Linux's defaults: half of RAM, and as many inodes as half of RAM has pages */
@@ -409,7 +410,7 @@ static int ramfs_mount(unsigned long sb_flags, char *opts, struct vnode **root)
             return -EINVAL;
         o.have_mode |= v != NULL;
     }
-    struct vnode *r = ramfs_new_instance("ramfs", RAMFS_MAGIC, o.have_mode ? o.mode : 0755, 0, 0);
+    struct vnode *r = ramfs_new_instance("ramfs", RAMFS_MAGIC, o.have_mode ? o.mode : 0755, 0, 0, true);
     if (!r)
         return -ENOMEM;
     *root = r;
@@ -549,6 +550,8 @@ static int do_new_mount(const struct fs_type *type, struct vnode *dir, const cha
         vnode_put(dir);
         return err;
     }
+    struct superblock *sb = root->sb;
+    sb_get(sb);                          /* past the root's reference, for the end */
     vfs_lock();
     dir = cross_mounts(dir);             /* someone mounted here meanwhile: stack on top */
     if (dir->type != VDIR)
@@ -564,7 +567,9 @@ static int do_new_mount(const struct fs_type *type, struct vnode *dir, const cha
     } else {
         vnode_put(root);
     }
+    sb_kill_if_unused(sb);               /* a new tmpfs that was not mounted after all */
     vfs_unlock();
+    sb_put(sb);
     vnode_put(dir);
     return err;
 }

@@ -150,7 +150,10 @@ struct vnode *ramfs_new_root(void)
 
 static void instance_release(struct superblock *sb) { kfree(sb); }
 
-struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, uid_t uid, gid_t gid)
+static void instance_kill(struct superblock *sb);
+
+struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, uid_t uid, gid_t gid,
+                                 bool disposable)
 {
     struct superblock *sb = kzalloc(sizeof(*sb));
     if (!sb)
@@ -160,14 +163,18 @@ struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, 
     sb->dev = mount_anon_dev();
     sb->next_ino = 1;
     sb->release = instance_release;
-    struct vnode *root = dir_alloc(sb, mode);     /* takes the first reference of sb */
-    if (!root) {
-        kfree(sb);
+    sb->refs = 1;             /* ours while the root is made */
+    struct vnode *root = dir_alloc(sb, mode);
+    sb_put(sb);               /* the root holds it now; if the root failed, it is freed */
+    if (!root)
         return NULL;
-    }
     root->uid = uid;
     root->gid = gid;
-    sb->priv = root;          /* for the mount options; not a reference */
+    sb->priv = root;          /* for the mount options and instance_kill */
+    if (disposable) {
+        vnode_get(root);      /* the instance's own, until instance_kill */
+        sb->kill = instance_kill;
+    }
     return root;
 }
 
@@ -340,6 +347,37 @@ static void drop_entry(struct vnode *dir, struct rdirent **slot)
     vnode_touch(dir, false, true, true);
     kfree(e);
     vnode_put(v);
+}
+
+/*
+ * A disposable instance that is mounted nowhere and used by nothing
+ * (sb->kill; vfs_ns_lock held): every name goes, deepest first, without
+ * recursion (the depth is the user's), as rm -r would remove them.  What
+ * nothing else holds is freed on the way; a vnode still held (by a walk that
+ * started before the last use went) lives on unlinked until its last put.
+ * Then the root is marked removed and the instance's own reference on it goes.
+ */
+static void instance_kill(struct superblock *sb)
+{
+    struct vnode *root = sb->priv, *dir = root;
+    for (;;) {
+        struct rdir *d = RD(dir);
+        if (list_empty(&d->order)) {
+            if (dir == root)
+                break;
+            dir = dir->parent;      /* held by its entry there, next to go */
+            continue;
+        }
+        struct rdirent *e = list_first_entry(&d->order, struct rdirent, order);
+        if (e->v->type == VDIR && !dir_is_empty(e->v)) {
+            dir = e->v;             /* empty it first */
+            continue;
+        }
+        drop_entry(dir, find_slot(d, e->name, e->len));
+    }
+    root->nlink = 0;                /* creations in it fail (dir_add) */
+    sb->priv = NULL;
+    vnode_put(root);
 }
 
 static int dir_unlink(struct vnode *dir, const char *name, size_t len)

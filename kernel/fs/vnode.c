@@ -5,6 +5,7 @@
  * stays readable until its last close), link counts, timestamps, stat, and the
  * non-sleeping data accessors used by exec and the page-fault handler.
  */
+#include <fs/namei.h>
 #include <fs/vfs.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -88,8 +89,30 @@ void vnode_unuse(struct vnode *v)
 {
     if (!v)
         return;
-    __atomic_sub_fetch(&v->sb->users, 1, __ATOMIC_RELAXED);
+    struct superblock *sb = v->sb;
+    /* sequentially consistent, as umount2's drop of `mounts` and its look at
+     * `users` are: of two last drops racing, one at least sees both at 0 */
+    if (__atomic_sub_fetch(&sb->users, 1, __ATOMIC_SEQ_CST) == 0 && sb->kill &&
+        __atomic_load_n(&sb->mounts, __ATOMIC_SEQ_CST) == 0) {
+        /* an unmounted tmpfs's last use: its names go (v's reference keeps
+         * sb alive meanwhile) */
+        bool held = fs_mutex_held(&vfs_ns_lock);
+        if (!held)
+            vfs_lock();
+        sb_kill_if_unused(sb);
+        if (!held)
+            vfs_unlock();
+    }
     vnode_put(v);
+}
+
+void sb_kill_if_unused(struct superblock *sb)
+{
+    if (sb->kill && !sb->killed && __atomic_load_n(&sb->mounts, __ATOMIC_SEQ_CST) == 0 &&
+        __atomic_load_n(&sb->users, __ATOMIC_SEQ_CST) == 0) {
+        sb->killed = true;
+        sb->kill(sb);
+    }
 }
 
 void sb_get(struct superblock *sb)

@@ -229,11 +229,14 @@ static struct vma *vma_split(struct mm *mm, struct vma *v, uint64_t addr)
 
 /* Frames unmapped while another CPU may still translate to them: released
  * after the flush.  `frames` holds up to `cap` (sized from rss, which bounds
- * the pages present). */
+ * the pages present).  The VMAs taken out are freed after the lock too: a
+ * file mapping's end may be the last use of an unmounted tmpfs, whose files
+ * then go under vfs_ns_lock (vnode_unuse), which sleeps. */
 struct unmap_ctx {
     struct mm *mm;
     phys_t *frames;
     size_t n, cap;
+    struct list_node gone;      /* VMAs to free once mm->lock is dropped */
 };
 
 static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
@@ -273,7 +276,7 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end, struct unma
         pt_for_each(mm->pml4, v->start, v->end, unmap_pte, c);
         list_remove(&v->node);
         mm->nr_vmas--;
-        vma_free(v);
+        list_push_back(&c->gone, &v->node);
     }
     return 0;
 }
@@ -304,6 +307,7 @@ static int lock_for_unmap(struct mm *mm, struct unmap_ctx *c)
     c->mm = mm;
     c->frames = NULL;
     c->n = c->cap = 0;
+    list_init(&c->gone);
     for (;;) {
         size_t want = READ_ONCE(mm->rss_pages) + 16;
         if (READ_ONCE(mm->refs) > 1 && want > c->cap) {
@@ -320,16 +324,19 @@ static int lock_for_unmap(struct mm *mm, struct unmap_ctx *c)
     }
 }
 
-/* Drops mm->lock; then the other CPUs' flush, then the deferred frames. */
+/* Drops mm->lock; then the other CPUs' flush, the deferred frames and the
+ * VMAs taken out. */
 static void unlock_after_unmap(struct mm *mm, struct unmap_ctx *c)
 {
     spin_unlock(&mm->lock);
-    if (!c->frames)
-        return;
-    mm_flush_others(mm);
-    for (size_t i = 0; i < c->n; i++)
-        pmm_put(c->frames[i]);
-    kfree(c->frames);
+    if (c->frames) {
+        mm_flush_others(mm);
+        for (size_t i = 0; i < c->n; i++)
+            pmm_put(c->frames[i]);
+        kfree(c->frames);
+    }
+    for (struct list_node *n; (n = list_pop_front(&c->gone));)
+        vma_free(container_of(n, struct vma, node));
 }
 
 int vm_unmap(struct mm *mm, uint64_t addr, uint64_t len)

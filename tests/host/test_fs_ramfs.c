@@ -9,7 +9,9 @@
  * stays readable and its frames go at the last close; rename over files and
  * across directories, rmdir's ENOTEMPTY; readdir never skips an entry while
  * entries are deleted under it; a write that runs out of frames is short or
- * ENOSPC without corrupting the file; getcwd's path; seqfile regeneration.
+ * ENOSPC without corrupting the file; getcwd's path; seqfile regeneration;
+ * a tmpfs unmounted with a tree inside, or whose last open file closes after
+ * it went, frees all it held.
  */
 #include <check.h>
 
@@ -370,6 +372,103 @@ START_TEST(readdir_stable_under_deletion)
 }
 END_TEST
 
+/* A tmpfs that is mounted nowhere and used by nothing frees everything it
+ * held: its superblock is released once (counted here), its frames go. */
+static int instances_released;
+static void count_release(struct superblock *sb)
+{
+    instances_released++;
+    kfree(sb);
+}
+
+static void write_at(const char *path, size_t len)
+{
+    static char data[2 * PAGE_SIZE];
+    struct file *f;
+    ck_assert_int_eq(vfs_openat(vfs_root(), path, O_WRONLY | O_CREAT, 0644, &f), 0);
+    ck_assert_int_eq(f->ops->write(f, data, len, &f->offset), (ssize_t)len);
+    file_put(f);
+}
+
+START_TEST(tmpfs_unmounted_with_a_tree)
+{
+    long base = frames_live;
+    instances_released = 0;
+    ck_assert_int_eq(vfs_mount_kernel("tmpfs", "/t"), 0);
+    struct vnode *root;
+    ck_assert_int_eq(lookup("/t", 0, &root), 0);           /* the tmpfs's root */
+    root->sb->release = count_release;
+    ck_assert_int_eq(mk("/t", "a"), 0);
+    ck_assert_int_eq(mk("/t/a", "b"), 0);
+    write_at("/t/a/b/f", 2 * PAGE_SIZE);
+    write_at("/t/g", 10);
+    vfs_lock();
+    struct vnode *b;
+    ck_assert_int_eq(walk_path(vfs_root(), "/t/a/b", 0, &b), 0);
+    struct vnode *f, *l;
+    ck_assert_int_eq(walk_path(vfs_root(), "/t/a/b/f", 0, &f), 0);
+    ck_assert_int_eq(root->ops->link(root, "hard", 4, f), 0);
+    ck_assert_int_eq(root->ops->symlink(root, "l", 1, "a/b/f", &l), 0);
+    vnode_put(f);
+    vnode_put(l);
+    ck_assert_int_eq(dir_rename(b, "f", 1, root, "moved", 5), 0);   /* its directory changes */
+    vnode_put(b);
+    struct mount *m = root->mnt;
+    vnode_put(root);
+    ck_assert_int_eq(instances_released, 0);
+    detach(m);                                              /* umount */
+    vfs_unlock();
+    ck_assert_int_eq(instances_released, 1);
+    ck_assert_int_eq(frames_live, base);
+    ck_assert_int_eq(exists("/t/a", 0), -ENOENT);
+}
+END_TEST
+
+/* Never mounted, as a tmpfs after MNT_DETACH: an open file keeps it whole,
+ * however deep its tree; the file's last close frees it all. */
+START_TEST(tmpfs_freed_at_last_use)
+{
+    long base = frames_live;
+    instances_released = 0;
+    struct vnode *root = ramfs_new_instance("tmpfs", TMPFS_MAGIC, 01777, 0, 0, true);
+    ck_assert_ptr_nonnull(root);
+    struct superblock *sb = root->sb;
+    sb->release = count_release;
+    vfs_lock();
+    struct vnode *dir = root, *v;
+    vnode_get(dir);
+    for (int i = 0; i < 1000; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "d%d", i % 3);
+        struct vnode *x;
+        ck_assert_int_eq(dir->ops->mkdir(dir, name, strlen(name), 0755, &v), 0);
+        ck_assert_int_eq(dir->ops->create(dir, "x", 1, S_IFREG | 0644, 0, &x), 0);
+        vnode_put(x);
+        vnode_put(dir);
+        dir = v;
+    }
+    ck_assert_int_eq(dir->ops->create(dir, "open", 4, S_IFREG | 0644, 0, &v), 0);
+    vnode_put(dir);
+    vfs_unlock();
+    struct file *f;
+    ck_assert_int_eq(vfs_open_vnode(v, O_RDWR, &f), 0);
+    vnode_put(v);
+    ck_assert_int_eq(f->ops->write(f, "data", 4, &f->offset), 4);
+    vfs_lock();
+    sb_kill_if_unused(sb);                                  /* in use: kept */
+    vnode_put(root);                                        /* what the mount held */
+    vfs_unlock();
+    ck_assert(!sb->killed);
+    char buf[4];
+    uint64_t off = 0;
+    ck_assert_int_eq(f->ops->read(f, buf, 4, &off), 4);
+    ck_assert_int_eq(instances_released, 0);
+    file_put(f);                                            /* the last use */
+    ck_assert_int_eq(instances_released, 1);
+    ck_assert_int_eq(frames_live, base);
+}
+END_TEST
+
 static int show_count(struct seqbuf *s, void *arg)
 {
     int n = *(int *)arg;
@@ -408,6 +507,8 @@ static Suite *suite(void)
     tcase_add_test(tc, rename_rmdir_and_links);
     tcase_add_test(tc, readdir_stable_under_deletion);
     tcase_add_test(tc, seqfile_grows);
+    tcase_add_test(tc, tmpfs_unmounted_with_a_tree);
+    tcase_add_test(tc, tmpfs_freed_at_last_use);
     suite_add_tcase(s, tc);
     return s;
 }
