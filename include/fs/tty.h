@@ -141,7 +141,8 @@ ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
 ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off);
 struct poll_table;
 unsigned int tty_poll(struct file *f, struct poll_table *pt);
-/* The tty in the current session's control (console or pty), or NULL. */
+/* The tty in the current session's control (console or pty), or NULL;
+ * a pty's is referenced (pty_tty_put). */
 struct tty *tty_of_session(int sid);
 /* The ISIG target: the foreground group, or the last reader's group when
  * the tty has no session (a shell started without a controlling tty). */
@@ -177,8 +178,10 @@ int tty_console_fg_pgrp(void);
 size_t pty_out_room(struct pty *p);
 /* Output reached the master's buffer: wake its readers (no lock held). */
 void pty_output_done(struct pty *p);
-/* The pty whose slave is sid's controlling terminal, or NULL. */
+/* The pty whose slave is sid's controlling terminal, referenced, or NULL. */
 struct tty *pty_of_session(int sid);
+/* Drops pty_of_session's reference (tty->pty is set). */
+void pty_tty_put(struct tty *tty);
 /* A session leader is exiting: hang up the ptys it controls. */
 void pty_session_leader_exit(int sid);
 /* /dev/ptmx, and devpts mounted on /dev/pts. */

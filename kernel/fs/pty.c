@@ -25,7 +25,7 @@
  *
  * Locking: pty_lock guards ptys[] and the options; a pair's fields are
  * guarded by its tty's lock; `refs` is atomic (the master file, the slave
- * files and vnodes each hold one).
+ * files and vnodes, and /dev/tty files opened on the slave each hold one).
  */
 #include <fs/mount.h>
 #include <fs/namei.h>
@@ -97,11 +97,15 @@ struct tty *pty_of_session(int sid)
     struct tty *found = NULL;
     spin_lock(&pty_lock);
     for (int i = 0; i < PTY_MAX && !found; i++)
-        if (ptys[i] && READ_ONCE(ptys[i]->tty.session) == sid)
+        if (ptys[i] && READ_ONCE(ptys[i]->tty.session) == sid) {
+            __atomic_add_fetch(&ptys[i]->refs, 1, __ATOMIC_RELAXED);
             found = &ptys[i]->tty;
+        }
     spin_unlock(&pty_lock);
     return found;
 }
+
+void pty_tty_put(struct tty *tty) { pty_put(tty->pty); }
 
 /* Takes the session off p's slave and signals its foreground group. */
 static void hang_up(struct pty *p, bool master_gone)

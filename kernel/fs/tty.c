@@ -323,8 +323,9 @@ struct tty *tty_of_session(int sid)
 }
 
 /* /dev/tty: the caller's controlling terminal, the console or a pty;
- * ENXIO for a process whose session has none.  A pty's file holds no
- * reference on it: the hang-up at its master's close makes it inert. */
+ * ENXIO for a process whose session has none.  A pty's file holds a
+ * reference on the pair: after its master's close hangs it up, the file
+ * stays hung up (reads 0, writes EIO) until it is closed. */
 static int devtty_open(struct vnode *v, struct file *f)
 {
     struct tty *tty = tty_of_session(current->sid);
@@ -332,6 +333,13 @@ static int devtty_open(struct vnode *v, struct file *f)
         return -ENXIO;
     f->private_data = tty;
     return 0;
+}
+
+static void devtty_release(struct file *f)
+{
+    struct tty *tty = f->private_data;
+    if (tty->pty)
+        pty_tty_put(tty);
 }
 
 static const struct file_ops console_fops = {
@@ -347,6 +355,7 @@ static const struct file_ops devtty_fops = {
     .write = tty_write,
     .ioctl = tty_ioctl,
     .poll = tty_poll,
+    .release = devtty_release,
 };
 
 void tty_session_leader_exit(int sid)

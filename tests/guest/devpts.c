@@ -6,8 +6,8 @@
  * master signalling the foreground group of the session the slave
  * controls (which opens it as /dev/tty), and the two hang-ups: every slave
  * closed (the master reads EIO) and the master closed (the slave reads end
- * of file, writes EIO).  Pty numbers are never printed: the host has
- * others open. */
+ * of file, writes EIO), and a /dev/tty that stays hung up after its pair
+ * is gone.  Pty numbers are never printed: the host has others open. */
 #include "gt.h"
 #include <sys/ioctl.h>
 #include <sys/sysmacros.h>
@@ -161,5 +161,47 @@ int main(void)
     say("slave read after the master closed: %d\n", (int)read(s, buf, sizeof buf));
     expect_err(write(s, "x", 1), EIO, "slave write after the master closed");
     close(s);
+
+    /* /dev/tty outlives its pair: it stays hung up, even when a new pair
+     * is made meanwhile (which must not receive what it writes) */
+    m = posix_openpt(O_RDWR | O_NOCTTY);
+    grantpt(m);
+    unlockpt(m);
+    snprintf(name, sizeof name, "%s", ptsname(m));
+    int to_child[2], to_parent[2];
+    if (pipe(to_child) < 0 || pipe(to_parent) < 0)
+        return 2;
+    pid = fork();
+    if (pid == 0) {
+        close(m);                   /* the parent's close must be the last */
+        signal(SIGHUP, SIG_IGN);
+        setsid();
+        int ss = open(name, O_RDWR);
+        if (ss < 0 || ioctl(ss, TIOCSCTTY, 0) < 0)
+            _exit(2);
+        int tty = open("/dev/tty", O_RDWR);
+        close(ss);
+        char k = tty >= 0 ? 'T' : 't';
+        if (write(to_parent[1], &k, 1) != 1 || read(to_child[0], &k, 1) != 1)
+            _exit(2);
+        expect_err(write(tty, "x", 1), EIO, "/dev/tty write once its pair is gone");
+        char b[4];
+        say("/dev/tty read once its pair is gone: %d\n", (int)read(tty, b, sizeof b));
+        close(tty);
+        _exit(gt_failures ? 1 : 0);
+    }
+    c = 0;
+    read(to_parent[0], &c, 1);
+    say("child opened /dev/tty and closed the slave: %s\n", c == 'T' ? "yes" : "no");
+    close(m);
+    int m2 = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+    grantpt(m2);
+    unlockpt(m2);
+    write(to_child[1], &c, 1);
+    int cst;
+    waitpid(pid, &cst, 0);
+    say("that child %s\n", status_str(cst));
+    expect_err(read(m2, buf, sizeof buf), EAGAIN, "the new pair's master got nothing");
+    close(m2);
     gt_exit();
 }
