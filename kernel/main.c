@@ -23,6 +23,7 @@
 #include <kernel/boot_info.h>
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
+#include <kernel/random.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <kernel/vdso.h>
@@ -91,6 +92,7 @@ void kmain(uint32_t start_info)
     percpu_area[0].online = true;
     vdso_init();
     time_init();
+    random_init();
     sched_init();
     syscall_init();
     vfs_init();

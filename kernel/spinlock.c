@@ -79,6 +79,7 @@ static const struct {
     { "kheap", 140 },
     { "pmm", 150 },             /* the heap grows from frames */
     { "trace", 160 },           /* the schedule trace ring: from under rq locks */
+    { "random", 165 },          /* the kernel's generator: a leaf */
     { "log", 170 },             /* kprintf: from anywhere */
     { "console", 180 },         /* the serial console's output: under log and tty */
 };

@@ -41,7 +41,6 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);
 /* 64 random-looking bits for address layout and AT_RANDOM (kernel/proc/exec.c);
  * no cryptographic strength, and unlocked: two CPUs may draw the same value. */
-uint64_t kernel_random(void);
 void do_exit(int wait_status) __noreturn;
 
 /* struct rusage as Linux lays it out: the times, then 14 longs of which

@@ -22,6 +22,7 @@
 #include <arch/signal_frame.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
+#include <kernel/random.h>
 #include <kernel/perf_event.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -50,19 +51,6 @@ struct exec_args {
     char *argv[MAX_ARGS + 8];   /* pointers into buf (argv, NULL, envp) */
 };
 
-static uint64_t rng_state;
-
-uint64_t kernel_random(void)
-{
-    if (!rng_state)
-        rng_state = rdtsc() * 0x9e3779b97f4a7c15ULL | 1;
-    /* xorshift64*: cheap, good enough for layout randomization */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
 static bool aslr_enabled(void)
 {
     static int cached = -1;
@@ -73,7 +61,7 @@ static bool aslr_enabled(void)
 
 static uint64_t rand_pages(unsigned bits)
 {
-    return aslr_enabled() ? (kernel_random() & ((1ULL << bits) - 1)) << 12 : 0;
+    return aslr_enabled() ? (random_u64() & ((1ULL << bits) - 1)) << 12 : 0;
 }
 
 static int add_string(struct exec_args *a, const char *s, size_t len)
@@ -291,10 +279,7 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         return -EFAULT;
     uint64_t platform = sp;
     uint8_t rnd[16];
-    for (int i = 0; i < 16; i += 8) {
-        uint64_t r = kernel_random();
-        memcpy(rnd + i, &r, 8);
-    }
+    random_bytes(rnd, sizeof rnd);
     if (push_bytes(&sp, rnd, 16))
         return -EFAULT;
     uint64_t random_at = sp;

@@ -276,28 +276,9 @@ static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
 }
 SYSCALL_DEFINE(157, prctl);
 
-long random_to_user(void __user *buf, size_t len)
-{
-    uint8_t tmp[64];
-    size_t done = 0;
-    if (len > 1 << 20)
-        len = 1 << 20;
-    while (done < len) {
-        size_t n = MIN(len - done, sizeof tmp);
-        for (size_t i = 0; i < n; i += 8) {
-            uint64_t r = kernel_random() ^ rdtsc();
-            memcpy(tmp + i, &r, MIN(8, n - i));
-        }
-        if (copy_to_user((uint8_t *)buf + done, tmp, n))
-            return -EFAULT;
-        done += n;
-    }
-    return done;
-}
-
 static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
 {
-    return random_to_user(buf, len);
+    return random_getrandom(buf, len, flags);
 }
 SYSCALL_DEFINE(318, getrandom);
 
