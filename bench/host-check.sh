@@ -18,12 +18,13 @@ declare -A expect=(
 	[pipebw]="pipe_bw"
 	[noise]="os_noise"
 	[clock]="clock_gettime clock_gettime_syscall clock_gap nanosleep_1us nanosleep_50us nanosleep_200us nanosleep_1us_fifo nanosleep_50us_fifo nanosleep_200us_fifo"
+	[latency]="cyclic_200us cyclic_thread_200us timerfd_200us pipe_wake_rt"
 	[thread]="thread_create_join futex_wake_xcpu futex_pingpong_pinned mutex_pingpong"
 	[shmfault]="shared_file_fault shared_file_hole_fault shared_anon_fault"
 )
 # SKIPs that are the program's documented answer on this host, not a failure
-ok_skip='^SKIP (futex_wake_xcpu reason=needs 2 CPUs|nanosleep_[0-9]+us_fifo reason=no_SCHED_FIFO)'
-for prog in syscall ctxsw pagefault fork pipebw noise clock thread shmfault; do
+ok_skip='^SKIP (futex_wake_xcpu reason=needs 2 CPUs|(nanosleep_[0-9]+us_fifo|cyclic_200us|cyclic_thread_200us|timerfd_200us|pipe_wake_rt) reason=no_SCHED_FIFO)'
+for prog in syscall ctxsw pagefault fork pipebw noise clock latency thread shmfault; do
 	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 BENCH_CLOCK_MS=50 timeout 60 "$bindir/bench-$prog" 2>&1)
 	rc=$?
 	for name in ${expect[$prog]}; do

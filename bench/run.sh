@@ -26,7 +26,7 @@ for word in $(cat /proc/cmdline 2>/dev/null); do
 done
 # thread and shmfault come last, so a thread or shared-memory failure
 # leaves the older figures as they were
-for prog in syscall ctxsw pagefault fork pipebw noise clock thread shmfault; do
+for prog in syscall ctxsw pagefault fork pipebw noise clock latency thread shmfault; do
 	case $only in ""|*",$prog,"*) ;; *) continue;; esac
 	echo "BENCH-BEGIN $prog"
 	"$B/bench-$prog"
