@@ -78,6 +78,19 @@ test-nohz: kernel initrd
 	cat $(BUILD)/results/nohz.txt
 TEST_SUITES += test-nohz
 
+# Timers against virtual time: -icount makes the guest's clock its own
+# instruction count, so timer_precision judges deadlines to 20 us.
+.PHONY: test-timers
+test-timers: kernel initrd
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)out=$$(timeout 120 $(QEMU) $(subst -smp $(CPUS),-smp 2,$(QEMU_FLAGS)) -icount shift=0,sleep=off \
+	    -serial stdio -append "timers.strict init=/tests/timer_precision" </dev/null 2>&1); rc=$$?; \
+	echo "$$out" | grep -v '^\[' ; \
+	if [ $$rc = 33 ] && echo "$$out" | grep -q '^result: ok'; then echo "PASS timers/deadlines-under-icount"; \
+	else echo "FAIL timers/deadlines-under-icount (QEMU exit $$rc)"; fi > $(BUILD)/results/timers.txt; \
+	cat $(BUILD)/results/timers.txt
+TEST_SUITES += test-timers
+
 # Two NUMA nodes, 31 apart in the SLIT (tools/qemu-numa.sh): pages land on
 # the node their memory policy names (tests/guest/numa_nodes.c).  A boot of
 # its own, a few seconds.
