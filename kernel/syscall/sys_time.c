@@ -6,6 +6,7 @@
  * clock_settime, which publish them again.
  */
 #include <arch/cpu.h>
+#include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -293,20 +294,52 @@ static long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
 }
 SYSCALL_DEFINE(35, nanosleep);
 
+/* Sleeps until the calling process has used `until` ns of CPU time: its
+ * other threads advance that clock by at most the number of CPUs times
+ * the wall time, so each wait is the remainder divided by that. */
+static long cpu_clock_sleep(uint64_t until)
+{
+    for (;;) {
+        bool ok;
+        uint64_t now = clock_ns(CLOCK_PROCESS_CPUTIME_ID, &ok);
+        if (now >= until)
+            return 0;
+        uint64_t step = (until - now) / (uint64_t)(ncpus > 0 ? ncpus : 1);
+        long r = sleep_until(time_ns() + (step ? step : 1), false, NULL);
+        if (r)
+            return r == -ERESTARTNOHAND ? -EINTR : r;
+    }
+}
+
 static long sys_clock_nanosleep(int clk, int flags, const struct kts __user *req, struct kts __user *rem)
 {
+    /* Linux's order: an unknown clock, a clock that cannot sleep, then the
+     * request (a negative id names a CPU clock, checked after it is read) */
+    switch (clk) {
+    case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME: case CLOCK_TAI:
+    case CLOCK_PROCESS_CPUTIME_ID:
+        break;
+    case CLOCK_THREAD_CPUTIME_ID: case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+        return -EOPNOTSUPP;
+    default:
+        if (clk >= 0)
+            return -EINVAL;
+    }
     struct kts k;
     if (copy_from_user(&k, req, sizeof k))
         return -EFAULT;
     if (k.sec < 0 || k.nsec < 0 || k.nsec >= (int64_t)NSEC_PER_SEC)
         return -EINVAL;
+    if (clk < 0)
+        return -EINVAL;                 /* other processes' CPU clocks: not provided */
     bool ok;
     uint64_t now = clock_ns(clk, &ok);
-    if (!ok || clk == CLOCK_THREAD_CPUTIME_ID)
-        return -EINVAL;
     uint64_t want = (uint64_t)k.sec * NSEC_PER_SEC + k.nsec;
-    uint64_t delta = (flags & TIMER_ABSTIME) ? (want > now ? want - now : 0) : want;
     bool relative = !(flags & TIMER_ABSTIME);
+    if (clk == CLOCK_PROCESS_CPUTIME_ID)
+        return cpu_clock_sleep(relative ? now + want : want);
+    uint64_t delta = relative ? want : (want > now ? want - now : 0);
     return sleep_until(time_ns() + delta, relative, relative ? rem : NULL);
 }
 SYSCALL_DEFINE(230, clock_nanosleep);
