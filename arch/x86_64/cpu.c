@@ -18,6 +18,7 @@ _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "asm of
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "asm offset");
 _Static_assert(offsetof(struct percpu, cur_task) == PERCPU_CURRENT, "asm offset");
 _Static_assert(offsetof(struct percpu, cpu_id) == 32, "this_cpu_id() reads gs:32");
+_Static_assert(offsetof(struct percpu, fast_enosys) == PERCPU_FAST_ENOSYS, "asm offset");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 
 void percpu_init(int cpu)

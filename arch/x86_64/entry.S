@@ -94,7 +94,25 @@ trap_return:
     .global syscall_entry
 syscall_entry:
     swapgs
-    movq %rsp, %gs:PERCPU_USER_RSP
+    /* An unknown call that has been reported once is answered ENOSYS
+     * here, interrupts still off, without saving registers or entering C,
+     * unless the task is traced (syscall_fast_enosys_update).  RCX must be
+     * a canonical user address for sysret. */
+    cmpq $NR_SYSCALLS_ASM, %rax
+    jae 1f
+    btq %rax, syscall_ni_reported(%rip)
+    jnc 3f
+1:  cmpb $0, %gs:PERCPU_FAST_ENOSYS
+    je 3f
+    movq %rax, %gs:PERCPU_USER_RSP      /* scratch: the number */
+    movabsq $0x7ffffffff000, %rax
+    cmpq %rax, %rcx
+    movq %gs:PERCPU_USER_RSP, %rax
+    jae 3f
+    movq $-38, %rax                     /* -ENOSYS */
+    swapgs
+    sysretq
+3:  movq %rsp, %gs:PERCPU_USER_RSP
     movq %gs:PERCPU_KERNEL_RSP, %rsp
     pushq $GDT_UDATA
     pushq %gs:PERCPU_USER_RSP

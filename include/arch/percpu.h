@@ -20,6 +20,9 @@ struct percpu {
     struct task *cur_task;      /* 24 */
     int cpu_id;                 /* 32 */
     int apic_id;
+    /* 40: the running task may have an unknown system call answered
+     * ENOSYS by the entry code alone (syscall_fast_enosys_update) */
+    uint8_t fast_enosys;
     struct task *idle;
     uint64_t irq_nesting;
     uint64_t ticks;                 /* local timer interrupts (/proc/interrupts LOC) */
@@ -36,6 +39,7 @@ struct percpu {
 #define PERCPU_KERNEL_RSP 8
 #define PERCPU_USER_RSP 16
 #define PERCPU_CURRENT 24
+#define PERCPU_FAST_ENOSYS 40
 
 #define MAX_CPUS 16
 extern struct percpu percpu_area[MAX_CPUS];

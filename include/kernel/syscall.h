@@ -36,5 +36,12 @@ extern const size_t linux_syscall_names_count;
 void syscall_init(void);
 const char *syscall_name(int nr);   /* from the kernel's name list, or NULL */
 extern bool syscall_trace;          /* strace-like log of every call (cmdline "strace") */
+/* The entry code's ENOSYS fast path (arch/x86_64/entry.S): the unknown
+ * numbers already logged, and whether the task about to run on this CPU
+ * may take it (not traced by ptrace or the strace option; called at every
+ * context switch). */
+extern uint64_t syscall_ni_reported[];
+struct task;
+void syscall_fast_enosys_update(const struct task *next, bool idle);
 
 #endif

@@ -26,6 +26,7 @@
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
+#include <kernel/syscall.h>
 #include <kernel/perf_event.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
@@ -422,6 +423,7 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
     wrmsr(MSR_FS_BASE, next->fs_base);
     tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
     cputime_switch(next, next == rq->idle);     /* also makes it pc->cur_task */
+    syscall_fast_enosys_update(next, next == rq->idle);
     rq->prev = prev;
     rq->prev_dead = prev->autoreaped;
     switch_to(prev, next);

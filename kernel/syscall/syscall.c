@@ -9,6 +9,7 @@
  * calls: it reschedules if asked to and delivers pending signals, looping
  * until neither remains.
  */
+#include <arch/asm.h>
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/percpu.h>
@@ -24,6 +25,10 @@
 #define NR_SYSCALLS 1024   /* Linux numbers, plus Tessera's own at 1000+ (uapi/tessera.h) */
 
 static syscall_fn table[NR_SYSCALLS];
+_Static_assert(NR_SYSCALLS == NR_SYSCALLS_ASM, "the entry code's table size");
+/* Numbers without a handler that have been logged once: from then on the
+ * entry code answers them itself (arch/x86_64/entry.S). */
+uint64_t syscall_ni_reported[NR_SYSCALLS / 64];
 static const char *names[NR_SYSCALLS];
 static uint8_t warned[NR_SYSCALLS / 8];
 bool syscall_trace;
@@ -45,6 +50,11 @@ void syscall_init(void)
             table[nr] = (syscall_fn)(void (*)(void))sys_ni_syscall;
     syscall_trace = cmdline_get("strace") != NULL;
     arch_syscall_init_cpu();
+}
+
+void syscall_fast_enosys_update(const struct task *next, bool idle)
+{
+    this_cpu()->fast_enosys = !idle && !syscall_trace && !next->ptrace_syscall;
 }
 
 const char *syscall_name(int nr)
@@ -89,6 +99,7 @@ static long sys_ni_syscall(void)
         const char *name = syscall_name((int)nr);
         kprintf("syscall %lu (%s) not implemented: -ENOSYS to pid %d (%s)\n", nr, name ? name : "unknown", t->pid,
                 t->comm);
+        __atomic_or_fetch(&syscall_ni_reported[nr / 64], 1ULL << (nr % 64), __ATOMIC_RELAXED);
     }
     return -ENOSYS;
 }
