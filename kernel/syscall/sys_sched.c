@@ -364,14 +364,11 @@ static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    bool allowed = t && (may_schedule(t) || capable(CAP_SYS_NICE));
+    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : 0;
+    if (!r)
+        sched_set_affinity(t, m);       /* under tasks_lock: t cannot be reaped meanwhile */
     spin_unlock(&tasks_lock);
-    if (!t)
-        return -ESRCH;
-    if (!allowed)
-        return -EPERM;
-    sched_set_affinity(t, m);
-    return 0;
+    return r;
 }
 SYSCALL_DEFINE(203, sched_setaffinity);
 
