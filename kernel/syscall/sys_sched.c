@@ -154,6 +154,12 @@ static void set_policy(struct task *t, int policy, int prio, bool reset_on_fork)
     sched_set_rt(t, policy, rt_policy(policy) ? prio : 0);
 }
 
+/* What t's policy and real-time priority read as: its own, not one a
+ * priority-inheritance waiter lends it (Linux reports the normal
+ * priority).  Caller holds tasks_lock. */
+static int own_policy(const struct task *t) { return t->pi_boosted ? t->pi_base_policy : t->policy; }
+static int own_rt_prio(const struct task *t) { return t->pi_boosted ? t->pi_base_prio : t->se.rt_priority; }
+
 static long sys_sched_setscheduler(pid_t pid, int policy, const struct sched_param_k __user *param)
 {
     struct sched_param_k p;
@@ -181,7 +187,7 @@ static long sys_sched_getscheduler(pid_t pid)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    long r = t ? t->policy | (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0) : -ESRCH;
+    long r = t ? own_policy(t) | (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0) : -ESRCH;
     spin_unlock(&tasks_lock);
     return r;
 }
@@ -202,7 +208,7 @@ static long sys_sched_getparam(pid_t pid, struct sched_param_k __user *param)
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    struct sched_param_k p = { t ? t->se.rt_priority : 0 };
+    struct sched_param_k p = { t ? own_rt_prio(t) : 0 };
     spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
@@ -233,10 +239,10 @@ static long sys_sched_getattr(pid_t pid, struct sched_attr_k __user *uattr, unsi
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
     if (t) {
-        a.policy = (uint32_t)t->policy;
+        a.policy = (uint32_t)own_policy(t);
         a.flags = t->sched_reset_on_fork ? SCHED_FLAG_RESET_ON_FORK : 0;
-        a.nice = rt_policy(t->policy) ? 0 : t->se.nice;     /* Linux reports it for the others only */
-        a.priority = rt_policy(t->policy) ? (uint32_t)t->se.rt_priority : 0;
+        a.nice = rt_policy(own_policy(t)) ? 0 : t->se.nice;     /* Linux reports it for the others only */
+        a.priority = rt_policy(own_policy(t)) ? (uint32_t)own_rt_prio(t) : 0;
         a.util_max = 1024;              /* no clamp: the whole capacity */
     }
     spin_unlock(&tasks_lock);

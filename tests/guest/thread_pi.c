@@ -6,7 +6,8 @@
  * section above S, M then passes B on, and H gets B before S is done.
  * Without lending along the chain, S would keep L (at 15) off the CPU and
  * H would wait for the whole spin.  Also: a PI mutex's owner-died bit
- * (EOWNERDEAD) is not involved here; TRYLOCK on a held PI mutex is EBUSY. */
+ * (EOWNERDEAD) is not involved here; TRYLOCK on a held PI mutex is EBUSY; a
+ * lent priority is not what sched_getparam reads (Linux shows the own). */
 #include "gt_thread.h"
 #include <pthread.h>
 #include <sched.h>
@@ -103,6 +104,11 @@ int main(void)
     step = "H waits for B";
     pthread_t h = start(high, 30);
     msleep(20);
+    int pol;
+    struct sched_param lp;
+    pthread_getschedparam(l, &pol, &lp);
+    say("L's policy and priority as read while H lends it 30: %s %d\n", pol == SCHED_FIFO ? "SCHED_FIFO" : "other",
+        lp.sched_priority);
     step = "the spinner";
     pthread_t s = start(spinner, 20);
     pthread_join(h, NULL);
