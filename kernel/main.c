@@ -102,6 +102,8 @@ void kmain(uint32_t start_info)
             kprintf(KERN_ERR "initramfs: unpack failed (%d)\n", r);
         else
             kprintf("initramfs: %lu KiB unpacked\n", (unsigned long)(initrd_size >> 10));
+        /* its files live in page-cache pages now: the archive's frames go back */
+        pmm_release_boot_range(initrd_phys, initrd_size);
     } else {
         kprintf(KERN_WARNING "initramfs: none given (-initrd)\n");
     }

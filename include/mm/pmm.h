@@ -39,6 +39,9 @@ static inline phys_t V2P(const void *v)
 #endif
 
 void pmm_init(void);
+/* Hands RAM the boot reserved (the initramfs, once unpacked) to the
+ * allocator, as Linux's "Freeing initrd memory". */
+void pmm_release_boot_range(phys_t base, uint64_t size);
 /* One zeroed frame with refcount 1, or 0 when memory is exhausted. */
 phys_t pmm_alloc(void);
 /* One frame, not zeroed. */

@@ -165,6 +165,28 @@ void pmm_init(void)
         kprintf("pmm: node %d: %lu MiB\n", n, node_stats[n].total * PAGE_SIZE >> 20);
 }
 
+void pmm_release_boot_range(phys_t base, uint64_t size)
+{
+    uint64_t b = ALIGN_DOWN(base, PAGE_SIZE), e = ALIGN_UP(base + size, PAGE_SIZE), n = 0;
+    spin_lock(&pmm_lock);
+    for (uint64_t p = MAX(b, 0x100000UL); p < e && (p >> PAGE_SHIFT) < nframes; p += PAGE_SIZE) {
+        struct frame *f = frame_of(p);
+        bool ram = false;
+        for (int i = 0; i < boot_usable_count && !ram; i++)
+            ram = p >= boot_usable[i].base && p + PAGE_SIZE <= boot_usable[i].base + boot_usable[i].size;
+        if (f->usable || !ram)
+            continue;                   /* managed already, or not RAM */
+        f->usable = 1;
+        f->nid = (uint8_t)numa_node_of_phys(p);
+        free_block(p >> PAGE_SHIFT, 0);
+        total_count++;
+        node_stats[f->nid].total++;
+        n++;
+    }
+    spin_unlock(&pmm_lock);
+    kprintf("pmm: freed %lu KiB of boot data\n", (unsigned long)(n * PAGE_SIZE >> 10));
+}
+
 phys_t pmm_alloc_node(int node, uint64_t allowed, unsigned order, unsigned flags)
 {
     if (order > PMM_MAX_ORDER)
