@@ -81,8 +81,9 @@ struct runqueue {
  * What each CPU keeps for itself, whichever queue it serves.  The switch
  * state, wake_pending and the real-time budget are protected by the lock of
  * the queue the CPU serves; the counters are written by this CPU alone
- * (migrations_out by the CPU a task moves to, atomically) and read without
- * a lock.
+ * (migrations_out by the CPU a task moves to, atomically; run_ns also by a
+ * CPU charging this one's task, under that queue lock) and read without a
+ * lock.
  */
 struct cpu_sched {
     struct task *idle;
@@ -742,6 +743,39 @@ static int sqms_target(struct runqueue *rq, struct task *t, uint64_t *tickless)
     return target;
 }
 
+/*
+ * Charges the task running on CPU `cpu` (served by rq, whose lock the
+ * caller holds) for the time since it was last charged, as its tick would.
+ * Called before a task joins rq while that CPU runs without a tick
+ * (nohz_full): nothing has charged its task since the tick stopped, so the
+ * policy's clock (fair's min_vruntime) is as old as that, and the newcomer,
+ * placed by it, would be ahead by all that time and keep the CPU as long
+ * (Linux charges the current task on every enqueue for the same reason).
+ */
+static void charge_running(struct runqueue *rq, int cpu)
+{
+    struct task *cur = percpu_area[cpu].cur_task;
+    if (!cur || cur == cpus[cpu].idle)
+        return;
+    uint64_t now = time_ns(), delta = now - cur->se.slice_start_ns;
+    cur->se.slice_start_ns = now;
+    cur->se.sum_exec_ns += delta;
+    cpus[cpu].stats.run_ns += delta;
+    struct sched_rq *r = prq(rq, cur);
+    r->now_ns = now;
+    if (r->policy->tick(r, &cur->se, now, delta))
+        cur->need_resched = true;
+}
+
+/* Before a task joins rq: every CPU serving rq that runs a task without a
+ * tick has it charged (one CPU for a per-CPU queue, any for the shared one). */
+static void charge_tickless(struct runqueue *rq, int only)
+{
+    for (int c = 0; c < ncpus; c++)
+        if ((only < 0 || c == only) && percpu_area[c].online && READ_ONCE(percpu_area[c].tick_stopped))
+            charge_running(rq, c);
+}
+
 /* Tell CPU `cpu` (marked need_resched) to reschedule: an IPI if it is
  * another one, or this CPU's own tick back if it had stopped. */
 static void notify_cpu(int cpu)
@@ -773,6 +807,7 @@ static void activate(struct task *t, enum sched_enq_reason why)
         }
         if (!single)
             t->se.cpu = cpu;
+        charge_tickless(rq, cpu);
         rq->nr_running++;
         rq_enqueue(rq, t, why);
         uint64_t tickless = 0;
