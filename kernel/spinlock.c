@@ -84,7 +84,9 @@ static const struct {
     { "console", 180 },         /* the serial console's output: under log and tty */
 };
 
-#define HELD_MAX 16
+/* a policy or queue-mode switch holds every run queue (one per CPU and the
+ * shared one) under two more */
+#define HELD_MAX (MAX_CPUS + 8)
 static struct {
     struct spinlock *lock[HELD_MAX];
     int n;
@@ -179,6 +181,19 @@ static inline void acquire(struct spinlock *l)
     note_acquired(l);
 }
 
+/* One attempt: the lock word if it is free.  Checked like acquire(). */
+static inline bool try_acquire(struct spinlock *l)
+{
+    if (unlikely(l->locked && l->cpu == this_cpu_id()))
+        panic("spinlock %s: recursive acquisition", l->name ? l->name : "?");
+    validate_acquire(l);
+    if (READ_ONCE(l->locked) || __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        return false;
+    l->cpu = this_cpu_id();
+    note_acquired(l);
+    return true;
+}
+
 void spin_lock(struct spinlock *l)
 {
     uint64_t flags = read_rflags();
@@ -195,6 +210,31 @@ void spin_unlock(struct spinlock *l)
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     if (flags & (1 << 9))
         irq_enable();
+}
+
+bool spin_trylock(struct spinlock *l)
+{
+    uint64_t flags = read_rflags();
+    irq_disable();
+    if (!try_acquire(l)) {
+        if (flags & (1 << 9))
+            irq_enable();
+        return false;
+    }
+    l->saved_flags = flags;
+    return true;
+}
+
+bool spin_trylock_irqsoff(struct spinlock *l)
+{
+#ifdef CONFIG_DEBUG
+    if ((read_rflags() & (1 << 9)) && !panic_in_progress())
+        panic("spin_trylock_irqsoff(%s) with interrupts on", lock_name(l));
+#endif
+    if (!try_acquire(l))
+        return false;
+    l->saved_flags = 0;
+    return true;
 }
 
 void spin_lock_irqsoff(struct spinlock *l)

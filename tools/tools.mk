@@ -34,17 +34,25 @@ TEST_SUITES += test-schedsim
 
 # ---------------------------------------------------------------- schedlab and traces
 # test-schedlab boots Tessera with /bin/schedlab-suite.sh as init: it runs
-# `schedlab SCHEDLAB_ARGS` (every experiment pins itself to CPU 0) and the
-# RESULT lines become PASS/FAIL lines.  It runs under QEMU's icount (virtual
-# time: one instruction is one nanosecond, an idle guest skips ahead), so
-# that the host's load cannot move the figures: on wall time a vCPU thread
-# the host deschedules charges the gap to whichever job runs, and on a busy
-# host the io experiment then fails a few times in a hundred, piped or not
-# (docs/scheduling.md).  SCHEDLAB_CLOCK= runs it on wall time.  `make trace CMD="..."` runs a command
-# in Tessera with the scheduling trace on and writes $(BUILD)/trace.json
-# (Perfetto) and $(BUILD)/trace.svg; test-trace checks such a capture.
+# `schedlab SCHEDLAB_ARGS` (the uniprocessor experiments, each pinned to CPU
+# 0) and the RESULT lines become PASS/FAIL lines.  It runs under QEMU's
+# icount (virtual time: one instruction is one nanosecond, an idle guest
+# skips ahead), so that the host's load cannot move the figures: on wall
+# time a vCPU thread the host deschedules charges the gap to whichever job
+# runs, and on a busy host the io experiment then fails a few times in a
+# hundred, piped or not (docs/scheduling.md).  SCHEDLAB_CLOCK= runs it on
+# wall time.  Then a second boot on SCHEDLAB_MP_CPUS CPUs runs `schedlab
+# SCHEDLAB_MP_ARGS` (the multiprocessor experiments) on wall time: icount
+# runs every vCPU in turn on one host thread and gives the first nearly all
+# the instructions, which no multiprocessor experiment survives
+# (SCHEDLAB_MP_ARGS= leaves that boot out).  `make trace CMD="..."` runs a
+# command in Tessera with the scheduling trace on and writes
+# $(BUILD)/trace.json (Perfetto) and $(BUILD)/trace.svg; test-trace checks
+# such a capture.
 TRACETOOL_SRC    := tools/tracetool/tracetool.c tools/schedsim/trace_out.c
-SCHEDLAB_ARGS    ?= all
+SCHEDLAB_ARGS    ?= uni
+SCHEDLAB_MP_ARGS ?= multi
+SCHEDLAB_MP_CPUS ?= 4
 SCHEDLAB_TIMEOUT ?= 300
 # recursive: `,` is the Makefile's, defined after this fragment is read
 SCHEDLAB_CLOCK   ?= $(if $(filter kvm,$(ACCEL)),,-icount shift=0$(,)sleep=off)
@@ -63,16 +71,25 @@ schedlab-image:
 
 test-schedlab: schedlab-image
 	$(Q)mkdir -p $(BUILD)/results
-	$(Q)timeout $(SCHEDLAB_TIMEOUT) $(QEMU) $(QEMU_FLAGS) $(SCHEDLAB_CLOCK) -serial stdio \
-	    -append "init=/bin/schedlab-suite.sh quiet -- $(SCHEDLAB_ARGS)" </dev/null >$(BUILD)/schedlab-console.log 2>&1; \
-	tr -d '\r' <$(BUILD)/schedlab-console.log | awk ' \
-	    /^RESULT (PASS|FAIL) / { print $$2 " schedlab-" $$3; n++ } \
-	    /^@@SCHEDLAB-END/ { end = 1 } \
-	    END { if (!end) print "FAIL schedlab-run (no end marker: see $(BUILD)/schedlab-console.log)"; \
-	          else if (!n) print "FAIL schedlab-run (no results: see $(BUILD)/schedlab-console.log)" }' \
-	    >$(BUILD)/results/schedlab.txt; \
-	grep -q '^FAIL' $(BUILD)/results/schedlab.txt && { grep -v '^\[' $(BUILD)/schedlab-console.log | tail -40; \
-	    echo "schedlab: failures above (full log: $(BUILD)/schedlab-console.log)"; } || true
+	$(Q)rm -f $(BUILD)/results/schedlab.txt; \
+	for boot in uni mp; do \
+	    if [ $$boot = uni ]; then args="$(SCHEDLAB_ARGS)"; log=$(BUILD)/schedlab-console.log; \
+	        flags="$(QEMU_FLAGS) $(SCHEDLAB_CLOCK)"; \
+	    else args="$(SCHEDLAB_MP_ARGS)"; log=$(BUILD)/schedlab-mp-console.log; \
+	        flags="$(subst -smp $(CPUS),-smp $(SCHEDLAB_MP_CPUS),$(QEMU_FLAGS))"; fi; \
+	    [ -n "$$args" ] || continue; \
+	    timeout $(SCHEDLAB_TIMEOUT) $(QEMU) $$flags -serial stdio \
+	        -append "init=/bin/schedlab-suite.sh quiet -- $$args" </dev/null >$$log 2>&1; \
+	    tr -d '\r' <$$log | awk -v f=$$log ' \
+	        /^RESULT (PASS|FAIL) / { print $$2 " schedlab-" $$3; n++ } \
+	        /^@@SCHEDLAB-END/ { end = 1 } \
+	        END { if (!end) print "FAIL schedlab-run (no end marker: see " f ")"; \
+	              else if (!n) print "FAIL schedlab-run (no results: see " f ")" }' \
+	        >$$log.results; \
+	    cat $$log.results >>$(BUILD)/results/schedlab.txt; \
+	    if grep -q '^FAIL' $$log.results; then grep -v '^\[' $$log | tail -40; \
+	        echo "schedlab: failures above (full log: $$log)"; fi; \
+	done; true
 
 trace: schedlab-image $(BUILD)/tracetool
 	$(Q)tools/tracetool/capture.sh "$(QEMU) $(QEMU_FLAGS)" "$(CMD)" $(BUILD)/trace $(BUILD)/tracetool

@@ -5,9 +5,13 @@
  *   schedlab list                 the experiments
  *   schedlab run NAME...          run some (a name may repeat)
  *   schedlab all                  run every one
+ *   schedlab uni | multi          the uniprocessor ones, the multiprocessor ones
  *   options (before the command): -u MS  length of one time unit (default 10)
  *                                 -T     print "#name PID LABEL" lines for tracetool
  *                                 -h, --help  this usage
+ *
+ * The multiprocessor chapter's experiments (mp-scale, mp-imbalance,
+ * mp-affinity) are in schedlab/mp.c, which says how they measure.
  *
  * Method.  Everything is pinned to CPU 0 (a uniprocessor experiment).  The
  * policy is chosen by writing /proc/sys/kernel/sched_policy and the slices by
@@ -65,8 +69,8 @@
 #include <unistd.h>
 
 #include "../include/uapi/tessera.h"
+#include "schedlab/schedlab.h"
 
-#define SYSCTL "/proc/sys/kernel/"
 #define MAXJ 4
 
 /* K_SHARE_THREADS: K_SHARE with the jobs as threads of one process */
@@ -191,8 +195,8 @@ static const struct exp exps[] = {
 };
 #define NEXP (sizeof(exps) / sizeof(exps[0]))
 
-static double unit_ns = 10e6;
-static int on_tessera, print_names;
+double unit_ns = 10e6;
+int on_tessera, print_names;
 
 static int64_t now_ns(clockid_t c)
 {
@@ -200,10 +204,10 @@ static int64_t now_ns(clockid_t c)
     clock_gettime(c, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
-static int64_t mono(void) { return now_ns(CLOCK_MONOTONIC); }
-static int64_t cpu(void) { return now_ns(CLOCK_THREAD_CPUTIME_ID); }
+int64_t mono(void) { return now_ns(CLOCK_MONOTONIC); }
+int64_t cpu(void) { return now_ns(CLOCK_THREAD_CPUTIME_ID); }
 
-static void sleep_until(int64_t t)
+void sleep_until(int64_t t)
 {
     struct timespec ts = {t / 1000000000, t % 1000000000};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
@@ -217,7 +221,7 @@ static struct saved {
 } saved[16];
 static int nsaved;
 
-static int read_file(const char *path, char *buf, size_t n)
+int read_file(const char *path, char *buf, size_t n)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -242,7 +246,7 @@ static int write_file(const char *path, const char *val)
 }
 
 /* Writes /proc/sys/kernel/<file>, remembering its first value. */
-static int set_sysctl(const char *file, const char *val)
+int set_sysctl(const char *file, const char *val)
 {
     char path[128], old[128];
     snprintf(path, sizeof path, SYSCTL "%s", file);
@@ -367,11 +371,35 @@ static void *job_thread(void *arg)
     return (void *)(intptr_t)job_run(a->e, a->j, a->release_fd, a->result_fd);
 }
 
+/* The result pipe and a release pipe per job: 0, or -1 (said why). */
+int make_pipes(int res[2], int (*rel)[2], int nj)
+{
+    if (pipe(res) < 0)
+        return perror("pipe"), -1;
+    for (int j = 0; j < nj; j++)
+        if (pipe(rel[j]) < 0)
+            return perror("pipe"), -1;
+    return 0;
+}
+
+int collect_reports(int fd, void *r, size_t size, int nj)
+{
+    unsigned char buf[256];
+    int got = 0, j;
+    while (size <= sizeof buf && read(fd, buf, size) == (ssize_t)size) {
+        memcpy(&j, buf, sizeof j);
+        if (j >= 0 && j < nj)
+            memcpy((unsigned char *)r + (size_t)j * size, buf, size), got++;
+    }
+    close(fd);
+    return got;
+}
+
 /* ---- judging ---- */
 
-static int judged, failed;
+int judged, failed;
 
-static void judge(const char *what, double got, double want, double tol, const char *unit)
+void judge(const char *what, double got, double want, double tol, const char *unit)
 {
     int ok = fabs(got - want) <= tol + 1e-9;
     judged++;
@@ -471,12 +499,10 @@ static int run_exp(const struct exp *e)
     pid_t pids[MAXJ];
     pthread_t tids[MAXJ];
     struct job_thread targs[MAXJ];
-    if (pipe(res) < 0)
-        return perror("pipe"), -1;
+    if (make_pipes(res, rel, nj) < 0)
+        return -1;
     fflush(stdout);
     for (int j = 0; j < nj; j++) {
-        if (pipe(rel[j]) < 0)
-            return perror("pipe"), -1;
         if (threaded(e)) {
             /* a thread of this process: it closes its own end after the release */
             targs[j] = (struct job_thread){ e, j, rel[j][0], res[1] };
@@ -518,12 +544,8 @@ static int run_exp(const struct exp *e)
     }
     if (threaded(e))
         close(res[1]);                  /* the threads wrote through it */
-    struct result r[MAXJ], x;
-    int got = 0;
-    while (read(res[0], &x, sizeof x) == sizeof x)
-        if (x.job >= 0 && x.job < nj)
-            r[x.job] = x, got++;
-    close(res[0]);
+    struct result r[MAXJ];
+    int got = collect_reports(res[0], r, sizeof r[0], nj);
     if (got != nj) {
         judged++, failed++;
         printf("  FAIL: %d of %d jobs reported\n", got, nj);
@@ -536,20 +558,53 @@ static int run_exp(const struct exp *e)
     return 0;
 }
 
-static const struct exp *find(const char *name)
+/* An experiment of either table: the uniprocessor ones here, the
+ * multiprocessor ones in schedlab/mp.c. */
+struct pick {
+    const char *name;
+    const struct exp *up;
+    const struct mp_exp *mp;
+};
+
+static int find(const char *name, struct pick *p)
 {
     for (size_t i = 0; i < NEXP; i++)
         if (!strcmp(exps[i].name, name))
-            return &exps[i];
-    return NULL;
+            return *p = (struct pick){exps[i].name, &exps[i], NULL}, 0;
+    for (size_t i = 0; i < mp_nexps; i++)
+        if (!strcmp(mp_exps[i].name, name))
+            return *p = (struct pick){mp_exps[i].name, NULL, &mp_exps[i]}, 0;
+    return -1;
+}
+
+/* 0 ran, 1 skipped, -1 could not run (counted as a failure). */
+static int run_mp(const struct mp_exp *e)
+{
+    printf("\n== %s: %s (%d CPUs here, 1 unit = %g ms)\n   book: %s\n", e->name, e->title, mp_ncpus,
+           unit_ns / 1e6, e->book);
+    if (!on_tessera || access(SYSCTL "sched_queues", W_OK) != 0) {
+        printf("  SKIP: needs Tessera (/proc/sys/kernel/sched_queues)\n");
+        return 1;
+    }
+    if (mp_ncpus < e->min_cpus) {
+        printf("  SKIP: needs %d CPUs\n", e->min_cpus);
+        return 1;
+    }
+    if (e->run(e) < 0) {
+        judged++, failed++;
+        return -1;
+    }
+    return 0;
 }
 
 static const char usage_text[] =
-    "usage: schedlab [-u MS] [-T] list | all | run NAME...\n"
+    "usage: schedlab [-u MS] [-T] list | all | uni | multi | run NAME...\n"
     "The scheduling chapters' workloads run on this kernel, judged against the book.\n"
-    "  list            the experiments and the policy each one needs\n"
+    "  list            the experiments and the policy (or CPUs) each one needs\n"
     "  run NAME...     run those experiments\n"
     "  all             run every experiment\n"
+    "  uni             the uniprocessor chapters' ones (each pinned to CPU 0)\n"
+    "  multi           the multiprocessor chapter's ones (mp-*: on CPUs 0..3)\n"
     "  -u MS           length of one time unit in milliseconds (default 10)\n"
     "  -T              also print \"#name PID LABEL\" lines for tracetool\n"
     "  -h, --help      this text\n"
@@ -592,25 +647,38 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "list")) {
         for (size_t i = 0; i < NEXP; i++)
             printf("%-18s %-8s %s\n", exps[i].name, exps[i].policy ? exps[i].policy : "any", exps[i].title);
+        for (size_t i = 0; i < mp_nexps; i++)
+            printf("%-18s %d+ CPUs %s\n", mp_exps[i].name, mp_exps[i].min_cpus, mp_exps[i].title);
         if (!on_tessera)
             printf("(not on Tessera: only the experiments with policy \"any\" run here)\n");
         return 0;
     }
-    const struct exp *list[NEXP + argc];
+    struct pick list[NEXP + mp_nexps + (size_t)argc];
     size_t n = 0;
-    if (!strcmp(cmd, "all")) {
+    int all = !strcmp(cmd, "all");
+    if (all || !strcmp(cmd, "uni"))
         for (size_t i = 0; i < NEXP; i++)
-            list[n++] = &exps[i];
-    } else if (!strcmp(cmd, "run") && optind < argc) {
+            list[n++] = (struct pick){exps[i].name, &exps[i], NULL};
+    if (all || !strcmp(cmd, "multi"))
+        for (size_t i = 0; i < mp_nexps; i++)
+            list[n++] = (struct pick){mp_exps[i].name, NULL, &mp_exps[i]};
+    if (!n && !strcmp(cmd, "run") && optind < argc) {
         for (; optind < argc; optind++)
-            if (!(list[n++] = find(argv[optind]))) {
+            if (find(argv[optind], &list[n++]) < 0) {
                 fprintf(stderr, "schedlab: no experiment %s (see schedlab list)\n", argv[optind]);
                 return 2;
             }
-    } else {
+    } else if (!n) {
         return usage();
     }
+    /* the multiprocessor experiments use the CPUs schedlab may run on (0..n-1) */
     cpu_set_t set;
+    mp_ncpus = 0;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        while (mp_ncpus < CPU_SETSIZE && CPU_ISSET(mp_ncpus, &set))
+            mp_ncpus++;
+    if (!mp_ncpus)
+        mp_ncpus = 1;
     CPU_ZERO(&set);
     CPU_SET(0, &set);
     if (sched_setaffinity(0, sizeof set, &set) < 0)
@@ -626,8 +694,8 @@ int main(int argc, char **argv)
         printf("#name %d schedlab\n", getpid());
     for (size_t i = 0; i < n; i++) {
         int before = failed;
-        int skipped = run_exp(list[i]) == 1;
-        printf("RESULT %s %s\n", skipped ? "SKIP" : failed > before ? "FAIL" : "PASS", list[i]->name);
+        int skipped = (list[i].up ? run_exp(list[i].up) : run_mp(list[i].mp)) == 1;
+        printf("RESULT %s %s\n", skipped ? "SKIP" : failed > before ? "FAIL" : "PASS", list[i].name);
     }
     restore_sysctls();
     if (on_tessera)

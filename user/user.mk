@@ -7,3 +7,10 @@ $(BUILD)/user/%: user/%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" != 0 ] || echo "  MUSLCC  $<"
 	$(Q)$(MUSLCC) $(USER_CFLAGS) $< -o $@
+
+# schedlab's multiprocessor experiments live beside it (user/schedlab/).
+SCHEDLAB_PARTS := $(wildcard user/schedlab/*.c)
+$(BUILD)/user/schedlab: user/schedlab.c $(SCHEDLAB_PARTS) $(wildcard user/schedlab/*.h)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" != 0 ] || echo "  MUSLCC  $< $(SCHEDLAB_PARTS)"
+	$(Q)$(MUSLCC) $(USER_CFLAGS) $< $(SCHEDLAB_PARTS) -o $@

@@ -38,6 +38,12 @@ void spin_unlock(struct spinlock *l);
 void spin_lock_irqsoff(struct spinlock *l);
 void spin_unlock_irqsoff(struct spinlock *l);
 bool spin_held(struct spinlock *l);   /* by this CPU */
+/* Takes l only if it is free: true (held, as after spin_lock() or
+ * spin_lock_irqsoff()) or false (not taken, interrupt state as before).
+ * Lets a caller tell a contended acquisition from a free one, to time the
+ * wait (the run-queue locks' statistics). */
+bool spin_trylock(struct spinlock *l);
+bool spin_trylock_irqsoff(struct spinlock *l);
 /* spin_lock() for the printing paths (the log, the console).  Once a panic
  * has begun, a lock this CPU already holds (the panic came from inside it),
  * or one another CPU keeps for longer than a bounded wait, is taken over so

@@ -62,6 +62,7 @@ struct task_stats {
     uint64_t utime_ns, stime_ns;  /* a live task's are in utime_cyc/stime_cyc: read them with task_cputime() */
     uint64_t ready_ns;          /* total time spent runnable but not running */
     uint64_t nvcsw, nivcsw;     /* voluntary / involuntary context switches */
+    uint64_t nr_migrations;     /* times it started running on another CPU than the last */
     uint64_t minflt, majflt;
     uint64_t rchar, wchar, syscr, syscw;    /* read/write calls and their bytes (/proc/<pid>/io) */
     /* children's totals, added when they are reaped */
@@ -210,6 +211,7 @@ struct task {
     pid_t pi_waiting_on;        /* owner of the PI futex it sleeps on (chains of lending) */
     uint64_t cpu_mask;          /* affinity */
     int on_cpu;                 /* CPU it is running on, -1 if not running */
+    int last_cpu;               /* CPU it last started running on, -1 before its first run */
     bool need_resched;
     struct hrtimer sleep_timer; /* schedule_until(): timed wake-up */
     uint64_t timer_slack_ns;    /* how late its timed sleeps may end (PR_SET_TIMERSLACK) */

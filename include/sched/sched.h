@@ -92,12 +92,59 @@ extern const struct sched_policy sched_policy_rt;
 void sched_tunables_default(struct sched_tunables *t);
 int sched_tunables_check(const struct sched_tunables *t);
 
-unsigned sched_nr_running(int cpu);
+unsigned sched_nr_running(int cpu);     /* the tasks of the queue `cpu` serves */
 uint64_t sched_nr_switches(int cpu);
 
 /* Something the running task armed needs the tick (a CPU-time timer): a
  * nohz_full CPU that stopped it starts it again. */
 void sched_tick_needed(void);
+
+/*
+ * Multiprocessor scheduling (kernel/sched/core.c): one run queue per CPU
+ * (MQMS, the default) or one queue shared by every CPU (SQMS); boot option
+ * sched_queues=, /proc/sys/kernel/sched_queues.  Switching moves every
+ * queued task to the new queues with every queue locked: 0 or -EINVAL.
+ */
+enum sched_queue_mode { SCHED_QUEUES_PER_CPU = 0, SCHED_QUEUES_SINGLE = 1 };
+int sched_set_queue_mode(enum sched_queue_mode mode);
+enum sched_queue_mode sched_queue_mode(void);
+const char *sched_queue_mode_name(enum sched_queue_mode mode);   /* "per-cpu", "single" */
+int sched_queue_mode_parse(const char *s, size_t len);           /* a mode, or -EINVAL */
+/* MQMS work stealing (an idle CPU pulls from the busiest queue), on by
+ * default; /proc/sys/kernel/sched_work_stealing. */
+void sched_set_work_stealing(bool on);
+bool sched_work_stealing(void);
+
+/*
+ * One CPU's scheduling counters since boot (/proc/schedstat,
+ * /proc/sched_queues: kernel/sched/sched_stats.c).  Those of Linux's
+ * schedstat first, then the ones that show the queue designs' trade-off.
+ */
+struct sched_cpu_stats {
+    uint64_t yld_count;         /* sched_yield() calls */
+    uint64_t sched_count;       /* schedule() calls */
+    uint64_t sched_goidle;      /* ... that left the CPU idle */
+    uint64_t ttwu_count;        /* wake-ups made by this CPU */
+    uint64_t ttwu_local;        /* ... that queued the task here (per-cpu queues) */
+    uint64_t run_ns;            /* time tasks ran here */
+    uint64_t run_delay_ns;      /* time the tasks picked here had waited in a queue */
+    uint64_t pcount;            /* times a task (not idle) was switched to */
+    uint64_t nr_switches;       /* context switches, idle included */
+    uint64_t migrations_in;     /* a task started running here, having last run elsewhere */
+    uint64_t migrations_out;    /* a task that last ran here started running elsewhere */
+    uint64_t lb_count;          /* work-stealing attempts (idle, per-cpu queues) */
+    uint64_t lb_balanced;       /* ... that found no queue with a task waiting */
+    uint64_t lb_failed;         /* ... that found one but could not take a task */
+    uint64_t lb_gained;         /* ... that stole a task */
+    uint64_t lock_acquired;     /* run-queue lock acquisitions by this CPU */
+    uint64_t lock_contended;    /* ... that found it held and spun */
+    uint64_t lock_wait_ns;      /* time spent spinning for it (TSC) */
+};
+void sched_cpu_stats(int cpu, struct sched_cpu_stats *out);
+/* The generators of /proc/schedstat and /proc/sched_queues. */
+struct seqbuf;
+int sched_schedstat_show(struct seqbuf *s);
+int sched_queues_show(struct seqbuf *s);
 
 /* A task sleeps with a deadline through schedule_until() (kernel/wait.h),
  * on its own high-resolution timer, set up here when the task is made. */

@@ -242,8 +242,9 @@ static int show_sched(struct seqbuf *s, struct task *t, bool process)
     put_ns(s, "user_ns:", st->utime_ns);
     put_ns(s, "system_ns:", st->stime_ns);
     put_ns(s, "ready_ns:", st->ready_ns);
-    seq_printf(s, "%-22s %lu\n%-22s %lu\n", "nr_voluntary_switches:", (unsigned long)st->nvcsw,
-               "nr_involuntary_switches:", (unsigned long)st->nivcsw);
+    seq_printf(s, "%-22s %lu\n%-22s %lu\n%-22s %lu\n", "nr_voluntary_switches:", (unsigned long)st->nvcsw,
+               "nr_involuntary_switches:", (unsigned long)st->nivcsw, "nr_migrations:",
+               (unsigned long)st->nr_migrations);
     seq_printf(s, "%-22s %lu\n%-22s %lu\n", "minor_faults:", (unsigned long)st->minflt, "major_faults:",
                (unsigned long)st->majflt);
     seq_printf(s, "%-22s %d\n%-22s %u\n%-22s %u\n%-22s %d\n%-22s %lu\n", "nice:", t->se.nice, "tickets:",

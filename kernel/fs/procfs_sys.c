@@ -341,5 +341,7 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
     { .name = "interrupts", .mode = S_IFREG | 0444, .show = show_interrupts },
     { .name = "sched_trace", .mode = S_IFREG | 0444, .show = trace_proc_show },   /* kernel/trace_proc.c */
+    { .name = "schedstat", .mode = S_IFREG | 0444, .show = sched_schedstat_show }, /* kernel/sched/sched_stats.c */
+    { .name = "sched_queues", .mode = S_IFREG | 0444, .show = sched_queues_show },
 };
 const unsigned procfs_root_count = ARRAY_SIZE(procfs_root_entries);

@@ -164,6 +164,7 @@ void task_stats_add(struct task_stats *to, const struct task_stats *from)
     to->stime_ns += from->stime_ns;
     to->nvcsw += from->nvcsw;
     to->nivcsw += from->nivcsw;
+    to->nr_migrations += from->nr_migrations;
     to->minflt += from->minflt;
     to->majflt += from->majflt;
     to->rchar += from->rchar;

@@ -1,19 +1,41 @@
 /*
  * The scheduler core: the mechanism half of CPU virtualization.
  *
- * Each CPU has a run queue with two policy instances: the real-time class
+ * A run queue holds two policy instances: the real-time class
  * (SCHED_FIFO/SCHED_RR, always served first) and the system policy chosen on
  * the command line (sched=NAME) or at run time through
- * /proc/sys/kernel/sched_policy.  The core owns the run-queue lock, the
+ * /proc/sys/kernel/sched_policy.  The core owns the run-queue locks, the
  * context switch, the timer tick, wake-ups, timed sleeps and the idle loop;
  * the policies (kernel/sched/policy_*.c) only decide who runs next.
  *
- * Locking: rq->lock protects the run queue, the policy state and every
- * queued task's sched_entity, state and on_cpu.  It is held across the
- * context switch and released by the task that resumes (finish_switch),
- * with interrupts restored from that task's own saved flags.  A task that
- * was just switched out may still be on its old CPU's stack until on_cpu
- * clears; a CPU that picks it waits for that (SMP safety).
+ * Multiprocessor scheduling comes in the book's two designs, chosen with
+ * sched_queues= at boot or /proc/sys/kernel/sched_queues at run time:
+ *
+ *   per-cpu (MQMS, the default)  each CPU has its own queue and lock.  A
+ *       task that becomes runnable is placed on the least loaded CPU its
+ *       affinity allows (preferring the one it last ran on); an idle CPU
+ *       steals a waiting task from the busiest queue (work stealing, which
+ *       /proc/sys/kernel/sched_work_stealing turns off).
+ *   single (SQMS)  one queue, one lock, shared by every CPU: no CPU idles
+ *       while a task it may run waits, but every pick, tick and wake-up
+ *       takes the same lock, and a task runs wherever a CPU frees up.  A
+ *       CPU passes over queued tasks its affinity excludes; an enqueue
+ *       wakes one idle CPU the task may run on.
+ *
+ * Locking: a queue's lock protects the queue, its policy state and every
+ * queued task's sched_entity, state and on_cpu.  schedule() holds the lock
+ * of the queue its CPU serves across the context switch; the task that
+ * resumes releases it (finish_switch), with interrupts restored from that
+ * task's own saved flags.  A task that was just switched out may still be
+ * on its old CPU's stack until on_cpu clears; a CPU that picks it waits for
+ * that (SMP safety).  The queue mode changes only with every queue locked,
+ * so whoever holds one queue's lock sees a stable mode; code that chose a
+ * queue before locking it checks the choice again under the lock.
+ *
+ * Every run-queue lock acquisition is counted for the CPU taking it, and
+ * the time spent spinning for a held one is measured with the TSC: with
+ * migrations, balancing and wake-up counts they make the two designs'
+ * trade-off visible (/proc/schedstat, /proc/sched_queues: sched_stats.c).
  *
  * The kernel is not preemptible: a task gives up the CPU in schedule(), on
  * return to user space when need_resched is set, or by blocking.
@@ -41,20 +63,41 @@
 #include <sched/loadavg.h>
 #include <sched/sched.h>
 
+/*
+ * A run queue: the tasks waiting for a CPU, ordered by the two policy
+ * instances, under one lock.  queues[c] is CPU c's own (MQMS); the shared
+ * one (SQMS) is queues[MAX_CPUS], the last, so that taking every queue's
+ * lock in index order is taking them in address order (docs/locking.md).
+ */
 struct runqueue {
     struct spinlock lock;
+    /* --- protected by lock --- */
     struct sched_rq sys;          /* the system policy */
     struct sched_rq rt;           /* SCHED_FIFO / SCHED_RR */
+    unsigned nr_running;          /* its tasks: queued + running, idle excluded */
+};
+
+/*
+ * What each CPU keeps for itself, whichever queue it serves.  The switch
+ * state, wake_pending and the real-time budget are protected by the lock of
+ * the queue the CPU serves; the counters are written by this CPU alone
+ * (migrations_out by the CPU a task moves to, atomically; run_ns also by a
+ * CPU charging this one's task, under that queue lock) and read without a
+ * lock.
+ */
+struct cpu_sched {
     struct task *idle;
+    struct runqueue *locked;      /* the queue whose lock is held across the switch */
     struct task *prev;            /* the task switched away from (for finish_switch) */
     bool prev_dead;               /* prev was already reaped: free it once off its stack */
     bool prev_migrate;            /* prev may not run here (affinity): place it elsewhere */
-    unsigned nr_running;          /* queued + running, idle excluded */
-    uint64_t nr_switches;
-    /* real-time throttling (under lock): the real-time class's CPU time in
-     * the current period, and whether it is held back until the next */
+    bool wake_pending;            /* SQMS: an enqueue kicked this idle CPU, which has not picked yet */
+    /* real-time throttling: the real-time class's CPU time here in the
+     * current period, and whether it is held back until the next */
     uint64_t rt_time_ns, rt_period_start_ns;
     bool rt_throttled;
+    struct sched_cpu_stats stats; /* lock_wait_ns is kept in cycles below */
+    uint64_t lock_wait_cycles;
 };
 
 /* Linux's real-time bandwidth (/proc/sys/kernel/sched_rt_runtime_us and
@@ -62,14 +105,20 @@ struct runqueue {
  * most rt_runtime of a CPU; the rest goes to the other tasks, so a
  * runaway SCHED_FIFO task cannot freeze the system.  A runtime < 0
  * disables it.  Each CPU keeps its own budget (Linux without
- * RT_RUNTIME_SHARE). */
+ * RT_RUNTIME_SHARE), in both queue modes. */
 static int64_t rt_runtime_ns = 950000000;
 static uint64_t rt_period_ns = 1000000000;
 
-static struct runqueue runqueues[MAX_CPUS];
+#define SHARED_Q MAX_CPUS
+static struct runqueue queues[MAX_CPUS + 1];
+static struct cpu_sched cpus[MAX_CPUS];
 static const struct sched_policy *system_policy;
 struct sched_tunables sched_tun;
 static struct spinlock policy_lock = SPINLOCK_INIT("sched_policy");
+/* Written with every queue locked (sched_set_queue_mode); read freely. */
+static enum sched_queue_mode queue_mode = SCHED_QUEUES_PER_CPU;
+/* MQMS: may an idle CPU steal from a busier queue?  Read freely. */
+static bool work_stealing = true;
 
 /* CPU isolation ("isolcpus=LIST": no task runs there unless pinned to it)
  * and full dynticks ("nohz_full=LIST": the tick stops while one task runs).
@@ -119,21 +168,93 @@ static struct hrtimer tick_timer[MAX_CPUS];
 /* The load average's 5-second sample, on CPU 0. */
 static struct hrtimer loadavg_timer;
 
-static struct runqueue *this_rq(void) { return &runqueues[this_cpu_id()]; }
-static struct runqueue *task_rq(struct task *t) { return &runqueues[t->se.cpu]; }
+static bool single_queue(void) { return READ_ONCE(queue_mode) == SCHED_QUEUES_SINGLE; }
+static bool is_shared(const struct runqueue *rq) { return rq == &queues[SHARED_Q]; }
+static bool may_run_on(const struct task *t, int cpu) { return t->cpu_mask & (1ULL << cpu); }
+static struct cpu_sched *this_cs(void) { return &cpus[this_cpu_id()]; }
+
+/* The queue CPU `cpu` serves, and the one task `t` belongs to. */
+static struct runqueue *cpu_queue(int cpu) { return single_queue() ? &queues[SHARED_Q] : &queues[cpu]; }
+static struct runqueue *task_rq(struct task *t) { return cpu_queue(t->se.cpu); }
+
+/* ---- run-queue locks, counted ---- */
+
+/* The lock's statistics for this CPU: one more acquisition and, if another
+ * CPU held it, the TSC cycles spent spinning since `t0`. */
+static void rq_lock_counted(bool contended, uint64_t t0)
+{
+    struct cpu_sched *cs = this_cs();
+    cs->stats.lock_acquired++;
+    if (contended) {
+        cs->stats.lock_contended++;
+        cs->lock_wait_cycles += rdtsc() - t0;
+    }
+}
+
+/* Takes rq's lock as spin_lock() does, or (irqsoff) as spin_lock_irqsoff(). */
+static void rq_lock_as(struct runqueue *rq, bool irqsoff)
+{
+    if (irqsoff ? spin_trylock_irqsoff(&rq->lock) : spin_trylock(&rq->lock)) {
+        rq_lock_counted(false, 0);
+        return;
+    }
+    uint64_t t0 = rdtsc();
+    if (irqsoff)
+        spin_lock_irqsoff(&rq->lock);
+    else
+        spin_lock(&rq->lock);
+    rq_lock_counted(true, t0);
+}
+
+static void rq_lock(struct runqueue *rq) { rq_lock_as(rq, false); }
+static void rq_lock_irqsoff(struct runqueue *rq) { rq_lock_as(rq, true); }
+static void rq_unlock(struct runqueue *rq) { spin_unlock(&rq->lock); }
+
+/* Lock the queue this CPU serves (interrupts already off), checking the
+ * choice again under the lock: the mode may have changed meanwhile. */
+static struct runqueue *this_rq_lock_irqsoff(void)
+{
+    for (;;) {
+        struct runqueue *rq = cpu_queue(this_cpu_id());
+        rq_lock_irqsoff(rq);
+        if (rq == cpu_queue(this_cpu_id()))
+            return rq;
+        spin_unlock_irqsoff(&rq->lock);
+    }
+}
+
 /* Lock the run queue `t` belongs to.  A task that wakes up may be moved to
  * another CPU's queue meanwhile (activate() picks its CPU before taking the
- * new queue's lock), so the choice is checked again under the lock. */
+ * new queue's lock), and the mode may change, so the choice is checked
+ * again under the lock. */
 static struct runqueue *task_rq_lock(struct task *t)
 {
     for (;;) {
         struct runqueue *rq = task_rq(t);
-        spin_lock(&rq->lock);
+        rq_lock(rq);
         if (rq == task_rq(t))
             return rq;
-        spin_unlock(&rq->lock);
+        rq_unlock(rq);
     }
 }
+
+/* Every queue in use, in address order (policy and mode switches,
+ * tunables): the CPUs' own and the shared one. */
+static void lock_all_queues(void)
+{
+    for (int c = 0; c < ncpus; c++)
+        rq_lock(&queues[c]);
+    rq_lock(&queues[SHARED_Q]);
+}
+
+static void unlock_all_queues(void)
+{
+    rq_unlock(&queues[SHARED_Q]);
+    for (int c = ncpus - 1; c >= 0; c--)
+        rq_unlock(&queues[c]);
+}
+
+/* ---- queueing ---- */
 
 static bool is_rt(const struct task *t) { return t->policy == SCHED_FIFO || t->policy == SCHED_RR; }
 static struct sched_rq *prq(struct runqueue *rq, const struct task *t) { return is_rt(t) ? &rq->rt : &rq->sys; }
@@ -157,12 +278,13 @@ static void rq_dequeue(struct runqueue *rq, struct task *t)
     t->se.on_rq = false;
 }
 
-/* Does `t` (just made runnable on rq) deserve the CPU more than rq's current task? */
-static bool should_preempt(struct runqueue *rq, struct task *cur, struct task *t)
+/* Does `t` (just made runnable on rq) deserve CPU `cpu` more than the task
+ * `cur` running there? */
+static bool should_preempt(struct runqueue *rq, int cpu, struct task *cur, struct task *t)
 {
-    if (is_rt(t) && rq->rt_throttled)
+    if (is_rt(t) && cpus[cpu].rt_throttled)
         return false;                   /* held back until the next period */
-    if (cur == rq->idle)
+    if (cur == cpus[cpu].idle)
         return true;
     if (is_rt(t) && !is_rt(cur))
         return true;
@@ -174,43 +296,80 @@ static bool should_preempt(struct runqueue *rq, struct task *cur, struct task *t
     return r->policy->check_preempt && r->policy->check_preempt(r, &cur->se, &t->se);
 }
 
-static struct task *pick_next(struct runqueue *rq)
+/* How many queued tasks one pick may pass over in the shared queue: beyond
+ * that the CPU idles until its next chance rather than hold the lock
+ * longer (a task there waits for a CPU its affinity allows anyway). */
+#define PICK_SKIP_MAX 32
+
+/*
+ * The next entity of class queue `r` for CPU `cpu`.  A CPU's own queue only
+ * holds tasks that may run there.  In the shared queue, an entity whose
+ * affinity excludes `cpu` is passed over: taken out and given back as
+ * preempted once the pick is made, in reverse order, so FIFO and the
+ * tree-ordered policies restore its place exactly (round robin and MLFQ put
+ * one that had not started its slice back at the tail of its list).
+ */
+static struct sched_entity *class_pick(struct runqueue *rq, struct sched_rq *r, int cpu)
 {
+    struct sched_entity *se = r->policy->pick_next(r);
+    if (!is_shared(rq))
+        return se;
+    struct sched_entity *passed[PICK_SKIP_MAX];
+    int n = 0;
+    while (se && !may_run_on(container_of(se, struct task, se), cpu)) {
+        if (n == PICK_SKIP_MAX) {
+            r->policy->enqueue(r, se, ENQ_PREEMPTED);
+            se = NULL;
+            break;
+        }
+        passed[n++] = se;
+        se = r->policy->pick_next(r);
+    }
+    while (n > 0)
+        r->policy->enqueue(r, passed[--n], ENQ_PREEMPTED);   /* on_rq, enqueued_ns unchanged */
+    return se;
+}
+
+static struct task *pick_next(struct runqueue *rq, int cpu)
+{
+    struct cpu_sched *cs = &cpus[cpu];
     uint64_t now = time_ns();
     rq->rt.now_ns = rq->sys.now_ns = now;
-    struct sched_entity *se = rq->rt_throttled ? NULL : rq->rt.policy->pick_next(&rq->rt);
+    struct sched_entity *se = cs->rt_throttled ? NULL : class_pick(rq, &rq->rt, cpu);
     if (!se)
-        se = rq->sys.policy->pick_next(&rq->sys);
+        se = class_pick(rq, &rq->sys, cpu);
     if (!se)
-        return rq->idle;
+        return cs->idle;
     struct task *t = container_of(se, struct task, se);
     t->se.on_rq = false;
     t->stats.ready_ns += now - t->se.enqueued_ns;
+    cs->stats.run_delay_ns += now - t->se.enqueued_ns;
     return t;
 }
 
 /* Charges the real-time class for delta (if cur is real-time), starts a
- * new period when one has passed, and holds the class back once it has
- * used its runtime.  Caller holds rq->lock. */
-static void rt_bandwidth_tick(struct runqueue *rq, struct task *cur, uint64_t now, uint64_t delta)
+ * new period when one has passed, and holds the class back on this CPU once
+ * it has used its runtime.  Caller holds the lock of the queue it serves. */
+static void rt_bandwidth_tick(struct cpu_sched *cs, struct runqueue *rq, struct task *cur, uint64_t now,
+                              uint64_t delta)
 {
     int64_t runtime = READ_ONCE(rt_runtime_ns);
     uint64_t period = READ_ONCE(rt_period_ns);
-    if (now - rq->rt_period_start_ns >= period) {
-        rq->rt_period_start_ns = now;
-        rq->rt_time_ns = 0;
-        if (rq->rt_throttled) {
-            rq->rt_throttled = false;
-            if (rq->rt.nr_queued || cur == rq->idle)
+    if (now - cs->rt_period_start_ns >= period) {
+        cs->rt_period_start_ns = now;
+        cs->rt_time_ns = 0;
+        if (cs->rt_throttled) {
+            cs->rt_throttled = false;
+            if (rq->rt.nr_queued || cur == cs->idle)
                 cur->need_resched = true;
         }
     }
     if (!is_rt(cur) || runtime < 0)
         return;
-    rq->rt_time_ns += delta;
-    if (!rq->rt_throttled && rq->rt_time_ns > (uint64_t)runtime) {
+    cs->rt_time_ns += delta;
+    if (!cs->rt_throttled && cs->rt_time_ns > (uint64_t)runtime) {
         static bool said;
-        rq->rt_throttled = true;
+        cs->rt_throttled = true;
         cur->need_resched = true;
         if (!said) {
             said = true;                /* once, as Linux says it */
@@ -229,7 +388,7 @@ int sched_rt_bandwidth(int64_t runtime_us, int64_t period_us, bool set_runtime, 
     WRITE_ONCE(rt_runtime_ns, runtime < 0 ? -1 : runtime * 1000);
     if (runtime < 0)
         for (int c = 0; c < ncpus; c++)
-            WRITE_ONCE(runqueues[c].rt_throttled, false);   /* the next tick reschedules */
+            WRITE_ONCE(cpus[c].rt_throttled, false);   /* the next tick reschedules */
     return 0;
 }
 
@@ -240,48 +399,52 @@ void sched_rt_bandwidth_get(int64_t *runtime_us, int64_t *period_us)
     *period_us = (int64_t)(READ_ONCE(rt_period_ns) / 1000);
 }
 
+/* ---- the tick ---- */
+
 /* The scheduler tick (tick_fn, this CPU's periodic hrtimer), interrupts off. */
 static void sched_timer_tick(void)
 {
     struct percpu *pc = this_cpu();
-    struct runqueue *rq = this_rq();
+    struct cpu_sched *cs = this_cs();
     struct task *cur = pc->cur_task;
-    if (cur == rq->idle) {
-        if (READ_ONCE(rq->rt_throttled)) {
-            spin_lock(&rq->lock);
-            rt_bandwidth_tick(rq, cur, time_ns(), 0);
-            spin_unlock(&rq->lock);
+    if (cur == cs->idle) {
+        if (READ_ONCE(cs->rt_throttled)) {
+            struct runqueue *rq = this_rq_lock_irqsoff();
+            rt_bandwidth_tick(cs, rq, cur, time_ns(), 0);
+            spin_unlock_irqsoff(&rq->lock);
         }
         return;
     }
-    spin_lock(&rq->lock);
+    struct runqueue *rq = this_rq_lock_irqsoff();
     uint64_t now = time_ns();
     uint64_t delta = now - cur->se.slice_start_ns;
     cur->se.slice_start_ns = now;
     cur->se.sum_exec_ns += delta;
+    cs->stats.run_ns += delta;
     struct sched_rq *r = prq(rq, cur);
     r->now_ns = now;
     if (r->policy->tick(r, &cur->se, now, delta))
         cur->need_resched = true;
-    rt_bandwidth_tick(rq, cur, now, delta);
+    rt_bandwidth_tick(cs, rq, cur, now, delta);
     /* a queued real-time task always wins over the system policy */
-    if (!is_rt(cur) && rq->rt.nr_queued && !rq->rt_throttled)
+    if (!is_rt(cur) && rq->rt.nr_queued && !cs->rt_throttled)
         cur->need_resched = true;
     /* nohz_full: one task and nothing waiting needs no tick; the next
-     * enqueue on this CPU restarts it (tick_restart, via IPI if remote).
+     * enqueue for this CPU restarts it (tick_restart, via IPI if remote).
      * A real-time task keeps it while its bandwidth is limited, as Linux
      * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
-    if ((nohz_mask & (1ULL << pc->cpu_id)) && rq->nr_running == 1 && !rq->rt.nr_queued && !rq->sys.nr_queued &&
-        !cur->need_resched && !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0) && !posix_cpu_timers_armed(cur))
+    if ((nohz_mask & (1ULL << pc->cpu_id)) && !rq->rt.nr_queued && !rq->sys.nr_queued && !cur->need_resched &&
+        !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0) && !posix_cpu_timers_armed(cur))
         pc->tick_stopped = true;        /* tick_fn does not rearm */
-    bool overloaded = rq->nr_running > 1;
-    spin_unlock(&rq->lock);
-    if (overloaded)
+    /* per-cpu queues: tasks waiting here while a CPU may idle elsewhere */
+    bool overloaded = !is_shared(rq) && rq->nr_running > 1;
+    spin_unlock_irqsoff(&rq->lock);
+    if (overloaded && READ_ONCE(work_stealing))
         kick_idle_cpu(pc->cpu_id);
 }
 
 /* A CPU with more work than it can run wakes one tickless idle CPU, which
- * then looks for work to pull (idle CPUs take no tick to look by
+ * then looks for work to steal (idle CPUs take no tick to look by
  * themselves).  Bounded by the CPU count, and only while overloaded. */
 static void kick_idle_cpu(int me)
 {
@@ -299,7 +462,7 @@ static enum hrtimer_restart tick_fn(struct hrtimer *h)
 {
     sched_timer_tick();
     struct task *cur = current;
-    if (cur != this_rq()->idle)
+    if (cur != this_cs()->idle)
         posix_cpu_timers_tick(cur);
     if (this_cpu()->tick_stopped)
         return HRTIMER_NORESTART;
@@ -363,16 +526,20 @@ void sched_ipi_resched(void)
 
 bool sched_need_resched(void) { return current->need_resched; }
 
+/* ---- switching ---- */
+
 static void activate(struct task *t, enum sched_enq_reason why);
 
 /* Runs in the context of the task that just got the CPU. */
-static void finish_switch(struct runqueue *rq)
+static void finish_switch(struct cpu_sched *cs)
 {
-    struct task *prev = rq->prev;
-    bool release = rq->prev_dead, migrate = rq->prev_migrate;
-    rq->prev = NULL;
-    rq->prev_dead = false;
-    rq->prev_migrate = false;
+    struct task *prev = cs->prev;
+    struct runqueue *rq = cs->locked;
+    bool release = cs->prev_dead, migrate = cs->prev_migrate;
+    cs->prev = NULL;
+    cs->locked = NULL;
+    cs->prev_dead = false;
+    cs->prev_migrate = false;
     if (prev)
         __atomic_store_n(&prev->on_cpu, -1, __ATOMIC_RELEASE);
     spin_unlock_irqsoff(&rq->lock);
@@ -385,28 +552,48 @@ static void finish_switch(struct runqueue *rq)
 }
 
 /* The first thing a new task runs (entry.S: task_first_return). */
-void schedule_tail(void) { finish_switch(this_rq()); }
+void schedule_tail(void) { finish_switch(this_cs()); }
 
-static void context_switch(struct runqueue *rq, struct task *prev, struct task *next)
+/* `next` starts running on this CPU: if it last ran on another, that is a
+ * migration, counted for the task and both CPUs and traced. */
+static void note_migration(struct cpu_sched *cs, struct task *next, int cpu)
+{
+    int from = next->last_cpu;
+    next->last_cpu = cpu;
+    if (from < 0 || from == cpu)
+        return;
+    next->stats.nr_migrations++;
+    cs->stats.migrations_in++;
+    __atomic_fetch_add(&cpus[from].stats.migrations_out, 1, __ATOMIC_RELAXED);
+    perf_sched_migrate(next, from, cpu);
+    trace_sched(TRACE_MIGRATE, next->pid, cpu);
+}
+
+static void context_switch(struct cpu_sched *cs, struct runqueue *rq, struct task *prev, struct task *next)
 {
     struct percpu *pc = this_cpu();
     uint64_t now = time_ns();
-    if (prev != rq->idle) {
+    if (prev != cs->idle) {
         uint64_t ran = now - prev->se.slice_start_ns;
         prev->se.sum_exec_ns += ran;
+        cs->stats.run_ns += ran;
         struct sched_rq *r = prq(rq, prev);
         if (r->policy->put_prev)
             r->policy->put_prev(r, &prev->se, ran, prev->state != TASK_RUNNING);
     }
     next->se.slice_start_ns = now;
     next->se.cpu = pc->cpu_id;
-    if (!next->stats.first_run_ns && next != rq->idle)
-        next->stats.first_run_ns = now;
+    if (next != cs->idle) {
+        cs->stats.pcount++;
+        note_migration(cs, next, pc->cpu_id);
+        if (!next->stats.first_run_ns)
+            next->stats.first_run_ns = now;
+    }
     /* wait until next has fully left any other CPU */
     while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE) >= 0 && next->on_cpu != pc->cpu_id)
         cpu_relax();
     next->on_cpu = pc->cpu_id;
-    rq->nr_switches++;
+    cs->stats.nr_switches++;
     perf_sched_switch(prev, next);
     trace_sched(TRACE_SWITCH, next->pid, pc->cpu_id);
 
@@ -422,12 +609,13 @@ static void context_switch(struct runqueue *rq, struct task *prev, struct task *
         arch_fpu_restore(next->fpu);
     wrmsr(MSR_FS_BASE, next->fs_base);
     tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
-    cputime_switch(next, next == rq->idle);     /* also makes it pc->cur_task */
-    syscall_fast_enosys_update(next, next == rq->idle);
-    rq->prev = prev;
-    rq->prev_dead = prev->autoreaped;
+    cputime_switch(next, next == cs->idle);     /* also makes it pc->cur_task */
+    syscall_fast_enosys_update(next, next == cs->idle);
+    cs->locked = rq;
+    cs->prev = prev;
+    cs->prev_dead = prev->autoreaped;
     switch_to(prev, next);
-    finish_switch(this_rq());
+    finish_switch(this_cs());
 }
 
 void schedule(void)
@@ -435,13 +623,16 @@ void schedule(void)
     spin_assert_none_held();
     uint64_t flags = read_rflags();
     irq_disable();
-    struct runqueue *rq = this_rq();
+    struct cpu_sched *cs = this_cs();
+    int cpu = this_cpu_id();
     struct task *prev = this_cpu()->cur_task;
-    spin_lock_irqsoff(&rq->lock);
+    struct runqueue *rq = this_rq_lock_irqsoff();
+    cs->stats.sched_count++;
+    cs->wake_pending = false;
     prev->need_resched = false;
     bool involuntary = false, migrate = false;
-    if (prev != rq->idle) {
-        if (prev->state == TASK_RUNNING && !(prev->cpu_mask & (1ULL << this_cpu_id()))) {
+    if (prev != cs->idle) {
+        if (prev->state == TASK_RUNNING && !may_run_on(prev, cpu)) {
             involuntary = migrate = true;   /* affinity changed: leave this CPU */
             rq->nr_running--;
         } else if (prev->state == TASK_RUNNING) {
@@ -450,23 +641,25 @@ void schedule(void)
         } else {
             rq->nr_running--;
             trace_sched(prev->state == TASK_ZOMBIE || prev->state == TASK_DEAD ? TRACE_EXIT : TRACE_BLOCK,
-                        prev->pid, this_cpu_id());
+                        prev->pid, cpu);
         }
     }
-    struct task *next = pick_next(rq);
+    struct task *next = pick_next(rq, cpu);
+    if (next == cs->idle)
+        cs->stats.sched_goidle++;
     if (next == prev) {
         spin_unlock_irqsoff(&rq->lock);
         write_rflags(flags);
         return;
     }
-    if (prev != rq->idle) {
+    if (prev != cs->idle) {
         if (involuntary)
             prev->stats.nivcsw++;
         else
             prev->stats.nvcsw++;
     }
-    rq->prev_migrate = migrate;
-    context_switch(rq, prev, next);
+    cs->prev_migrate = migrate;
+    context_switch(cs, rq, prev, next);
     write_rflags(flags);
 }
 
@@ -475,31 +668,35 @@ void sched_yield_current(void)
     struct task *t = current;
     uint64_t flags = read_rflags();
     irq_disable();
-    struct runqueue *rq = this_rq();
-    spin_lock_irqsoff(&rq->lock);
+    struct cpu_sched *cs = this_cs();
+    struct runqueue *rq = this_rq_lock_irqsoff();
+    cs->stats.yld_count++;
+    cs->stats.sched_count++;
     /* re-enqueue as a yield; then pick */
     rq_enqueue(rq, t, ENQ_YIELD);
     t->need_resched = false;
-    struct task *next = pick_next(rq);
+    struct task *next = pick_next(rq, this_cpu_id());
     if (next == t) {
         spin_unlock_irqsoff(&rq->lock);
         write_rflags(flags);
         return;
     }
     t->stats.nvcsw++;
-    context_switch(rq, t, next);
+    context_switch(cs, rq, t, next);
     write_rflags(flags);
 }
 
+/* ---- placement and wake-ups ---- */
+
+/* MQMS: keep it where it was if allowed; otherwise the least loaded allowed CPU. */
 static int select_cpu(struct task *t)
 {
-    /* keep it where it was if allowed; otherwise the least loaded allowed CPU */
     int best = -1;
     unsigned best_load = ~0U;
     for (int c = 0; c < ncpus; c++) {
-        if (!percpu_area[c].online || !(t->cpu_mask & (1ULL << c)))
+        if (!percpu_area[c].online || !may_run_on(t, c))
             continue;
-        unsigned load = runqueues[c].nr_running;
+        unsigned load = queues[c].nr_running;
         if (c == t->se.cpu && load <= best_load + 0)
             load = load > 0 ? load - 1 : 0;   /* slight preference for cache warmth */
         if (load < best_load) {
@@ -510,55 +707,165 @@ static int select_cpu(struct task *t)
     return best < 0 ? 0 : best;
 }
 
-
-static void activate(struct task *t, enum sched_enq_reason why)
+/*
+ * SQMS: `t` was just queued in the shared queue (its lock held).  Find the
+ * CPU that should act on it: an idle CPU it may run on that no other
+ * enqueue has woken yet (the one it last ran on first), else one whose
+ * running task it should preempt.  That CPU is marked to reschedule; the
+ * caller sends it the IPI (-1: no CPU needs telling).  CPUs that run a task
+ * without a tick (nohz_full) are added to *tickless, to get their tick back
+ * now that a task waits.
+ */
+static int sqms_target(struct runqueue *rq, struct task *t, uint64_t *tickless)
 {
-    int cpu = select_cpu(t);
-    perf_sched_migrate(t, t->se.cpu, cpu);
-    t->se.cpu = cpu;
-    struct runqueue *rq = &runqueues[cpu];
-    spin_lock(&rq->lock);
-    rq->nr_running++;
-    rq_enqueue(rq, t, why);
+    int first = t->se.cpu, target = -1;
+    for (int i = 0; i < ncpus && target < 0; i++) {
+        int c = (first + i) % ncpus;
+        if (percpu_area[c].online && may_run_on(t, c) && percpu_area[c].cur_task == cpus[c].idle &&
+            !cpus[c].wake_pending)
+            target = c;
+    }
+    for (int i = 0; i < ncpus && target < 0; i++) {
+        int c = (first + i) % ncpus;
+        struct task *cur = percpu_area[c].cur_task;
+        if (!percpu_area[c].online || !may_run_on(t, c) || !cur || cur == cpus[c].idle)
+            continue;
+        if (should_preempt(rq, c, cur, t))
+            target = c;
+        else if (READ_ONCE(percpu_area[c].tick_stopped))
+            *tickless |= 1ULL << c;
+    }
+    if (target >= 0) {
+        percpu_area[target].cur_task->need_resched = true;
+        if (percpu_area[target].cur_task == cpus[target].idle)
+            cpus[target].wake_pending = true;
+    }
+    return target;
+}
+
+/*
+ * Charges the task running on CPU `cpu` (served by rq, whose lock the
+ * caller holds) for the time since it was last charged, as its tick would.
+ * Called before a task joins rq while that CPU runs without a tick
+ * (nohz_full): nothing has charged its task since the tick stopped, so the
+ * policy's clock (fair's min_vruntime) is as old as that, and the newcomer,
+ * placed by it, would be ahead by all that time and keep the CPU as long
+ * (Linux charges the current task on every enqueue for the same reason).
+ */
+static void charge_running(struct runqueue *rq, int cpu)
+{
     struct task *cur = percpu_area[cpu].cur_task;
-    bool preempt = cur && should_preempt(rq, cur, t);
-    if (preempt)
+    if (!cur || cur == cpus[cpu].idle)
+        return;
+    uint64_t now = time_ns(), delta = now - cur->se.slice_start_ns;
+    cur->se.slice_start_ns = now;
+    cur->se.sum_exec_ns += delta;
+    cpus[cpu].stats.run_ns += delta;
+    struct sched_rq *r = prq(rq, cur);
+    r->now_ns = now;
+    if (r->policy->tick(r, &cur->se, now, delta))
         cur->need_resched = true;
-    bool tickless = percpu_area[cpu].tick_stopped;
-    spin_unlock(&rq->lock);
-    if (cpu != this_cpu_id() && (preempt || tickless))
-        kick_cpu(cpu);                  /* a tickless CPU must get its tick back */
-    else if (cpu == this_cpu_id() && tickless)
+}
+
+/* Before a task joins rq: every CPU serving rq that runs a task without a
+ * tick has it charged (one CPU for a per-CPU queue, any for the shared one). */
+static void charge_tickless(struct runqueue *rq, int only)
+{
+    for (int c = 0; c < ncpus; c++)
+        if ((only < 0 || c == only) && percpu_area[c].online && READ_ONCE(percpu_area[c].tick_stopped))
+            charge_running(rq, c);
+}
+
+/* Tell CPU `cpu` (marked need_resched) to reschedule: an IPI if it is
+ * another one, or this CPU's own tick back if it had stopped. */
+static void notify_cpu(int cpu)
+{
+    if (cpu != this_cpu_id())
+        kick_cpu(cpu);
+    else if (this_cpu()->tick_stopped)
         tick_restart();
 }
 
+/* `t` (runnable, in no queue) joins the queue it should: the shared one,
+ * or that of the CPU select_cpu() chooses.  Takes that queue's lock. */
+static void activate(struct task *t, enum sched_enq_reason why)
+{
+    struct sched_cpu_stats *st = &this_cs()->stats;
+    for (;;) {
+        bool single = single_queue();
+        int cpu = single ? -1 : select_cpu(t);
+        struct runqueue *rq = single ? &queues[SHARED_Q] : &queues[cpu];
+        rq_lock(rq);
+        if (single != single_queue()) {     /* the mode changed meanwhile */
+            rq_unlock(rq);
+            continue;
+        }
+        if (why == ENQ_WAKEUP) {
+            st->ttwu_count++;
+            if (!single && cpu == this_cpu_id())
+                st->ttwu_local++;
+        }
+        if (!single)
+            t->se.cpu = cpu;
+        charge_tickless(rq, cpu);
+        rq->nr_running++;
+        rq_enqueue(rq, t, why);
+        uint64_t tickless = 0;
+        int target;
+        if (single) {
+            target = sqms_target(rq, t, &tickless);
+        } else {
+            struct task *cur = percpu_area[cpu].cur_task;
+            bool preempt = cur && should_preempt(rq, cpu, cur, t);
+            if (preempt)
+                cur->need_resched = true;
+            target = preempt || percpu_area[cpu].tick_stopped ? cpu : -1;  /* a tickless CPU needs its tick */
+        }
+        rq_unlock(rq);
+        if (target >= 0)
+            notify_cpu(target);
+        for (int c = 0; tickless; c++, tickless >>= 1)
+            if (tickless & 1)
+                notify_cpu(c);
+        return;
+    }
+}
+
+/*
+ * `t` starts: it becomes runnable for the first time.  It is visible to
+ * signals from the moment it joined its thread group, a little earlier, so a
+ * kill may try to wake it before this: sched_wake() leaves a task that has
+ * not started alone (se.id is still 0, set here under the lock it takes,
+ * that of the queue se.cpu gives before the placement hint is set), and the
+ * signal is delivered on its first return to user space.
+ */
 void sched_new_task(struct task *t, struct task *parent)
 {
+    struct runqueue *rq = task_rq_lock(t);
     t->se.id = t->pid;
     t->on_cpu = -1;
-    t->se.cpu = parent ? parent->se.cpu : 0;
-    struct runqueue *rq = &runqueues[t->se.cpu];
-    spin_lock(&rq->lock);
+    t->last_cpu = -1;
     struct sched_rq *r = prq(rq, t);
     r->now_ns = time_ns();
     if (r->policy->task_new)
         r->policy->task_new(r, &t->se, parent ? &parent->se : NULL);
-    spin_unlock(&rq->lock);
     t->state = TASK_RUNNING;
+    rq_unlock(rq);
+    t->se.cpu = parent ? parent->se.cpu : 0;    /* where select_cpu() prefers it */
     activate(t, ENQ_NEW);
 }
 
 void sched_wake(struct task *t)
 {
     struct runqueue *rq = task_rq_lock(t);
-    if (t->state != TASK_BLOCKED && t->state != TASK_STOPPED && t->state != TASK_TRACED) {
-        spin_unlock(&rq->lock);
+    if ((t->state != TASK_BLOCKED && t->state != TASK_STOPPED && t->state != TASK_TRACED) || !t->se.id) {
+        rq_unlock(rq);
         return;
     }
     t->state = TASK_RUNNING;
     /* still on its CPU (between prepare_to_wait and schedule): it will notice */
     bool running = t->on_cpu >= 0 && percpu_area[t->on_cpu].cur_task == t;
-    spin_unlock(&rq->lock);
+    rq_unlock(rq);
     if (!running)
         activate(t, ENQ_WAKEUP);
 }
@@ -594,7 +901,7 @@ bool schedule_until(uint64_t deadline_ns)
     return expired;
 }
 
-/* ---- policies ---- */
+/* ---- policies and queue modes ---- */
 
 static void rq_init_policy(struct sched_rq *r, const struct sched_policy *p)
 {
@@ -602,6 +909,40 @@ static void rq_init_policy(struct sched_rq *r, const struct sched_policy *p)
     r->policy = p;
     r->tun = &sched_tun;
     p->init(r);
+}
+
+static bool task_alive(const struct task *t)
+{
+    return t->state == TASK_RUNNING || t->state == TASK_BLOCKED || t->state == TASK_STOPPED ||
+           t->state == TASK_TRACED;
+}
+
+/* What a switch of policy or queue mode moves: the queued tasks. */
+static struct task *moved[TASK_MAX];        /* protected by policy_lock */
+
+/* A switch of policy or queue mode holds everything still: no task can be
+ * created, woken, picked or queued meanwhile. */
+static void switch_lock(void)
+{
+    spin_lock(&policy_lock);
+    spin_lock(&tasks_lock);
+    lock_all_queues();
+}
+
+static void switch_unlock(void)
+{
+    unlock_all_queues();
+    spin_unlock(&tasks_lock);
+    spin_unlock(&policy_lock);
+}
+
+/* Kick every other CPU (after a switch of policy or mode): an idle one
+ * sleeps without a tick and would not look at its new queue by itself. */
+static void kick_all_cpus(void)
+{
+    for (int c = 0; c < ncpus; c++)
+        if (c != this_cpu_id() && percpu_area[c].online)
+            kick_cpu(c);
 }
 
 /*
@@ -617,12 +958,8 @@ int sched_set_system_policy(const char *name)
     const struct sched_policy *p = sched_policy_find(name);
     if (!p || p == &sched_policy_rt)
         return -EINVAL;
-    static struct task *moved[TASK_MAX];        /* protected by policy_lock */
     int n = 0;
-    spin_lock(&policy_lock);
-    spin_lock(&tasks_lock);
-    for (int c = 0; c < ncpus; c++)
-        spin_lock(&runqueues[c].lock);
+    switch_lock();
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
         if (t->se.on_rq && !is_rt(t) && n < TASK_MAX) {
@@ -631,15 +968,15 @@ int sched_set_system_policy(const char *name)
         }
     }
     uint64_t now = time_ns();
-    for (int c = 0; c < ncpus; c++) {
-        rq_init_policy(&runqueues[c].sys, p);
-        runqueues[c].sys.now_ns = now;
+    for (int q = 0; q <= SHARED_Q; q++) {
+        if (q < ncpus || q == SHARED_Q) {
+            rq_init_policy(&queues[q].sys, p);
+            queues[q].sys.now_ns = now;
+        }
     }
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        bool alive = t->state == TASK_RUNNING || t->state == TASK_BLOCKED || t->state == TASK_STOPPED ||
-                     t->state == TASK_TRACED;
-        if (alive && !is_rt(t) && t != task_rq(t)->idle && t->se.id && p->task_new)
+        if (task_alive(t) && !is_rt(t) && t->se.id && p->task_new)
             p->task_new(&task_rq(t)->sys, &t->se, NULL);
     }
     for (int i = 0; i < n; i++)
@@ -650,15 +987,109 @@ int sched_set_system_policy(const char *name)
             cur->need_resched = true;
     }
     system_policy = p;
-    for (int c = ncpus - 1; c >= 0; c--)
-        spin_unlock(&runqueues[c].lock);
-    spin_unlock(&tasks_lock);
-    spin_unlock(&policy_lock);
+    switch_unlock();
     kprintf("sched: system policy is now %s\n", p->name);
     return 0;
 }
 
 const char *sched_system_policy_name(void) { return system_policy->name; }
+
+/* Takes every entity out of class queue `r`, in the order the policy would
+ * run them, into moved[] (from *n on).  Caller holds switch_lock(). */
+static void drain_class(struct sched_rq *r, int *n)
+{
+    struct sched_entity *se;
+    r->now_ns = time_ns();
+    while (*n < TASK_MAX && (se = r->policy->pick_next(r))) {
+        struct task *t = container_of(se, struct task, se);
+        t->se.on_rq = false;
+        moved[(*n)++] = t;
+    }
+}
+
+/*
+ * Switch between one queue per CPU and one shared queue.  As for a policy
+ * switch, every queue is locked together: the queued tasks are taken out of
+ * the old queues in the order their policy would run them and join the new
+ * ones as new arrivals (to the shared queue, or each to the least loaded
+ * CPU it may run on); a running task gets its new queue's initial placement
+ * (task_new) and is counted there; blocked tasks join when they wake.  No
+ * task is in transit meanwhile: a task being woken or moved is either in a
+ * queue or not yet counted in any (its waker chooses a queue after this, and
+ * checks the choice under that queue's lock).  0, or -EINVAL.
+ */
+int sched_set_queue_mode(enum sched_queue_mode mode)
+{
+    if (mode != SCHED_QUEUES_PER_CPU && mode != SCHED_QUEUES_SINGLE)
+        return -EINVAL;
+    int n = 0;
+    switch_lock();
+    if (mode == queue_mode) {
+        switch_unlock();
+        return 0;
+    }
+    for (int q = 0; q <= SHARED_Q; q++) {
+        if (q < ncpus || q == SHARED_Q) {
+            drain_class(&queues[q].rt, &n);
+            drain_class(&queues[q].sys, &n);
+            queues[q].nr_running = 0;
+        }
+    }
+    WRITE_ONCE(queue_mode, mode);
+    uint64_t now = time_ns();
+    for (int q = 0; q <= SHARED_Q; q++) {
+        if (q < ncpus || q == SHARED_Q) {
+            rq_init_policy(&queues[q].sys, system_policy);
+            rq_init_policy(&queues[q].rt, &sched_policy_rt);
+            queues[q].sys.now_ns = queues[q].rt.now_ns = now;
+        }
+    }
+    for (int c = 0; c < ncpus; c++) {
+        struct task *cur = percpu_area[c].cur_task;
+        cpus[c].wake_pending = false;
+        if (!cur || cur == cpus[c].idle)
+            continue;
+        struct sched_rq *r = prq(task_rq(cur), cur);
+        task_rq(cur)->nr_running++;
+        if (r->policy->task_new)
+            r->policy->task_new(r, &cur->se, NULL);
+        cur->need_resched = true;
+    }
+    for (int i = 0; i < n; i++) {
+        struct task *t = moved[i];
+        if (mode == SCHED_QUEUES_PER_CPU)
+            t->se.cpu = select_cpu(t);
+        struct runqueue *rq = task_rq(t);
+        struct sched_rq *r = prq(rq, t);
+        if (r->policy->task_new)
+            r->policy->task_new(r, &t->se, NULL);
+        rq->nr_running++;
+        rq_enqueue(rq, t, ENQ_NEW);
+    }
+    switch_unlock();
+    kick_all_cpus();
+    kprintf("sched: run queues are now %s\n", sched_queue_mode_name(mode));
+    return 0;
+}
+
+enum sched_queue_mode sched_queue_mode(void) { return READ_ONCE(queue_mode); }
+
+const char *sched_queue_mode_name(enum sched_queue_mode mode)
+{
+    return mode == SCHED_QUEUES_SINGLE ? "single" : "per-cpu";
+}
+
+int sched_queue_mode_parse(const char *s, size_t len)
+{
+    if (len == 6 && !memcmp(s, "single", 6))
+        return SCHED_QUEUES_SINGLE;
+    if (len == 7 && !memcmp(s, "per-cpu", 7))
+        return SCHED_QUEUES_PER_CPU;
+    return -EINVAL;
+}
+
+void sched_set_work_stealing(bool on) { WRITE_ONCE(work_stealing, on); }
+bool sched_work_stealing(void) { return READ_ONCE(work_stealing); }
 
 void sched_set_rt(struct task *t, int policy, int prio)
 {
@@ -676,7 +1107,7 @@ void sched_set_rt(struct task *t, int policy, int prio)
         rq_enqueue(rq, t, ENQ_NEW);
     if (percpu_area[t->se.cpu].cur_task)
         percpu_area[t->se.cpu].cur_task->need_resched = true;
-    spin_unlock(&rq->lock);
+    rq_unlock(rq);
 }
 
 void sched_reweight(struct task *t)
@@ -685,7 +1116,7 @@ void sched_reweight(struct task *t)
     struct sched_rq *r = prq(rq, t);
     if (r->policy->reweight)
         r->policy->reweight(r, &t->se);
-    spin_unlock(&rq->lock);
+    rq_unlock(rq);
 }
 
 /* Change one per-task parameter and tell the policy, in one critical
@@ -710,7 +1141,7 @@ void sched_set_param(struct task *t, enum sched_param which, int64_t value)
     struct sched_rq *r = prq(rq, t);
     if (r->policy->reweight)
         r->policy->reweight(r, &t->se);
-    spin_unlock(&rq->lock);
+    rq_unlock(rq);
 }
 
 /* Install new tunables with every run queue locked, so no hook ever sees a
@@ -723,11 +1154,9 @@ int sched_set_tunables(const struct sched_tunables *nt)
         return -EINVAL;
     spin_lock(&policy_lock);
     bool reseed = nt->lottery_seed != sched_tun.lottery_seed;
-    for (int c = 0; c < ncpus; c++)
-        spin_lock(&runqueues[c].lock);
+    lock_all_queues();
     sched_tun = *nt;
-    for (int c = ncpus - 1; c >= 0; c--)
-        spin_unlock(&runqueues[c].lock);
+    unlock_all_queues();
     const struct sched_policy *p = system_policy;
     spin_unlock(&policy_lock);
     if (reseed && p == sched_policy_find("lottery"))
@@ -740,40 +1169,46 @@ int sched_set_tunables(const struct sched_tunables *nt)
 /*
  * Sets t's CPU mask and moves it if it sits on a CPU the mask excludes:
  * a queued task is taken out and placed again; a running one is asked to
- * reschedule and leaves in schedule() (prev_migrate).
+ * reschedule and leaves in schedule() (prev_migrate).  In the shared queue
+ * a queued task stays where it is, and an idle CPU it may now run on is
+ * woken to take it.
  */
 void sched_set_affinity(struct task *t, uint64_t mask)
 {
     struct runqueue *rq = task_rq_lock(t);
     t->cpu_mask = mask;
-    bool allowed = mask & (1ULL << t->se.cpu);
-    bool requeue = !allowed && t->se.on_rq;
+    bool allowed = may_run_on(t, t->se.cpu);
+    bool requeue = !allowed && t->se.on_rq && !is_shared(rq);
     if (requeue) {
         rq_dequeue(rq, t);
         rq->nr_running--;
     }
+    uint64_t tickless = 0;
+    int target = is_shared(rq) && t->se.on_rq ? sqms_target(rq, t, &tickless) : -1;
     struct task *cur = percpu_area[t->se.cpu].cur_task;
     bool kick = !allowed && cur == t;
     if (kick)
         t->need_resched = true;
     int cpu = t->se.cpu;
-    spin_unlock(&rq->lock);
+    rq_unlock(rq);
     if (requeue)
         activate(t, ENQ_PREEMPTED);
     if (kick && cpu != this_cpu_id())
         kick_cpu(cpu);
+    if (target >= 0)
+        notify_cpu(target);
 }
 
 /*
- * Idle balancing: a CPU with nothing to run takes a waiting task from the
- * busiest run queue that has one (and whose affinity allows this CPU).
+ * Work stealing (MQMS): a CPU with nothing to run takes a waiting task from
+ * the busiest run queue that has one (and whose affinity allows this CPU).
  * Called from the idle loop; the search is only made when some queue holds
  * more than its running task.  The busy CPU's run-queue lock is taken only
  * once a task that may move has been seen (and the choice is checked again
  * under it): tasks pinned there would otherwise have their switches wait on
  * a lock the idle CPU holds just to find nothing, every few milliseconds
  * (and for a whole host time slice when an emulated CPU is descheduled
- * holding it).  Returns true if a task was pulled.
+ * holding it).  Returns true if a task was stolen.
  */
 static bool may_pull(struct task *t, int from, int to)
 {
@@ -782,17 +1217,20 @@ static bool may_pull(struct task *t, int from, int to)
 
 static bool idle_pull(int me)
 {
+    struct sched_cpu_stats *st = &cpus[me].stats;
+    st->lb_count++;
     int busiest = -1;
     unsigned most = 1;
     for (int c = 0; c < ncpus; c++)
-        if (c != me && percpu_area[c].online && runqueues[c].nr_running > most) {
-            most = runqueues[c].nr_running;
+        if (c != me && percpu_area[c].online && queues[c].nr_running > most) {
+            most = queues[c].nr_running;
             busiest = c;
         }
-    if (busiest < 0)
+    if (busiest < 0) {
+        st->lb_balanced++;
         return false;
-    struct runqueue *src = &runqueues[busiest], *dst = &runqueues[me];
-    struct runqueue *first = busiest < me ? src : dst, *second = busiest < me ? dst : src;
+    }
+    struct runqueue *src = &queues[busiest], *dst = &queues[me];
     bool pulled = false;
     spin_lock(&tasks_lock);
     struct task *t = NULL;
@@ -803,22 +1241,24 @@ static bool idle_pull(int me)
         t = NULL;
     }
     if (t) {
-        spin_lock(&first->lock);
-        spin_lock(&second->lock);
-        if (may_pull(t, busiest, me)) {
+        rq_lock(busiest < me ? src : dst);
+        rq_lock(busiest < me ? dst : src);
+        if (!single_queue() && may_pull(t, busiest, me)) {
             rq_dequeue(src, t);
             src->nr_running--;
-            perf_sched_migrate(t, busiest, me);
             t->se.cpu = me;
             dst->nr_running++;
             rq_enqueue(dst, t, ENQ_WAKEUP);
-            trace_sched(TRACE_MIGRATE, t->pid, me);
             pulled = true;
         }
-        spin_unlock(&second->lock);
-        spin_unlock(&first->lock);
+        rq_unlock(busiest < me ? dst : src);
+        rq_unlock(busiest < me ? src : dst);
     }
     spin_unlock(&tasks_lock);
+    if (pulled)
+        st->lb_gained++;
+    else
+        st->lb_failed++;
     return pulled;
 }
 
@@ -829,12 +1269,19 @@ static void kick_cpu(int cpu)
     arch_send_resched_ipi(cpu);
 }
 
+/*
+ * The idle loop.  With per-CPU queues it runs whatever its queue holds and
+ * otherwise steals; with the shared queue it picks only when told to
+ * (need_resched: an enqueue woke it, sqms_target), since what the shared
+ * queue holds may all be pinned elsewhere.
+ */
 static __noreturn void idle_loop(void)
 {
-    struct runqueue *rq = this_rq();
+    int me = this_cpu_id();
     for (;;) {
         irq_disable();
-        if (rq->nr_running > 0 || current->need_resched) {
+        bool single = single_queue();
+        if (current->need_resched || (!single && READ_ONCE(queues[me].nr_running) > 0)) {
             tick_restart();
             irq_enable();
             schedule();
@@ -842,9 +1289,9 @@ static __noreturn void idle_loop(void)
         }
         /* look for work elsewhere, but after a fruitless search wait a few
          * ticks: scanning takes locks a busy CPU needs */
-        if (ncpus > 1 && time_ns() >= this_cpu()->next_pull_ns) {
+        if (!single && ncpus > 1 && READ_ONCE(work_stealing) && time_ns() >= this_cpu()->next_pull_ns) {
             irq_enable();
-            bool pulled = idle_pull(this_cpu_id());
+            bool pulled = idle_pull(me);
             irq_disable();
             if (pulled)
                 continue;
@@ -852,24 +1299,29 @@ static __noreturn void idle_loop(void)
         }
         /* tickless idle: nothing to tick for until work arrives (a wake-up
          * restarts the tick), unless real-time throttling is counting down */
-        if (!READ_ONCE(rq->rt_throttled))
+        if (!READ_ONCE(cpus[me].rt_throttled))
             tick_stop_idle();
         __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */
     }
 }
 
-static void runqueue_init(int cpu, struct task *idle)
+static void runqueue_init(struct runqueue *rq)
 {
-    struct runqueue *rq = &runqueues[cpu];
     spin_init(&rq->lock, "runqueue");
     rq_init_policy(&rq->sys, system_policy);
     rq_init_policy(&rq->rt, &sched_policy_rt);
-    rq->idle = idle;
-    percpu_area[cpu].rq = rq;
+}
+
+static void cpu_sched_init(int cpu, struct task *idle)
+{
+    runqueue_init(&queues[cpu]);
+    cpus[cpu].idle = idle;
+    percpu_area[cpu].rq = &queues[cpu];
     percpu_area[cpu].idle = idle;
     percpu_area[cpu].cur_task = idle;
     idle->on_cpu = cpu;
     idle->se.cpu = cpu;
+    idle->last_cpu = cpu;
     cputime_cpu_start();                /* runs on that CPU */
 }
 
@@ -884,10 +1336,16 @@ void sched_init(void)
         system_policy = sched_policy_find(SCHED_DEFAULT_POLICY);
     if (!system_policy)
         panic("sched: default policy %s missing", SCHED_DEFAULT_POLICY);
-    runqueue_init(0, task_create_idle(0));
+    const char *mode = cmdline_get("sched_queues");
+    int m = mode ? sched_queue_mode_parse(mode, strlen(mode)) : SCHED_QUEUES_PER_CPU;
+    if (m < 0)
+        kprintf("sched: unknown sched_queues '%s' (single or per-cpu), using per-cpu\n", mode);
+    queue_mode = m < 0 ? SCHED_QUEUES_PER_CPU : (enum sched_queue_mode)m;
+    runqueue_init(&queues[SHARED_Q]);
+    cpu_sched_init(0, task_create_idle(0));
     isolated_mask = parse_cpulist(cmdline_get("isolcpus"));
     nohz_mask = parse_cpulist(cmdline_get("nohz_full"));
-    kprintf("sched: system policy %s\n", system_policy->name);
+    kprintf("sched: system policy %s, %s run queues\n", system_policy->name, sched_queue_mode_name(queue_mode));
     if (isolated_mask || nohz_mask)
         kprintf("sched: isolated CPUs %#lx, tickless CPUs %#lx\n", (unsigned long)isolated_mask,
                 (unsigned long)nohz_mask);
@@ -896,7 +1354,7 @@ void sched_init(void)
     sched_sysctl_init();
 }
 
-void sched_init_ap(int cpu) { runqueue_init(cpu, task_create_idle(cpu)); }
+void sched_init_ap(int cpu) { cpu_sched_init(cpu, task_create_idle(cpu)); }
 
 void sched_start(void)
 {
@@ -913,14 +1371,23 @@ void sched_start(void)
     idle_loop();
 }
 
-unsigned sched_nr_running(int cpu) { return runqueues[cpu].nr_running; }
+unsigned sched_nr_running(int cpu) { return READ_ONCE(cpu_queue(cpu)->nr_running); }
 
 unsigned sched_nr_running_total(void)
 {
+    if (single_queue())
+        return READ_ONCE(queues[SHARED_Q].nr_running);
     unsigned n = 0;
     for (int c = 0; c < ncpus; c++)
         if (percpu_area[c].online)
-            n += READ_ONCE(runqueues[c].nr_running);
+            n += READ_ONCE(queues[c].nr_running);
     return n;
 }
-uint64_t sched_nr_switches(int cpu) { return runqueues[cpu].nr_switches; }
+
+uint64_t sched_nr_switches(int cpu) { return cpus[cpu].stats.nr_switches; }
+
+void sched_cpu_stats(int cpu, struct sched_cpu_stats *out)
+{
+    *out = cpus[cpu].stats;
+    out->lock_wait_ns = cycles_to_ns(READ_ONCE(cpus[cpu].lock_wait_cycles));
+}

@@ -5,6 +5,8 @@
  *
  *   sched_policy                     the system policy's name (write one to switch)
  *   sched_policies                   read-only: the names that can be written
+ *   sched_queues                     single (SQMS) or per-cpu (MQMS): write one to switch
+ *   sched_work_stealing              1 = an idle CPU steals from the busiest queue (per-cpu)
  *   sched_rr_slice_ms                RR slice
  *   sched_mlfq_levels                number of MLFQ queues, 1..16
  *   sched_mlfq_slices_ms             slice per level, highest first ("10 20 40")
@@ -283,6 +285,33 @@ static int policies_read(char *buf, size_t n)
     return (int)len;
 }
 
+/* ---- the queue mode and work stealing ---- */
+
+static int queues_read(char *buf, size_t n) { return snprintf(buf, n, "%s", sched_queue_mode_name(sched_queue_mode())); }
+
+static int queues_write(const char *val, size_t len)
+{
+    const char *p = skip_space(val);
+    size_t k = 0;
+    while (p[k] && !is_space(p[k]))
+        k++;
+    if (*skip_space(p + k))
+        return -EINVAL;
+    int mode = sched_queue_mode_parse(p, k);
+    return mode < 0 ? mode : sched_set_queue_mode((enum sched_queue_mode)mode);
+}
+
+static int stealing_read(char *buf, size_t n) { return snprintf(buf, n, "%d", sched_work_stealing() ? 1 : 0); }
+
+static int stealing_write(const char *val, size_t len)
+{
+    int64_t v;
+    if (!sysctl_parse_i64(val, &v) || (v != 0 && v != 1))
+        return -EINVAL;
+    sched_set_work_stealing(v);
+    return 0;
+}
+
 static int rt_runtime_read(char *buf, size_t n)
 {
     int64_t r, p;
@@ -318,6 +347,10 @@ void sched_sysctl_init(void)
         err = procfs_register_sysctl("sched_rt_period_us", rt_period_read, rt_period_write);
     if (!err)
         err = procfs_register_sysctl("sched_policies", policies_read, NULL);
+    if (!err)
+        err = procfs_register_sysctl("sched_queues", queues_read, queues_write);
+    if (!err)
+        err = procfs_register_sysctl("sched_work_stealing", stealing_read, stealing_write);
     for (size_t i = 0; !err && i < ARRAY_SIZE(tunables); i++)
         err = procfs_register_sysctl(tunables[i].name, tun_fns[i].read, tun_fns[i].write);
     if (err)

@@ -124,9 +124,18 @@ struct waiter {
     volatile int done;
 };
 
+/* A waiter blocks SIGCHLD: musl's fork() blocks every signal in the parent
+ * until it returns, so a child that exits at once leaves SIGCHLD pending on
+ * the process (a blocked signal is kept even if ignored, as on Linux), and a
+ * waiter that took it would restart its wait on its original address, not
+ * on the one it was requeued to. */
 static void *waiter_main(void *arg)
 {
     struct waiter *w = arg;
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    pthread_sigmask(SIG_BLOCK, &chld, NULL);
     struct timespec ts;
     int cmd = w->op & FUTEX_CMD_MASK;
     if (cmd == FUTEX_WAIT_BITSET)

@@ -71,6 +71,32 @@ GT_FN int read_file(const char *path, char *buf, size_t len)
     return (int)n;
 }
 
+/* /proc/sys/kernel/<name> (Tessera's scheduler files and Linux's): its value
+ * without the trailing newline into buf (the length, or -1), or `val`
+ * written to it (0 or the errno). */
+GT_FN int sysctl_get(const char *name, char *buf, size_t n)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    int r = read_file(path, buf, n);
+    if (r > 0 && buf[r - 1] == '\n')
+        buf[--r] = 0;
+    return r;
+}
+
+GT_FN int sysctl_put(const char *name, const char *val)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return errno;
+    ssize_t r = write(fd, val, strlen(val));
+    int e = r < 0 ? errno : 0;
+    close(fd);
+    return e;
+}
+
 /* Prints "what: yes" or "what: no" and records a failure for "no". */
 GT_FN int expect(int cond, const char *what)
 {

@@ -152,7 +152,7 @@ TEST_SUITES += test-lifecycle
 # runs on 2 CPUs in test-guest).
 SMP4_TESTS := $(sort $(filter-out thread_times,$(patsubst tests/guest/%.c,%,$(wildcard tests/guest/thread_*.c)))) \
               futex_ops clone_flags \
-              fuzz_syscalls exhaust_threads mem_shared locks_contend
+              fuzz_syscalls exhaust_threads mem_shared locks_contend sched_queues
 .PHONY: test-smp4
 test-smp4: $(GUEST_BINS) guest-image
 	$(Q)mkdir -p $(BUILD)/results

@@ -9,47 +9,19 @@
  * restored at the end. */
 #include "gt.h"
 
-#define K "/proc/sys/kernel/"
 
-static int get(const char *name, char *buf, size_t n)
-{
-    char path[128];
-    snprintf(path, sizeof path, K "%s", name);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t r = read(fd, buf, n - 1);
-    close(fd);
-    buf[r > 0 ? r : 0] = 0;
-    if (r > 0 && buf[r - 1] == '\n')
-        buf[r - 1] = 0;
-    return (int)r;
-}
 
-/* Write `val`; returns 0 or the errno. */
-static int put(const char *name, const char *val)
-{
-    char path[128];
-    snprintf(path, sizeof path, K "%s", name);
-    int fd = open(path, O_WRONLY);
-    if (fd < 0)
-        return errno;
-    ssize_t r = write(fd, val, strlen(val));
-    int e = r < 0 ? errno : 0;
-    close(fd);
-    return e;
-}
 
 static void show(const char *name)
 {
     char buf[256];
-    get(name, buf, sizeof buf);
+    sysctl_get(name, buf, sizeof buf);
     say("%s = %s\n", name, buf);
 }
 
 static void check_put(const char *name, const char *val, int want)
 {
-    int e = put(name, val);
+    int e = sysctl_put(name, val);
     char what[160];
     snprintf(what, sizeof what, "write '%s' to %s gives %s", val, name, errname(want));
     if (!expect(e == want, what))
@@ -91,7 +63,7 @@ static int switch_under_load(const char *policies)
     for (int pass = 0; pass < 2; pass++) {
         snprintf(copy, sizeof copy, "%s", policies);
         for (char *n = strtok_r(copy, " ", &save); n; n = strtok_r(NULL, " ", &save)) {
-            put("sched_policy", n);
+            sysctl_put("sched_policy", n);
             usleep(2000);
         }
     }
@@ -104,19 +76,19 @@ static int switch_under_load(const char *policies)
 int main(void)
 {
     char orig[64], list[256], buf[256];
-    expect(get("sched_policy", orig, sizeof orig) > 0, "read sched_policy");
-    expect(get("sched_policies", list, sizeof list) > 0, "read sched_policies");
+    expect(sysctl_get("sched_policy", orig, sizeof orig) > 0, "read sched_policy");
+    expect(sysctl_get("sched_policies", list, sizeof list) > 0, "read sched_policies");
     say("policies: %s\n", list);
 
     expect(switch_under_load(list) == 4, "16 policy switches under load, all 4 children finished");
-    expect(put("sched_policy", orig) == 0, "back to the original policy");
+    expect(sysctl_put("sched_policy", orig) == 0, "back to the original policy");
 
     char *save, *name = strtok_r(list, " ", &save);
     for (; name; name = strtok_r(NULL, " ", &save)) {
         char line[64];
         snprintf(line, sizeof line, "%s\n", name);
         check_put("sched_policy", line, 0);
-        get("sched_policy", buf, sizeof buf);
+        sysctl_get("sched_policy", buf, sizeof buf);
         say("now %s, 3 children finished: %d\n", buf, workload());
     }
     check_put("sched_policy", "mlfq", 0);

@@ -237,6 +237,11 @@ README = [
     ("readme-schedlab-run", "schedlab run fifo sjf rr",
      has(r"^RESULT (PASS|FAIL) fifo$", r"^RESULT (PASS|FAIL) sjf$", r"^RESULT (PASS|FAIL) rr$",
          r"^schedlab: \d+ judged"), 60),
+    ("readme-schedlab-mp", "schedlab run mp-imbalance",
+     has(r"^RESULT (PASS|FAIL) mp-imbalance$", r"^  MQMS, no stealing "), 60),
+    ("readme-sched-queues", "echo single > /proc/sys/kernel/sched_queues; cat /proc/sched_queues; "
+     "echo per-cpu > /proc/sys/kernel/sched_queues; head -1 /proc/sched_queues",
+     has(r"^mode single$", r"^cpu switches migrations_in ", r"^0( \d+){9}$", r"^mode per-cpu$"), 10),
     ("readme-schedctl-pid", "sleep 30 & schedctl tickets 300 $!; schedctl get $!; kill $!",
      has(r"^tickets: 300$"), 15),
     ("readme-schedctl-run", "schedctl run -t 300 -e 50 -- schedctl get",
@@ -275,6 +280,7 @@ BOOTS = [
     ("boot-nosmp", "quiet nosmp", "nproc", has(r"^1$"), None),
     ("boot-isolcpus-nohz", "quiet isolcpus=1 nohz_full=1",
      "cat /sys/devices/system/cpu/isolated /sys/devices/system/cpu/nohz_full", has(r"^1\n1$"), None),
+    ("boot-sched-queues", "quiet sched_queues=single", "cat /proc/sys/kernel/sched_queues", has(r"^single$"), None),
     ("boot-sched-trace", "quiet sched_trace",
      "cat /proc/sys/kernel/sched_trace_enabled; grep -c switch /proc/sched_trace",
      lambda out: re.search(r"^1\n(\d+)$", out, re.M) is not None and
