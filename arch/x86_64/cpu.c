@@ -1,6 +1,6 @@
 /*
- * Per-CPU processor set-up: the GS-based per-CPU block, the SYSCALL MSRs,
- * and the reschedule and TLB-flush IPIs (the FPU's is arch/x86_64/fpu.c).
+ * Per-CPU processor set-up: the GS-based per-CPU block, and the
+ * reschedule and TLB-flush IPIs (the FPU's is arch/x86_64/fpu.c).
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -28,15 +28,6 @@ void percpu_init(int cpu)
     p->cpu_id = cpu;
     wrmsr(MSR_GS_BASE, (uint64_t)p);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
-}
-
-void arch_syscall_init_cpu(void)
-{
-    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);                  /* SCE */
-    /* SYSCALL: CS = 0x08, SS = 0x10.  SYSRET: SS = 0x10+8 | 3, CS = 0x10+16 | 3 */
-    wrmsr(MSR_STAR, ((uint64_t)(GDT_KDATA | 3) << 48) | ((uint64_t)GDT_KCODE << 32));
-    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, 0x47700);                              /* clear IF, DF, TF, AC, NT */
 }
 
 void arch_send_resched_ipi(int cpu)

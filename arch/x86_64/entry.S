@@ -3,9 +3,9 @@
  *  - 256 interrupt/exception stubs that push a uniform trap frame
  *    (struct trap_frame, include/arch/trapframe.h) and call trap_dispatch;
  *  - the `syscall` entry, which builds the same frame on the task's kernel
- *    stack and calls syscall_dispatch;
+ *    stack and calls syscall_from_user;
  *  - the return paths: iretq for traps, sysretq for system calls whose
- *    frame still allows it (syscall_dispatch decides);
+ *    frame still allows it (syscall_from_user decides);
  *  - switch_to, the context switch between two kernel stacks.
  * swapgs runs exactly when the frame's CS says we came from (or go to) ring 3.
  */
@@ -124,7 +124,7 @@ syscall_entry:
     PUSH_REGS                   /* (no cld: SYSCALL's FMASK already cleared DF) */
     xorl %ebp, %ebp
     movq %rsp, %rdi
-    call syscall_dispatch       /* returns 1 if sysret may be used */
+    call syscall_from_user      /* returns 1 if sysret may be used */
     testq %rax, %rax
     jz trap_return
     cli

@@ -47,7 +47,7 @@ static inline uint8_t cmos_read(uint8_t reg) { outb(0x70, reg); return inb(0x71)
 /* Per-CPU start-up, on the boot CPU from kmain and on each AP (arch/x86_64/cpu.c;
  * the FPU's is arch_fpu_init_cpu, arch/fpu.h). */
 void percpu_init(int cpu);                  /* GS base -> percpu_area[cpu] */
-void arch_syscall_init_cpu(void);           /* the `syscall` MSRs */
+void arch_syscall_init_cpu(void);           /* the `syscall` MSRs (arch/x86_64/syscall.c) */
 /* Starts every other CPU the firmware lists (arch/x86_64/smp.c). */
 void smp_boot_aps(void);
 

@@ -29,8 +29,34 @@ struct trap_frame {
 #define GDT_TSS   0x28
 
 static inline int tf_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
-/* The user stack pointer, and a system call's return value register. */
+/* The user stack pointer and instruction pointer. */
 static inline uint64_t tf_user_sp(const struct trap_frame *tf) { return tf->rsp; }
-static inline uint64_t tf_syscall_ret(const struct trap_frame *tf) { return tf->rax; }
+static inline void tf_set_user_sp(struct trap_frame *tf, uint64_t sp) { tf->rsp = sp; }
+static inline uint64_t tf_user_ip(const struct trap_frame *tf) { return tf->rip; }
+
+/*
+ * The system-call convention, as generic code sees it: a number, six
+ * arguments and a return value.  On x86-64 (Linux's convention) the number
+ * arrives in rax, the arguments in rdi, rsi, rdx, r10, r8, r9, and the
+ * result leaves in rax.  A frame built by the system-call entry is marked
+ * so (tf_is_syscall); execve marks the frame it builds the same way, and
+ * rt_sigreturn clears the mark, so a frame it restored keeps its rax.
+ */
+#define SYSCALL_NARGS 6
+static inline uint64_t syscall_nr(const struct trap_frame *tf) { return tf->rax; }
+static inline uint64_t syscall_arg(const struct trap_frame *tf, unsigned i)
+{
+    switch (i) {
+    case 0: return tf->rdi;
+    case 1: return tf->rsi;
+    case 2: return tf->rdx;
+    case 3: return tf->r10;
+    case 4: return tf->r8;
+    default: return tf->r9;
+    }
+}
+static inline uint64_t syscall_get_return(const struct trap_frame *tf) { return tf->rax; }
+static inline void syscall_set_return(struct trap_frame *tf, uint64_t v) { tf->rax = v; }
+static inline int tf_is_syscall(const struct trap_frame *tf) { return tf->vector == TRAP_SYSCALL; }
 
 #endif

@@ -33,7 +33,14 @@ extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
 extern const char *const linux_syscall_names[];
 extern const size_t linux_syscall_names_count;
 
+struct trap_frame;
+
 void syscall_init(void);
+/* A system call from user space, registers saved in tf (arch/trapframe.h
+ * reads its number and arguments): called by the architecture's entry
+ * with interrupts off, returns with them off, the result stored in tf and
+ * the work owed before the return to user space done. */
+void syscall_dispatch(struct trap_frame *tf);
 const char *syscall_name(int nr);   /* from the kernel's name list, or NULL */
 extern bool syscall_trace;          /* strace-like log of every call (cmdline "strace") */
 /* The entry code's ENOSYS fast path (arch/x86_64/entry.S): the unknown

@@ -207,7 +207,7 @@ void ptrace_event(int event, uint64_t msg)
 bool ptrace_syscall_entry(struct trap_frame *tf)
 {
     struct task *t = current;
-    tf->rax = (uint64_t)-ENOSYS;        /* what a tracer reads at entry */
+    syscall_set_return(tf, (uint64_t)-ENOSYS);  /* what a tracer reads at entry */
     int sig = SIGTRAP | ((t->ptrace_opts & PTRACE_O_TRACESYSGOOD) ? 0x80 : 0);
     ptrace_stop((sig << 8) | 0x7f, PTS_SYSCALL_ENTRY);
     return !killed(t) && t->saved_syscall_nr != (uint64_t)-1;
@@ -496,19 +496,19 @@ static size_t syscall_info(struct task *t, struct syscall_info *si)
     const struct trap_frame *tf = t->tf;
     memset(si, 0, sizeof *si);
     si->arch = AUDIT_ARCH_X86_64;
-    si->ip = tf->rip;
-    si->sp = tf->rsp;
+    si->ip = tf_user_ip(tf);
+    si->sp = tf_user_sp(tf);
     if (t->ptrace_kind == PTS_SYSCALL_ENTRY) {
         si->op = 1;
         si->entry.nr = t->saved_syscall_nr;
-        uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
-        memcpy(si->entry.args, a, sizeof a);
-        return offsetof(struct syscall_info, entry.args) + sizeof a;
+        for (unsigned i = 0; i < SYSCALL_NARGS; i++)
+            si->entry.args[i] = syscall_arg(tf, i);
+        return offsetof(struct syscall_info, entry.args) + sizeof si->entry.args;
     }
     if (t->ptrace_kind == PTS_SYSCALL_EXIT) {
         si->op = 2;
-        si->exit.rval = (int64_t)tf->rax;
-        si->exit.is_error = (int64_t)tf->rax < 0 && (int64_t)tf->rax >= -4095;
+        si->exit.rval = (int64_t)syscall_get_return(tf);
+        si->exit.is_error = si->exit.rval < 0 && si->exit.rval >= -4095;
         return offsetof(struct syscall_info, exit.is_error) + 1;
     }
     return offsetof(struct syscall_info, entry);

@@ -577,13 +577,13 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
         }
         /* run the handler: an interrupted call fails with EINTR, unless
          * it may be restarted and the handler asked for that */
-        long rv = (long)tf->rax;
+        long rv = (long)syscall_get_return(tf);
         if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND ||
                                                   rv == -ERESTART_RESTARTBLOCK || rv == -ERESTARTNOINTR)) {
             if ((rv == -ERESTARTSYS && (sa->flags & SA_RESTART)) || rv == -ERESTARTNOINTR) {
                 arch_syscall_restart(tf, t->saved_syscall_nr);     /* after the handler */
             } else {
-                tf->rax = -EINTR;
+                syscall_set_return(tf, -EINTR);
             }
             handled_restart = true;
         }
@@ -603,7 +603,7 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             sa->handler = SIG_DFL;
         break;                          /* one frame per return */
     }
-    long rv = (long)tf->rax;
+    long rv = (long)syscall_get_return(tf);
     if (from_syscall && !handled_restart && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTARTNOINTR)) {
         /* no handler ran: restart transparently */
         arch_syscall_restart(tf, t->saved_syscall_nr);
@@ -621,7 +621,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
     struct task *t = current;
     if (!READ_ONCE(t->tracer))         /* a debugger's breakpoints are not news */
         kprintf("pid %d (%s): %s at address %#lx, ip %#lx: signal %d\n", t->pid, t->comm,
-                reason ? reason : "fault", addr, tf->rip, sig);
+                reason ? reason : "fault", addr, tf_user_ip(tf), sig);
     siginfo_t info = { 0 };
     info.si_signo = sig;
     info.si_code = code;
@@ -838,7 +838,7 @@ static long sys_rt_sigreturn(void)
     /* as Linux: the alternate stack is taken back from uc_stack, errors
      * ignored (a handler may have changed it there) */
     altstack_set(t, saved.ss_sp, saved.ss_flags, saved.ss_size, tf_user_sp(tf));
-    return tf_syscall_ret(tf);
+    return syscall_get_return(tf);
 }
 SYSCALL_DEFINE(15, rt_sigreturn);
 

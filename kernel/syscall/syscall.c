@@ -83,10 +83,10 @@ void exit_to_user(struct trap_frame *tf, bool from_syscall)
         if (!t->need_resched && !signal_pending(t))
             break;
     }
-    long rv = (long)tf->rax;
+    long rv = (long)syscall_get_return(tf);
     if (from_syscall && (rv == -ERESTARTSYS || rv == -ERESTARTNOHAND || rv == -ERESTART_RESTARTBLOCK ||
                          rv == -ERESTARTNOINTR))
-        tf->rax = -EINTR;               /* defensive: never leak the internal codes */
+        syscall_set_return(tf, -EINTR); /* defensive: never leak the internal codes */
 }
 
 /* Every number without a handler: -ENOSYS, logged once per number by name. */
@@ -105,42 +105,43 @@ static long sys_ni_syscall(void)
 }
 
 /*
- * Called from syscall_entry with the user registers saved in tf.  Returns 1
- * if the frame allows the fast sysret path (the registers sysret restores
- * from rcx/r11 still hold the return point and flags, and the return address
- * is canonical); otherwise the entry code leaves through iretq.
+ * A system call from user space, with its registers saved in tf (called by
+ * the architecture's entry with interrupts off).  Runs the handler, stores
+ * its result, and does the work owed before the return to user space.
  */
-uint64_t syscall_dispatch(struct trap_frame *tf)
+void syscall_dispatch(struct trap_frame *tf)
 {
     struct task *t = current;
-    cputime_user_enter();               /* interrupts are still off (FMASK) */
+    cputime_user_enter();               /* interrupts are still off */
     irq_enable();
-    uint64_t nr = tf->rax;
+    uint64_t nr = syscall_nr(tf);
     t->saved_syscall_nr = nr;
     long ret;
     bool run = true;
     if (unlikely(t->ptrace_syscall)) {
         /* a tracer's syscall-entry stop: it may change the number (-1:
-         * skip the call, leaving rax as it set it) and the arguments */
+         * skip the call, leaving the return value as it set it) and the
+         * arguments */
         run = ptrace_syscall_entry(tf);
         nr = t->saved_syscall_nr;
     }
     if (likely(run)) {
         syscall_fn fn = nr < NR_SYSCALLS ? table[nr] : (syscall_fn)(void (*)(void))sys_ni_syscall;
-        ret = fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+        ret = fn(syscall_arg(tf, 0), syscall_arg(tf, 1), syscall_arg(tf, 2), syscall_arg(tf, 3), syscall_arg(tf, 4),
+                 syscall_arg(tf, 5));
     } else {
-        ret = (long)tf->rax;
+        ret = (long)syscall_get_return(tf);
     }
     if (unlikely(syscall_trace)) {
         const char *name = nr < NR_SYSCALLS ? names[nr] : NULL;
         /* a warning: on the console at the default level, not with "quiet" */
-        kprintf(KERN_WARNING "[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, name ? name : "?", tf->rdi, tf->rsi,
-                tf->rdx, ret);
+        kprintf(KERN_WARNING "[%d %s] %s(%#lx, %#lx, %#lx) = %ld\n", t->pid, t->comm, name ? name : "?",
+                syscall_arg(tf, 0), syscall_arg(tf, 1), syscall_arg(tf, 2), ret);
     }
-    /* a frame replaced by execve or rt_sigreturn keeps its own rax */
-    bool plain = tf->vector == TRAP_SYSCALL;
+    /* a frame replaced by rt_sigreturn keeps its own return register */
+    bool plain = tf_is_syscall(tf);
     if (plain)
-        tf->rax = ret;
+        syscall_set_return(tf, ret);
     if (unlikely(t->ptrace_syscall))
         ptrace_syscall_exit(tf);
     irq_disable();
@@ -148,7 +149,6 @@ uint64_t syscall_dispatch(struct trap_frame *tf)
                  t->restore_saved_mask || t->ptrace_trap))
         exit_to_user(tf, plain);
     cputime_user_exit();
-    return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
 }
 
 /* restart_syscall: the continuation of a sleep that a signal without a
