@@ -190,7 +190,7 @@ static void fill_sw_bytes(struct fpx_sw_bytes *sw)
     sw->xstate_size = xsize;
 }
 
-void arch_fpu_get_legacy(const void *area, uint8_t out[512])
+void arch_fpu_get_legacy(const void *area, uint8_t out[ARCH_FPU_LEGACY_SIZE])
 {
     memcpy(out, area, FXSAVE_SIZE);
     if (use_xsave) {
@@ -210,7 +210,7 @@ void arch_fpu_get_legacy(const void *area, uint8_t out[512])
     }
 }
 
-void arch_fpu_set_legacy(void *area, const uint8_t in[512])
+void arch_fpu_set_legacy(void *area, const uint8_t in[ARCH_FPU_LEGACY_SIZE])
 {
     uint8_t *p = area;
     memcpy(p, in, SW_BYTES);

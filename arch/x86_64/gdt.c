@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
+#include <arch/thread.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
 #include <kernel/vdso.h>
@@ -76,9 +77,11 @@ void gdt_set_cpunode(int cpu, uint32_t value)
                                             (1ULL << 54);
 }
 
-void tss_set_kernel_stack(uint64_t rsp0)
+/* arch/thread.h: the TSS gives interrupts from user mode their stack, the
+ * per-CPU block gives it to the syscall entry */
+void arch_set_kernel_stack(uint64_t top)
 {
     struct tss *tss = this_cpu()->tss;
-    tss->rsp[0] = rsp0;
-    this_cpu()->kernel_rsp = rsp0;
+    tss->rsp[0] = top;
+    this_cpu()->kernel_rsp = top;
 }

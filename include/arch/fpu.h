@@ -42,8 +42,9 @@ void arch_fpu_restore(const void *area);
 /* The legacy 512-byte FXSAVE view (ptrace GETFPREGS/SETFPREGS and the
  * NT_PRFPREG regset).  Setting sanitises the control words that would
  * fault on restore and marks the x87 and SSE parts as present. */
-void arch_fpu_get_legacy(const void *area, uint8_t out[512]);
-void arch_fpu_set_legacy(void *area, const uint8_t in[512]);
+#define ARCH_FPU_LEGACY_SIZE 512
+void arch_fpu_get_legacy(const void *area, uint8_t out[ARCH_FPU_LEGACY_SIZE]);
+void arch_fpu_set_legacy(void *area, const uint8_t in[ARCH_FPU_LEGACY_SIZE]);
 
 /* The complete XSAVE image as ptrace's NT_X86_XSTATE regset gives it
  * (0 when the CPU has no XSAVE): bytes in the user format. */

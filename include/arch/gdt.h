@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 void gdt_init_cpu(int cpu);
-void tss_set_kernel_stack(uint64_t rsp0);
 /* The limit of this CPU's CPUNODE segment (vDSO getcpu: node << 12 | cpu). */
 void gdt_set_cpunode(int cpu, uint32_t value);
 void idt_init(void);        /* builds the shared IDT (boot CPU) */

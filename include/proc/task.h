@@ -117,7 +117,7 @@ struct task {
     uint64_t ksp;               /* saved kernel stack pointer while switched out */
     void *kstack;               /* base of the KSTACK_SIZE kernel stack */
     struct trap_frame *tf;      /* user registers at the top of the kernel stack */
-    uint64_t fs_base;           /* user TLS base (arch_prctl) */
+    uint64_t tls_base;          /* user TLS base (arch/thread.h: arch_set_tls) */
     uint8_t *fpu;               /* FPU/vector registers (arch/fpu.h), when not live */
 
     /* --- identity: set at creation, then immutable (except comm) --- */

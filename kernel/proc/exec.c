@@ -20,6 +20,7 @@
 #include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <arch/signal_frame.h>
+#include <arch/thread.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/random.h>
@@ -607,20 +608,13 @@ static int do_execve_args(const char *path, struct exec_args *a)
     spin_unlock(&tasks_lock);
     kfree(old_cmdline);
 
-    struct trap_frame *tf = t->tf;
-    memset(tf, 0, sizeof *tf);
-    tf->rip = entry;
-    tf->rsp = sp;
-    tf->rflags = 0x202;
-    tf->cs = GDT_UCODE;
-    tf->ss = GDT_UDATA;
-    tf->vector = TRAP_SYSCALL;
-    t->fs_base = 0;
+    arch_tf_init_user(t->tf, entry, sp);
+    t->tls_base = 0;
     /* exec drops the alternate signal stack (Linux keeps its flags word:
      * sigaltstack then reports SS_DISABLE with any SS_AUTODISARM) */
     t->alt_stack_sp = t->alt_stack_size = 0;
     posix_timers_exit(t->group);                /* exec deletes the process's timers */
-    wrmsr(MSR_FS_BASE, 0);
+    arch_set_tls(0);
     arch_fpu_init_state(t->fpu);
     arch_fpu_restore(t->fpu);
     if (t->vfork_parent)

@@ -184,7 +184,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         if (t->se.nice < 0)
             t->se.nice = 0;
     }
-    t->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
+    t->tls_base = (flags & CLONE_SETTLS) ? tls : parent->tls_base;
     /* a new process keeps the alternate signal stack; a thread (sharing the
      * memory, so it cannot share the stack) starts without one */
     if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
@@ -196,11 +196,11 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     memcpy(t->fpu, parent->fpu, arch_fpu_size());
     t->stats.arrival_ns = time_ns();
 
-    /* registers: the parent's, with rax = 0 and maybe a new stack */
+    /* registers: the parent's, returning 0 and maybe on a new stack */
     *t->tf = *parent->tf;
-    t->tf->rax = 0;
+    syscall_set_return(t->tf, 0);
     if (child_stack)
-        t->tf->rsp = child_stack;
+        tf_set_user_sp(t->tf, child_stack);
     task_prepare_child(t, NULL, NULL);
 
     if (flags & CLONE_CHILD_CLEARTID)

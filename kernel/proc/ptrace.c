@@ -31,6 +31,8 @@
  */
 #include <arch/cpu.h>
 #include <arch/fpu.h>
+#include <arch/ptrace.h>
+#include <arch/thread.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <lib/string.h>
@@ -90,19 +92,13 @@
 
 #define NT_PRSTATUS 1
 #define NT_PRFPREG 2
-#define NT_X86_XSTATE 0x202
 #define TRAP_TRACE 2
 
-#define AUDIT_ARCH_X86_64 0xc000003eU
-
-/* struct user_regs_struct (sys/user.h), the order GETREGS uses */
+/* The general registers as the architecture lays them out for a debugger
+ * (arch/ptrace.h), word by word. */
 struct user_regs {
-    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags,
-        rsp, ss, fs_base, gs_base, ds, es, fs, gs;
+    uint64_t w[ARCH_USER_REGS_SIZE / 8];
 };
-_Static_assert(sizeof(struct user_regs) == 27 * 8, "user_regs_struct is 216 bytes");
-#define USER_DEBUGREG_OFF 848   /* offsetof(struct user, u_debugreg) */
-#define USER_STRUCT_SIZE 912
 
 static void list_init_lazy(struct list_node *l)
 {
@@ -447,36 +443,12 @@ static long do_traceme(void)
 
 static void regs_get(struct task *t, struct user_regs *r)
 {
-    const struct trap_frame *tf = t->tf;
-    memset(r, 0, sizeof *r);
-    r->r15 = tf->r15; r->r14 = tf->r14; r->r13 = tf->r13; r->r12 = tf->r12;
-    r->rbp = tf->rbp; r->rbx = tf->rbx; r->r11 = tf->r11; r->r10 = tf->r10;
-    r->r9 = tf->r9; r->r8 = tf->r8; r->rax = tf->rax; r->rcx = tf->rcx;
-    r->rdx = tf->rdx; r->rsi = tf->rsi; r->rdi = tf->rdi;
-    r->orig_rax = tf->vector == TRAP_SYSCALL ? t->saved_syscall_nr : (uint64_t)-1;
-    r->rip = tf->rip; r->cs = tf->cs; r->eflags = tf->rflags; r->rsp = tf->rsp; r->ss = tf->ss;
-    r->fs_base = t->fs_base;
+    arch_ptrace_get_regs(t->tf, t->saved_syscall_nr, t->tls_base, r->w);
 }
-
-/* The flags a tracer may change: CF PF AF ZF SF TF DF OF NT AC */
-#define USER_FLAGS_MASK 0x47d5UL
 
 static long regs_set(struct task *t, const struct user_regs *r)
 {
-    if (r->cs != GDT_UCODE || r->ss != GDT_UDATA || r->rip >= USER_TOP || r->fs_base >= USER_TOP)
-        return -EIO;
-    struct trap_frame *tf = t->tf;
-    tf->r15 = r->r15; tf->r14 = r->r14; tf->r13 = r->r13; tf->r12 = r->r12;
-    tf->rbp = r->rbp; tf->rbx = r->rbx; tf->r11 = r->r11; tf->r10 = r->r10;
-    tf->r9 = r->r9; tf->r8 = r->r8; tf->rax = r->rax; tf->rcx = r->rcx;
-    tf->rdx = r->rdx; tf->rsi = r->rsi; tf->rdi = r->rdi;
-    if (tf->vector == TRAP_SYSCALL)
-        t->saved_syscall_nr = r->orig_rax;
-    tf->rip = r->rip;
-    tf->rsp = r->rsp;
-    tf->rflags = (tf->rflags & ~USER_FLAGS_MASK) | (r->eflags & USER_FLAGS_MASK);
-    t->fs_base = r->fs_base;
-    return 0;
+    return arch_ptrace_set_regs(t->tf, &t->saved_syscall_nr, &t->tls_base, r->w);
 }
 
 /* struct ptrace_syscall_info (linux/ptrace.h) */
@@ -495,7 +467,7 @@ static size_t syscall_info(struct task *t, struct syscall_info *si)
 {
     const struct trap_frame *tf = t->tf;
     memset(si, 0, sizeof *si);
-    si->arch = AUDIT_ARCH_X86_64;
+    si->arch = ARCH_AUDIT_ARCH;
     si->ip = tf_user_ip(tf);
     si->sp = tf_user_sp(tf);
     if (t->ptrace_kind == PTS_SYSCALL_ENTRY) {
@@ -549,26 +521,26 @@ static long peek_poke(struct task *t, uint64_t addr, uint64_t *word, bool write)
 
 static long peek_user(struct task *t, uint64_t off, uint64_t *out)
 {
-    if ((off & 7) || off >= USER_STRUCT_SIZE)
+    if ((off & 7) || off >= ARCH_USER_AREA_SIZE)
         return -EIO;
     *out = 0;
     if (off < sizeof(struct user_regs)) {
         struct user_regs r;
         regs_get(t, &r);
-        *out = ((uint64_t *)&r)[off / 8];
+        *out = r.w[off / 8];
     }
     return 0;                           /* the rest (FPU copy, debug registers) reads as 0 */
 }
 
 static long poke_user(struct task *t, uint64_t off, uint64_t val)
 {
-    if ((off & 7) || off >= USER_STRUCT_SIZE)
+    if ((off & 7) || off >= ARCH_USER_AREA_SIZE)
         return -EIO;
     if (off >= sizeof(struct user_regs))
-        return off >= USER_DEBUGREG_OFF && val == 0 ? 0 : -EIO;
+        return off >= ARCH_USER_DEBUGREG_OFF && val == 0 ? 0 : -EIO;
     struct user_regs r;
     regs_get(t, &r);
-    ((uint64_t *)&r)[off / 8] = val;
+    r.w[off / 8] = val;
     return regs_set(t, &r);
 }
 
@@ -581,8 +553,8 @@ static long regset(struct task *t, uint64_t type, struct iovec_k __user *uiov, b
     struct iovec_k iov;
     if (copy_from_user(&iov, uiov, sizeof iov))
         return -EFAULT;
-    size_t size = type == NT_PRSTATUS ? sizeof(struct user_regs) : type == NT_PRFPREG ? 512
-                : type == NT_X86_XSTATE ? arch_fpu_xstate_user_size() : 0;
+    size_t size = type == NT_PRSTATUS ? sizeof(struct user_regs) : type == NT_PRFPREG ? ARCH_FPU_LEGACY_SIZE
+                : type == ARCH_NT_XSTATE ? arch_fpu_xstate_user_size() : 0;
     if (!size)
         return -EINVAL;
     size_t n = MIN((size_t)iov.len, size);
@@ -632,10 +604,7 @@ static long resume(struct task *t, long req, uint64_t data)
         return 0;
     }
     t->ptrace_syscall = req == PTRACE_SYSCALL;
-    if (req == PTRACE_SINGLESTEP)
-        t->tf->rflags |= 1UL << 8;      /* TF: a debug trap after one instruction */
-    else
-        t->tf->rflags &= ~(1UL << 8);
+    arch_single_step(t->tf, req == PTRACE_SINGLESTEP);
     t->ptrace_resume_sig = (int)data;
     t->ptrace_resumed = true;
     sched_wake(t);
@@ -714,13 +683,13 @@ static long sys_ptrace(long req, pid_t pid, uint64_t addr, uint64_t data)
         break;
     }
     case PTRACE_GETFPREGS: {
-        uint8_t fx[512];
+        uint8_t fx[ARCH_FPU_LEGACY_SIZE];
         arch_fpu_get_legacy(t->fpu, fx);
         err = copy_to_user((void __user *)data, fx, sizeof fx);
         break;
     }
     case PTRACE_SETFPREGS: {
-        uint8_t fx[512];
+        uint8_t fx[ARCH_FPU_LEGACY_SIZE];
         err = copy_from_user(fx, (void __user *)data, sizeof fx);
         if (!err)
             arch_fpu_set_legacy(t->fpu, fx);

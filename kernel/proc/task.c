@@ -10,7 +10,7 @@
 #include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/percpu.h>
-#include <arch/trapframe.h>
+#include <arch/thread.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -246,22 +246,7 @@ struct task *task_create_idle(int cpu)
     return t;
 }
 
-/* Lays out a kernel stack so that switch_to() into t lands in
- * task_first_return with r12 = fn, r13 = arg. */
-static void task_setup_stack(struct task *t, void (*fn)(void *), void *arg)
-{
-    uint64_t *sp = (uint64_t *)t->tf;
-    *--sp = (uint64_t)task_first_return;
-    *--sp = 0;                          /* rbp */
-    *--sp = 0;                          /* rbx */
-    *--sp = (uint64_t)fn;               /* r12 */
-    *--sp = (uint64_t)arg;              /* r13 */
-    *--sp = 0;                          /* r14 */
-    *--sp = 0;                          /* r15 */
-    t->ksp = (uint64_t)sp;
-}
-
-void task_prepare_child(struct task *t, void (*fn)(void *), void *arg) { task_setup_stack(t, fn, arg); }
+void task_prepare_child(struct task *t, void (*fn)(void *), void *arg) { t->ksp = arch_kstack_init(t->tf, fn, arg); }
 
 struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name)
 {
@@ -269,8 +254,7 @@ struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name)
     if (!t)
         return NULL;
     strlcpy(t->comm, name, sizeof t->comm);
-    memset(t->tf, 0, sizeof *t->tf);
-    t->tf->cs = GDT_KCODE;              /* until exec fills in a user frame */
-    task_setup_stack(t, fn, arg);
+    arch_tf_init_kernel(t->tf);         /* until exec fills in a user frame */
+    task_prepare_child(t, fn, arg);
     return t;
 }

@@ -44,8 +44,8 @@
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/fpu.h>
-#include <arch/gdt.h>
 #include <arch/percpu.h>
+#include <arch/thread.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
@@ -607,8 +607,8 @@ static void context_switch(struct cpu_sched *cs, struct runqueue *rq, struct tas
         mm_activate(next->mm);
     if (next->fpu)
         arch_fpu_restore(next->fpu);
-    wrmsr(MSR_FS_BASE, next->fs_base);
-    tss_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
+    arch_set_tls(next->tls_base);
+    arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
     cputime_switch(next, next == cs->idle);     /* also makes it pc->cur_task */
     syscall_fast_enosys_update(next, next == cs->idle);
     cs->locked = rq;

@@ -4,6 +4,7 @@
  * getrandom and sysinfo.
  */
 #include <arch/cpu.h>
+#include <arch/thread.h>
 #include <kernel/kernel.h>
 #include <fs/procfs.h>
 #include <kernel/random.h>
@@ -68,11 +69,11 @@ static long sys_arch_prctl(int code, uint64_t addr)
     case ARCH_SET_FS:
         if (addr >= 0x0000800000000000UL)
             return -EPERM;
-        t->fs_base = addr;
-        wrmsr(MSR_FS_BASE, addr);
+        t->tls_base = addr;
+        arch_set_tls(addr);
         return 0;
     case ARCH_GET_FS:
-        return put_user(t->fs_base, (uint64_t *)addr);
+        return put_user(t->tls_base, (uint64_t *)addr);
     case ARCH_SET_GS:
     case ARCH_GET_GS:
         return -EINVAL;
