@@ -92,11 +92,10 @@ static void acct_write_end(struct percpu *pc, unsigned mode)
 static void change_mode(unsigned mode)
 {
     struct percpu *pc = this_cpu();
-    uint64_t flags = read_rflags();
-    irq_disable();
+    uint64_t flags = irq_save();
     acct_write_begin(pc);
     acct_write_end(pc, mode);
-    write_rflags(flags);
+    irq_restore(flags);
 }
 
 /* Starts with the kernel's work on the CPU's current task (its idle task). */

@@ -141,7 +141,7 @@ static void note_released(struct spinlock *l, bool restores_flags)
             continue;
         /* out of order is harmless unless it turns interrupts back on
          * while a later lock is still held */
-        if (i != n - 1 && restores_flags && (l->saved_flags & (1 << 9)))
+        if (i != n - 1 && restores_flags && irq_flags_enabled(l->saved_flags))
             panic("lock %s released before %s, which was taken after it", lock_name(l),
                   lock_name(held[cpu].lock[n - 1]));
         memmove(&held[cpu].lock[i], &held[cpu].lock[i + 1], (size_t)(n - 1 - i) * sizeof(struct spinlock *));
@@ -196,8 +196,7 @@ static inline bool try_acquire(struct spinlock *l)
 
 void spin_lock(struct spinlock *l)
 {
-    uint64_t flags = read_rflags();
-    irq_disable();
+    uint64_t flags = irq_save();
     acquire(l);
     l->saved_flags = flags;
 }
@@ -208,7 +207,7 @@ void spin_unlock(struct spinlock *l)
     uint64_t flags = l->saved_flags;
     l->cpu = -1;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-    if (flags & (1 << 9))
+    if (irq_flags_enabled(flags))
         irq_enable();
 }
 
@@ -240,7 +239,7 @@ bool spin_trylock_irqsoff(struct spinlock *l)
 void spin_lock_irqsoff(struct spinlock *l)
 {
 #ifdef CONFIG_DEBUG
-    if ((read_rflags() & (1 << 9)) && !panic_in_progress())
+    if (irq_enabled() && !panic_in_progress())
         panic("spin_lock_irqsoff(%s) with interrupts on", lock_name(l));
 #endif
     acquire(l);
@@ -270,8 +269,7 @@ void spin_lock_panic_safe(struct spinlock *l)
         spin_lock(l);
         return;
     }
-    uint64_t flags = read_rflags();
-    irq_disable();
+    uint64_t flags = irq_save();
     uint64_t start = time_ns();
     if (!(READ_ONCE(l->locked) && l->cpu == this_cpu_id()))
         for (unsigned long spins = 0; spins < PANIC_LOCK_SPINS; spins++) {

@@ -87,8 +87,7 @@ struct vdso_data *vdso_write_begin(uint64_t *irq_flags)
     struct vdso_data *d = vdata;
     if (!d)
         return NULL;
-    *irq_flags = read_rflags();
-    irq_disable();
+    *irq_flags = irq_save();
     uint32_t s = __atomic_load_n(&d->seq, __ATOMIC_RELAXED);
     while ((s & 1) || !__atomic_compare_exchange_n(&d->seq, &s, s + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
         cpu_relax();
@@ -100,7 +99,7 @@ struct vdso_data *vdso_write_begin(uint64_t *irq_flags)
 void vdso_write_end(struct vdso_data *d, uint64_t irq_flags)
 {
     __atomic_store_n(&d->seq, d->seq + 1, __ATOMIC_RELEASE);
-    if (irq_flags & (1u << 9))
+    if (irq_flags_enabled(irq_flags))
         irq_enable();
 }
 

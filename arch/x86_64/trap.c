@@ -16,6 +16,7 @@
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
+#include <lib/string.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
@@ -181,4 +182,33 @@ void exit_to_user_trap(struct trap_frame *tf)
 {
     if (tf_from_user(tf))
         return_to_user(tf);
+}
+
+void arch_dump_frame(const struct trap_frame *tf)
+{
+    kprintf("RIP %04lx:%016lx RFLAGS %016lx vector %lu error %#lx\n", tf->cs, tf->rip, tf->rflags, tf->vector,
+            tf->error);
+    kprintf("RAX %016lx RBX %016lx RCX %016lx RDX %016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+    kprintf("RSI %016lx RDI %016lx RBP %016lx RSP %04lx:%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->ss, tf->rsp);
+    kprintf("R8  %016lx R9  %016lx R10 %016lx R11 %016lx\n", tf->r8, tf->r9, tf->r10, tf->r11);
+    kprintf("R12 %016lx R13 %016lx R14 %016lx R15 %016lx\n", tf->r12, tf->r13, tf->r14, tf->r15);
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+    kprintf("CR0 %016lx CR2 %016lx CR3 %016lx CR4 %016lx\n", cr0, read_cr2(), read_cr3(), cr4);
+}
+
+/* The callee-saved registers still hold the caller's values here. */
+void arch_frame_here(struct trap_frame *tf, uint64_t fp, uint64_t ip)
+{
+    memset(tf, 0, sizeof *tf);
+    __asm__ volatile("movq %%rbx, %0; movq %%r12, %1; movq %%r13, %2; movq %%r14, %3; movq %%r15, %4"
+                     : "=m"(tf->rbx), "=m"(tf->r12), "=m"(tf->r13), "=m"(tf->r14), "=m"(tf->r15));
+    tf->rbp = fp;
+    tf->rsp = fp;
+    tf->rip = ip;
+    uint16_t cs, ss;
+    __asm__ volatile("movw %%cs, %0; movw %%ss, %1" : "=r"(cs), "=r"(ss));
+    tf->cs = cs;
+    tf->ss = ss;
+    tf->rflags = read_rflags();
 }

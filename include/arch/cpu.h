@@ -2,6 +2,7 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
@@ -36,6 +37,16 @@ static inline void cpu_halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline uint64_t read_rflags(void) { uint64_t f; __asm__ volatile("pushfq; popq %0" : "=r"(f)); return f; }
 static inline void write_rflags(uint64_t f) { __asm__ volatile("pushq %0; popfq" : : "r"(f) : "memory", "cc"); }
 static inline int irq_enabled(void) { return (read_rflags() >> 9) & 1; }
+/* The interrupt state, to be put back later with irq_restore: irq_flags()
+ * only reads it, irq_save() also turns interrupts off. */
+static inline uint64_t irq_flags(void) { return read_rflags(); }
+static inline uint64_t irq_save(void) { uint64_t f = read_rflags(); irq_disable(); return f; }
+static inline void irq_restore(uint64_t flags) { write_rflags(flags); }
+static inline bool irq_flags_enabled(uint64_t flags) { return (flags >> 9) & 1; }
+/* The idle wait: turns interrupts on and sleeps until one arrives, with no
+ * window between the two (sti's one-instruction shadow covers hlt), so a
+ * wake-up whose interrupt comes after the caller's last check is not lost. */
+static inline void arch_idle(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));

@@ -29,10 +29,19 @@ struct trap_frame {
 #define GDT_TSS   0x28
 
 static inline int tf_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
-/* The user stack pointer and instruction pointer. */
+/* The user stack pointer, and the instruction and frame pointers of the
+ * interrupted code (user or kernel). */
 static inline uint64_t tf_user_sp(const struct trap_frame *tf) { return tf->rsp; }
 static inline void tf_set_user_sp(struct trap_frame *tf, uint64_t sp) { tf->rsp = sp; }
-static inline uint64_t tf_user_ip(const struct trap_frame *tf) { return tf->rip; }
+static inline uint64_t tf_ip(const struct trap_frame *tf) { return tf->rip; }
+static inline uint64_t tf_frame_pointer(const struct trap_frame *tf) { return tf->rbp; }
+
+/* For a panic report (arch/x86_64/trap.c): prints every register of the
+ * frame and the control registers; fills a frame with the registers of
+ * the running code, as seen by a function whose frame pointer is fp and
+ * whose return address is ip. */
+void arch_dump_frame(const struct trap_frame *tf);
+void arch_frame_here(struct trap_frame *tf, uint64_t fp, uint64_t ip);
 
 /*
  * The system-call convention, as generic code sees it: a number, six

@@ -78,6 +78,7 @@ void panic_trap(const struct trap_frame *tf, const char *what) __noreturn;
 #define EXIT_POWEROFF  0x10  /* rc 33: init exited 0, or reboot(2) power off */
 #define EXIT_INIT_FAIL 0x11  /* rc 35: init exited non-zero or was killed */
 #define EXIT_PANIC     0x12  /* rc 37: kernel panic */
+/* Stops the machine with that code (the architecture's: arch/x86_64/cpu.c). */
 void machine_exit(int code) __noreturn;
 
 /* Kernel command line (without the image path). */

@@ -134,7 +134,7 @@ static bool killed(const struct task *t) { return READ_ONCE(t->pending) & SIGBIT
 static void ptrace_stop(int status, int kind)
 {
     struct task *t = current;
-    uint64_t flags = read_rflags();
+    uint64_t flags = irq_flags();
     spin_lock(&tasks_lock);
     if (!t->tracer || killed(t)) {
         spin_unlock(&tasks_lock);
@@ -152,7 +152,7 @@ static void ptrace_stop(int status, int kind)
     for (;;) {
         irq_disable();
         schedule();
-        write_rflags(flags);
+        irq_restore(flags);
         spin_lock(&tasks_lock);
         if (t->ptrace_resumed || !t->tracer || killed(t))
             break;
@@ -468,7 +468,7 @@ static size_t syscall_info(struct task *t, struct syscall_info *si)
     const struct trap_frame *tf = t->tf;
     memset(si, 0, sizeof *si);
     si->arch = ARCH_AUDIT_ARCH;
-    si->ip = tf_user_ip(tf);
+    si->ip = tf_ip(tf);
     si->sp = tf_user_sp(tf);
     if (t->ptrace_kind == PTS_SYSCALL_ENTRY) {
         si->op = 1;

@@ -384,7 +384,7 @@ static void start_stop_locked(struct task *t, int sig)
 static void do_stop(struct task *t)
 {
     struct thread_group *g = t->group;
-    uint64_t flags = read_rflags();
+    uint64_t flags = irq_flags();
     spin_lock(&g->sig_lock);
     if (g->stop_signal <= 0 || (t->pending & SIGBIT(SIGKILL))) {
         spin_unlock(&g->sig_lock);
@@ -417,7 +417,7 @@ static void do_stop(struct task *t)
         }
         irq_disable();
         schedule();
-        write_rflags(flags);
+        irq_restore(flags);
         /* woken by SIGCONT or SIGKILL, or traced since it stopped */
         traced = READ_ONCE(t->tracer) != NULL;
         if (!traced || READ_ONCE(g->stop_signal) <= 0 || (READ_ONCE(t->pending) & SIGBIT(SIGKILL)))
@@ -621,7 +621,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
     struct task *t = current;
     if (!READ_ONCE(t->tracer))         /* a debugger's breakpoints are not news */
         kprintf("pid %d (%s): %s at address %#lx, ip %#lx: signal %d\n", t->pid, t->comm,
-                reason ? reason : "fault", addr, tf_user_ip(tf), sig);
+                reason ? reason : "fault", addr, tf_ip(tf), sig);
     siginfo_t info = { 0 };
     info.si_signo = sig;
     info.si_code = code;
@@ -847,13 +847,12 @@ SYSCALL_DEFINE(15, rt_sigreturn);
 static void sleep_until_signal(struct task *t)
 {
     while (!signal_pending(t)) {
-        uint64_t flags = read_rflags();
-        irq_disable();
+        uint64_t flags = irq_save();
         t->state = TASK_BLOCKED;
         if (signal_pending(t))
             t->state = TASK_RUNNING;
         schedule();
-        write_rflags(flags);
+        irq_restore(flags);
     }
 }
 

@@ -491,10 +491,9 @@ static void tick_restart(void)
 
 void sched_tick_needed(void)
 {
-    uint64_t f = read_rflags();
-    irq_disable();
+    uint64_t f = irq_save();
     tick_restart();
-    write_rflags(f);
+    irq_restore(f);
 }
 
 /* Stops this CPU's tick (it is about to idle).  Interrupts off. */
@@ -621,8 +620,7 @@ static void context_switch(struct cpu_sched *cs, struct runqueue *rq, struct tas
 void schedule(void)
 {
     spin_assert_none_held();
-    uint64_t flags = read_rflags();
-    irq_disable();
+    uint64_t flags = irq_save();
     struct cpu_sched *cs = this_cs();
     int cpu = this_cpu_id();
     struct task *prev = this_cpu()->cur_task;
@@ -649,7 +647,7 @@ void schedule(void)
         cs->stats.sched_goidle++;
     if (next == prev) {
         spin_unlock_irqsoff(&rq->lock);
-        write_rflags(flags);
+        irq_restore(flags);
         return;
     }
     if (prev != cs->idle) {
@@ -660,14 +658,13 @@ void schedule(void)
     }
     cs->prev_migrate = migrate;
     context_switch(cs, rq, prev, next);
-    write_rflags(flags);
+    irq_restore(flags);
 }
 
 void sched_yield_current(void)
 {
     struct task *t = current;
-    uint64_t flags = read_rflags();
-    irq_disable();
+    uint64_t flags = irq_save();
     struct cpu_sched *cs = this_cs();
     struct runqueue *rq = this_rq_lock_irqsoff();
     cs->stats.yld_count++;
@@ -678,12 +675,12 @@ void sched_yield_current(void)
     struct task *next = pick_next(rq, this_cpu_id());
     if (next == t) {
         spin_unlock_irqsoff(&rq->lock);
-        write_rflags(flags);
+        irq_restore(flags);
         return;
     }
     t->stats.nvcsw++;
     context_switch(cs, rq, t, next);
-    write_rflags(flags);
+    irq_restore(flags);
 }
 
 /* ---- placement and wake-ups ---- */
@@ -1301,7 +1298,7 @@ static __noreturn void idle_loop(void)
          * restarts the tick), unless real-time throttling is counting down */
         if (!READ_ONCE(cpus[me].rt_throttled))
             tick_stop_idle();
-        __asm__ volatile("sti; hlt" ::: "memory");   /* sti's shadow: no lost wake-up */
+        arch_idle();                    /* interrupts on and wait: no lost wake-up */
     }
 }
 
