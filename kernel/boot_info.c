@@ -37,7 +37,6 @@ phys_t initrd_phys;
 uint64_t initrd_size;
 uint64_t acpi_rsdp_phys;
 
-#define KERNEL_VMA 0xffffffff80000000UL
 
 static void reserve(uint64_t base, uint64_t size)
 {
@@ -61,7 +60,7 @@ void boot_info_parse(uint32_t start_info_phys)
             boot_usable[boot_usable_count++] = (struct mem_region){ mm[i].addr, mm[i].size };
     /* the kernel image, boot stub included */
     uint64_t kbase = (uint64_t)__boot_start;
-    uint64_t kend = (uint64_t)__kernel_end - KERNEL_VMA;
+    uint64_t kend = V2P(__kernel_end);
     reserve(kbase, kend - kbase);
     if (si->nr_modules >= 1 && si->modlist_paddr) {
         const struct hvm_modlist_entry *m = P2V(si->modlist_paddr);

@@ -22,6 +22,7 @@
  * trap, and a symbolized backtrace, then stops QEMU with the panic code.
  */
 #include <arch/cpu.h>
+#include <arch/memlayout.h>
 #include <arch/trapframe.h>
 #include <drivers/uart.h>
 #include <kernel/kernel.h>
@@ -140,10 +141,10 @@ static void print_addr(const char *prefix, uint64_t addr)
 static void backtrace_from(uint64_t fp)
 {
     kprintf("Backtrace:\n");
-    for (int depth = 0; depth < 32 && fp >= 0xffff800000000000UL && !(fp & 7); depth++) {
+    for (int depth = 0; depth < 32 && kernel_addr(fp) && !(fp & 7); depth++) {
         uint64_t *frame = (uint64_t *)fp;
         uint64_t ret = frame[1];
-        if (ret < 0xffffffff80000000UL)
+        if (!kernel_image_addr(ret))
             break;
         print_addr("  ", ret);
         if (frame[0] <= fp)

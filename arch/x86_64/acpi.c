@@ -6,9 +6,9 @@
  * ignored rather than walked.
  */
 #include <arch/acpi.h>
+#include <arch/memlayout.h>
 #include <kernel/boot_info.h>
 #include <lib/string.h>
-#include <mm/pmm.h>
 
 
 #define ACPI_TABLE_MAX (1U << 20)       /* a sanity bound on a table's length */

@@ -8,12 +8,12 @@
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/memlayout.h>
 #include <arch/percpu.h>
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <lib/string.h>
-#include <mm/pmm.h>
 
 #define LAPIC_PHYS 0xfee00000UL
 #define IOAPIC_PHYS 0xfec00000UL

@@ -74,7 +74,7 @@ static void page_fault(struct trap_frame *tf)
     bool user = tf_from_user(tf);
     bool in_uaccess = !user && tf->rip >= (uint64_t)uaccess_start && tf->rip < (uint64_t)uaccess_end;
 
-    if ((user || in_uaccess) && addr < USER_TOP_ADDR) {
+    if ((user || in_uaccess) && addr < USER_TOP) {
         irq_enable();
         const char *reason = NULL;
         int r = vm_fault(current->mm, addr, tf->error | VM_FAULT_TRAP, &reason);

@@ -1,42 +1,14 @@
 /*
  * Physical memory: a page-frame allocator with per-frame reference counts
  * (a frame shared copy-on-write, or by the page cache and a mapping, is freed
- * when its last reference goes), and the kernel's direct map of all RAM.
+ * when its last reference goes).  The kernel reaches every frame through
+ * the direct map of all RAM (P2V, arch/memlayout.h).
  */
 #ifndef MM_PMM_H
 #define MM_PMM_H
 
+#include <arch/memlayout.h>
 #include <kernel/kernel.h>
-
-#define PAGE_SIZE 4096UL
-#define PAGE_SHIFT 12
-#define KERNEL_DIRECT_BASE 0xffff800000000000UL   /* all RAM mapped here */
-#define KERNEL_IMAGE_BASE  0xffffffff80000000UL   /* the kernel image */
-
-#ifdef HOST_TEST
-/* A host unit test may back "physical memory" with an ordinary buffer: it
- * defines HOST_PHYS_BUFFER before including this header, and host_phys_base
- * (the buffer, physical address 0).  Otherwise a host address is its own
- * "physical" address plus the direct-map base, as in the kernel. */
-#ifdef HOST_PHYS_BUFFER
-extern char *host_phys_base;
-static inline uintptr_t host_base(void)
-{
-    return host_phys_base ? (uintptr_t)host_phys_base : (uintptr_t)KERNEL_DIRECT_BASE;
-}
-#else
-static inline uintptr_t host_base(void) { return (uintptr_t)KERNEL_DIRECT_BASE; }
-#endif
-static inline void *P2V(phys_t p) { return (void *)(host_base() + p); }
-static inline phys_t V2P(const void *v) { return (phys_t)((uintptr_t)v - host_base()); }
-#else
-static inline void *P2V(phys_t p) { return (void *)(p + KERNEL_DIRECT_BASE); }
-static inline phys_t V2P(const void *v)
-{
-    uint64_t a = (uint64_t)v;
-    return a >= KERNEL_IMAGE_BASE ? a - KERNEL_IMAGE_BASE : a - KERNEL_DIRECT_BASE;
-}
-#endif
 
 void pmm_init(void);
 /* Hands RAM the boot reserved (the initramfs, once unpacked) to the

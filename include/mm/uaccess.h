@@ -7,9 +7,8 @@
 #ifndef MM_UACCESS_H
 #define MM_UACCESS_H
 
+#include <arch/memlayout.h>
 #include <kernel/kernel.h>
-
-#define USER_TOP 0x0000800000000000UL
 
 int copy_from_user(void *dst, const void __user *src, size_t n);   /* 0 or -EFAULT */
 int copy_to_user(void __user *dst, const void *src, size_t n);     /* 0 or -EFAULT */

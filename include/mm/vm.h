@@ -7,6 +7,7 @@
 #ifndef MM_VM_H
 #define MM_VM_H
 
+#include <arch/memlayout.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <lib/list.h>
@@ -14,11 +15,9 @@
 
 struct vnode;
 
-#define USER_TOP_ADDR 0x0000800000000000UL
-#define USER_STACK_TOP 0x00007ffffffff000UL
+/* The user half's layout (USER_TOP, USER_STACK_TOP, USER_MMAP_TOP,
+ * USER_PIE_BASE) is the architecture's: arch/memlayout.h. */
 #define USER_STACK_MAX (8UL << 20)
-#define USER_MMAP_TOP 0x00007f0000000000UL
-#define USER_PIE_BASE 0x0000555555554000UL
 #define USER_MIN_ADDR 0x10000UL              /* page 0 and the low 64 KiB stay unmapped */
 
 /* VMA protection (same values as PROT_*) and flags */

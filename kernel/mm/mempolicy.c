@@ -475,8 +475,8 @@ static long migrate_node(struct mm *mm, int source, int dest)
 {
     long failed = 0;
     uint64_t vas[MISPLACED_BATCH];
-    for (uint64_t from = 0; from < USER_TOP_ADDR;) {
-        size_t n = vm_find_misplaced(mm, &from, USER_TOP_ADDR, ~(1ULL << source), vas, MISPLACED_BATCH);
+    for (uint64_t from = 0; from < USER_TOP;) {
+        size_t n = vm_find_misplaced(mm, &from, USER_TOP, ~(1ULL << source), vas, MISPLACED_BATCH);
         for (size_t i = 0; i < n; i++) {
             int r = vm_migrate_page(mm, vas[i], dest, 1ULL << dest, true);
             if (r == -ENOMEM || r == -EBUSY)

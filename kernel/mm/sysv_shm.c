@@ -179,7 +179,7 @@ static long sys_shmat(int id, uint64_t addr, int flags)
     if (addr) {
         if (flags & SHM_RND)
             addr = ALIGN_DOWN(addr, SHMLBA);
-        if ((addr & (PAGE_SIZE - 1)) || addr < USER_MIN_ADDR || addr + size > USER_TOP_ADDR) {
+        if ((addr & (PAGE_SIZE - 1)) || addr < USER_MIN_ADDR || addr + size > USER_TOP) {
             r = -EINVAL;
             goto out;
         }

@@ -1055,10 +1055,10 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
         return -EINVAL;                 /* not provided */
     old_len = ALIGN_UP(old_len, PAGE_SIZE);
     new_len = ALIGN_UP(new_len, PAGE_SIZE);
-    if (!new_len || old + old_len < old || old + old_len > USER_TOP_ADDR)
+    if (!new_len || old + old_len < old || old + old_len > USER_TOP)
         return -EINVAL;
     if (flags & MREMAP_FIXED) {
-        if ((new_addr & (PAGE_SIZE - 1)) || new_addr < USER_MIN_ADDR || new_addr + new_len > USER_TOP_ADDR ||
+        if ((new_addr & (PAGE_SIZE - 1)) || new_addr < USER_MIN_ADDR || new_addr + new_len > USER_TOP ||
             (new_addr < old + old_len && new_addr + new_len > old))
             return -EINVAL;
     }
@@ -1087,7 +1087,7 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
     }
     /* growing in place: the VMA must end at the old range's end, with room after it */
     if (!(flags & MREMAP_FIXED) && v->end == old + old_len && vm_range_free(mm, old + old_len, new_len - old_len) &&
-        old + new_len <= USER_TOP_ADDR) {
+        old + new_len <= USER_TOP) {
         uint64_t grow = new_len - old_len;
         v->end += grow;
         if (v->file && !(v->flags & VMA_SHARED))

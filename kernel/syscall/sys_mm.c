@@ -150,7 +150,7 @@ static long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, u
     long r;
     uint64_t at = addr;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-        if (addr & (PAGE_SIZE - 1) || addr < USER_MIN_ADDR || addr + size > USER_TOP_ADDR || addr + size < addr) {
+        if (addr & (PAGE_SIZE - 1) || addr < USER_MIN_ADDR || addr + size > USER_TOP || addr + size < addr) {
             r = -EINVAL;
             goto out;
         }
@@ -183,7 +183,7 @@ SYSCALL_DEFINE(9, mmap);
 
 static long sys_munmap(uint64_t addr, uint64_t len)
 {
-    if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr + len < addr || addr + len > USER_TOP_ADDR)
+    if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr + len < addr || addr + len > USER_TOP)
         return -EINVAL;
     return vm_unmap(current->mm, addr, ALIGN_UP(len, PAGE_SIZE));
 }
@@ -301,7 +301,7 @@ static long sys_mincore(uint64_t addr, uint64_t len, uint8_t __user *vec)
     if (addr & (PAGE_SIZE - 1))
         return -EINVAL;
     uint64_t size = ALIGN_UP(len, PAGE_SIZE);
-    if (size < len || addr + size < addr || addr + size > USER_TOP_ADDR)
+    if (size < len || addr + size < addr || addr + size > USER_TOP)
         return -ENOMEM;
     for (uint64_t va = addr; va < addr + size;) {
         uint8_t chunk[256];
