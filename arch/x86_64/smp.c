@@ -58,7 +58,7 @@ static void ap_entry(void)
     gdt_init_cpu(cpu);
     idt_load();
     arch_fpu_init_cpu();
-    write_cr3(kernel_pml4);
+    arch_pt_load(kernel_pt_root);
     lapic_init_cpu();
     arch_syscall_init_cpu();
     percpu_area[cpu].apic_id = lapic_id();

@@ -11,6 +11,7 @@
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/percpu.h>
+#include <arch/pgtable.h>
 #include <arch/trapframe.h>
 #include <kernel/cputime.h>
 #include <kernel/hrtimer.h>
@@ -68,6 +69,12 @@ static void user_exception(struct trap_frame *tf)
     }
 }
 
+/* The page-fault error code's bits. */
+#define PF_PRESENT 0x1
+#define PF_WRITE 0x2
+#define PF_USER 0x4
+#define PF_INSTR 0x10
+
 static void page_fault(struct trap_frame *tf)
 {
     uint64_t addr = read_cr2();
@@ -75,17 +82,16 @@ static void page_fault(struct trap_frame *tf)
     bool in_uaccess = !user && tf->rip >= (uint64_t)uaccess_start && tf->rip < (uint64_t)uaccess_end;
 
     if ((user || in_uaccess) && addr < USER_TOP) {
+        unsigned flags = (tf->error & PF_WRITE ? VM_FAULT_WRITE : 0) | (tf->error & PF_INSTR ? VM_FAULT_EXEC : 0) |
+                         (tf->error & PF_USER ? VM_FAULT_USER : 0);
         irq_enable();
         const char *reason = NULL;
-        int r = vm_fault(current->mm, addr, tf->error | VM_FAULT_TRAP, &reason);
+        int r = vm_fault_current(addr, flags, &reason);
         irq_disable();
         if (r == 0)
             return;
         if (r == -ENOMEM) {
-            /* no frame left for this process: stop it rather than the system */
-            kprintf(KERN_ERR "out of memory: killing pid %d (%s), %lu pages resident\n", current->pid, current->comm,
-                    (unsigned long)mm_rss_pages(current->mm));
-            signal_send(current, SIGKILL, NULL);
+            /* the task was killed: a user access ends, a copy fails */
             if (user)
                 return;
             tf->rip = (uint64_t)uaccess_fixup;
@@ -105,8 +111,9 @@ static void page_fault(struct trap_frame *tf)
         return;
     }
     char what[96];
-    const char *access = tf->error & 2 ? "write" : "read", *why = tf->error & 1 ? "protection violation" : "not present",
-               *kind = tf->error & 16 ? "instruction fetch" : "data";
+    const char *access = tf->error & PF_WRITE ? "write" : "read",
+               *why = tf->error & PF_PRESENT ? "protection violation" : "not present",
+               *kind = tf->error & PF_INSTR ? "instruction fetch" : "data";
     if (user) {
         /* signal_fault's log line gives the address itself */
         snprintf(what, sizeof what, "page fault (%s %s, %s)", access, why, kind);

@@ -62,15 +62,8 @@ void arch_syscall_init_cpu(void);           /* the `syscall` MSRs (arch/x86_64/s
 /* Starts every other CPU the firmware lists (arch/x86_64/smp.c). */
 void smp_boot_aps(void);
 
-/* Inter-processor requests (arch/x86_64/cpu.c). */
+/* The reschedule IPI (arch/x86_64/cpu.c). */
 void arch_send_resched_ipi(int cpu);
-/* Makes every CPU in `cpus` (this one excluded) drop its non-global TLB
- * entries, and waits until each has.  The caller holds no spinlock (a CPU
- * spinning on one with interrupts off could not answer); interrupts are on
- * while it waits, so two CPUs flushing each other both proceed. */
-void arch_tlb_flush_cpus(uint64_t cpus);
-/* The TLB-flush IPI's handler (trap dispatch). */
-void arch_tlb_flush_ipi(void);
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081

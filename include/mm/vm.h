@@ -8,6 +8,7 @@
 #define MM_VM_H
 
 #include <arch/memlayout.h>
+#include <arch/pgtable.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <lib/list.h>
@@ -62,7 +63,7 @@ struct vma {
 };
 
 struct mm {
-    phys_t pml4;
+    phys_t pt_root;             /* the page table's root (arch/pgtable.h) */
     struct spinlock lock;       /* protects vmas, the page tables and counters */
     struct list_node vmas;      /* sorted by address, non-overlapping */
     int refs;                   /* threads and vfork children share an mm */
@@ -152,7 +153,7 @@ bool vm_covered(struct mm *mm, uint64_t addr, uint64_t len);
 uint64_t vm_find_free(struct mm *mm, uint64_t len);
 struct vma *vm_find(struct mm *mm, uint64_t addr);   /* VMA containing addr; caller holds lock */
 /* The PTE of va in mm (creating tables if alloc); caller holds mm->lock. */
-uint64_t *mm_pte(struct mm *mm, uint64_t va, bool alloc);
+pte_t *mm_pte(struct mm *mm, uint64_t va, bool alloc);
 /* A debugger's write to a read-only private page (ptrace POKETEXT): the
  * present page at va is replaced by a private copy, mapped as before.
  * Returns the copy's frame (the caller writes into it, then unlocks, calls
@@ -162,13 +163,23 @@ phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out);
 /* Populate (and optionally lock) every page of a range, as a write if `write`. */
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write);
 
-/* Resolve a fault at addr (x86 error code bits); 0 if resolved, else -EFAULT
- * (no mapping) or -EACCES (permission), with a human-readable reason.
- * VM_FAULT_TRAP in `error` says the page-fault exception raised it: such a
- * fault is counted for perf (page-faults, minor-faults); the kernel's own
- * faulting in of a range (populate, another process's memory) is not. */
-#define VM_FAULT_TRAP (1ULL << 32)
-int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason);
+/* Resolve a fault at addr, described by VM_FAULT_* flags (a read unless
+ * VM_FAULT_WRITE or VM_FAULT_EXEC); 0 if resolved, else -EFAULT (no
+ * mapping), -EACCES (permission), -EIO (a shared page past the end of its
+ * file) or -ENOMEM, with a human-readable reason.  VM_FAULT_TRAP says the
+ * page-fault exception raised it: such a fault is counted for perf
+ * (page-faults, minor-faults); the kernel's own faulting in of a range
+ * (populate, another process's memory) is not. */
+#define VM_FAULT_WRITE 0x1      /* a write */
+#define VM_FAULT_EXEC 0x2       /* an instruction fetch */
+#define VM_FAULT_USER 0x4       /* by user mode (else by the kernel, for the user) */
+#define VM_FAULT_TRAP 0x8       /* raised by the page-fault exception */
+int vm_fault(struct mm *mm, uint64_t addr, unsigned flags, const char **reason);
+/* The page-fault exception's generic half, for the current task's address
+ * space (called with interrupts on): vm_fault with VM_FAULT_TRAP.  When no
+ * frame is left for the task, it is killed (with a log line) rather than
+ * the system, and -ENOMEM returned. */
+int vm_fault_current(uint64_t addr, unsigned flags, const char **reason);
 
 uint64_t mm_vsize(struct mm *mm);
 uint64_t mm_rss_pages(struct mm *mm);
@@ -190,6 +201,6 @@ int mm_for_each_vma(struct mm *mm, void (*fn)(const struct vma *v, const struct 
 
 /* Kernel page tables */
 void vm_init(void);
-extern phys_t kernel_pml4;
+extern phys_t kernel_pt_root;         /* the kernel's page table: the kernel half of every one */
 
 #endif

@@ -25,7 +25,6 @@
  * is also a perf page-fault when it is taken and a minor-fault once
  * resolved, as on Linux (kernel/perf_event.c).
  */
-#include <arch/cpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -33,24 +32,9 @@
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
+#include <proc/signal.h>
 #include <proc/task.h>
 
-#define PF_PRESENT 1
-#define PF_WRITE 2
-#define PF_USER 4
-#define PF_INSTR 16
-
-static uint64_t pte_flags(const struct vma *v)
-{
-    uint64_t f = PTE_P | PTE_U;
-    if (v->prot & VM_WRITE)
-        f |= PTE_W;
-    if (!(v->prot & VM_EXEC))
-        f |= PTE_NX;
-    if (!(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
-        f &= ~PTE_U;
-    return f;
-}
 
 /* Fill a fresh frame for page `va` of VMA v. 0 on exhaustion (*beyond_eof
  * set instead for a shared page past the end of its file). */
@@ -87,28 +71,28 @@ static phys_t fill_page(struct vma *v, uint64_t va, bool *shared_ro, bool want_w
 
 /* Perf event `id` for a fault the exception raised (one branch while no
  * such event exists). */
-static inline void perf_fault(unsigned id, uint64_t error)
+static inline void perf_fault(unsigned id, unsigned flags)
 {
-    if (unlikely(READ_ONCE(perf_sw_events[id])) && (error & VM_FAULT_TRAP))
-        __perf_sw_event(id, 1, error & PF_USER);
+    if (unlikely(READ_ONCE(perf_sw_events[id])) && (flags & VM_FAULT_TRAP))
+        __perf_sw_event(id, 1, flags & VM_FAULT_USER);
 }
 
 /* A resolved fault: the task's minflt, and perf's minor-faults. */
-static void count_resolved(struct task *t, uint64_t error)
+static void count_resolved(struct task *t, unsigned flags)
 {
     if (t)
         t->stats.minflt++;
-    perf_fault(PERF_COUNT_SW_PAGE_FAULTS_MIN, error);
+    perf_fault(PERF_COUNT_SW_PAGE_FAULTS_MIN, flags);
 }
 
-int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
+int vm_fault(struct mm *mm, uint64_t addr, unsigned flags, const char **reason)
 {
     /* each reads as "<reason> at address X" in signal_fault's log line */
     static const char *r_nomap = "no mapping", *r_ro = "write to read-only page",
                       *r_nx = "execute of non-executable page", *r_none = "access to PROT_NONE page",
                       *r_oom = "out of memory", *r_kern = "access to kernel memory",
                       *r_eof = "access beyond end of file";
-    perf_fault(PERF_COUNT_SW_PAGE_FAULTS, error);
+    perf_fault(PERF_COUNT_SW_PAGE_FAULTS, flags);
     if (!mm) {
         *reason = r_kern;
         return -EFAULT;
@@ -138,25 +122,25 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
         *reason = r_none;
         return -EACCES;
     }
-    if ((error & PF_WRITE) && !(v->prot & VM_WRITE)) {
+    if ((flags & VM_FAULT_WRITE) && !(v->prot & VM_WRITE)) {
         spin_unlock(&mm->lock);
         *reason = r_ro;
         return -EACCES;
     }
-    if ((error & PF_INSTR) && !(v->prot & VM_EXEC)) {
+    if ((flags & VM_FAULT_EXEC) && !(v->prot & VM_EXEC)) {
         spin_unlock(&mm->lock);
         *reason = r_nx;
         return -EACCES;
     }
-    uint64_t *pte = mm_pte(mm, va, true);
+    pte_t *pte = mm_pte(mm, va, true);
     if (!pte) {
         spin_unlock(&mm->lock);
         *reason = r_oom;
         return -ENOMEM;
     }
-    uint64_t flags = pte_flags(v);
+    pte_t prot = vm_pte_prot(v->prot);
     struct task *t = current;
-    if (!(*pte & PTE_P)) {
+    if (!pte_present(*pte)) {
         bool shared_ro = false, beyond_eof = false;
         phys_t p;
         if (v->file && va < v->file_end) {
@@ -164,18 +148,18 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             struct vma copy = *v;
             vnode_get(copy.file);
             spin_unlock(&mm->lock);
-            p = fill_page(&copy, va, &shared_ro, error & PF_WRITE, &beyond_eof);
+            p = fill_page(&copy, va, &shared_ro, flags & VM_FAULT_WRITE, &beyond_eof);
             vnode_put(copy.file);
             spin_lock(&mm->lock);
             v = vm_find(mm, addr);
             pte = v ? mm_pte(mm, va, true) : NULL;
-            if (!v || !pte || (*pte & PTE_P) || v->file != copy.file) {
+            if (!v || !pte || pte_present(*pte) || v->file != copy.file) {
                 spin_unlock(&mm->lock);
                 if (p)
                     pmm_put(p);
                 return v && pte ? 0 : -EFAULT;  /* raced with another change: retry or fail */
             }
-            flags = pte_flags(v);
+            prot = vm_pte_prot(v->prot);
         } else if (v->special) {
             /* the kernel's frame, shared by every process: copied on write */
             uint64_t idx = (v->file_off + (va - v->start)) / PAGE_SIZE;
@@ -193,13 +177,13 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
             return beyond_eof ? -EIO : -ENOMEM;
         }
         if (shared_ro)
-            flags = (flags & ~PTE_W) | PTE_COW | PTE_CACHE;     /* never written in place */
-        *pte = p | flags;
+            prot = pte_mkcache(pte_mkcow(prot));    /* never written in place */
+        *pte = mk_pte(p, prot);
         mm->rss_pages++;
-    } else if ((error & PF_WRITE) && (*pte & PTE_COW)) {
-        phys_t old = *pte & PTE_ADDR;
+    } else if ((flags & VM_FAULT_WRITE) && pte_cow(*pte)) {
+        phys_t old = pte_frame(*pte);
         if (pmm_refcount(old) == 1) {
-            *pte = (*pte & ~(PTE_COW | PTE_CACHE)) | PTE_W;     /* the only reference left */
+            *pte = pte_mkwrite(pte_clear_cache(pte_clear_cow(*pte)));     /* the only reference left */
         } else {
             phys_t p = mpol_alloc_page(v, va, false);
             if (!p) {
@@ -208,28 +192,44 @@ int vm_fault(struct mm *mm, uint64_t addr, uint64_t error, const char **reason)
                 return -ENOMEM;
             }
             memcpy(P2V(p), P2V(old), PAGE_SIZE);
-            *pte = p | flags;
-            invlpg(va);
+            *pte = mk_pte(p, prot);
+            arch_tlb_flush_page(va);
             /* other threads may still read the old frame through their
              * TLBs: it is released only after they drop that entry */
             spin_unlock(&mm->lock);
             mm_flush_others(mm);
             pmm_put(old);
-            count_resolved(t, error);
+            count_resolved(t, flags);
             return 0;
         }
-        invlpg(va);
+        arch_tlb_flush_page(va);
     } else {
         /* present and allowed: a stale TLB entry (another CPU changed it) or
          * PROT_NONE restored; refresh the permissions */
-        *pte = (*pte & PTE_ADDR) | flags | (*pte & (PTE_COW | PTE_CACHE));
-        if (*pte & PTE_COW)
-            *pte &= ~PTE_W;
-        invlpg(va);
+        pte_t e = mk_pte(pte_frame(*pte), prot);
+        if (pte_cache(*pte))
+            e = pte_mkcache(e);
+        if (pte_cow(*pte))
+            e = pte_mkcow(e);
+        *pte = e;
+        arch_tlb_flush_page(va);
     }
     spin_unlock(&mm->lock);
-    count_resolved(t, error);
+    count_resolved(t, flags);
     return 0;
+}
+
+int vm_fault_current(uint64_t addr, unsigned flags, const char **reason)
+{
+    struct task *t = current;
+    int r = vm_fault(t->mm, addr, flags | VM_FAULT_TRAP, reason);
+    if (r == -ENOMEM) {
+        /* no frame left for this process: stop it rather than the system */
+        kprintf(KERN_ERR "out of memory: killing pid %d (%s), %lu pages resident\n", t->pid, t->comm,
+                (unsigned long)mm_rss_pages(t->mm));
+        signal_send(t, SIGKILL, NULL);
+    }
+    return r;
 }
 
 int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write)
@@ -237,12 +237,12 @@ int vm_populate(struct mm *mm, uint64_t addr, uint64_t len, bool write)
     const char *reason;
     for (uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE); va < addr + len; va += PAGE_SIZE) {
         spin_lock(&mm->lock);
-        uint64_t *pte = mm_pte(mm, va, false);
-        bool ok = pte && (*pte & PTE_P) && (!write || (*pte & PTE_W));
+        pte_t *pte = mm_pte(mm, va, false);
+        bool ok = pte && pte_present(*pte) && (!write || pte_writable(*pte));
         spin_unlock(&mm->lock);
         if (ok)
             continue;
-        int r = vm_fault(mm, va, write ? PF_WRITE | PF_USER : PF_USER, &reason);
+        int r = vm_fault(mm, va, write ? VM_FAULT_WRITE | VM_FAULT_USER : VM_FAULT_USER, &reason);
         if (r)
             return r;
     }

@@ -32,7 +32,6 @@
 #include <proc/task.h>
 
 #define MASK_WORDS (NUMA_USER_NODES / 64)
-#define PF_USER 4                       /* a user-mode read fault (x86 error code) */
 
 /* ---------------------------------------------------------------- node masks */
 
@@ -253,7 +252,7 @@ static int lookup_node(struct mm *mm, uint64_t addr)
     int r = vm_page_node(mm, addr);
     if (r == -ENOENT) {
         const char *why;
-        r = vm_fault(mm, addr, PF_USER, &why) ? -EFAULT : vm_page_node(mm, addr);
+        r = vm_fault(mm, addr, VM_FAULT_USER, &why) ? -EFAULT : vm_page_node(mm, addr);
     }
     return r < 0 ? -EFAULT : r;
 }

@@ -85,10 +85,10 @@ static phys_t remote_page_locked(struct mm *mm, uint64_t va, bool write, phys_t 
     *old = 0;
     for (int tries = 0; tries < 3; tries++) {
         spin_lock(&mm->lock);
-        uint64_t *pte = mm_pte(mm, va, false);
-        if (pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W)))
-            return *pte & PTE_ADDR;
-        if (write && pte && (*pte & PTE_P) && (*pte & PTE_U)) {
+        pte_t *pte = mm_pte(mm, va, false);
+        if (pte && pte_present(*pte) && pte_user(*pte) && (!write || pte_writable(*pte)))
+            return pte_frame(*pte);
+        if (write && pte && pte_present(*pte) && pte_user(*pte)) {
             struct vma *v = vm_find(mm, va);
             if (v && !(v->prot & VM_WRITE)) {
                 phys_t p = vm_force_copy_locked(mm, va, old);
@@ -100,8 +100,8 @@ static phys_t remote_page_locked(struct mm *mm, uint64_t va, bool write, phys_t 
         }
         spin_unlock(&mm->lock);
         const char *why;
-        if (vm_fault(mm, va, 4 /* user */ | (write ? 2 : 0), &why) &&
-            vm_fault(mm, va, 4, &why))     /* a read-only page: fault it in, then copy it */
+        if (vm_fault(mm, va, VM_FAULT_USER | (write ? VM_FAULT_WRITE : 0), &why) &&
+            vm_fault(mm, va, VM_FAULT_USER, &why))     /* a read-only page: fault it in, then copy it */
             return 0;
     }
     return 0;

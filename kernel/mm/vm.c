@@ -15,7 +15,6 @@
  * frame whose mapping is removed is released only after that flush, so no
  * CPU can reach a frame that has been given to someone else.
  */
-#include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
@@ -36,8 +35,8 @@ struct mm *mm_new(void)
     struct mm *mm = kzalloc(sizeof *mm);
     if (!mm)
         return NULL;
-    mm->pml4 = pt_new_pml4();
-    if (!mm->pml4) {
+    mm->pt_root = pt_new_root();
+    if (!mm->pt_root) {
         kfree(mm);
         return NULL;
     }
@@ -129,14 +128,14 @@ static void note_table(void *arg, phys_t table)
     mm->pt_pages[mm->pt_count++] = table;
 }
 
-uint64_t *mm_pte(struct mm *mm, uint64_t va, bool alloc) { return pt_walk_note(mm->pml4, va, alloc, note_table, mm); }
+pte_t *mm_pte(struct mm *mm, uint64_t va, bool alloc) { return pt_walk_note(mm->pt_root, va, alloc, note_table, mm); }
 
-static bool mm_is_current(struct mm *mm) { return (read_cr3() & PTE_ADDR) == mm->pml4; }
+static bool mm_is_current(struct mm *mm) { return arch_pt_current() == mm->pt_root; }
 
 static void flush_page(struct mm *mm, uint64_t va)
 {
     if (mm_is_current(mm))
-        invlpg(va);
+        arch_tlb_flush_page(va);
 }
 
 /* The mm each CPU has loaded; only that CPU changes its entry. */
@@ -153,7 +152,7 @@ void mm_activate(struct mm *mm)
             __atomic_and_fetch(&old->cpus, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
         loaded_mm[cpu] = mm;
     }
-    write_cr3(mm ? mm->pml4 : kernel_pml4);
+    arch_pt_load(mm ? mm->pt_root : kernel_pt_root);
 }
 
 void mm_get(struct mm *mm) { __atomic_add_fetch(&mm->refs, 1, __ATOMIC_RELAXED); }
@@ -239,13 +238,13 @@ struct unmap_ctx {
     struct list_node gone;      /* VMAs to free once mm->lock is dropped */
 };
 
-static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
+static void unmap_pte(uint64_t va, pte_t *pte, void *arg)
 {
     struct unmap_ctx *c = arg;
     if (c->frames && c->n < c->cap)
-        c->frames[c->n++] = *pte & PTE_ADDR;
+        c->frames[c->n++] = pte_frame(*pte);
     else
-        pmm_put(*pte & PTE_ADDR);
+        pmm_put(pte_frame(*pte));
     *pte = 0;
     c->mm->rss_pages--;
     flush_page(c->mm, va);
@@ -273,7 +272,7 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end, struct unma
         n_nx = v->node.next;
         if (v->flags & VMA_LOCKED)
             mm->locked_pages -= (v->end - v->start) / PAGE_SIZE;
-        pt_for_each(mm->pml4, v->start, v->end, unmap_pte, c);
+        pt_for_each(mm->pt_root, v->start, v->end, unmap_pte, c);
         list_remove(&v->node);
         mm->nr_vmas--;
         list_push_back(&c->gone, &v->node);
@@ -458,25 +457,12 @@ struct prot_ctx {
     uint32_t prot;
 };
 
-static void protect_pte(uint64_t va, uint64_t *pte, void *arg)
+static void protect_pte(uint64_t va, pte_t *pte, void *arg)
 {
     struct prot_ctx *c = arg;
-    uint64_t e = *pte;
-    if (c->prot & VM_EXEC)
-        e &= ~PTE_NX;
-    else
-        e |= PTE_NX;
-    if (!(c->prot & (VM_READ | VM_WRITE | VM_EXEC))) {
-        e &= ~PTE_U;                /* PROT_NONE: keep the frame, deny user access */
-    } else {
-        e |= PTE_U;
-        /* writable only if the frame is private (not COW-shared) */
-        if ((c->prot & VM_WRITE) && !(e & PTE_COW))
-            e |= PTE_W;
-        else
-            e &= ~PTE_W;
-    }
-    *pte = e;
+    /* PROT_NONE keeps the frame but denies user access; a copy-on-write
+     * page stays read-only */
+    *pte = pte_modify(*pte, c->prot & VM_READ, c->prot & VM_WRITE, c->prot & VM_EXEC);
     flush_page(c->mm, va);
 }
 
@@ -518,7 +504,7 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
             goto oom;
         v->prot = prot;
         struct prot_ctx c = { mm, prot };
-        pt_for_each(mm->pml4, v->start, v->end, protect_pte, &c);
+        pt_for_each(mm->pt_root, v->start, v->end, protect_pte, &c);
     }
     spin_unlock(&mm->lock);
     mm_flush_others(mm);
@@ -555,22 +541,22 @@ struct clone_ctx {
     bool cow;
 };
 
-static void clone_pte(uint64_t va, uint64_t *pte, void *arg)
+static void clone_pte(uint64_t va, pte_t *pte, void *arg)
 {
     struct clone_ctx *c = arg;
     if (c->err)
         return;
-    uint64_t *d = mm_pte(c->dst, va, true);
+    pte_t *d = mm_pte(c->dst, va, true);
     if (!d) {
         c->err = -ENOMEM;
         return;
     }
-    uint64_t e = *pte;
-    if (c->cow && (e & PTE_W)) {
-        e = (e & ~PTE_W) | PTE_COW;     /* both sides now copy on write */
+    pte_t e = *pte;
+    if (c->cow && pte_writable(e)) {
+        e = pte_mkcow(e);               /* both sides now copy on write */
         *pte = e;
     }
-    pmm_get(e & PTE_ADDR);
+    pmm_get(pte_frame(e));
     *d = e;
     c->dst->rss_pages++;
 }
@@ -602,7 +588,7 @@ struct mm *mm_clone(struct mm *src)
         if (v->flags & VMA_WIPEONFORK)
             continue;                   /* the child gets it empty */
         struct clone_ctx cc = { mm, 0, !(v->flags & VMA_SHARED) };
-        pt_for_each(src->pml4, v->start, v->end, clone_pte, &cc);
+        pt_for_each(src->pt_root, v->start, v->end, clone_pte, &cc);
         if (cc.err) {
             err = cc.err;
             break;
@@ -610,7 +596,7 @@ struct mm *mm_clone(struct mm *src)
     }
     spin_unlock(&src->lock);
     if (mm_is_current(src))
-        write_cr3(src->pml4);           /* drop the writable TLB entries */
+        arch_tlb_flush_local();         /* drop the writable TLB entries */
     mm_flush_others(src);               /* and other threads' CPUs theirs */
     if (err) {
         mm_put(mm);
@@ -619,7 +605,7 @@ struct mm *mm_clone(struct mm *src)
     return mm;
 }
 
-static void put_frame(uint64_t va, uint64_t *pte, void *arg) { pmm_put(*pte & PTE_ADDR); }
+static void put_frame(uint64_t va, pte_t *pte, void *arg) { pmm_put(pte_frame(*pte)); }
 
 void mm_put(struct mm *mm)
 {
@@ -631,16 +617,16 @@ void mm_put(struct mm *mm)
     if (loaded_mm[this_cpu_id()] == mm)
         mm_activate(NULL);
     if (mm->pt_overflow) {
-        pt_free_user(mm->pml4);         /* frames and tables, by scanning */
+        pt_free_user(mm->pt_root);         /* frames and tables, by scanning */
     } else {
         /* frames through the VMAs, tables from the record: no 512-entry scans */
         list_for_each(n, &mm->vmas) {
             struct vma *v = container_of(n, struct vma, node);
-            pt_for_each(mm->pml4, v->start, v->end, put_frame, NULL);
+            pt_for_each(mm->pt_root, v->start, v->end, put_frame, NULL);
         }
         for (uint32_t i = 0; i < mm->pt_count; i++)
             pmm_put(mm->pt_pages[i]);
-        pmm_put(mm->pml4);
+        pmm_put(mm->pt_root);
     }
     list_for_each_safe(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
@@ -671,16 +657,16 @@ phys_t vm_force_copy_locked(struct mm *mm, uint64_t va, phys_t *old_out)
 {
     *old_out = 0;
     struct vma *v = vm_find(mm, va);
-    uint64_t *pte = mm_pte(mm, va, false);
+    pte_t *pte = mm_pte(mm, va, false);
     if (!v || (v->flags & VMA_SHARED) || (v->special && !(v->special->max_prot & VM_WRITE)) || !pte ||
-        !(*pte & PTE_P))
+        !pte_present(*pte))
         return 0;
-    phys_t old = *pte & PTE_ADDR;
+    phys_t old = pte_frame(*pte);
     phys_t p = pmm_alloc_nozero();
     if (!p)
         return 0;
     memcpy(P2V(p), P2V(old), PAGE_SIZE);
-    *pte = p | (*pte & ~(PTE_ADDR | PTE_COW | PTE_CACHE));
+    *pte = pte_clear_cache(pte_clear_cow(pte_set_frame(*pte, p)));
     flush_page(mm, va);
     *old_out = old;
     return p;
@@ -732,18 +718,18 @@ struct usage_ctx {
  * frame.  A frame of the file's page cache (a shared mapping's, or a
  * private file mapping's page not yet copied) holds one more reference,
  * the cache's own, and is not anonymous memory. */
-static void usage_pte(uint64_t va, uint64_t *pte, void *arg)
+static void usage_pte(uint64_t va, pte_t *pte, void *arg)
 {
     struct usage_ctx *c = arg;
-    uint64_t e = *pte;
-    if (!(e & PTE_P))
+    pte_t e = *pte;
+    if (!pte_present(e))
         return;
     /* the fault handler marks a frame it mapped straight from the page cache
-     * (or the kernel's own, the vDSO's) with PTE_CACHE */
-    bool cache = (c->v->file && (c->v->flags & VMA_SHARED)) || (e & PTE_CACHE);
-    unsigned refs = pmm_refcount(e & PTE_ADDR);
+     * (or the kernel's own, the vDSO's) with pte_mkcache */
+    bool cache = (c->v->file && (c->v->flags & VMA_SHARED)) || pte_cache(e);
+    unsigned refs = pmm_refcount(pte_frame(e));
     unsigned maps = refs > (cache ? 1u : 0u) ? refs - (cache ? 1u : 0u) : 1;
-    bool dirty = e & PTE_D;
+    bool dirty = pte_dirty(e);
     struct vma_usage *u = c->u;
     u->rss += PAGE_SIZE;
     u->pss_x += ((uint64_t)PAGE_SIZE << 12) / maps;
@@ -753,7 +739,7 @@ static void usage_pte(uint64_t va, uint64_t *pte, void *arg)
         *(dirty ? &u->shared_dirty : &u->shared_clean) += PAGE_SIZE;
     else
         *(dirty ? &u->private_dirty : &u->private_clean) += PAGE_SIZE;
-    if (e & PTE_A)
+    if (pte_young(e))
         u->referenced += PAGE_SIZE;
     uint64_t pss = ((uint64_t)PAGE_SIZE << 12) / maps;
     if (!cache) {
@@ -779,7 +765,7 @@ int mm_for_each_vma(struct mm *mm, void (*fn)(const struct vma *v, const struct 
         struct vma_usage u;
         memset(&u, 0, sizeof u);
         struct usage_ctx c = { v, &u };
-        pt_for_each(mm->pml4, v->start, v->end, usage_pte, &c);
+        pt_for_each(mm->pt_root, v->start, v->end, usage_pte, &c);
         fn(v, &u, arg);
     }
     spin_unlock(&mm->lock);
@@ -823,7 +809,7 @@ int vm_zap(struct mm *mm, uint64_t addr, uint64_t len)
             struct vma *v = container_of(n, struct vma, node);
             if (v->end <= addr || v->start >= end)
                 continue;
-            pt_for_each(mm->pml4, MAX(v->start, addr), MIN(v->end, end), unmap_pte, &c);
+            pt_for_each(mm->pt_root, MAX(v->start, addr), MIN(v->end, end), unmap_pte, &c);
         }
     }
     unlock_after_unmap(mm, &c);
@@ -910,8 +896,8 @@ int vm_page_node(struct mm *mm, uint64_t va)
 {
     spin_lock(&mm->lock);
     struct vma *v = vm_find(mm, va);
-    uint64_t *pte = v ? mm_pte(mm, va, false) : NULL;
-    int r = !v ? -EFAULT : pte && (*pte & PTE_P) ? pmm_node_of(*pte & PTE_ADDR) : -ENOENT;
+    pte_t *pte = v ? mm_pte(mm, va, false) : NULL;
+    int r = !v ? -EFAULT : pte && pte_present(*pte) ? pmm_node_of(pte_frame(*pte)) : -ENOENT;
     spin_unlock(&mm->lock);
     return r;
 }
@@ -921,10 +907,10 @@ struct misplaced_ctx {
     size_t n, max;
 };
 
-static void note_misplaced(uint64_t va, uint64_t *pte, void *arg)
+static void note_misplaced(uint64_t va, pte_t *pte, void *arg)
 {
     struct misplaced_ctx *c = arg;
-    int node = pmm_node_of(*pte & PTE_ADDR);
+    int node = pmm_node_of(pte_frame(*pte));
     if (c->n == c->max || node < 0 || (c->nodes & (1ULL << node)))
         return;
     c->vas[c->n++] = va;
@@ -938,7 +924,7 @@ size_t vm_find_misplaced(struct mm *mm, uint64_t *from, uint64_t end, uint64_t n
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
         if (v->end > *from && v->start < end && c.n < max && !v->special)
-            pt_for_each(mm->pml4, MAX(v->start, *from), MIN(v->end, end), note_misplaced, &c);
+            pt_for_each(mm->pt_root, MAX(v->start, *from), MIN(v->end, end), note_misplaced, &c);
     }
     spin_unlock(&mm->lock);
     *from = c.n == max ? c.last + PAGE_SIZE : end;
@@ -961,9 +947,9 @@ static int migrate_once(struct mm *mm, uint64_t va, int node, uint64_t allowed, 
 {
     spin_lock(&mm->lock);
     struct vma *v = vm_find(mm, va);
-    uint64_t *pte = v ? mm_pte(mm, va, false) : NULL;
-    int r = !v || v->special ? -EFAULT : !pte || !(*pte & PTE_P) ? -ENOENT : 0;
-    phys_t old = r ? 0 : *pte & PTE_ADDR;
+    pte_t *pte = v ? mm_pte(mm, va, false) : NULL;
+    int r = !v || v->special ? -EFAULT : !pte || !pte_present(*pte) ? -ENOENT : 0;
+    phys_t old = r ? 0 : pte_frame(*pte);
     if (!r && pmm_node_of(old) == node)
         r = node;
     else if (!r && (v->flags & VMA_SHARED))
@@ -975,7 +961,7 @@ static int migrate_once(struct mm *mm, uint64_t va, int node, uint64_t allowed, 
         return r;
     }
     pmm_get(old);
-    *pte = (*pte & ~PTE_W) | PTE_COW;
+    *pte = pte_mkcow(*pte);
     flush_page(mm, va);
     spin_unlock(&mm->lock);
     mm_flush_others(mm);
@@ -984,8 +970,8 @@ static int migrate_once(struct mm *mm, uint64_t va, int node, uint64_t allowed, 
         memcpy(P2V(p), P2V(old), PAGE_SIZE);
     spin_lock(&mm->lock);
     pte = mm_pte(mm, va, false);
-    if (p && pte && (*pte & PTE_P) && (*pte & PTE_ADDR) == old) {
-        *pte = p | (*pte & ~(PTE_ADDR | PTE_CACHE));    /* a private copy now, wherever it came from */
+    if (p && pte && pte_present(*pte) && pte_frame(*pte) == old) {
+        *pte = pte_clear_cache(pte_set_frame(*pte, p));  /* a private copy now, wherever it came from */
         flush_page(mm, va);
         spin_unlock(&mm->lock);
         mm_flush_others(mm);
@@ -1015,12 +1001,12 @@ struct move_ctx {
     int err;
 };
 
-static void move_pte(uint64_t va, uint64_t *pte, void *arg)
+static void move_pte(uint64_t va, pte_t *pte, void *arg)
 {
     struct move_ctx *c = arg;
     if (c->err)
         return;
-    uint64_t *d = mm_pte(c->mm, va + c->delta, true);
+    pte_t *d = mm_pte(c->mm, va + c->delta, true);
     if (!d) {
         c->err = -ENOMEM;
         return;
@@ -1122,7 +1108,7 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, i
         vm_set_policy(mm, to, new_len, &copy.policy, true);
     spin_lock(&mm->lock);
     struct move_ctx mc = { mm, (int64_t)(to - old), 0 };
-    pt_for_each(mm->pml4, old, old + MIN(old_len, new_len), move_pte, &mc);
+    pt_for_each(mm->pt_root, old, old + MIN(old_len, new_len), move_pte, &mc);
     spin_unlock(&mm->lock);
     mm_flush_others(mm);
     if (mc.err)

@@ -37,7 +37,6 @@
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/list.h>
-#include <mm/pagetable.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
@@ -134,10 +133,10 @@ static int get_key(uint64_t uaddr, bool private, struct futex_key *k)
     spin_lock(&mm->lock);
     struct vma *v = vm_find(mm, uaddr);
     if (v && (v->flags & VMA_SHARED)) {
-        uint64_t *pte = mm_pte(mm, ALIGN_DOWN(uaddr, PAGE_SIZE), false);
-        if (pte && (*pte & PTE_P)) {
+        pte_t *pte = mm_pte(mm, ALIGN_DOWN(uaddr, PAGE_SIZE), false);
+        if (pte && pte_present(*pte)) {
             k->space = 0;
-            k->addr = (*pte & PTE_ADDR) | (uaddr & (PAGE_SIZE - 1));
+            k->addr = pte_frame(*pte) | (uaddr & (PAGE_SIZE - 1));
         }
     }
     spin_unlock(&mm->lock);

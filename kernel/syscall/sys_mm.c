@@ -15,7 +15,6 @@
 #include <kernel/syscall.h>
 #include <lib/string.h>
 #include <fs/namei.h>
-#include <mm/pagetable.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
@@ -314,8 +313,8 @@ static long sys_mincore(uint64_t addr, uint64_t len, uint8_t __user *vec)
         for (; n < sizeof chunk && va < addr + size; n++, va += PAGE_SIZE) {
             if (!vm_covered(mm, va, PAGE_SIZE))
                 break;
-            uint64_t *pte = mm_pte(mm, va, false);
-            chunk[n] = pte && (*pte & PTE_P) ? 1 : 0;
+            pte_t *pte = mm_pte(mm, va, false);
+            chunk[n] = pte && pte_present(*pte) ? 1 : 0;
         }
         spin_unlock(&mm->lock);
         if (copy_to_user(vec, chunk, n))
