@@ -14,11 +14,17 @@ struct percpu percpu_area[MAX_CPUS];
 int ncpus = 1;
 int cpus_present = 1;
 
+/* The offsets the assembly (entry.S) and the per-CPU accessors use. */
+_Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "asm offset");
 _Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "asm offset");
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "asm offset");
 _Static_assert(offsetof(struct percpu, cur_task) == PERCPU_CURRENT, "asm offset");
-_Static_assert(offsetof(struct percpu, cpu_id) == 32, "this_cpu_id() reads gs:32");
+_Static_assert(offsetof(struct percpu, cpu_id) == PERCPU_CPU_ID, "asm offset");
 _Static_assert(offsetof(struct percpu, fast_enosys) == PERCPU_FAST_ENOSYS, "asm offset");
+_Static_assert(offsetof(struct trap_frame, vector) == TF_OFF_VECTOR, "asm offset");
+_Static_assert(offsetof(struct trap_frame, rip) == TF_OFF_RIP, "asm offset");
+_Static_assert(offsetof(struct trap_frame, cs) == TF_OFF_CS, "asm offset");
+_Static_assert(offsetof(struct trap_frame, rsp) == TF_OFF_RSP, "asm offset");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 
 void percpu_init(int cpu)

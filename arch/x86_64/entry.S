@@ -6,10 +6,18 @@
  *    stack and calls syscall_from_user;
  *  - the return paths: iretq for traps, sysretq for system calls whose
  *    frame still allows it (syscall_from_user decides);
- *  - switch_to, the context switch between two kernel stacks.
+ *  - arch_switch_to, the context switch between two kernel stacks.
  * swapgs runs exactly when the frame's CS says we came from (or go to) ring 3.
  */
-#include <arch/asm.h>
+#include <arch/gdt.h>
+#include <arch/percpu.h>
+#include <arch/trapframe.h>
+#include <kernel/syscall.h>
+
+/* Where the CPU's part of the frame (rip, cs, rflags, rsp, ss) lies from the
+ * stack pointer: with it pointing at the vector, and at rip. */
+#define FROM_VECTOR(off) ((off) - TF_OFF_VECTOR)
+#define FROM_RIP(off) ((off) - TF_OFF_RIP)
 
     .text
 
@@ -72,7 +80,7 @@ vector_table_start:
     .endr
 
 trap_common:
-    testb $3, 24(%rsp)          /* CS of the interrupted context */
+    testb $3, FROM_VECTOR(TF_OFF_CS)(%rsp)      /* CS of the interrupted context */
     jz 1f
     swapgs
 1:  cld
@@ -84,8 +92,8 @@ trap_common:
 trap_return:
     cli
     POP_REGS
-    addq $16, %rsp              /* vector, error */
-    testb $3, 8(%rsp)
+    addq $FROM_VECTOR(TF_OFF_RIP), %rsp         /* vector, error */
+    testb $3, FROM_RIP(TF_OFF_CS)(%rsp)
     jz 2f
     swapgs
 2:  iretq
@@ -98,7 +106,7 @@ syscall_entry:
      * here, interrupts still off, without saving registers or entering C,
      * unless the task is traced (syscall_fast_enosys_update).  RCX must be
      * a canonical user address for sysret. */
-    cmpq $NR_SYSCALLS_ASM, %rax
+    cmpq $NR_SYSCALLS, %rax
     jae 1f
     btq %rax, syscall_ni_reported(%rip)
     jnc 3f
@@ -129,16 +137,16 @@ syscall_entry:
     jz trap_return
     cli
     POP_REGS
-    addq $16, %rsp
+    addq $FROM_VECTOR(TF_OFF_RIP), %rsp
     swapgs
-    movq 24(%rsp), %rsp         /* the user RSP (rip, cs, rflags, rsp, ss) */
+    movq FROM_RIP(TF_OFF_RSP)(%rsp), %rsp       /* the user RSP */
     sysretq
 
-/* void switch_to(struct task *prev, struct task *next)
- * Saves the callee-saved registers on prev's stack and prev's RSP in
- * prev->ksp (offset 0), then resumes next where it left off. */
-    .global switch_to
-switch_to:
+/* void arch_switch_to(uint64_t *prev_sp, uint64_t next_sp)
+ * Saves the callee-saved registers on the current stack and the stack
+ * pointer in *prev_sp, then resumes the stack next_sp where it left off. */
+    .global arch_switch_to
+arch_switch_to:
     pushq %rbp
     pushq %rbx
     pushq %r12
@@ -146,7 +154,7 @@ switch_to:
     pushq %r14
     pushq %r15
     movq %rsp, (%rdi)
-    movq (%rsi), %rsp
+    movq %rsi, %rsp
     popq %r15
     popq %r14
     popq %r13
@@ -155,7 +163,7 @@ switch_to:
     popq %rbp
     ret
 
-/* First return of a new task: switch_to "returns" here (see task_setup_stack);
+/* First return of a new task: arch_switch_to "returns" here (see arch_kstack_init);
  * r12 holds a kernel function to call (0 for none) with r13 as argument,
  * then it leaves through trap_return with the frame above. */
     .global task_first_return

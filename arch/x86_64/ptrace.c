@@ -4,6 +4,7 @@
  * trap frame, with orig_rax as the system call's number and fs_base as the
  * TLS base.
  */
+#include <arch/gdt.h>
 #include <arch/ptrace.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>

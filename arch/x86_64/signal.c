@@ -14,6 +14,7 @@
  * 128-byte red zone of the System V ABI is left alone.
  */
 #include <arch/fpu.h>
+#include <arch/gdt.h>
 #include <arch/signal_frame.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>

@@ -25,8 +25,6 @@
 #include <sched/sched.h>
 
 
-#define TRAMP_BASE 0x8000
-
 struct madt_ids {
     int *ids, count, max;
 };

@@ -7,6 +7,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/entry.h>
+#include <arch/gdt.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>

@@ -1,11 +1,12 @@
 /*
  * A thread's machine state on x86-64 (the interface is
  * include/arch/thread.h): the user frame exec starts with, the layout a new
- * kernel stack needs for switch_to (entry.S), the FS base and the trap
+ * kernel stack needs for arch_switch_to (entry.S), the FS base and the trap
  * flag.  The kernel stack the CPU enters on is set in gdt.c, with the TSS.
  */
 #include <arch/cpu.h>
 #include <arch/entry.h>
+#include <arch/gdt.h>
 #include <arch/thread.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
@@ -30,7 +31,7 @@ void arch_tf_init_kernel(struct trap_frame *tf)
     tf->cs = GDT_KCODE;
 }
 
-/* switch_to pops r15, r14, r13, r12, rbx, rbp and returns: the new task
+/* arch_switch_to pops r15, r14, r13, r12, rbx, rbp and returns: the new task
  * starts in task_first_return with r12 = fn and r13 = arg. */
 uint64_t arch_kstack_init(struct trap_frame *tf, void (*fn)(void *), void *arg)
 {

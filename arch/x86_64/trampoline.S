@@ -6,7 +6,8 @@
  * in the higher half with the stack the boot CPU left in tramp_stack.
  * Everything is addressed relative to the block's load address.
  */
-#define TRAMP_BASE 0x8000
+#include <arch/entry.h>
+
 #define OFF(x) ((x) - trampoline_start + TRAMP_BASE)
 
     .section .rodata

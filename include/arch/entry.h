@@ -2,10 +2,16 @@
  * The seam between the assembly (the .S files of arch/x86_64) and C, declared once so the
  * compiler checks both sides: the symbols the assembly defines for C, and the
  * C functions the assembly calls, each under the file that defines it.
+ * The assembly includes it for the constants (__ASSEMBLY__).
  */
 #ifndef ARCH_ENTRY_H
 #define ARCH_ENTRY_H
 
+/* Where the application processors' real-mode start (trampoline.S) is
+ * copied: below 1 MiB, on a page boundary (the STARTUP IPI names its page). */
+#define TRAMP_BASE 0x8000
+
+#ifndef __ASSEMBLY__
 #include <stddef.h>
 #include <stdint.h>
 #include <arch/trapframe.h>
@@ -38,5 +44,7 @@ void trap_dispatch(struct trap_frame *tf);          /* arch/x86_64/trap.c, every
 void exit_to_user_trap(struct trap_frame *tf);      /* arch/x86_64/trap.c, task_first_return */
 uint64_t syscall_from_user(struct trap_frame *tf);  /* arch/x86_64/syscall.c: 1 if sysret may be used */
 void schedule_tail(void);                           /* kernel/sched/core.c, task_first_return */
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -7,6 +7,17 @@
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
 
+/* Offsets of the fields the assembly and the accessors below use. */
+#define PERCPU_SELF 0
+#define PERCPU_KERNEL_RSP 8
+#define PERCPU_USER_RSP 16
+#define PERCPU_CURRENT 24
+#define PERCPU_CPU_ID 32
+#define PERCPU_FAST_ENOSYS 40
+
+#define MAX_CPUS 16
+
+#ifndef __ASSEMBLY__
 #include <stdint.h>
 #include <stdbool.h>
 #include <kernel/cputime_types.h>
@@ -14,14 +25,14 @@
 struct task;
 
 struct percpu {
-    struct percpu *self;        /* 0: for taking the address */
-    uint64_t kernel_rsp;        /* 8: top of the current task's kernel stack */
-    uint64_t user_rsp;          /* 16: scratch for the syscall entry */
-    struct task *cur_task;      /* 24 */
-    int cpu_id;                 /* 32 */
+    struct percpu *self;        /* PERCPU_SELF: for taking the address */
+    uint64_t kernel_rsp;        /* PERCPU_KERNEL_RSP: top of the current task's kernel stack */
+    uint64_t user_rsp;          /* PERCPU_USER_RSP: scratch for the syscall entry */
+    struct task *cur_task;      /* PERCPU_CURRENT */
+    int cpu_id;                 /* PERCPU_CPU_ID */
     int apic_id;
-    /* 40: the running task may have an unknown system call answered
-     * ENOSYS by the entry code alone (syscall_fast_enosys_update) */
+    /* PERCPU_FAST_ENOSYS: the running task may have an unknown system call
+     * answered ENOSYS by the entry code alone (syscall_fast_enosys_update) */
     uint8_t fast_enosys;
     struct task *idle;
     uint64_t irq_nesting;
@@ -36,27 +47,26 @@ struct percpu {
     bool online;
 };
 
-#define PERCPU_KERNEL_RSP 8
-#define PERCPU_USER_RSP 16
-#define PERCPU_CURRENT 24
-#define PERCPU_FAST_ENOSYS 40
-
-#define MAX_CPUS 16
 extern struct percpu percpu_area[MAX_CPUS];
 extern int ncpus;               /* CPUs started: ids 0 .. ncpus-1 */
 extern int cpus_present;        /* CPUs the firmware lists (MADT), started or not */
 
+#define PERCPU_STR_(x) #x
+#define PERCPU_STR(x) PERCPU_STR_(x)
+
 static inline struct percpu *this_cpu(void)
 {
     struct percpu *p;
-    __asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+    __asm__ volatile("movq %%gs:" PERCPU_STR(PERCPU_SELF) ", %0" : "=r"(p));
     return p;
 }
 static inline int this_cpu_id(void)
 {
     int id;
-    __asm__ volatile("movl %%gs:32, %0" : "=r"(id));
+    __asm__ volatile("movl %%gs:" PERCPU_STR(PERCPU_CPU_ID) ", %0" : "=r"(id));
     return id;
 }
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -27,6 +27,11 @@ void arch_tf_init_kernel(struct trap_frame *tf);
  * through tf.  Returns the stack pointer the switch resumes from. */
 uint64_t arch_kstack_init(struct trap_frame *tf, void (*fn)(void *), void *arg);
 
+/* The context switch (entry.S): saves the callee-saved registers on the
+ * current kernel stack and its stack pointer in *prev_sp, and resumes the
+ * kernel stack saved as next_sp; returns when something switches back. */
+void arch_switch_to(uint64_t *prev_sp, uint64_t next_sp);
+
 /* This CPU's user TLS base (on x86-64 the FS base); the scheduler loads
  * the next task's before switching, exec and arch_prctl their own. */
 void arch_set_tls(uint64_t base);

@@ -1,12 +1,25 @@
 /*
  * The register frame saved on the kernel stack on every entry from user
- * space or an interrupt/exception: by the IDT stubs (arch/x86_64/vectors.S)
- * and by the syscall entry (arch/x86_64/syscall.S), which builds the same
- * layout so fork, signals and exec treat both entries alike.
+ * space or an interrupt/exception: by the IDT stubs and by the syscall
+ * entry (arch/x86_64/entry.S), which builds the same layout so fork,
+ * signals and exec treat both entries alike.
+ *
+ * The assembly includes this header too (__ASSEMBLY__): it sees only the
+ * constants, whose agreement with the structure arch/x86_64/cpu.c asserts.
  */
 #ifndef ARCH_TRAPFRAME_H
 #define ARCH_TRAPFRAME_H
 
+#define TRAP_SYSCALL 0x100      /* the vector of a frame built by the syscall entry */
+
+/* Offsets into the frame, for the assembly. */
+#define TF_OFF_VECTOR 120
+#define TF_OFF_RIP 136
+#define TF_OFF_CS 144
+#define TF_OFF_RSP 160
+#define TF_SIZE 176
+
+#ifndef __ASSEMBLY__
 #include <stdint.h>
 
 struct trap_frame {
@@ -17,16 +30,6 @@ struct trap_frame {
     /* pushed by the CPU (or the syscall entry, mimicking it) */
     uint64_t rip, cs, rflags, rsp, ss;
 };
-
-#define TRAP_SYSCALL 0x100
-#define TF_OFF_VECTOR 120
-#define TF_SIZE 176
-
-#define GDT_KCODE 0x08
-#define GDT_KDATA 0x10
-#define GDT_UDATA 0x1b   /* 0x18 | RPL 3 */
-#define GDT_UCODE 0x23   /* 0x20 | RPL 3 */
-#define GDT_TSS   0x28
 
 static inline int tf_from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
 /* The user stack pointer, and the instruction and frame pointers of the
@@ -67,5 +70,7 @@ static inline uint64_t syscall_arg(const struct trap_frame *tf, unsigned i)
 static inline uint64_t syscall_get_return(const struct trap_frame *tf) { return tf->rax; }
 static inline void syscall_set_return(struct trap_frame *tf, uint64_t v) { tf->rax = v; }
 static inline int tf_is_syscall(const struct trap_frame *tf) { return tf->vector == TRAP_SYSCALL; }
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -6,10 +6,15 @@
  * them (sys_openat) and take up to six long-sized arguments; they return a
  * value or -errno.  A handler is static to its family file: the table is the
  * only way in.  An unregistered number returns -ENOSYS, logged once by name.
+ *
+ * The entry code includes this header for the table's size (__ASSEMBLY__).
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
+#define NR_SYSCALLS 1024   /* Linux numbers, plus Tessera's own at 1000+ (uapi/tessera.h) */
+
+#ifndef __ASSEMBLY__
 #include <kernel/kernel.h>
 
 typedef long (*syscall_fn)(long, long, long, long, long, long);
@@ -50,5 +55,7 @@ extern bool syscall_trace;          /* strace-like log of every call (cmdline "s
 extern uint64_t syscall_ni_reported[];
 struct task;
 void syscall_fast_enosys_update(const struct task *next, bool idle);
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -58,7 +58,6 @@ void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s);
  * nor as parent.  Caller holds tasks_lock. */
 bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving);
 void exit_to_user(struct trap_frame *tf, bool from_syscall);
-void switch_to(struct task *prev, struct task *next);
 /* ITIMER_REAL (kernel/proc/itimer.c): the process's timer is disarmed when
  * it ends; CPU 0's tick fires the due ones. */
 void itimer_exit(struct task *t);

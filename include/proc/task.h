@@ -113,7 +113,7 @@ struct thread_group {
 };
 
 struct task {
-    /* --- arch state: touched by switch code, layout used from assembly --- */
+    /* --- machine state: touched by the switch code (arch/thread.h) --- */
     uint64_t ksp;               /* saved kernel stack pointer while switched out */
     void *kstack;               /* base of the KSTACK_SIZE kernel stack */
     struct trap_frame *tf;      /* user registers at the top of the kernel stack */

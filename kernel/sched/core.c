@@ -613,7 +613,7 @@ static void context_switch(struct cpu_sched *cs, struct runqueue *rq, struct tas
     cs->locked = rq;
     cs->prev = prev;
     cs->prev_dead = prev->autoreaped;
-    switch_to(prev, next);
+    arch_switch_to(&prev->ksp, next->ksp);
     finish_switch(this_cs());
 }
 

@@ -9,7 +9,6 @@
  * calls: it reschedules if asked to and delivers pending signals, looping
  * until neither remains.
  */
-#include <arch/asm.h>
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/percpu.h>
@@ -22,10 +21,8 @@
 #include <proc/task.h>
 #include <sched/sched.h>
 
-#define NR_SYSCALLS 1024   /* Linux numbers, plus Tessera's own at 1000+ (uapi/tessera.h) */
 
 static syscall_fn table[NR_SYSCALLS];
-_Static_assert(NR_SYSCALLS == NR_SYSCALLS_ASM, "the entry code's table size");
 /* Numbers without a handler that have been logged once: from then on the
  * entry code answers them itself (arch/x86_64/entry.S). */
 uint64_t syscall_ni_reported[NR_SYSCALLS / 64];
