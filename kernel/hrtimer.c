@@ -41,6 +41,7 @@ static bool hard_less(const struct rb_node *a, const struct rb_node *b)
 
 void hrtimer_init_cpu(void)
 {
+    lapic_timer_init_cpu();
     struct hrtimer_base *b = &bases[this_cpu_id()];
     spin_init(&b->lock, "hrtimer");
     rb_root_init(&b->tree);

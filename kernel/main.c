@@ -131,7 +131,6 @@ void kmain(uint32_t start_info)
     task_join_group(init);
     spin_unlock(&tasks_lock);
     sched_new_task(init, NULL);
-    lapic_timer_init_cpu();
     hrtimer_init_cpu();
     sched_start();
 }

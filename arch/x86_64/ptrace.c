@@ -5,10 +5,10 @@
  * TLS base.
  */
 #include <arch/gdt.h>
+#include <arch/memlayout.h>
 #include <arch/ptrace.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
-#include <mm/uaccess.h>
 
 /* struct user_regs_struct (sys/user.h), the order GETREGS uses */
 struct user_regs {

@@ -2,9 +2,10 @@
  * Multiprocessor start-up.  The CPUs come from the ACPI MADT (SeaBIOS's MP
  * table lists one CPU per socket, so it is not used; notes/boot-facts.md);
  * each application processor is started with INIT-SIPI-SIPI through the
- * real-mode trampoline, then joins with its own GDT/TSS, per-CPU block,
- * LAPIC timer, idle task and run queue.  "nosmp" or "maxcpus=N" on the
- * command line limit how many start.
+ * real-mode trampoline, sets up its own per-CPU block, GDT/TSS, IDT, FPU,
+ * LAPIC and syscall entry, then hands itself to generic code
+ * (smp_cpu_main, kernel/smp.c), which brings it online.  "nosmp" or
+ * "maxcpus=N" on the command line limit how many start.
  */
 #include <arch/acpi.h>
 #include <arch/apic.h>
@@ -12,18 +13,12 @@
 #include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/gdt.h>
+#include <arch/memlayout.h>
 #include <arch/percpu.h>
-#include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
-#include <kernel/vdso.h>
 #include <lib/string.h>
-#include <mm/pmm.h>
-#include <mm/vm.h>
-#include <proc/proc.h>
-#include <proc/task.h>
-#include <sched/sched.h>
-
 
 struct madt_ids {
     int *ids, count, max;
@@ -47,28 +42,21 @@ static int madt_apic_ids(int *ids, int max)
     return m.count;
 }
 
-static volatile int ap_started;
+/* The CPU number and stack of the processor being started: one at a time. */
+static volatile int ap_cpu;
+static void *volatile ap_stack;
 
 static void ap_entry(void)
 {
-    int cpu = __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);   /* one AP at a time */
+    int cpu = __atomic_load_n(&ap_cpu, __ATOMIC_ACQUIRE);
     percpu_init(cpu);
     gdt_init_cpu(cpu);
     idt_load();
     arch_fpu_init_cpu();
-    arch_pt_load(kernel_pt_root);
     lapic_init_cpu();
     arch_syscall_init_cpu();
     percpu_area[cpu].apic_id = lapic_id();
-    vdso_init_cpu(cpu);                 /* getcpu's CPU and node, once the APIC id is known */
-    sched_init_ap(cpu);
-    percpu_area[cpu].cur_task->kstack = (void *)ALIGN_DOWN(
-        (uint64_t)__builtin_frame_address(0), PAGE_SIZE * 4);
-    percpu_area[cpu].online = true;
-    __atomic_store_n(&ap_started, -1, __ATOMIC_RELEASE);
-    lapic_timer_init_cpu();
-    hrtimer_init_cpu();
-    sched_start();
+    smp_cpu_main(cpu, ap_stack);
 }
 
 void smp_boot_aps(void)
@@ -90,27 +78,29 @@ void smp_boot_aps(void)
     for (int i = 0; i < n && cpu < limit; i++) {
         if ((uint32_t)ids[i] == self)
             continue;
-        phys_t stack = pmm_alloc_contig(2);
+        void *stack = smp_stack_alloc();
         if (!stack)
             break;
-        *(uint64_t *)(t + (tramp_stack - trampoline_start)) = (uint64_t)P2V(stack) + KSTACK_SIZE;
-        __atomic_store_n(&ap_started, cpu, __ATOMIC_RELEASE);
+        *(uint64_t *)(t + (tramp_stack - trampoline_start)) = (uint64_t)stack + KSTACK_SIZE;
+        ap_stack = stack;
+        __atomic_store_n(&ap_cpu, cpu, __ATOMIC_RELEASE);
+        volatile bool *online = &percpu_area[cpu].online;
         lapic_send_ipi(ids[i], 0x4500);             /* INIT */
         uint64_t t0 = time_ns();
         while (time_ns() - t0 < 10 * NSEC_PER_MSEC)
             cpu_relax();
-        for (int k = 0; k < 2 && ap_started != -1; k++) {
+        for (int k = 0; k < 2 && !*online; k++) {
             lapic_send_ipi(ids[i], 0x4600 | (TRAMP_BASE >> 12));   /* STARTUP */
             t0 = time_ns();
-            while (ap_started != -1 && time_ns() - t0 < 200 * NSEC_PER_USEC)
+            while (!*online && time_ns() - t0 < 200 * NSEC_PER_USEC)
                 cpu_relax();
         }
         t0 = time_ns();
-        while (ap_started != -1 && time_ns() - t0 < 500 * NSEC_PER_MSEC)
+        while (!*online && time_ns() - t0 < 500 * NSEC_PER_MSEC)
             cpu_relax();
-        if (ap_started != -1) {
+        if (!*online) {
             kprintf(KERN_WARNING "smp: CPU with APIC id %d did not start\n", ids[i]);
-            pmm_free_contig(stack, 2);
+            smp_stack_free(stack);
             continue;
         }
         cpu++;

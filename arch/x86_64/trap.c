@@ -16,12 +16,10 @@
 #include <kernel/cputime.h>
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
-#include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 

@@ -14,6 +14,7 @@
 
 #define PAGE_SIZE 4096UL
 #define PAGE_SHIFT 12
+#define KSTACK_SIZE (16 * 1024)         /* a task's kernel stack, aligned to its size */
 
 /* The user half: [0, USER_TOP) */
 #define USER_TOP 0x0000800000000000UL

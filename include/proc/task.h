@@ -45,7 +45,6 @@ enum task_state {
 };
 
 #define TASK_COMM_LEN 16
-#define KSTACK_SIZE (16 * 1024)
 #define PID_MAX 32768
 #define TASK_MAX 1024          /* process-table size: fork beyond it is EAGAIN */
 
