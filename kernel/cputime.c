@@ -61,7 +61,7 @@ static unsigned acct_write_begin(struct percpu *pc)
     unsigned mode = a->mode;
     a->mode = ACCT_BUSY;
     barrier();
-    uint64_t now = rdtsc();
+    uint64_t now = arch_cycles();
     if (now <= a->stamp)
         now = a->stamp + 1;             /* readers rely on a new stamp */
     uint64_t d = now - a->stamp;
@@ -103,7 +103,7 @@ void cputime_cpu_start(void)
 {
     struct percpu *pc = this_cpu();
     pc->acct.mode = ACCT_BUSY;
-    pc->acct.stamp = rdtsc();
+    pc->acct.stamp = arch_cycles();
     pc->acct.user_acc = 0;
     acct_write_end(pc, ACCT_TASK);
 }
@@ -161,7 +161,7 @@ static bool since_stamp(const struct cpu_acct *a, uint64_t stamp, uint64_t *d, u
 {
     int64_t acc = READ_ONCE(a->user_acc);
     barrier();
-    uint64_t now = rdtsc();
+    uint64_t now = arch_cycles();
     barrier();
     if (READ_ONCE(a->user_acc) != acc)
         return false;

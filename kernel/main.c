@@ -10,11 +10,8 @@
  * /sbin/init), started as pid 1 with the console on descriptors 0, 1, 2.
  * Like Linux, the kernel falls back to /bin/sh if the default is missing.
  */
-#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/entry.h>
-#include <arch/fpu.h>
-#include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <drivers/uart.h>
 #include <fs/sysfs.h>
@@ -80,15 +77,12 @@ void kmain(uint32_t start_info)
     boot_info_parse(start_info);
     log_quiet = cmdline_get("quiet") != NULL;
     kprintf("Tessera: booting (cmdline \"%s\")\n", kernel_cmdline);
-    gdt_init_cpu(0);
-    idt_init();
-    arch_fpu_init_cpu();
+    arch_init_boot_cpu();
     numa_init();
     pmm_init();
     vm_init();
     kheap_init();
-    apic_init();
-    percpu_area[0].apic_id = lapic_id();
+    arch_init_interrupts();
     percpu_area[0].online = true;
     vdso_init();
     time_init();

@@ -7,9 +7,9 @@
  * is handed out.  So the state that exists at any moment cannot be run
  * backwards to what was handed out before it.
  *
- * The seed comes from the CPU's RDSEED or RDRAND where CPUID reports them
- * (QEMU's TCG serves both from the host's generator), mixed with the TSC.
- * Without either it is the TSC's jitter only, which is weak: the boot log
+ * The seed comes from the CPU's hardware generator (arch/random.h: RDSEED
+ * or RDRAND where CPUID reports them), mixed with the cycle counter.
+ * Without one it is the counter's jitter only, which is weak: the boot log
  * says which.  New hardware randomness is mixed into the key every
  * RESEED_BYTES of output.
  *
@@ -17,6 +17,7 @@
  * taken with no other lock held, or under any (a leaf).
  */
 #include <arch/cpu.h>
+#include <arch/random.h>
 #include <fs/fsyscall.h>
 #include <kernel/kernel.h>
 #include <kernel/random.h>
@@ -35,7 +36,6 @@ static struct spinlock rng_lock = SPINLOCK_INIT("random");
 static uint32_t key[8];
 static uint64_t block_counter;
 static uint64_t since_reseed;
-static bool has_rdrand, has_rdseed;
 
 static inline uint32_t rotl(uint32_t v, int n) { return v << n | v >> (32 - n); }
 
@@ -71,32 +71,14 @@ static void chacha20_block(const uint32_t k[8], uint64_t counter, uint32_t out[1
         out[i] = x[i] + s[i];
 }
 
-/* A 64-bit value from the CPU's generator, or false (it may run dry). */
-static bool hw_random(uint64_t *v)
-{
-    for (int tries = 0; tries < 10; tries++) {
-        unsigned char ok;
-        if (has_rdseed)
-            __asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok));
-        else if (has_rdrand)
-            __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
-        else
-            return false;
-        if (ok)
-            return true;
-        cpu_relax();
-    }
-    return false;
-}
-
 /* Mixes fresh randomness into the key.  rng_lock held (or boot). */
 static void mix_in(void)
 {
     for (int i = 0; i < 8; i += 2) {
         uint64_t v = 0;
-        if (!hw_random(&v))
-            v = rdtsc() * 0x9e3779b97f4a7c15ULL;
-        v ^= rdtsc();
+        if (!arch_random_hw(&v))
+            v = arch_cycles() * 0x9e3779b97f4a7c15ULL;
+        v ^= arch_cycles();
         key[i] ^= (uint32_t)v;
         key[i + 1] ^= (uint32_t)(v >> 32);
     }
@@ -110,19 +92,11 @@ static void mix_in(void)
 
 void random_init(void)
 {
-    uint32_t a, b, c, d;
-    cpuid(1, 0, &a, &b, &c, &d);
-    has_rdrand = (c >> 30) & 1;
-    cpuid(0, 0, &a, &b, &c, &d);
-    if (a >= 7) {
-        cpuid(7, 0, &a, &b, &c, &d);
-        has_rdseed = (b >> 18) & 1;
-    }
+    const char *source = arch_random_init();
     spin_lock(&rng_lock);
     mix_in();
     spin_unlock(&rng_lock);
-    kprintf("random: ChaCha20 seeded from %s\n",
-            has_rdseed ? "RDSEED" : has_rdrand ? "RDRAND" : "TSC jitter only (weak: no RDRAND/RDSEED)");
+    kprintf("random: ChaCha20 seeded from %s\n", source);
 }
 
 void random_bytes(void *buf, size_t n)

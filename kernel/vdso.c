@@ -18,7 +18,7 @@
  * each CPU's number and node are set up here.
  */
 #include <arch/cpu.h>
-#include <arch/gdt.h>
+#include <arch/vdso.h>
 #include <kernel/kernel.h>
 #include <kernel/vdso.h>
 #include <lib/string.h>
@@ -26,7 +26,6 @@
 #include <mm/pmm.h>
 #include <mm/vm.h>
 
-#define MSR_TSC_AUX 0xc0000103
 #define VDSO_IMAGE_PAGES 4      /* room for the image; the build keeps it to one or two */
 
 static struct vdso_data *vdata;
@@ -34,7 +33,7 @@ static phys_t vvar_frames[1], image_frames[VDSO_IMAGE_PAGES];
 static struct vm_special vvar_map = { "[vvar]", vvar_frames, 1, VM_READ };
 /* the image may be made writable (a debugger's breakpoint): the page is then copied */
 static struct vm_special image_map = { "[vdso]", image_frames, 0, VM_READ | VM_WRITE | VM_EXEC };
-static bool vdso_enabled, has_tsc_aux;
+static bool vdso_enabled;
 
 void vdso_init(void)
 {
@@ -54,32 +53,15 @@ void vdso_init(void)
         panic("vdso: no memory for the data page");
     vdata = P2V(vvar_frames[0]);
 
-    uint32_t a, b, c, d, max, ext;
-    cpuid(0, 0, &max, &b, &c, &d);
-    bool rdpid = false;
-    if (max >= 7) {
-        cpuid(7, 0, &a, &b, &c, &d);
-        rdpid = c & (1u << 22);
-    }
-    cpuid(0x80000000, 0, &ext, &b, &c, &d);
-    bool rdtscp = false;
-    if (ext >= 0x80000001) {
-        cpuid(0x80000001, 0, &a, &b, &c, &d);
-        rdtscp = d & (1u << 27);
-    }
-    has_tsc_aux = rdpid || rdtscp;
-    vdata->getcpu_mode = rdpid ? VDSO_GETCPU_RDPID : rdtscp ? VDSO_GETCPU_RDTSCP : VDSO_GETCPU_LSL;
+    const char *how;
+    vdata->getcpu_mode = arch_vdso_getcpu_mode(&how);
     vdso_init_cpu(0);
-    kprintf("vdso: %u-byte image%s, getcpu through %s\n", (unsigned)len, vdso_enabled ? "" : " (off: vdso=0)",
-            rdpid ? "RDPID" : rdtscp ? "RDTSCP" : "LSL");
+    kprintf("vdso: %u-byte image%s, getcpu through %s\n", (unsigned)len, vdso_enabled ? "" : " (off: vdso=0)", how);
 }
 
 void vdso_init_cpu(int cpu)
 {
-    uint32_t v = (uint32_t)cpu_to_node(cpu) << VDSO_CPUNODE_BITS | (uint32_t)cpu;
-    gdt_set_cpunode(cpu, v);
-    if (has_tsc_aux)
-        wrmsr(MSR_TSC_AUX, v);
+    arch_vdso_set_cpunode(cpu, (uint32_t)cpu_to_node(cpu) << VDSO_CPUNODE_BITS | (uint32_t)cpu);
 }
 
 struct vdso_data *vdso_write_begin(uint64_t *irq_flags)

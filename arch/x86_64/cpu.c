@@ -5,6 +5,8 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/entry.h>
+#include <arch/fpu.h>
+#include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/kernel.h>
@@ -34,6 +36,19 @@ void percpu_init(int cpu)
     p->cpu_id = cpu;
     wrmsr(MSR_GS_BASE, (uint64_t)p);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void arch_init_boot_cpu(void)
+{
+    gdt_init_cpu(0);
+    idt_init();
+    arch_fpu_init_cpu();
+}
+
+void arch_init_interrupts(void)
+{
+    apic_init();
+    percpu_area[0].apic_id = lapic_id();
 }
 
 void arch_send_resched_ipi(int cpu)

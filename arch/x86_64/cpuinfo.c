@@ -18,10 +18,13 @@
  * without topoext) only have the L1 to L3 summaries of 0x80000005 and
  * 0x80000006, which Linux also turns into the same four caches.
  */
+#include <arch/abi.h>
+#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/cpuinfo.h>
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
+#include <lib/string.h>
 
 /* ---------------------------------------------------------------- topology */
 
@@ -230,3 +233,81 @@ bool cpu_cache(unsigned index, struct cpu_cache *out)
         return cache_from_leaf(0x8000001d, index, out);
     return cache_from_amd_legacy(index, out);
 }
+
+uint64_t arch_elf_hwcap(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    return d;
+}
+struct printer {
+    void (*out)(void *arg, const char *text);
+    void *arg;
+};
+
+static void __attribute__((format(printf, 2, 3))) print(struct printer *p, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    p->out(p->arg, line);
+}
+
+static void put_flag(const char *name, void *p) { print(p, " %s", name); }
+
+void cpu_info_print(void (*out)(void *arg, const char *text), void *arg)
+{
+    struct printer pr = { out, arg }, *s = &pr;
+    uint32_t a, b, c, d, max;
+    char vendor[13], brand[49];
+    cpuid(0, 0, &max, &b, &c, &d);
+    memcpy(vendor, &b, 4);
+    memcpy(vendor + 4, &d, 4);
+    memcpy(vendor + 8, &c, 4);
+    vendor[12] = '\0';
+    cpuid(1, 0, &a, &b, &c, &d);
+    unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf, stepping = a & 0xf;
+    if (family == 0xf)
+        family += (a >> 20) & 0xff;
+    if (family >= 6)
+        model |= ((a >> 16) & 0xf) << 4;
+    strlcpy(brand, "unknown", sizeof(brand));
+    cpuid(0x80000000, 0, &max, &b, &c, &d);
+    if (max >= 0x80000004) {
+        uint32_t *w = (uint32_t *)brand;
+        for (uint32_t leaf = 0; leaf < 3; leaf++)
+            cpuid(0x80000002 + leaf, 0, &w[leaf * 4], &w[leaf * 4 + 1], &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
+        brand[48] = '\0';
+    }
+    cpuid(0, 0, &max, &b, &c, &d);
+    unsigned level = max, clflush;
+    cpuid(1, 0, &a, &b, &c, &d);
+    clflush = ((b >> 8) & 0xff) * 8;
+    unsigned phys, virt;
+    cpu_address_sizes(&phys, &virt);
+    unsigned long khz = (unsigned long)(tsc_hz / 1000);
+    for (int cpu = 0; cpu < ncpus; cpu++) {
+        if (!percpu_area[cpu].online)
+            continue;
+        print(s, "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", cpu, vendor, family,
+                   model);
+        /* the rest as Linux prints it: lscpu reads the flags (lm: 64-bit),
+         * the address sizes and bogomips (twice the TSC's MHz) */
+        int siblings = __builtin_popcountll(cpu_siblings(cpu, TOPO_PACKAGE));
+        int threads = __builtin_popcountll(cpu_siblings(cpu, TOPO_THREAD));
+        print(s, "model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n", brand, stepping, khz / 1000,
+                   khz % 1000);
+        print(s, "physical id\t: %u\nsiblings\t: %d\ncore id\t\t: %u\ncpu cores\t: %d\n",
+                   cpu_topo_id(cpu, TOPO_PACKAGE), siblings, cpu_topo_id(cpu, TOPO_CORE), siblings / MAX(threads, 1));
+        print(s, "apicid\t\t: %d\ninitial apicid\t: %d\nfpu\t\t: yes\nfpu_exception\t: yes\n",
+                   percpu_area[cpu].apic_id, percpu_area[cpu].apic_id);
+        print(s, "cpuid level\t: %u\nwp\t\t: yes\nflags\t\t:", level);
+        cpu_for_each_flag(put_flag, s);
+        print(s, "\nbogomips\t: %lu.%02lu\nclflush size\t: %u\ncache_alignment\t: %u\n", 2 * khz / 1000,
+                   2 * khz % 1000 / 10, clflush, clflush);
+        print(s, "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n", phys, virt);
+    }
+}
+

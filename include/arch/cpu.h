@@ -26,6 +26,9 @@ static inline uint64_t rdtsc(void)
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return (hi << 32) | lo;
 }
+/* The CPU's cycle counter (the TSC): cheap, monotonic on one CPU, for time
+ * accounting and entropy; cycles_to_ns (kernel/time.h) converts. */
+static inline uint64_t arch_cycles(void) { return rdtsc(); }
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
@@ -58,6 +61,12 @@ static inline uint8_t cmos_read(uint8_t reg) { outb(0x70, reg); return inb(0x71)
 /* Per-CPU start-up, on the boot CPU from kmain and on each AP (arch/x86_64/cpu.c;
  * the FPU's is arch_fpu_init_cpu, arch/fpu.h). */
 void percpu_init(int cpu);                  /* GS base -> percpu_area[cpu] */
+/* The boot CPU, in kmain's order: its descriptor tables, exception
+ * vectors and FPU (once the console works); then, with memory up, the
+ * interrupt controllers and the clock calibration (time_ns counts from
+ * then on). */
+void arch_init_boot_cpu(void);
+void arch_init_interrupts(void);
 void arch_syscall_init_cpu(void);           /* the `syscall` MSRs (arch/x86_64/syscall.c) */
 /* Starts every other CPU the firmware lists (arch/x86_64/smp.c). */
 void smp_boot_aps(void);

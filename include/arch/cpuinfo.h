@@ -35,4 +35,9 @@ struct cpu_cache {
  * 0x80000005/6); false past the last one. */
 bool cpu_cache(unsigned index, struct cpu_cache *out);
 
+/* /proc/cpuinfo: every online CPU as Linux prints it on this architecture
+ * (lscpu reads the flags, the address sizes and bogomips), handed to
+ * out(arg, text) a piece at a time. */
+void cpu_info_print(void (*out)(void *arg, const char *text), void *arg);
+
 #endif

@@ -25,11 +25,11 @@
 
 /* Entered the kernel from user mode (system call, exception), interrupts
  * off: the user stretch ends now. */
-static inline void cputime_user_enter(void) { THIS_ACCT->user_acc += (int64_t)rdtsc(); }
+static inline void cputime_user_enter(void) { THIS_ACCT->user_acc += (int64_t)arch_cycles(); }
 
 /* The last step before returning to user mode, interrupts off: a user
  * stretch starts now. */
-static inline void cputime_user_exit(void) { THIS_ACCT->user_acc -= (int64_t)rdtsc(); }
+static inline void cputime_user_exit(void) { THIS_ACCT->user_acc -= (int64_t)arch_cycles(); }
 
 void cputime_cpu_start(void);           /* this CPU starts accounting (in the kernel) */
 void cputime_idle_start(void);          /* this CPU's idle loop starts */

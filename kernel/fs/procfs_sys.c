@@ -19,7 +19,6 @@
  * The load average is sampled every 5 seconds by CPU 0's tick
  * (kernel/sched/loadavg.c).
  */
-#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/cpuinfo.h>
 #include <arch/percpu.h>
@@ -244,59 +243,11 @@ void misc_sysctl_init(void)
     procfs_register_sysctl("core_pattern", core_pattern_read, core_pattern_write);
 }
 
-static void put_flag(const char *name, void *s) { seq_printf(s, " %s", name); }
+static void put_text(void *s, const char *text) { seq_printf(s, "%s", text); }
 
 static int show_cpuinfo(struct seqbuf *s)
 {
-    uint32_t a, b, c, d, max;
-    char vendor[13], brand[49];
-    cpuid(0, 0, &max, &b, &c, &d);
-    memcpy(vendor, &b, 4);
-    memcpy(vendor + 4, &d, 4);
-    memcpy(vendor + 8, &c, 4);
-    vendor[12] = '\0';
-    cpuid(1, 0, &a, &b, &c, &d);
-    unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf, stepping = a & 0xf;
-    if (family == 0xf)
-        family += (a >> 20) & 0xff;
-    if (family >= 6)
-        model |= ((a >> 16) & 0xf) << 4;
-    strlcpy(brand, "unknown", sizeof(brand));
-    cpuid(0x80000000, 0, &max, &b, &c, &d);
-    if (max >= 0x80000004) {
-        uint32_t *w = (uint32_t *)brand;
-        for (uint32_t leaf = 0; leaf < 3; leaf++)
-            cpuid(0x80000002 + leaf, 0, &w[leaf * 4], &w[leaf * 4 + 1], &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
-        brand[48] = '\0';
-    }
-    cpuid(0, 0, &max, &b, &c, &d);
-    unsigned level = max, clflush;
-    cpuid(1, 0, &a, &b, &c, &d);
-    clflush = ((b >> 8) & 0xff) * 8;
-    unsigned phys, virt;
-    cpu_address_sizes(&phys, &virt);
-    unsigned long khz = (unsigned long)(tsc_hz / 1000);
-    for (int cpu = 0; cpu < ncpus; cpu++) {
-        if (!percpu_area[cpu].online)
-            continue;
-        seq_printf(s, "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", cpu, vendor, family,
-                   model);
-        /* the rest as Linux prints it: lscpu reads the flags (lm: 64-bit),
-         * the address sizes and bogomips (twice the TSC's MHz) */
-        int siblings = __builtin_popcountll(cpu_siblings(cpu, TOPO_PACKAGE));
-        int threads = __builtin_popcountll(cpu_siblings(cpu, TOPO_THREAD));
-        seq_printf(s, "model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n", brand, stepping, khz / 1000,
-                   khz % 1000);
-        seq_printf(s, "physical id\t: %u\nsiblings\t: %d\ncore id\t\t: %u\ncpu cores\t: %d\n",
-                   cpu_topo_id(cpu, TOPO_PACKAGE), siblings, cpu_topo_id(cpu, TOPO_CORE), siblings / MAX(threads, 1));
-        seq_printf(s, "apicid\t\t: %d\ninitial apicid\t: %d\nfpu\t\t: yes\nfpu_exception\t: yes\n",
-                   percpu_area[cpu].apic_id, percpu_area[cpu].apic_id);
-        seq_printf(s, "cpuid level\t: %u\nwp\t\t: yes\nflags\t\t:", level);
-        cpu_for_each_flag(put_flag, s);
-        seq_printf(s, "\nbogomips\t: %lu.%02lu\nclflush size\t: %u\ncache_alignment\t: %u\n", 2 * khz / 1000,
-                   2 * khz % 1000 / 10, clflush, clflush);
-        seq_printf(s, "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n", phys, virt);
-    }
+    cpu_info_print(put_text, s);
     return 0;
 }
 

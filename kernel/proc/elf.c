@@ -3,6 +3,7 @@
  * bounds-checked here, so the loader can trust the result (a garbage,
  * truncated or hostile file gives -ENOEXEC, never a kernel fault).
  */
+#include <arch/abi.h>
 #include <proc/elf.h>
 #include <uapi/errno.h>
 
@@ -40,7 +41,7 @@ int elf_parse(const void *hdr, size_t hdr_len, uint64_t file_size, struct elf_in
         return -ENOEXEC;
     if (eh.ident[4] != 2 /* 64-bit */ || eh.ident[5] != 1 /* little endian */ || eh.ident[6] != 1)
         return -ENOEXEC;
-    if (eh.machine != 62 /* x86-64 */ || (eh.type != 2 && eh.type != 3))
+    if (eh.machine != ARCH_ELF_MACHINE || (eh.type != 2 && eh.type != 3))
         return -ENOEXEC;
     if (eh.phentsize != sizeof(struct phdr) || eh.phnum == 0 || eh.phnum > ELF_MAX_PHDRS)
         return -ENOEXEC;

@@ -17,6 +17,7 @@
  *    AT_RANDOM bytes, strings) with a clean register and FPU state.
  * A failure before step 4 leaves the caller untouched.
  */
+#include <arch/abi.h>
 #include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <arch/signal_frame.h>
@@ -276,7 +277,7 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
     if (push_bytes(&sp, a->buf, a->used))
         return -EFAULT;
     uint64_t strings = sp;
-    if (push_bytes(&sp, "x86_64", 7))
+    if (push_bytes(&sp, ARCH_PLATFORM, sizeof ARCH_PLATFORM))
         return -EFAULT;
     uint64_t platform = sp;
     uint8_t rnd[16];
@@ -286,8 +287,6 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
     uint64_t random_at = sp;
     sp &= ~15ULL;
 
-    uint32_t eax, ebx, ecx, edx;
-    cpuid(1, 0, &eax, &ebx, &ecx, &edx);
     uint64_t auxv[][2] = {
         { AT_SYSINFO_EHDR, vdso },      /* first, as on Linux; left out without a vDSO */
         { AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + base : 0 },
@@ -299,7 +298,7 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         { AT_ENTRY, ei->entry + base },
         { AT_UID, current->uid }, { AT_EUID, current->euid }, { AT_GID, current->gid }, { AT_EGID, current->egid },
         { AT_SECURE, secure },          /* set-user-id or set-group-id: the loader ignores LD_* */
-        { AT_HWCAP, edx },
+        { AT_HWCAP, arch_elf_hwcap() },
         { AT_HWCAP2, 0 },               /* no FSGSBASE, no ring-3 MWAIT */
         { AT_MINSIGSTKSZ, arch_signal_frame_max() },
         { AT_CLKTCK, 100 },

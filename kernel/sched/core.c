@@ -40,7 +40,6 @@
  * The kernel is not preemptible: a task gives up the CPU in schedule(), on
  * return to user space when need_resched is set, or by blocking.
  */
-#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/fpu.h>

@@ -3,6 +3,7 @@
  * sessions, TLS setup, uname, resource limits, reboot/poweroff, prctl names,
  * getrandom and sysinfo.
  */
+#include <arch/abi.h>
 #include <arch/cpu.h>
 #include <arch/thread.h>
 #include <kernel/kernel.h>
@@ -93,7 +94,7 @@ static long sys_uname(char __user *buf)
     strlcpy(u[1], hostname, 65);
     strlcpy(u[2], "6.1.0-tessera", 65);
     strlcpy(u[3], "#1 SMP Tessera", 65);
-    strlcpy(u[4], "x86_64", 65);
+    strlcpy(u[4], ARCH_PLATFORM, 65);
     strlcpy(u[5], "(none)", 65);
     return copy_to_user(buf, u, sizeof u);
 }
