@@ -1,4 +1,5 @@
-/* Freestanding string and memory functions (kernel/lib/string.c). */
+/* Freestanding string and memory functions (kernel/lib/string.c; memcpy,
+ * memmove and memset: arch/x86_64/string.c). */
 #ifndef LIB_STRING_H
 #define LIB_STRING_H
 
