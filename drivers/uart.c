@@ -11,6 +11,7 @@
  * the log can start its lines at the left margin.
  */
 #include <arch/cpu.h>
+#include <arch/x86.h>
 #include <drivers/uart.h>
 #include <fs/tty.h>
 #include <kernel/irq.h>

@@ -13,9 +13,9 @@
  * before its callback runs, and requeued after it (HRTIMER_RESTART) only if
  * nobody started it meanwhile.
  */
-#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/percpu.h>
+#include <arch/timer.h>
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
@@ -41,7 +41,7 @@ static bool hard_less(const struct rb_node *a, const struct rb_node *b)
 
 void hrtimer_init_cpu(void)
 {
-    lapic_timer_init_cpu();
+    arch_timer_init_cpu();
     struct hrtimer_base *b = &bases[this_cpu_id()];
     spin_init(&b->lock, "hrtimer");
     rb_root_init(&b->tree);
@@ -67,9 +67,9 @@ static void reprogram(struct hrtimer_base *b)
         return;
     b->programmed = next;
     if (next == UINT64_MAX)
-        lapic_timer_stop();
+        arch_timer_stop();
     else
-        lapic_timer_oneshot(next);
+        arch_timer_oneshot(next);
 }
 
 /* Removes t from whatever base holds it; returns whether it was queued. */

@@ -213,10 +213,9 @@ void spin_unlock(struct spinlock *l)
 
 bool spin_trylock(struct spinlock *l)
 {
-    uint64_t flags = read_rflags();
-    irq_disable();
+    uint64_t flags = irq_save();
     if (!try_acquire(l)) {
-        if (flags & (1 << 9))
+        if (irq_flags_enabled(flags))
             irq_enable();
         return false;
     }
@@ -227,7 +226,7 @@ bool spin_trylock(struct spinlock *l)
 bool spin_trylock_irqsoff(struct spinlock *l)
 {
 #ifdef CONFIG_DEBUG
-    if ((read_rflags() & (1 << 9)) && !panic_in_progress())
+    if (irq_enabled() && !panic_in_progress())
         panic("spin_trylock_irqsoff(%s) with interrupts on", lock_name(l));
 #endif
     if (!try_acquire(l))

@@ -10,6 +10,8 @@
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
+#include <arch/timer.h>
+#include <arch/x86.h>
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
@@ -89,7 +91,7 @@ uint64_t time_ns(void)
 static bool use_tsc_deadline;
 static uint64_t lapic_hz;
 
-void lapic_timer_init_cpu(void)
+void arch_timer_init_cpu(void)
 {
     lapic_write(LAPIC_TIMER_DIV, 0x3);                  /* divide by 16 */
     lapic_write(LAPIC_TIMER_INIT, 0);
@@ -102,7 +104,7 @@ void lapic_timer_init_cpu(void)
 static uint64_t tsc_per_ns_mult, lapic_per_ns_mult;
 #define ONESHOT_MAX_NS (3600 * NSEC_PER_SEC)    /* farther deadlines come early and are re-armed */
 
-void lapic_timer_oneshot(uint64_t deadline_ns)
+void arch_timer_oneshot(uint64_t deadline_ns)
 {
     uint64_t now = time_ns();
     uint64_t delta = deadline_ns > now ? MIN(deadline_ns - now, ONESHOT_MAX_NS) : 0;
@@ -115,7 +117,7 @@ void lapic_timer_oneshot(uint64_t deadline_ns)
     lapic_write(LAPIC_TIMER_INIT, (uint32_t)MIN(MAX(count, 1), 0xffffffffULL));
 }
 
-void lapic_timer_stop(void)
+void arch_timer_stop(void)
 {
     if (use_tsc_deadline)
         wrmsr(MSR_TSC_DEADLINE, 0);

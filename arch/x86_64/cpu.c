@@ -9,6 +9,7 @@
 #include <arch/gdt.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 #include <stddef.h>
 

@@ -23,6 +23,7 @@
 #include <arch/cpu.h>
 #include <arch/cpuinfo.h>
 #include <arch/percpu.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 

@@ -25,6 +25,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <arch/percpu.h>
+#include <arch/x86.h>
 #include <mm/uaccess.h>
 #include <uapi/errno.h>
 

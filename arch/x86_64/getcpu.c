@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/vdso.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 #include <kernel/vdso.h>
 

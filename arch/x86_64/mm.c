@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <arch/pgtable.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 
 void arch_pt_load(phys_t root) { write_cr3(root); }

@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/random.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 
 static bool has_rdrand, has_rdseed;

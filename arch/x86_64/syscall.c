@@ -9,6 +9,7 @@
 #include <arch/entry.h>
 #include <arch/gdt.h>
 #include <arch/trapframe.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 

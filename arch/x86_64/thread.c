@@ -8,6 +8,7 @@
 #include <arch/entry.h>
 #include <arch/gdt.h>
 #include <arch/thread.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 

@@ -13,6 +13,7 @@
 #include <arch/percpu.h>
 #include <arch/pgtable.h>
 #include <arch/trapframe.h>
+#include <arch/x86.h>
 #include <kernel/cputime.h>
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>

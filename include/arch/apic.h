@@ -13,12 +13,7 @@
 
 void apic_init(void);
 void lapic_init_cpu(void);
-/* The per-CPU one-shot timer: set up (each CPU), arm for an absolute
- * time_ns() moment (an interrupt on VEC_TIMER then, or at once if past;
- * possibly earlier with the LAPIC count), disarm. */
-void lapic_timer_init_cpu(void);
-void lapic_timer_oneshot(uint64_t deadline_ns);
-void lapic_timer_stop(void);
+/* The per-CPU one-shot timer (interrupt VEC_TIMER) is arch/timer.h's. */
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_send_ipi(int apic_id, uint32_t icr_lo);

@@ -79,7 +79,7 @@ uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns);
 /* The timer interrupt (arch trap code). */
 void hrtimer_interrupt(void);
 /* Per CPU, before interrupts are enabled: the CPU's timer hardware
- * (lapic_timer_init_cpu) and its queue of timers. */
+ * (arch_timer_init_cpu) and its queue of timers. */
 void hrtimer_init_cpu(void);
 /* The earliest pending expiry on this CPU (UINT64_MAX if none). */
 uint64_t hrtimer_next_expiry(void);

@@ -179,14 +179,14 @@ static struct runqueue *task_rq(struct task *t) { return cpu_queue(t->se.cpu); }
 /* ---- run-queue locks, counted ---- */
 
 /* The lock's statistics for this CPU: one more acquisition and, if another
- * CPU held it, the TSC cycles spent spinning since `t0`. */
+ * CPU held it, the cycles (arch_cycles) spent spinning since `t0`. */
 static void rq_lock_counted(bool contended, uint64_t t0)
 {
     struct cpu_sched *cs = this_cs();
     cs->stats.lock_acquired++;
     if (contended) {
         cs->stats.lock_contended++;
-        cs->lock_wait_cycles += rdtsc() - t0;
+        cs->lock_wait_cycles += arch_cycles() - t0;
     }
 }
 
@@ -197,7 +197,7 @@ static void rq_lock_as(struct runqueue *rq, bool irqsoff)
         rq_lock_counted(false, 0);
         return;
     }
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = arch_cycles();
     if (irqsoff)
         spin_lock_irqsoff(&rq->lock);
     else
