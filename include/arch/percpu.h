@@ -60,6 +60,15 @@ static inline struct percpu *this_cpu(void)
     __asm__ volatile("movq %%gs:" PERCPU_STR(PERCPU_SELF) ", %0" : "=r"(p));
     return p;
 }
+/* The task running on this CPU: one instruction, inlined on every use.  Not
+ * volatile: the code reading it is that task's, whichever CPU it runs on,
+ * so the compiler may reuse the value. */
+static inline struct task *this_cpu_task(void)
+{
+    struct task *t;
+    __asm__("movq %%gs:" PERCPU_STR(PERCPU_CURRENT) ", %0" : "=r"(t));
+    return t;
+}
 static inline int this_cpu_id(void)
 {
     int id;

@@ -23,6 +23,7 @@
 #include <mm/mempolicy.h>
 #include <sched/policy.h>
 #include <sched/sched.h>
+#include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/hrtimer.h>
 #include <uapi/signal.h>
@@ -235,15 +236,8 @@ struct task {
     bool loans_closed;          /* exiting: takes no new loans */
 };
 
-/* The task running on this CPU: per-CPU data at %gs (arch/percpu.h),
- * offset 24; one instruction, inlined on every use. */
-static inline struct task *current_task(void)
-{
-    struct task *t;
-    __asm__("movq %%gs:24, %0" : "=r"(t));
-    return t;
-}
-#define current (current_task())
+/* The task running on this CPU, kept in the per-CPU block (arch/percpu.h). */
+#define current (this_cpu_task())
 
 /* The process t belongs to: its group's leader. */
 static inline struct task *task_process(const struct task *t) { return t->group->leader; }

@@ -10,7 +10,6 @@
  * until neither remains.
  */
 #include <arch/cpu.h>
-#include <arch/entry.h>
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
