@@ -87,6 +87,7 @@ void kmain(uint32_t start_info)
     pmm_init();
     vm_init();
     kheap_init();
+    task_limits_init();         /* threads-max and RLIMIT_NPROC follow the memory size */
     apic_init();
     percpu_area[0].apic_id = lapic_id();
     percpu_area[0].online = true;

@@ -46,8 +46,6 @@ enum task_state {
 
 #define TASK_COMM_LEN 16
 #define KSTACK_SIZE (16 * 1024)
-#define PID_MAX 32768
-#define TASK_MAX 1024          /* process-table size: fork beyond it is EAGAIN */
 
 struct sighand {
     int refs;                          /* tasks sharing it (CLONE_SIGHAND) */
@@ -136,6 +134,7 @@ struct task {
     struct list_node sibling;
     struct list_node all_node;  /* in the list of all tasks */
     pid_t pgid, sid;
+    struct list_node pgrp_node; /* a leader: in its process group's members (kernel/proc/pid.c) */
     int exit_status;            /* wait(2) status word, valid when ZOMBIE */
     int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
     bool did_exec;              /* has run execve since fork (setpgid: EACCES) */
@@ -204,6 +203,9 @@ struct task {
     struct sched_entity se;
     int policy;                 /* SCHED_OTHER(=system policy), SCHED_FIFO, SCHED_RR ... */
     bool sched_reset_on_fork;   /* SCHED_RESET_ON_FORK: children start SCHED_OTHER, nice >= 0 */
+    struct list_node switch_node;   /* a switch of policy or queue mode (kernel/sched/core.c):
+                                     * taken off its queue, to join the new one (under every
+                                     * run-queue lock, with tasks_lock and the policy lock) */
     /* priority inheritance (kernel/proc/futex.c), under tasks_lock: the
      * policy and priority to return to once no PI waiter lends its own */
     bool pi_boosted;
@@ -254,8 +256,11 @@ extern struct spinlock tasks_lock;
 extern struct list_node all_tasks;
 extern struct task *init_task;          /* pid 1 */
 
-struct task *task_find(pid_t pid);       /* caller holds tasks_lock */
-unsigned task_count(void);
+/* The live (not yet reaped) task with pid `pid`, or NULL: one look in the
+ * pid table (kernel/proc/pid.c).  Caller holds tasks_lock. */
+struct task *task_find(pid_t pid);
+unsigned task_count(void);               /* tasks (threads included) not yet freed */
 pid_t task_last_pid(void);               /* the pid given to the newest task */
+int task_max_threads(void);              /* /proc/sys/kernel/threads-max */
 
 #endif

@@ -33,6 +33,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/elf.h>
+#include <proc/pid.h>
 #include <proc/cred.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -406,10 +407,10 @@ static int exec_end_other_threads(struct task *t)
         spin_unlock(&tasks_lock);
         return killed ? -EINTR : 0;
     }
-    /* take the leader's place: its pid, parent, children and exit signal */
-    pid_t pid = old->pid;
-    old->pid = t->pid;
-    t->pid = t->se.id = pid;
+    /* take the leader's place: its pid (and process group place), parent,
+     * children and exit signal */
+    pid_exec_swap_locked(old, t);
+    t->se.id = t->pid;
     t->parent = old->parent;
     t->ppid = old->ppid;
     t->exit_signal = old->exit_signal;

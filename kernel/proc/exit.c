@@ -25,6 +25,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/futex.h>
+#include <proc/pid.h>
 #include <proc/pidfd.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -64,25 +65,27 @@ static void reap(struct task *child, struct task *parent)
 bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
 {
     spin_assert_held(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t == leaving || t->pgid != pgid || t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
-            continue;
-        struct task *p = t->parent;
-        if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
-            return false;
-    }
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t == leaving || t->group->live == 0)
+                continue;
+            struct task *p = t->parent;
+            if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
+                return false;
+        }
     return true;
 }
 
 static bool pgrp_has_stopped(pid_t pgid)
 {
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pgid == pgid && t->pid > 0 && task_is_leader(t) && t->group->live > 0 &&
-            READ_ONCE(t->group->stop_signal) > 0)
-            return true;
-    }
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node)
+            if (t->group->live > 0 && READ_ONCE(t->group->stop_signal) > 0)
+                return true;
     return false;
 }
 
@@ -96,13 +99,12 @@ static void hangup_if_orphaned(pid_t pgid, pid_t sid, const struct task *link, c
         return;
     if (!pgrp_orphaned_locked(pgid, leaving) || !pgrp_has_stopped(pgid))
         return;
-    list_for_each(n, &all_tasks) {
-        struct task *m = container_of(n, struct task, all_node);
-        if (m->pgid == pgid && m->pid > 0 && task_is_leader(m) && m->group->live > 0) {
+    struct task *m;
+    list_for_each_entry(m, pgrp_members_locked(pgid), pgrp_node)
+        if (m->group->live > 0) {
             signal_send_process(m, SIGHUP, NULL);
             signal_send_process(m, SIGCONT, NULL);
         }
-    }
 }
 
 /* t is exiting: its own group may lose its link through t's parent, and

@@ -50,6 +50,7 @@
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
+#include <proc/pid.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -237,13 +238,14 @@ int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
 {
     int found = 0;
     spin_lock(&tasks_lock);
-    list_for_each(node, &all_tasks) {
-        struct task *t = container_of(node, struct task, all_node);
-        if (t->pgid == pgid && t->pid > 0 && task_is_leader(t) && t->group->live > 0) {
-            found++;
-            signal_send_process(t, sig, info);
-        }
-    }
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node)
+            if (t->group->live > 0) {
+                found++;
+                signal_send_process(t, sig, info);
+            }
     spin_unlock(&tasks_lock);
     return found ? 0 : -ESRCH;
 }
@@ -947,15 +949,27 @@ static long sys_kill(pid_t pid, int sig)
     pid_t pg = pid == 0 ? current->pgid : -pid;
     int found = 0, sent = 0;
     spin_lock(&tasks_lock);
-    list_for_each(node, &all_tasks) {
-        struct task *t = container_of(node, struct task, all_node);
-        if (t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
-            continue;
-        if (pid == -1 ? t->pid <= 1 || t->group == current->group : t->pgid != pg)
-            continue;
-        found++;
-        if (kill_one(t, sig, SI_USER, true) == 0)
-            sent++;
+    if (pid == -1) {
+        list_for_each(node, &all_tasks) {
+            struct task *t = container_of(node, struct task, all_node);
+            if (t->pid <= 1 || !task_is_leader(t) || t->group->live == 0 || t->group == current->group)
+                continue;
+            found++;
+            if (kill_one(t, sig, SI_USER, true) == 0)
+                sent++;
+        }
+    } else {
+        /* a group: its members' list, not a walk over every task */
+        struct list_node *members = pgrp_members_locked(pg);
+        struct task *t;
+        if (members)
+            list_for_each_entry(t, members, pgrp_node) {
+                if (t->group->live == 0)
+                    continue;
+                found++;
+                if (kill_one(t, sig, SI_USER, true) == 0)
+                    sent++;
+            }
     }
     spin_unlock(&tasks_lock);
     return !found ? -ESRCH : !sent ? -EPERM : 0;
