@@ -47,6 +47,15 @@ enum task_state {
 #define TASK_COMM_LEN 16
 #define KSTACK_SIZE (16 * 1024)
 
+/* What is kept of a pending signal's siginfo: as Linux's kernel_siginfo,
+ * the header and the largest member of the union, 48 bytes; the rest of
+ * the 128-byte siginfo_t a handler or signalfd sees is zero. */
+typedef struct {
+    int32_t si_signo, si_errno, si_code, _pad0;
+    uint8_t fields[32];
+} ksiginfo_t;
+_Static_assert(sizeof(ksiginfo_t) == 48, "kernel siginfo is 48 bytes");
+
 struct sighand {
     int refs;                          /* tasks sharing it (CLONE_SIGHAND) */
     struct k_sigaction action[NSIG];   /* index = signal number; 0 unused */
@@ -86,7 +95,7 @@ struct thread_group {
      * pending, blocked and pending_info --- */
     struct spinlock sig_lock;
     sigset_t pending;           /* process-directed signals not yet taken */
-    siginfo_t pending_info[NSIG];
+    ksiginfo_t pending_info[NSIG];
     bool exiting;               /* exit_group or a fatal signal: all threads go */
     int exit_status;            /* the wait status the process ends with then */
     int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
@@ -187,7 +196,7 @@ struct task {
     struct sighand *sighand;
     sigset_t blocked;           /* mask */
     sigset_t pending;           /* thread-directed signals (tkill, faults) */
-    siginfo_t pending_info[NSIG];
+    ksiginfo_t pending_info[NSIG];
     sigset_t saved_mask;        /* rt_sigsuspend: restored after the handler */
     bool restore_saved_mask;
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;

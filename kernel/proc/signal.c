@@ -151,17 +151,27 @@ static void prepare_signal(struct thread_group *g, int sig)
         g->stop_signal = 0;             /* dying: no stop left to report (Linux) */
 }
 
+/* A pending signal's siginfo kept (the first 48 bytes), and given back
+ * whole (the rest zero). */
+static void ksiginfo_keep(ksiginfo_t *k, const siginfo_t *info) { memcpy(k, info, sizeof *k); }
+
+static void ksiginfo_give(siginfo_t *info, const ksiginfo_t *k)
+{
+    memset(info, 0, sizeof *info);
+    memcpy(info, k, sizeof *k);
+}
+
 /* Records sig (with info, or a kernel-sent one) in a pending set. */
 /* Returns whether it was queued (false: already pending). */
-static bool queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t *info)
+static bool queue(sigset_t *pending, ksiginfo_t *infos, int sig, const siginfo_t *info)
 {
     if (*pending & SIGBIT(sig))
         return false;                   /* one instance of each signal */
     *pending |= SIGBIT(sig);
     if (info) {
-        infos[sig] = *info;
+        ksiginfo_keep(&infos[sig], info);
     } else {
-        memset(&infos[sig], 0, sizeof(siginfo_t));
+        memset(&infos[sig], 0, sizeof(ksiginfo_t));
         infos[sig].si_signo = sig;
         infos[sig].si_code = SI_KERNEL;
     }
@@ -526,10 +536,10 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             sig = __builtin_ctzll(mine ? mine : shared) + 1;
         if (mine & SIGBIT(sig)) {
             t->pending &= ~SIGBIT(sig);
-            info = t->pending_info[sig];
+            ksiginfo_give(&info, &t->pending_info[sig]);
         } else {
             g->pending &= ~SIGBIT(sig);
-            info = g->pending_info[sig];
+            ksiginfo_give(&info, &g->pending_info[sig]);
         }
         if (info.si_code == SI_TIMER)
             posix_timer_taken(g, &info);
@@ -636,7 +646,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
     }
     spin_lock(&t->group->sig_lock);
     t->pending |= SIGBIT(sig);
-    t->pending_info[sig] = info;
+    ksiginfo_keep(&t->pending_info[sig], &info);
     t->forced_sig = sig;
     spin_unlock(&t->group->sig_lock);
 }
@@ -720,10 +730,10 @@ static int take_from_set(struct task *t, sigset_t set, siginfo_t *info)
     int sig = __builtin_ctzll(mine ? mine : shared) + 1;
     if (mine) {
         t->pending &= ~SIGBIT(sig);
-        *info = t->pending_info[sig];
+        ksiginfo_give(info, &t->pending_info[sig]);
     } else {
         g->pending &= ~SIGBIT(sig);
-        *info = g->pending_info[sig];
+        ksiginfo_give(info, &g->pending_info[sig]);
     }
     if (info->si_code == SI_TIMER)
         posix_timer_taken(g, info);
