@@ -34,6 +34,7 @@ struct vnode;
 struct fs_context;
 struct perf_ctx;
 struct pidfd_handle;
+struct user_tasks;
 
 enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
@@ -179,6 +180,9 @@ struct task {
      * (fork and exec set them before it runs) --- */
     uid_t uid, euid, suid, fsuid;
     gid_t gid, egid, sgid, fsgid;
+    struct user_tasks *user;    /* the real uid's task count it is charged to (kernel/proc/user.c;
+                                 * the pointer and the count under tasks_lock) */
+    bool nproc_exceeded;        /* became a user over RLIMIT_NPROC: execve checks again */
     uint32_t ngroups;
     gid_t groups[64];           /* supplementary groups (NGROUPS_KEPT) */
 

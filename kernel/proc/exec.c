@@ -40,6 +40,7 @@
 #include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <proc/user.h>
 
 #define ARG_MAX (128 * 1024)
 #define MAX_ARGS 4096
@@ -666,6 +667,10 @@ static long sys_execve(const char __user *upath, const char *const __user *uargv
         return len;
     if (len == 0)
         return -ENOENT;
+    /* a set*uid made the caller a user over its RLIMIT_NPROC: Linux fails
+     * the exec (programs rarely check setuid's result), if it still is */
+    if (!user_exec_allowed())
+        return -EAGAIN;
     struct exec_args *a = exec_args_new();
     if (!a)
         return -ENOMEM;

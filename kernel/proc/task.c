@@ -5,7 +5,8 @@
  * There is no fixed table: a task is allocated from memory, and its pid
  * from the pid table (kernel/proc/pid.c), below pid_max.  Creation fails
  * with EAGAIN, as on Linux, when the tasks (threads included) reach
- * threads-max, or when every pid below pid_max is in use; with
+ * threads-max, when the creator's user has reached its RLIMIT_NPROC
+ * (kernel/proc/user.c), or when every pid below pid_max is in use; with
  * ENOMEM when memory runs out.  threads-max is Linux's default: as many
  * tasks as would have their kernel stacks fill an eighth of memory, so a
  * fork bomb stops while the machine still has memory to spare; the
@@ -31,6 +32,7 @@
 #include <proc/signal.h>
 #include <proc/rlimit.h>
 #include <proc/task.h>
+#include <proc/user.h>
 #include <sched/sched.h>
 
 #define MIN_THREADS 20                  /* Linux's bounds on threads-max */
@@ -136,8 +138,8 @@ struct task *task_alloc(struct thread_group *join, int *err)
     t->se.tickets = 100;
 
     spin_lock(&tasks_lock);
-    /* Linux's order: threads-max, then a pid */
-    pid_t pid = ntasks >= (unsigned)max_threads ? -EAGAIN : pid_alloc_locked(t, pe);
+    /* Linux's order: the user's limit, then threads-max, then a pid */
+    pid_t pid = !user_may_fork_locked() || ntasks >= (unsigned)max_threads ? -EAGAIN : pid_alloc_locked(t, pe);
     if (pid < 0) {
         spin_unlock(&tasks_lock);
         *err = pid;
@@ -147,6 +149,7 @@ struct task *task_alloc(struct thread_group *join, int *err)
     if (!join)
         t->group->leader = t;
     t->tgid = t->group->leader->pid;
+    t->user = user_charge_locked(current);
     ntasks++;
     t->state = TASK_BLOCKED;            /* not runnable until sched_new_task */
     list_push_back(&all_tasks, &t->all_node);
@@ -174,6 +177,7 @@ void task_release(struct task *t)
     ntasks--;
     pgrp_detach_locked(t);
     pid_free_locked(t);
+    user_uncharge_locked(t);
     pidfd_release_locked(t);
     spin_unlock(&tasks_lock);
     pmm_free_contig(V2P(t->kstack), 2);
