@@ -154,11 +154,7 @@ int main(void)
     long made = 0;
     int err = 0;
     for (; made < n; made++) {
-        pid_t c = fork();
-        if (c == 0) {
-            for (;;)
-                pause();
-        }
+        pid_t c = fork_sleeper();
         if (c < 0) {
             err = errno;
             break;

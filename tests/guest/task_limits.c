@@ -120,11 +120,7 @@ static void full_at_400(void)
             pause();
     }
     setpgid(lead, lead);
-    pid_t member = fork();
-    if (member == 0) {
-        for (;;)
-            pause();
-    }
+    pid_t member = fork_sleeper();
     expect(lead >= 300 && lead < 400 && setpgid(member, lead) == 0, "a process group in [300, 400) with two members");
     kill(lead, SIGKILL);
     waitpid(lead, NULL, 0);
@@ -133,11 +129,7 @@ static void full_at_400(void)
     pid_t kids[200];
     int n = 0, err = 0, in_range = 1, reused = 0;
     while (n < 200) {
-        pid_t c = fork();
-        if (c == 0) {
-            for (;;)
-                pause();
-        }
+        pid_t c = fork_sleeper();
         if (c < 0) {
             err = errno;
             break;
