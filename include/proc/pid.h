@@ -41,12 +41,17 @@ struct task *pid_next_task_locked(pid_t *from);
 /* Process groups and sessions: each process (its leader task) is a member
  * of one of each from task_join_group until it is freed.  pgrp_attach
  * enters leader in leader->pgid and leader->sid; pgrp_move sets a
- * process's (every thread's) pgid and sid and moves it between the groups. */
+ * process's (every thread's) pgid and sid and moves it between the groups;
+ * pgrp_member_ended: the process's last thread has exited (do_exit). */
 void pgrp_attach_locked(struct task *leader);
 void pgrp_move_locked(struct task *leader, pid_t pgid, pid_t sid);
+void pgrp_member_ended_locked(struct task *leader);
 void pgrp_detach_locked(struct task *leader);
 /* The leaders in process group pgid (list of struct task via pgrp_node),
- * or NULL if the group has none; zombies are still members. */
+ * or NULL if the group has none.  Ended processes (zombies not yet reaped)
+ * are still members, but come after every live one: a walk that wants
+ * live processes stops at the first whose group->live is 0, so a group
+ * full of zombies waiting for their parent costs nothing to signal. */
 struct list_node *pgrp_members_locked(pid_t pgid);
 /* execve from a non-leader thread: t takes the leader's pid (and the
  * leader t's), and the leader's place in its process group. */

@@ -69,7 +69,9 @@ bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
     struct task *t;
     if (members)
         list_for_each_entry(t, members, pgrp_node) {
-            if (t == leaving || t->group->live == 0)
+            if (t->group->live == 0)
+                break;                  /* only ended ones from here on */
+            if (t == leaving)
                 continue;
             struct task *p = t->parent;
             if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
@@ -83,9 +85,12 @@ static bool pgrp_has_stopped(pid_t pgid)
     struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
     if (members)
-        list_for_each_entry(t, members, pgrp_node)
-            if (t->group->live > 0 && READ_ONCE(t->group->stop_signal) > 0)
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t->group->live == 0)
+                break;
+            if (READ_ONCE(t->group->stop_signal) > 0)
                 return true;
+        }
     return false;
 }
 
@@ -100,11 +105,12 @@ static void hangup_if_orphaned(pid_t pgid, pid_t sid, const struct task *link, c
     if (!pgrp_orphaned_locked(pgid, leaving) || !pgrp_has_stopped(pgid))
         return;
     struct task *m;
-    list_for_each_entry(m, pgrp_members_locked(pgid), pgrp_node)
-        if (m->group->live > 0) {
-            signal_send_process(m, SIGHUP, NULL);
-            signal_send_process(m, SIGCONT, NULL);
-        }
+    list_for_each_entry(m, pgrp_members_locked(pgid), pgrp_node) {
+        if (m->group->live == 0)
+            break;
+        signal_send_process(m, SIGHUP, NULL);
+        signal_send_process(m, SIGCONT, NULL);
+    }
 }
 
 /* t is exiting: its own group may lose its link through t's parent, and
@@ -215,6 +221,8 @@ void do_exit(int status)
     bool stop_done = signal_stop_completes(g);  /* it was the one not yet stopped */
     spin_unlock(&g->sig_lock);
     struct task *leader = g->leader;
+    if (last)
+        pgrp_member_ended_locked(leader);   /* behind the live members of its group */
     if (t == leader) {
         t->exit_status = status;        /* the process's, unless a group exit says otherwise */
         t->state = TASK_ZOMBIE;         /* not reported to the parent before the group has ended */

@@ -13,12 +13,16 @@
  * slots, each pointing to a page of 512 entry pointers that is allocated
  * when a number in it is first used and freed when its last one is.
  * Finding a pid's task is two loads; walking the pids in order (/proc)
- * visits only the pages present.  A new pid is the first free number
- * after the last one given, below pid_max; past pid_max the search wraps
- * to RESERVED_PIDS (300), or to 1 while the last pid given is still below
- * that, as Linux's cyclic allocation does.  A page whose slots are all
- * in use is skipped by its count, so a search looks at one partly used
- * page at most, plus a count per full page.
+ * visits only the pages present, up to the highest.  A new pid is the
+ * first free number after the last one given, below pid_max; past pid_max
+ * the search wraps to RESERVED_PIDS (300), or to 1 while the last pid
+ * given is still below that, as Linux's cyclic allocation does.  Full
+ * pages are skipped by their counts, so a search reads the slots of at
+ * most two pages (the rest of the one it starts in, and the first one
+ * with room; twice if it wraps), however many pids are in use.
+ *
+ * A process group's members are listed in its entry, live processes
+ * first and ended ones (zombies not yet reaped) after them.
  *
  * Locking: everything here is protected by tasks_lock (pid_max is also
  * read without it, for /proc).
@@ -37,7 +41,8 @@
 struct pid_entry {
     pid_t nr;
     struct task *task;          /* the task with this id; NULL once it is freed */
-    struct list_node pgrp;      /* leaders of the processes in group nr (task.pgrp_node) */
+    struct list_node pgrp;      /* leaders of the processes in group nr (task.pgrp_node):
+                                 * the live ones first, then the ended ones */
     unsigned sessions;          /* processes in session nr */
 };
 
@@ -49,6 +54,7 @@ _Static_assert(sizeof(struct pid_page) == PAGE_SIZE, "a pid page is one frame");
 /* --- protected by tasks_lock --- */
 static struct pid_page *pid_pages[PID_PAGES];
 static uint16_t pid_page_used[PID_PAGES];  /* entries in each page */
+static unsigned pid_pages_top;              /* pages from here up are all absent */
 static int pid_max = PID_MAX_DEFAULT;       /* new pids are below it (written by the sysctl alone) */
 static pid_t pid_cursor;                    /* the pid given most recently (0: none yet) */
 
@@ -94,10 +100,10 @@ pid_t pid_alloc_locked(struct task *t, struct pid_entry *e)
 {
     spin_assert_held(&tasks_lock);
     pid_t min = pid_cursor >= RESERVED_PIDS ? RESERVED_PIDS : 1;
-    pid_t start = MAX(pid_cursor + 1, min);
-    pid_t nr = find_free(start, pid_max);
+    pid_t start = MAX(pid_cursor + 1, min), max = READ_ONCE(pid_max);
+    pid_t nr = find_free(start, max);
     if (!nr && start > min)
-        nr = find_free(min, pid_max);
+        nr = find_free(min, max);
     if (!nr)
         return -EAGAIN;
     unsigned pg = (unsigned)nr / PID_PAGE_SLOTS;
@@ -106,6 +112,7 @@ pid_t pid_alloc_locked(struct task *t, struct pid_entry *e)
         if (!frame)
             return -ENOMEM;
         pid_pages[pg] = P2V(frame);
+        pid_pages_top = MAX(pid_pages_top, pg + 1);
     }
     e->nr = nr;
     e->task = t;
@@ -124,8 +131,10 @@ static void entry_put(struct pid_entry *e)
     unsigned pg = (unsigned)e->nr / PID_PAGE_SLOTS;
     pid_pages[pg]->slot[e->nr % PID_PAGE_SLOTS] = NULL;
     if (--pid_page_used[pg] == 0) {
-        pmm_free_contig(V2P(pid_pages[pg]), 0);
+        pmm_put(V2P(pid_pages[pg]));
         pid_pages[pg] = NULL;
+        while (pid_pages_top > 0 && !pid_pages[pid_pages_top - 1])
+            pid_pages_top--;
     }
     kfree(e);
 }
@@ -151,7 +160,7 @@ struct task *pid_next_task_locked(pid_t *from)
 {
     spin_assert_held(&tasks_lock);
     pid_t nr = MAX(*from, 1);
-    while (nr < PID_MAX_LIMIT) {
+    while (nr < (pid_t)(pid_pages_top * PID_PAGE_SLOTS)) {
         unsigned pg = (unsigned)nr / PID_PAGE_SLOTS;
         struct pid_page *p = pid_pages[pg];
         pid_t page_end = (pid_t)((pg + 1) * PID_PAGE_SLOTS);
@@ -180,8 +189,18 @@ void pgrp_attach_locked(struct task *leader)
                 leader->sid);
         return;
     }
-    list_push_back(&g->pgrp, &leader->pgrp_node);
+    list_push_front(&g->pgrp, &leader->pgrp_node);     /* a live process: ahead of the ended */
     s->sessions++;
+}
+
+void pgrp_member_ended_locked(struct task *leader)
+{
+    spin_assert_held(&tasks_lock);
+    struct pid_entry *g = entry(leader->pgid);
+    if (!g || !attached(leader))
+        return;
+    list_remove(&leader->pgrp_node);
+    list_push_back(&g->pgrp, &leader->pgrp_node);
 }
 
 void pgrp_detach_locked(struct task *leader)
@@ -218,7 +237,10 @@ void pgrp_move_locked(struct task *leader, pid_t pgid, pid_t sid)
     /* into the new group and session first: an old one that is also the
      * new one must not be freed on the way */
     list_remove(&leader->pgrp_node);
-    list_push_back(&g->pgrp, &leader->pgrp_node);
+    if (leader->group->live > 0)
+        list_push_front(&g->pgrp, &leader->pgrp_node);
+    else
+        list_push_back(&g->pgrp, &leader->pgrp_node);
     s->sessions++;
     old_s->sessions--;
     entry_put(old_g);

@@ -204,7 +204,7 @@ static long signal_pgrp_locked(pid_t pgid, int sig, const siginfo_t *info)
         return -ESRCH;
     list_for_each_entry(t, members, pgrp_node) {
         if (t->group->live == 0)
-            continue;
+            break;                      /* only ended ones from here on */
         found++;
         if (!may_signal(current, t) && !(sig == SIGCONT && t->sid == current->sid))
             continue;

@@ -251,11 +251,12 @@ int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
     struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
     if (members)
-        list_for_each_entry(t, members, pgrp_node)
-            if (t->group->live > 0) {
-                found++;
-                signal_send_process(t, sig, info);
-            }
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t->group->live == 0)
+                break;                  /* only ended ones from here on */
+            found++;
+            signal_send_process(t, sig, info);
+        }
     spin_unlock(&tasks_lock);
     return found ? 0 : -ESRCH;
 }
@@ -975,7 +976,7 @@ static long sys_kill(pid_t pid, int sig)
         if (members)
             list_for_each_entry(t, members, pgrp_node) {
                 if (t->group->live == 0)
-                    continue;
+                    break;              /* only ended ones from here on */
                 found++;
                 if (kill_one(t, sig, SI_USER, true) == 0)
                     sent++;
