@@ -79,23 +79,6 @@ static int grow(long n)
 	return 0;
 }
 
-static int op_fork_exit(void *arg, long count)
-{
-	(void)arg;
-	for (long i = 0; i < count; i++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			return -errno;
-		if (pid == 0)
-			_exit(0);
-		int st;
-		while (waitpid(pid, &st, 0) < 0)
-			if (errno != EINTR)
-				return -errno;
-	}
-	return 0;
-}
-
 static int op_lookup(void *arg, long count)
 {
 	long *next = arg;
@@ -159,7 +142,7 @@ static void measure(long n)
 	struct bench_spec lk = {name[1], what[1], 1000, 21, 2};
 	struct bench_spec ls = {name[2], what[2], 1, 7, 1};
 	long next = 0, entries = 0;
-	bench_run(&fe, op_fork_exit, NULL);
+	bench_run(&fe, bench_fork_exit_wait, NULL);
 	bench_run(&lk, op_lookup, &next);
 	bench_run(&ls, op_list, &entries);
 }
