@@ -212,7 +212,8 @@ void pgrp_detach_locked(struct task *leader)
     list_remove(&leader->pgrp_node);
     s->sessions--;
     entry_put(g);
-    entry_put(s);
+    if (s != g)                         /* a session leader's group: one entry */
+        entry_put(s);
 }
 
 void pgrp_move_locked(struct task *leader, pid_t pgid, pid_t sid)
@@ -244,7 +245,8 @@ void pgrp_move_locked(struct task *leader, pid_t pgid, pid_t sid)
     s->sessions++;
     old_s->sessions--;
     entry_put(old_g);
-    entry_put(old_s);
+    if (old_s != old_g)
+        entry_put(old_s);
 }
 
 struct list_node *pgrp_members_locked(pid_t pgid)
