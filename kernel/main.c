@@ -87,7 +87,6 @@ void kmain(uint32_t start_info)
     pmm_init();
     vm_init();
     kheap_init();
-    task_limits_init();         /* threads-max and RLIMIT_NPROC follow the memory size */
     apic_init();
     percpu_area[0].apic_id = lapic_id();
     percpu_area[0].online = true;
@@ -112,6 +111,10 @@ void kmain(uint32_t start_info)
     sysfs_init();
     uart_enable_irq();
     smp_boot_aps();
+
+    /* threads-max and the default RLIMIT_NPROC follow the memory size, the
+     * initramfs's frames given back included */
+    task_limits_init();
 
     /* pid 1 */
     struct task *init = task_create_kernel(start_init, NULL, "init");

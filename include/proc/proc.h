@@ -10,7 +10,7 @@
  * caller's RLIMIT_NPROC, or no pid free below pid_max). */
 struct task *task_alloc(struct thread_group *join, int *err);
 /* threads-max from the memory size, and the default RLIMIT_NPROC from it
- * (at boot, once the frame allocator knows the memory; before init). */
+ * (at boot, once the initramfs's frames are back; before init is made). */
 void task_limits_init(void);
 /* /proc/sys/kernel/threads-max */
 void task_sysctl_init(void);
