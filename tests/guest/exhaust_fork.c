@@ -1,6 +1,6 @@
 /* gt-side: guest-only.  A fork bomb on the host would hit the machine's real
  * process limit; inside Tessera it meets threads-max (an eighth of memory
- * in kernel stacks, as Linux sets it: about 3,900 tasks in 512 MiB).
+ * in kernel stacks, as Linux sets it: about 4,000 tasks in 512 MiB).
  *
  * Exhaustion: children that fork until fork fails must see EAGAIN
  * (threads-max) or ENOMEM (memory), never crash the kernel; once they are
