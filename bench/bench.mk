@@ -5,13 +5,15 @@
 #   make bench-linux  Linux only (Tessera column n/a)            -> bench/results.md
 #   make bench-clock  only bench-clock, the clock reads          -> bench/results-clock.md
 #   make bench-latency only bench-latency, real-time wake-ups    -> bench/results-latency.md
+#   make bench-tasks  only bench-tasks, costs against the number of processes,
+#                     on 4 GiB guests under icount               -> bench/results-tasks.md
 #   make bench-bins   just the programs ($(BENCH_BINS)), for other images
 #
 # BENCH_REPS (boots per kernel and mode), BENCH_MODES (tcg,icount) and
 # BENCH_SCALE (multiplies the sample counts) tune a run; BENCH_ONLY=a,b runs
 # only those programs (bench-a, bench-b), into bench/results-a-b.md.
 
-BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise thread shmfault clock latency hello init
+BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise thread shmfault clock latency tasks hello init
 BENCH_BINS  := $(BENCH_PROGS:%=$(BUILD)/bench/bench-%)
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror $(WPROTO) -Ibench
 BENCH_LIB   := bench/lib/benchlib.c bench/lib/benchlib.h
@@ -37,7 +39,7 @@ BENCH_HARNESS = $(PYTHON) bench/harness.py --qemu "$(QEMU)" \
 	--reps $(BENCH_REPS) --modes $(BENCH_MODES) --scale $(BENCH_SCALE) \
 	--log-dir $(BUILD)/bench/logs --out $(BENCH_RESULTS) --only "$(BENCH_ONLY)"
 
-.PHONY: bench bench-linux bench-bins bench-clock bench-latency
+.PHONY: bench bench-linux bench-bins bench-clock bench-latency bench-tasks
 bench-bins: $(BENCH_BINS)
 
 $(BENCH_BINS): $(BUILD)/bench/bench-%: bench/%.c $(BENCH_LIB)
@@ -77,6 +79,11 @@ bench-clock:
 
 bench-latency:
 	$(Q)$(MAKE) --no-print-directory bench BENCH_ONLY=latency
+
+# 30,000 sleeping processes need a 4 GiB guest; icount alone, whose figures
+# count instructions and so show how a cost grows, one boot per kernel.
+bench-tasks:
+	$(Q)$(MAKE) --no-print-directory bench BENCH_ONLY=tasks MEM=4G BENCH_MODES=icount BENCH_REPS=1
 
 # The suite's own test (part of `make test`): the harness's parser, and
 # every benchmark run briefly on the host, where Linux is the oracle.

@@ -57,22 +57,6 @@ static int reap(pid_t pid)
 	}
 }
 
-static int op_fork_exit(void *arg, long count)
-{
-	(void)arg;
-	for (long i = 0; i < count; i++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			return -errno;
-		if (pid == 0)
-			_exit(0);
-		int r = reap(pid);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 static int op_fork_exec(void *arg, long count)
 {
 	const struct prog *p = arg;
@@ -125,7 +109,7 @@ static void fork_touched(const char *name, size_t mib)
 	madvise(p, len, MADV_NOHUGEPAGE);
 	bench_touch(p, len);
 	struct bench_spec spec = {name, what, 1, 31, 3};
-	bench_run(&spec, op_fork_exit, NULL);
+	bench_run(&spec, bench_fork_exit_wait, NULL);
 	munmap(p, len);
 }
 
@@ -148,7 +132,7 @@ int main(int argc, char **argv)
 	static const struct bench_spec dy = {
 		"exec_dynamic_true", "fork+execve(/usr/bin/true, glibc dynamic)+waitpid", 1, 101, 5};
 
-	bench_run(&fe, op_fork_exit, NULL);
+	bench_run(&fe, bench_fork_exit_wait, NULL);
 	fork_exec(&fx, hello_path, hello_path);
 	fork_exec(&st, "/bin/busybox", "true");
 	fork_exec(&dy, "/usr/bin/true", "/usr/bin/true");

@@ -106,6 +106,10 @@ void kmain(uint32_t start_info)
     uart_enable_irq();
     smp_boot_aps();
 
+    /* threads-max and the default RLIMIT_NPROC follow the memory size, the
+     * initramfs's frames given back included */
+    task_limits_init();
+
     /* pid 1 */
     struct task *init = task_create_kernel(start_init, NULL, "init");
     if (!init)

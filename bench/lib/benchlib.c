@@ -196,6 +196,25 @@ int bench_run(const struct bench_spec *spec, bench_op op, void *arg)
 	return 0;
 }
 
+int bench_fork_exit_wait(void *arg, long count)
+{
+	(void)arg;
+	for (long i = 0; i < count; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0)
+			_exit(0);
+		int status;
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				return -errno;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return -ECHILD;
+	}
+	return 0;
+}
+
 int bench_pin(int cpu)
 {
 	cpu_set_t set;

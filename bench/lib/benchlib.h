@@ -128,6 +128,13 @@ double bench_percentile(const double *sorted, int n, double p);
 void bench_sort(double *v, int n);
 
 /*
+ * A bench_op: `count` times fork(), the child _exit(0)s, the parent
+ * waitpid()s it.  0, a negative errno from fork or waitpid, or -ECHILD if
+ * a child ended otherwise.  `arg` is unused.
+ */
+int bench_fork_exit_wait(void *arg, long count);
+
+/*
  * Pins the calling process to `cpu` with sched_setaffinity.  Returns 0 or
  * a negative errno (-ENOSYS where affinity does not exist).
  */

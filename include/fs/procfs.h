@@ -38,9 +38,15 @@ typedef int (*sysctl_write_fn)(const char *val, size_t len);
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write);
 /* A written value as a decimal integer (a leading '-' allowed); false if it is not one. */
 bool sysctl_parse_i64(const char *val, int64_t *out);
+/* A written value read as Linux's integer sysctls read one
+ * (proc_dointvec_minmax): blanks, an optional sign, a number in C notation
+ * (decimal, 0x hex, 0 octal), then the end or a blank (the rest is
+ * ignored).  0 with *out set, or -EINVAL if it is not one or lies outside
+ * [min, max]. */
+int sysctl_parse_int(const char *val, int min, int max, int *out);
 /* perf_event_paranoid (kernel/perf_event.c) */
 void perf_sysctl_init(void);
-/* hostname, ostype, osrelease, version, pid_max, threads-max (kernel/syscall/sys_proc.c) */
+/* hostname, ostype, osrelease, version (kernel/syscall/sys_proc.c) */
 void uts_sysctl_init(void);
 /* tainted, core_pattern (kernel/fs/procfs_sys.c) */
 void misc_sysctl_init(void);

@@ -5,8 +5,15 @@
 #include <proc/task.h>
 
 /* A zeroed task with kernel stack, FPU area and pid, in thread group `join`
- * (NULL: a new group it leads); NULL on exhaustion. */
-struct task *task_alloc(struct thread_group *join);
+ * (NULL: a new group it leads), charged to the caller's user.  NULL on
+ * failure, with *err -ENOMEM (no memory) or -EAGAIN (threads-max, the
+ * caller's RLIMIT_NPROC, or no pid free below pid_max). */
+struct task *task_alloc(struct thread_group *join, int *err);
+/* threads-max from the memory size, and the default RLIMIT_NPROC from it
+ * (at boot, once the initramfs's frames are back; before init is made). */
+void task_limits_init(void);
+/* /proc/sys/kernel/threads-max */
+void task_sysctl_init(void);
 /* Adds the CPU times and the fault and switch counts of `from` to `to`. */
 void task_stats_add(struct task_stats *to, const struct task_stats *from);
 /* What thread t has used, its CPU time up to now (task_cputime); callers

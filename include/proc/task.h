@@ -35,6 +35,7 @@ struct vnode;
 struct fs_context;
 struct perf_ctx;
 struct pidfd_handle;
+struct user_tasks;
 
 enum task_state {
     TASK_RUNNING,   /* on a CPU or ready in a run queue */
@@ -46,8 +47,14 @@ enum task_state {
 };
 
 #define TASK_COMM_LEN 16
-#define PID_MAX 32768
-#define TASK_MAX 1024          /* process-table size: fork beyond it is EAGAIN */
+/* What is kept of a pending signal's siginfo: as Linux's kernel_siginfo,
+ * the header and the largest member of the union, 48 bytes; the rest of
+ * the 128-byte siginfo_t a handler or signalfd sees is zero. */
+typedef struct {
+    int32_t si_signo, si_errno, si_code, _pad0;
+    uint8_t fields[32];
+} ksiginfo_t;
+_Static_assert(sizeof(ksiginfo_t) == 48, "kernel siginfo is 48 bytes");
 
 struct sighand {
     int refs;                          /* tasks sharing it (CLONE_SIGHAND) */
@@ -88,7 +95,7 @@ struct thread_group {
      * pending, blocked and pending_info --- */
     struct spinlock sig_lock;
     sigset_t pending;           /* process-directed signals not yet taken */
-    siginfo_t pending_info[NSIG];
+    ksiginfo_t pending_info[NSIG];
     bool exiting;               /* exit_group or a fatal signal: all threads go */
     int exit_status;            /* the wait status the process ends with then */
     int stop_signal;            /* > 0 stopped by it; -1 continued since; 0 neither */
@@ -136,6 +143,7 @@ struct task {
     struct list_node sibling;
     struct list_node all_node;  /* in the list of all tasks */
     pid_t pgid, sid;
+    struct list_node pgrp_node; /* a leader: in its process group's members (kernel/proc/pid.c) */
     int exit_status;            /* wait(2) status word, valid when ZOMBIE */
     int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
     bool did_exec;              /* has run execve since fork (setpgid: EACCES) */
@@ -171,6 +179,9 @@ struct task {
      * (fork and exec set them before it runs) --- */
     uid_t uid, euid, suid, fsuid;
     gid_t gid, egid, sgid, fsgid;
+    struct user_tasks *user;    /* the real uid's task count it is charged to (kernel/proc/user.c;
+                                 * the pointer and the count under tasks_lock) */
+    bool nproc_exceeded;        /* became a user over RLIMIT_NPROC: execve checks again */
     uint32_t ngroups;
     gid_t groups[64];           /* supplementary groups (NGROUPS_KEPT) */
 
@@ -188,7 +199,7 @@ struct task {
     struct sighand *sighand;
     sigset_t blocked;           /* mask */
     sigset_t pending;           /* thread-directed signals (tkill, faults) */
-    siginfo_t pending_info[NSIG];
+    ksiginfo_t pending_info[NSIG];
     sigset_t saved_mask;        /* rt_sigsuspend: restored after the handler */
     bool restore_saved_mask;
     uint64_t alt_stack_sp, alt_stack_size; int alt_stack_flags;
@@ -204,6 +215,9 @@ struct task {
     struct sched_entity se;
     int policy;                 /* SCHED_OTHER(=system policy), SCHED_FIFO, SCHED_RR ... */
     bool sched_reset_on_fork;   /* SCHED_RESET_ON_FORK: children start SCHED_OTHER, nice >= 0 */
+    struct list_node switch_node;   /* a switch of policy or queue mode (kernel/sched/core.c):
+                                     * taken off its queue, to join the new one (under every
+                                     * run-queue lock, with tasks_lock and the policy lock) */
     /* priority inheritance (kernel/proc/futex.c), under tasks_lock: the
      * policy and priority to return to once no PI waiter lends its own */
     bool pi_boosted;
@@ -247,8 +261,11 @@ extern struct spinlock tasks_lock;
 extern struct list_node all_tasks;
 extern struct task *init_task;          /* pid 1 */
 
-struct task *task_find(pid_t pid);       /* caller holds tasks_lock */
-unsigned task_count(void);
+/* The live (not yet reaped) task with pid `pid`, or NULL: one look in the
+ * pid table (kernel/proc/pid.c).  Caller holds tasks_lock. */
+struct task *task_find(pid_t pid);
+unsigned task_count(void);               /* tasks (threads included) not yet freed */
 pid_t task_last_pid(void);               /* the pid given to the newest task */
+int task_max_threads(void);              /* /proc/sys/kernel/threads-max */
 
 #endif

@@ -9,10 +9,11 @@
  * directory of pid p is p << 8 and its files (p << 8) + 1 + index.
  * A /proc/<pid> vnode outliving its task answers ENOENT/ESRCH.
  *
- * Directories of tasks are listed from all_tasks under tasks_lock; the pids
- * are copied out and sorted first, because dir_emit() copies to user memory
- * and must not run under a spinlock.  Readdir cookies: 2.. for the fixed
- * entries, PID_COOKIE + pid for tasks, so a listing resumes correctly even
+ * Directories of tasks are listed from the pid table (kernel/proc/pid.c),
+ * in pid order, a batch of pids at a time copied out under tasks_lock,
+ * because dir_emit() copies to user memory and must not run under a
+ * spinlock.  Readdir cookies: 2.. for the fixed entries, PID_COOKIE + pid
+ * for tasks, so a listing resumes where it stopped, at the next pid, even
  * when tasks come and go between getdents64 calls.
  */
 #include <fs/fdtable.h>
@@ -24,6 +25,8 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/pid.h>
+#include <proc/proc.h>
 #include <proc/task.h>
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -366,17 +369,6 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
 
 /* ---------------------------------------------------------------- readdir */
 
-static void sort_pids(pid_t *a, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++) {
-        pid_t x = a[i];
-        unsigned j = i;
-        for (; j > 0 && a[j - 1] > x; j--)
-            a[j] = a[j - 1];
-        a[j] = x;
-    }
-}
-
 static int emit_pids(struct dir_ctx *ctx, pid_t of_process);
 
 static int readdir_root(struct dir_ctx *ctx)
@@ -398,33 +390,37 @@ static int readdir_root(struct dir_ctx *ctx)
 }
 
 /* Lists, as directories, the processes (of_process 0) or the threads of
- * process of_process, in pid order from the cookie in ctx. */
+ * process of_process, in pid order from the cookie in ctx.  The pids come
+ * from the pid table, PID_BATCH at a time under tasks_lock, starting at
+ * the cookie: a call costs what it lists plus a step over the numbers
+ * between, never a walk over every task. */
+#define PID_BATCH 64
 static int emit_pids(struct dir_ctx *ctx, pid_t of_process)
 {
     if (ctx->pos < PID_COOKIE)
         ctx->pos = PID_COOKIE;
-    pid_t *pids = kmalloc(TASK_MAX * sizeof(pid_t));
-    if (!pids)
-        return -ENOMEM;
-    unsigned n = 0;
-    spin_lock(&tasks_lock);
-    list_for_each(node, &all_tasks) {
-        struct task *t = container_of(node, struct task, all_node);
-        if (t->pid <= 0 || t->state == TASK_DEAD || (uint64_t)t->pid < ctx->pos - PID_COOKIE || n >= TASK_MAX)
-            continue;
-        if (of_process ? t->tgid == of_process && t->state != TASK_ZOMBIE : task_is_leader(t))
-            pids[n++] = t->pid;
+    for (;;) {
+        pid_t pids[PID_BATCH];
+        unsigned n = 0;
+        pid_t from = (pid_t)MIN(ctx->pos - PID_COOKIE, (uint64_t)PID_MAX_LIMIT);
+        spin_lock(&tasks_lock);
+        struct task *t;
+        for (; n < PID_BATCH && (t = pid_next_task_locked(&from)); from++) {
+            if (t->state == TASK_DEAD)
+                continue;
+            if (of_process ? t->tgid == of_process && t->state != TASK_ZOMBIE : task_is_leader(t))
+                pids[n++] = t->pid;
+        }
+        spin_unlock(&tasks_lock);
+        for (unsigned i = 0; i < n; i++) {
+            char name[16];
+            int len = snprintf(name, sizeof(name), "%d", pids[i]);
+            if (!dir_emit(ctx, name, (size_t)len, (uint64_t)pids[i] << 8, DT_DIR, PID_COOKIE + pids[i] + 1))
+                return 0;
+        }
+        if (n < PID_BATCH)
+            return 0;                   /* the table has no more */
     }
-    spin_unlock(&tasks_lock);
-    sort_pids(pids, n);
-    for (unsigned i = 0; i < n; i++) {
-        char name[16];
-        int len = snprintf(name, sizeof(name), "%d", pids[i]);
-        if (!dir_emit(ctx, name, (size_t)len, (uint64_t)pids[i] << 8, DT_DIR, PID_COOKIE + pids[i] + 1))
-            break;
-    }
-    kfree(pids);
-    return 0;
 }
 
 static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
@@ -660,6 +656,8 @@ void procfs_init(void)
     pipe_sysctl_init();
     trace_sysctl_init();
     uts_sysctl_init();
+    pid_sysctl_init();
+    task_sysctl_init();
     perf_sysctl_init();
     int err = vfs_mount_kernel("proc", "/proc");
     if (err)

@@ -20,6 +20,7 @@
 #include <fs/vfs.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
+#include <proc/pid.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -36,13 +37,17 @@ static bool pgrp_in_session(pid_t pgid, pid_t sid)
 {
     bool found = false;
     spin_lock(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pgid == pgid && t->sid == sid && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
-            found = true;
-            break;
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t->group->live == 0)
+                break;                  /* only ended ones from here on */
+            if (t->sid == sid && t->state != TASK_ZOMBIE) {
+                found = true;
+                break;
+            }
         }
-    }
     spin_unlock(&tasks_lock);
     return found;
 }

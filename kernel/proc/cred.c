@@ -24,6 +24,7 @@
 #include <mm/uaccess.h>
 #include <proc/cred.h>
 #include <proc/task.h>
+#include <proc/user.h>
 #include <uapi/stat.h>
 
 static bool have_task(void) { return current != NULL; }
@@ -199,10 +200,30 @@ static long set_res(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uin
     return 0;
 }
 
+/* A uid call changed the caller's ids from `old` (real, effective, saved,
+ * file-system) with result err: a new real uid takes the task's charge
+ * in the per-user task count (kernel/proc/user.c); if that cannot be,
+ * the ids go back and the call fails with EAGAIN, as on Linux. */
+static long uid_commit(long err, const uid_t old[4])
+{
+    struct task *t = current;
+    if (err || t->uid == old[0])
+        return err;
+    err = user_switch(t->uid);
+    if (err) {
+        t->uid = old[0];
+        t->euid = old[1];
+        t->suid = old[2];
+        t->fsuid = old[3];
+    }
+    return err;
+}
+
 static long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
 {
     struct task *t = current;
-    return set_res(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, s, CAP_SETUID);
+    uid_t old[4] = { t->uid, t->euid, t->suid, t->fsuid };
+    return uid_commit(set_res(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, s, CAP_SETUID), old);
 }
 SYSCALL_DEFINE(117, setresuid);
 
@@ -237,7 +258,8 @@ static long set_re(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uint
 static long sys_setreuid(uint32_t r, uint32_t e)
 {
     struct task *t = current;
-    return set_re(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, CAP_SETUID);
+    uid_t old[4] = { t->uid, t->euid, t->suid, t->fsuid };
+    return uid_commit(set_re(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, CAP_SETUID), old);
 }
 SYSCALL_DEFINE(113, setreuid);
 
@@ -266,7 +288,8 @@ static long set_one(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uin
 static long sys_setuid(uint32_t u)
 {
     struct task *t = current;
-    return set_one(&t->uid, &t->euid, &t->suid, &t->fsuid, u, CAP_SETUID);
+    uid_t old[4] = { t->uid, t->euid, t->suid, t->fsuid };
+    return uid_commit(set_one(&t->uid, &t->euid, &t->suid, &t->fsuid, u, CAP_SETUID), old);
 }
 SYSCALL_DEFINE(105, setuid);
 

@@ -35,12 +35,14 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/elf.h>
+#include <proc/pid.h>
 #include <proc/cred.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
 #include <proc/task.h>
+#include <proc/user.h>
 
 #define ARG_MAX (128 * 1024)
 #define MAX_ARGS 4096
@@ -406,10 +408,10 @@ static int exec_end_other_threads(struct task *t)
         spin_unlock(&tasks_lock);
         return killed ? -EINTR : 0;
     }
-    /* take the leader's place: its pid, parent, children and exit signal */
-    pid_t pid = old->pid;
-    old->pid = t->pid;
-    t->pid = t->se.id = pid;
+    /* take the leader's place: its pid (and process group place), parent,
+     * children and exit signal */
+    pid_exec_swap_locked(old, t);
+    t->se.id = t->pid;
     t->parent = old->parent;
     t->ppid = old->ppid;
     t->exit_signal = old->exit_signal;
@@ -658,6 +660,10 @@ static long sys_execve(const char __user *upath, const char *const __user *uargv
         return len;
     if (len == 0)
         return -ENOENT;
+    /* a set*uid made the caller a user over its RLIMIT_NPROC: Linux fails
+     * the exec (programs rarely check setuid's result), if it still is */
+    if (!user_exec_allowed())
+        return -EAGAIN;
     struct exec_args *a = exec_args_new();
     if (!a)
         return -ENOMEM;

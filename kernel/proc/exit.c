@@ -25,6 +25,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/futex.h>
+#include <proc/pid.h>
 #include <proc/pidfd.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -64,25 +65,32 @@ static void reap(struct task *child, struct task *parent)
 bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
 {
     spin_assert_held(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t == leaving || t->pgid != pgid || t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
-            continue;
-        struct task *p = t->parent;
-        if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
-            return false;
-    }
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t->group->live == 0)
+                break;                  /* only ended ones from here on */
+            if (t == leaving)
+                continue;
+            struct task *p = t->parent;
+            if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
+                return false;
+        }
     return true;
 }
 
 static bool pgrp_has_stopped(pid_t pgid)
 {
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pgid == pgid && t->pid > 0 && task_is_leader(t) && t->group->live > 0 &&
-            READ_ONCE(t->group->stop_signal) > 0)
-            return true;
-    }
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t->group->live == 0)
+                break;
+            if (READ_ONCE(t->group->stop_signal) > 0)
+                return true;
+        }
     return false;
 }
 
@@ -96,12 +104,12 @@ static void hangup_if_orphaned(pid_t pgid, pid_t sid, const struct task *link, c
         return;
     if (!pgrp_orphaned_locked(pgid, leaving) || !pgrp_has_stopped(pgid))
         return;
-    list_for_each(n, &all_tasks) {
-        struct task *m = container_of(n, struct task, all_node);
-        if (m->pgid == pgid && m->pid > 0 && task_is_leader(m) && m->group->live > 0) {
-            signal_send_process(m, SIGHUP, NULL);
-            signal_send_process(m, SIGCONT, NULL);
-        }
+    struct task *m;
+    list_for_each_entry(m, pgrp_members_locked(pgid), pgrp_node) {
+        if (m->group->live == 0)
+            break;
+        signal_send_process(m, SIGHUP, NULL);
+        signal_send_process(m, SIGCONT, NULL);
     }
 }
 
@@ -213,6 +221,8 @@ void do_exit(int status)
     bool stop_done = signal_stop_completes(g);  /* it was the one not yet stopped */
     spin_unlock(&g->sig_lock);
     struct task *leader = g->leader;
+    if (last)
+        pgrp_member_ended_locked(leader);   /* behind the live members of its group */
     if (t == leader) {
         t->exit_status = status;        /* the process's, unless a group exit says otherwise */
         t->state = TASK_ZOMBIE;         /* not reported to the parent before the group has ended */
@@ -300,6 +310,54 @@ void fill_rusage_children(struct rusage_k *ru, const struct task_stats *s)
     fill_rusage(ru, s->cutime_ns, s->cstime_ns, &c);
 }
 
+/* Is child c of self one wait(pid, options) reports now?  Sets *any when
+ * c is one the wait is for, *lend_to to the first such child that can run
+ * (for the ticket loan), and *status to what is reported.  Caller holds
+ * tasks_lock. */
+static bool wait_consider(struct task *c, pid_t pid, int options, struct task *self, bool *any,
+                          struct task **lend_to, int *status)
+{
+    if (!selects(c, pid, self))
+        return false;
+    /* a "clone" child (exit signal other than SIGCHLD) is waited
+     * for only with __WCLONE, the others only without; __WALL: both */
+    bool clone_child = c->exit_signal != SIGCHLD;
+    if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
+        return false;
+    /* a process has ended once its last thread has: a zombie
+     * leader with live threads is still running */
+    bool ended = c->group->ended;
+    /* an ended process is no child to a wait for stops and continues (Linux) */
+    if (ended && !(options & WEXITED))
+        return false;
+    *any = true;
+    if (!*lend_to && (c->state == TASK_RUNNING || c->state == TASK_BLOCKED))
+        *lend_to = c;
+    if (ended) {
+        /* a tracer other than the parent collects the exit first */
+        if (c->tracer && c->tracer != self && !c->ptrace_reported)
+            return false;
+        *status = c->exit_status;
+        return true;
+    }
+    /* the stop state changes under the group's sig_lock; WNOWAIT
+     * leaves a report to be collected again */
+    struct thread_group *g = c->group;
+    bool found = false;
+    spin_lock(&g->sig_lock);
+    if ((options & WUNTRACED) && g->stop_signal > 0 && g->stop_complete && !g->stop_reported) {
+        g->stop_reported = !(options & WNOWAIT);
+        found = true;
+        *status = (g->stop_signal << 8) | 0x7f;
+    } else if ((options & WCONTINUED) && g->stop_signal == -1 && !g->cont_reported) {
+        g->cont_reported = !(options & WNOWAIT);
+        found = true;
+        *status = 0xffff;
+    }
+    spin_unlock(&g->sig_lock);
+    return found;
+}
+
 static long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k __user *uru, siginfo_t *info_out)
 {
     /* any thread waits for the children of its process */
@@ -312,48 +370,21 @@ static long do_wait(pid_t pid, int __user *ustatus, int options, struct rusage_k
         bool any = false;
         struct task *found = NULL, *lend_to = NULL;
         int status = 0;
-        list_for_each(n, &self->children) {
-            struct task *c = container_of(n, struct task, sibling);
-            if (!selects(c, pid, self))
-                continue;
-            /* a "clone" child (exit signal other than SIGCHLD) is waited
-             * for only with __WCLONE, the others only without; __WALL: both */
-            bool clone_child = c->exit_signal != SIGCHLD;
-            if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
-                continue;
-            /* a process has ended once its last thread has: a zombie
-             * leader with live threads is still running */
-            bool ended = c->group->ended;
-            /* an ended process is no child to a wait for stops and continues (Linux) */
-            if (ended && !(options & WEXITED))
-                continue;
-            any = true;
-            if (!lend_to && (c->state == TASK_RUNNING || c->state == TASK_BLOCKED))
-                lend_to = c;
-            if (ended) {
-                /* a tracer other than the parent collects the exit first */
-                if (c->tracer && c->tracer != self && !c->ptrace_reported)
-                    continue;
+        if (pid > 0) {
+            /* one child: found by its pid, not by a walk over all the
+             * children (which may be tens of thousands) */
+            struct task *c = task_find(pid);
+            if (c && c->parent == self && task_is_leader(c) &&
+                wait_consider(c, pid, options, self, &any, &lend_to, &status))
                 found = c;
-                status = c->exit_status;
-                break;
+        } else {
+            list_for_each(n, &self->children) {
+                struct task *c = container_of(n, struct task, sibling);
+                if (wait_consider(c, pid, options, self, &any, &lend_to, &status)) {
+                    found = c;
+                    break;
+                }
             }
-            /* the stop state changes under the group's sig_lock; WNOWAIT
-             * leaves a report to be collected again */
-            struct thread_group *g = c->group;
-            spin_lock(&g->sig_lock);
-            if ((options & WUNTRACED) && g->stop_signal > 0 && g->stop_complete && !g->stop_reported) {
-                g->stop_reported = !(options & WNOWAIT);
-                found = c;
-                status = (g->stop_signal << 8) | 0x7f;
-            } else if ((options & WCONTINUED) && g->stop_signal == -1 && !g->cont_reported) {
-                g->cont_reported = !(options & WNOWAIT);
-                found = c;
-                status = 0xffff;
-            }
-            spin_unlock(&g->sig_lock);
-            if (found)
-                break;
         }
         /* the tracees of this process: their ptrace stops (always
          * reported, whatever the options) and the exits of those that are

@@ -16,8 +16,9 @@
  * own in the process tree.  CLONE_FS shares the working directory and
  * umask.
  *
- * Exhaustion is reported, never fatal: a full process table gives EAGAIN,
- * no memory for the copy gives ENOMEM.
+ * Exhaustion is reported, never fatal: threads-max, the user's
+ * RLIMIT_NPROC or no free pid give EAGAIN, no memory for the copy ENOMEM
+ * (kernel/proc/task.c).
  */
 #include <arch/cpu.h>
 #include <arch/fpu.h>
@@ -107,9 +108,10 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     bool thread = flags & CLONE_THREAD;
     if (bad_clone_flags(flags))
         return -EINVAL;
-    struct task *t = task_alloc(thread ? parent->group : NULL);
+    int alloc_err;
+    struct task *t = task_alloc(thread ? parent->group : NULL, &alloc_err);
     if (!t)
-        return -EAGAIN;
+        return alloc_err;
     long err = -ENOMEM;
     if (flags & CLONE_VM) {
         t->mm = parent->mm;

@@ -23,6 +23,7 @@
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
+#include <proc/pid.h>
 #include <proc/pidfd.h>
 #include <proc/signal.h>
 #include <proc/task.h>
@@ -197,10 +198,13 @@ int pidfd_pid(int fd, bool *nonblock)
 static long signal_pgrp_locked(pid_t pgid, int sig, const siginfo_t *info)
 {
     int found = 0, sent = 0;
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pgid != pgid || t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
-            continue;
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (!members)
+        return -ESRCH;
+    list_for_each_entry(t, members, pgrp_node) {
+        if (t->group->live == 0)
+            break;                      /* only ended ones from here on */
         found++;
         if (!may_signal(current, t) && !(sig == SIGCONT && t->sid == current->sid))
             continue;

@@ -323,7 +323,7 @@ void ptrace_attach_child_locked(struct task *parent, struct task *child)
     } else {
         spin_lock(&child->group->sig_lock);
         child->pending |= SIGBIT(SIGSTOP);
-        memset(&child->pending_info[SIGSTOP], 0, sizeof(siginfo_t));
+        memset(&child->pending_info[SIGSTOP], 0, sizeof(ksiginfo_t));
         child->pending_info[SIGSTOP].si_signo = SIGSTOP;
         child->pending_info[SIGSTOP].si_code = SI_USER;
         spin_unlock(&child->group->sig_lock);

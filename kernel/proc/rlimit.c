@@ -7,9 +7,11 @@
  *
  * Enforced here: RLIMIT_MEMLOCK (mlock, mlockall, MAP_LOCKED for a task
  * without CAP_IPC_LOCK), RLIMIT_NICE and RLIMIT_RTPRIO (lowering nice and
- * real-time classes without CAP_SYS_NICE).  RLIMIT_NOFILE cannot go past
- * this kernel's descriptor table size, NR_OPEN_MAX; the others are kept and
- * reported.
+ * real-time classes without CAP_SYS_NICE), RLIMIT_NPROC (creating tasks,
+ * kernel/proc/user.c).  RLIMIT_NOFILE cannot go past this kernel's
+ * descriptor table size, NR_OPEN_MAX; the others are kept and reported.
+ * RLIMIT_NPROC and RLIMIT_SIGPENDING start, as on Linux, at half of
+ * threads-max, which depends on the memory size (kernel/proc/task.c).
  */
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
@@ -19,19 +21,20 @@
 #include <proc/rlimit.h>
 #include <proc/task.h>
 
-static const struct krlimit defaults[RLIM_NLIMITS] = {
+/* written once at boot (rlimit_set_boot_nproc), then read only */
+static struct krlimit defaults[RLIM_NLIMITS] = {
     [RLIMIT_CPU] = { RLIM_INFINITY, RLIM_INFINITY },
     [RLIMIT_FSIZE] = { RLIM_INFINITY, RLIM_INFINITY },
     [RLIMIT_DATA] = { RLIM_INFINITY, RLIM_INFINITY },
     [RLIMIT_STACK] = { 8UL << 20, RLIM_INFINITY },
     [RLIMIT_CORE] = { 0, RLIM_INFINITY },
     [RLIMIT_RSS] = { RLIM_INFINITY, RLIM_INFINITY },
-    [RLIMIT_NPROC] = { TASK_MAX, TASK_MAX },
+    [RLIMIT_NPROC] = { 0, 0 },                          /* set at boot */
     [RLIMIT_NOFILE] = { NR_OPEN_MAX, NR_OPEN_MAX },
     [RLIMIT_MEMLOCK] = { 8UL << 20, 8UL << 20 },        /* Linux's 8 MiB */
     [RLIMIT_AS] = { RLIM_INFINITY, RLIM_INFINITY },
     [RLIMIT_LOCKS] = { RLIM_INFINITY, RLIM_INFINITY },
-    [RLIMIT_SIGPENDING] = { 3712, 3712 },
+    [RLIMIT_SIGPENDING] = { 0, 0 },                     /* set at boot */
     [RLIMIT_MSGQUEUE] = { 819200, 819200 },
     [RLIMIT_NICE] = { 0, 0 },
     [RLIMIT_RTPRIO] = { 0, 0 },
@@ -42,6 +45,11 @@ void rlimit_init(struct thread_group *g, const struct thread_group *parent)
 {
     for (int i = 0; i < RLIM_NLIMITS; i++)
         g->rlim[i] = parent ? parent->rlim[i] : defaults[i];
+}
+
+void rlimit_set_boot_nproc(uint64_t n)
+{
+    defaults[RLIMIT_NPROC] = defaults[RLIMIT_SIGPENDING] = (struct krlimit){ n, n };
 }
 
 uint64_t rlimit_cur(const struct task *t, int res)

@@ -50,6 +50,7 @@
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
+#include <proc/pid.h>
 #include <proc/signal.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -150,17 +151,27 @@ static void prepare_signal(struct thread_group *g, int sig)
         g->stop_signal = 0;             /* dying: no stop left to report (Linux) */
 }
 
+/* A pending signal's siginfo kept (the first 48 bytes), and given back
+ * whole (the rest zero). */
+static void ksiginfo_keep(ksiginfo_t *k, const siginfo_t *info) { memcpy(k, info, sizeof *k); }
+
+static void ksiginfo_give(siginfo_t *info, const ksiginfo_t *k)
+{
+    memset(info, 0, sizeof *info);
+    memcpy(info, k, sizeof *k);
+}
+
 /* Records sig (with info, or a kernel-sent one) in a pending set. */
 /* Returns whether it was queued (false: already pending). */
-static bool queue(sigset_t *pending, siginfo_t *infos, int sig, const siginfo_t *info)
+static bool queue(sigset_t *pending, ksiginfo_t *infos, int sig, const siginfo_t *info)
 {
     if (*pending & SIGBIT(sig))
         return false;                   /* one instance of each signal */
     *pending |= SIGBIT(sig);
     if (info) {
-        infos[sig] = *info;
+        ksiginfo_keep(&infos[sig], info);
     } else {
-        memset(&infos[sig], 0, sizeof(siginfo_t));
+        memset(&infos[sig], 0, sizeof(ksiginfo_t));
         infos[sig].si_signo = sig;
         infos[sig].si_code = SI_KERNEL;
     }
@@ -237,13 +248,15 @@ int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
 {
     int found = 0;
     spin_lock(&tasks_lock);
-    list_for_each(node, &all_tasks) {
-        struct task *t = container_of(node, struct task, all_node);
-        if (t->pgid == pgid && t->pid > 0 && task_is_leader(t) && t->group->live > 0) {
+    struct list_node *members = pgrp_members_locked(pgid);
+    struct task *t;
+    if (members)
+        list_for_each_entry(t, members, pgrp_node) {
+            if (t->group->live == 0)
+                break;                  /* only ended ones from here on */
             found++;
             signal_send_process(t, sig, info);
         }
-    }
     spin_unlock(&tasks_lock);
     return found ? 0 : -ESRCH;
 }
@@ -524,10 +537,10 @@ void signal_deliver(struct trap_frame *tf, bool from_syscall)
             sig = __builtin_ctzll(mine ? mine : shared) + 1;
         if (mine & SIGBIT(sig)) {
             t->pending &= ~SIGBIT(sig);
-            info = t->pending_info[sig];
+            ksiginfo_give(&info, &t->pending_info[sig]);
         } else {
             g->pending &= ~SIGBIT(sig);
-            info = g->pending_info[sig];
+            ksiginfo_give(&info, &g->pending_info[sig]);
         }
         if (info.si_code == SI_TIMER)
             posix_timer_taken(g, &info);
@@ -634,7 +647,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
     }
     spin_lock(&t->group->sig_lock);
     t->pending |= SIGBIT(sig);
-    t->pending_info[sig] = info;
+    ksiginfo_keep(&t->pending_info[sig], &info);
     t->forced_sig = sig;
     spin_unlock(&t->group->sig_lock);
 }
@@ -718,10 +731,10 @@ static int take_from_set(struct task *t, sigset_t set, siginfo_t *info)
     int sig = __builtin_ctzll(mine ? mine : shared) + 1;
     if (mine) {
         t->pending &= ~SIGBIT(sig);
-        *info = t->pending_info[sig];
+        ksiginfo_give(info, &t->pending_info[sig]);
     } else {
         g->pending &= ~SIGBIT(sig);
-        *info = g->pending_info[sig];
+        ksiginfo_give(info, &g->pending_info[sig]);
     }
     if (info->si_code == SI_TIMER)
         posix_timer_taken(g, info);
@@ -946,15 +959,27 @@ static long sys_kill(pid_t pid, int sig)
     pid_t pg = pid == 0 ? current->pgid : -pid;
     int found = 0, sent = 0;
     spin_lock(&tasks_lock);
-    list_for_each(node, &all_tasks) {
-        struct task *t = container_of(node, struct task, all_node);
-        if (t->pid <= 0 || !task_is_leader(t) || t->group->live == 0)
-            continue;
-        if (pid == -1 ? t->pid <= 1 || t->group == current->group : t->pgid != pg)
-            continue;
-        found++;
-        if (kill_one(t, sig, SI_USER, true) == 0)
-            sent++;
+    if (pid == -1) {
+        list_for_each(node, &all_tasks) {
+            struct task *t = container_of(node, struct task, all_node);
+            if (t->pid <= 1 || !task_is_leader(t) || t->group->live == 0 || t->group == current->group)
+                continue;
+            found++;
+            if (kill_one(t, sig, SI_USER, true) == 0)
+                sent++;
+        }
+    } else {
+        /* a group: its members' list, not a walk over every task */
+        struct list_node *members = pgrp_members_locked(pg);
+        struct task *t;
+        if (members)
+            list_for_each_entry(t, members, pgrp_node) {
+                if (t->group->live == 0)
+                    break;              /* only ended ones from here on */
+                found++;
+                if (kill_one(t, sig, SI_USER, true) == 0)
+                    sent++;
+            }
     }
     spin_unlock(&tasks_lock);
     return !found ? -ESRCH : !sent ? -EPERM : 0;

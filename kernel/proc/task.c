@@ -1,16 +1,23 @@
 /*
- * Task allocation: the process table, pid allocation, kernel stacks and the
+ * Task allocation: the tasks' pids and counts, kernel stacks and the
  * per-task FPU save area, plus the idle tasks and kernel-started tasks.
  *
- * The process table is bounded (TASK_MAX): fork beyond it fails with EAGAIN,
- * so a fork bomb cannot exhaust kernel memory.  Pids count up and wrap at
- * PID_MAX, skipping pids still in use.
+ * There is no fixed table: a task is allocated from memory, and its pid
+ * from the pid table (kernel/proc/pid.c), below pid_max.  Creation fails
+ * with EAGAIN, as on Linux, when the tasks (threads included) reach
+ * threads-max, when the creator's user has reached its RLIMIT_NPROC
+ * (kernel/proc/user.c), or when every pid below pid_max is in use; with
+ * ENOMEM when memory runs out.  threads-max is Linux's default: as many
+ * tasks as would have their kernel stacks fill an eighth of memory, so a
+ * fork bomb stops while the machine still has memory to spare; the
+ * default RLIMIT_NPROC (and RLIMIT_SIGPENDING) is half of that.
  */
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/fpu.h>
 #include <arch/percpu.h>
 #include <arch/thread.h>
+#include <fs/procfs.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -18,44 +25,60 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
+#include <proc/pid.h>
 #include <proc/pidfd.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
 #include <proc/rlimit.h>
 #include <proc/task.h>
+#include <proc/user.h>
 #include <sched/sched.h>
+
+#define MIN_THREADS 20                  /* Linux's bounds on threads-max */
+#define MAX_THREADS 0x3fffffff          /* FUTEX_TID_MASK */
 
 struct spinlock tasks_lock = SPINLOCK_INIT("tasks");
 struct list_node all_tasks = LIST_INIT(all_tasks);
 struct task *init_task;
-static unsigned ntasks;
-static pid_t next_pid = 1, last_pid;    /* under tasks_lock */
+/* --- under tasks_lock --- */
+static unsigned ntasks;                 /* allocated and not yet freed (idle tasks aside) */
+static int max_threads = MAX_THREADS;   /* threads-max: set from memory at boot, then by the sysctl */
 
 struct task *task_find(pid_t pid)
 {
     spin_assert_held(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (t->pid == pid && t->state != TASK_DEAD)
-            return t;
-    }
-    return NULL;
+    struct task *t = pid_task_locked(pid);
+    return t && t->state != TASK_DEAD ? t : NULL;
 }
 
-unsigned task_count(void) { return ntasks; }
-pid_t task_last_pid(void) { return READ_ONCE(last_pid); }
+unsigned task_count(void) { return READ_ONCE(ntasks); }
+pid_t task_last_pid(void) { return pid_last(); }
+int task_max_threads(void) { return READ_ONCE(max_threads); }
 
-static pid_t alloc_pid(void)
+void task_limits_init(void)
 {
-    for (int tries = 0; tries < PID_MAX; tries++) {
-        pid_t p = next_pid++;
-        if (next_pid >= PID_MAX)
-            next_pid = 2;
-        if (!task_find(p))
-            return last_pid = p;
-    }
-    return -1;
+    uint64_t threads = pmm_total_pages() * PAGE_SIZE / (8 * KSTACK_SIZE);
+    max_threads = (int)MIN(MAX(threads, MIN_THREADS), MAX_THREADS);
+    rlimit_set_boot_nproc((uint64_t)max_threads / 2);
+}
+
+static int threads_max_read(char *buf, size_t n) { return snprintf(buf, n, "%d\n", task_max_threads()); }
+
+/* Linux's bounds: at least 1, at most MAX_THREADS; tasks beyond a lowered
+ * value stay, and creating more fails until they are fewer. */
+static int threads_max_write(const char *val, size_t len)
+{
+    int v, err = sysctl_parse_int(val, 1, MAX_THREADS, &v);
+    if (!err)
+        WRITE_ONCE(max_threads, v);
+    return err;
+}
+
+void task_sysctl_init(void)
+{
+    if (procfs_register_sysctl("threads-max", threads_max_read, threads_max_write))
+        kprintf(KERN_ERR "task: cannot register threads-max\n");
 }
 
 static struct thread_group *group_new(void)
@@ -81,24 +104,20 @@ static void group_put(struct thread_group *g)
     }
 }
 
-struct task *task_alloc(struct thread_group *join)
+struct task *task_alloc(struct thread_group *join, int *err)
 {
+    *err = -ENOMEM;
     struct task *t = kzalloc(sizeof *t);
     if (!t)
         return NULL;
     phys_t stack = pmm_alloc_contig(2);     /* 16 KiB */
     t->fpu = kmalloc(arch_fpu_size() + ARCH_FPU_ALIGN);
+    struct pid_entry *pe = pid_entry_new();
     if (join)
         __atomic_add_fetch(&join->refs, 1, __ATOMIC_RELAXED);
     t->group = join ? join : group_new();
-    if (!stack || !t->fpu || !t->group) {
-        if (stack)
-            pmm_free_contig(stack, 2);
-        kfree(t->fpu);
-        group_put(t->group);
-        kfree(t);
-        return NULL;
-    }
+    if (!stack || !t->fpu || !t->group || !pe)
+        goto fail;
     t->kstack = P2V(stack);
     /* align the FPU area (XSAVE needs 64): remember the raw pointer in front */
     uint8_t *raw = t->fpu;
@@ -108,6 +127,7 @@ struct task *task_alloc(struct thread_group *join)
     t->alt_stack_flags = SS_DISABLE;
     list_init(&t->children);
     list_init(&t->sibling);
+    list_init(&t->pgrp_node);
     sched_sleep_timer_init(t);
     itimer_init(t);
     t->timer_slack_ns = t->timer_slack_default_ns = TIMER_SLACK_DEFAULT_NS;
@@ -118,25 +138,33 @@ struct task *task_alloc(struct thread_group *join)
     t->se.tickets = 100;
 
     spin_lock(&tasks_lock);
-    pid_t pid = ntasks < TASK_MAX ? alloc_pid() : -1;
+    /* Linux's order: the user's limit, then threads-max, then a pid */
+    pid_t pid = !user_may_fork_locked() || ntasks >= (unsigned)max_threads ? -EAGAIN : pid_alloc_locked(t, pe);
     if (pid < 0) {
         spin_unlock(&tasks_lock);
-        pmm_free_contig(stack, 2);
-        kfree(raw);
-        group_put(t->group);
-        kfree(t);
-        return NULL;
+        *err = pid;
+        t->fpu = raw;
+        goto fail;
     }
-    t->pid = pid;
     if (!join)
         t->group->leader = t;
     t->tgid = t->group->leader->pid;
+    t->user = user_charge_locked(current);
     ntasks++;
     t->state = TASK_BLOCKED;            /* not runnable until sched_new_task */
     list_push_back(&all_tasks, &t->all_node);
     spin_unlock(&tasks_lock);
     t->tf = (struct trap_frame *)((uint8_t *)t->kstack + KSTACK_SIZE) - 1;
     return t;
+
+fail:
+    if (stack)
+        pmm_free_contig(stack, 2);
+    kfree(t->fpu);
+    pid_entry_free(pe);
+    group_put(t->group);
+    kfree(t);
+    return NULL;
 }
 
 /* Frees a reaped task.  The caller made it DEAD and removed it from the tree. */
@@ -147,6 +175,9 @@ void task_release(struct task *t)
     spin_lock(&tasks_lock);
     list_remove(&t->all_node);
     ntasks--;
+    pgrp_detach_locked(t);
+    pid_free_locked(t);
+    user_uncharge_locked(t);
     pidfd_release_locked(t);
     spin_unlock(&tasks_lock);
     pmm_free_contig(V2P(t->kstack), 2);
@@ -213,12 +244,15 @@ uint64_t process_cpu_ns_locked(struct task *t)
     return st.utime_ns + st.stime_ns;
 }
 
-/* Joins (or, for a leader, starts) its group's thread list. */
+/* Joins (or, for a leader, starts) its group's thread list; a leader also
+ * joins its process group and session (t->pgid, t->sid). */
 void task_join_group(struct task *t)
 {
     spin_assert_held(&tasks_lock);
     list_push_back(&t->group->threads, &t->thread_node);
     t->group->live++;
+    if (task_is_leader(t))
+        pgrp_attach_locked(t);
 }
 
 void task_set_comm(struct task *t, const char *path)
@@ -250,7 +284,8 @@ void task_prepare_child(struct task *t, void (*fn)(void *), void *arg) { t->ksp 
 
 struct task *task_create_kernel(void (*fn)(void *), void *arg, const char *name)
 {
-    struct task *t = task_alloc(NULL);
+    int err;
+    struct task *t = task_alloc(NULL, &err);
     if (!t)
         return NULL;
     strlcpy(t->comm, name, sizeof t->comm);

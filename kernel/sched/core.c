@@ -913,8 +913,6 @@ static bool task_alive(const struct task *t)
            t->state == TASK_TRACED;
 }
 
-/* What a switch of policy or queue mode moves: the queued tasks. */
-static struct task *moved[TASK_MAX];        /* protected by policy_lock */
 
 /* A switch of policy or queue mode holds everything still: no task can be
  * created, woken, picked or queued meanwhile. */
@@ -954,13 +952,13 @@ int sched_set_system_policy(const char *name)
     const struct sched_policy *p = sched_policy_find(name);
     if (!p || p == &sched_policy_rt)
         return -EINVAL;
-    int n = 0;
+    struct list_node moved = LIST_INIT(moved);  /* the queued tasks, via switch_node */
     switch_lock();
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (t->se.on_rq && !is_rt(t) && n < TASK_MAX) {
+        if (t->se.on_rq && !is_rt(t)) {
             rq_dequeue(task_rq(t), t);
-            moved[n++] = t;
+            list_push_back(&moved, &t->switch_node);
         }
     }
     uint64_t now = time_ns();
@@ -975,8 +973,11 @@ int sched_set_system_policy(const char *name)
         if (task_alive(t) && !is_rt(t) && t->se.id && p->task_new)
             p->task_new(&task_rq(t)->sys, &t->se, NULL);
     }
-    for (int i = 0; i < n; i++)
-        rq_enqueue(task_rq(moved[i]), moved[i], ENQ_NEW);
+    struct list_node *node;
+    while ((node = list_pop_front(&moved))) {
+        struct task *t = container_of(node, struct task, switch_node);
+        rq_enqueue(task_rq(t), t, ENQ_NEW);
+    }
     for (int c = 0; c < ncpus; c++) {
         struct task *cur = percpu_area[c].cur_task;
         if (cur)
@@ -991,15 +992,16 @@ int sched_set_system_policy(const char *name)
 const char *sched_system_policy_name(void) { return system_policy->name; }
 
 /* Takes every entity out of class queue `r`, in the order the policy would
- * run them, into moved[] (from *n on).  Caller holds switch_lock(). */
-static void drain_class(struct sched_rq *r, int *n)
+ * run them, onto the end of `moved` (via switch_node).  Caller holds
+ * switch_lock(). */
+static void drain_class(struct sched_rq *r, struct list_node *moved)
 {
     struct sched_entity *se;
     r->now_ns = time_ns();
-    while (*n < TASK_MAX && (se = r->policy->pick_next(r))) {
+    while ((se = r->policy->pick_next(r))) {
         struct task *t = container_of(se, struct task, se);
         t->se.on_rq = false;
-        moved[(*n)++] = t;
+        list_push_back(moved, &t->switch_node);
     }
 }
 
@@ -1018,7 +1020,7 @@ int sched_set_queue_mode(enum sched_queue_mode mode)
 {
     if (mode != SCHED_QUEUES_PER_CPU && mode != SCHED_QUEUES_SINGLE)
         return -EINVAL;
-    int n = 0;
+    struct list_node moved = LIST_INIT(moved);  /* the queued tasks, via switch_node */
     switch_lock();
     if (mode == queue_mode) {
         switch_unlock();
@@ -1026,8 +1028,8 @@ int sched_set_queue_mode(enum sched_queue_mode mode)
     }
     for (int q = 0; q <= SHARED_Q; q++) {
         if (q < ncpus || q == SHARED_Q) {
-            drain_class(&queues[q].rt, &n);
-            drain_class(&queues[q].sys, &n);
+            drain_class(&queues[q].rt, &moved);
+            drain_class(&queues[q].sys, &moved);
             queues[q].nr_running = 0;
         }
     }
@@ -1051,8 +1053,9 @@ int sched_set_queue_mode(enum sched_queue_mode mode)
             r->policy->task_new(r, &cur->se, NULL);
         cur->need_resched = true;
     }
-    for (int i = 0; i < n; i++) {
-        struct task *t = moved[i];
+    struct list_node *node;
+    while ((node = list_pop_front(&moved))) {
+        struct task *t = container_of(node, struct task, switch_node);
         if (mode == SCHED_QUEUES_PER_CPU)
             t->se.cpu = select_cpu(t);
         struct runqueue *rq = task_rq(t);

@@ -14,6 +14,7 @@
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <proc/pid.h>
 #include <proc/proc.h>
 #include <proc/task.h>
 #include <sched/loadavg.h>
@@ -114,15 +115,13 @@ static long sys_sethostname(const char __user *name, int len)
 SYSCALL_DEFINE(170, sethostname);
 
 /* /proc/sys/kernel: the identity uname gives (hostname is writable, as
- * sethostname) and the process-table limits (pid_max, threads-max), which
- * top and ps read. */
+ * sethostname).  pid_max and threads-max, which top and ps read too, are
+ * the task code's (kernel/proc/pid.c, kernel/proc/task.c). */
 static int read_text(char *buf, size_t n, const char *s) { return snprintf(buf, n, "%s\n", s); }
 static int hostname_read(char *buf, size_t n) { return read_text(buf, n, hostname); }
 static int ostype_read(char *buf, size_t n) { return read_text(buf, n, "Linux"); }
 static int osrelease_read(char *buf, size_t n) { return read_text(buf, n, "6.1.0-tessera"); }
 static int version_read(char *buf, size_t n) { return read_text(buf, n, "#1 SMP Tessera"); }
-static int pid_max_read(char *buf, size_t n) { return snprintf(buf, n, "%d\n", PID_MAX); }
-static int threads_max_read(char *buf, size_t n) { return snprintf(buf, n, "%d\n", TASK_MAX); }
 
 static int hostname_write(const char *val, size_t len)
 {
@@ -138,24 +137,9 @@ void uts_sysctl_init(void)
     procfs_register_sysctl("ostype", ostype_read, NULL);
     procfs_register_sysctl("osrelease", osrelease_read, NULL);
     procfs_register_sysctl("version", version_read, NULL);
-    procfs_register_sysctl("pid_max", pid_max_read, NULL);
-    procfs_register_sysctl("threads-max", threads_max_read, NULL);
 }
 
 /* ---- process groups and sessions ---- */
-
-/* Process group and session belong to the process; every thread carries a
- * copy (the terminal checks the caller's).  Caller holds tasks_lock. */
-static void set_process_groups(struct task *proc, pid_t pgid, pid_t sid)
-{
-    struct task *t;
-    list_for_each_entry(t, &proc->group->threads, thread_node) {
-        t->pgid = pgid;
-        t->sid = sid;
-    }
-    proc->pgid = pgid;                  /* a leader that has exited keeps it too */
-    proc->sid = sid;
-}
 
 static long sys_setpgid(pid_t pid, pid_t pgid)
 {
@@ -179,17 +163,14 @@ static long sys_setpgid(pid_t pid, pid_t pgid)
         if (pgid == 0)
             pgid = t->pid;
         if (pgid != t->pid) {
-            bool exists = false;
-            list_for_each(n, &all_tasks) {
-                struct task *o = container_of(n, struct task, all_node);
-                if (o->pgid == pgid && o->sid == self->sid && o->state != TASK_DEAD)
-                    exists = true;
-            }
-            if (!exists)
+            /* the group must exist in the caller's session (Linux looks
+             * at its first member) */
+            struct list_node *members = pgrp_members_locked(pgid);
+            if (!members || list_first_entry(members, struct task, pgrp_node)->sid != self->sid)
                 r = -EPERM;
         }
         if (!r)
-            set_process_groups(t, pgid, t->sid);
+            pgrp_move_locked(t, pgid, t->sid);
     }
     spin_unlock(&tasks_lock);
     return r;
@@ -227,15 +208,10 @@ static long sys_setsid(void)
     struct task *self = task_process(current);
     spin_lock(&tasks_lock);
     long r = self->pid;
-    if (self->pgid == self->pid)
-        r = -EPERM;                     /* already a process-group leader */
-    list_for_each(n, &all_tasks) {
-        struct task *o = container_of(n, struct task, all_node);
-        if (o->pgid == self->pid && o != self && o->state != TASK_DEAD)
-            r = -EPERM;
-    }
+    if (self->pgid == self->pid || pgrp_members_locked(self->pid))
+        r = -EPERM;                     /* a process-group leader, or its id names a group */
     if (r > 0)
-        set_process_groups(self, self->pid, self->pid);
+        pgrp_move_locked(self, self->pid, self->pid);
     spin_unlock(&tasks_lock);
     return r;
 }

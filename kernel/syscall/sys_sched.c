@@ -16,6 +16,7 @@
 #include <mm/uaccess.h>
 #include <lib/string.h>
 #include <proc/cred.h>
+#include <proc/pid.h>
 #include <proc/rlimit.h>
 #include <proc/task.h>
 #include <sched/sched.h>
@@ -39,16 +40,42 @@ static struct task *find_task(pid_t pid)
 #define PRIO_PGRP 1
 #define PRIO_USER 2
 
-/* Does `t` belong to the set setpriority/getpriority(which, who) names? */
-static bool prio_selects(const struct task *t, int which, int who)
+/* Calls fn(t, arg) for each task of the set setpriority/getpriority(which,
+ * who) names: one thread, every thread of a process group's processes
+ * (through the group's member list), or every task of a real uid.  Idle
+ * and reaped tasks are never in it.  Caller holds tasks_lock. */
+static void prio_for_each(int which, int who, void (*fn)(struct task *, void *), void *arg)
 {
-    if (t->pid == 0 || t->state == TASK_DEAD)
-        return false;               /* idle tasks, reaped tasks */
-    switch (which) {
-    case PRIO_PROCESS: return t->pid == (who ? who : current->pid);
-    case PRIO_PGRP: return t->pgid == (who ? who : current->pgid);
-    default: return t->uid == (uid_t)(who ? who : (int)current->uid);
+    spin_assert_held(&tasks_lock);
+    if (which == PRIO_PROCESS) {
+        struct task *t = find_task(who);
+        if (t)
+            fn(t, arg);
+    } else if (which == PRIO_PGRP) {
+        struct list_node *members = pgrp_members_locked(who ? who : current->pgid);
+        struct task *leader, *t;
+        if (members)
+            list_for_each_entry(leader, members, pgrp_node) {
+                if (leader->state == TASK_ZOMBIE)
+                    fn(leader, arg);    /* it has left the thread list */
+                list_for_each_entry(t, &leader->group->threads, thread_node)
+                    fn(t, arg);
+            }
+    } else {
+        uid_t uid = (uid_t)(who ? who : (int)current->uid);
+        list_for_each(n, &all_tasks) {
+            struct task *t = container_of(n, struct task, all_node);
+            if (t->pid && t->state != TASK_DEAD && t->uid == uid)
+                fn(t, arg);
+        }
     }
+}
+
+static void prio_lowest(struct task *t, void *arg)
+{
+    int *best = arg;
+    if (t->se.nice < *best)
+        *best = t->se.nice;
 }
 
 /* The raw syscall returns 20 - nice (1..40) of the highest-priority
@@ -59,11 +86,7 @@ static long sys_getpriority(int which, int who)
         return -EINVAL;
     int best = 100;
     spin_lock(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (prio_selects(t, which, who) && t->se.nice < best)
-            best = t->se.nice;
-    }
+    prio_for_each(which, who, prio_lowest, &best);
     spin_unlock(&tasks_lock);
     return best == 100 ? -ESRCH : 20 - best;
 }
@@ -77,6 +100,25 @@ static bool can_nice(const struct task *t, int nice)
     return nice >= t->se.nice || capable(CAP_SYS_NICE) || 20 - nice <= (int)rlimit_cur(current, RLIMIT_NICE);
 }
 
+struct renice {
+    int nice;
+    long err;
+};
+
+static void prio_set(struct task *t, void *arg)
+{
+    struct renice *r = arg;
+    if (!may_schedule(t)) {
+        r->err = -EPERM;
+    } else if (!can_nice(t, r->nice)) {
+        r->err = -EACCES;
+    } else {
+        if (r->err == -ESRCH)
+            r->err = 0;
+        sched_set_param(t, SCHED_PARAM_NICE, r->nice);
+    }
+}
+
 /* nice is clamped to -20..19, as Linux does.  Each selected task the caller
  * may not change is EPERM, may not lower EACCES; the last such error is
  * returned even if other tasks changed (Linux). */
@@ -84,25 +126,11 @@ static long sys_setpriority(int which, int who, int nice)
 {
     if (which < PRIO_PROCESS || which > PRIO_USER)
         return -EINVAL;
-    nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
-    long err = -ESRCH;
+    struct renice r = { nice < -20 ? -20 : nice > 19 ? 19 : nice, -ESRCH };
     spin_lock(&tasks_lock);
-    list_for_each(n, &all_tasks) {
-        struct task *t = container_of(n, struct task, all_node);
-        if (!prio_selects(t, which, who))
-            continue;
-        if (!may_schedule(t)) {
-            err = -EPERM;
-        } else if (!can_nice(t, nice)) {
-            err = -EACCES;
-        } else {
-            if (err == -ESRCH)
-                err = 0;
-            sched_set_param(t, SCHED_PARAM_NICE, nice);
-        }
-    }
+    prio_for_each(which, who, prio_set, &r);
     spin_unlock(&tasks_lock);
-    return err;
+    return r.err;
 }
 SYSCALL_DEFINE(141, setpriority);
 

@@ -1,9 +1,10 @@
 /* gt-side: guest-only.  A fork bomb on the host would hit the machine's real
- * process limit; inside Tessera the process table is bounded (1024).
+ * process limit; inside Tessera it meets threads-max (an eighth of memory
+ * in kernel stacks, as Linux sets it: about 4,000 tasks in 512 MiB).
  *
- * Exhaustion: children that fork until fork fails must see EAGAIN (process
- * table) or ENOMEM (memory), never crash the kernel; once they are all
- * killed and reaped, fork works again. */
+ * Exhaustion: children that fork until fork fails must see EAGAIN
+ * (threads-max) or ENOMEM (memory), never crash the kernel; once they are
+ * all killed and reaped, fork works again. */
 #include "gt.h"
 
 int main(void)

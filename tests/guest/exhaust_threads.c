@@ -1,17 +1,17 @@
 /* gt-side: guest-only.  A thread bomb on the host would hit the machine's
- * real limits; inside Tessera the task table (threads included) is bounded.
+ * real limits; inside Tessera the tasks (threads included) meet
+ * threads-max, an eighth of memory in kernel stacks as Linux sets it.
  *
  * Exhaustion by threads: a process that creates threads until
- * pthread_create fails must see EAGAIN (task table) or ENOMEM (memory),
+ * pthread_create fails must see EAGAIN (threads-max) or ENOMEM (memory),
  * never crash the kernel; the threads it made all run and can be joined;
- * once they are gone, threads and processes can be created again. */
+ * once they are gone, threads and processes can be created again.  It
+ * tries for more threads than threads-max allows, whatever the memory. */
 #define _GNU_SOURCE
 #include "gt.h"
 #include <pthread.h>
 
-#define MAXT 4096
-
-static pthread_t tids[MAXT];
+static pthread_t *tids;
 static volatile int started;
 static int gate[2];                 /* the threads block reading it until it is closed */
 
@@ -28,11 +28,14 @@ static void *sleeper(void *arg)
 int main(void)
 {
     expect(pipe(gate) == 0, "pipe");
+    char buf[32];
+    int maxt = (read_file("/proc/sys/kernel/threads-max", buf, sizeof buf) > 0 ? atoi(buf) : 4096) + 64;
+    tids = calloc(maxt, sizeof *tids);
     pthread_attr_t a;
     pthread_attr_init(&a);
     pthread_attr_setstacksize(&a, 16384);   /* small stacks: the task table runs out first */
     int n = 0, err = 0;
-    while (n < MAXT) {
+    while (n < maxt) {
         int r = pthread_create(&tids[n], &a, sleeper, NULL);
         if (r) {
             err = r;

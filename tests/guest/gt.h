@@ -243,6 +243,18 @@ GT_FN void gt_close_extra_fds(void)
         close(fd);
 }
 
+/* fork(), with the child sleeping in pause() until a signal ends it:
+ * the child's pid, or -1 with errno from fork. */
+GT_FN pid_t fork_sleeper(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        for (;;)
+            pause();
+    }
+    return c;
+}
+
 /* Waits (up to 5 s) until process pid sleeps (state S in /proc/pid/stat):
  * it has reached the call that blocks.  1 if it did, 0 if not. */
 GT_FN int wait_sleeping(pid_t pid)

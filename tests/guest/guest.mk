@@ -162,6 +162,24 @@ test-smp4: $(GUEST_BINS) guest-image
 	    --initrd $(INITRD) $(SMP4_TESTS)
 TEST_SUITES += test-smp4
 
+# Tens of thousands of processes (tests/guest/scale_procs.c): a 4 GiB guest
+# on 2 CPUs whose kernel command line asks for 30,000 sleeping processes,
+# listed through /proc and ps, killed with one kill of their process group
+# and reaped; plus the pid and task limits at their defaults
+# (task_limits).  A boot of its own, about a minute.  Result lines are
+# scale/NAME.
+SCALE_PROCS ?= 30000
+SCALE_MEM   ?= 4G
+.PHONY: test-scale
+test-scale: $(GUEST_BINS) guest-image
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)rm -f $(BUILD)/results/scale.txt; \
+	$(GUEST_RUNNER) --test-timeout 400 --timeout 500 --prefix scale --results $(BUILD)/results/scale.txt \
+	    --append "scale.procs=$(SCALE_PROCS)" \
+	    --qemu "$(QEMU) $(subst -m $(MEM),-m $(SCALE_MEM),$(subst -smp $(CPUS),-smp 2,$(QEMU_FLAGS)))" \
+	    --kernel $(KERNEL) --initrd $(INITRD) scale_procs task_limits
+TEST_SUITES += test-scale
+
 .PHONY: guest-tests guest-image test-guest test-guest-linux test-guest-one test-interactive
 guest-tests: $(GUEST_BINS)
 
