@@ -410,6 +410,9 @@ void fdtable_get(struct fdtable *t);                   /* CLONE_FILES: one more 
 bool fdtable_shared(struct fdtable *t);                /* used by more than one task? */
 void fdtable_put(struct fdtable *t);                   /* exit: closes everything */
 void fdtable_exec(struct fdtable *t);                  /* close FD_CLOEXEC descriptors */
+/* t gets a table of its own if it shares one (CLONE_FILES): exec, and
+ * close_range's CLOSE_RANGE_UNSHARE.  0 or -ENOMEM. */
+int fdtable_unshare(struct task *t);
 
 /* Install f at the lowest free descriptor of the current task.  flags may
  * hold O_CLOEXEC.  On success the table owns the caller's reference and the

@@ -8,6 +8,7 @@
 #include <fs/locks.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <proc/task.h>
 
 #define FDT_MIN_CAP 64
 
@@ -251,6 +252,43 @@ static void close_matching(struct fdtable *t, bool only_cloexec)
 }
 
 void fdtable_exec(struct fdtable *t) { close_matching(t, true); }
+
+void fdt_close_range(struct fdtable *t, unsigned first, unsigned last, bool cloexec)
+{
+    for (unsigned fd = first; fd <= last && fd < (unsigned)READ_ONCE(t->cap); fd++) {
+        struct file *f = NULL;
+        spin_lock(&t->lock);
+        if (fd < (unsigned)t->cap && t->files[fd]) {
+            if (cloexec) {
+                set_bit(t->cloexec, (int)fd, true);
+            } else {
+                f = t->files[fd];
+                t->files[fd] = NULL;
+                set_bit(t->used, (int)fd, false);
+                set_bit(t->cloexec, (int)fd, false);
+            }
+        }
+        spin_unlock(&t->lock);
+        file_flush_put(t, f);
+        if (fd == last)
+            break;                      /* last may be UINT_MAX */
+    }
+}
+
+int fdtable_unshare(struct task *t)
+{
+    if (!t->files || !fdtable_shared(t->files))
+        return 0;
+    struct fdtable *own = fdtable_clone(t->files);
+    if (!own)
+        return -ENOMEM;
+    spin_lock(&tasks_lock);             /* /proc/<pid>/fd readers take it under this lock */
+    struct fdtable *old = t->files;
+    t->files = own;
+    spin_unlock(&tasks_lock);
+    fdtable_put(old);
+    return 0;
+}
 
 void fdtable_get(struct fdtable *t) { __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED); }
 bool fdtable_shared(struct fdtable *t) { return __atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1; }

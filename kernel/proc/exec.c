@@ -445,16 +445,7 @@ static void exec_unshare(struct task *t)
             sighand_put(old);
         }
     }
-    if (t->files && fdtable_shared(t->files)) {
-        struct fdtable *own = fdtable_clone(t->files);
-        if (own) {
-            spin_lock(&tasks_lock);     /* /proc/<pid>/fd readers take it under this lock */
-            struct fdtable *old = t->files;
-            t->files = own;
-            spin_unlock(&tasks_lock);
-            fdtable_put(old);
-        }
-    }
+    fdtable_unshare(t);                 /* out of memory: it stays shared */
 }
 
 static int do_execve_args(const char *path, struct exec_args *a)

@@ -54,6 +54,26 @@ static long sys_creat(const char __user *path, long mode)
 
 static long sys_close(long fd) { return fd_close((int)fd); }
 
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+/* close_range: every open descriptor from first to last closed (or, with
+ * CLOSE_RANGE_CLOEXEC, marked close-on-exec); CLOSE_RANGE_UNSHARE first
+ * gives the caller a table of its own, so a thread sharing it with others
+ * (CLONE_FILES) changes only its own. */
+static long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+    if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+        return -EINVAL;
+    if (flags & CLOSE_RANGE_UNSHARE) {
+        int err = fdtable_unshare(current);
+        if (err)
+            return err;
+    }
+    fdt_close_range(current->files, first, last, flags & CLOSE_RANGE_CLOEXEC);
+    return 0;
+}
+
 static long sys_dup(long fd)
 {
     struct file *f = fd_get((int)fd);
@@ -208,6 +228,7 @@ SYSCALL_DEFINE(2, open);
 SYSCALL_DEFINE(257, openat);
 SYSCALL_DEFINE(85, creat);
 SYSCALL_DEFINE(3, close);
+SYSCALL_DEFINE(436, close_range);
 SYSCALL_DEFINE(32, dup);
 SYSCALL_DEFINE(33, dup2);
 SYSCALL_DEFINE(292, dup3);
