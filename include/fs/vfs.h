@@ -277,6 +277,10 @@ struct file {
     const struct file_ops *ops;
     void *private_data;
     unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
+    /* fcntl F_SETOWN/F_SETOWN_EX, F_SETSIG (stored; no SIGIO is sent):
+     * the owner as F_OWNER_* << 32 | pid, read and written atomically */
+    uint64_t owner;
+    int owner_sig;                  /* atomic */
     struct list_node ep_links;      /* epoll items watching it (kernel/fs/eventpoll.c, under its
                                      * lock); next == NULL until the first */
 };

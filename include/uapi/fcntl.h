@@ -59,6 +59,15 @@
 #define F_GETPIPE_SZ    1032
 #define FD_CLOEXEC      1
 #endif
+#ifndef F_SETSIG
+#define F_SETSIG        10
+#define F_GETSIG        11
+#define F_SETOWN_EX     15
+#define F_GETOWN_EX     16
+#define F_OWNER_TID     0
+#define F_OWNER_PID     1
+#define F_OWNER_PGRP    2
+#endif
 #ifndef F_OFD_GETLK
 #define F_OFD_GETLK     36
 #define F_OFD_SETLK     37
