@@ -45,6 +45,7 @@ struct mm *mm_new(void)
     list_init(&mm->vmas);
     mm->refs = 1;
     mm->mmap_top = USER_MMAP_TOP;
+    mm->dumpable = 1;
     spin_lock(&mm_list_lock);
     list_push_back(&all_mms, &mm->all_node);
     spin_unlock(&mm_list_lock);
@@ -585,6 +586,7 @@ struct mm *mm_clone(struct mm *src)
     mm->brk = src->brk;
     mm->mmap_top = src->mmap_top;
     mm->stack_top = src->stack_top;
+    mm->dumpable = src->dumpable;
     int err = 0;
     list_for_each(n, &src->vmas) {
         struct vma *v = container_of(n, struct vma, node);

@@ -419,6 +419,8 @@ static int exec_end_other_threads(struct task *t)
         struct task *c = container_of(n, struct task, sibling);
         list_remove(&c->sibling);
         c->parent = t;
+        if (c->parent_tid == old->pid)  /* made by this thread under its old id */
+            c->parent_tid = pid;
         list_push_back(&t->children, &c->sibling);
     }
     task_stats_add(&g->dead, &old->stats);

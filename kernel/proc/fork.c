@@ -234,9 +234,11 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         }
         t->ppid = proc->ppid;
     } else {
-        struct task *p = (flags & CLONE_PARENT) && proc->parent ? proc->parent : proc;
+        bool up = (flags & CLONE_PARENT) && proc->parent;
+        struct task *p = up ? proc->parent : proc;
         t->parent = p;
         t->ppid = p->pid;
+        t->parent_tid = up ? proc->parent_tid : parent->pid;   /* the creating thread (pdeath_signal) */
         list_push_back(&p->children, &t->sibling);
     }
     /* a tracee whose tracer asked for this event has its child traced
