@@ -28,16 +28,7 @@ static void on_usr1(int sig, siginfo_t *si, void *ctx)
     usr1_pid = si->si_pid;
 }
 
-/* One line to the test, with one write. */
-static void __attribute__((format(printf, 1, 2))) report(const char *fmt, ...)
-{
-    char line[200];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    write(rep[1], line, n);
-}
+#define report(...) say_to(rep[1], __VA_ARGS__)    /* one line to the test, in one write */
 
 static const char *yesno(int c) { return c ? "yes" : "no"; }
 
