@@ -189,6 +189,7 @@ struct task {
     void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */
     size_t cmdline_len;
     struct mempolicy mempolicy; /* set_mempolicy: where its pages go (kernel/mm/mempolicy.c) */
+    unsigned int personality;   /* personality(2): PER_LINUX and flags (ADDR_NO_RANDOMIZE...) */
 
     /* --- signals: protected by group->sig_lock --- */
     struct sighand *sighand;

@@ -173,21 +173,37 @@ static long ids_committed(struct task *t, struct id_snapshot old, long r)
     return r;
 }
 
+/* The effective ids t would run `file` with: the file's owner and group
+ * for its set-user-id and set-group-id bits, except that a traced program
+ * does not gain privilege (Linux ignores the bits), nor one that asked for
+ * none (PR_SET_NO_NEW_PRIVS).  True if they differ from the real ids. */
+static bool exec_ids(const struct task *t, const struct vnode *file, uid_t *euid, gid_t *egid)
+{
+    *euid = t->euid;
+    *egid = t->egid;
+    if (!t->tracer && !t->no_new_privs) {
+        if (file->mode & S_ISUID)
+            *euid = file->uid;
+        if ((file->mode & S_ISGID) && (file->mode & S_IXGRP))
+            *egid = file->gid;
+    }
+    return *euid != t->uid || *egid != t->gid;
+}
+
+bool cred_exec_secure(const struct task *t, const struct vnode *file)
+{
+    uid_t euid;
+    gid_t egid;
+    return exec_ids(t, file, &euid, &egid);
+}
+
 bool cred_exec(struct task *t, const struct vnode *file)
 {
     struct id_snapshot old = ids_of(t);
     bool readable = vnode_permission(file, MAY_READ) == 0;
-    uid_t euid = t->euid;
-    gid_t egid = t->egid;
-    /* a traced program does not gain privilege (Linux ignores the bits),
-     * nor one that asked for none (PR_SET_NO_NEW_PRIVS) */
-    if (!t->tracer && !t->no_new_privs) {
-        if (file->mode & S_ISUID)
-            euid = file->uid;
-        if ((file->mode & S_ISGID) && (file->mode & S_IXGRP))
-            egid = file->gid;
-    }
-    bool changed = euid != t->uid || egid != t->gid;
+    uid_t euid;
+    gid_t egid;
+    bool changed = exec_ids(t, file, &euid, &egid);
     t->euid = t->suid = t->fsuid = euid;
     t->egid = t->sgid = t->fsgid = egid;
     t->keepcaps = false;                /* exec clears it (SECBIT_KEEP_CAPS) */

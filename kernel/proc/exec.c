@@ -8,8 +8,9 @@
  * 3. Build a new address space: each PT_LOAD becomes a file-backed VMA
  *    (demand-paged; read-only pages map the page cache directly), a stack
  *    VMA and an empty heap.  Static-PIE programs get a load base.  With
- *    ASLR (default; "norandmaps" on the command line disables it) the PIE
- *    base, heap, mmap area and stack move by random page multiples.  The
+ *    ASLR (default; "norandmaps" on the command line disables it, and the
+ *    ADDR_NO_RANDOMIZE personality for one program) the PIE base, heap,
+ *    mmap area and stack move by random page multiples.  The
  *    vDSO and its data page go below the interpreter (kernel/vdso.c).
  * 4. Point of no return: install the address space, close close-on-exec
  *    descriptors, reset caught signals (ignored ones stay ignored), name the
@@ -59,9 +60,26 @@ static bool aslr_enabled(void)
     return cached;
 }
 
-static uint64_t rand_pages(unsigned bits)
+/* A random multiple of pages below 2^bits pages, or 0 without ASLR. */
+static uint64_t rand_pages(bool randomize, unsigned bits)
 {
-    return aslr_enabled() ? (random_u64() & ((1ULL << bits) - 1)) << 12 : 0;
+    return randomize ? (random_u64() & ((1ULL << bits) - 1)) << 12 : 0;
+}
+
+#define READ_IMPLIES_EXEC 0x0400000
+#define ADDR_NO_RANDOMIZE 0x0040000
+#define ADDR_COMPAT_LAYOUT 0x0200000
+#define MMAP_PAGE_ZERO 0x0100000
+/* The flags an exec that changes the ids drops (Linux's PER_CLEAR_ON_SETID). */
+#define PER_CLEAR_ON_SETID (READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE | ADDR_COMPAT_LAYOUT | MMAP_PAGE_ZERO)
+
+/* The personality the new program runs with: a 64-bit exec drops
+ * READ_IMPLIES_EXEC (Linux's set_personality_64bit), a set-user-id one the
+ * flags that would weaken it. */
+static unsigned exec_personality(const struct task *t, const struct vnode *v)
+{
+    unsigned p = t->personality & ~READ_IMPLIES_EXEC;
+    return cred_exec_secure(t, v) ? p & ~PER_CLEAR_ON_SETID : p;
 }
 
 static int add_string(struct exec_args *a, const char *s, size_t len)
@@ -529,15 +547,17 @@ static int do_execve_args(const char *path, struct exec_args *a)
         goto out;
     }
     uint64_t base;
+    unsigned personality = exec_personality(current, v);
+    bool rnd = aslr_enabled() && !(personality & ADDR_NO_RANDOMIZE);
     /* the file's own path (a symlink such as /proc/self/exe resolved) */
     char abspath[128];
     if (vfs_path_of(v, abspath, sizeof abspath) < 0)
         exec_path_name(cur_path, abspath, sizeof abspath);
-    base = ei->type == 3 ? USER_PIE_BASE + rand_pages(28) : 0;
+    base = ei->type == 3 ? USER_PIE_BASE + rand_pages(rnd, 28) : 0;
     r = load_elf(v, ei, mm, base, abspath);
     if (r)
         goto out;
-    mm->mmap_top = USER_MMAP_TOP - rand_pages(28);
+    mm->mmap_top = USER_MMAP_TOP - rand_pages(rnd, 28);
     uint64_t interp_base = 0, entry = ei->entry + base;
     if (ei->has_interp) {
         r = load_interpreter(v, ei, mm, cur_path, &interp_base, &entry);
@@ -549,13 +569,13 @@ static int do_execve_args(const char *path, struct exec_args *a)
         r = (int)vdso;
         goto out;
     }
-    uint64_t stack_top = USER_STACK_TOP - rand_pages(16);
+    uint64_t stack_top = USER_STACK_TOP - rand_pages(rnd, 16);
     r = vm_map(mm, stack_top - 128 * 1024, 128 * 1024, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
                "[stack]");
     if (r)
         goto out;
     mm->stack_top = stack_top;
-    mm->brk_start = mm->brk = ei->hi + base + rand_pages(12);
+    mm->brk_start = mm->brk = ei->hi + base + rand_pages(rnd, 12);
 
     r = exec_end_other_threads(current);
     if (r)
@@ -573,6 +593,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     mm_put(old);
     uint64_t sp;
     bool secure = cred_exec(t, v);      /* the file's set-user-id and set-group-id bits */
+    t->personality = personality;
     r = build_stack(a, ei, base, interp_base, (uint64_t)vdso, secure, cur_path, stack_top, &sp);
     if (r) {
         mm = NULL;

@@ -156,6 +156,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         }
     }
     t->mempolicy = parent->mempolicy;   /* NUMA policy: inherited, as on Linux */
+    t->personality = parent->personality;
     cred_copy(t, parent);
     if (!thread)
         rlimit_init(t->group, parent->group);

@@ -350,6 +350,21 @@ static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
 }
 SYSCALL_DEFINE(157, prctl);
 
+
+/* personality(2): the execution domain and its flags, kept for the task
+ * and its children; 0xffffffff only asks.  Linux accepts any value.  Exec
+ * honours ADDR_NO_RANDOMIZE (kernel/proc/exec.c); the other flags
+ * (UNAME26, READ_IMPLIES_EXEC, ...) are only kept. */
+static long sys_personality(unsigned int persona)
+{
+    struct task *t = current;
+    unsigned int old = t->personality;
+    if (persona != 0xffffffffU)
+        t->personality = persona;
+    return old;
+}
+SYSCALL_DEFINE(135, personality);
+
 static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
 {
     return random_getrandom(buf, len, flags);
