@@ -80,6 +80,7 @@ struct mm {
     uint32_t def_flags;         /* mlockall(MCL_FUTURE): VMA_LOCKED(|ONFAULT) for new mappings */
     uint32_t nr_vmas;           /* bounded by VM_MAX_MAP_COUNT */
     uint8_t dumpable;           /* PR_GET_DUMPABLE: 1, or 0 after a change of credentials */
+    uint32_t membarrier;        /* membarrier(2) registrations (atomic): the REGISTER_* commands */
 };
 
 #define VM_MAX_MAP_COUNT 65530  /* Linux's default vm.max_map_count */

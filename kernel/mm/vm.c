@@ -587,6 +587,7 @@ struct mm *mm_clone(struct mm *src)
     mm->mmap_top = src->mmap_top;
     mm->stack_top = src->stack_top;
     mm->dumpable = src->dumpable;
+    mm->membarrier = __atomic_load_n(&src->membarrier, __ATOMIC_RELAXED);   /* fork keeps them */
     int err = 0;
     list_for_each(n, &src->vmas) {
         struct vma *v = container_of(n, struct vma, node);
