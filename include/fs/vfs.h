@@ -163,6 +163,9 @@ struct vnode_ops {
      * with a new zeroed frame, referenced for the caller.  -ENXIO past EOF,
      * -ENOMEM.  May sleep (no spinlock held). */
     int (*get_page_shared)(struct vnode *v, uint64_t index, phys_t *out);
+    /* fallocate(2) on a regular file, the range checked by vfs_fallocate
+     * (off + len does not overflow) and mode one it lets through.  May sleep. */
+    int (*fallocate)(struct vnode *v, int mode, uint64_t off, uint64_t len);
     /* Free file-system private state; the VFS frees the vnode itself. */
     void (*destroy)(struct vnode *v);
 };
@@ -402,6 +405,10 @@ void file_put(struct file *f);                /* NULL is a no-op; calls release 
 /* lseek for files with a size (regular files): SEEK_SET/CUR/END/DATA/HOLE
  * against vnode->size; -EINVAL for a negative result. */
 off_t generic_file_lseek(struct file *f, off_t off, int whence);
+/* fallocate(2) with Linux's checks (EINVAL, EOPNOTSUPP, EBADF for a file
+ * not open for writing, ESPIPE, EISDIR, ENODEV, EFBIG) before the file
+ * system's own (vnode_ops->fallocate; EOPNOTSUPP without one). */
+int vfs_fallocate(struct file *f, int mode, int64_t off, int64_t len);
 /* lseek that succeeds and leaves the offset at 0 (/dev/null, /dev/zero). */
 off_t noop_lseek(struct file *f, off_t off, int whence);
 
@@ -414,9 +421,6 @@ void fdtable_get(struct fdtable *t);                   /* CLONE_FILES: one more 
 bool fdtable_shared(struct fdtable *t);                /* used by more than one task? */
 void fdtable_put(struct fdtable *t);                   /* exit: closes everything */
 void fdtable_exec(struct fdtable *t);                  /* close FD_CLOEXEC descriptors */
-/* t gets a table of its own if it shares one (CLONE_FILES): exec, and
- * close_range's CLOSE_RANGE_UNSHARE.  0 or -ENOMEM. */
-int fdtable_unshare(struct task *t);
 
 /* Install f at the lowest free descriptor of the current task.  flags may
  * hold O_CLOEXEC.  On success the table owns the caller's reference and the

@@ -90,6 +90,8 @@ struct mm *mm_new(void);                    /* empty user half, kernel half shar
  * address space, drops its pages past the new end, so touching them
  * raises SIGBUS as on Linux.  Caller holds no spinlock. */
 void vm_file_truncated(struct vnode *file, uint64_t size);
+/* The same for the file's bytes [from, to) (page aligned): a punched hole. */
+void vm_file_unmap(struct vnode *file, uint64_t from, uint64_t to);
 struct mm *mm_clone(struct mm *src);        /* fork: copy-on-write copy; NULL on ENOMEM */
 void mm_put(struct mm *mm);                 /* drop a reference; frees everything at 0 */
 void mm_activate(struct mm *mm);            /* load on this CPU (NULL: the kernel's) */

@@ -8,7 +8,6 @@
 #include <fs/locks.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <proc/task.h>
 
 #define FDT_MIN_CAP 64
 
@@ -273,21 +272,6 @@ void fdt_close_range(struct fdtable *t, unsigned first, unsigned last, bool cloe
         if (fd == last)
             break;                      /* last may be UINT_MAX */
     }
-}
-
-int fdtable_unshare(struct task *t)
-{
-    if (!t->files || !fdtable_shared(t->files))
-        return 0;
-    struct fdtable *own = fdtable_clone(t->files);
-    if (!own)
-        return -ENOMEM;
-    spin_lock(&tasks_lock);             /* /proc/<pid>/fd readers take it under this lock */
-    struct fdtable *old = t->files;
-    t->files = own;
-    spin_unlock(&tasks_lock);
-    fdtable_put(old);
-    return 0;
 }
 
 void fdtable_get(struct fdtable *t) { __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED); }

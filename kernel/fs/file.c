@@ -313,6 +313,40 @@ off_t generic_file_lseek(struct file *f, off_t off, int whence)
     return pos;
 }
 
+int vfs_fallocate(struct file *f, int mode, int64_t off, int64_t len)
+{
+    const int known = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_NO_HIDE_STALE |
+                      FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE |
+                      FALLOC_FL_UNSHARE_RANGE;
+    if (off < 0 || len <= 0)
+        return -EINVAL;
+    if ((mode & ~known) || (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) ==
+                               (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+        return -EOPNOTSUPP;
+    if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+        return -EOPNOTSUPP;
+    if (((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE)) ||
+        ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE)) ||
+        ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE))))
+        return -EINVAL;
+    int acc = f->flags & O_ACCMODE;
+    if ((f->flags & O_PATH) || (acc != O_WRONLY && acc != O_RDWR))
+        return -EBADF;
+    struct vnode *v = f->vnode;
+    if (v->type == VFIFO)
+        return -ESPIPE;
+    if (v->type == VDIR)
+        return -EISDIR;
+    if (v->type != VREG)
+        return -ENODEV;
+    int64_t end;
+    if (__builtin_add_overflow(off, len, &end))
+        return -EFBIG;
+    if (!v->ops->fallocate)
+        return -EOPNOTSUPP;
+    return v->ops->fallocate(v, mode, (uint64_t)off, (uint64_t)len);
+}
+
 off_t noop_lseek(struct file *f, off_t off, int whence)
 {
     f->offset = 0;

@@ -465,7 +465,7 @@ static void exec_unshare(struct task *t)
             sighand_put(old);
         }
     }
-    fdtable_unshare(t);                 /* out of memory: it stays shared */
+    task_unshare_files(t);                 /* out of memory: it stays shared */
 }
 
 static int do_execve_args(const char *path, struct exec_args *a)

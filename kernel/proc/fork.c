@@ -289,6 +289,23 @@ fail:
     return err;
 }
 
+/* t gets a descriptor table of its own if it shares one: its later
+ * changes (exec's closing, close_range's) are its own. */
+int task_unshare_files(struct task *t)
+{
+    if (!t->files || !fdtable_shared(t->files))
+        return 0;
+    struct fdtable *own = fdtable_clone(t->files);
+    if (!own)
+        return -ENOMEM;
+    spin_lock(&tasks_lock);             /* /proc/<pid>/fd readers take it under this lock */
+    struct fdtable *old = t->files;
+    t->files = own;
+    spin_unlock(&tasks_lock);
+    fdtable_put(old);
+    return 0;
+}
+
 static long sys_fork(void) { return do_fork(SIGCHLD, 0, 0, 0, 0); }
 SYSCALL_DEFINE(57, fork);
 

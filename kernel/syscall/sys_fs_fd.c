@@ -12,6 +12,7 @@
 #include <kernel/syscall.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/proc.h>
 #include <proc/task.h>
 
 #define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
@@ -66,7 +67,7 @@ static long sys_close_range(unsigned first, unsigned last, unsigned flags)
     if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
         return -EINVAL;
     if (flags & CLOSE_RANGE_UNSHARE) {
-        int err = fdtable_unshare(current);
+        int err = task_unshare_files(current);
         if (err)
             return err;
     }
