@@ -131,6 +131,24 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
 /* Registers /proc/sys/fs/pipe-max-size. */
 void pipe_sysctl_init(void);
 
+/* ---- splice(2) and tee(2) (kernel/syscall/sys_splice.c) ---- */
+/* Is f an end of a pipe or a FIFO? */
+bool file_is_pipe(const struct file *f);
+/* Up to len bytes out of the pipe behind pf into sink(ctx, kbuf, n), which
+ * returns the bytes it took or -errno; it may sleep.  Waits for data as
+ * read does (nonblock: -EAGAIN).  Bytes moved, 0 at EOF, or an error. */
+long pipe_splice_out(struct file *pf, size_t len, bool nonblock, long (*sink)(void *ctx, const void *buf, size_t n),
+                        void *ctx);
+/* Up to len bytes (as many as there is room for) into the pipe behind pf
+ * from source(ctx, kbuf, n), which returns the bytes it gave (0: none
+ * left) or -errno.  Waits for room as write does; -EPIPE (with SIGPIPE)
+ * once no reader is left.  Bytes moved, 0, or an error. */
+long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(void *ctx, void *buf, size_t n),
+                       void *ctx);
+/* Up to len bytes from pipe `in` to pipe `out` (different pipes), moved or
+ * with `tee` copied (in keeps them).  Waits for data, then for room. */
+long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool tee);
+
 /* What a FIFO (a named pipe in a file system) opens with: the pipe's
  * operations and an open hook that finds or makes the vnode's pipe and
  * waits for the other side as Linux does. */

@@ -644,3 +644,182 @@ int pipe_create(int flags, struct file **rd, struct file **wr)
     pipe_adopt_vnode(p, *wr);
     return 0;
 }
+
+/* ---- splice and tee (kernel/syscall/sys_splice.c) ----
+ * The data moves between the ring's pages and the other side with one
+ * copy, under the pipe's mu (held while the other side is read or
+ * written, as Linux holds the pipe lock).  Waiting is read's and write's:
+ * for data (EOF once the writers are gone), or for room (EPIPE and SIGPIPE
+ * once the readers are gone). */
+
+bool file_is_pipe(const struct file *f) { return f->ops == &pipe_fops || f->ops == &fifo_fops; }
+
+/* Waits until p holds data (1), has no writer left (0), or the wait ends:
+ * -EAGAIN without blocking, -ERESTARTSYS. */
+static int wait_data(struct pipe *p, bool nonblock)
+{
+    while (used_now(p) == 0) {
+        if (READ_ONCE(p->writers) == 0)
+            return 0;
+        if (nonblock)
+            return -EAGAIN;
+        int err = wait_event_interruptible(p->rd_wait, used_now(p) > 0 || READ_ONCE(p->writers) == 0);
+        if (err)
+            return err;
+    }
+    return 1;
+}
+
+/* Waits until p has room (0) or the wait ends: -EPIPE (SIGPIPE sent) with
+ * no reader left, -EAGAIN, -ERESTARTSYS. */
+static int wait_room(struct pipe *p, bool nonblock)
+{
+    for (;;) {
+        if (READ_ONCE(p->readers) == 0) {
+            signal_send(current, SIGPIPE, NULL);
+            return -EPIPE;
+        }
+        if (capacity_now(p) > used_now(p))
+            return 0;
+        if (nonblock)
+            return -EAGAIN;
+        int err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 || capacity_now(p) > used_now(p));
+        if (err)
+            return err;
+    }
+}
+
+long pipe_splice_out(struct file *pf, size_t len, bool nonblock, long (*sink)(void *, const void *, size_t),
+                        void *ctx)
+{
+    struct pipe *p = pf->private_data;
+    for (;;) {
+        int ready = wait_data(p, nonblock);
+        if (ready <= 0)
+            return ready;
+        fs_mutex_lock(&p->mu);
+        size_t done = 0;
+        ssize_t err = 0;
+        while (done < len) {
+            uint8_t *src;
+            size_t k = pipe_ring_read_span(&p->ring, &src);
+            if (k == 0)
+                break;
+            size_t want = MIN(k, len - done);
+            long n = sink(ctx, src, want);
+            if (n <= 0) {
+                err = n;
+                break;
+            }
+            pipe_ring_consume(&p->ring, (size_t)n);
+            done += (size_t)n;
+            if ((size_t)n < want)
+                break;                  /* the other side took less */
+        }
+        if (done)
+            note_io(p, false);
+        fs_mutex_unlock(&p->mu);
+        if (done) {
+            waitq_wake_all(&p->wr_wait);
+            return (ssize_t)done;
+        }
+        if (err)
+            return err;
+        /* another reader took the data first: wait again */
+    }
+}
+
+long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(void *, void *, size_t),
+                       void *ctx)
+{
+    struct pipe *p = pf->private_data;
+    for (;;) {
+        int err = wait_room(p, nonblock);
+        if (err)
+            return err;
+        fs_mutex_lock(&p->mu);
+        size_t done = 0;
+        ssize_t r = 0;
+        while (done < len) {
+            uint8_t *dst;
+            size_t k = pipe_ring_write_span(&p->ring, &dst);
+            if (k == 0) {
+                if (!dst && pipe_ring_space(&p->ring) > 0)
+                    r = -ENOMEM;
+                break;
+            }
+            k = MIN(k, len - done);
+            long n = source(ctx, dst, k);
+            if (n <= 0) {
+                r = n;
+                break;
+            }
+            pipe_ring_commit(&p->ring, (size_t)n);
+            done += (size_t)n;
+            if ((size_t)n < k)
+                break;                  /* a short read: the end of the input, for now */
+        }
+        bool full_again = done == 0 && r == 0 && pipe_ring_space(&p->ring) == 0;
+        if (done)
+            note_io(p, true);
+        fs_mutex_unlock(&p->mu);
+        if (done)
+            waitq_wake_all(&p->rd_wait);
+        if (!full_again)
+            return done ? (ssize_t)done : r;
+        /* another writer filled it first: wait again */
+    }
+}
+
+/* Locks two pipes' mu in a fixed order (by address). */
+static void lock_two(struct pipe *a, struct pipe *b)
+{
+    fs_mutex_lock(a < b ? &a->mu : &b->mu);
+    fs_mutex_lock(a < b ? &b->mu : &a->mu);
+}
+
+long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool tee)
+{
+    struct pipe *ip = in->private_data, *op = out->private_data;
+    for (;;) {
+        int ready = wait_data(ip, nonblock);
+        if (ready <= 0)
+            return ready;
+        int err = wait_room(op, nonblock);
+        if (err)
+            return err;
+        lock_two(ip, op);
+        size_t done = 0, pos = ip->ring.head;
+        while (done < len && pipe_ring_space(&op->ring) > 0) {
+            uint8_t *src;
+            size_t next, k = pipe_ring_span_at(&ip->ring, pos, &src, &next);
+            if (k == 0)
+                break;
+            k = MIN(k, len - done);
+            size_t n = pipe_ring_put(&op->ring, src, k);
+            if (n == 0)
+                break;
+            if (tee)
+                pos = n == next - pos ? next : pos + n;
+            else
+                pipe_ring_consume(&ip->ring, n);
+            done += n;
+            if (n < k)
+                break;
+        }
+        if (done) {
+            note_io(op, true);
+            if (!tee)
+                note_io(ip, false);
+        }
+        fs_mutex_unlock(&ip->mu);
+        fs_mutex_unlock(&op->mu);
+        if (done) {
+            waitq_wake_all(&op->rd_wait);
+            if (!tee)
+                waitq_wake_all(&ip->wr_wait);
+            return (ssize_t)done;
+        }
+        /* the data or the room went to another task first: wait again */
+    }
+}
