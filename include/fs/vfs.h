@@ -134,8 +134,13 @@ struct vnode_ops {
     int (*mkdir)(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out);
     int (*symlink)(struct vnode *dir, const char *name, size_t len, const char *target,
                    struct vnode **out);
-    /* New name for an existing non-directory vnode (same file system). */
+    /* New name for an existing non-directory vnode (same file system); one
+     * without a name only if VN_LINKABLE (then -ENOENT; it clears it). */
     int (*link)(struct vnode *dir, const char *name, size_t len, struct vnode *target);
+    /* O_TMPFILE: a new regular file (mode has S_IFREG) with no name (nlink
+     * 0) on dir's file system, owned as a file created in dir would be;
+     * *out is a new reference. */
+    int (*tmpfile)(struct vnode *dir, mode_t mode, struct vnode **out);
     /* Remove a non-directory entry (-EISDIR for a directory) / an empty
      * directory (-ENOTDIR, -ENOTEMPTY). */
     int (*unlink)(struct vnode *dir, const char *name, size_t len);
@@ -215,6 +220,8 @@ struct file_ops {
 
 #define VN_TRANSIENT 0x1   /* freed at last put whatever nlink says (procfs) */
 #define VN_MOUNTPOINT 0x2  /* `mounted` is set: a directory something is mounted on */
+#define VN_LINKABLE 0x4    /* an O_TMPFILE file (without O_EXCL): linkat may name it though it
+                            * has no name (set at creation, cleared when named, under vfs_ns_lock) */
 
 struct mount;              /* <fs/mount.h> */
 
@@ -374,6 +381,10 @@ int vfs_path_of(struct vnode *v, char *buf, size_t n);
 /* open(2) for kernel callers (path relative to the current task's cwd, or
  * to the root when there is no current task).  *out is referenced. */
 int vfs_open_kernel(const char *path, int flags, struct file **out);
+/* open(O_TMPFILE): an unnamed file in the directory `path` names (from
+ * start), opened with flags (O_EXCL: never to be linked).  -ENOENT,
+ * -ENOTDIR, -EACCES, -EOPNOTSUPP where the file system has none. */
+int vfs_open_tmpfile(struct vnode *start, const char *path, int flags, mode_t mode, struct file **out);
 
 /* The kernel's own mount of the file system type `type` (proc, sysfs,
  * devtmpfs...) on the directory `path`, created if missing: what boot uses

@@ -29,6 +29,9 @@
 #define O_PATH      010000000
 #define O_TMPFILE   020200000
 #endif
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000   /* O_TMPFILE without its O_DIRECTORY */
+#endif
 #ifndef O_NDELAY
 #define O_NDELAY O_NONBLOCK
 #endif

@@ -283,6 +283,29 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
     return err;
 }
 
+int vfs_open_tmpfile(struct vnode *start, const char *path, int flags, mode_t mode, struct file **out)
+{
+    struct vnode *dir = NULL, *v = NULL;
+    vfs_lock();
+    int err = walk_path(start, path, WALK_FOLLOW, &dir);
+    if (!err) {
+        if (dir->type != VDIR)
+            err = -ENOTDIR;
+        else if (!dir->ops->tmpfile)
+            err = -EOPNOTSUPP;
+        else if (!(err = vnode_permission(dir, MAY_WRITE | MAY_EXEC)) &&
+                 !(err = dir->ops->tmpfile(dir, S_IFREG | (mode & S_IALLUGO), &v)) && !(flags & O_EXCL))
+            v->flags |= VN_LINKABLE;
+        vnode_put(dir);
+    }
+    vfs_unlock();
+    if (!err) {
+        err = vfs_open_vnode(v, flags & ~(O_TMPFILE | O_EXCL), out);
+        vnode_put(v);                   /* the file holds it: it goes with the last close */
+    }
+    return err;
+}
+
 int vfs_open_kernel(const char *path, int flags, struct file **out)
 {
     struct task *t = current;

@@ -17,7 +17,7 @@
 
 #define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
                     O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \
-                    O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+                    O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | O_TMPFILE)
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 static long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
@@ -28,13 +28,16 @@ static long sys_openat(long dirfd, const char __user *upath, long flags, long mo
         return err;
     struct vnode *start;
     struct file *f;
-    if (!path[0])
+    bool tmpfile = flags & __O_TMPFILE;
+    int acc = (int)flags & O_ACCMODE;
+    if (tmpfile && ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (acc != O_WRONLY && acc != O_RDWR)))
+        err = -EINVAL;                  /* O_DIRECTORY with it, no O_CREAT, and write access */
+    else if (!path[0])
         err = -ENOENT;
-    else if ((flags & O_TMPFILE) == O_TMPFILE)
-        err = -EOPNOTSUPP;
     else if ((err = at_start((int)dirfd, path, &start)) == 0) {
         mode_t m = (mode_t)mode & S_IALLUGO & ~task_umask(current);
-        err = vfs_openat(start, path, (int)(flags & OPEN_VALID & ~O_LARGEFILE), m, &f);
+        int fl = (int)(flags & OPEN_VALID & ~O_LARGEFILE);
+        err = tmpfile ? vfs_open_tmpfile(start, path, fl, m, &f) : vfs_openat(start, path, fl, m, &f);
         vnode_put(start);
         if (err == 0) {
             err = fd_install(f, (int)flags);
