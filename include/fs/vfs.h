@@ -375,6 +375,12 @@ void vnode_stat(struct vnode *v, struct linux_stat *st);
  * file with an x bit.  *out is referenced.  -ENOENT, -ENOTDIR, -EACCES,
  * -ELOOP, -ENAMETOOLONG. */
 int vfs_lookup_exec(const char *kpath, struct vnode **out);
+/* The same from `start` (a relative path), following a final symlink only
+ * with `follow` (else -ELOOP: execveat's AT_SYMLINK_NOFOLLOW). */
+int vfs_lookup_exec_at(struct vnode *start, const char *kpath, bool follow, struct vnode **out);
+/* May the current task execute v (a regular file with its x bit for it)?
+ * 0 or -EACCES. */
+int vfs_exec_permission(struct vnode *v);
 /* Absolute path of a directory (or file reachable by a parent chain), for
  * getcwd.  Returns the length (without NUL) or -ERANGE / -ENOENT (removed). */
 int vfs_path_of(struct vnode *v, char *buf, size_t n);

@@ -21,6 +21,7 @@
 #include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <arch/signal_frame.h>
+#include <fs/fsyscall.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/random.h>
@@ -468,11 +469,16 @@ static void exec_unshare(struct task *t)
     task_unshare_files(t);                 /* out of memory: it stays shared */
 }
 
-static int do_execve_args(const char *path, struct exec_args *a)
+/* Runs the program at `path`, or, if `first` is given (referenced; the
+ * call takes the reference over), that file under the name `path`
+ * (execveat's /dev/fd/N), named `comm` (NULL: path's last component). */
+static int do_execve_args(const char *path, struct exec_args *a, struct vnode *first, const char *comm)
 {
     char *cur_path = kmalloc(256);
-    if (!cur_path)
+    if (!cur_path) {
+        vnode_put(first);
         return -ENOMEM;
+    }
     strlcpy(cur_path, path, 256);
     struct vnode *v = NULL;
     struct elf_info *ei = kmalloc(sizeof *ei);
@@ -483,9 +489,12 @@ static int do_execve_args(const char *path, struct exec_args *a)
         goto out;
 
     for (int depth = 0;; depth++) {
-        r = vfs_lookup_exec(cur_path, &v);
-        if (r)
+        if (first) {
+            v = first;                  /* resolved by the caller */
+            first = NULL;
+        } else if ((r = vfs_lookup_exec(cur_path, &v))) {
             goto out;
+        }
         ssize_t n = vnode_read_kernel(v, 0, hdr, PAGE_SIZE);
         if (n < 0) {
             r = (int)n;
@@ -605,7 +614,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     if (t->files)
         fdtable_exec(t->files);
     signal_exec_reset(t);
-    task_set_comm(t, path);
+    task_set_comm(t, comm ? comm : path);
     perf_task_exec(t);                  /* enable_on_exec events start counting here */
     strlcpy(t->exe_path, abspath, sizeof t->exe_path);
     size_t argbytes = 0;
@@ -643,6 +652,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
 out:
     if (mm)
         mm_put(mm);
+    vnode_put(first);
     vnode_put(v);
     kfree(ei);
     kfree(hdr);
@@ -671,17 +681,15 @@ static void exec_args_free(struct exec_args *a)
     }
 }
 
-static long sys_execve(const char __user *upath, const char *const __user *uargv, const char *const __user *uenvp)
+/* execve and execveat once the program is found (first, or by path). */
+static long execve_common(const char *path, struct vnode *first, const char *comm,
+                          const char *const __user *uargv, const char *const __user *uenvp)
 {
-    char path[256];
-    long len = strncpy_from_user(path, upath, sizeof path);
-    if (len < 0)
-        return len;
-    if (len == 0)
-        return -ENOENT;
     struct exec_args *a = exec_args_new();
-    if (!a)
+    if (!a) {
+        vnode_put(first);
         return -ENOMEM;
+    }
     int r = copy_user_vector(a, uargv);
     if (r >= 0) {
         a->argc = r;
@@ -691,13 +699,84 @@ static long sys_execve(const char __user *upath, const char *const __user *uargv
     }
     pid_t old_tid = current->pid;       /* execve from a thread takes the leader's pid */
     if (r >= 0)
-        r = do_execve_args(path, a);
+        r = do_execve_args(path, a, first, comm);
+    else
+        vnode_put(first);
     exec_args_free(a);
     if (r == 0)
         ptrace_exec(old_tid);
     return r;
 }
+
+static long sys_execve(const char __user *upath, const char *const __user *uargv, const char *const __user *uenvp)
+{
+    char path[256];
+    long len = strncpy_from_user(path, upath, sizeof path);
+    if (len < 0)
+        return len;
+    if (len == 0)
+        return -ENOENT;
+    return execve_common(path, NULL, NULL, uargv, uenvp);
+}
 SYSCALL_DEFINE(59, execve);
+
+/*
+ * execveat: the program at a path relative to a directory descriptor, or
+ * with AT_EMPTY_PATH the file a descriptor refers to (fexecve; an O_PATH
+ * one will do).  A program reached through a descriptor is known by the
+ * name /dev/fd/N[/path] (its AT_EXECFN, and the script path an
+ * interpreter is given) and named (comm) after its file, as Linux does.
+ * AT_SYMLINK_NOFOLLOW: a symbolic link as the last component is ELOOP.
+ */
+static long sys_execveat(int dirfd, const char __user *upath, const char *const __user *uargv,
+                         const char *const __user *uenvp, int flags)
+{
+    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    char path[200];
+    long len = strncpy_from_user(path, upath, sizeof path);
+    if (len < 0)
+        return len;
+    if (len == 0 && !(flags & AT_EMPTY_PATH))
+        return -ENOENT;
+    struct vnode *v = NULL;
+    int err;
+    if (len == 0) {
+        if (dirfd == AT_FDCWD) {
+            v = task_cwd(current);
+        } else {
+            struct file *f = fd_get(dirfd);
+            if (!f)
+                return -EBADF;
+            v = f->vnode;
+            vnode_get(v);
+            file_put(f);
+        }
+        if ((err = vfs_exec_permission(v))) {
+            vnode_put(v);
+            return err;
+        }
+    } else {
+        struct vnode *start;
+        if ((err = at_start(dirfd, path, &start)))
+            return err;
+        err = vfs_lookup_exec_at(start, path, !(flags & AT_SYMLINK_NOFOLLOW), &v);
+        vnode_put(start);
+        if (err)
+            return err;
+    }
+    char name[256], comm[NAME_MAX + 1] = "";
+    if (dirfd == AT_FDCWD || path[0] == '/') {
+        strlcpy(name, path, sizeof name);
+    } else {
+        snprintf(name, sizeof name, len ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, path);
+        char full[256];
+        if (vfs_path_of(v, full, sizeof full) > 0)
+            strlcpy(comm, strrchr(full, '/') + 1, sizeof comm);
+    }
+    return execve_common(name, v, comm[0] ? comm : NULL, uargv, uenvp);
+}
+SYSCALL_DEFINE(322, execveat);
 
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[])
 {
@@ -710,7 +789,7 @@ int kernel_execve(const char *path, const char *const argv[], const char *const 
     for (int i = 0; envp[i] && !r; i++, a->envc++)
         r = add_string(a, envp[i], strlen(envp[i]));
     if (!r)
-        r = do_execve_args(path, a);
+        r = do_execve_args(path, a, NULL, NULL);
     exec_args_free(a);
     return r;
 }
