@@ -1,8 +1,9 @@
 /*
  * execve: replace the calling process's program.
  *
- * 1. Copy the path, argv and envp into a kernel buffer (E2BIG beyond
- *    ARG_MAX, EFAULT on a bad pointer).
+ * 1. Copy the path, argv and envp into kernel pages (E2BIG beyond Linux's
+ *    limit, a quarter of RLIMIT_STACK: include/proc/exec_args.h; EFAULT on
+ *    a bad pointer).
  * 2. Resolve the file; a "#!" script restarts with its interpreter (up to
  *    four levels); anything else must pass elf_parse() (ENOEXEC otherwise).
  * 3. Build a new address space: each PT_LOAD becomes a file-backed VMA
@@ -35,6 +36,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/elf.h>
+#include <proc/exec_args.h>
 #include <proc/cred.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -42,16 +44,8 @@
 #include <proc/signal.h>
 #include <proc/task.h>
 
-#define ARG_MAX (128 * 1024)
-#define MAX_ARGS 4096
 #define INTERP_DEPTH 4
 
-struct exec_args {
-    char *buf;                  /* strings, NUL-separated: argv then envp */
-    size_t used;
-    int argc, envc;
-    char *argv[MAX_ARGS + 8];   /* pointers into buf (argv, NULL, envp) */
-};
 
 static bool aslr_enabled(void)
 {
@@ -83,94 +77,46 @@ static unsigned exec_personality(const struct task *t, const struct vnode *v)
     return cred_exec_secure(t, v) ? p & ~PER_CLEAR_ON_SETID : p;
 }
 
-static int add_string(struct exec_args *a, const char *s, size_t len)
+/* Counts the pointers of a user string vector (NULL: none).  The count,
+ * -EFAULT, or -E2BIG past MAX_ARG_STRINGS. */
+static long count_user_vector(const char *const __user *vec)
 {
-    if (a->used + len + 1 > ARG_MAX)
-        return -E2BIG;
-    memcpy(a->buf + a->used, s, len);
-    a->buf[a->used + len] = 0;
-    a->used += len + 1;
-    return 0;
-}
-
-/* Copies a user string vector; returns count or -errno. */
-static int copy_user_vector(struct exec_args *a, const char *const __user *vec)
-{
-    int n = 0;
-    if (!vec)
-        return 0;
-    for (;; n++) {
+    long n = 0;
+    for (; vec; n++) {
         const char *up;
         if (copy_from_user(&up, &vec[n], sizeof up))
             return -EFAULT;
         if (!up)
             break;
-        if (a->argc + a->envc + n >= MAX_ARGS)
+        if (n >= MAX_ARG_STRINGS)
             return -E2BIG;
-        long len = strncpy_from_user(a->buf + a->used, up, ARG_MAX - a->used);
-        if (len == -ENAMETOOLONG)
-            return -E2BIG;
-        if (len < 0)
-            return (int)len;
-        a->used += len + 1;
     }
     return n;
 }
 
-static void index_strings(struct exec_args *a)
+/* Appends the n strings of a user vector. */
+static int copy_user_vector(struct exec_args *a, const char *const __user *vec, long n)
 {
-    char *p = a->buf;
-    int k = 0;
-    for (int i = 0; i < a->argc; i++, p += strlen(p) + 1)
-        a->argv[k++] = p;
-    a->argv[k++] = NULL;
-    for (int i = 0; i < a->envc; i++, p += strlen(p) + 1)
-        a->argv[k++] = p;
-    a->argv[k] = NULL;
+    for (long i = 0; i < n; i++) {
+        const char *up;
+        if (copy_from_user(&up, &vec[i], sizeof up))
+            return -EFAULT;
+        int err = up ? exec_args_push_user(a, up) : -EFAULT;  /* changed under us */
+        if (err)
+            return err;
+    }
+    return 0;
 }
 
 /* Replace argv[0] with "interp [arg] path" for a #! script. */
 static int apply_interpreter(struct exec_args *a, const char *path, const char *interp, const char *iarg)
 {
-    char *nbuf = kmalloc(ARG_MAX);
-    if (!nbuf)
-        return -ENOMEM;
-    struct exec_args *n = kmalloc(sizeof *n);
-    if (!n) {
-        kfree(nbuf);
-        return -ENOMEM;
+    const char *strs[3] = { interp, iarg, path };
+    if (!iarg || !*iarg) {
+        strs[1] = path;
+        return exec_args_replace_argv0(a, strs, 2);
     }
-    n->buf = nbuf;
-    n->used = 0;
-    int r = add_string(n, interp, strlen(interp));
-    int argc = 1;
-    if (!r && iarg && *iarg) {
-        r = add_string(n, iarg, strlen(iarg));
-        argc++;
-    }
-    if (!r) {
-        r = add_string(n, path, strlen(path));
-        argc++;
-    }
-    /* old argv[1..] and envp */
-    char *p = a->buf + strlen(a->buf) + 1;
-    size_t rest = a->used - (p - a->buf);
-    if (!r && (a->argc == 0)) {
-        p = a->buf;
-        rest = a->used;
-    }
-    if (!r && n->used + rest > ARG_MAX)
-        r = -E2BIG;
-    if (!r) {
-        memcpy(n->buf + n->used, p, rest);
-        n->used += rest;
-        memcpy(a->buf, n->buf, n->used);
-        a->used = n->used;
-        a->argc = argc + (a->argc > 0 ? a->argc - 1 : 0);
-    }
-    kfree(nbuf);
-    kfree(n);
-    return r;
+    return exec_args_replace_argv0(a, strs, 3);
 }
 
 /* Maps the PT_LOAD segments of v at `base` (0 for ET_EXEC). */
@@ -291,7 +237,8 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         return -EFAULT;
     execfn_at = sp;
     /* argument and environment strings, copied as one block */
-    if (push_bytes(&sp, a->buf, a->used))
+    sp -= a->used;
+    if (exec_args_copy_out(a, 0, a->used, (void __user *)sp))
         return -EFAULT;
     uint64_t strings = sp;
     if (push_bytes(&sp, "x86_64", 7))
@@ -330,27 +277,30 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
     size_t total = nptr * 8 + sizeof auxv - skip * sizeof auxv[0];
     sp -= total;
     sp &= ~15ULL;                       /* rsp at argc is 16-byte aligned */
-    uint64_t *frame = kmalloc(total);
-    if (!frame)
-        return -ENOMEM;
-    size_t k = 0;
-    frame[k++] = a->argc;
-    uint64_t p = strings;
-    for (int i = 0; i < a->argc; i++) {
-        frame[k++] = p;
-        p += strlen(a->buf + (p - strings)) + 1;
-    }
-    frame[k++] = 0;
-    for (int i = 0; i < a->envc; i++) {
-        frame[k++] = p;
-        p += strlen(a->buf + (p - strings)) + 1;
-    }
-    frame[k++] = 0;
-    memcpy(&frame[k], auxv + skip, sizeof auxv - skip * sizeof auxv[0]);
-    int r = copy_to_user((void *)sp, frame, total);
-    kfree(frame);
     *sp_out = sp;
-    return r;
+    /* argc, the argv pointers, NULL, the envp pointers, NULL: written a
+     * page at a time (there may be hundreds of thousands) */
+    uint64_t *chunk = kmalloc(PAGE_SIZE);
+    if (!chunk)
+        return -ENOMEM;
+    const size_t per = PAGE_SIZE / 8;
+    size_t k = 0, off = 0;
+    uint64_t at = sp;
+    int r = 0;
+    chunk[k++] = a->argc;
+    for (size_t i = 0; i < nptr - 1 && !r; i++) {
+        bool end = i == (size_t)a->argc || i == (size_t)a->argc + 1 + (size_t)a->envc;
+        chunk[k++] = end ? 0 : strings + off;
+        if (!end)
+            off += exec_args_strlen(a, off) + 1;
+        if (k == per || i == nptr - 2) {
+            r = copy_to_user((void __user *)at, chunk, k * 8);
+            at += k * 8;
+            k = 0;
+        }
+    }
+    kfree(chunk);
+    return r ? r : copy_to_user((void __user *)at, auxv + skip, sizeof auxv - skip * sizeof auxv[0]);
 }
 
 /* The name /proc/<pid>/maps and /proc/<pid>/exe show for the program:
@@ -579,7 +529,9 @@ static int do_execve_args(const char *path, struct exec_args *a, struct vnode *f
         goto out;
     }
     uint64_t stack_top = USER_STACK_TOP - rand_pages(rnd, 16);
-    r = vm_map(mm, stack_top - 128 * 1024, 128 * 1024, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
+    /* room for the strings and their pointers (up to 6 MiB), then 128 KiB */
+    uint64_t stack_size = ALIGN_UP(a->used + 8 * ((uint64_t)a->argc + a->envc) + PAGE_SIZE, PAGE_SIZE) + 128 * 1024;
+    r = vm_map(mm, stack_top - stack_size, stack_size, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
                "[stack]");
     if (r)
         goto out;
@@ -592,7 +544,6 @@ static int do_execve_args(const char *path, struct exec_args *a, struct vnode *f
 
     /* ---- point of no return ---- */
     struct task *t = current;
-    index_strings(a);
     spin_lock(&tasks_lock);             /* /proc readers look at mm under it */
     struct mm *old = t->mm;
     t->mm = mm;
@@ -617,12 +568,10 @@ static int do_execve_args(const char *path, struct exec_args *a, struct vnode *f
     task_set_comm(t, comm ? comm : path);
     perf_task_exec(t);                  /* enable_on_exec events start counting here */
     strlcpy(t->exe_path, abspath, sizeof t->exe_path);
-    size_t argbytes = 0;
-    for (int i = 0; i < a->argc; i++)
-        argbytes += strlen(a->argv[i]) + 1;
+    size_t argbytes = a->argbytes;
     char *cmdline = kmalloc(argbytes ? argbytes : 1);
     if (cmdline)
-        memcpy(cmdline, a->buf, argbytes);
+        exec_args_copy_in(a, 0, argbytes, cmdline);
     spin_lock(&tasks_lock);
     void *old_cmdline = t->cmdline;
     t->cmdline = cmdline;
@@ -660,49 +609,44 @@ out:
     return r;
 }
 
-static struct exec_args *exec_args_new(void)
+/* The arguments and environment from user space, in Linux's order: count
+ * both, check the pointers against the limit, copy the strings; a program
+ * given no arguments at all gets an empty argv[0] (Linux 5.18 and later). */
+static int copy_user_args(struct exec_args *a, const char *path, const char *const __user *uargv,
+                          const char *const __user *uenvp)
 {
-    struct exec_args *a = kzalloc(sizeof *a);
-    if (!a)
-        return NULL;
-    a->buf = kmalloc(ARG_MAX);
-    if (!a->buf) {
-        kfree(a);
-        return NULL;
-    }
-    return a;
-}
-
-static void exec_args_free(struct exec_args *a)
-{
-    if (a) {
-        kfree(a->buf);
-        kfree(a);
-    }
+    long argc = count_user_vector(uargv);
+    if (argc < 0)
+        return (int)argc;
+    long envc = count_user_vector(uenvp);
+    if (envc < 0)
+        return (int)envc;
+    int r = exec_args_limit(a, (size_t)MAX(argc, 1) + (size_t)envc, strlen(path));
+    if (!r && argc == 0)
+        r = exec_args_push(a, "");
+    if (!r)
+        r = copy_user_vector(a, uargv, argc);
+    a->argc = (int)MAX(argc, 1);
+    a->argbytes = a->used;
+    if (!r)
+        r = copy_user_vector(a, uenvp, envc);
+    a->envc = (int)envc;
+    return r;
 }
 
 /* execve and execveat once the program is found (first, or by path). */
 static long execve_common(const char *path, struct vnode *first, const char *comm,
                           const char *const __user *uargv, const char *const __user *uenvp)
 {
-    struct exec_args *a = exec_args_new();
-    if (!a) {
-        vnode_put(first);
-        return -ENOMEM;
-    }
-    int r = copy_user_vector(a, uargv);
-    if (r >= 0) {
-        a->argc = r;
-        r = copy_user_vector(a, uenvp);
-        if (r >= 0)
-            a->envc = r;
-    }
+    struct exec_args a;
+    exec_args_init(&a);
+    int r = copy_user_args(&a, path, uargv, uenvp);
     pid_t old_tid = current->pid;       /* execve from a thread takes the leader's pid */
     if (r >= 0)
-        r = do_execve_args(path, a, first, comm);
+        r = do_execve_args(path, &a, first, comm);
     else
         vnode_put(first);
-    exec_args_free(a);
+    exec_args_release(&a);
     if (r == 0)
         ptrace_exec(old_tid);
     return r;
@@ -780,16 +724,16 @@ SYSCALL_DEFINE(322, execveat);
 
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[])
 {
-    struct exec_args *a = exec_args_new();
-    if (!a)
-        return -ENOMEM;
+    struct exec_args a;
+    exec_args_init(&a);
     int r = 0;
-    for (int i = 0; argv[i] && !r; i++, a->argc++)
-        r = add_string(a, argv[i], strlen(argv[i]));
-    for (int i = 0; envp[i] && !r; i++, a->envc++)
-        r = add_string(a, envp[i], strlen(envp[i]));
+    for (int i = 0; argv[i] && !r; i++, a.argc++)
+        r = exec_args_push(&a, argv[i]);
+    a.argbytes = a.used;
+    for (int i = 0; envp[i] && !r; i++, a.envc++)
+        r = exec_args_push(&a, envp[i]);
     if (!r)
-        r = do_execve_args(path, a, NULL, NULL);
-    exec_args_free(a);
+        r = do_execve_args(path, &a, NULL, NULL);
+    exec_args_release(&a);
     return r;
 }
