@@ -30,5 +30,8 @@ int fdt_close(struct fdtable *t, int fd);                    /* 0 or -EBADF */
 int fdt_get_cloexec(struct fdtable *t, int fd);              /* 0/1 or -EBADF */
 int fdt_set_cloexec(struct fdtable *t, int fd, bool on);     /* 0 or -EBADF */
 int fdt_count(struct fdtable *t);                            /* open descriptors */
+/* close_range(2): close the open descriptors in [first, last] (last may be
+ * UINT_MAX), or with `cloexec` only mark them close-on-exec. */
+void fdt_close_range(struct fdtable *t, unsigned first, unsigned last, bool cloexec);
 
 #endif

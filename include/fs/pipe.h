@@ -28,11 +28,23 @@
  * (`slots`), a larger ring uses an array the caller provides
  * (pipe_ring_resize), so a ring must not be copied.  The caller serializes
  * all calls.
+ *
+ * Packets (packet-mode pipes, O_DIRECT): a packet starts a page of its own
+ * and ends it, as a Linux pipe buffer does; the page is "sealed": seals[i]
+ * holds the bytes of data in page slot i, plus one, with PIPE_SEAL_PACKET
+ * for a packet.  The rest of a sealed page is padding, counted in `used`
+ * (so a page holds one packet, and 16 packets fill a default pipe) but
+ * never read.  The head never rests in padding: consuming skips it.
  */
+#define PIPE_SEAL_PACKET 0x8000
+#define PIPE_SEAL_LEN(s) ((size_t)((s) & 0x1fff) - 1)
+
 struct pipe_ring {
     uint8_t **pages;                     /* npages slots: `slots` or the caller's array */
+    uint16_t *seals;                     /* npages: `seal_slots` or after the caller's array */
     size_t npages;
     uint8_t *slots[PIPE_PAGES];
+    uint16_t seal_slots[PIPE_PAGES];
     size_t head, tail;
     void *(*page_alloc)(void *ctx);      /* one zeroed page, or NULL */
     void (*page_free)(void *ctx, void *page);
@@ -48,19 +60,51 @@ static inline size_t pipe_ring_capacity(const struct pipe_ring *r) { return r->n
 static inline size_t pipe_ring_used(const struct pipe_ring *r) { return r->tail - r->head; }
 static inline size_t pipe_ring_space(const struct pipe_ring *r) { return pipe_ring_capacity(r) - pipe_ring_used(r); }
 
-/* Moves the ring onto `array` of `npages` slots (a power of two; NULL
- * entries; r->slots itself for npages <= PIPE_PAGES), keeping the data in
- * order and freeing the pages that no longer hold any.  false, with nothing
- * changed, when the data needs more pages than that (or wraps inside one
- * page of a full ring).  The caller frees the array the ring used before if
- * it was its own. */
+/* The bytes an array for a ring of n pages takes (pipe_ring_resize): the
+ * page pointers, then the seals. */
+#define PIPE_RING_ARRAY_BYTES(n) ((n) * (sizeof(uint8_t *) + sizeof(uint16_t)))
+
+/* Moves the ring onto `array` of `npages` slots (a power of two; zeroed,
+ * PIPE_RING_ARRAY_BYTES(npages) long; r->slots itself for npages <=
+ * PIPE_PAGES), keeping the data (and packets) in order and freeing the
+ * pages that no longer hold any.  false, with nothing changed, when the
+ * data needs more pages than that (or wraps inside one page of a full
+ * ring).  The caller frees the array the ring used before if it was its
+ * own. */
 bool pipe_ring_resize(struct pipe_ring *r, uint8_t **array, size_t npages);
 
 /* The longest contiguous run of readable bytes at the read position:
- * *p points at it, the length is returned (0 when empty). */
+ * *p points at it, the length is returned (0 when empty).  It never
+ * crosses the end of a packet or of the data in a sealed page. */
 size_t pipe_ring_read_span(const struct pipe_ring *r, uint8_t **p);
-/* Marks n bytes (<= the span just returned) as read. */
+/* Marks n bytes (<= the span just returned) as read, and skips the
+ * padding after them if they ended a sealed page's data. */
 void pipe_ring_consume(struct pipe_ring *r, size_t n);
+/* Is the read position inside a packet? */
+bool pipe_ring_at_packet(const struct pipe_ring *r);
+/* The readable run at position pos (head <= pos <= tail, never in
+ * padding), as read_span; *next is where the data goes on after it,
+ * padding skipped.  For reading without consuming (tee). */
+size_t pipe_ring_span_at(const struct pipe_ring *r, size_t pos, uint8_t **p, size_t *next);
+/* The bytes of data held: used minus the padding (FIONREAD). */
+size_t pipe_ring_bytes(const struct pipe_ring *r);
+
+/* Padding the write position needs to reach a page of its own (0 if it
+ * is at the start of one). */
+static inline size_t pipe_ring_pad_needed(const struct pipe_ring *r)
+{
+    return r->tail % PIPE_PAGE_SIZE ? PIPE_PAGE_SIZE - r->tail % PIPE_PAGE_SIZE : 0;
+}
+/* Could n bytes join the data in the write position's page (an open,
+ * non-empty page with room: Linux merges a write's remainder there)? */
+bool pipe_ring_can_merge(const struct pipe_ring *r, size_t n);
+/* Seals the write position's page (its data ends here) and moves the write
+ * position to the next page.  The caller checked the room
+ * (pipe_ring_pad_needed). */
+void pipe_ring_pad(struct pipe_ring *r);
+/* The last n bytes written (1 <= n <= a page, starting a page) are a
+ * packet: their page is sealed as one. */
+void pipe_ring_end_packet(struct pipe_ring *r, size_t n);
 
 /* The longest contiguous free run at the write position, allocating its page
  * if needed: *p points at it, the length is returned.  0 means the ring is
@@ -77,14 +121,33 @@ size_t pipe_ring_get(struct pipe_ring *r, void *dst, size_t n);
 /* ---- the pipe object (kernel/fs/pipe.c) ---- */
 struct file;
 /* A new pipe: *rd is its read end (O_RDONLY), *wr its write end (O_WRONLY),
- * both with O_NONBLOCK if asked (flags may hold O_NONBLOCK only).  0 or
- * -ENOMEM; on failure nothing is left allocated. */
+ * both with O_NONBLOCK if asked, the write end in packet mode with
+ * O_DIRECT (flags may hold only these two).  0 or -ENOMEM; on failure
+ * nothing is left allocated. */
 int pipe_create(int flags, struct file **rd, struct file **wr);
 /* F_GETPIPE_SZ / F_SETPIPE_SZ on any file: -EBADF unless it is a pipe or
  * a FIFO. */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
 /* Registers /proc/sys/fs/pipe-max-size. */
 void pipe_sysctl_init(void);
+
+/* ---- splice(2) and tee(2) (kernel/syscall/sys_splice.c) ---- */
+/* Is f an end of a pipe or a FIFO? */
+bool file_is_pipe(const struct file *f);
+/* Up to len bytes out of the pipe behind pf into sink(ctx, kbuf, n), which
+ * returns the bytes it took or -errno; it may sleep.  Waits for data as
+ * read does (nonblock: -EAGAIN).  Bytes moved, 0 at EOF, or an error. */
+long pipe_splice_out(struct file *pf, size_t len, bool nonblock, long (*sink)(void *ctx, const void *buf, size_t n),
+                        void *ctx);
+/* Up to len bytes (as many as there is room for) into the pipe behind pf
+ * from source(ctx, kbuf, n), which returns the bytes it gave (0: none
+ * left) or -errno.  Waits for room as write does; -EPIPE (with SIGPIPE)
+ * once no reader is left.  Bytes moved, 0, or an error. */
+long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(void *ctx, void *buf, size_t n),
+                       void *ctx);
+/* Up to len bytes from pipe `in` to pipe `out` (different pipes), moved or
+ * with `tee` copied (in keeps them).  Waits for data, then for room. */
+long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool tee);
 
 /* What a FIFO (a named pipe in a file system) opens with: the pipe's
  * operations and an open hook that finds or makes the vnode's pipe and

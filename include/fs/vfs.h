@@ -134,8 +134,13 @@ struct vnode_ops {
     int (*mkdir)(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out);
     int (*symlink)(struct vnode *dir, const char *name, size_t len, const char *target,
                    struct vnode **out);
-    /* New name for an existing non-directory vnode (same file system). */
+    /* New name for an existing non-directory vnode (same file system); one
+     * without a name only if VN_LINKABLE (then -ENOENT; it clears it). */
     int (*link)(struct vnode *dir, const char *name, size_t len, struct vnode *target);
+    /* O_TMPFILE: a new regular file (mode has S_IFREG) with no name (nlink
+     * 0) on dir's file system, owned as a file created in dir would be;
+     * *out is a new reference. */
+    int (*tmpfile)(struct vnode *dir, mode_t mode, struct vnode **out);
     /* Remove a non-directory entry (-EISDIR for a directory) / an empty
      * directory (-ENOTDIR, -ENOTEMPTY). */
     int (*unlink)(struct vnode *dir, const char *name, size_t len);
@@ -163,6 +168,9 @@ struct vnode_ops {
      * with a new zeroed frame, referenced for the caller.  -ENXIO past EOF,
      * -ENOMEM.  May sleep (no spinlock held). */
     int (*get_page_shared)(struct vnode *v, uint64_t index, phys_t *out);
+    /* fallocate(2) on a regular file, the range checked by vfs_fallocate
+     * (off + len does not overflow) and mode one it lets through.  May sleep. */
+    int (*fallocate)(struct vnode *v, int mode, uint64_t off, uint64_t len);
     /* Free file-system private state; the VFS frees the vnode itself. */
     void (*destroy)(struct vnode *v);
 };
@@ -212,6 +220,8 @@ struct file_ops {
 
 #define VN_TRANSIENT 0x1   /* freed at last put whatever nlink says (procfs) */
 #define VN_MOUNTPOINT 0x2  /* `mounted` is set: a directory something is mounted on */
+#define VN_LINKABLE 0x4    /* an O_TMPFILE file (without O_EXCL): linkat may name it though it
+                            * has no name (set at creation, cleared when named, under vfs_ns_lock) */
 
 struct mount;              /* <fs/mount.h> */
 
@@ -277,6 +287,10 @@ struct file {
     const struct file_ops *ops;
     void *private_data;
     unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
+    /* fcntl F_SETOWN/F_SETOWN_EX, F_SETSIG (stored; no SIGIO is sent):
+     * the owner as F_OWNER_* << 32 | pid, read and written atomically */
+    uint64_t owner;
+    int owner_sig;                  /* atomic */
     struct list_node ep_links;      /* epoll items watching it (kernel/fs/eventpoll.c, under its
                                      * lock); next == NULL until the first */
 };
@@ -361,12 +375,22 @@ void vnode_stat(struct vnode *v, struct linux_stat *st);
  * file with an x bit.  *out is referenced.  -ENOENT, -ENOTDIR, -EACCES,
  * -ELOOP, -ENAMETOOLONG. */
 int vfs_lookup_exec(const char *kpath, struct vnode **out);
+/* The same from `start` (a relative path), following a final symlink only
+ * with `follow` (else -ELOOP: execveat's AT_SYMLINK_NOFOLLOW). */
+int vfs_lookup_exec_at(struct vnode *start, const char *kpath, bool follow, struct vnode **out);
+/* May the current task execute v (a regular file with its x bit for it)?
+ * 0 or -EACCES. */
+int vfs_exec_permission(struct vnode *v);
 /* Absolute path of a directory (or file reachable by a parent chain), for
  * getcwd.  Returns the length (without NUL) or -ERANGE / -ENOENT (removed). */
 int vfs_path_of(struct vnode *v, char *buf, size_t n);
 /* open(2) for kernel callers (path relative to the current task's cwd, or
  * to the root when there is no current task).  *out is referenced. */
 int vfs_open_kernel(const char *path, int flags, struct file **out);
+/* open(O_TMPFILE): an unnamed file in the directory `path` names (from
+ * start), opened with flags (O_EXCL: never to be linked).  -ENOENT,
+ * -ENOTDIR, -EACCES, -EOPNOTSUPP where the file system has none. */
+int vfs_open_tmpfile(struct vnode *start, const char *path, int flags, mode_t mode, struct file **out);
 
 /* The kernel's own mount of the file system type `type` (proc, sysfs,
  * devtmpfs...) on the directory `path`, created if missing: what boot uses
@@ -398,6 +422,10 @@ void file_put(struct file *f);                /* NULL is a no-op; calls release 
 /* lseek for files with a size (regular files): SEEK_SET/CUR/END/DATA/HOLE
  * against vnode->size; -EINVAL for a negative result. */
 off_t generic_file_lseek(struct file *f, off_t off, int whence);
+/* fallocate(2) with Linux's checks (EINVAL, EOPNOTSUPP, EBADF for a file
+ * not open for writing, ESPIPE, EISDIR, ENODEV, EFBIG) before the file
+ * system's own (vnode_ops->fallocate; EOPNOTSUPP without one). */
+int vfs_fallocate(struct file *f, int mode, int64_t off, int64_t len);
 /* lseek that succeeds and leaves the offset at 0 (/dev/null, /dev/zero). */
 off_t noop_lseek(struct file *f, off_t off, int whence);
 

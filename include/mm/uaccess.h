@@ -16,6 +16,9 @@ int clear_user(void __user *dst, size_t n);                        /* 0 or -EFAU
 /* Copies a NUL-terminated string of at most max-1 chars; returns its length,
  * -EFAULT, or -ENAMETOOLONG when no NUL is found within max bytes. */
 long strncpy_from_user(char *dst, const char __user *src, size_t max);
+/* The length of a user string (without its NUL), max if it has no NUL in
+ * its first max bytes, or -EFAULT. */
+long strnlen_user(const char __user *s, size_t max);
 
 /* Atomically: if *p == old, *p = new.  *seen gets the value found (so the
  * exchange happened iff *seen == old).  0, or -EFAULT (also if misaligned). */

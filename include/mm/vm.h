@@ -79,6 +79,8 @@ struct mm {
     uint64_t locked_pages;
     uint32_t def_flags;         /* mlockall(MCL_FUTURE): VMA_LOCKED(|ONFAULT) for new mappings */
     uint32_t nr_vmas;           /* bounded by VM_MAX_MAP_COUNT */
+    uint8_t dumpable;           /* PR_GET_DUMPABLE: 1, or 0 after a change of credentials */
+    uint32_t membarrier;        /* membarrier(2) registrations (atomic): the REGISTER_* commands */
 };
 
 #define VM_MAX_MAP_COUNT 65530  /* Linux's default vm.max_map_count */
@@ -88,6 +90,8 @@ struct mm *mm_new(void);                    /* empty user half, kernel half shar
  * address space, drops its pages past the new end, so touching them
  * raises SIGBUS as on Linux.  Caller holds no spinlock. */
 void vm_file_truncated(struct vnode *file, uint64_t size);
+/* The same for the file's bytes [from, to) (page aligned): a punched hole. */
+void vm_file_unmap(struct vnode *file, uint64_t from, uint64_t to);
 struct mm *mm_clone(struct mm *src);        /* fork: copy-on-write copy; NULL on ENOMEM */
 void mm_put(struct mm *mm);                 /* drop a reference; frees everything at 0 */
 void mm_activate(struct mm *mm);            /* load on this CPU (NULL: the kernel's) */

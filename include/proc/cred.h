@@ -69,6 +69,8 @@ bool may_schedule(const struct task *t);
 /* execve of a set-user-id or set-group-id file: the new ids; true if they
  * changed (AT_SECURE). */
 bool cred_exec(struct task *t, const struct vnode *file);
+/* Would cred_exec(t, file) report a change (before committing to the exec)? */
+bool cred_exec_secure(const struct task *t, const struct vnode *file);
 /* fork/clone: the child's credentials are the parent's. */
 void cred_copy(struct task *to, const struct task *from);
 

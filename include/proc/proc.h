@@ -43,6 +43,9 @@ void task_set_comm(struct task *t, const char *path);
 void task_prepare_child(struct task *t, void (*fn)(void *), void *arg);
 
 long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid, uint64_t tls);
+/* t gets a descriptor table of its own if it shares one (CLONE_FILES):
+ * exec, and close_range's CLOSE_RANGE_UNSHARE.  0 or -ENOMEM. */
+int task_unshare_files(struct task *t);
 /* exec from kernel strings (used to start init); 0 or -errno, and on success
  * the current task's trap frame enters the new program. */
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);

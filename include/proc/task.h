@@ -88,6 +88,7 @@ struct thread_group {
     /* --- membership: protected by tasks_lock --- */
     struct list_node threads;   /* of struct task, via thread_node */
     int live;                   /* threads that have not exited */
+    bool child_subreaper;       /* PR_SET_CHILD_SUBREAPER: adopts its descendants' orphans */
     bool ended;                 /* the process has ended: its leader may be reaped */
     struct task_stats dead;     /* what exited threads other than the leader used */
 
@@ -147,6 +148,8 @@ struct task {
     int exit_status;            /* wait(2) status word, valid when ZOMBIE */
     int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
     bool did_exec;              /* has run execve since fork (setpgid: EACCES) */
+    pid_t parent_tid;           /* the parent's thread that created it (or took it over): when
+                                 * that thread exits, the pdeath_signal of its threads is sent */
     struct waitq child_wait;    /* parent sleeps here in wait4 */
     struct task *vfork_parent;  /* parent blocked in vfork until exec/exit */
     bool vfork_done;
@@ -184,6 +187,9 @@ struct task {
     bool nproc_exceeded;        /* became a user over RLIMIT_NPROC: execve checks again */
     uint32_t ngroups;
     gid_t groups[64];           /* supplementary groups (NGROUPS_KEPT) */
+    bool no_new_privs;          /* PR_SET_NO_NEW_PRIVS: exec grants no privilege; never unset */
+    bool keepcaps;              /* PR_SET_KEEPCAPS (kept only: capabilities follow euid) */
+    int pdeath_signal;          /* PR_SET_PDEATHSIG; read under tasks_lock by the exiting parent */
 
     /* --- resources: owned by this task, changed only by itself --- */
     struct mm *mm;
@@ -194,6 +200,7 @@ struct task {
     void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */
     size_t cmdline_len;
     struct mempolicy mempolicy; /* set_mempolicy: where its pages go (kernel/mm/mempolicy.c) */
+    unsigned int personality;   /* personality(2): PER_LINUX and flags (ADDR_NO_RANDOMIZE...) */
 
     /* --- signals: protected by group->sig_lock --- */
     struct sighand *sighand;

@@ -29,6 +29,9 @@
 #define O_PATH      010000000
 #define O_TMPFILE   020200000
 #endif
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000   /* O_TMPFILE without its O_DIRECTORY */
+#endif
 #ifndef O_NDELAY
 #define O_NDELAY O_NONBLOCK
 #endif
@@ -58,6 +61,24 @@
 #define F_SETPIPE_SZ    1031
 #define F_GETPIPE_SZ    1032
 #define FD_CLOEXEC      1
+#endif
+#ifndef F_SETSIG
+#define F_SETSIG        10
+#define F_GETSIG        11
+#define F_SETOWN_EX     15
+#define F_GETOWN_EX     16
+#define F_OWNER_TID     0
+#define F_OWNER_PID     1
+#define F_OWNER_PGRP    2
+#endif
+#ifndef FALLOC_FL_KEEP_SIZE
+#define FALLOC_FL_KEEP_SIZE      0x01
+#define FALLOC_FL_PUNCH_HOLE     0x02
+#define FALLOC_FL_NO_HIDE_STALE  0x04
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE     0x10
+#define FALLOC_FL_INSERT_RANGE   0x20
+#define FALLOC_FL_UNSHARE_RANGE  0x40
 #endif
 #ifndef F_OFD_GETLK
 #define F_OFD_GETLK     36

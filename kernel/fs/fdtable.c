@@ -252,6 +252,28 @@ static void close_matching(struct fdtable *t, bool only_cloexec)
 
 void fdtable_exec(struct fdtable *t) { close_matching(t, true); }
 
+void fdt_close_range(struct fdtable *t, unsigned first, unsigned last, bool cloexec)
+{
+    for (unsigned fd = first; fd <= last && fd < (unsigned)READ_ONCE(t->cap); fd++) {
+        struct file *f = NULL;
+        spin_lock(&t->lock);
+        if (fd < (unsigned)t->cap && t->files[fd]) {
+            if (cloexec) {
+                set_bit(t->cloexec, (int)fd, true);
+            } else {
+                f = t->files[fd];
+                t->files[fd] = NULL;
+                set_bit(t->used, (int)fd, false);
+                set_bit(t->cloexec, (int)fd, false);
+            }
+        }
+        spin_unlock(&t->lock);
+        file_flush_put(t, f);
+        if (fd == last)
+            break;                      /* last may be UINT_MAX */
+    }
+}
+
 void fdtable_get(struct fdtable *t) { __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED); }
 bool fdtable_shared(struct fdtable *t) { return __atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1; }
 

@@ -283,6 +283,29 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
     return err;
 }
 
+int vfs_open_tmpfile(struct vnode *start, const char *path, int flags, mode_t mode, struct file **out)
+{
+    struct vnode *dir = NULL, *v = NULL;
+    vfs_lock();
+    int err = walk_path(start, path, WALK_FOLLOW, &dir);
+    if (!err) {
+        if (dir->type != VDIR)
+            err = -ENOTDIR;
+        else if (!dir->ops->tmpfile)
+            err = -EOPNOTSUPP;
+        else if (!(err = vnode_permission(dir, MAY_WRITE | MAY_EXEC)) &&
+                 !(err = dir->ops->tmpfile(dir, S_IFREG | (mode & S_IALLUGO), &v)) && !(flags & O_EXCL))
+            v->flags |= VN_LINKABLE;
+        vnode_put(dir);
+    }
+    vfs_unlock();
+    if (!err) {
+        err = vfs_open_vnode(v, flags & ~(O_TMPFILE | O_EXCL), out);
+        vnode_put(v);                   /* the file holds it: it goes with the last close */
+    }
+    return err;
+}
+
 int vfs_open_kernel(const char *path, int flags, struct file **out)
 {
     struct task *t = current;
@@ -311,6 +334,40 @@ off_t generic_file_lseek(struct file *f, off_t off, int whence)
         return -EINVAL;
     f->offset = (uint64_t)pos;
     return pos;
+}
+
+int vfs_fallocate(struct file *f, int mode, int64_t off, int64_t len)
+{
+    const int known = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_NO_HIDE_STALE |
+                      FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE |
+                      FALLOC_FL_UNSHARE_RANGE;
+    if (off < 0 || len <= 0)
+        return -EINVAL;
+    if ((mode & ~known) || (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) ==
+                               (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+        return -EOPNOTSUPP;
+    if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+        return -EOPNOTSUPP;
+    if (((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE)) ||
+        ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE)) ||
+        ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE))))
+        return -EINVAL;
+    int acc = f->flags & O_ACCMODE;
+    if ((f->flags & O_PATH) || (acc != O_WRONLY && acc != O_RDWR))
+        return -EBADF;
+    struct vnode *v = f->vnode;
+    if (v->type == VFIFO)
+        return -ESPIPE;
+    if (v->type == VDIR)
+        return -EISDIR;
+    if (v->type != VREG)
+        return -ENODEV;
+    int64_t end;
+    if (__builtin_add_overflow(off, len, &end))
+        return -EFBIG;
+    if (!v->ops->fallocate)
+        return -EOPNOTSUPP;
+    return v->ops->fallocate(v, mode, (uint64_t)off, (uint64_t)len);
 }
 
 off_t noop_lseek(struct file *f, off_t off, int whence)

@@ -184,25 +184,34 @@ int walk_parent(struct vnode *start, const char *path, struct vnode **dir, const
 }
 
 
-int vfs_lookup_exec(const char *kpath, struct vnode **out)
+int vfs_exec_permission(struct vnode *v)
 {
-    struct vnode *v, *cwd = task_cwd(current);
+    return v->type != VREG || vnode_permission(v, MAY_EXEC) ? -EACCES : 0;
+}
+
+int vfs_lookup_exec_at(struct vnode *start, const char *kpath, bool follow, struct vnode **out)
+{
+    struct vnode *v;
     vfs_lock();
-    int err = walk_path(cwd, kpath, WALK_FOLLOW, &v);
+    int err = walk_path(start, kpath, follow ? WALK_FOLLOW : 0, &v);
     vfs_unlock();
-    vnode_put(cwd);
     if (err)
         return err;
-    if (v->type == VDIR) {
+    err = v->type == VLNK ? -ELOOP : vfs_exec_permission(v);
+    if (err) {
         vnode_put(v);
-        return -EACCES;
-    }
-    if (v->type != VREG || vnode_permission(v, MAY_EXEC)) {
-        vnode_put(v);
-        return -EACCES;
+        return err;
     }
     *out = v;
     return 0;
+}
+
+int vfs_lookup_exec(const char *kpath, struct vnode **out)
+{
+    struct vnode *cwd = task_cwd(current);
+    int err = vfs_lookup_exec_at(cwd, kpath, true, out);
+    vnode_put(cwd);
+    return err;
 }
 
 /* readdir actor that looks for an inode number and copies its name. */

@@ -15,6 +15,12 @@
  *    the writer and -EPIPE.
  *  - a signal during a sleep ends the call with what was transferred so far,
  *    or -ERESTARTSYS if nothing was.
+ *  - packet mode (a write end with O_DIRECT: pipe2, or F_SETFL): each write
+ *    is a packet of at most a page (a longer write makes several), which
+ *    takes a page of the ring to itself (pipe_ring_end_packet); a read
+ *    returns at most one packet, dropping what did not fit in its buffer.
+ *    As on Linux, the part of a write beyond its last whole page first
+ *    joins stream data already in the last page if it fits there.
  *
  * Ticket transfer: the pipe remembers the last task that wrote to it and the
  * last that read from it (pid and start time, so a reused pid is not
@@ -117,6 +123,13 @@ static size_t capacity_now(struct pipe *p)
     return READ_ONCE(p->ring.npages) * PIPE_PAGE_SIZE;
 }
 
+/* Room for one more packet: a page of its own after padding. */
+static bool packet_room(struct pipe *p)
+{
+    size_t tail = READ_ONCE(p->ring.tail), pad = tail % PIPE_PAGE_SIZE ? PIPE_PAGE_SIZE - tail % PIPE_PAGE_SIZE : 0;
+    return capacity_now(p) - used_now(p) >= pad + PIPE_PAGE_SIZE;
+}
+
 static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
 {
     struct pipe *p = f->private_data;
@@ -129,16 +142,20 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
             ssize_t ret = 0;
             while (done < len) {
                 uint8_t *src;
-                size_t k = pipe_ring_read_span(&p->ring, &src);
-                if (k == 0)
+                size_t span = pipe_ring_read_span(&p->ring, &src);
+                if (span == 0)
                     break;
-                k = MIN(k, len - done);
+                size_t k = MIN(span, len - done);
                 if (copy_to_user(buf + done, src, k)) {
                     ret = -EFAULT;
                     break;
                 }
-                pipe_ring_consume(&p->ring, k);
                 done += k;
+                if (pipe_ring_at_packet(&p->ring)) {
+                    pipe_ring_consume(&p->ring, span);  /* a packet ends the read; what did not fit goes */
+                    break;
+                }
+                pipe_ring_consume(&p->ring, k);
             }
             if (done)
                 note_io(p, false);
@@ -164,6 +181,70 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
     }
 }
 
+/* Copies n bytes of buf into the ring at the write position, within one
+ * page (the caller made sure of the room).  0 or -EFAULT/-ENOMEM. */
+static int put_in_page(struct pipe *p, const char __user *buf, size_t n)
+{
+    uint8_t *dst;
+    if (pipe_ring_write_span(&p->ring, &dst) < n)
+        return -ENOMEM;
+    if (copy_from_user(dst, buf, n))
+        return -EFAULT;
+    pipe_ring_commit(&p->ring, n);
+    return 0;
+}
+
+/* A write in packet mode (the writer's O_DIRECT): see the top of the file.
+ * A packet goes in whole or waits for room. */
+static ssize_t pipe_write_packets(struct file *f, struct pipe *p, const char __user *buf, size_t len)
+{
+    size_t done = 0;
+    ssize_t err = 0;
+    bool first = true;
+    for (;;) {
+        fs_mutex_lock(&p->mu);
+        if (READ_ONCE(p->readers) == 0) {
+            fs_mutex_unlock(&p->mu);
+            err = -EPIPE;
+            break;
+        }
+        size_t before = done, tail = len % PIPE_PAGE_SIZE;
+        if (first && tail && pipe_ring_can_merge(&p->ring, tail) && !(err = put_in_page(p, buf, tail)))
+            done += tail;
+        first = false;
+        while (!err && done < len &&
+               pipe_ring_space(&p->ring) >= pipe_ring_pad_needed(&p->ring) + PIPE_PAGE_SIZE) {
+            size_t n = MIN(len - done, PIPE_PAGE_SIZE);
+            pipe_ring_pad(&p->ring);
+            if (!(err = put_in_page(p, buf + done, n))) {
+                pipe_ring_end_packet(&p->ring, n);
+                done += n;
+            }
+        }
+        if (done > before)
+            note_io(p, true);
+        pid_t reader = p->last_reader;
+        uint64_t reader_start = p->last_reader_start;
+        fs_mutex_unlock(&p->mu);
+        if (done > before)
+            waitq_wake_all(&p->rd_wait);
+        if (done == len || err)
+            break;
+        if (f->flags & O_NONBLOCK) {
+            err = -EAGAIN;
+            break;
+        }
+        sched_lend_wait_pid(current, reader, reader_start);
+        err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 || packet_room(p));
+        sched_lend_wait_end(current);
+        if (err)
+            break;
+    }
+    if (err == -EPIPE)
+        signal_send(current, SIGPIPE, NULL);
+    return done ? (ssize_t)done : err;
+}
+
 static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
 {
     struct pipe *p = f->private_data;
@@ -171,6 +252,8 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
     ssize_t err = 0;
     if (len == 0)
         return 0;
+    if (f->flags & O_DIRECT)
+        return pipe_write_packets(f, p, buf, len);
     for (;;) {
         /* Room needed before copying anything more: all of a small write
          * (atomicity), one byte of a large one. */
@@ -253,7 +336,9 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
     struct pipe *p = f->private_data;
     if (cmd == FIONREAD) {
-        int n = (int)used_now(p);
+        fs_mutex_lock(&p->mu);
+        int n = (int)pipe_ring_bytes(&p->ring);    /* packets' padding left out */
+        fs_mutex_unlock(&p->mu);
         return copy_to_user((void __user *)arg, &n, sizeof(n));
     }
     return -ENOTTY;
@@ -504,7 +589,7 @@ static long pipe_set_size(struct pipe *p, unsigned int arg)
     if (pages > PIPE_ROOT_MAX_PAGES)
         return -ENOMEM;
     uint8_t **array = NULL;
-    if (pages > PIPE_PAGES && !(array = kzalloc(pages * sizeof(*array))))
+    if (pages > PIPE_PAGES && !(array = kzalloc(PIPE_RING_ARRAY_BYTES(pages))))
         return -ENOMEM;
     fs_mutex_lock(&p->mu);
     long r = (long)(pages * PIPE_PAGE_SIZE);
@@ -550,7 +635,7 @@ int pipe_create(int flags, struct file **rd, struct file **wr)
     }
     pipe_adopt_vnode(p, *rd);
     p->writers = 1;
-    *wr = file_alloc(&pipe_fops, p, O_WRONLY | nb);
+    *wr = file_alloc(&pipe_fops, p, O_WRONLY | nb | (flags & O_DIRECT));   /* packet mode: the writer's */
     if (!*wr) {
         p->writers = 0;
         file_put(*rd);          /* last end and last vnode: frees the pipe */
@@ -558,4 +643,183 @@ int pipe_create(int flags, struct file **rd, struct file **wr)
     }
     pipe_adopt_vnode(p, *wr);
     return 0;
+}
+
+/* ---- splice and tee (kernel/syscall/sys_splice.c) ----
+ * The data moves between the ring's pages and the other side with one
+ * copy, under the pipe's mu (held while the other side is read or
+ * written, as Linux holds the pipe lock).  Waiting is read's and write's:
+ * for data (EOF once the writers are gone), or for room (EPIPE and SIGPIPE
+ * once the readers are gone). */
+
+bool file_is_pipe(const struct file *f) { return f->ops == &pipe_fops || f->ops == &fifo_fops; }
+
+/* Waits until p holds data (1), has no writer left (0), or the wait ends:
+ * -EAGAIN without blocking, -ERESTARTSYS. */
+static int wait_data(struct pipe *p, bool nonblock)
+{
+    while (used_now(p) == 0) {
+        if (READ_ONCE(p->writers) == 0)
+            return 0;
+        if (nonblock)
+            return -EAGAIN;
+        int err = wait_event_interruptible(p->rd_wait, used_now(p) > 0 || READ_ONCE(p->writers) == 0);
+        if (err)
+            return err;
+    }
+    return 1;
+}
+
+/* Waits until p has room (0) or the wait ends: -EPIPE (SIGPIPE sent) with
+ * no reader left, -EAGAIN, -ERESTARTSYS. */
+static int wait_room(struct pipe *p, bool nonblock)
+{
+    for (;;) {
+        if (READ_ONCE(p->readers) == 0) {
+            signal_send(current, SIGPIPE, NULL);
+            return -EPIPE;
+        }
+        if (capacity_now(p) > used_now(p))
+            return 0;
+        if (nonblock)
+            return -EAGAIN;
+        int err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 || capacity_now(p) > used_now(p));
+        if (err)
+            return err;
+    }
+}
+
+long pipe_splice_out(struct file *pf, size_t len, bool nonblock, long (*sink)(void *, const void *, size_t),
+                        void *ctx)
+{
+    struct pipe *p = pf->private_data;
+    for (;;) {
+        int ready = wait_data(p, nonblock);
+        if (ready <= 0)
+            return ready;
+        fs_mutex_lock(&p->mu);
+        size_t done = 0;
+        ssize_t err = 0;
+        while (done < len) {
+            uint8_t *src;
+            size_t k = pipe_ring_read_span(&p->ring, &src);
+            if (k == 0)
+                break;
+            size_t want = MIN(k, len - done);
+            long n = sink(ctx, src, want);
+            if (n <= 0) {
+                err = n;
+                break;
+            }
+            pipe_ring_consume(&p->ring, (size_t)n);
+            done += (size_t)n;
+            if ((size_t)n < want)
+                break;                  /* the other side took less */
+        }
+        if (done)
+            note_io(p, false);
+        fs_mutex_unlock(&p->mu);
+        if (done) {
+            waitq_wake_all(&p->wr_wait);
+            return (ssize_t)done;
+        }
+        if (err)
+            return err;
+        /* another reader took the data first: wait again */
+    }
+}
+
+long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(void *, void *, size_t),
+                       void *ctx)
+{
+    struct pipe *p = pf->private_data;
+    for (;;) {
+        int err = wait_room(p, nonblock);
+        if (err)
+            return err;
+        fs_mutex_lock(&p->mu);
+        size_t done = 0;
+        ssize_t r = 0;
+        while (done < len) {
+            uint8_t *dst;
+            size_t k = pipe_ring_write_span(&p->ring, &dst);
+            if (k == 0) {
+                if (!dst && pipe_ring_space(&p->ring) > 0)
+                    r = -ENOMEM;
+                break;
+            }
+            k = MIN(k, len - done);
+            long n = source(ctx, dst, k);
+            if (n <= 0) {
+                r = n;
+                break;
+            }
+            pipe_ring_commit(&p->ring, (size_t)n);
+            done += (size_t)n;
+            if ((size_t)n < k)
+                break;                  /* a short read: the end of the input, for now */
+        }
+        bool full_again = done == 0 && r == 0 && pipe_ring_space(&p->ring) == 0;
+        if (done)
+            note_io(p, true);
+        fs_mutex_unlock(&p->mu);
+        if (done)
+            waitq_wake_all(&p->rd_wait);
+        if (!full_again)
+            return done ? (ssize_t)done : r;
+        /* another writer filled it first: wait again */
+    }
+}
+
+/* Locks two pipes' mu in a fixed order (by address). */
+static void lock_two(struct pipe *a, struct pipe *b)
+{
+    fs_mutex_lock(a < b ? &a->mu : &b->mu);
+    fs_mutex_lock(a < b ? &b->mu : &a->mu);
+}
+
+long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool tee)
+{
+    struct pipe *ip = in->private_data, *op = out->private_data;
+    for (;;) {
+        int ready = wait_data(ip, nonblock);
+        if (ready <= 0)
+            return ready;
+        int err = wait_room(op, nonblock);
+        if (err)
+            return err;
+        lock_two(ip, op);
+        size_t done = 0, pos = ip->ring.head;
+        while (done < len && pipe_ring_space(&op->ring) > 0) {
+            uint8_t *src;
+            size_t next, k = pipe_ring_span_at(&ip->ring, pos, &src, &next);
+            if (k == 0)
+                break;
+            k = MIN(k, len - done);
+            size_t n = pipe_ring_put(&op->ring, src, k);
+            if (n == 0)
+                break;
+            if (tee)
+                pos = n == next - pos ? next : pos + n;
+            else
+                pipe_ring_consume(&ip->ring, n);
+            done += n;
+            if (n < k)
+                break;
+        }
+        if (done) {
+            note_io(op, true);
+            if (!tee)
+                note_io(ip, false);
+        }
+        fs_mutex_unlock(&ip->mu);
+        fs_mutex_unlock(&op->mu);
+        if (done) {
+            waitq_wake_all(&op->rd_wait);
+            if (!tee)
+                waitq_wake_all(&ip->wr_wait);
+            return (ssize_t)done;
+        }
+        /* the data or the room went to another task first: wait again */
+    }
 }

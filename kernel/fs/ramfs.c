@@ -250,12 +250,11 @@ static int dir_add(struct vnode *dir, const char *name, size_t len, struct vnode
     return 0;
 }
 
-static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
-                      struct vnode **out)
+/* A new non-directory node for dir, not linked into it yet (*out).  0,
+ * -EROFS, -ENOSPC (no inode left on a tmpfs) or -ENOMEM. */
+static int node_new(struct vnode *dir, mode_t mode, dev_t rdev, struct vnode **out)
 {
     mode_t type = mode & S_IFMT;
-    if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
-        return -EINVAL;
     int err = may_add(dir);
     if (err)
         return err;
@@ -274,7 +273,19 @@ static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mo
     vnode_get(dir);
     v->parent = dir;
     cred_init_new_file(v, dir);
-    return dir_add(dir, name, len, v, out);
+    *out = v;
+    return 0;
+}
+
+static int dir_create(struct vnode *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
+                      struct vnode **out)
+{
+    mode_t type = mode & S_IFMT;
+    if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
+        return -EINVAL;
+    struct vnode *v;
+    int err = node_new(dir, mode, rdev, &v);
+    return err ? err : dir_add(dir, name, len, v, out);
 }
 
 static int dir_mkdir(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out)
@@ -318,15 +329,34 @@ static int dir_link(struct vnode *dir, const char *name, size_t len, struct vnod
 {
     if (target->type == VDIR)
         return -EPERM;
-    if (target->nlink == 0)
+    bool unnamed = target->nlink == 0;
+    if (unnamed && !(target->flags & VN_LINKABLE))
         return -ENOENT;
     int err = vnode_check_rofs(dir);
     if (err)
         return err;
     vnode_get(target);
     err = dir_add(dir, name, len, target, NULL);
-    if (err == 0)
-        vnode_add_link(target);
+    if (err)
+        return err;
+    vnode_add_link(target);
+    if (unnamed) {
+        /* an O_TMPFILE file's first name: its directory is this one now */
+        target->flags &= ~VN_LINKABLE;
+        struct vnode *old = target->parent;
+        vnode_get(dir);
+        target->parent = dir;
+        vnode_put(old);
+    }
+    return 0;
+}
+
+/* O_TMPFILE: a regular file like dir_create's, in no directory. */
+static int dir_tmpfile(struct vnode *dir, mode_t mode, struct vnode **out)
+{
+    int err = node_new(dir, S_IFREG | (mode & S_IALLUGO), 0, out);
+    if (!err)
+        (*out)->nlink = 0;              /* freed at its last close unless linkat names it */
     return err;
 }
 
@@ -497,6 +527,7 @@ static const struct vnode_ops ramfs_dir_ops = {
     .mkdir = dir_mkdir,
     .symlink = dir_symlink,
     .link = dir_link,
+    .tmpfile = dir_tmpfile,
     .unlink = dir_unlink,
     .rmdir = dir_rmdir,
     .rename = dir_rename,

@@ -13,6 +13,12 @@
  * Invariant: every byte of an allocated frame beyond EOF is zero (truncate
  * clears the tail of the page it cuts, a failed copy clears what it left),
  * so extending a file never exposes stale data.
+ *
+ * fallocate (tmpfs's rules) allocates frames that stay "unwritten" until
+ * written or faulted in: they count in st_blocks and read as zeros, but
+ * SEEK_DATA sees them as a hole, as Linux does on tmpfs.  Punching a hole
+ * frees whole pages (their shared mappings are zapped, so a later store
+ * faults a fresh page in) and zeroes the partial ones.
  */
 #include <fs/fsmutex.h>
 #include <fs/ramfs.h>
@@ -21,12 +27,24 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <mm/vm.h>
 
 struct rfile {
-    struct fs_mutex wlock;      /* writers and truncate */
+    struct fs_mutex wlock;      /* writers, truncate and fallocate */
     phys_t *pages;              /* slots; protected by v->lock */
+    uint64_t *unwritten;        /* a bit per slot: allocated by fallocate, never written (v->lock) */
     size_t cap;                 /* number of slots */
 };
+
+static bool bit_get(const uint64_t *bm, size_t i) { return bm[i / 64] >> (i % 64) & 1; }
+
+static void bit_set(uint64_t *bm, size_t i, bool on)
+{
+    if (on)
+        bm[i / 64] |= 1ULL << (i % 64);
+    else
+        bm[i / 64] &= ~(1ULL << (i % 64));
+}
 
 uint64_t ramfs_pages_used;
 
@@ -84,6 +102,7 @@ static void ramfs_file_destroy(struct vnode *v)
             uncharge_page(v);
         }
     kfree(rf->pages);
+    kfree(rf->unwritten);
     kfree(rf);
 }
 
@@ -99,25 +118,38 @@ static int ensure_cap(struct vnode *v, struct rfile *rf, size_t need)
         ncap *= 2;
     ncap = MIN(ncap, RAMFS_MAX_PAGES);
     phys_t *np = kzalloc(ncap * sizeof(phys_t));
-    if (!np)
+    uint64_t *nu = kzalloc(ALIGN_UP(ncap, 64) / 8);
+    if (!np || !nu) {
+        kfree(np);
+        kfree(nu);
         return -ENOMEM;
+    }
     spin_lock(&v->lock);
-    if (rf->cap)
+    if (rf->cap) {
         memcpy(np, rf->pages, rf->cap * sizeof(phys_t));
+        memcpy(nu, rf->unwritten, ALIGN_UP(rf->cap, 64) / 8);
+    }
     phys_t *old = rf->pages;
+    uint64_t *oldu = rf->unwritten;
     rf->pages = np;
+    rf->unwritten = nu;
     rf->cap = ncap;
     spin_unlock(&v->lock);
     kfree(old);
+    kfree(oldu);
     return 0;
 }
 
-/* The frame for page idx, allocating it; 0 when memory is exhausted or
- * the file system full.  wlock held. */
-static phys_t page_for_write(struct vnode *v, struct rfile *rf, size_t idx, bool reserve)
+/* The frame for page idx, allocating a zeroed one if there is none: for a
+ * write (it then holds data) or for fallocate (a new one stays unwritten).
+ * 0 when memory is exhausted or the file system full (charge_page says
+ * what `reserve` means).  wlock held. */
+static phys_t page_alloc_at(struct vnode *v, struct rfile *rf, size_t idx, bool write, bool reserve)
 {
     spin_lock(&v->lock);
     phys_t p = rf->pages[idx];
+    if (write)
+        bit_set(rf->unwritten, idx, false);
     spin_unlock(&v->lock);
     if (p)
         return p;
@@ -130,9 +162,33 @@ static phys_t page_for_write(struct vnode *v, struct rfile *rf, size_t idx, bool
     }
     spin_lock(&v->lock);
     rf->pages[idx] = p;
+    bit_set(rf->unwritten, idx, !write);
     v->blocks += PAGE_SIZE / 512;
     spin_unlock(&v->lock);
     return p;
+}
+
+static phys_t page_for_write(struct vnode *v, struct rfile *rf, size_t idx, bool reserve)
+{
+    return page_alloc_at(v, rf, idx, true, reserve);
+}
+
+/* Frees the frames of pages [first, last).  wlock held. */
+static void free_pages(struct vnode *v, struct rfile *rf, size_t first, size_t last)
+{
+    for (size_t i = first; i < last && i < rf->cap; i++) {
+        spin_lock(&v->lock);
+        phys_t p = rf->pages[i];
+        rf->pages[i] = 0;
+        bit_set(rf->unwritten, i, false);
+        if (p)
+            v->blocks -= PAGE_SIZE / 512;
+        spin_unlock(&v->lock);
+        if (p) {
+            pmm_put(p);
+            uncharge_page(v);
+        }
+    }
 }
 
 static ssize_t ramfs_read_kernel(struct vnode *v, uint64_t off, void *kbuf, size_t len)
@@ -165,6 +221,7 @@ static phys_t ramfs_get_page(struct vnode *v, uint64_t index)
         p = rf->pages[index];
         if (p)
             pmm_get(p);
+        bit_set(rf->unwritten, index, false);  /* a fault makes it data (tmpfs) */
     }
     spin_unlock(&v->lock);
     return p;
@@ -308,23 +365,101 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
     }
     v->size = size;
     spin_unlock(&v->lock);
-    if (size < old) {
-        for (size_t i = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE; i < rf->cap; i++) {
-            spin_lock(&v->lock);
-            phys_t p = rf->pages[i];
-            rf->pages[i] = 0;
-            if (p)
-                v->blocks -= PAGE_SIZE / 512;
-            spin_unlock(&v->lock);
-            if (p) {
-                pmm_put(p);
-                uncharge_page(v);
-            }
-        }
-    }
+    if (size < old)
+        free_pages(v, rf, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, rf->cap);
     fs_mutex_unlock(&rf->wlock);
     vnode_touch(v, false, true, true);
     return 0;
+}
+
+/* A hole from off to end: whole pages go (their shared mappings first, so
+ * a store through one faults a fresh page in, which waits for wlock), the
+ * partial pages at either end are cleared where they exist. */
+static void punch_hole(struct vnode *v, struct rfile *rf, uint64_t off, uint64_t end)
+{
+    uint64_t first = ALIGN_UP(off, PAGE_SIZE), last = ALIGN_DOWN(end, PAGE_SIZE);
+    if (first < last) {
+        vm_file_unmap(v, first, last);
+        free_pages(v, rf, first / PAGE_SIZE, last / PAGE_SIZE);
+    }
+    for (uint64_t at = off; at < end;) {
+        uint64_t stop = MIN(end, ALIGN_DOWN(at, PAGE_SIZE) + PAGE_SIZE);
+        if (at < first || at >= last) {
+            size_t idx = at / PAGE_SIZE;
+            spin_lock(&v->lock);
+            phys_t p = idx < rf->cap ? rf->pages[idx] : 0;
+            if (p)
+                memset((char *)P2V(p) + at % PAGE_SIZE, 0, stop - at);
+            spin_unlock(&v->lock);
+        } else {
+            stop = last;
+        }
+        at = stop;
+    }
+}
+
+/* fallocate as tmpfs does it: FALLOC_FL_PUNCH_HOLE (always with
+ * KEEP_SIZE: the VFS checked) or allocation, the size growing to the end
+ * of the range unless FALLOC_FL_KEEP_SIZE.  Out of memory is ENOSPC; the
+ * pages allocated so far stay (unwritten). */
+static int ramfs_fallocate(struct vnode *v, int mode, uint64_t off, uint64_t len)
+{
+    struct rfile *rf = RF(v);
+    if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+        return -EOPNOTSUPP;
+    uint64_t end = off + len;
+    int err = 0;
+    fs_mutex_lock(&rf->wlock);
+    if (mode & FALLOC_FL_PUNCH_HOLE) {
+        punch_hole(v, rf, off, MIN(end, (uint64_t)rf->cap * PAGE_SIZE));
+    } else if (end > RAMFS_MAX_PAGES * PAGE_SIZE) {
+        err = -EFBIG;
+    } else if ((err = ensure_cap(v, rf, ALIGN_UP(end, PAGE_SIZE) / PAGE_SIZE)) == 0) {
+        for (size_t i = off / PAGE_SIZE; i < ALIGN_UP(end, PAGE_SIZE) / PAGE_SIZE && !err; i++)
+            if (!page_alloc_at(v, rf, i, false, true))
+                err = -ENOSPC;
+        spin_lock(&v->lock);
+        if (!err && !(mode & FALLOC_FL_KEEP_SIZE) && end > v->size)
+            v->size = end;
+        spin_unlock(&v->lock);
+    }
+    fs_mutex_unlock(&rf->wlock);
+    if (!err)
+        vnode_touch(v, false, true, true);
+    return err;
+}
+
+/* lseek: SEEK_DATA and SEEK_HOLE look at the pages (a missing or unwritten
+ * one is a hole, the end of the file is one too), the rest is generic. */
+static off_t ramfs_lseek(struct file *f, off_t off, int whence)
+{
+    if (whence != SEEK_DATA && whence != SEEK_HOLE)
+        return generic_file_lseek(f, off, whence);
+    struct vnode *v = f->vnode;
+    struct rfile *rf = RF(v);
+    spin_lock(&v->lock);
+    uint64_t size = v->size, pos = (uint64_t)off;
+    if (off < 0 || pos >= size) {
+        spin_unlock(&v->lock);
+        return -ENXIO;
+    }
+    for (;;) {
+        size_t idx = pos / PAGE_SIZE;
+        bool data = idx < rf->cap && rf->pages[idx] && !bit_get(rf->unwritten, idx);
+        if (data == (whence == SEEK_DATA))
+            break;
+        pos = (idx + 1) * PAGE_SIZE;
+        if (pos >= size)
+            break;
+    }
+    spin_unlock(&v->lock);
+    if (pos >= size) {
+        if (whence == SEEK_DATA)
+            return -ENXIO;
+        pos = size;
+    }
+    f->offset = pos;
+    return (off_t)pos;
 }
 
 int ramfs_file_fill(struct vnode *v, const void *data, size_t len)
@@ -362,11 +497,12 @@ const struct vnode_ops ramfs_file_vops = {
     .read_kernel = ramfs_read_kernel,
     .get_page = ramfs_get_page,
     .get_page_shared = ramfs_get_page_shared,
+    .fallocate = ramfs_fallocate,
     .destroy = ramfs_file_destroy,
 };
 
 const struct file_ops ramfs_file_fops = {
     .read = ramfs_read,
     .write = ramfs_write,
-    .lseek = generic_file_lseek,
+    .lseek = ramfs_lseek,
 };

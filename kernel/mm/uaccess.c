@@ -67,6 +67,18 @@ long strncpy_from_user(char *dst, const char __user *src, size_t max)
     return len;
 }
 
+long strnlen_user(const char __user *s, size_t max)
+{
+    uint64_t a = (uint64_t)s;
+    if (a < 4096 || a >= USER_TOP)
+        return -EFAULT;
+    size_t lim = MIN(max, USER_TOP - a);
+    long len = uaccess_strnlen(s, lim);
+    if (len >= 0 && (size_t)len == lim && lim < max)
+        return -EFAULT;                 /* ran into the end of user space */
+    return len;
+}
+
 int cmpxchg_user32(uint32_t __user *p, uint32_t old, uint32_t new, uint32_t *seen)
 {
     if (((uint64_t)p & 3) || !user_range_ok(p, 4))

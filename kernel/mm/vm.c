@@ -44,16 +44,18 @@ struct mm *mm_new(void)
     list_init(&mm->vmas);
     mm->refs = 1;
     mm->mmap_top = USER_MMAP_TOP;
+    mm->dumpable = 1;
     spin_lock(&mm_list_lock);
     list_push_back(&all_mms, &mm->all_node);
     spin_unlock(&mm_list_lock);
     return mm;
 }
 
-void vm_file_truncated(struct vnode *file, uint64_t size)
+void vm_file_truncated(struct vnode *file, uint64_t size) { vm_file_unmap(file, ALIGN_UP(size, PAGE_SIZE), UINT64_MAX); }
+
+void vm_file_unmap(struct vnode *file, uint64_t from, uint64_t to)
 {
     spin_assert_none_held();
-    uint64_t cut = ALIGN_UP(size, PAGE_SIZE);
     /* Take a reference to each address space (one that is being freed,
      * refs already 0, is skipped), then work on each without the list lock. */
     size_t n = 0, cap = 0;
@@ -85,7 +87,7 @@ void vm_file_truncated(struct vnode *file, uint64_t size)
     }
     for (size_t i = 0; i < n; i++) {
         struct mm *mm = mms[i];
-        /* the shared mappings of this file reaching past the new end */
+        /* the shared mappings of this file's bytes [from, to) */
         struct { uint64_t s, e; } cuts[16];
         int k = 0;
         spin_lock(&mm->lock);
@@ -94,11 +96,10 @@ void vm_file_truncated(struct vnode *file, uint64_t size)
             if (v->file != file || !(v->flags & VMA_SHARED) || k == 16)
                 continue;
             uint64_t end_off = v->file_off + (v->end - v->start);
-            if (end_off <= cut)
+            if (end_off <= from || v->file_off >= to)
                 continue;
-            uint64_t from = cut > v->file_off ? v->start + (cut - v->file_off) : v->start;
-            cuts[k].s = from;
-            cuts[k].e = v->end;
+            cuts[k].s = from > v->file_off ? v->start + (from - v->file_off) : v->start;
+            cuts[k].e = to < end_off ? v->start + (to - v->file_off) : v->end;
             k++;
         }
         spin_unlock(&mm->lock);
@@ -571,6 +572,8 @@ struct mm *mm_clone(struct mm *src)
     mm->brk = src->brk;
     mm->mmap_top = src->mmap_top;
     mm->stack_top = src->stack_top;
+    mm->dumpable = src->dumpable;
+    mm->membarrier = __atomic_load_n(&src->membarrier, __ATOMIC_RELAXED);   /* fork keeps them */
     int err = 0;
     list_for_each(n, &src->vmas) {
         struct vma *v = container_of(n, struct vma, node);

@@ -15,13 +15,19 @@
  *    file, else the group's bits if the file's group is the file-system
  *    group or a supplementary one, else the others' bits; a privileged
  *    task may read and write anything and search any directory, and
- *    execute a file that has at least one execute bit.
+ *    execute a file that has at least one execute bit;
+ *  - a change of the effective or file-system ids (a setuid call, or the
+ *    exec of a set-user-id file) drops the parent-death signal and makes
+ *    the process not dumpable (fs.suid_dumpable 0), as commit_creds does;
+ *  - PR_SET_NO_NEW_PRIVS: exec ignores the set-user-id and set-group-id
+ *    bits.
  */
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
+#include <mm/vm.h>
 #include <proc/cred.h>
 #include <proc/task.h>
 #include <proc/user.h>
@@ -142,20 +148,70 @@ bool may_schedule(const struct task *t)
     return me->euid == 0 || me->euid == t->uid || me->euid == t->euid;
 }
 
+/* The ids whose change commit_creds treats as a change of identity. */
+struct id_snapshot {
+    uid_t euid, fsuid;
+    gid_t egid, fsgid;
+};
+
+static struct id_snapshot ids_of(const struct task *t)
+{
+    return (struct id_snapshot){ t->euid, t->fsuid, t->egid, t->fsgid };
+}
+
+#define SUID_DUMPABLE 0                 /* fs.suid_dumpable: Linux's default */
+
+/* After a call that may have changed t's ids (r: its result): if they did,
+ * the parent may no longer signal it at its death, and it is not dumpable. */
+static long ids_committed(struct task *t, struct id_snapshot old, long r)
+{
+    struct id_snapshot now = ids_of(t);
+    if (r >= 0 && memcmp(&old, &now, sizeof now)) {
+        WRITE_ONCE(t->pdeath_signal, 0);
+        if (t->mm)
+            WRITE_ONCE(t->mm->dumpable, SUID_DUMPABLE);
+    }
+    return r;
+}
+
+/* The effective ids t would run `file` with: the file's owner and group
+ * for its set-user-id and set-group-id bits, except that a traced program
+ * does not gain privilege (Linux ignores the bits), nor one that asked for
+ * none (PR_SET_NO_NEW_PRIVS).  True if they differ from the real ids. */
+static bool exec_ids(const struct task *t, const struct vnode *file, uid_t *euid, gid_t *egid)
+{
+    *euid = t->euid;
+    *egid = t->egid;
+    if (!t->tracer && !t->no_new_privs) {
+        if (file->mode & S_ISUID)
+            *euid = file->uid;
+        if ((file->mode & S_ISGID) && (file->mode & S_IXGRP))
+            *egid = file->gid;
+    }
+    return *euid != t->uid || *egid != t->gid;
+}
+
+bool cred_exec_secure(const struct task *t, const struct vnode *file)
+{
+    uid_t euid;
+    gid_t egid;
+    return exec_ids(t, file, &euid, &egid);
+}
+
 bool cred_exec(struct task *t, const struct vnode *file)
 {
-    uid_t euid = t->euid;
-    gid_t egid = t->egid;
-    /* a traced program does not gain privilege (Linux ignores the bits) */
-    if (!t->tracer) {
-        if (file->mode & S_ISUID)
-            euid = file->uid;
-        if ((file->mode & S_ISGID) && (file->mode & S_IXGRP))
-            egid = file->gid;
-    }
-    bool changed = euid != t->uid || egid != t->gid;
+    struct id_snapshot old = ids_of(t);
+    bool readable = vnode_permission(file, MAY_READ) == 0;
+    uid_t euid;
+    gid_t egid;
+    bool changed = exec_ids(t, file, &euid, &egid);
     t->euid = t->suid = t->fsuid = euid;
     t->egid = t->sgid = t->fsgid = egid;
+    t->keepcaps = false;                /* exec clears it (SECBIT_KEEP_CAPS) */
+    ids_committed(t, old, 0);
+    /* the new program is dumpable unless its ids differ or it cannot be read */
+    if (t->mm)
+        WRITE_ONCE(t->mm->dumpable, changed || !readable ? SUID_DUMPABLE : 1);
     return changed;
 }
 
@@ -171,6 +227,8 @@ void cred_copy(struct task *to, const struct task *from)
     to->fsgid = from->fsgid;
     to->ngroups = from->ngroups;
     memcpy(to->groups, from->groups, sizeof to->groups);
+    to->no_new_privs = from->no_new_privs;
+    to->keepcaps = from->keepcaps;
 }
 
 /* ---------------------------------------------------------------- system calls */
@@ -223,14 +281,16 @@ static long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
 {
     struct task *t = current;
     uid_t old[4] = { t->uid, t->euid, t->suid, t->fsuid };
-    return uid_commit(set_res(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, s, CAP_SETUID), old);
+    struct id_snapshot ids = ids_of(t);
+    return ids_committed(t, ids, uid_commit(set_res(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, s, CAP_SETUID), old));
 }
 SYSCALL_DEFINE(117, setresuid);
 
 static long sys_setresgid(uint32_t r, uint32_t e, uint32_t s)
 {
     struct task *t = current;
-    return set_res(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, s, CAP_SETGID);
+    struct id_snapshot old = ids_of(t);
+    return ids_committed(t, old, set_res(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, s, CAP_SETGID));
 }
 SYSCALL_DEFINE(119, setresgid);
 
@@ -259,14 +319,16 @@ static long sys_setreuid(uint32_t r, uint32_t e)
 {
     struct task *t = current;
     uid_t old[4] = { t->uid, t->euid, t->suid, t->fsuid };
-    return uid_commit(set_re(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, CAP_SETUID), old);
+    struct id_snapshot ids = ids_of(t);
+    return ids_committed(t, ids, uid_commit(set_re(&t->uid, &t->euid, &t->suid, &t->fsuid, r, e, CAP_SETUID), old));
 }
 SYSCALL_DEFINE(113, setreuid);
 
 static long sys_setregid(uint32_t r, uint32_t e)
 {
     struct task *t = current;
-    return set_re(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, CAP_SETGID);
+    struct id_snapshot old = ids_of(t);
+    return ids_committed(t, old, set_re(&t->gid, &t->egid, &t->sgid, &t->fsgid, r, e, CAP_SETGID));
 }
 SYSCALL_DEFINE(114, setregid);
 
@@ -289,14 +351,16 @@ static long sys_setuid(uint32_t u)
 {
     struct task *t = current;
     uid_t old[4] = { t->uid, t->euid, t->suid, t->fsuid };
-    return uid_commit(set_one(&t->uid, &t->euid, &t->suid, &t->fsuid, u, CAP_SETUID), old);
+    struct id_snapshot ids = ids_of(t);
+    return ids_committed(t, ids, uid_commit(set_one(&t->uid, &t->euid, &t->suid, &t->fsuid, u, CAP_SETUID), old));
 }
 SYSCALL_DEFINE(105, setuid);
 
 static long sys_setgid(uint32_t g)
 {
     struct task *t = current;
-    return set_one(&t->gid, &t->egid, &t->sgid, &t->fsgid, g, CAP_SETGID);
+    struct id_snapshot old = ids_of(t);
+    return ids_committed(t, old, set_one(&t->gid, &t->egid, &t->sgid, &t->fsgid, g, CAP_SETGID));
 }
 SYSCALL_DEFINE(106, setgid);
 
@@ -312,14 +376,16 @@ static long set_fs(uint32_t *pfs, uint32_t r, uint32_t e, uint32_t s, uint32_t i
 static long sys_setfsuid(uint32_t u)
 {
     struct task *t = current;
-    return set_fs(&t->fsuid, t->uid, t->euid, t->suid, u, CAP_SETUID);
+    struct id_snapshot old = ids_of(t);
+    return ids_committed(t, old, set_fs(&t->fsuid, t->uid, t->euid, t->suid, u, CAP_SETUID));
 }
 SYSCALL_DEFINE(122, setfsuid);
 
 static long sys_setfsgid(uint32_t g)
 {
     struct task *t = current;
-    return set_fs(&t->fsgid, t->gid, t->egid, t->sgid, g, CAP_SETGID);
+    struct id_snapshot old = ids_of(t);
+    return ids_committed(t, old, set_fs(&t->fsgid, t->gid, t->egid, t->sgid, g, CAP_SETGID));
 }
 SYSCALL_DEFINE(123, setfsgid);
 

@@ -1,15 +1,17 @@
 /*
  * execve: replace the calling process's program.
  *
- * 1. Copy the path, argv and envp into a kernel buffer (E2BIG beyond
- *    ARG_MAX, EFAULT on a bad pointer).
+ * 1. Copy the path, argv and envp into kernel pages (E2BIG beyond Linux's
+ *    limit, a quarter of RLIMIT_STACK: include/proc/exec_args.h; EFAULT on
+ *    a bad pointer).
  * 2. Resolve the file; a "#!" script restarts with its interpreter (up to
  *    four levels); anything else must pass elf_parse() (ENOEXEC otherwise).
  * 3. Build a new address space: each PT_LOAD becomes a file-backed VMA
  *    (demand-paged; read-only pages map the page cache directly), a stack
  *    VMA and an empty heap.  Static-PIE programs get a load base.  With
- *    ASLR (default; "norandmaps" on the command line disables it) the PIE
- *    base, heap, mmap area and stack move by random page multiples.  The
+ *    ASLR (default; "norandmaps" on the command line disables it, and the
+ *    ADDR_NO_RANDOMIZE personality for one program) the PIE base, heap,
+ *    mmap area and stack move by random page multiples.  The
  *    vDSO and its data page go below the interpreter (kernel/vdso.c).
  * 4. Point of no return: install the address space, close close-on-exec
  *    descriptors, reset caught signals (ignored ones stay ignored), name the
@@ -22,6 +24,7 @@
 #include <arch/fpu.h>
 #include <arch/signal_frame.h>
 #include <arch/thread.h>
+#include <fs/fsyscall.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/random.h>
@@ -35,6 +38,7 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/elf.h>
+#include <proc/exec_args.h>
 #include <proc/pid.h>
 #include <proc/cred.h>
 #include <proc/posix_timer.h>
@@ -44,16 +48,8 @@
 #include <proc/task.h>
 #include <proc/user.h>
 
-#define ARG_MAX (128 * 1024)
-#define MAX_ARGS 4096
 #define INTERP_DEPTH 4
 
-struct exec_args {
-    char *buf;                  /* strings, NUL-separated: argv then envp */
-    size_t used;
-    int argc, envc;
-    char *argv[MAX_ARGS + 8];   /* pointers into buf (argv, NULL, envp) */
-};
 
 static bool aslr_enabled(void)
 {
@@ -63,99 +59,68 @@ static bool aslr_enabled(void)
     return cached;
 }
 
-static uint64_t rand_pages(unsigned bits)
+/* A random multiple of pages below 2^bits pages, or 0 without ASLR. */
+static uint64_t rand_pages(bool randomize, unsigned bits)
 {
-    return aslr_enabled() ? (random_u64() & ((1ULL << bits) - 1)) << 12 : 0;
+    return randomize ? (random_u64() & ((1ULL << bits) - 1)) << 12 : 0;
 }
 
-static int add_string(struct exec_args *a, const char *s, size_t len)
+#define READ_IMPLIES_EXEC 0x0400000
+#define ADDR_NO_RANDOMIZE 0x0040000
+#define ADDR_COMPAT_LAYOUT 0x0200000
+#define MMAP_PAGE_ZERO 0x0100000
+/* The flags an exec that changes the ids drops (Linux's PER_CLEAR_ON_SETID). */
+#define PER_CLEAR_ON_SETID (READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE | ADDR_COMPAT_LAYOUT | MMAP_PAGE_ZERO)
+
+/* The personality the new program runs with: a 64-bit exec drops
+ * READ_IMPLIES_EXEC (Linux's set_personality_64bit), a set-user-id one the
+ * flags that would weaken it. */
+static unsigned exec_personality(const struct task *t, const struct vnode *v)
 {
-    if (a->used + len + 1 > ARG_MAX)
-        return -E2BIG;
-    memcpy(a->buf + a->used, s, len);
-    a->buf[a->used + len] = 0;
-    a->used += len + 1;
-    return 0;
+    unsigned p = t->personality & ~READ_IMPLIES_EXEC;
+    return cred_exec_secure(t, v) ? p & ~PER_CLEAR_ON_SETID : p;
 }
 
-/* Copies a user string vector; returns count or -errno. */
-static int copy_user_vector(struct exec_args *a, const char *const __user *vec)
+/* Counts the pointers of a user string vector (NULL: none).  The count,
+ * -EFAULT, or -E2BIG past MAX_ARG_STRINGS. */
+static long count_user_vector(const char *const __user *vec)
 {
-    int n = 0;
-    if (!vec)
-        return 0;
-    for (;; n++) {
+    long n = 0;
+    for (; vec; n++) {
         const char *up;
         if (copy_from_user(&up, &vec[n], sizeof up))
             return -EFAULT;
         if (!up)
             break;
-        if (a->argc + a->envc + n >= MAX_ARGS)
+        if (n >= MAX_ARG_STRINGS)
             return -E2BIG;
-        long len = strncpy_from_user(a->buf + a->used, up, ARG_MAX - a->used);
-        if (len == -ENAMETOOLONG)
-            return -E2BIG;
-        if (len < 0)
-            return (int)len;
-        a->used += len + 1;
     }
     return n;
 }
 
-static void index_strings(struct exec_args *a)
+/* Appends the n strings of a user vector. */
+static int copy_user_vector(struct exec_args *a, const char *const __user *vec, long n)
 {
-    char *p = a->buf;
-    int k = 0;
-    for (int i = 0; i < a->argc; i++, p += strlen(p) + 1)
-        a->argv[k++] = p;
-    a->argv[k++] = NULL;
-    for (int i = 0; i < a->envc; i++, p += strlen(p) + 1)
-        a->argv[k++] = p;
-    a->argv[k] = NULL;
+    for (long i = 0; i < n; i++) {
+        const char *up;
+        if (copy_from_user(&up, &vec[i], sizeof up))
+            return -EFAULT;
+        int err = up ? exec_args_push_user(a, up) : -EFAULT;  /* changed under us */
+        if (err)
+            return err;
+    }
+    return 0;
 }
 
 /* Replace argv[0] with "interp [arg] path" for a #! script. */
 static int apply_interpreter(struct exec_args *a, const char *path, const char *interp, const char *iarg)
 {
-    char *nbuf = kmalloc(ARG_MAX);
-    if (!nbuf)
-        return -ENOMEM;
-    struct exec_args *n = kmalloc(sizeof *n);
-    if (!n) {
-        kfree(nbuf);
-        return -ENOMEM;
+    const char *strs[3] = { interp, iarg, path };
+    if (!iarg || !*iarg) {
+        strs[1] = path;
+        return exec_args_replace_argv0(a, strs, 2);
     }
-    n->buf = nbuf;
-    n->used = 0;
-    int r = add_string(n, interp, strlen(interp));
-    int argc = 1;
-    if (!r && iarg && *iarg) {
-        r = add_string(n, iarg, strlen(iarg));
-        argc++;
-    }
-    if (!r) {
-        r = add_string(n, path, strlen(path));
-        argc++;
-    }
-    /* old argv[1..] and envp */
-    char *p = a->buf + strlen(a->buf) + 1;
-    size_t rest = a->used - (p - a->buf);
-    if (!r && (a->argc == 0)) {
-        p = a->buf;
-        rest = a->used;
-    }
-    if (!r && n->used + rest > ARG_MAX)
-        r = -E2BIG;
-    if (!r) {
-        memcpy(n->buf + n->used, p, rest);
-        n->used += rest;
-        memcpy(a->buf, n->buf, n->used);
-        a->used = n->used;
-        a->argc = argc + (a->argc > 0 ? a->argc - 1 : 0);
-    }
-    kfree(nbuf);
-    kfree(n);
-    return r;
+    return exec_args_replace_argv0(a, strs, 3);
 }
 
 /* Maps the PT_LOAD segments of v at `base` (0 for ET_EXEC). */
@@ -276,7 +241,8 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
         return -EFAULT;
     execfn_at = sp;
     /* argument and environment strings, copied as one block */
-    if (push_bytes(&sp, a->buf, a->used))
+    sp -= a->used;
+    if (exec_args_copy_out(a, 0, a->used, (void __user *)sp))
         return -EFAULT;
     uint64_t strings = sp;
     if (push_bytes(&sp, ARCH_PLATFORM, sizeof ARCH_PLATFORM))
@@ -313,27 +279,30 @@ static int build_stack(struct exec_args *a, const struct elf_info *ei, uint64_t 
     size_t total = nptr * 8 + sizeof auxv - skip * sizeof auxv[0];
     sp -= total;
     sp &= ~15ULL;                       /* rsp at argc is 16-byte aligned */
-    uint64_t *frame = kmalloc(total);
-    if (!frame)
-        return -ENOMEM;
-    size_t k = 0;
-    frame[k++] = a->argc;
-    uint64_t p = strings;
-    for (int i = 0; i < a->argc; i++) {
-        frame[k++] = p;
-        p += strlen(a->buf + (p - strings)) + 1;
-    }
-    frame[k++] = 0;
-    for (int i = 0; i < a->envc; i++) {
-        frame[k++] = p;
-        p += strlen(a->buf + (p - strings)) + 1;
-    }
-    frame[k++] = 0;
-    memcpy(&frame[k], auxv + skip, sizeof auxv - skip * sizeof auxv[0]);
-    int r = copy_to_user((void *)sp, frame, total);
-    kfree(frame);
     *sp_out = sp;
-    return r;
+    /* argc, the argv pointers, NULL, the envp pointers, NULL: written a
+     * page at a time (there may be hundreds of thousands) */
+    uint64_t *chunk = kmalloc(PAGE_SIZE);
+    if (!chunk)
+        return -ENOMEM;
+    const size_t per = PAGE_SIZE / 8;
+    size_t k = 0, off = 0;
+    uint64_t at = sp;
+    int r = 0;
+    chunk[k++] = a->argc;
+    for (size_t i = 0; i < nptr - 1 && !r; i++) {
+        bool end = i == (size_t)a->argc || i == (size_t)a->argc + 1 + (size_t)a->envc;
+        chunk[k++] = end ? 0 : strings + off;
+        if (!end)
+            off += exec_args_strlen(a, off) + 1;
+        if (k == per || i == nptr - 2) {
+            r = copy_to_user((void __user *)at, chunk, k * 8);
+            at += k * 8;
+            k = 0;
+        }
+    }
+    kfree(chunk);
+    return r ? r : copy_to_user((void __user *)at, auxv + skip, sizeof auxv - skip * sizeof auxv[0]);
 }
 
 /* The name /proc/<pid>/maps and /proc/<pid>/exe show for the program:
@@ -421,6 +390,8 @@ static int exec_end_other_threads(struct task *t)
         struct task *c = container_of(n, struct task, sibling);
         list_remove(&c->sibling);
         c->parent = t;
+        if (c->parent_tid == old->pid)  /* made by this thread under its old id */
+            c->parent_tid = t->pid;
         list_push_back(&t->children, &c->sibling);
     }
     task_stats_add(&g->dead, &old->stats);
@@ -447,23 +418,19 @@ static void exec_unshare(struct task *t)
             sighand_put(old);
         }
     }
-    if (t->files && fdtable_shared(t->files)) {
-        struct fdtable *own = fdtable_clone(t->files);
-        if (own) {
-            spin_lock(&tasks_lock);     /* /proc/<pid>/fd readers take it under this lock */
-            struct fdtable *old = t->files;
-            t->files = own;
-            spin_unlock(&tasks_lock);
-            fdtable_put(old);
-        }
-    }
+    task_unshare_files(t);                 /* out of memory: it stays shared */
 }
 
-static int do_execve_args(const char *path, struct exec_args *a)
+/* Runs the program at `path`, or, if `first` is given (referenced; the
+ * call takes the reference over), that file under the name `path`
+ * (execveat's /dev/fd/N), named `comm` (NULL: path's last component). */
+static int do_execve_args(const char *path, struct exec_args *a, struct vnode *first, const char *comm)
 {
     char *cur_path = kmalloc(256);
-    if (!cur_path)
+    if (!cur_path) {
+        vnode_put(first);
         return -ENOMEM;
+    }
     strlcpy(cur_path, path, 256);
     struct vnode *v = NULL;
     struct elf_info *ei = kmalloc(sizeof *ei);
@@ -474,9 +441,12 @@ static int do_execve_args(const char *path, struct exec_args *a)
         goto out;
 
     for (int depth = 0;; depth++) {
-        r = vfs_lookup_exec(cur_path, &v);
-        if (r)
+        if (first) {
+            v = first;                  /* resolved by the caller */
+            first = NULL;
+        } else if ((r = vfs_lookup_exec(cur_path, &v))) {
             goto out;
+        }
         ssize_t n = vnode_read_kernel(v, 0, hdr, PAGE_SIZE);
         if (n < 0) {
             r = (int)n;
@@ -538,15 +508,17 @@ static int do_execve_args(const char *path, struct exec_args *a)
         goto out;
     }
     uint64_t base;
+    unsigned personality = exec_personality(current, v);
+    bool rnd = aslr_enabled() && !(personality & ADDR_NO_RANDOMIZE);
     /* the file's own path (a symlink such as /proc/self/exe resolved) */
     char abspath[128];
     if (vfs_path_of(v, abspath, sizeof abspath) < 0)
         exec_path_name(cur_path, abspath, sizeof abspath);
-    base = ei->type == 3 ? USER_PIE_BASE + rand_pages(28) : 0;
+    base = ei->type == 3 ? USER_PIE_BASE + rand_pages(rnd, 28) : 0;
     r = load_elf(v, ei, mm, base, abspath);
     if (r)
         goto out;
-    mm->mmap_top = USER_MMAP_TOP - rand_pages(28);
+    mm->mmap_top = USER_MMAP_TOP - rand_pages(rnd, 28);
     uint64_t interp_base = 0, entry = ei->entry + base;
     if (ei->has_interp) {
         r = load_interpreter(v, ei, mm, cur_path, &interp_base, &entry);
@@ -558,13 +530,15 @@ static int do_execve_args(const char *path, struct exec_args *a)
         r = (int)vdso;
         goto out;
     }
-    uint64_t stack_top = USER_STACK_TOP - rand_pages(16);
-    r = vm_map(mm, stack_top - 128 * 1024, 128 * 1024, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
+    uint64_t stack_top = USER_STACK_TOP - rand_pages(rnd, 16);
+    /* room for the strings and their pointers (up to 6 MiB), then 128 KiB */
+    uint64_t stack_size = ALIGN_UP(a->used + 8 * ((uint64_t)a->argc + a->envc) + PAGE_SIZE, PAGE_SIZE) + 128 * 1024;
+    r = vm_map(mm, stack_top - stack_size, stack_size, VM_READ | VM_WRITE, VMA_ANON | VMA_STACK, NULL, 0, 0,
                "[stack]");
     if (r)
         goto out;
     mm->stack_top = stack_top;
-    mm->brk_start = mm->brk = ei->hi + base + rand_pages(12);
+    mm->brk_start = mm->brk = ei->hi + base + rand_pages(rnd, 12);
 
     r = exec_end_other_threads(current);
     if (r)
@@ -572,7 +546,6 @@ static int do_execve_args(const char *path, struct exec_args *a)
 
     /* ---- point of no return ---- */
     struct task *t = current;
-    index_strings(a);
     spin_lock(&tasks_lock);             /* /proc readers look at mm under it */
     struct mm *old = t->mm;
     t->mm = mm;
@@ -582,6 +555,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
     mm_put(old);
     uint64_t sp;
     bool secure = cred_exec(t, v);      /* the file's set-user-id and set-group-id bits */
+    t->personality = personality;
     r = build_stack(a, ei, base, interp_base, (uint64_t)vdso, secure, cur_path, stack_top, &sp);
     if (r) {
         mm = NULL;
@@ -593,15 +567,13 @@ static int do_execve_args(const char *path, struct exec_args *a)
     if (t->files)
         fdtable_exec(t->files);
     signal_exec_reset(t);
-    task_set_comm(t, path);
+    task_set_comm(t, comm ? comm : path);
     perf_task_exec(t);                  /* enable_on_exec events start counting here */
     strlcpy(t->exe_path, abspath, sizeof t->exe_path);
-    size_t argbytes = 0;
-    for (int i = 0; i < a->argc; i++)
-        argbytes += strlen(a->argv[i]) + 1;
+    size_t argbytes = a->argbytes;
     char *cmdline = kmalloc(argbytes ? argbytes : 1);
     if (cmdline)
-        memcpy(cmdline, a->buf, argbytes);
+        exec_args_copy_in(a, 0, argbytes, cmdline);
     spin_lock(&tasks_lock);
     void *old_cmdline = t->cmdline;
     t->cmdline = cmdline;
@@ -624,6 +596,7 @@ static int do_execve_args(const char *path, struct exec_args *a)
 out:
     if (mm)
         mm_put(mm);
+    vnode_put(first);
     vnode_put(v);
     kfree(ei);
     kfree(hdr);
@@ -631,25 +604,53 @@ out:
     return r;
 }
 
-static struct exec_args *exec_args_new(void)
+/* The arguments and environment from user space, in Linux's order: count
+ * both, check the pointers against the limit, copy the strings; a program
+ * given no arguments at all gets an empty argv[0] (Linux 5.18 and later). */
+static int copy_user_args(struct exec_args *a, const char *path, const char *const __user *uargv,
+                          const char *const __user *uenvp)
 {
-    struct exec_args *a = kzalloc(sizeof *a);
-    if (!a)
-        return NULL;
-    a->buf = kmalloc(ARG_MAX);
-    if (!a->buf) {
-        kfree(a);
-        return NULL;
-    }
-    return a;
+    long argc = count_user_vector(uargv);
+    if (argc < 0)
+        return (int)argc;
+    long envc = count_user_vector(uenvp);
+    if (envc < 0)
+        return (int)envc;
+    int r = exec_args_limit(a, (size_t)MAX(argc, 1) + (size_t)envc, strlen(path));
+    if (!r && argc == 0)
+        r = exec_args_push(a, "");
+    if (!r)
+        r = copy_user_vector(a, uargv, argc);
+    a->argc = (int)MAX(argc, 1);
+    a->argbytes = a->used;
+    if (!r)
+        r = copy_user_vector(a, uenvp, envc);
+    a->envc = (int)envc;
+    return r;
 }
 
-static void exec_args_free(struct exec_args *a)
+/* execve and execveat once the program is found (first, or by path). */
+static long execve_common(const char *path, struct vnode *first, const char *comm,
+                          const char *const __user *uargv, const char *const __user *uenvp)
 {
-    if (a) {
-        kfree(a->buf);
-        kfree(a);
+    /* a set*uid made the caller a user over its RLIMIT_NPROC: Linux fails
+     * the exec (programs rarely check setuid's result), if it still is */
+    if (!user_exec_allowed()) {
+        vnode_put(first);
+        return -EAGAIN;
     }
+    struct exec_args a;
+    exec_args_init(&a);
+    int r = copy_user_args(&a, path, uargv, uenvp);
+    pid_t old_tid = current->pid;       /* execve from a thread takes the leader's pid */
+    if (r >= 0)
+        r = do_execve_args(path, &a, first, comm);
+    else
+        vnode_put(first);
+    exec_args_release(&a);
+    if (r == 0)
+        ptrace_exec(old_tid);
+    return r;
 }
 
 static long sys_execve(const char __user *upath, const char *const __user *uargv, const char *const __user *uenvp)
@@ -660,42 +661,80 @@ static long sys_execve(const char __user *upath, const char *const __user *uargv
         return len;
     if (len == 0)
         return -ENOENT;
-    /* a set*uid made the caller a user over its RLIMIT_NPROC: Linux fails
-     * the exec (programs rarely check setuid's result), if it still is */
-    if (!user_exec_allowed())
-        return -EAGAIN;
-    struct exec_args *a = exec_args_new();
-    if (!a)
-        return -ENOMEM;
-    int r = copy_user_vector(a, uargv);
-    if (r >= 0) {
-        a->argc = r;
-        r = copy_user_vector(a, uenvp);
-        if (r >= 0)
-            a->envc = r;
-    }
-    pid_t old_tid = current->pid;       /* execve from a thread takes the leader's pid */
-    if (r >= 0)
-        r = do_execve_args(path, a);
-    exec_args_free(a);
-    if (r == 0)
-        ptrace_exec(old_tid);
-    return r;
+    return execve_common(path, NULL, NULL, uargv, uenvp);
 }
 SYSCALL_DEFINE(59, execve);
 
+/*
+ * execveat: the program at a path relative to a directory descriptor, or
+ * with AT_EMPTY_PATH the file a descriptor refers to (fexecve; an O_PATH
+ * one will do).  A program reached through a descriptor is known by the
+ * name /dev/fd/N[/path] (its AT_EXECFN, and the script path an
+ * interpreter is given) and named (comm) after its file, as Linux does.
+ * AT_SYMLINK_NOFOLLOW: a symbolic link as the last component is ELOOP.
+ */
+static long sys_execveat(int dirfd, const char __user *upath, const char *const __user *uargv,
+                         const char *const __user *uenvp, int flags)
+{
+    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    char path[200];
+    long len = strncpy_from_user(path, upath, sizeof path);
+    if (len < 0)
+        return len;
+    if (len == 0 && !(flags & AT_EMPTY_PATH))
+        return -ENOENT;
+    struct vnode *v = NULL;
+    int err;
+    if (len == 0) {
+        if (dirfd == AT_FDCWD) {
+            v = task_cwd(current);
+        } else {
+            struct file *f = fd_get(dirfd);
+            if (!f)
+                return -EBADF;
+            v = f->vnode;
+            vnode_get(v);
+            file_put(f);
+        }
+        if ((err = vfs_exec_permission(v))) {
+            vnode_put(v);
+            return err;
+        }
+    } else {
+        struct vnode *start;
+        if ((err = at_start(dirfd, path, &start)))
+            return err;
+        err = vfs_lookup_exec_at(start, path, !(flags & AT_SYMLINK_NOFOLLOW), &v);
+        vnode_put(start);
+        if (err)
+            return err;
+    }
+    char name[256], comm[NAME_MAX + 1] = "";
+    if (dirfd == AT_FDCWD || path[0] == '/') {
+        strlcpy(name, path, sizeof name);
+    } else {
+        snprintf(name, sizeof name, len ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, path);
+        char full[256];
+        if (vfs_path_of(v, full, sizeof full) > 0)
+            strlcpy(comm, strrchr(full, '/') + 1, sizeof comm);
+    }
+    return execve_common(name, v, comm[0] ? comm : NULL, uargv, uenvp);
+}
+SYSCALL_DEFINE(322, execveat);
+
 int kernel_execve(const char *path, const char *const argv[], const char *const envp[])
 {
-    struct exec_args *a = exec_args_new();
-    if (!a)
-        return -ENOMEM;
+    struct exec_args a;
+    exec_args_init(&a);
     int r = 0;
-    for (int i = 0; argv[i] && !r; i++, a->argc++)
-        r = add_string(a, argv[i], strlen(argv[i]));
-    for (int i = 0; envp[i] && !r; i++, a->envc++)
-        r = add_string(a, envp[i], strlen(envp[i]));
+    for (int i = 0; argv[i] && !r; i++, a.argc++)
+        r = exec_args_push(&a, argv[i]);
+    a.argbytes = a.used;
+    for (int i = 0; envp[i] && !r; i++, a.envc++)
+        r = exec_args_push(&a, envp[i]);
     if (!r)
-        r = do_execve_args(path, a);
-    exec_args_free(a);
+        r = do_execve_args(path, &a, NULL, NULL);
+    exec_args_release(&a);
     return r;
 }

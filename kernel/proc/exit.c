@@ -2,9 +2,13 @@
  * Process exit and wait.
  *
  * do_exit() releases what the process owns (descriptors, address space,
- * working directory), hands its children to init, becomes a zombie holding
- * only its exit status and statistics, and tells its parent (SIGCHLD, and a
- * wake-up of wait4).  If the parent ignores SIGCHLD or set SA_NOCLDWAIT the
+ * working directory), hands its children to the nearest living ancestor
+ * that asked to adopt orphans (PR_SET_CHILD_SUBREAPER), else to init,
+ * becomes a zombie holding only its exit status and statistics, and tells
+ * its parent (SIGCHLD, and a wake-up of wait4).  A child hears of the end
+ * of the parent thread that created it through the signal it chose with
+ * PR_SET_PDEATHSIG; it then belongs to another thread of that process, if
+ * one is left, and hears of that one's end too (Linux's rules).  If the parent ignores SIGCHLD or set SA_NOCLDWAIT the
  * child is reaped at once, as POSIX says.  When init (pid 1) exits the
  * machine stops: QEMU exits 33 for status 0, 35 otherwise.
  *
@@ -124,26 +128,85 @@ static void kill_orphaned_pgrps(struct task *t)
     }
 }
 
+/* The first thread of process `proc` that has not exited, or NULL. */
+static struct task *live_thread_locked(struct task *proc)
+{
+    struct thread_group *g = proc->group;
+    return g->live > 0 && !list_empty(&g->threads) ? list_first_entry(&g->threads, struct task, thread_node) : NULL;
+}
+
+/* Thread t (already out of its group's list) is exiting: each child that
+ * it created or took over gets the parent-death signal each of its
+ * threads asked for (PR_SET_PDEATHSIG), as from t's process, and passes
+ * to the first live thread of the process, if any (else the process ends
+ * and process_end_locked hands it on).  Caller holds tasks_lock. */
+static void parent_thread_exit_locked(struct task *t)
+{
+    struct task *proc = task_process(t);
+    struct task *heir = live_thread_locked(proc);
+    list_for_each(n, &proc->children) {
+        struct task *c = container_of(n, struct task, sibling);
+        if (c->parent_tid != t->pid)
+            continue;
+        struct task *u;
+        list_for_each_entry(u, &c->group->threads, thread_node) {
+            int sig = READ_ONCE(u->pdeath_signal);
+            if (!sig)
+                continue;
+            siginfo_t info = { .si_signo = sig, .si_code = SI_USER };
+            info.u.kill.pid = t->tgid;
+            info.u.kill.uid = t->uid;
+            signal_send_process(c, sig, &info);
+        }
+        if (heir)
+            c->parent_tid = heir->pid;
+    }
+}
+
+/* Who adopts the orphans of `leader`'s process: the nearest ancestor that
+ * is a child subreaper and still running, else init. */
+static struct task *new_reaper_locked(struct task *leader)
+{
+    for (struct task *a = leader->parent; a && a != init_task; a = a->parent)
+        if (a->group->child_subreaper && !a->group->ended && live_thread_locked(a))
+            return a;
+    return init_task;
+}
+
 /* The last thread of a process has gone: the process ends, with its leader
- * as the zombie its parent reaps.  Its children go to init (zombies among
- * them are reaped by init's wait), orphaned process groups are told, and
- * the parent is notified, all under tasks_lock: the parent may be exiting
- * on another CPU, and only this lock keeps it alive.  Returns true if the
- * leader was reaped at once (its parent ignores SIGCHLD). */
-static bool process_end_locked(struct task *leader, int status)
+ * as the zombie its parent reaps.  Its children go to the new reaper (a
+ * zombie among them is announced to it as if it had just exited, and
+ * reaped at once if it ignores SIGCHLD: those go onto `dead`, through
+ * their sibling node, to be freed once the lock is dropped), orphaned
+ * process groups are told, and the parent is notified, all under
+ * tasks_lock: the parent may be exiting on another CPU, and only this lock
+ * keeps it alive.  Returns true if the leader was reaped at once (its
+ * parent ignores SIGCHLD). */
+static bool process_end_locked(struct task *leader, int status, struct list_node *dead)
 {
     spin_assert_held(&tasks_lock);
     kill_orphaned_pgrps(leader);
-    bool init_has_zombie = false;
+    struct task *reaper = new_reaper_locked(leader);
+    struct task *heir = live_thread_locked(reaper);
     list_for_each_safe(n, &leader->children) {
         struct task *c = container_of(n, struct task, sibling);
         list_remove(&c->sibling);
-        c->parent = init_task;
-        c->ppid = init_task->pid;
-        list_push_back(&init_task->children, &c->sibling);
-        if (c->state == TASK_ZOMBIE)
-            init_has_zombie = true;
+        c->parent = reaper;
+        c->ppid = reaper->pid;
+        c->parent_tid = heir ? heir->pid : reaper->pid;
+        c->exit_signal = SIGCHLD;       /* Linux: nobody may slay the reaper with another */
+        list_push_back(&reaper->children, &c->sibling);
+        if (c->state == TASK_ZOMBIE && c->group->ended && !c->tracer) {
+            int st = c->exit_status;
+            signal_notify_parent(c, (st & 0x7f) ? CLD_KILLED : CLD_EXITED,
+                                 (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff);
+            if (ignores_sigchld(reaper)) {
+                reap(c, reaper);
+                list_push_back(dead, &c->sibling);
+            }
+        }
     }
+    waitq_wake_all(&reaper->child_wait);
     ptrace_release_tracees_locked(leader);
     task_stats_add(&leader->stats, &leader->group->dead);
     struct task *parent = leader->parent;
@@ -160,8 +223,6 @@ static bool process_end_locked(struct task *leader, int status)
     signal_notify_parent(leader, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
     if (!autoreap)
         ptrace_notify_exit_locked(leader, code, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
-    if (init_has_zombie)
-        waitq_wake_all(&init_task->child_wait);
     return autoreap;
 }
 
@@ -233,6 +294,7 @@ void do_exit(int status)
         t->autoreaped = true;
     }
     pidfd_notify_locked(t);             /* a PIDFD_THREAD pidfd of t */
+    parent_thread_exit_locked(t);
     spin_unlock(&tasks_lock);
     if (execing)
         waitq_wake_all(&g->exec_wait);  /* one fewer thread in the exec's way */
@@ -252,9 +314,16 @@ void do_exit(int status)
             tty_session_leader_exit(leader->sid);   /* SIGHUP to the foreground group */
         itimer_exit(leader);
         posix_timers_exit(leader->group);
+        struct list_node dead;
+        list_init(&dead);
         spin_lock(&tasks_lock);
-        bool reaped = process_end_locked(leader, pstatus);
+        bool reaped = process_end_locked(leader, pstatus, &dead);
         spin_unlock(&tasks_lock);
+        list_for_each_safe(n, &dead) {  /* orphans reaped at once by their new parent */
+            struct task *z = container_of(n, struct task, sibling);
+            list_remove(&z->sibling);
+            task_release(z);
+        }
         /* a reaped leader that already left its CPU is freed here; if it is
          * this task, the scheduler frees it once off the CPU */
         if (reaped && leader == t)

@@ -158,6 +158,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         }
     }
     t->mempolicy = parent->mempolicy;   /* NUMA policy: inherited, as on Linux */
+    t->personality = parent->personality;
     cred_copy(t, parent);
     if (!thread)
         rlimit_init(t->group, parent->group);
@@ -236,9 +237,11 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         }
         t->ppid = proc->ppid;
     } else {
-        struct task *p = (flags & CLONE_PARENT) && proc->parent ? proc->parent : proc;
+        bool up = (flags & CLONE_PARENT) && proc->parent;
+        struct task *p = up ? proc->parent : proc;
         t->parent = p;
         t->ppid = p->pid;
+        t->parent_tid = up ? proc->parent_tid : parent->pid;   /* the creating thread (pdeath_signal) */
         list_push_back(&p->children, &t->sibling);
     }
     /* a tracee whose tracer asked for this event has its child traced
@@ -286,6 +289,23 @@ fail:
     t->state = TASK_DEAD;
     task_release(t);
     return err;
+}
+
+/* t gets a descriptor table of its own if it shares one: its later
+ * changes (exec's closing, close_range's) are its own. */
+int task_unshare_files(struct task *t)
+{
+    if (!t->files || !fdtable_shared(t->files))
+        return 0;
+    struct fdtable *own = fdtable_clone(t->files);
+    if (!own)
+        return -ENOMEM;
+    spin_lock(&tasks_lock);             /* /proc/<pid>/fd readers take it under this lock */
+    struct fdtable *old = t->files;
+    t->files = own;
+    spin_unlock(&tasks_lock);
+    fdtable_put(old);
+    return 0;
 }
 
 static long sys_fork(void) { return do_fork(SIGCHLD, 0, 0, 0, 0); }

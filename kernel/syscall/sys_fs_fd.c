@@ -12,11 +12,12 @@
 #include <kernel/syscall.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/proc.h>
 #include <proc/task.h>
 
 #define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
                     O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \
-                    O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+                    O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | O_TMPFILE)
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 static long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
@@ -27,13 +28,16 @@ static long sys_openat(long dirfd, const char __user *upath, long flags, long mo
         return err;
     struct vnode *start;
     struct file *f;
-    if (!path[0])
+    bool tmpfile = flags & __O_TMPFILE;
+    int acc = (int)flags & O_ACCMODE;
+    if (tmpfile && ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (acc != O_WRONLY && acc != O_RDWR)))
+        err = -EINVAL;                  /* O_DIRECTORY with it, no O_CREAT, and write access */
+    else if (!path[0])
         err = -ENOENT;
-    else if ((flags & O_TMPFILE) == O_TMPFILE)
-        err = -EOPNOTSUPP;
     else if ((err = at_start((int)dirfd, path, &start)) == 0) {
         mode_t m = (mode_t)mode & S_IALLUGO & ~task_umask(current);
-        err = vfs_openat(start, path, (int)(flags & OPEN_VALID & ~O_LARGEFILE), m, &f);
+        int fl = (int)(flags & OPEN_VALID & ~O_LARGEFILE);
+        err = tmpfile ? vfs_open_tmpfile(start, path, fl, m, &f) : vfs_openat(start, path, fl, m, &f);
         vnode_put(start);
         if (err == 0) {
             err = fd_install(f, (int)flags);
@@ -53,6 +57,26 @@ static long sys_creat(const char __user *path, long mode)
 }
 
 static long sys_close(long fd) { return fd_close((int)fd); }
+
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+/* close_range: every open descriptor from first to last closed (or, with
+ * CLOSE_RANGE_CLOEXEC, marked close-on-exec); CLOSE_RANGE_UNSHARE first
+ * gives the caller a table of its own, so a thread sharing it with others
+ * (CLONE_FILES) changes only its own. */
+static long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+    if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+        return -EINVAL;
+    if (flags & CLOSE_RANGE_UNSHARE) {
+        int err = task_unshare_files(current);
+        if (err)
+            return err;
+    }
+    fdt_close_range(current->files, first, last, flags & CLOSE_RANGE_CLOEXEC);
+    return 0;
+}
 
 static long sys_dup(long fd)
 {
@@ -118,6 +142,89 @@ static long fcntl_lock(struct fdtable *t, int fd, struct file *f, int cmd, struc
     return 0;
 }
 
+/* ---- the owner of an open file (F_SETOWN, F_SETOWN_EX) ----
+ * Kept as a process, thread or process-group id; SIGIO is not sent. */
+
+struct owner_ex {
+    int type;
+    int pid;
+};
+
+/* Does an owner of this type and id exist (a task with the id, or a
+ * member of the group)?  Caller holds tasks_lock. */
+static bool owner_exists_locked(int type, pid_t id)
+{
+    if (type != F_OWNER_PGRP) {
+        struct task *t = task_find(id);
+        return t && t->state != TASK_DEAD && (type == F_OWNER_TID || task_is_leader(t));
+    }
+    list_for_each(n, &all_tasks) {
+        struct task *t = container_of(n, struct task, all_node);
+        if (t->pgid == id && t->state != TASK_DEAD)
+            return true;
+    }
+    return false;
+}
+
+static long owner_set(struct file *f, int type, pid_t id)
+{
+    if (type != F_OWNER_TID && type != F_OWNER_PID && type != F_OWNER_PGRP)
+        return -EINVAL;
+    if (id) {
+        /* Linux asks only that the id be in use, by a task or a group */
+        spin_lock(&tasks_lock);
+        bool found = owner_exists_locked(F_OWNER_TID, id) || owner_exists_locked(F_OWNER_PGRP, id);
+        spin_unlock(&tasks_lock);
+        if (!found)
+            return -ESRCH;
+    }
+    __atomic_store_n(&f->owner, (uint64_t)type << 32 | (uint32_t)id, __ATOMIC_RELAXED);
+    return 0;
+}
+
+/* The owner, its id 0 once nothing has it any more; a new file's type is
+ * F_OWNER_TID, as on Linux. */
+static struct owner_ex owner_get(struct file *f)
+{
+    uint64_t o = __atomic_load_n(&f->owner, __ATOMIC_RELAXED);
+    struct owner_ex ex = { (int)(o >> 32), (int)(uint32_t)o };
+    if (ex.pid) {
+        spin_lock(&tasks_lock);
+        if (!owner_exists_locked(ex.type, ex.pid))
+            ex.pid = 0;
+        spin_unlock(&tasks_lock);
+    }
+    return ex;
+}
+
+static long fcntl_owner(struct file *f, int cmd, unsigned long arg)
+{
+    struct owner_ex ex;
+    switch (cmd) {
+    case F_SETOWN:
+        if ((int)arg == INT32_MIN)
+            return -EINVAL;
+        return (int)arg < 0 ? owner_set(f, F_OWNER_PGRP, -(int)arg) : owner_set(f, F_OWNER_PID, (int)arg);
+    case F_GETOWN:
+        ex = owner_get(f);
+        return ex.type == F_OWNER_PGRP ? -ex.pid : ex.pid;
+    case F_SETOWN_EX:
+        if (copy_from_user(&ex, (void __user *)arg, sizeof ex))
+            return -EFAULT;
+        return owner_set(f, ex.type, ex.pid);
+    case F_GETOWN_EX:
+        ex = owner_get(f);
+        return copy_to_user((void __user *)arg, &ex, sizeof ex);
+    case F_SETSIG:
+        if (arg > NSIG - 1)
+            return -EINVAL;
+        __atomic_store_n(&f->owner_sig, (int)arg, __ATOMIC_RELAXED);
+        return 0;
+    default:                            /* F_GETSIG */
+        return __atomic_load_n(&f->owner_sig, __ATOMIC_RELAXED);
+    }
+}
+
 /* What fcntl allows on an O_PATH descriptor (Linux's check_fcntl_cmd). */
 static bool fcntl_path_ok(long cmd)
 {
@@ -175,7 +282,11 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
         break;
     case F_GETOWN:
     case F_SETOWN:
-        r = 0;
+    case F_GETOWN_EX:
+    case F_SETOWN_EX:
+    case F_GETSIG:
+    case F_SETSIG:
+        r = fcntl_owner(f, (int)cmd, arg);
         break;
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
@@ -208,6 +319,7 @@ SYSCALL_DEFINE(2, open);
 SYSCALL_DEFINE(257, openat);
 SYSCALL_DEFINE(85, creat);
 SYSCALL_DEFINE(3, close);
+SYSCALL_DEFINE(436, close_range);
 SYSCALL_DEFINE(32, dup);
 SYSCALL_DEFINE(33, dup2);
 SYSCALL_DEFINE(292, dup3);

@@ -1,7 +1,8 @@
 /*
  * Data transfer syscalls: read, write, their positional (pread64/pwrite64)
  * and vectored (readv/writev) forms, lseek, ioctl dispatch and the sync
- * family (no-ops: ramfs is always "on disk"), fadvise64.  sendfile is in
+ * family (no-ops: ramfs is always "on disk"), fadvise64, fallocate and
+ * sync_file_range.  sendfile is in
  * sys_sendfile.c.
  */
 #include <fs/fsyscall.h>
@@ -197,6 +198,40 @@ static long sys_fadvise64(long fd, long off, long len, long advice)
     return r;
 }
 
+/* fallocate: preallocation and hole punching (kernel/fs/file.c checks,
+ * ramfs does it; see fallocate(2)). */
+static long sys_fallocate(long fd, long mode, long off, long len)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long r = vfs_fallocate(f, (int)mode, off, len);
+    file_put(f);
+    return r;
+}
+
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+
+/* sync_file_range: file data is in memory, so there is nothing to write
+ * back; the arguments are checked as Linux checks them. */
+static long sys_sync_file_range(long fd, long off, long nbytes, unsigned flags)
+{
+    struct file *f = fd_get((int)fd);
+    if (!f)
+        return -EBADF;
+    long r = 0, end;
+    enum vtype type = f->vnode->type;
+    if ((flags & ~(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER)) || off < 0 ||
+        __builtin_add_overflow(off, nbytes, &end) || end < 0 || end < off)
+        r = -EINVAL;
+    else if (type != VREG && type != VDIR && type != VBLK && type != VLNK)
+        r = -ESPIPE;
+    file_put(f);
+    return r;
+}
+
 SYSCALL_DEFINE(0, read);
 SYSCALL_DEFINE(1, write);
 SYSCALL_DEFINE(17, pread64);
@@ -209,3 +244,5 @@ SYSCALL_DEFINE(74, fsync);
 SYSCALL_DEFINE(75, fdatasync);
 SYSCALL_DEFINE(162, sync);
 SYSCALL_DEFINE(221, fadvise64);
+SYSCALL_DEFINE(285, fallocate);
+SYSCALL_DEFINE(277, sync_file_range);

@@ -27,6 +27,9 @@
 #define PROT_EXEC 4
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_32BIT 0x40
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_GROWSDOWN 0x100
@@ -37,7 +40,11 @@
 #define MAP_POPULATE 0x8000
 #define MAP_NONBLOCK 0x10000
 #define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED 0x4000000
+#define MAP_HUGE_2MB (21 << 26)
+#define MAP_HUGE_1GB (30 << 26)
 #define MCL_CURRENT 1
 #define MCL_FUTURE 2
 
@@ -80,31 +87,67 @@ static uint64_t locked_bytes(struct mm *mm, uint64_t start, uint64_t end, uint64
 
 static uint32_t to_vm_prot(int prot) { return prot & (PROT_READ | PROT_WRITE | PROT_EXEC); }
 
+/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK: the
+ * huge-page size field's 2 MB and 1 GB values included); any other bit is
+ * EOPNOTSUPP, where plain MAP_SHARED ignores it. */
+#define MAP_VALIDATE_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+                            MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |       \
+                            MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_HUGE_2MB | MAP_HUGE_1GB)
+
+/* The mapping type (MAP_TYPE bits) is valid for this mapping?  0 or -errno. */
+static long mmap_type_check(int flags, bool anon)
+{
+    switch (flags & MAP_TYPE) {
+    case MAP_SHARED:
+    case MAP_PRIVATE:
+        return 0;
+    case MAP_SHARED_VALIDATE:
+        if (anon)
+            return -EINVAL;
+        return (flags & ~MAP_VALIDATE_KNOWN) ? -EOPNOTSUPP : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* Linux's order of checks: the offset's alignment, then the descriptor
+ * (EBADF before anything else is looked at), then the length, the type. */
 static long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
     struct mm *mm = current->mm;
-    if (len == 0 || (off & (PAGE_SIZE - 1)))
+    if (off & (PAGE_SIZE - 1))
         return -EINVAL;
-    if (!(flags & (MAP_SHARED | MAP_PRIVATE)) || ((flags & MAP_SHARED) && (flags & MAP_PRIVATE)))
-        return -EINVAL;
-    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-        return -EINVAL;
-    uint64_t size = ALIGN_UP(len, PAGE_SIZE);
-    if (size < len || size > (1UL << 46))
-        return -ENOMEM;
-    if (((flags & MAP_LOCKED) || READ_ONCE(mm->def_flags)) && !capable(CAP_IPC_LOCK)) {
-        /* a locked mapping counts against RLIMIT_MEMLOCK (Linux: EAGAIN) */
-        uint64_t inside, limit = rlimit_cur(current, RLIMIT_MEMLOCK);
-        if (locked_bytes(mm, 0, 0, &inside) + size > limit)
-            return limit ? -EAGAIN : -EPERM;
-    }
     struct vnode *file = NULL;
     struct file *f = NULL;
     bool anon = flags & MAP_ANONYMOUS;
     if (!anon) {
         f = fd_get(fd);
+        if (f && (f->flags & O_PATH)) {
+            file_put(f);
+            f = NULL;
+        }
         if (!f)
             return -EBADF;
+    }
+    long bad = 0;
+    uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (len == 0)
+        bad = -EINVAL;           /* unknown PROT bits are ignored, as on Linux */
+    else if (size < len || size > (1UL << 46))
+        bad = -ENOMEM;
+    else
+        bad = mmap_type_check(flags, anon);
+    if (!bad && ((flags & MAP_LOCKED) || READ_ONCE(mm->def_flags)) && !capable(CAP_IPC_LOCK)) {
+        /* a locked mapping counts against RLIMIT_MEMLOCK (Linux: EAGAIN) */
+        uint64_t inside, limit = rlimit_cur(current, RLIMIT_MEMLOCK);
+        if (locked_bytes(mm, 0, 0, &inside) + size > limit)
+            bad = limit ? -EAGAIN : -EPERM;
+    }
+    if (bad) {
+        file_put(f);
+        return bad;
+    }
+    if (!anon) {
         file = f->vnode;
         int acc = f->flags & O_ACCMODE;
         if (file && S_ISCHR(file->mode) && file->rdev == MKDEV(1, 5)) {

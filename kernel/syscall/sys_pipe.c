@@ -9,10 +9,10 @@
 
 static long sys_pipe2(int __user *ufds, long flags)
 {
-    if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK))
-        return -EINVAL;   /* O_DIRECT (packet mode) is not supported */
+    if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+        return -EINVAL;
     struct file *rd, *wr;
-    int err = pipe_create((int)flags & O_NONBLOCK, &rd, &wr);
+    int err = pipe_create((int)flags & (O_NONBLOCK | O_DIRECT), &rd, &wr);
     if (err)
         return err;
     int fdflags = (int)flags & O_CLOEXEC;

@@ -14,6 +14,7 @@
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
+#include <mm/vm.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
 #include <proc/task.h>
@@ -219,40 +220,128 @@ SYSCALL_DEFINE(112, setsid);
 
 /* ---- misc ---- */
 
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_GET_KEEPCAPS 7
+#define PR_SET_KEEPCAPS 8
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_GET_SECCOMP 21
+#define PR_SET_SECCOMP 22
+#define PR_CAPBSET_READ 23
 #define PR_SET_TIMERSLACK 29
 #define PR_GET_TIMERSLACK 30
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+#define PR_GET_TID_ADDRESS 40
 
+#define CAP_LAST_CAP 40                 /* Linux 6.1's: CAP_CHECKPOINT_RESTORE */
+
+static long prctl_set_name(struct task *t, const char __user *uname)
+{
+    char name[TASK_COMM_LEN];
+    long n = strncpy_from_user(name, uname, sizeof name);
+    if (n == -ENAMETOOLONG) {
+        if (copy_from_user(name, uname, sizeof name - 1))
+            return -EFAULT;
+        name[sizeof name - 1] = 0;
+    } else if (n < 0) {
+        return n;
+    }
+    strlcpy(t->comm, name, sizeof t->comm);
+    return 0;
+}
+
+/*
+ * prctl: the options Linux programs use, with Linux's checks of the
+ * arguments.  Seccomp is not provided (PR_GET_SECCOMP says mode 0,
+ * PR_SET_SECCOMP is EINVAL, as on a Linux built without it); capabilities
+ * follow the effective user id (include/proc/cred.h), so the bounding set
+ * is full and PR_SET_KEEPCAPS is only remembered.  Unknown options EINVAL.
+ */
 static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct task *t = current;
-    if (option == PR_SET_NAME) {
-        char name[TASK_COMM_LEN];
-        long n = strncpy_from_user(name, (const char *)a2, sizeof name);
-        if (n == -ENAMETOOLONG) {
-            if (copy_from_user(name, (const char *)a2, sizeof name - 1))
-                return -EFAULT;
-            name[sizeof name - 1] = 0;
-        } else if (n < 0) {
-            return n;
-        }
-        strlcpy(t->comm, name, sizeof t->comm);
-        return 0;
-    }
-    if (option == PR_GET_NAME)
-        return copy_to_user((char *)a2, t->comm, sizeof t->comm);
-    if (option == PR_SET_TIMERSLACK) {
+    switch (option) {
+    case PR_SET_NAME:
+        return prctl_set_name(t, (const char __user *)a2);
+    case PR_GET_NAME:
+        return copy_to_user((char __user *)a2, t->comm, sizeof t->comm);
+    case PR_SET_TIMERSLACK:
         /* how late a timed sleep may end (kernel/hrtimer.h); 0 restores
          * the value inherited at fork.  Real-time tasks sleep without. */
         t->timer_slack_ns = a2 ? a2 : t->timer_slack_default_ns;
         return 0;
-    }
-    if (option == PR_GET_TIMERSLACK)
+    case PR_GET_TIMERSLACK:
         return (long)t->timer_slack_ns;
-    return -EINVAL;
+    case PR_SET_PDEATHSIG:              /* kernel/proc/exit.c sends it */
+        if (a2 >= NSIG)
+            return -EINVAL;
+        WRITE_ONCE(t->pdeath_signal, (int)a2);
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return put_user((int)READ_ONCE(t->pdeath_signal), (int __user *)a2);
+    case PR_SET_CHILD_SUBREAPER:        /* kernel/proc/exit.c gives it orphans */
+        spin_lock(&tasks_lock);
+        t->group->child_subreaper = a2 != 0;
+        spin_unlock(&tasks_lock);
+        return 0;
+    case PR_GET_CHILD_SUBREAPER:
+        return put_user((int)READ_ONCE(t->group->child_subreaper), (int __user *)a2);
+    case PR_GET_DUMPABLE:
+        return READ_ONCE(t->mm->dumpable);
+    case PR_SET_DUMPABLE:
+        if (a2 > 1)
+            return -EINVAL;             /* 2 (SUID_DUMP_ROOT) is for fs.suid_dumpable only */
+        WRITE_ONCE(t->mm->dumpable, (uint8_t)a2);
+        return 0;
+    case PR_SET_NO_NEW_PRIVS:           /* kernel/proc/cred.c: exec grants nothing */
+        if (a2 != 1 || a3 || a4 || a5)
+            return -EINVAL;
+        t->no_new_privs = true;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (a2 || a3 || a4 || a5)
+            return -EINVAL;
+        return t->no_new_privs;
+    case PR_GET_KEEPCAPS:
+        return t->keepcaps;
+    case PR_SET_KEEPCAPS:
+        if (a2 > 1)
+            return -EINVAL;
+        t->keepcaps = a2;
+        return 0;
+    case PR_GET_SECCOMP:
+        return 0;                       /* SECCOMP_MODE_DISABLED */
+    case PR_CAPBSET_READ:
+        return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
+    case PR_GET_TID_ADDRESS:
+        return put_user(t->clear_child_tid, (uint64_t __user *)a2);
+    case PR_SET_SECCOMP:
+    default:
+        return -EINVAL;
+    }
 }
 SYSCALL_DEFINE(157, prctl);
+
+
+/* personality(2): the execution domain and its flags, kept for the task
+ * and its children; 0xffffffff only asks.  Linux accepts any value.  Exec
+ * honours ADDR_NO_RANDOMIZE (kernel/proc/exec.c); the other flags
+ * (UNAME26, READ_IMPLIES_EXEC, ...) are only kept. */
+static long sys_personality(unsigned int persona)
+{
+    struct task *t = current;
+    unsigned int old = t->personality;
+    if (persona != 0xffffffffU)
+        t->personality = persona;
+    return old;
+}
+SYSCALL_DEFINE(135, personality);
 
 static long sys_getrandom(void __user *buf, size_t len, unsigned flags)
 {

@@ -37,25 +37,40 @@
 
 static int gt_failures;
 
-/* Formats like printf and writes the result with a single write(2) on fd 1. */
-GT_FN void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+/* Formats like vprintf and writes the result with a single write(2) on fd. */
+GT_FN void vsay_to(int fd, const char *fmt, va_list ap)
 {
     char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     if (n < 0)
         return;
     if ((size_t)n >= sizeof buf)
         n = sizeof buf - 1;
     ssize_t off = 0;
     while (off < n) {
-        ssize_t w = write(1, buf + off, n - off);
+        ssize_t w = write(fd, buf + off, n - off);
         if (w <= 0)
             break;
         off += w;
     }
+}
+
+/* Formats like printf and writes the result with a single write(2) on fd 1. */
+GT_FN void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay_to(1, fmt, ap);
+    va_end(ap);
+}
+
+/* The same on another descriptor (a pipe to the test, say). */
+GT_FN void __attribute__((format(printf, 2, 3))) say_to(int fd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay_to(fd, fmt, ap);
+    va_end(ap);
 }
 
 /* Reads a whole small file (one read(2), as /proc files want) into buf,

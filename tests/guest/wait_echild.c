@@ -1,7 +1,9 @@
 /* wait with nothing to wait for: ECHILD from wait(), waitpid(-1) and
  * waitpid(WNOHANG) when the process has no children, from waitpid on a pid
  * that is not our child (our parent), and after the only child was reaped.
- * A grandchild is not a child: waiting for it gives ECHILD too. */
+ * A grandchild is not a child: waiting for it gives ECHILD too.  waitid
+ * checks its options first: naming no state to wait for (no WEXITED,
+ * WSTOPPED or WCONTINUED) is EINVAL even with no children. */
 #include "gt.h"
 
 int main(void)
@@ -11,6 +13,9 @@ int main(void)
     expect_err(waitpid(-1, &st, 0), ECHILD, "waitpid(-1) with no children");
     expect_err(waitpid(-1, &st, WNOHANG), ECHILD, "waitpid(-1, WNOHANG) with no children");
     expect_err(waitpid(getppid(), &st, 0), ECHILD, "waitpid on our parent");
+    siginfo_t si;
+    expect_err(waitid(P_ALL, 0, &si, WEXITED | WNOHANG), ECHILD, "waitid(P_ALL, WEXITED|WNOHANG) with no children");
+    expect_err(waitid(P_ALL, 0, &si, WNOHANG), EINVAL, "waitid(P_ALL, WNOHANG) with no children");
 
     int p[2];
     pipe(p);

@@ -103,6 +103,7 @@ int clear_user(void *dst, size_t n) { memset(dst, 0, n); return 0; }
 
 /* No address spaces on the host: nothing maps the files. */
 void vm_file_truncated(struct vnode *file, uint64_t size) { (void)file; (void)size; }
+void vm_file_unmap(struct vnode *file, uint64_t from, uint64_t to) { (void)file; (void)from; (void)to; }
 
 static struct task fake_task;
 struct task *current_task(void) { return &fake_task; }

@@ -17,8 +17,17 @@ $(BUILD)/host/%: tests/host/%.c
 
 -include $(HOST_TESTS:=.d)
 
-.PHONY: test-host
+# Also: docs/syscalls.md must be what tools/gen-syscalls.py makes of the
+# kernel's registrations and docs/syscall-notes.txt (`make syscall-table`).
+.PHONY: test-host syscall-table
 test-host: $(HOST_TESTS)
-	$(Q)tools/run-host-tests.sh $(BUILD)/results/host.txt $(HOST_TESTS)
+	$(Q)rc=0; tools/run-host-tests.sh $(BUILD)/results/host.txt $(HOST_TESTS) || rc=1; \
+	if $(PYTHON) tools/gen-syscalls.py --check docs/syscalls.md; then \
+	    echo "PASS host/syscall-table" >> $(BUILD)/results/host.txt; \
+	else echo "FAIL host/syscall-table (docs/syscalls.md is stale: make syscall-table)" | \
+	    tee -a $(BUILD)/results/host.txt; rc=1; fi; exit $$rc
+
+syscall-table:
+	$(Q)$(PYTHON) tools/gen-syscalls.py --out docs/syscalls.md
 
 TEST_SUITES += test-host

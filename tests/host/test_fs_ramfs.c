@@ -221,6 +221,50 @@ START_TEST(sparse_truncate_and_unlink_open)
 }
 END_TEST
 
+/* fallocate: frames that count but are holes to SEEK_DATA until written;
+ * punching frees whole pages and clears partial ones; every frame is back
+ * at the last close. */
+START_TEST(fallocate_and_seek)
+{
+    struct file *f;
+    long base = frames_live;
+    ck_assert_int_eq(vfs_openat(vfs_root(), "/fa", O_RDWR | O_CREAT, 0644, &f), 0);
+    struct vnode *v = f->vnode;
+    ck_assert_int_eq(vfs_fallocate(f, 0, PAGE_SIZE, 2 * PAGE_SIZE), 0);
+    ck_assert_uint_eq(v->size, 3 * PAGE_SIZE);
+    ck_assert_int_eq(frames_live - base, 2);
+    ck_assert_uint_eq(v->blocks, 2 * PAGE_SIZE / 512);
+    ck_assert_int_eq(f->ops->lseek(f, 0, SEEK_DATA), -ENXIO);      /* allocated, unwritten */
+    ck_assert_int_eq(vfs_fallocate(f, FALLOC_FL_KEEP_SIZE, 3 * PAGE_SIZE, 1), 0);
+    ck_assert_uint_eq(v->size, 3 * PAGE_SIZE);
+    ck_assert_int_eq(frames_live - base, 3);
+    uint64_t off = 2 * PAGE_SIZE + 10;
+    ck_assert_int_eq(f->ops->write(f, "data", 4, &off), 4);
+    ck_assert_int_eq(frames_live - base, 3);                        /* the allocated frame is used */
+    ck_assert_int_eq(f->ops->lseek(f, 0, SEEK_DATA), 2 * PAGE_SIZE);
+    ck_assert_int_eq(f->ops->lseek(f, 2 * PAGE_SIZE, SEEK_HOLE), 3 * PAGE_SIZE);
+    ck_assert_int_eq(f->ops->lseek(f, 3 * PAGE_SIZE, SEEK_HOLE), -ENXIO);
+    /* punch the middle of page 2, then pages 1 and 2 whole */
+    ck_assert_int_eq(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 2 * PAGE_SIZE + 11, 2), 0);
+    char k[4];
+    ck_assert_int_eq(vnode_read_kernel(v, 2 * PAGE_SIZE + 10, k, 4), 4);
+    ck_assert(memcmp(k, "d\0\0a", 4) == 0);
+    ck_assert_int_eq(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PAGE_SIZE, 2 * PAGE_SIZE), 0);
+    ck_assert_int_eq(frames_live - base, 1);                        /* the one past the end stays */
+    ck_assert_uint_eq(v->size, 3 * PAGE_SIZE);
+    /* the checks before the file system's */
+    ck_assert_int_eq(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE, 0, 1), -EOPNOTSUPP);
+    ck_assert_int_eq(vfs_fallocate(f, FALLOC_FL_ZERO_RANGE, 0, 1), -EOPNOTSUPP);
+    ck_assert_int_eq(vfs_fallocate(f, 0, -1, 1), -EINVAL);
+    ck_assert_int_eq(vfs_fallocate(f, 0, 1, INT64_MAX), -EFBIG);
+    file_put(f);
+    vfs_lock();
+    ck_assert_int_eq(vfs_root()->ops->unlink(vfs_root(), "fa", 2), 0);
+    vfs_unlock();
+    ck_assert_int_eq(frames_live, base);
+}
+END_TEST
+
 START_TEST(out_of_frames)
 {
     struct file *f;
@@ -503,6 +547,7 @@ static Suite *suite(void)
     tcase_add_test(tc, unpacked_tree_and_walk);
     tcase_add_test(tc, open_flags);
     tcase_add_test(tc, sparse_truncate_and_unlink_open);
+    tcase_add_test(tc, fallocate_and_seek);
     tcase_add_test(tc, out_of_frames);
     tcase_add_test(tc, rename_rmdir_and_links);
     tcase_add_test(tc, readdir_stable_under_deletion);

@@ -2,7 +2,8 @@
  * Host tests of the pipe's page ring (kernel/fs/pipe_ring.c): capacity,
  * FIFO order across page boundaries and wrap-around, partial reads and
  * writes, spans never crossing a page, lazy page allocation and its failure,
- * and resizing (F_SETPIPE_SZ) with data held.
+ * resizing (F_SETPIPE_SZ) with data held, and packets (a page each, read
+ * one at a time, padding never read, kept across a resize).
  */
 #include <check.h>
 
@@ -182,7 +183,7 @@ START_TEST(grow_keeps_data_in_order)
 {
     put_stream(0, 50000);
     expect_stream(0, 1000);                     /* the head is inside a page */
-    uint8_t **array = calloc(64, sizeof(*array));
+    uint8_t **array = calloc(1, PIPE_RING_ARRAY_BYTES(64));
     ck_assert(pipe_ring_resize(&r, array, 64));
     ck_assert_uint_eq(pipe_ring_capacity(&r), 64 * 4096);
     ck_assert_uint_eq(pipe_ring_used(&r), 49000);
@@ -228,12 +229,89 @@ START_TEST(shrink_within_slots_keeps_data)
 }
 END_TEST
 
+/* Writes a packet as pipe.c does: pad to a page of its own, then seal it. */
+static void put_packet(const char *s)
+{
+    size_t n = strlen(s);
+    pipe_ring_pad(&r);
+    ck_assert_uint_eq(pipe_ring_put(&r, s, n), n);
+    pipe_ring_end_packet(&r, n);
+}
+
+/* Reads one span as pipe.c's read does; returns it as a string. */
+static const char *take(void)
+{
+    static char out[PIPE_PAGE_SIZE + 1];
+    uint8_t *p;
+    size_t n = pipe_ring_read_span(&r, &p);
+    memcpy(out, p, n);
+    out[n] = 0;
+    pipe_ring_consume(&r, n);
+    return out;
+}
+
+START_TEST(packets_take_a_page_each)
+{
+    ck_assert_uint_eq(pipe_ring_put(&r, "stream", 6), 6);
+    ck_assert(pipe_ring_can_merge(&r, 10));
+    ck_assert_uint_eq(pipe_ring_pad_needed(&r), 4096 - 6);
+    put_packet("one");
+    put_packet("two");
+    ck_assert(!pipe_ring_can_merge(&r, 1));           /* after a packet: a new page */
+    ck_assert_uint_eq(pipe_ring_used(&r), 3 * 4096);
+    ck_assert_uint_eq(pipe_ring_bytes(&r), 12);
+    ck_assert(!pipe_ring_at_packet(&r));
+    ck_assert_str_eq(take(), "stream");                /* stops at the end of the sealed data */
+    ck_assert(pipe_ring_at_packet(&r));
+    /* tee's walk sees the same spans without consuming */
+    uint8_t *p;
+    size_t next, n = pipe_ring_span_at(&r, r.head, &p, &next);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(pipe_ring_span_at(&r, next, &p, &next), 3);
+    ck_assert(memcmp(p, "two", 3) == 0);
+    ck_assert_uint_eq(next, r.tail);
+    ck_assert_str_eq(take(), "one");
+    ck_assert_str_eq(take(), "two");
+    ck_assert_uint_eq(pipe_ring_used(&r), 0);
+    /* sixteen packets fill the ring, whatever their size */
+    for (int i = 0; i < 16; i++)
+        put_packet("x");
+    ck_assert_uint_eq(pipe_ring_space(&r), 0);
+    for (int i = 0; i < 16; i++)
+        ck_assert_str_eq(take(), "x");
+    ck_assert_uint_eq(pipe_ring_used(&r), 0);
+}
+END_TEST
+
+START_TEST(full_page_packet_and_resize)
+{
+    static char page[PIPE_PAGE_SIZE + 1];
+    memset(page, 'p', PIPE_PAGE_SIZE);
+    put_packet(page);                                  /* no padding at all */
+    put_packet("after");
+    ck_assert_uint_eq(pipe_ring_used(&r), 2 * 4096);
+    uint8_t **array = calloc(1, PIPE_RING_ARRAY_BYTES(32));
+    ck_assert(pipe_ring_resize(&r, array, 32));
+    ck_assert(pipe_ring_at_packet(&r));
+    ck_assert_uint_eq(strlen(take()), PIPE_PAGE_SIZE);
+    ck_assert(pipe_ring_at_packet(&r));                /* the seal moved with its page */
+    ck_assert_str_eq(take(), "after");
+    put_packet("back");
+    ck_assert(pipe_ring_resize(&r, r.slots, 16));
+    ck_assert_str_eq(take(), "back");
+    ck_assert_uint_eq(pipe_ring_used(&r), 0);
+    free(array);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pipe_ring");
     TCase *tc = tcase_create("ring");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, empty_ring);
+    tcase_add_test(tc, packets_take_a_page_each);
+    tcase_add_test(tc, full_page_packet_and_resize);
     tcase_add_test(tc, fills_to_exactly_64k);
     tcase_add_test(tc, partial_reads_preserve_order);
     tcase_add_test(tc, spans_never_cross_a_page);
