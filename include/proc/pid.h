@@ -53,6 +53,15 @@ void pgrp_detach_locked(struct task *leader);
  * live processes stops at the first whose group->live is 0, so a group
  * full of zombies waiting for their parent costs nothing to signal. */
 struct list_node *pgrp_members_locked(pid_t pgid);
+/* Runs the statement after it for each live leader t of process group
+ * pgid (a `break` in it ends the walk).  Caller holds tasks_lock. */
+#define for_each_live_pgrp_member(t, pgid)                                         \
+    for (struct list_node *pgrp_list_ = pgrp_members_locked(pgid); pgrp_list_;     \
+         pgrp_list_ = NULL)                                                        \
+        list_for_each_entry(t, pgrp_list_, pgrp_node)                              \
+            if ((t)->group->live == 0)                                             \
+                break;                  /* only ended ones from here on */        \
+            else
 /* execve from a non-leader thread: t takes the leader's pid (and the
  * leader t's), and the leader's place in its process group. */
 void pid_exec_swap_locked(struct task *old_leader, struct task *t);

@@ -37,17 +37,13 @@ static bool pgrp_in_session(pid_t pgid, pid_t sid)
 {
     bool found = false;
     spin_lock(&tasks_lock);
-    struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
-    if (members)
-        list_for_each_entry(t, members, pgrp_node) {
-            if (t->group->live == 0)
-                break;                  /* only ended ones from here on */
-            if (t->sid == sid && t->state != TASK_ZOMBIE) {
-                found = true;
-                break;
-            }
+    for_each_live_pgrp_member(t, pgid) {
+        if (t->sid == sid && t->state != TASK_ZOMBIE) {
+            found = true;
+            break;
         }
+    }
     spin_unlock(&tasks_lock);
     return found;
 }

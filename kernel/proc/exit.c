@@ -69,32 +69,24 @@ static void reap(struct task *child, struct task *parent)
 bool pgrp_orphaned_locked(pid_t pgid, const struct task *leaving)
 {
     spin_assert_held(&tasks_lock);
-    struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
-    if (members)
-        list_for_each_entry(t, members, pgrp_node) {
-            if (t->group->live == 0)
-                break;                  /* only ended ones from here on */
-            if (t == leaving)
-                continue;
-            struct task *p = t->parent;
-            if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
-                return false;
-        }
+    for_each_live_pgrp_member(t, pgid) {
+        if (t == leaving)
+            continue;
+        struct task *p = t->parent;
+        if (p && p != init_task && p != leaving && p->pgid != pgid && p->sid == t->sid)
+            return false;
+    }
     return true;
 }
 
 static bool pgrp_has_stopped(pid_t pgid)
 {
-    struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
-    if (members)
-        list_for_each_entry(t, members, pgrp_node) {
-            if (t->group->live == 0)
-                break;
-            if (READ_ONCE(t->group->stop_signal) > 0)
-                return true;
-        }
+    for_each_live_pgrp_member(t, pgid) {
+        if (READ_ONCE(t->group->stop_signal) > 0)
+            return true;
+    }
     return false;
 }
 

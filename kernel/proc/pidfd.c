@@ -198,13 +198,8 @@ int pidfd_pid(int fd, bool *nonblock)
 static long signal_pgrp_locked(pid_t pgid, int sig, const siginfo_t *info)
 {
     int found = 0, sent = 0;
-    struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
-    if (!members)
-        return -ESRCH;
-    list_for_each_entry(t, members, pgrp_node) {
-        if (t->group->live == 0)
-            break;                      /* only ended ones from here on */
+    for_each_live_pgrp_member(t, pgid) {
         found++;
         if (!may_signal(current, t) && !(sig == SIGCONT && t->sid == current->sid))
             continue;

@@ -248,15 +248,11 @@ int signal_send_pgrp(pid_t pgid, int sig, const siginfo_t *info)
 {
     int found = 0;
     spin_lock(&tasks_lock);
-    struct list_node *members = pgrp_members_locked(pgid);
     struct task *t;
-    if (members)
-        list_for_each_entry(t, members, pgrp_node) {
-            if (t->group->live == 0)
-                break;                  /* only ended ones from here on */
-            found++;
-            signal_send_process(t, sig, info);
-        }
+    for_each_live_pgrp_member(t, pgid) {
+        found++;
+        signal_send_process(t, sig, info);
+    }
     spin_unlock(&tasks_lock);
     return found ? 0 : -ESRCH;
 }
@@ -970,16 +966,12 @@ static long sys_kill(pid_t pid, int sig)
         }
     } else {
         /* a group: its members' list, not a walk over every task */
-        struct list_node *members = pgrp_members_locked(pg);
         struct task *t;
-        if (members)
-            list_for_each_entry(t, members, pgrp_node) {
-                if (t->group->live == 0)
-                    break;              /* only ended ones from here on */
-                found++;
-                if (kill_one(t, sig, SI_USER, true) == 0)
-                    sent++;
-            }
+        for_each_live_pgrp_member(t, pg) {
+            found++;
+            if (kill_one(t, sig, SI_USER, true) == 0)
+                sent++;
+        }
     }
     spin_unlock(&tasks_lock);
     return !found ? -ESRCH : !sent ? -EPERM : 0;
