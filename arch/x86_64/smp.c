@@ -64,7 +64,14 @@ void smp_boot_aps(void)
     int ids[MAX_CPUS];
     int n = madt_apic_ids(ids, MAX_CPUS);
     const char *maxc = cmdline_get("maxcpus");
-    int limit = cmdline_get("nosmp") ? 1 : maxc ? (int)(maxc[0] - '0') : MAX_CPUS;
+    int limit = MAX_CPUS;
+    if (maxc) {                         /* a decimal count (maxcpus=0 starts none beside this one) */
+        limit = 0;
+        for (const char *p = maxc; *p >= '0' && *p <= '9' && limit <= MAX_CPUS; p++)
+            limit = limit * 10 + (*p - '0');
+    }
+    if (cmdline_get("nosmp"))
+        limit = 1;
     if (limit < 1)
         limit = 1;
     /* nosmp leaves one CPU, as Linux's nr_cpus=1; maxcpus= only starts fewer */
