@@ -72,6 +72,15 @@ class Console:
         s = ANSI_RE.sub("", s).replace("\r", "")
         return KLOG_RE.sub("", s)
 
+    def drain(self, seconds):
+        """What arrives within `seconds`, cleaned and consumed."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and self._pump(min(end - time.monotonic(), 0.2)):
+            pass
+        text = self.text()
+        self.mark = len(self.raw)
+        return text
+
     def wait_for(self, regex, timeout):
         """Waits until the unconsumed text matches regex; returns the text
         up to the end of the match and consumes it, or None on timeout/EOF."""
@@ -396,6 +405,11 @@ def run(args):
                 continue
             out = body(screen, command)
             ok = check(out)
+            if not ok:
+                # output that comes after the prompt (a child its parent did not
+                # wait for: the README's p1) is the command's too
+                out += "\n" + con.drain(1.5)
+                ok = check(out)
             results.append((name, ok, "" if ok else "unexpected output: %r" % out[-300:]))
 
         # README: `cat /dev/kmsg` shows the log's records and waits for more,

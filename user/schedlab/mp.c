@@ -312,7 +312,9 @@ static int mp_scale(const struct mp_exp *e)
      * others spin for the whole host time slice, so the time at 2 and at 4
      * CPUs may come out either way; the share of contended acquisitions
      * does not. */
-    judge_fact("SQMS on 1 CPU: no migration, no lock wait", ran[0][0] && mig[0][0] == 0 && wait[0][0] == 0);
+    /* the jobs never wait on each other for the lock; the controller and
+     * the system's own wake-ups on other CPUs may, a few microseconds a second */
+    judge_fact("SQMS on 1 CPU: no migration, lock wait under 0.1%", ran[0][0] && mig[0][0] == 0 && wait[0][0] < 0.001);
     if (ran[0][1]) {
         judge_fact("SQMS: migrations per second grow from 1 to 2 CPUs", mig[0][1] > mig[0][0]);
         judge_fact("MQMS on 2 CPUs: under a tenth of SQMS's migrations", mig[1][1] < mig[0][1] / 10);
