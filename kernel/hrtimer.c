@@ -149,16 +149,6 @@ uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns)
     return n;
 }
 
-uint64_t hrtimer_next_expiry(void)
-{
-    struct hrtimer_base *b = &bases[this_cpu_id()];
-    spin_lock(&b->lock);
-    struct rb_node *first = rb_first(&b->tree);
-    uint64_t next = first ? rb_entry(first, struct hrtimer, node)->hard_ns : UINT64_MAX;
-    spin_unlock(&b->lock);
-    return next;
-}
-
 void hrtimer_interrupt(void)
 {
     int cpu = this_cpu_id();

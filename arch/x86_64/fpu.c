@@ -59,6 +59,7 @@ _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "fits the software-reserved by
 static bool use_xsave;
 static uint64_t xfeatures = XFEATURE_X87 | XFEATURE_SSE;
 static size_t area_size = FXSAVE_SIZE;
+static size_t xstate_size;                      /* CPUID.(0xd,0).EBX for XCR0; 0 without XSAVE */
 static uint32_t mxcsr_mask = 0xffbf;            /* FXSAVE's mask when the CPU stores 0 */
 
 static inline void xsetbv(uint32_t reg, uint64_t v)
@@ -118,8 +119,10 @@ void arch_fpu_init_cpu(void)
             panic("fpu: CPU %d has no XSAVE, unlike the boot CPU", this_cpu_id());
         xsetbv(0, xfeatures);
         cpuid(0xd, 0, &a, &b, &c, &d);          /* EBX: size for the enabled XCR0 */
-        if (area_size == FXSAVE_SIZE)
+        if (area_size == FXSAVE_SIZE) {
+            xstate_size = b;
             area_size = ALIGN_UP(b, ARCH_FPU_ALIGN);
+        }
         else if (ALIGN_UP(b, ARCH_FPU_ALIGN) != area_size)
             panic("fpu: CPU %d's XSAVE area is %u bytes, the boot CPU's %zu", this_cpu_id(), b, area_size);
     }
@@ -172,14 +175,7 @@ static int check_image(const uint8_t *p)
     return 0;
 }
 
-size_t arch_fpu_xstate_user_size(void)
-{
-    if (!use_xsave)
-        return 0;
-    uint32_t a, b, c, d;
-    cpuid(0xd, 0, &a, &b, &c, &d);
-    return b;
-}
+size_t arch_fpu_xstate_user_size(void) { return xstate_size; }
 
 static void fill_sw_bytes(struct fpx_sw_bytes *sw)
 {

@@ -51,9 +51,6 @@ struct hrtimer {
 /* Linux's default timer slack of a task that is not real-time (50 us). */
 #define TIMER_SLACK_DEFAULT_NS 50000
 
-/* The timer resolution clock_getres reports: the interrupt's granularity. */
-#define HRTIMER_RESOLUTION_NS 1
-
 void hrtimer_init(struct hrtimer *t, hrtimer_fn fn);
 /* (Re)arms t for `expires_ns` (may be past: it fires at once) on this CPU. */
 void hrtimer_start(struct hrtimer *t, uint64_t expires_ns);
@@ -81,7 +78,5 @@ void hrtimer_interrupt(void);
 /* Per CPU, before interrupts are enabled: the CPU's timer hardware
  * (arch_timer_init_cpu) and its queue of timers. */
 void hrtimer_init_cpu(void);
-/* The earliest pending expiry on this CPU (UINT64_MAX if none). */
-uint64_t hrtimer_next_expiry(void);
 
 #endif

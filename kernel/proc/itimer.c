@@ -48,9 +48,10 @@ void itimer_init(struct task *t) { hrtimer_init(&t->itimer, itimer_fn); }
 
 static void arm_locked(struct task *t, uint64_t deadline)
 {
-    hrtimer_cancel(&t->itimer);
     if (deadline)
-        hrtimer_start(&t->itimer, deadline);
+        hrtimer_start(&t->itimer, deadline);    /* cancels first */
+    else
+        hrtimer_cancel(&t->itimer);
 }
 
 /* exit: a dead task's timer must not fire */
