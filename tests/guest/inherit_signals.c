@@ -35,6 +35,9 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "--show"))
         return show("after exec");
 
+    /* SIGINT starts at its default whatever the launcher left it at (a
+     * job started in the background of a script inherits it ignored). */
+    signal(SIGINT, SIG_DFL);
     signal(SIGUSR1, SIG_IGN);
     struct sigaction sa = { .sa_handler = handler };
     sigaction(SIGUSR2, &sa, NULL);

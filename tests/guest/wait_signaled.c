@@ -32,6 +32,11 @@ static void kill_paused(int sig)
 
 int main(void)
 {
+    /* Default actions whatever the launcher left (nohup ignores SIGHUP,
+     * a background job of a script SIGINT). */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     kill_paused(SIGKILL);
     kill_paused(SIGTERM);
     kill_paused(SIGUSR1);
