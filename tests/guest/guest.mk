@@ -138,7 +138,7 @@ test-lifecycle: $(GUEST_BINS) guest-image
 	    if [ -s $$out.txt ]; then cat $$out.txt >> $(BUILD)/results/lifecycle.txt; \
 	    else echo "FAIL lifecycle/cpus=$$n/runner (no results)" >> $(BUILD)/results/lifecycle.txt; rc=1; fi; \
 	    mkdir -p $$out; cp $(BUILD)/guest-out/tessera/lifecycle_*.txt $$out/ 2>/dev/null; \
-	    cp $(BUILD)/guest-out/tessera-console.log $$out/console.log 2>/dev/null; \
+	    cp $(BUILD)/guest-out/lifecycle_cpus=$$n-tessera-console.log $$out/console.log 2>/dev/null; \
 	done; \
 	echo "lifecycle: $$(grep -c ^PASS $(BUILD)/results/lifecycle.txt) passed," \
 	     "$$(grep -c ^FAIL $(BUILD)/results/lifecycle.txt) failed"; \

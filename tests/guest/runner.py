@@ -230,7 +230,10 @@ def run_side(args, side, names, launch, start_timeout, extra=None):
     runs = 0
     note = None
     last_hung = None
-    with open(os.path.join(outdir, side + "-console.log"), "wb") as log:
+    logname = side + "-console.log"
+    if args.prefix != "guest":      # each suite keeps its own console log
+        logname = args.prefix.replace("/", "_") + "-" + logname
+    with open(os.path.join(outdir, logname), "wb") as log:
         while todo:
             runs += 1
             cmd, env = launch(todo, last_hung)
@@ -371,7 +374,8 @@ def judge_output(name, lin, tes, marks):
     if "side:guest-only" in marks:
         if tes.status == 0:
             return True, []
-        return False, ["guest-only test: status %s %s" % (tes.status, tes.problem or "")]
+        return False, (["guest-only test: status %s %s" % (tes.status, tes.problem or "")]
+                       + tes.lines[-40:])
     if lin.status is None:
         return False, ["Linux side did not finish: %s" % lin.problem]
     if lin.status != 0:
