@@ -105,8 +105,10 @@ static long count_sleeping_children(const pid_t *pids, long n, pid_t parent)
         char *close_paren = strrchr(buf, ')');
         char state;
         int ppid;
-        if (close_paren && sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 && state == 'S' &&
-            ppid == parent)
+        if (!close_paren || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2 || ppid != parent)
+            continue;
+        /* The last children forked may not have reached pause() yet. */
+        if (state == 'S' || wait_sleeping(pids[i]))
             found++;
     }
     return found;
