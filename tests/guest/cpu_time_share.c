@@ -1,3 +1,5 @@
+/* gt-clock: icount (run in a boot of its own on one CPU under -icount, where
+ * CPU time is the instructions retired: the host's load cannot skew it). */
 /* Two equal processes pinned to one CPU, each doing the same amount of
  * work in small pieces with sched_yield between them, are charged the same
  * CPU time: in each of 5 rounds the smaller of the two is at least 0.9 of

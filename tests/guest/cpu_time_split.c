@@ -1,3 +1,5 @@
+/* gt-clock: icount (run in a boot of its own on one CPU under -icount, where
+ * CPU time is the instructions retired: the host's load cannot skew it). */
 /* User and system time measured where they are spent.
  *  - a pure user-mode spinner (0.5 s of CPU, a clock read every few
  *    milliseconds) is charged almost only user time: in getrusage,

@@ -1,3 +1,5 @@
+/* gt-clock: icount (run in a boot of its own on one CPU under -icount, where
+ * CPU time is the instructions retired: the host's load cannot skew it). */
 /* gt-side: guest-only.  Nothing else may run on the machine meanwhile,
  * which the shared Linux host running the oracle side cannot promise.
  *

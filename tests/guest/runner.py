@@ -75,6 +75,9 @@ class Result:
         self.leak_sites = []    # (objects, bytes, site, caller), debug kernel only
 
 
+DEFAULT_INIT = "/tests/run-all.sh"
+
+
 def read_markers(name):
     """Returns the set of gt-* markers found in tests/guest/NAME.c."""
     path = os.path.join(HERE, name + ".c")
@@ -84,7 +87,7 @@ def read_markers(name):
             text = f.read()
     except OSError:
         return marks
-    for m in re.finditer(r"gt-(side|compare):\s*([\w-]+)", text):
+    for m in re.finditer(r"gt-(side|compare|clock):\s*([\w-]+)", text):
         marks.add(m.group(1) + ":" + m.group(2))
     return marks
 
@@ -299,12 +302,35 @@ def qemu_exit_meaning(rc):
             1: "QEMU error (bad image or option)"}.get(rc, "unexpected exit code")
 
 
-def run_tessera(args, names, all_names, extra):
+def run_tessera(args, names, all_names, extra, marks=None):
     """Boots Tessera (again after a hang) and collects results.
 
+    Tests marked "gt-clock: icount" run in a boot of their own, on one CPU
+    under -icount shift=0,sleep=off, where the guest's clock counts its own
+    instructions: CPU-time accounting is then exact, whatever the host's
+    load does to the virtual CPUs.
     Returns ({name: Result}, reason the guest cannot run at all or None);
     @@RESULT lines go to extra.
     """
+    marks = marks or {}
+    counted = [n for n in names if "clock:icount" in marks.get(n, ())]
+    if counted and args.init == DEFAULT_INIT:  # (another init, e.g. the soak, runs all in one boot)
+        plain = [n for n in names if n not in counted]
+        results, why = {}, None
+        if plain:
+            results, why = run_tessera(args, plain, all_names, extra)
+        icount_args = argparse.Namespace(**vars(args))
+        # One CPU: under -icount QEMU runs the virtual CPUs in turn, and the
+        # time a stopped one sees pass is charged to whatever it was doing.
+        icount_args.qemu = re.sub(r"-smp \S+", "-smp 1", args.qemu) + " -icount shift=0,sleep=off"
+        more, why2 = run_tessera_boot(icount_args, counted, all_names,
+                                      [] if plain else extra, side="tessera-icount")
+        results.update(more)
+        return results, why or why2
+    return run_tessera_boot(args, names, all_names, extra)
+
+
+def run_tessera_boot(args, names, all_names, extra, side="tessera"):
     missing = [p for p in (args.kernel, args.initrd) if not p or not os.path.isfile(p)]
     if not args.qemu or missing:
         why = "not built: %s" % ", ".join(missing) if missing else "no QEMU command"
@@ -324,7 +350,7 @@ def run_tessera(args, names, all_names, extra):
         elif last_hung:
             cmdline += " gt.after=" + last_hung
         return shlex.split(args.qemu) + ["-serial", "stdio", "-append", cmdline], None
-    return run_side(args, "tessera", names, launch, args.start_timeout, extra), None
+    return run_side(args, side, names, launch, args.start_timeout, extra), None
 
 
 def normalize(lines, unordered):
@@ -420,7 +446,7 @@ def main():
     ap.add_argument("--leaks", choices=("enforce", "report"), default="report",
                     help="a test that leaves kernel memory behind fails (enforce) or is only reported")
     ap.add_argument("--prefix", default="guest", help="result names are PREFIX/NAME")
-    ap.add_argument("--init", default="/tests/run-all.sh",
+    ap.add_argument("--init", default=DEFAULT_INIT,
                     help="the guest's first program; it must end by running the driver")
     ap.add_argument("--append", default="", help="more kernel command-line words for the guest")
     ap.add_argument("--show", help="print the guest's lines that start with SHOW as they come")
@@ -469,7 +495,7 @@ def main():
         linux = run_linux(args, [n for n in names if "side:guest-only" not in marks[n]])
         extra = []
         tessera, why_not = run_tessera(args, [n for n in names if "side:linux-only" not in marks[n]],
-                                       all_names, extra)
+                                       all_names, extra, marks)
         seen = {name for _, name, _ in extra}
         why_missing = why_not or next((r.problem for r in tessera.values() if r.problem),
                                       "the guest printed no @@RESULT line for it")
