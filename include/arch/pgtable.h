@@ -104,6 +104,11 @@ static inline pte_t pte_modify(pte_t e, bool read, bool write, bool exec)
     return e;
 }
 
+/* Boot, before the frame allocator: extends the direct map (P2V) over
+ * every usable range of the firmware's map (arch/x86_64/directmap.c); a
+ * range beyond what the direct map can hold is cut from boot_usable[]. */
+void arch_direct_map_init(void);
+
 /* The address-space switch and the TLB (arch/x86_64/mm.c). */
 void arch_pt_load(phys_t root);             /* this CPU translates through root from now on */
 phys_t arch_pt_current(void);               /* the root this CPU uses */
