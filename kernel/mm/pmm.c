@@ -21,8 +21,8 @@
  * The frame table (one struct frame per frame, from address 0 to the end of
  * the highest usable range) takes RAM that boot_alloc() carves out of the
  * firmware map before anything else is free; starting walks the table once
- * and hands each usable piece over as its largest aligned blocks, so it
- * costs about a store per frame (some 0.1 s for 16 GiB under QEMU's TCG).
+ * and hands each usable piece over as its largest aligned blocks: about
+ * eight instructions a frame, table zeroing included (docs/benchmarks.md).
  *
  * Locking: pmm_lock protects the free lists, the counters and every
  * struct frame's list/order/free fields; refcounts are atomic.
