@@ -109,26 +109,36 @@ void arch_direct_map_init(void)
     }
 
     bool gb = cpu_has_gbpages() && !cmdline_get("nogbpages");
-    /* Tables needed, at most: a PDPT per 512 GiB touched (the first
-     * exists), and a PD per GiB touched, or with 1 GiB pages only for a
-     * range's two partial ends. */
+    pte_t *root = P2V(read_cr3() & PTE_ADDR);
+    /* Tables needed, at most: a PDPT per 512 GiB touched that has none
+     * yet, and a PD per GiB touched, or with 1 GiB pages only for the
+     * GiBs at a range's ends that it covers in part. */
     uint64_t tables = 0, b, e;
+    bool any = false;
     for (int i = 0; i < boot_usable_count; i++) {
         if (!part_to_map(&boot_usable[i], &b, &e))
             continue;
-        uint64_t gibs = ALIGN_UP(e, SZ_1G) / SZ_1G - b / SZ_1G;
-        tables += ALIGN_UP(e, SZ_512G) / SZ_512G - b / SZ_512G;
-        tables += gb ? MIN(gibs, 2) : gibs;
+        any = true;
+        for (uint64_t s = ALIGN_DOWN(b, SZ_512G); s < e; s += SZ_512G)
+            tables += !pte_present(root[pt_index(KERNEL_DIRECT_BASE + s, 3)]);
+        uint64_t first = b / SZ_1G, last = (e - 1) / SZ_1G;
+        if (!gb)
+            tables += last - first + 1;
+        else if (first == last)
+            tables += b % SZ_1G || e % SZ_1G;
+        else
+            tables += (b % SZ_1G != 0) + (e % SZ_1G != 0);
     }
-    if (!tables)
-        return;
-    pool = boot_alloc(tables * PAGE_SIZE, PAGE_SIZE, BOOT_MAPPED);
-    if (!pool)
-        panic("direct map: no room below 4 GiB for %lu page tables", (unsigned long)tables);
-    pool_start = pool;
-    pool_end = pool + tables * PAGE_SIZE;
+    if (!any)
+        return;                         /* no RAM above 4 GiB */
+    if (tables) {
+        pool = boot_alloc(tables * PAGE_SIZE, PAGE_SIZE, BOOT_MAPPED);
+        if (!pool)
+            panic("direct map: no room below 4 GiB for %lu page tables", (unsigned long)tables);
+        pool_start = pool;
+        pool_end = pool + tables * PAGE_SIZE;
+    }
 
-    pte_t *root = P2V(read_cr3() & PTE_ADDR);
     uint64_t mapped = 0;
     for (int i = 0; i < boot_usable_count; i++)
         if (part_to_map(&boot_usable[i], &b, &e)) {
