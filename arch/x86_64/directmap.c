@@ -33,7 +33,8 @@
 
 static phys_t pool, pool_end;               /* page tables not yet used */
 static phys_t pool_start;
-static uint64_t pages_1g, pages_2m;
+static uint64_t pages_1g, pages_2m;         /* mapped here, above 4 GiB */
+static bool cpu_gb;                         /* the CPU has 1 GiB pages */
 
 static bool cpu_has_gbpages(void)
 {
@@ -108,7 +109,8 @@ void arch_direct_map_init(void)
         r->size = r->base < KERNEL_DIRECT_SIZE ? KERNEL_DIRECT_SIZE - r->base : 0;
     }
 
-    bool gb = cpu_has_gbpages() && !cmdline_get("nogbpages");
+    cpu_gb = cpu_has_gbpages();
+    bool gb = cpu_gb && !cmdline_get("nogbpages");
     pte_t *root = P2V(read_cr3() & PTE_ADDR);
     /* Tables needed, at most: a PDPT per 512 GiB touched that has none
      * yet, and a PD per GiB touched, or with 1 GiB pages only for the
@@ -149,4 +151,12 @@ void arch_direct_map_init(void)
     kprintf("direct map: RAM up to %lu MiB: %lu 1 GiB and %lu 2 MiB pages above 4 GiB, %lu page tables\n",
             (unsigned long)(mapped >> 20), (unsigned long)pages_1g, (unsigned long)pages_2m,
             (unsigned long)((pool - pool_start) / PAGE_SIZE));
+}
+
+bool arch_direct_map_kb(uint64_t *kb_4k, uint64_t *kb_2m, uint64_t *kb_1g)
+{
+    *kb_4k = 0;
+    *kb_2m = (BOOT_MAPPED / SZ_2M + pages_2m) * (SZ_2M >> 10);
+    *kb_1g = pages_1g * (SZ_1G >> 10);
+    return cpu_gb;
 }

@@ -10,7 +10,8 @@
  * every page back: each word must hold what was written there, and the
  * words in between the zeros of a fresh page, so no two pages share a
  * frame.  MemFree must fall by about SIZE while the pages are held and
- * come back once they are unmapped.
+ * come back once they are unmapped.  /proc/meminfo's DirectMap lines must
+ * add up to at least MemTotal: the kernel reaches all of it.
  *
  * `make test-scale` boots a 16 GiB guest with "scale.mem=16" on the kernel
  * command line: MemTotal must be between 15.5 and 16 GiB, and SIZE is
@@ -45,6 +46,9 @@ int main(void)
     long total = meminfo("MemTotal:");
     struct sysinfo si;
     expect(sysinfo(&si) == 0 && (long)(si.totalram * si.mem_unit) == total, "sysinfo's totalram is MemTotal");
+    long gb_pages = meminfo("DirectMap1G:");          /* absent without 1 GiB pages */
+    long direct = meminfo("DirectMap4k:") + meminfo("DirectMap2M:") + (gb_pages > 0 ? gb_pages : 0);
+    expect(direct >= total, "the kernel's direct map (DirectMap4k, 2M, 1G) spans MemTotal");
     long size = 64 * MB;
     if (gib) {
         say("machine: %ld GiB, MemTotal %ld MiB\n", gib, total / MB);
