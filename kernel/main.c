@@ -13,6 +13,7 @@
 #include <arch/cpu.h>
 #include <arch/entry.h>
 #include <arch/percpu.h>
+#include <arch/pgtable.h>
 #include <drivers/uart.h>
 #include <fs/sysfs.h>
 #include <fs/tty.h>
@@ -79,6 +80,7 @@ void kmain(uint32_t start_info)
     kprintf("Tessera: booting (cmdline \"%s\")\n", kernel_cmdline);
     arch_init_boot_cpu();
     numa_init();
+    arch_direct_map_init();
     pmm_init();
     vm_init();
     kheap_init();

@@ -7,7 +7,8 @@
  * page tables (identity map of the first 4 GiB for the switch itself, the same
  * 4 GiB at the direct-map base, and the kernel image at -2 GiB, all with
  * 2 MiB pages), enables PAE, long mode and NX, and jumps to kernel_entry64 in
- * the higher half.  kmain() later replaces these tables with its own.
+ * the higher half.  kmain() later extends the direct map over the RAM above
+ * 4 GiB (arch/x86_64/directmap.c) and replaces the root with its own.
  */
 #define KERNEL_VMA 0xffffffff80000000
 

@@ -23,6 +23,7 @@
 #define USER_PIE_BASE 0x0000555555554000UL
 
 #define KERNEL_DIRECT_BASE 0xffff800000000000UL   /* all RAM mapped here */
+#define KERNEL_DIRECT_SIZE (64UL << 40)            /* RAM above 64 TiB is not used */
 #define KERNEL_IMAGE_BASE  0xffffffff80000000UL   /* the kernel image */
 
 #ifdef HOST_TEST

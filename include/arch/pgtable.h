@@ -104,6 +104,15 @@ static inline pte_t pte_modify(pte_t e, bool read, bool write, bool exec)
     return e;
 }
 
+/* Boot, before the frame allocator: extends the direct map (P2V) over
+ * every usable range of the firmware's map (arch/x86_64/directmap.c); a
+ * range beyond what the direct map can hold is cut from boot_usable[]. */
+void arch_direct_map_init(void);
+/* How much of the direct map each page size maps, in kB (Linux's
+ * DirectMap4k, DirectMap2M and DirectMap1G in /proc/meminfo); false if
+ * the CPU has no 1 GiB pages (Linux then shows no DirectMap1G line). */
+bool arch_direct_map_kb(uint64_t *kb_4k, uint64_t *kb_2m, uint64_t *kb_1g);
+
 /* The address-space switch and the TLB (arch/x86_64/mm.c). */
 void arch_pt_load(phys_t root);             /* this CPU translates through root from now on */
 phys_t arch_pt_current(void);               /* the root this CPU uses */

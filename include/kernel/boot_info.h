@@ -25,4 +25,13 @@ extern uint64_t acpi_rsdp_phys;     /* 0 if the firmware gave none */
 /* Parses the PVH start info at start_info_phys (kmain, first thing). */
 void boot_info_parse(uint32_t start_info_phys);
 
+/* Memory before the frame allocator (kernel/boot_mem.c).  Calls fn for
+ * each page-aligned piece of [base, end) above the first MiB that no
+ * reserved range covers, in address order. */
+void boot_for_each_free(uint64_t base, uint64_t end, void (*fn)(uint64_t b, uint64_t e, void *arg), void *arg);
+/* size bytes (rounded up to pages) of usable RAM at a multiple of align,
+ * ending at or below limit, added to boot_reserved[] for good; 0 if there
+ * is no such run (or no room left in boot_reserved[]). */
+phys_t boot_alloc(uint64_t size, uint64_t align, phys_t limit);
+
 #endif

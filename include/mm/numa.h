@@ -27,6 +27,9 @@ extern int numa_nodes;
 void numa_init(void);                   /* kmain, before pmm_init */
 static inline uint64_t numa_all_nodes(void) { return numa_nodes >= 64 ? ~0ULL : (1ULL << numa_nodes) - 1; }
 int numa_node_of_phys(phys_t p);        /* 0 for memory the SRAT does not cover */
+/* The node of p, and in *run_end where, before end, the physical memory
+ * from p on may change node (every frame of [p, *run_end) is on it). */
+int numa_node_run(phys_t p, phys_t end, phys_t *run_end);
 int cpu_to_node(int cpu);               /* node of an online CPU */
 int numa_node_id(void);                 /* node of the CPU this runs on */
 uint64_t numa_node_cpus(int node);      /* online CPUs of a node (a CPU mask) */

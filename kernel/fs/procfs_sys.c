@@ -22,6 +22,7 @@
 #include <arch/cpu.h>
 #include <arch/cpuinfo.h>
 #include <arch/percpu.h>
+#include <arch/pgtable.h>
 #include <fs/locks.h>
 #include <fs/mount.h>
 #include <fs/procfs.h>
@@ -66,6 +67,12 @@ static int show_meminfo(struct seqbuf *s)
     procfs_kb_line(s, "Slab:", heap.frames * KB_PER_PAGE);
     procfs_kb_line(s, "SReclaimable:", 0);
     procfs_kb_line(s, "SUnreclaim:", heap.frames * KB_PER_PAGE);
+    uint64_t dm_4k, dm_2m, dm_1g;
+    bool gb = arch_direct_map_kb(&dm_4k, &dm_2m, &dm_1g);
+    procfs_kb_line(s, "DirectMap4k:", dm_4k);
+    procfs_kb_line(s, "DirectMap2M:", dm_2m);
+    if (gb)
+        procfs_kb_line(s, "DirectMap1G:", dm_1g);
     return 0;
 }
 

@@ -162,6 +162,20 @@ int numa_node_of_phys(phys_t p)
     return 0;
 }
 
+int numa_node_run(phys_t p, phys_t end, phys_t *run_end)
+{
+    /* the run ends where any range begins or ends */
+    phys_t e = end;
+    for (int i = 0; i < nr_mem_ranges; i++) {
+        if (mem_ranges[i].base > p && mem_ranges[i].base < e)
+            e = mem_ranges[i].base;
+        if (mem_ranges[i].end > p && mem_ranges[i].end < e)
+            e = mem_ranges[i].end;
+    }
+    *run_end = e;
+    return numa_node_of_phys(p);
+}
+
 int cpu_to_node(int cpu)
 {
     if (cpu < 0 || cpu >= MAX_CPUS)

@@ -18,6 +18,12 @@
  * nodes); the plain calls start at the node of the CPU they run on.  Each
  * node counts its frames and Linux's numastat figures.
  *
+ * The frame table (one struct frame per frame, from address 0 to the end of
+ * the highest usable range) takes RAM that boot_alloc() carves out of the
+ * firmware map before anything else is free; starting walks the table once
+ * and hands each usable piece over as its largest aligned blocks: about
+ * eight instructions a frame, table zeroing included (docs/benchmarks.md).
+ *
  * Locking: pmm_lock protects the free lists, the counters and every
  * struct frame's list/order/free fields; refcounts are atomic.
  */
@@ -100,43 +106,44 @@ static phys_t alloc_block(unsigned nid, unsigned order)
     return (phys_t)pfn << PAGE_SHIFT;
 }
 
-static bool reserved(uint64_t p)
+/* Hands a piece of usable RAM, [b, e) (page-aligned, reserved ranges
+ * already cut out), to the allocator: its frames are marked usable with
+ * their node, then given to the free lists as the largest aligned blocks
+ * that fit, so that starting costs a store or two per frame and not a
+ * free_block() each. */
+static void add_free_piece(uint64_t b, uint64_t e, void *arg)
 {
-    for (int i = 0; i < boot_reserved_count; i++)
-        if (p >= boot_reserved[i].base && p < boot_reserved[i].base + boot_reserved[i].size)
-            return true;
-    return false;
+    for (uint64_t run = b, run_end; run < e; run = run_end) {
+        unsigned nid = (unsigned)numa_node_run(run, e, &run_end);
+        uint64_t first = run >> PAGE_SHIFT, last = run_end >> PAGE_SHIFT;
+        for (uint64_t pfn = first; pfn < last; pfn++) {
+            frames[pfn].usable = 1;
+            frames[pfn].nid = (uint8_t)nid;
+        }
+        total_count += last - first;
+        node_stats[nid].total += last - first;
+        for (uint64_t pfn = first; pfn < last;) {
+            unsigned order = PMM_MAX_ORDER;
+            while (order && ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > last))
+                order--;
+            free_block(pfn, order);
+            pfn += 1UL << order;
+        }
+    }
 }
 
 void pmm_init(void)
 {
+    /* The frame table covers every frame from 0 to the end of the highest
+     * usable range, holes included (their entries say "not usable"); it
+     * takes RAM of its own, out of the map for good.  The direct map
+     * reaches all usable RAM by now (arch_direct_map_init). */
     uint64_t top = 0;
     for (int i = 0; i < boot_usable_count; i++)
-        top = MAX(top, boot_usable[i].base + boot_usable[i].size);
-    if (top > (4UL << 30))
-        top = 4UL << 30;            /* the boot direct map covers 4 GiB */
+        top = MAX(top, ALIGN_DOWN(boot_usable[i].base + boot_usable[i].size, PAGE_SIZE));
     nframes = top >> PAGE_SHIFT;
     uint64_t bytes = ALIGN_UP(nframes * sizeof(struct frame), PAGE_SIZE);
-
-    /* Place the frame array in the first usable region that fits. */
-    phys_t at = 0;
-    for (int i = 0; i < boot_usable_count && !at; i++) {
-        uint64_t b = MAX(ALIGN_UP(boot_usable[i].base, PAGE_SIZE), 0x100000UL);   /* low memory stays unused */
-        uint64_t e = ALIGN_DOWN(boot_usable[i].base + boot_usable[i].size, PAGE_SIZE);
-        for (uint64_t p = b; p + bytes <= e && p + bytes <= top; p += PAGE_SIZE) {
-            bool ok = true;
-            for (uint64_t q = p; q < p + bytes && ok; q += PAGE_SIZE)
-                ok = !reserved(q);
-            if (ok) {
-                at = p;
-                break;
-            }
-            /* skip past the reserved range quickly */
-            for (int r = 0; r < boot_reserved_count; r++)
-                if (boot_reserved[r].base + boot_reserved[r].size > p && boot_reserved[r].base < p + bytes)
-                    p = MAX(p, ALIGN_DOWN(boot_reserved[r].base + boot_reserved[r].size - 1, PAGE_SIZE));
-        }
-    }
+    phys_t at = boot_alloc(bytes, PAGE_SIZE, top);
     if (!at)
         panic("pmm: no room for the frame table (%lu bytes)", bytes);
     frames = P2V(at);
@@ -145,20 +152,8 @@ void pmm_init(void)
         for (int o = 0; o <= PMM_MAX_ORDER; o++)
             list_init(&free_lists[n][o]);
 
-    for (int i = 0; i < boot_usable_count; i++) {
-        uint64_t b = ALIGN_UP(boot_usable[i].base, PAGE_SIZE);
-        uint64_t e = ALIGN_DOWN(boot_usable[i].base + boot_usable[i].size, PAGE_SIZE);
-        for (uint64_t p = b; p < e && p < top; p += PAGE_SIZE) {
-            if (p < 0x100000 || reserved(p) || (p >= at && p < at + bytes))
-                continue;
-            struct frame *f = frame_of(p);
-            f->usable = 1;
-            f->nid = (uint8_t)numa_node_of_phys(p);
-            free_block(p >> PAGE_SHIFT, 0);
-            total_count++;
-            node_stats[f->nid].total++;
-        }
-    }
+    for (int i = 0; i < boot_usable_count; i++)
+        boot_for_each_free(boot_usable[i].base, boot_usable[i].base + boot_usable[i].size, add_free_piece, NULL);
     kprintf("pmm: %lu MiB usable, %lu frames, frame table %lu KiB at %#lx\n", total_count * PAGE_SIZE >> 20,
             total_count, bytes >> 10, at);
     for (int n = 0; n < numa_nodes && numa_nodes > 1; n++)

@@ -86,6 +86,29 @@ GT_FN int read_file(const char *path, char *buf, size_t len)
     return (int)n;
 }
 
+/* The number after `key` ("scale.procs=") on the kernel command line, or
+ * dflt if the key is not there. */
+GT_FN long cmdline_long(const char *key, long dflt)
+{
+    char buf[1024];
+    if (read_file("/proc/cmdline", buf, sizeof buf) > 0) {
+        char *p = strstr(buf, key);
+        if (p)
+            return strtol(p + strlen(key), NULL, 10);
+    }
+    return dflt;
+}
+
+/* A /proc/meminfo figure in kB (key as "MemFree:"), or -1. */
+GT_FN long meminfo_kb(const char *key)
+{
+    char buf[4096];
+    if (read_file("/proc/meminfo", buf, sizeof buf) <= 0)
+        return -1;
+    char *p = strstr(buf, key);
+    return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
 /* /proc/sys/kernel/<name> (Tessera's scheduler files and Linux's): its value
  * without the trailing newline into buf (the length, or -1), or `val`
  * written to it (0 or the errno). */

@@ -21,26 +21,6 @@
 #include <dirent.h>
 #include <time.h>
 
-static long n_wanted(void)
-{
-    char buf[1024];
-    if (read_file("/proc/cmdline", buf, sizeof buf) > 0) {
-        char *p = strstr(buf, "scale.procs=");
-        if (p)
-            return strtol(p + 12, NULL, 10);
-    }
-    return 1000;
-}
-
-static long meminfo(const char *key)
-{
-    char buf[4096];
-    if (read_file("/proc/meminfo", buf, sizeof buf) <= 0)
-        return -1;
-    char *p = strstr(buf, key);
-    return p ? strtol(p + strlen(key), NULL, 10) : -1;
-}
-
 static long read_long(const char *path)
 {
     char buf[64];
@@ -129,9 +109,9 @@ static long ps_lines(void)
 
 int main(void)
 {
-    long n = n_wanted();
+    long n = cmdline_long("scale.procs=", 1000);
     long threads_max = read_long("/proc/sys/kernel/threads-max");
-    long mem_kb = meminfo("MemTotal:");
+    long mem_kb = meminfo_kb("MemTotal:");
     struct rlimit nproc;
     getrlimit(RLIMIT_NPROC, &nproc);
     say("processes wanted: %ld\n", n);
@@ -148,7 +128,7 @@ int main(void)
     }
     long calls;
     long before = list_proc(NULL, 0, &calls);
-    long free_before = meminfo("MemFree:");
+    long free_before = meminfo_kb("MemFree:");
 
     double t0 = now_s();
     pid_t *kids = calloc(n, sizeof *kids);
@@ -168,7 +148,7 @@ int main(void)
     }
     double t1 = now_s();
     say("forked %ld in %.1f s (%s), %ld kB of memory each\n", made, t1 - t0, errname(err),
-        made ? (free_before - meminfo("MemFree:")) / made : 0);
+        made ? (free_before - meminfo_kb("MemFree:")) / made : 0);
     expect(made == n, "every fork succeeded");
 
     pid_t *listed = calloc(n + 1000, sizeof *listed);
@@ -201,7 +181,7 @@ int main(void)
     expect(after == before, "/proc lists as many pids as before");
     /* what the processes took is free again: the page tables, stacks and
      * heap objects (a little slack for caches that stay) */
-    long free_after = meminfo("MemFree:");
+    long free_after = meminfo_kb("MemFree:");
     say("MemFree before %ld kB, after %ld kB\n", free_before, free_after);
     expect(free_after > free_before - 2048, "the memory came back (within 2 MiB)");
     pid_t c = fork();

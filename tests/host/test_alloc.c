@@ -40,6 +40,7 @@ int ncpus = 1;
 
 #include "../../arch/x86_64/acpi.c"
 #include "../../kernel/mm/numa.c"
+#include "../../kernel/boot_mem.c"
 #include "../../kernel/mm/pmm.c"
 #include "../../kernel/mm/kheap.c"
 
@@ -142,6 +143,79 @@ static void setup_numa(void) { setup_numa_with(21); }
 static void setup_numa_bad_slit(void) { setup_numa_with(9); }
 
 static void teardown(void) { free(host_phys_base); }
+
+/* ---- a firmware map with a hole, unsorted, and overlapping reserved
+ * ranges (one of them not page-aligned) ---- */
+
+static void setup_holes(void)
+{
+    host_phys_base = aligned_alloc(1 << 22, RAM);
+    ck_assert_ptr_nonnull(host_phys_base);
+    memset(host_phys_base, 0xa5, RAM);
+    boot_usable[0] = (struct mem_region){ 32UL << 20, RAM - (32UL << 20) };   /* above the hole first */
+    boot_usable[1] = (struct mem_region){ 0, 16UL << 20 };
+    boot_usable_count = 2;
+    boot_reserved[0] = (struct mem_region){ 40UL << 20, 2UL << 20 };
+    boot_reserved[1] = (struct mem_region){ (41UL << 20) + 100, 2UL << 20 };  /* 41 MiB .. 43 MiB + 100 */
+    boot_reserved[2] = (struct mem_region){ 1UL << 20, 1UL << 20 };           /* where a table would go */
+    boot_reserved_count = 3;
+    numa_nodes = 1;
+    acpi_rsdp_phys = 0;
+    numa_init();
+    pmm_init();
+}
+
+static void note_piece(uint64_t b, uint64_t e, void *arg)
+{
+    uint64_t *v = arg;
+    v[v[0] * 2 + 1] = b;
+    v[v[0] * 2 + 2] = e;
+    v[0]++;
+}
+
+START_TEST(holes_and_reserved_ranges)
+{
+    /* the frame table went into the first free run that fits, in the
+     * map's order: the start of the upper range */
+    uint64_t table = ALIGN_UP((RAM >> PAGE_SHIFT) * sizeof(struct frame), PAGE_SIZE);
+    ck_assert_int_eq(boot_reserved_count, 4);
+    ck_assert_uint_eq(boot_reserved[3].base, 32UL << 20);
+    ck_assert_uint_eq(boot_reserved[3].size, table);
+    /* the pieces of the upper range: between the reserved ranges */
+    uint64_t v[9] = { 0 };
+    boot_for_each_free(32UL << 20, RAM, note_piece, v);
+    ck_assert_uint_eq(v[0], 2);
+    ck_assert_uint_eq(v[1], (32UL << 20) + table);
+    ck_assert_uint_eq(v[2], 40UL << 20);
+    ck_assert_uint_eq(v[3], (43UL << 20) + PAGE_SIZE);     /* 43 MiB + 100 rounds up to a page */
+    ck_assert_uint_eq(v[4], RAM);
+    uint64_t want = ((16UL << 20) - (2UL << 20) + RAM - (32UL << 20) - table - (3UL << 20) - PAGE_SIZE) / PAGE_SIZE;
+    ck_assert_uint_eq(pmm_total_pages(), want);
+    ck_assert_uint_eq(pmm_free_pages(), want);
+    ck_assert_int_eq(pmm_node_of(20UL << 20), NUMA_NO_NODE);   /* the hole */
+    ck_assert_int_eq(pmm_node_of(42UL << 20), NUMA_NO_NODE);   /* reserved */
+    ck_assert_int_eq(pmm_node_of(50UL << 20), 0);
+    uint64_t n = 0;
+    phys_t p;
+    static phys_t got[20000];
+    while ((p = pmm_alloc_nozero()) != 0) {
+        ck_assert(p >= (2UL << 20));
+        ck_assert(p < (16UL << 20) || p >= (32UL << 20) + table);
+        ck_assert(p < (40UL << 20) || p >= (43UL << 20) + PAGE_SIZE);
+        got[n++] = p;
+    }
+    ck_assert_uint_eq(n, want);
+    for (uint64_t i = 0; i < n; i++)
+        pmm_put(got[i]);
+    ck_assert_uint_eq(pmm_free_pages(), want);
+    /* boot_alloc: the first free run that fits, below the limit, aligned */
+    ck_assert_uint_eq(boot_alloc(64UL << 20, PAGE_SIZE, ~0UL), 0);
+    ck_assert_uint_eq(boot_alloc(15UL << 20, PAGE_SIZE, 50UL << 20), 0);
+    ck_assert_uint_eq(boot_alloc(15UL << 20, PAGE_SIZE, ~0UL), (43UL << 20) + PAGE_SIZE);
+    ck_assert_uint_eq(boot_alloc(PAGE_SIZE, 4UL << 20, ~0UL), 36UL << 20);
+    ck_assert_int_eq(boot_reserved_count, 6);
+}
+END_TEST
 
 START_TEST(every_frame_once)
 {
@@ -381,6 +455,10 @@ int main(void)
     tcase_add_test(tc, exhaustion_returns_null);
     tcase_add_test(tc, heap_stats_follow_allocations);
     suite_add_tcase(s, tc);
+    TCase *holes = tcase_create("holes");
+    tcase_add_checked_fixture(holes, setup_holes, teardown);
+    tcase_add_test(holes, holes_and_reserved_ranges);
+    suite_add_tcase(s, holes);
     TCase *numa = tcase_create("numa");
     tcase_add_checked_fixture(numa, setup_numa, teardown);
     tcase_add_test(numa, numa_topology_from_srat_and_slit);
