@@ -41,8 +41,8 @@
 #include <fs/poll.h>
 #include <fs/procfs.h>
 #include <fs/vfs.h>
-#include <fs/fsmutex.h>
 #include <kernel/log.h>
+#include <kernel/mutex.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -64,7 +64,7 @@ static int saved_console_level = -1;    /* CONSOLE_OFF's, until CONSOLE_ON */
 
 /* syslog READ: one reader at a time moves syslog_pos and syslog_partial
  * (it copies to user memory, so it cannot hold the spinlock). */
-static struct fs_mutex syslog_mu;
+static struct mutex syslog_mu;
 
 /* One record copied out of the ring, to be formatted without the lock. */
 struct log_snap {
@@ -147,7 +147,7 @@ static long syslog_read(char __user *buf, size_t len, struct log_snap *s)
         err = wait_for_record(&syslog_pos);
         if (err)
             return err;
-        fs_mutex_lock(&syslog_mu);
+        mutex_lock(&syslog_mu);
         spin_lock(&log_lock);
         if (logbuf_clamp(&log_ring, &syslog_pos))
             syslog_partial = 0;
@@ -155,7 +155,7 @@ static long syslog_read(char __user *buf, size_t len, struct log_snap *s)
         spin_unlock(&log_lock);
         if (there)
             break;
-        fs_mutex_unlock(&syslog_mu);       /* another reader took it */
+        mutex_unlock(&syslog_mu);       /* another reader took it */
     }
     while (done < len) {
         spin_lock(&log_lock);
@@ -191,7 +191,7 @@ static long syslog_read(char __user *buf, size_t len, struct log_snap *s)
         }
         done += take;
     }
-    fs_mutex_unlock(&syslog_mu);
+    mutex_unlock(&syslog_mu);
     return done ? (long)done : err;
 }
 
@@ -493,7 +493,7 @@ static int printk_write(const char *val, size_t len)
 
 void kmsg_init(void)
 {
-    fs_mutex_init(&syslog_mu, "syslog");
+    mutex_init(&syslog_mu, "syslog");
     int err = devfs_register_dev("kmsg", 0644, MKDEV(1, 11), &kmsg_fops, NULL);
     if (!err)
         err = procfs_register_sysctl("printk", printk_read, printk_write);

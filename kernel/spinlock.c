@@ -56,7 +56,7 @@ static const struct {
     { "fdtable", 60 },
     { "vnode", 60 },
     { "pipe", 60 },
-    { "mutex", 60 },            /* an fs_mutex's guard */
+    { "mutex", 60 },            /* a mutex's guard (kernel/mutex.c): a leaf */
     { "unix_names", 61 },       /* AF_UNIX names and socket nodes' sockets: then a socket */
     { "unix_gc", 61 },          /* AF_UNIX descriptors in flight, the collector: then a socket */
     { "unix", 62 },             /* an AF_UNIX socket: two only in address order */

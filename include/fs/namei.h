@@ -7,12 +7,12 @@
 #ifndef FS_NAMEI_H
 #define FS_NAMEI_H
 
-#include <fs/fsmutex.h>
 #include <fs/vfs.h>
+#include <kernel/mutex.h>
 
-extern struct fs_mutex vfs_ns_lock;
-static inline void vfs_lock(void) { fs_mutex_lock(&vfs_ns_lock); }
-static inline void vfs_unlock(void) { fs_mutex_unlock(&vfs_ns_lock); }
+extern struct mutex vfs_ns_lock;
+static inline void vfs_lock(void) { mutex_lock(&vfs_ns_lock); }
+static inline void vfs_unlock(void) { mutex_unlock(&vfs_ns_lock); }
 
 #define WALK_FOLLOW    0x1   /* follow a symlink in the last component */
 #define WALK_DIRECTORY 0x2   /* the result must be a directory */

@@ -100,8 +100,8 @@ void ldisc_write(struct ldisc *ld, const char *s, size_t n);
 
 /* ---- the console tty device (kernel/fs/tty.c, tty_ioctl.c) ---- */
 
-#include <fs/fsmutex.h>
 #include <kernel/kernel.h>
+#include <kernel/mutex.h>
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
 
@@ -119,7 +119,7 @@ struct tty {
     bool ready;             /* initialised: input before that is dropped */
     bool hungup;            /* a pty whose master closed: reads give 0, writes EIO */
 
-    struct fs_mutex write_mu;     /* one write(2) at a time reaches the wire */
+    struct mutex write_mu;     /* one write(2) at a time reaches the wire */
     struct waitq read_wait;       /* input became readable */
     struct waitq write_wait;      /* output restarted (VSTART, TCOON), room in a pty's
                                    * buffers (the reader took input, the master output) */

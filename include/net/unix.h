@@ -19,7 +19,7 @@
  * Locking (docs/locking.md)
  *  - `lock` ("unix") guards a socket's state, peer, queues and counters.
  *    Two are taken together only in address order (connect).
- *  - `iolock` (an fs_mutex) serializes the receivers of one socket: only
+ *  - `iolock` (a mutex) serializes the receivers of one socket: only
  *    its holder takes messages off the queue, so a message it looks at
  *    stays while it copies to user memory without the spinlock.  Nobody
  *    sleeps waiting for data with it held.
@@ -33,8 +33,8 @@
 #ifndef NET_UNIX_H
 #define NET_UNIX_H
 
-#include <fs/fsmutex.h>
 #include <fs/vfs.h>
+#include <kernel/mutex.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
 #include <lib/list.h>
@@ -130,7 +130,7 @@ struct unix_sock {
     struct waitq rd_wait;           /* receivers, acceptors: data, connections, shutdown, errors */
     struct waitq wr_wait;           /* its senders: room in wmem, shutdown, the peer gone */
     struct waitq room_wait;         /* others' blocking senders and connectors: room in the queue */
-    struct fs_mutex iolock;         /* receivers */
+    struct mutex iolock;         /* receivers */
 
     struct unix_sock *hnext;        /* abstract name table chain (name lock) */
 

@@ -36,9 +36,9 @@
  *    under ep_lock to wake.
  */
 #include <fs/eventpoll.h>
-#include <fs/fsmutex.h>
 #include <fs/poll.h>
 #include <fs/vfs.h>
+#include <kernel/mutex.h>
 #include <lib/rbtree.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -57,7 +57,7 @@ enum rdstate {
 };
 
 struct eventpoll {
-    struct fs_mutex mtx;
+    struct mutex mtx;
     int refs;                       /* atomic: its file, and releases in flight */
     struct rb_root items;           /* by (file, fd); under mtx */
     struct waitq wq;                /* epoll_wait sleepers */
@@ -274,9 +274,9 @@ static unsigned int eventpoll_poll(struct file *f, struct poll_table *pt)
 {
     struct eventpoll *ep = f->private_data;
     poll_wait(pt, &ep->poll_wq);
-    fs_mutex_lock(&ep->mtx);
+    mutex_lock(&ep->mtx);
     bool any = read_events(ep);
-    fs_mutex_unlock(&ep->mtx);
+    mutex_unlock(&ep->mtx);
     return any ? POLLIN | POLLRDNORM : 0;
 }
 
@@ -480,10 +480,10 @@ static void eventpoll_release(struct file *f)
 {
     struct eventpoll *ep = f->private_data;
     /* items watching this instance went with eventpoll_release_file */
-    fs_mutex_lock(&ep->mtx);
+    mutex_lock(&ep->mtx);
     while (!rb_empty(&ep->items))
         item_remove(ep, rb_entry(rb_first(&ep->items), struct epitem, rb));
-    fs_mutex_unlock(&ep->mtx);
+    mutex_unlock(&ep->mtx);
     ep_put(ep);
 }
 
@@ -504,7 +504,7 @@ void eventpoll_release_file(struct file *f)
         __atomic_add_fetch(&ep->refs, 1, __ATOMIC_RELAXED);
         spin_unlock(&ep_lock);
         /* under ep's mtx its items stay put: remove those watching f */
-        fs_mutex_lock(&ep->mtx);
+        mutex_lock(&ep->mtx);
         for (;;) {
             struct epitem *epi = NULL, *e;
             spin_lock(&ep_lock);
@@ -518,7 +518,7 @@ void eventpoll_release_file(struct file *f)
                 break;
             item_remove(ep, epi);
         }
-        fs_mutex_unlock(&ep->mtx);
+        mutex_unlock(&ep->mtx);
         ep_put(ep);
     }
 }
@@ -528,7 +528,7 @@ long ep_create(int flags)
     struct eventpoll *ep = kzalloc(sizeof(*ep));
     if (!ep)
         return -ENOMEM;
-    fs_mutex_init(&ep->mtx, "epoll");
+    mutex_init(&ep->mtx, "epoll");
     ep->refs = 1;
     rb_root_init(&ep->items);
     waitq_init_named(&ep->wq, "epoll_wq");
@@ -562,7 +562,7 @@ long ep_ctl(int epfd, int op, int fd, const struct epoll_event *uev)
             goto out;
     }
     struct eventpoll *ep = f->private_data;
-    fs_mutex_lock(&ep->mtx);
+    mutex_lock(&ep->mtx);
     struct epitem *epi = item_find(ep, tf, fd);
     err = -EINVAL;
     switch (op) {
@@ -581,7 +581,7 @@ long ep_ctl(int epfd, int op, int fd, const struct epoll_event *uev)
             err = item_modify(epi, &ev);
         break;
     }
-    fs_mutex_unlock(&ep->mtx);
+    mutex_unlock(&ep->mtx);
 out:
     file_put(tf);                   /* after the mutex: a last put removes items */
     file_put(f);
@@ -601,9 +601,9 @@ long ep_wait(int epfd, struct epoll_event __user *uevents, int maxevents, uint64
     bool timed_out = deadline == POLL_NO_WAIT;
     long ret;
     for (;;) {
-        fs_mutex_lock(&ep->mtx);
+        mutex_lock(&ep->mtx);
         ret = send_events(ep, uevents, maxevents);
-        fs_mutex_unlock(&ep->mtx);
+        mutex_unlock(&ep->mtx);
         if (ret || timed_out)
             break;
         if (signal_pending(current)) {

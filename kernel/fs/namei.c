@@ -17,7 +17,7 @@
 #include <proc/cred.h>
 #include <proc/task.h>
 
-struct fs_mutex vfs_ns_lock;
+struct mutex vfs_ns_lock;
 static struct vnode *root_vnode;
 
 struct vnode *vfs_root(void) { return root_vnode; }
@@ -292,7 +292,7 @@ out:
 
 void vfs_init(void)
 {
-    fs_mutex_init(&vfs_ns_lock, "vfs-namespace");
+    mutex_init(&vfs_ns_lock, "vfs-namespace");
     root_vnode = ramfs_new_root();
     if (!root_vnode)
         panic("vfs: cannot allocate the root directory");

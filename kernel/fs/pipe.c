@@ -53,11 +53,11 @@
  * either.  poll reads the counters without locks: a stale answer is
  * followed by a wake-up.
  */
-#include <fs/fsmutex.h>
 #include <fs/pipe.h>
 #include <fs/poll.h>
 #include <fs/procfs.h>
 #include <fs/vfs.h>
+#include <kernel/mutex.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -69,7 +69,7 @@
 #include <uapi/termios.h>
 
 struct pipe {
-    struct fs_mutex mu;          /* protects ring */
+    struct mutex mu;          /* protects ring */
     struct pipe_ring ring;
     struct spinlock lock;        /* protects readers, writers */
     int readers, writers;        /* open ends (open-file descriptions) */
@@ -136,7 +136,7 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
     if (len == 0)
         return 0;
     for (;;) {
-        fs_mutex_lock(&p->mu);
+        mutex_lock(&p->mu);
         if (pipe_ring_used(&p->ring) > 0) {
             size_t done = 0;
             ssize_t ret = 0;
@@ -159,7 +159,7 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
             }
             if (done)
                 note_io(p, false);
-            fs_mutex_unlock(&p->mu);
+            mutex_unlock(&p->mu);
             waitq_wake_all(&p->wr_wait);
             return done ? (ssize_t)done : ret;
         }
@@ -168,7 +168,7 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
         bool eof = READ_ONCE(p->writers) == 0;
         pid_t writer = p->last_writer;
         uint64_t writer_start = p->last_writer_start;
-        fs_mutex_unlock(&p->mu);
+        mutex_unlock(&p->mu);
         if (eof)
             return 0;
         if (f->flags & O_NONBLOCK)
@@ -202,9 +202,9 @@ static ssize_t pipe_write_packets(struct file *f, struct pipe *p, const char __u
     ssize_t err = 0;
     bool first = true;
     for (;;) {
-        fs_mutex_lock(&p->mu);
+        mutex_lock(&p->mu);
         if (READ_ONCE(p->readers) == 0) {
-            fs_mutex_unlock(&p->mu);
+            mutex_unlock(&p->mu);
             err = -EPIPE;
             break;
         }
@@ -225,7 +225,7 @@ static ssize_t pipe_write_packets(struct file *f, struct pipe *p, const char __u
             note_io(p, true);
         pid_t reader = p->last_reader;
         uint64_t reader_start = p->last_reader_start;
-        fs_mutex_unlock(&p->mu);
+        mutex_unlock(&p->mu);
         if (done > before)
             waitq_wake_all(&p->rd_wait);
         if (done == len || err)
@@ -258,10 +258,10 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
         /* Room needed before copying anything more: all of a small write
          * (atomicity), one byte of a large one. */
         size_t need = len <= PIPE_BUF ? len : 1;
-        fs_mutex_lock(&p->mu);
+        mutex_lock(&p->mu);
         need = MIN(need, pipe_ring_capacity(&p->ring));
         if (READ_ONCE(p->readers) == 0) {
-            fs_mutex_unlock(&p->mu);
+            mutex_unlock(&p->mu);
             err = -EPIPE;
             break;
         }
@@ -285,7 +285,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
             }
             if (done > before)
                 note_io(p, true);
-            fs_mutex_unlock(&p->mu);
+            mutex_unlock(&p->mu);
             if (done > before)
                 waitq_wake_all(&p->rd_wait);
             if (done == len || err)
@@ -294,7 +294,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
         }
         pid_t reader = p->last_reader;
         uint64_t reader_start = p->last_reader_start;
-        fs_mutex_unlock(&p->mu);
+        mutex_unlock(&p->mu);
         if (f->flags & O_NONBLOCK) {
             err = -EAGAIN;
             break;
@@ -336,9 +336,9 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
     struct pipe *p = f->private_data;
     if (cmd == FIONREAD) {
-        fs_mutex_lock(&p->mu);
+        mutex_lock(&p->mu);
         int n = (int)pipe_ring_bytes(&p->ring);    /* packets' padding left out */
-        fs_mutex_unlock(&p->mu);
+        mutex_unlock(&p->mu);
         return copy_to_user((void __user *)arg, &n, sizeof(n));
     }
     return -ENOTTY;
@@ -446,7 +446,7 @@ static struct pipe *pipe_alloc(void)
     struct pipe *p = kzalloc(sizeof(*p));
     if (!p)
         return NULL;
-    fs_mutex_init(&p->mu, "pipe");
+    mutex_init(&p->mu, "pipe");
     spin_init(&p->lock, "pipe");
     waitq_init(&p->rd_wait);
     waitq_init(&p->wr_wait);
@@ -591,7 +591,7 @@ static long pipe_set_size(struct pipe *p, unsigned int arg)
     uint8_t **array = NULL;
     if (pages > PIPE_PAGES && !(array = kzalloc(PIPE_RING_ARRAY_BYTES(pages))))
         return -ENOMEM;
-    fs_mutex_lock(&p->mu);
+    mutex_lock(&p->mu);
     long r = (long)(pages * PIPE_PAGE_SIZE);
     if (pages != p->ring.npages) {
         uint8_t **old = p->ring.pages;
@@ -603,7 +603,7 @@ static long pipe_set_size(struct pipe *p, unsigned int arg)
             array = NULL;
         }
     }
-    fs_mutex_unlock(&p->mu);
+    mutex_unlock(&p->mu);
     kfree(array);
     if (r > 0)
         waitq_wake_all(&p->wr_wait);    /* there may be more room */
@@ -697,7 +697,7 @@ long pipe_splice_out(struct file *pf, size_t len, bool nonblock, long (*sink)(vo
         int ready = wait_data(p, nonblock);
         if (ready <= 0)
             return ready;
-        fs_mutex_lock(&p->mu);
+        mutex_lock(&p->mu);
         size_t done = 0;
         ssize_t err = 0;
         while (done < len) {
@@ -718,7 +718,7 @@ long pipe_splice_out(struct file *pf, size_t len, bool nonblock, long (*sink)(vo
         }
         if (done)
             note_io(p, false);
-        fs_mutex_unlock(&p->mu);
+        mutex_unlock(&p->mu);
         if (done) {
             waitq_wake_all(&p->wr_wait);
             return (ssize_t)done;
@@ -737,7 +737,7 @@ long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(v
         int err = wait_room(p, nonblock);
         if (err)
             return err;
-        fs_mutex_lock(&p->mu);
+        mutex_lock(&p->mu);
         size_t done = 0;
         ssize_t r = 0;
         while (done < len) {
@@ -762,7 +762,7 @@ long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(v
         bool full_again = done == 0 && r == 0 && pipe_ring_space(&p->ring) == 0;
         if (done)
             note_io(p, true);
-        fs_mutex_unlock(&p->mu);
+        mutex_unlock(&p->mu);
         if (done)
             waitq_wake_all(&p->rd_wait);
         if (!full_again)
@@ -774,8 +774,8 @@ long pipe_splice_in(struct file *pf, size_t len, bool nonblock, long (*source)(v
 /* Locks two pipes' mu in a fixed order (by address). */
 static void lock_two(struct pipe *a, struct pipe *b)
 {
-    fs_mutex_lock(a < b ? &a->mu : &b->mu);
-    fs_mutex_lock(a < b ? &b->mu : &a->mu);
+    mutex_lock(a < b ? &a->mu : &b->mu);
+    mutex_lock(a < b ? &b->mu : &a->mu);
 }
 
 long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool tee)
@@ -812,8 +812,8 @@ long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblo
             if (!tee)
                 note_io(ip, false);
         }
-        fs_mutex_unlock(&ip->mu);
-        fs_mutex_unlock(&op->mu);
+        mutex_unlock(&ip->mu);
+        mutex_unlock(&op->mu);
         if (done) {
             waitq_wake_all(&op->rd_wait);
             if (!tee)

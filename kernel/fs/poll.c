@@ -11,7 +11,7 @@
  * file that became ready at the deadline is still reported (as Linux does).
  *
  * File ->poll hooks run while the task is marked blocked: they must not sleep
- * as a rule (take spinlocks or read racy counters).  An fs_mutex is allowed
+ * as a rule (take spinlocks or read racy counters).  An mutex is allowed
  * (epoll's hook takes its own): a free one leaves the task blocked, and a
  * contended one, after which the task runs, only costs one more scan.
  */

@@ -155,7 +155,7 @@ static int ptmx_open(struct vnode *v, struct file *f)
     waitq_init(&p->tty.read_wait);
     waitq_init(&p->tty.write_wait);
     waitq_init(&p->master_wait);
-    fs_mutex_init(&p->tty.write_mu, "pty write");
+    mutex_init(&p->tty.write_mu, "pty write");
     ldisc_init(&p->tty.ld, pty_sink, p);
     p->tty.pty = p;
     p->tty.ready = true;

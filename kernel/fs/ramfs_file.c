@@ -20,8 +20,8 @@
  * frees whole pages (their shared mappings are zapped, so a later store
  * faults a fresh page in) and zeroes the partial ones.
  */
-#include <fs/fsmutex.h>
 #include <fs/ramfs.h>
+#include <kernel/mutex.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -30,7 +30,7 @@
 #include <mm/vm.h>
 
 struct rfile {
-    struct fs_mutex wlock;      /* writers, truncate and fallocate */
+    struct mutex wlock;      /* writers, truncate and fallocate */
     phys_t *pages;              /* slots; protected by v->lock */
     uint64_t *unwritten;        /* a bit per slot: allocated by fallocate, never written (v->lock) */
     size_t cap;                 /* number of slots */
@@ -85,7 +85,7 @@ int ramfs_file_init(struct vnode *v)
     struct rfile *rf = kzalloc(sizeof(*rf));
     if (!rf)
         return -ENOMEM;
-    fs_mutex_init(&rf->wlock, "ramfs-write");
+    mutex_init(&rf->wlock, "ramfs-write");
     v->priv = rf;
     v->fops = &ramfs_file_fops;
     return 0;
@@ -232,7 +232,7 @@ static phys_t ramfs_get_page(struct vnode *v, uint64_t index)
 static int ramfs_get_page_shared(struct vnode *v, uint64_t index, phys_t *out)
 {
     struct rfile *rf = RF(v);
-    fs_mutex_lock(&rf->wlock);
+    mutex_lock(&rf->wlock);
     int err = 0;
     phys_t p = 0;
     if (index * PAGE_SIZE >= READ_ONCE(v->size))
@@ -241,7 +241,7 @@ static int ramfs_get_page_shared(struct vnode *v, uint64_t index, phys_t *out)
         err = -ENOMEM;
     if (p)
         pmm_get(p);
-    fs_mutex_unlock(&rf->wlock);
+    mutex_unlock(&rf->wlock);
     *out = p;
     return err;
 }
@@ -304,12 +304,12 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
     ssize_t err = 0;
     size_t done = 0;
 
-    fs_mutex_lock(&rf->wlock);
+    mutex_lock(&rf->wlock);
     if (f->flags & O_APPEND)
         *off = READ_ONCE(v->size);
     uint64_t pos = *off;
     if (pos >= max) {
-        fs_mutex_unlock(&rf->wlock);
+        mutex_unlock(&rf->wlock);
         return len ? -EFBIG : 0;
     }
     len = MIN(len, max - pos);
@@ -343,7 +343,7 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
     }
     if (done)
         vnode_touch(v, false, true, true);
-    fs_mutex_unlock(&rf->wlock);
+    mutex_unlock(&rf->wlock);
     *off = pos + done;
     return done ? (ssize_t)done : err;
 }
@@ -355,7 +355,7 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
     struct rfile *rf = RF(v);
     if (size > RAMFS_MAX_PAGES * PAGE_SIZE)
         return -EFBIG;
-    fs_mutex_lock(&rf->wlock);
+    mutex_lock(&rf->wlock);
     spin_lock(&v->lock);
     uint64_t old = v->size;
     if (size < old) {
@@ -367,7 +367,7 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
     spin_unlock(&v->lock);
     if (size < old)
         free_pages(v, rf, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, rf->cap);
-    fs_mutex_unlock(&rf->wlock);
+    mutex_unlock(&rf->wlock);
     vnode_touch(v, false, true, true);
     return 0;
 }
@@ -409,7 +409,7 @@ static int ramfs_fallocate(struct vnode *v, int mode, uint64_t off, uint64_t len
         return -EOPNOTSUPP;
     uint64_t end = off + len;
     int err = 0;
-    fs_mutex_lock(&rf->wlock);
+    mutex_lock(&rf->wlock);
     if (mode & FALLOC_FL_PUNCH_HOLE) {
         punch_hole(v, rf, off, MIN(end, (uint64_t)rf->cap * PAGE_SIZE));
     } else if (end > RAMFS_MAX_PAGES * PAGE_SIZE) {
@@ -423,7 +423,7 @@ static int ramfs_fallocate(struct vnode *v, int mode, uint64_t off, uint64_t len
             v->size = end;
         spin_unlock(&v->lock);
     }
-    fs_mutex_unlock(&rf->wlock);
+    mutex_unlock(&rf->wlock);
     if (!err)
         vnode_touch(v, false, true, true);
     return err;
@@ -466,7 +466,7 @@ int ramfs_file_fill(struct vnode *v, const void *data, size_t len)
 {
     struct rfile *rf = RF(v);
     int err = 0;
-    fs_mutex_lock(&rf->wlock);
+    mutex_lock(&rf->wlock);
     uint64_t pos = v->size;
     size_t done = 0;
     if (pos + len > RAMFS_MAX_PAGES * PAGE_SIZE)
@@ -488,7 +488,7 @@ int ramfs_file_fill(struct vnode *v, const void *data, size_t len)
         v->size = pos + done;
         spin_unlock(&v->lock);
     }
-    fs_mutex_unlock(&rf->wlock);
+    mutex_unlock(&rf->wlock);
     return err;
 }
 

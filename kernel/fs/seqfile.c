@@ -6,8 +6,8 @@
  * it as it is now: show runs again (top, vmstat and free keep /proc/stat and
  * /proc/meminfo open, and lseek back to 0 for each refresh).
  */
-#include <fs/fsmutex.h>
 #include <fs/seqfile.h>
+#include <kernel/mutex.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -16,7 +16,7 @@
 #define SEQ_MAX (1024 * 1024)
 
 struct seqfile {
-    struct fs_mutex mu;          /* serializes reads and seeks with a new snapshot */
+    struct mutex mu;          /* serializes reads and seeks with a new snapshot */
     struct seqbuf sb;
     seq_show_fn show;
     void *arg;
@@ -109,7 +109,7 @@ int seqfile_open(struct file *f, seq_show_fn show, void *arg)
     struct seqfile *sf = kzalloc(sizeof(*sf));
     if (!sf)
         return -ENOMEM;
-    fs_mutex_init(&sf->mu, "seqfile");
+    mutex_init(&sf->mu, "seqfile");
     sf->show = show;
     sf->arg = arg;
     int err = seq_fill(show, arg, &sf->sb);
@@ -127,7 +127,7 @@ ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off
 {
     struct seqfile *sf = f->private_data;
     ssize_t ret = 0;
-    fs_mutex_lock(&sf->mu);
+    mutex_lock(&sf->mu);
     if (*off == 0 && sf->read_from) {
         struct seqbuf now;
         ret = seq_fill(sf->show, sf->arg, &now);
@@ -146,20 +146,20 @@ ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off
             ret = (ssize_t)n;
         }
     }
-    fs_mutex_unlock(&sf->mu);
+    mutex_unlock(&sf->mu);
     return ret;
 }
 
 off_t seqfile_lseek(struct file *f, off_t off, int whence)
 {
     struct seqfile *sf = f->private_data;
-    fs_mutex_lock(&sf->mu);
+    mutex_lock(&sf->mu);
     int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->offset
                  : whence == SEEK_END ? (int64_t)sf->sb.len : -1;
     off_t ret = -EINVAL;
     if (base >= 0 && base + off >= 0)
         ret = (off_t)(f->offset = (uint64_t)(base + off));
-    fs_mutex_unlock(&sf->mu);
+    mutex_unlock(&sf->mu);
     return ret;
 }
 

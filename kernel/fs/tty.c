@@ -256,7 +256,7 @@ ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *
     char kbuf[CHUNK];
     size_t done = 0;
     ssize_t err = 0;
-    fs_mutex_lock(&tty->write_mu);
+    mutex_lock(&tty->write_mu);
     while (done < len) {
         size_t k = MIN(len - done, sizeof(kbuf));
         if (copy_from_user(kbuf, buf + done, k)) {
@@ -280,7 +280,7 @@ ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *
         tty_output(tty, kbuf, k);
         done += k;
     }
-    fs_mutex_unlock(&tty->write_mu);
+    mutex_unlock(&tty->write_mu);
     return done ? (ssize_t)done : err;
 }
 
@@ -378,7 +378,7 @@ void tty_session_leader_exit(int sid)
 void tty_init(void)
 {
     struct tty *tty = &tty_console;
-    fs_mutex_init(&tty->write_mu, "tty write");
+    mutex_init(&tty->write_mu, "tty write");
     spin_lock(&tty->lock);
     ldisc_init(&tty->ld, console_sink, tty);
     tty->ws.ws_row = 24;

@@ -96,7 +96,7 @@ void vnode_unuse(struct vnode *v)
         __atomic_load_n(&sb->mounts, __ATOMIC_SEQ_CST) == 0) {
         /* an unmounted tmpfs's last use: its names go (v's reference keeps
          * sb alive meanwhile) */
-        bool held = fs_mutex_held(&vfs_ns_lock);
+        bool held = mutex_held(&vfs_ns_lock);
         if (!held)
             vfs_lock();
         sb_kill_if_unused(sb);

@@ -100,7 +100,7 @@ static struct unix_sock *sock_alloc(int type)
     waitq_init(&s->rd_wait);
     waitq_init(&s->wr_wait);
     waitq_init(&s->room_wait);
-    fs_mutex_init(&s->iolock, "unix_io");
+    mutex_init(&s->iolock, "unix_io");
     return s;
 }
 
@@ -464,11 +464,11 @@ static void dgram_disconnected(struct unix_sock *s, struct unix_sock *old)
 {
     struct list_node msgs;
     list_init(&msgs);
-    fs_mutex_lock(&s->iolock);          /* not under a receiver copying one of them */
+    mutex_lock(&s->iolock);          /* not under a receiver copying one of them */
     spin_lock(&s->lock);
     unix_queue_steal(s, &msgs);
     spin_unlock(&s->lock);
-    fs_mutex_unlock(&s->iolock);
+    mutex_unlock(&s->iolock);
     if (list_empty(&msgs))
         return;
     unix_free_msgs(&msgs);

@@ -620,7 +620,7 @@ static ssize_t dgram_recv(struct unix_sock *s, struct iter *it, size_t total, in
     uint64_t deadline = unix_deadline(timeo);
     struct unix_msg *m = NULL;
     int err = 0;
-    fs_mutex_lock(&s->iolock);
+    mutex_lock(&s->iolock);
     for (;;) {
         unsigned qlen = 0;
         spin_lock(&s->lock);
@@ -641,13 +641,13 @@ static ssize_t dgram_recv(struct unix_sock *s, struct iter *it, size_t total, in
             err = shut && (s->type == SOCK_SEQPACKET || !nonblock) ? 0 : -EAGAIN;
             break;
         }
-        fs_mutex_unlock(&s->iolock);
+        mutex_unlock(&s->iolock);
         err = unix_wait(s->rd_wait,
                         !list_empty(&s->queue) || (READ_ONCE(s->shutdown) & UNIX_RCV_SHUTDOWN) || READ_ONCE(s->err),
                         deadline);
         if (err)
             return err;
-        fs_mutex_lock(&s->iolock);
+        mutex_lock(&s->iolock);
     }
     ssize_t ret = err;
     if (m) {
@@ -663,7 +663,7 @@ static ssize_t dgram_recv(struct unix_sock *s, struct iter *it, size_t total, in
             take_fds(m, peek, out);
         }
     }
-    fs_mutex_unlock(&s->iolock);
+    mutex_unlock(&s->iolock);
     if (m && !peek)
         unix_msg_free(m);
     return ret;
@@ -686,7 +686,7 @@ static ssize_t stream_recv(struct unix_sock *s, struct iter *it, size_t total, i
     struct unix_msg *last = NULL;       /* MSG_PEEK: the message read last */
     bool first = true;
     int err = 0;
-    fs_mutex_lock(&s->iolock);
+    mutex_lock(&s->iolock);
     for (;;) {
         spin_lock(&s->lock);
         struct unix_msg *m = NULL;
@@ -704,14 +704,14 @@ static ssize_t stream_recv(struct unix_sock *s, struct iter *it, size_t total, i
                 err = -EAGAIN;
                 break;
             }
-            fs_mutex_unlock(&s->iolock);
+            mutex_unlock(&s->iolock);
             err = unix_wait(s->rd_wait,
                             (last ? last->node.next : s->queue.next) != &s->queue ||
                                 (READ_ONCE(s->shutdown) & UNIX_RCV_SHUTDOWN) || READ_ONCE(s->err),
                             deadline);
             if (err)
                 goto out;
-            fs_mutex_lock(&s->iolock);
+            mutex_lock(&s->iolock);
             continue;
         }
         /* with SO_PASSCRED, bytes of other senders are not glued on */
@@ -751,7 +751,7 @@ static ssize_t stream_recv(struct unix_sock *s, struct iter *it, size_t total, i
         if (fds || copied == total)
             break;
     }
-    fs_mutex_unlock(&s->iolock);
+    mutex_unlock(&s->iolock);
 out:
     return copied ? (ssize_t)copied : err;
 }

@@ -28,7 +28,7 @@ struct task {
 struct task *current_task(void);
 #define current (current_task())
 
-#include <fs/fsmutex.h>
+#include <kernel/mutex.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -42,10 +42,10 @@ char *strdup_k(const char *s) { return strdup(s); }
 void spin_init(struct spinlock *l, const char *name) { (void)l; (void)name; }
 void spin_lock(struct spinlock *l) { l->locked = 1; }
 void spin_unlock(struct spinlock *l) { l->locked = 0; }
-void fs_mutex_init(struct fs_mutex *m, const char *name) { (void)name; m->locked = false; }
-void fs_mutex_lock(struct fs_mutex *m) { ck_assert(!m->locked); m->locked = true; }
-void fs_mutex_unlock(struct fs_mutex *m) { ck_assert(m->locked); m->locked = false; }
-bool fs_mutex_held(struct fs_mutex *m) { return m->locked; }
+void mutex_init(struct mutex *m, const char *name) { (void)name; m->locked = false; }
+void mutex_lock(struct mutex *m) { ck_assert(!m->locked); m->locked = true; }
+void mutex_unlock(struct mutex *m) { ck_assert(m->locked); m->locked = false; }
+bool mutex_held(struct mutex *m) { return m->locked; }
 uint64_t time_realtime_ns(void) { return 1700000000ULL * 1000000000ULL; }
 int kprintf(const char *fmt, ...) { (void)fmt; return 0; }
 void panic(const char *fmt, ...)

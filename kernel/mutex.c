@@ -1,16 +1,16 @@
 /*
- * Sleeping locks for the file-system layer (see <fs/fsmutex.h>).  Acquire
+ * Sleeping locks (see <kernel/mutex.h>).  Acquire
  * takes the guard spinlock, and if the lock is taken queues itself with
  * prepare_to_wait() *before* dropping the guard, so an unlock between the
  * check and schedule() only makes schedule() return at once: no lost wake-up.
  * Unlock wakes every sleeper and they race again (simple, and fair enough at
- * the contention levels a ramfs sees).  An uncontended acquire leaves the
+ * the contention levels the kernel sees).  An uncontended acquire leaves the
  * task's state alone; a contended one ends with the task running.
  */
-#include <fs/fsmutex.h>
+#include <kernel/mutex.h>
 #include <proc/task.h>
 
-void fs_mutex_init(struct fs_mutex *m, const char *name)
+void mutex_init(struct mutex *m, const char *name)
 {
     (void)name;
     spin_init(&m->guard, "mutex");
@@ -19,7 +19,7 @@ void fs_mutex_init(struct fs_mutex *m, const char *name)
     waitq_init(&m->waiters);
 }
 
-void fs_mutex_lock(struct fs_mutex *m)
+void mutex_lock(struct mutex *m)
 {
     spin_assert_none_held();
     /* A free lock is taken without touching the task's state, so a poll
@@ -48,7 +48,7 @@ void fs_mutex_lock(struct fs_mutex *m)
     finish_wait(&m->waiters, &w);
 }
 
-void fs_mutex_unlock(struct fs_mutex *m)
+void mutex_unlock(struct mutex *m)
 {
     spin_lock(&m->guard);
     BUG_ON(!m->locked);
@@ -58,7 +58,7 @@ void fs_mutex_unlock(struct fs_mutex *m)
     waitq_wake_all(&m->waiters);
 }
 
-bool fs_mutex_held(struct fs_mutex *m)
+bool mutex_held(struct mutex *m)
 {
     return m->locked && m->owner == current;
 }
