@@ -37,9 +37,9 @@
  */
 #include <arch/percpu.h>
 #include <kernel/cputime.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
-#include <proc/task.h>
 
 /* The column of a mode that is no task's: idle or interrupt. */
 static unsigned cpu_kind(unsigned mode) { return mode == ACCT_IDLE ? CPUTIME_IDLE : CPUTIME_IRQ; }

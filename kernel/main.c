@@ -23,6 +23,7 @@
 #include <kernel/kernel.h>
 #include <kernel/random.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/vdso.h>
 #include <lib/string.h>
@@ -32,7 +33,6 @@
 #include <mm/vm.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 

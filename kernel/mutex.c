@@ -8,7 +8,7 @@
  * task's state alone; a contended one ends with the task running.
  */
 #include <kernel/mutex.h>
-#include <proc/task.h>
+#include <kernel/task.h>
 
 void mutex_init(struct mutex *m, const char *name)
 {

@@ -53,6 +53,7 @@
 #include <kernel/perf_event.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/list.h>
 #include <lib/string.h>
@@ -60,7 +61,6 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 #include <uapi/poll.h>
 
 int perf_sw_events[PERF_COUNT_SW_MAX];

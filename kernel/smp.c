@@ -8,10 +8,10 @@
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/smp.h>
+#include <kernel/task.h>
 #include <kernel/vdso.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 #define KSTACK_ORDER 2                  /* 2^2 frames: KSTACK_SIZE */

@@ -18,11 +18,11 @@
  */
 #include <fs/procfs.h>
 #include <kernel/kernel.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <proc/task.h>
 
 #define CHUNK 256
 

@@ -2,8 +2,8 @@
  * Wait queues (see include/kernel/wait.h for the sleeping protocol).
  */
 #include <kernel/kernel.h>
+#include <kernel/task.h>
 #include <kernel/wait.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 void waitq_init(struct waitq *wq)

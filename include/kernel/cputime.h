@@ -18,7 +18,7 @@
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
-#include <proc/task.h>
+#include <kernel/task.h>
 
 /* This CPU's accounting state, reached through %gs in one instruction. */
 #define THIS_ACCT ((struct cpu_acct __seg_gs *)offsetof(struct percpu, acct))

@@ -35,11 +35,11 @@
 
 #include <fs/vfs.h>
 #include <kernel/mutex.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
 #include <lib/list.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <uapi/socket.h>
 
 #define UNIX_RCV_SHUTDOWN 1

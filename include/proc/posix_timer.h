@@ -3,7 +3,7 @@
 #ifndef PROC_POSIX_TIMER_H
 #define PROC_POSIX_TIMER_H
 
-#include <proc/task.h>
+#include <kernel/task.h>
 
 /* A new process's empty timer list (group creation). */
 void posix_timers_init(struct thread_group *g);

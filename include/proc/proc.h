@@ -2,7 +2,7 @@
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
-#include <proc/task.h>
+#include <kernel/task.h>
 
 /* A zeroed task with kernel stack, FPU area and pid, in thread group `join`
  * (NULL: a new group it leads), charged to the caller's user.  NULL on

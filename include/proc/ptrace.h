@@ -12,7 +12,7 @@
 #ifndef PROC_PTRACE_H
 #define PROC_PTRACE_H
 
-#include <proc/task.h>
+#include <kernel/task.h>
 
 #define PTRACE_EVENT_FORK 1
 #define PTRACE_EVENT_VFORK 2

@@ -2,7 +2,7 @@
 #ifndef PROC_SIGNAL_H
 #define PROC_SIGNAL_H
 
-#include <proc/task.h>
+#include <kernel/task.h>
 
 /* Queue `sig` for thread t (info may be NULL: SI_KERNEL from the kernel).
  * Wakes t if the signal is not blocked.  Safe from interrupt context.

@@ -18,10 +18,10 @@
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 #define EFD_SEMAPHORE 1
 #define EFD_CLOEXEC O_CLOEXEC

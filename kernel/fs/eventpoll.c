@@ -39,11 +39,11 @@
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <kernel/mutex.h>
+#include <kernel/task.h>
 #include <lib/rbtree.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 #define EP_MAX_NESTS 4
 #define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)

@@ -10,11 +10,11 @@
 #include <fs/path.h>
 #include <fs/pipe.h>
 #include <fs/ramfs.h>
+#include <kernel/task.h>
 #include <lib/string.h>
-#include <mm/vm.h>
 #include <mm/kheap.h>
+#include <mm/vm.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 
 /* Anonymous vnodes (pipes...) live on a superblock of their own. */
 static struct superblock anon_sb = {.name = "pipefs", .magic = 0x50495045, .dev = 3, .next_ino = 0};

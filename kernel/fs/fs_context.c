@@ -9,8 +9,8 @@
  * is using.
  */
 #include <fs/vfs.h>
+#include <kernel/task.h>
 #include <mm/kheap.h>
-#include <proc/task.h>
 
 struct fs_context *fs_context_new(struct vnode *cwd, mode_t umask)
 {

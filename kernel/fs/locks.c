@@ -24,10 +24,10 @@
 #include <fs/locks.h>
 #include <fs/seqfile.h>
 #include <fs/vfs.h>
+#include <kernel/task.h>
 #include <kernel/wait.h>
 #include <mm/kheap.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 #define DEADLOCK_STEPS 10   /* how far a chain of waiters is followed (Linux's MAX_DEADLK_ITERATIONS) */
 

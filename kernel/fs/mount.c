@@ -14,12 +14,12 @@
 #include <fs/path.h>
 #include <fs/ramfs.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 
 static struct list_node mount_list;     /* every attached mount, in mount order; vfs_ns_lock */
 static int next_mount_id = 20;          /* vfs_ns_lock */

@@ -12,10 +12,10 @@
 #include <fs/namei.h>
 #include <fs/path.h>
 #include <fs/ramfs.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 
 struct mutex vfs_ns_lock;
 static struct vnode *root_vnode;

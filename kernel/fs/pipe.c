@@ -58,13 +58,13 @@
 #include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/mutex.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 #include <uapi/termios.h>
 

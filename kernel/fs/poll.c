@@ -17,11 +17,11 @@
  */
 #include <fs/poll.h>
 #include <fs/vfs.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 /* Re-scan interval when the table could not register everything. */
 #define POLL_DEGRADED_NS (10 * NSEC_PER_MSEC)

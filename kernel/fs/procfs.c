@@ -21,13 +21,13 @@
 #include <fs/namei.h>
 #include <fs/pipe.h>
 #include <fs/procfs.h>
+#include <kernel/task.h>
 #include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
-#include <proc/task.h>
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PID_COOKIE 0x100000ULL

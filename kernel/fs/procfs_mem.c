@@ -9,10 +9,10 @@
  */
 #include <fs/procfs.h>
 #include <fs/ramfs.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 
 static void put_kb(struct seqbuf *s, const char *name, uint64_t bytes) { procfs_kb_line(s, name, bytes >> 10); }
 

@@ -25,13 +25,13 @@
 #include <fs/mount.h>
 #include <fs/procfs.h>
 #include <fs/tty.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
 #include <proc/proc.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 static char state_char(const struct task *t)

@@ -26,14 +26,14 @@
 #include <fs/locks.h>
 #include <fs/mount.h>
 #include <fs/procfs.h>
+#include <kernel/cputime.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
-#include <kernel/cputime.h>
 #include <proc/proc.h>
-#include <proc/task.h>
 #include <sched/loadavg.h>
 #include <sched/sched.h>
 

@@ -31,11 +31,11 @@
 #include <fs/namei.h>
 #include <fs/poll.h>
 #include <fs/tty.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 #define PTY_MAX 256                 /* pairs at once (Linux's kernel.pty.max is 4096) */
 #define PTY_BUF 8192                /* slave output waiting for the master */

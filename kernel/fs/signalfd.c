@@ -18,11 +18,11 @@
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 #define SFD_CLOEXEC O_CLOEXEC
 #define SFD_NONBLOCK O_NONBLOCK

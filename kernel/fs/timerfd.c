@@ -28,12 +28,12 @@
 #include <fs/vfs.h>
 #include <kernel/hrtimer.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <uapi/time.h>
 
 #define CLOCK_REALTIME_ALARM 8

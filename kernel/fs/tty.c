@@ -26,11 +26,11 @@
 #include <fs/tty.h>
 #include <fs/vfs.h>
 #include <kernel/log.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 _Static_assert(LDISC_SIGINT == SIGINT && LDISC_SIGQUIT == SIGQUIT && LDISC_SIGTSTP == SIGTSTP,
                "line discipline signal numbers are Linux's");

@@ -18,12 +18,12 @@
  */
 #include <fs/tty.h>
 #include <fs/vfs.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 static bool pgrp_orphaned(pid_t pgid)
 {

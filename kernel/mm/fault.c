@@ -28,12 +28,12 @@
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 
 /* Fill a fresh frame for page `va` of VMA v. 0 on exhaustion (*beyond_eof

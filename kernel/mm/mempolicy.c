@@ -23,13 +23,13 @@
  */
 #include <arch/percpu.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/mempolicy.h>
 #include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 
 #define MASK_WORDS (NUMA_USER_NODES / 64)
 

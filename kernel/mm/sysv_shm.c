@@ -20,12 +20,12 @@
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 
 #define IPC_PRIVATE 0
 #define IPC_CREAT 01000

@@ -6,12 +6,12 @@
  */
 #include <arch/entry.h>
 #include <kernel/kernel.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 
 static inline bool user_range_ok(const void *p, size_t n)
 {

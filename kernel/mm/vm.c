@@ -18,12 +18,12 @@
 #include <arch/percpu.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 
 /* Every address space, for the few changes that reach all of them (a file
  * truncated under shared mappings). */

@@ -16,6 +16,7 @@
 #include <fs/namei.h>
 #include <fs/path.h>
 #include <fs/poll.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -23,7 +24,6 @@
 #include <net/unix.h>
 #include <proc/cred.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <uapi/termios.h>
 
 #define ABSTRACT_BUCKETS 64

@@ -25,11 +25,11 @@
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 #include <proc/user.h>
 #include <uapi/stat.h>
 

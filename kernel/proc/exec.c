@@ -27,9 +27,10 @@
 #include <fs/fsyscall.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
-#include <kernel/random.h>
 #include <kernel/perf_event.h>
+#include <kernel/random.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/vdso.h>
 #include <lib/string.h>
@@ -37,15 +38,14 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/elf.h>
 #include <proc/exec_args.h>
 #include <proc/pid.h>
-#include <proc/cred.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <proc/user.h>
 
 #define INTERP_DEPTH 4

@@ -2,13 +2,13 @@
  * An execve's argument and environment strings, in pages (see
  * include/proc/exec_args.h for the layout and the limits).
  */
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <proc/exec_args.h>
 #include <proc/rlimit.h>
-#include <proc/task.h>
 
 #define STK_LIM (8UL << 20)             /* Linux's _STK_LIM: the limit is at most 3/4 of it */
 #define ARG_MIN_ROOM (32 * 4096)        /* and at least 32 pages (Linux's ARG_MAX) */

@@ -23,6 +23,7 @@
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -35,7 +36,6 @@
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 #include <uapi/wait.h>
 

@@ -35,6 +35,7 @@
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/list.h>
 #include <mm/pmm.h>
@@ -42,7 +43,6 @@
 #include <mm/vm.h>
 #include <proc/futex.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 #define FUTEX_WAIT 0

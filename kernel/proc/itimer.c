@@ -17,12 +17,12 @@
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <mm/uaccess.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 #define ITIMER_REAL 0
 #define ITIMER_VIRTUAL 1

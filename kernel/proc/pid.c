@@ -28,12 +28,12 @@
  * read without it, for /proc).
  */
 #include <fs/procfs.h>
+#include <kernel/task.h>
 #include <lib/list.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <proc/pid.h>
-#include <proc/task.h>
 
 #define PID_PAGE_SLOTS 512
 #define PID_PAGES (PID_MAX_LIMIT / PID_PAGE_SLOTS)

@@ -16,9 +16,11 @@
  * `task`; refs is atomic (the task's reference and one per open file), and
  * only grows under tasks_lock.
  */
+#include <fs/fdtable.h>
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -26,8 +28,6 @@
 #include <proc/pid.h>
 #include <proc/pidfd.h>
 #include <proc/signal.h>
-#include <proc/task.h>
-#include <fs/fdtable.h>
 
 #define PIDFD_NONBLOCK O_NONBLOCK
 #define PIDFD_THREAD O_EXCL

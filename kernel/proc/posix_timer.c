@@ -39,6 +39,7 @@
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/list.h>
 #include <mm/kheap.h>
@@ -46,7 +47,6 @@
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>

@@ -35,6 +35,7 @@
 #include <arch/thread.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -44,7 +45,6 @@
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 #include <uapi/wait.h>
 

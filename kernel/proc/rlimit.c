@@ -16,10 +16,10 @@
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
 #include <proc/rlimit.h>
-#include <proc/task.h>
 
 /* written once at boot (rlimit_set_boot_nproc), then read only */
 static struct krlimit defaults[RLIM_NLIMITS] = {

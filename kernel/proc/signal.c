@@ -42,17 +42,17 @@
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
+#include <proc/pid.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
-#include <proc/pid.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))

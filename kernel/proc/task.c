@@ -21,6 +21,7 @@
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -29,9 +30,8 @@
 #include <proc/pidfd.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
-#include <proc/signal.h>
 #include <proc/rlimit.h>
-#include <proc/task.h>
+#include <proc/signal.h>
 #include <proc/user.h>
 #include <sched/sched.h>
 

@@ -13,10 +13,10 @@
  * Locking: the table and the counts are protected by tasks_lock; a task's
  * `user` pointer is written under it, by the task itself.
  */
+#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <proc/cred.h>
 #include <proc/rlimit.h>
-#include <proc/task.h>
 #include <proc/user.h>
 
 #define USER_BUCKETS 64

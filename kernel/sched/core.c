@@ -47,9 +47,10 @@
 #include <arch/thread.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
-#include <kernel/syscall.h>
 #include <kernel/perf_event.h>
 #include <kernel/spinlock.h>
+#include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
 #include <kernel/wait.h>
@@ -58,7 +59,6 @@
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/loadavg.h>
 #include <sched/sched.h>
 

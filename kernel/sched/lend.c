@@ -28,8 +28,8 @@
  */
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
+#include <kernel/task.h>
 #include <lib/list.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 static struct spinlock lend_lock = SPINLOCK_INIT("sched_lend");

@@ -10,10 +10,10 @@
 #include <fs/locks.h>
 #include <fs/pipe.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/proc.h>
-#include <proc/task.h>
 
 #define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
                     O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \

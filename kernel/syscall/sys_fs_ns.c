@@ -10,13 +10,13 @@
 #include <fs/mount.h>
 #include <fs/path.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
-#include <mm/vm.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <mm/vm.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 
 /* A resolved "parent directory + last name" operation in progress. */
 struct pctx {

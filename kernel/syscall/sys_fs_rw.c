@@ -7,9 +7,9 @@
  */
 #include <fs/fsyscall.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
-#include <proc/task.h>
 
 void io_account(bool write, ssize_t moved)
 {

@@ -9,12 +9,12 @@
 #include <fs/fsyscall.h>
 #include <fs/ramfs.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 
 static long stat_out(struct vnode *v, void __user *ubuf)
 {

@@ -5,9 +5,9 @@
  */
 #include <fs/fsyscall.h>
 #include <fs/path.h>
+#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
-#include <proc/task.h>
 
 int path_from_user(const char __user *upath, char **out)
 {

@@ -15,8 +15,8 @@
  */
 #include <arch/cpu.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/vm.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 enum {

@@ -10,17 +10,17 @@
  * unnamed in-memory file, so it stays shared across fork whether or not a
  * page was touched before.
  */
+#include <fs/namei.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
-#include <fs/namei.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <proc/cred.h>
 #include <proc/rlimit.h>
-#include <proc/task.h>
 
 #define PROT_READ 1
 #define PROT_WRITE 2

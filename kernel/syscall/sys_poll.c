@@ -21,12 +21,12 @@
 #include <fs/poll.h>
 #include <fs/vfs.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 
 struct k_timespec { int64_t tv_sec, tv_nsec; };
 struct k_timeval { int64_t tv_sec, tv_usec; };

@@ -6,10 +6,11 @@
 #include <arch/abi.h>
 #include <arch/cpu.h>
 #include <arch/thread.h>
-#include <kernel/kernel.h>
 #include <fs/procfs.h>
+#include <kernel/kernel.h>
 #include <kernel/random.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
@@ -17,7 +18,6 @@
 #include <mm/vm.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
-#include <proc/task.h>
 #include <sched/loadavg.h>
 
 static long sys_getpid(void) { return current->tgid; }

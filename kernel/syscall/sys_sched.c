@@ -11,14 +11,14 @@
 #include <arch/percpu.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
+#include <lib/string.h>
 #include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
-#include <lib/string.h>
 #include <proc/cred.h>
 #include <proc/pid.h>
 #include <proc/rlimit.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 static long sys_sched_yield(void)

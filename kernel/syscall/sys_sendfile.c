@@ -9,9 +9,9 @@
  */
 #include <fs/fsyscall.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
-#include <proc/task.h>
 
 #define CHUNK (16 * 1024)
 

@@ -20,12 +20,12 @@
  */
 #include <fs/fsyscall.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <net/unix.h>
 #include <proc/cred.h>
-#include <proc/task.h>
 
 #define OPTMEM_MAX 131072                /* net.core.optmem_max: the largest control buffer */
 

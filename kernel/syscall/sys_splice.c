@@ -11,8 +11,8 @@
 #include <fs/fsyscall.h>
 #include <fs/pipe.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <mm/uaccess.h>
-#include <proc/task.h>
 
 #define SPLICE_F_MOVE 1
 #define SPLICE_F_NONBLOCK 2

@@ -18,9 +18,9 @@
  */
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 #include <uapi/tessera.h>
 

@@ -10,6 +10,7 @@
 #include <drivers/rtc.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/vdso.h>
 #include <kernel/wait.h>
@@ -18,7 +19,6 @@
 #include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <uapi/time.h>
 
 /* time_ns() plus an offset: the wall clocks (REALTIME_CLOCKS) add the wall

@@ -14,10 +14,10 @@
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
+#include <kernel/task.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/signal.h>
-#include <proc/task.h>
 #include <sched/sched.h>
 
 

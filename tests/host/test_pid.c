@@ -16,7 +16,7 @@
 
 /* The real struct task drags in the signal UAPI, which clashes with the C
  * library's; the pid table needs only these fields of it. */
-#define PROC_TASK_H
+#define KERNEL_TASK_H
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <lib/list.h>

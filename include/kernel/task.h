@@ -11,10 +11,17 @@
  * and its parent has reaped it, so group->leader is valid while any thread
  * of the group is.
  *
+ * The structure lives here, below every subsystem, because every layer
+ * keeps per-task state in it and reads it (the scheduler its entity, the
+ * memory manager the fault counts, the file system the descriptor table);
+ * it includes only the headers of the types it embeds.  Its lifecycle
+ * (creation, fork, exec, exit, the pid table) is the process layer's:
+ * include/proc/proc.h, kernel/proc/.
+ *
  * Fields are grouped by the lock that protects them.
  */
-#ifndef PROC_TASK_H
-#define PROC_TASK_H
+#ifndef KERNEL_TASK_H
+#define KERNEL_TASK_H
 
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
@@ -264,6 +271,8 @@ struct task {
 static inline struct task *task_process(const struct task *t) { return t->group->leader; }
 static inline bool task_is_leader(const struct task *t) { return t->group->leader == t; }
 
+/* The task table, kept by the process layer (kernel/proc/task.c, pid.c) and
+ * read by all: tasks_lock ranks "tasks" (docs/locking.md). */
 extern struct spinlock tasks_lock;
 extern struct list_node all_tasks;
 extern struct task *init_task;          /* pid 1 */
