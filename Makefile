@@ -79,9 +79,13 @@ $(BUILD)/k/%.o: %.S
 # Two-pass link: the symbol table (for symbolized backtraces) is placed last
 # in the image, so generating it does not move any other symbol.  Before it,
 # tools/check-layers.sh checks the seam between generic code and the
-# architecture (docs/architecture.md).
-$(KERNEL): $(KOBJS) arch/x86_64/link.ld tools/gen-ksyms.sh tools/check-layers.sh
+# architecture and the layers above it (docs/architecture.md), and
+# tools/check-lock-order.sh that the lock hierarchy is written once
+# (docs/locking.md).
+$(KERNEL): $(KOBJS) arch/x86_64/link.ld tools/gen-ksyms.sh tools/check-layers.sh tools/check-lock-order.sh \
+           docs/locking.md
 	$(Q)tools/check-layers.sh
+	$(Q)tools/check-lock-order.sh
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)tools/gen-ksyms.sh /dev/null > $(BUILD)/ksyms0.S
 	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $(BUILD)/ksyms0.S -o $(BUILD)/ksyms0.o
