@@ -39,7 +39,6 @@
  * arrives; Tessera keeps every write and shows it at once.
  */
 #include <fs/poll.h>
-#include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/log.h>
 #include <kernel/mutex.h>
@@ -491,12 +490,15 @@ static int printk_write(const char *val, size_t len)
     return 0;
 }
 
+const struct sysctl_entry kmsg_sysctls[] = {
+    { "printk", printk_read, printk_write },
+    { NULL, NULL, NULL },
+};
+
 void kmsg_init(void)
 {
     mutex_init(&syslog_mu, "syslog");
     int err = devfs_register_dev("kmsg", 0644, MKDEV(1, 11), &kmsg_fops, NULL);
-    if (!err)
-        err = procfs_register_sysctl("printk", printk_read, printk_write);
     if (err)
-        kprintf(KERN_ERR "kmsg: cannot register /dev/kmsg or /proc/sys/kernel/printk (%d)\n", err);
+        kprintf(KERN_ERR "kmsg: cannot register /dev/kmsg (%d)\n", err);
 }

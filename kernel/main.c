@@ -15,12 +15,14 @@
 #include <arch/percpu.h>
 #include <arch/pgtable.h>
 #include <drivers/uart.h>
+#include <fs/procfs.h>
 #include <fs/sysfs.h>
 #include <fs/tty.h>
 #include <fs/vfs.h>
 #include <kernel/boot_info.h>
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
+#include <kernel/log.h>
 #include <kernel/random.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
@@ -103,7 +105,12 @@ void kmain(uint32_t start_info)
     } else {
         kprintf(KERN_WARNING "initramfs: none given (-initrd)\n");
     }
+    /* /proc's tty_nr and /dev/tty logic build on the console, so the
+     * console devices come first; then /proc, which pulls every
+     * subsystem's files and tunables, then the log's /dev/kmsg. */
     console_devices_init();
+    procfs_init();
+    kmsg_init();
     sysfs_init();
     uart_enable_irq();
     smp_boot_aps();

@@ -46,7 +46,6 @@
  */
 #include <arch/percpu.h>
 #include <fs/fdtable.h>
-#include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
@@ -122,12 +121,10 @@ static int paranoid_write(const char *val, size_t len)
     return 0;
 }
 
-void perf_sysctl_init(void)
-{
-    int err = procfs_register_sysctl("perf_event_paranoid", paranoid_read, paranoid_write);
-    if (err)
-        kprintf(KERN_ERR "perf: cannot register /proc/sys/kernel/perf_event_paranoid (%d)\n", err);
-}
+const struct sysctl_entry perf_sysctls[] = {
+    { "perf_event_paranoid", paranoid_read, paranoid_write },
+    { NULL, NULL, NULL },
+};
 
 /* May the caller count beyond the level perf_event_paranoid grants? */
 static bool perf_privileged(int level) { return READ_ONCE(paranoid) <= level || capable(CAP_SYS_ADMIN); }

@@ -7,7 +7,17 @@
 #  - arch/ includes, of the subsystems above it, only the headers that declare
 #    the entry points it calls: kernel/, lib/, uapi/, mm/uaccess.h,
 #    mm/kheap.h, and in trap.c the fault, signal, return-to-user and
-#    reschedule entries (mm/vm.h, proc/signal.h, proc/proc.h, sched/sched.h).
+#    reschedule entries (mm/vm.h, proc/signal.h, proc/proc.h, sched/sched.h);
+#  - the subsystems above the seam include no header of a layer above their
+#    own (docs/architecture.md, "The layers"), but for the few edges listed
+#    there, named here file by file: the base headers (include/kernel/)
+#    none of mm, sched, proc, fs, net (struct task's, of the types it
+#    embeds); mm nothing of sched, proc, fs, net; sched nothing of proc,
+#    fs, net;
+#  - /proc is the top layer: only the file system (kernel/fs/, include/fs/)
+#    and the boot (kernel/main.c) include fs/procfs.h or fs/seqfile.h; a
+#    subsystem exports query functions or a tunables table
+#    (kernel/sysctl.h) and /proc pulls from them.
 # Run from the top of the tree: check-layers.sh
 set -euo pipefail
 status=0
@@ -32,4 +42,26 @@ for file in $(find arch -name '*.[chS]' -not -path 'arch/*/vdso/*' | sort); do
         esac
     done < <(grep -nE '^#include <' "$file" | sed 's/^\([0-9]*\):/\1:/' || true)
 done
+# upward <files> <regex of the headers above them> <allowed "file header" pairs...>
+upward() {
+    local files=$1 above=$2; shift 2
+    local allowed=" $* "
+    while IFS=: read -r file line text; do
+        hdr=$(sed -E 's/.*#include <([^>]*)>.*/\1/' <<<"$text")
+        case "$allowed" in *" $file:$hdr "*) continue ;; esac
+        fail "$file:$line: includes $hdr, a layer above it (docs/architecture.md)"
+    done < <(grep -nE "^#include <($above)/" $files /dev/null || true)
+}
+upward "$(ls include/kernel/*.h)" 'mm|sched|proc|fs|net' \
+    include/kernel/task.h:mm/mempolicy.h include/kernel/task.h:sched/policy.h \
+    include/kernel/task.h:sched/sched.h include/kernel/task.h:proc/rlimit.h
+upward "$(ls kernel/mm/*.c include/mm/*.h)" 'sched|proc|fs|net' \
+    kernel/mm/vm.c:fs/vfs.h kernel/mm/fault.c:fs/vfs.h kernel/mm/sysv_shm.c:fs/vfs.h \
+    kernel/mm/fault.c:proc/signal.h
+upward "$(ls kernel/sched/*.c include/sched/*.h)" 'proc|fs|net' \
+    kernel/sched/core.c:proc/posix_timer.h kernel/sched/core.c:proc/proc.h kernel/sched/core.c:proc/signal.h
+while IFS=: read -r file line text; do
+    case "$file" in kernel/fs/* | include/fs/* | kernel/main.c) continue ;; esac
+    fail "$file:$line: only the file system serves /proc (it pulls from the subsystems): $text"
+done < <(grep -nE '^#include <fs/(procfs|seqfile)\.h>' $(find kernel include arch drivers -name '*.[ch]') || true)
 exit $status

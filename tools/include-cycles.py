@@ -5,6 +5,10 @@ Reads every #include of kernel/, include/, arch/ and drivers/ and prints:
   - the file-level cycles: strongly connected components of headers that
     include one another (a .c file is never included, so only headers can
     form one);
+  - the module-level cycles: the same with a header and the source file of
+    the same name taken as one node (include/fs/procfs.h and
+    kernel/fs/procfs.c are "fs/procfs"), so code that calls into a module
+    whose own code includes the caller's header shows up;
   - the subsystem-level graph: a node per subsystem (include/fs/ and
     kernel/fs/ are both "fs", and so on), an edge A -> B when a file of A
     includes a header of B, and its strongly connected components; a
@@ -45,6 +49,19 @@ def subsystem(path):
     if parts[0] == "kernel":
         return parts[1] if len(parts) > 2 else "kernel"
     return parts[0]          # arch, drivers
+
+
+def module(path):
+    """A header and the source file of the same name are one module:
+    include/fs/procfs.h and kernel/fs/procfs.c are "fs/procfs".  The
+    architecture is the exception: include/arch/ is an interface, and
+    arch/x86_64/ one implementation of it, linked in, which calls generic
+    code only through the entry points made for it (docs/architecture.md);
+    its files are modules of their own."""
+    stem = path.split("/")[-1].rsplit(".", 1)[0]
+    if path.startswith("arch/"):
+        return f"arch-x86_64/{stem}"
+    return f"{subsystem(path)}/{stem}"
 
 
 def sccs(graph):
@@ -103,10 +120,24 @@ def main():
         for d in g:
             fgraph.setdefault(d, set())
 
+    mgraph = {}
+    for f, deps in fgraph.items():
+        a = module(f)
+        mgraph.setdefault(a, set())
+        for d in deps:
+            if module(d) != a:
+                mgraph[a].add(module(d))
+
     fcycles = [c for c in sccs(fgraph) if len(c) > 1]
     fcycles.sort(key=len, reverse=True)
     print(f"file-level include cycles: {len(fcycles)}; largest: {len(fcycles[0]) if fcycles else 0} files")
     for c in fcycles:
+        print("  " + " ".join(c))
+    mcycles = [c for c in sccs(mgraph) if len(c) > 1]
+    mcycles.sort(key=len, reverse=True)
+    print(f"module-level cycles (a header and its .c file as one): {len(mcycles)}; "
+          f"largest: {len(mcycles[0]) if mcycles else 0} modules")
+    for c in mcycles:
         print("  " + " ".join(c))
     scycles = [c for c in sccs(sgraph) if len(c) > 1]
     scycles.sort(key=len, reverse=True)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kernel/sysctl.h>
+
 #define PIPE_PAGE_SIZE 4096
 #define PIPE_PAGES 16
 #define PIPE_CAPACITY (PIPE_PAGES * PIPE_PAGE_SIZE)   /* 65536: the default */
@@ -128,8 +130,8 @@ int pipe_create(int flags, struct file **rd, struct file **wr);
 /* F_GETPIPE_SZ / F_SETPIPE_SZ on any file: -EBADF unless it is a pipe or
  * a FIFO. */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
-/* Registers /proc/sys/fs/pipe-max-size. */
-void pipe_sysctl_init(void);
+/* /proc/sys/fs/pipe-max-size (include/kernel/sysctl.h). */
+extern const struct sysctl_entry pipe_sysctls[];
 
 /* ---- splice(2) and tee(2) (kernel/syscall/sys_splice.c) ---- */
 /* Is f an end of a pipe or a FIFO? */

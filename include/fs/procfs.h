@@ -16,40 +16,16 @@
 #define FS_PROCFS_H
 
 #include <fs/seqfile.h>
+#include <kernel/sysctl.h>
 
 struct task;
 
 /* Mounts /proc.  Called once at boot, after vfs_init(). */
 void procfs_init(void);
 
-/*
- * /proc/sys/kernel/<name> tunables ("fs/<name>" registers /proc/sys/fs/<name>).
- *   read(buf, n): write the current value as text (a trailing newline is
- *                 added if missing); return its length or -errno.
- *   write(val, len): val is NUL-terminated with one trailing newline removed;
- *                 return 0, or -EINVAL to refuse the value (the write(2)
- *                 then fails with EINVAL and nothing changes).  NULL makes the
- *                 file read-only.
- * Returns 0, -EEXIST, -ENOSPC (table full) or -EINVAL (bad name).
- * Both callbacks run in process context and may take spinlocks.
- */
-typedef int (*sysctl_read_fn)(char *buf, size_t n);
-typedef int (*sysctl_write_fn)(const char *val, size_t len);
+/* Adds one /proc/sys tunable (include/kernel/sysctl.h says what name, read
+ * and write are).  0, -EEXIST, -ENOSPC (table full) or -EINVAL (bad name). */
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write);
-/* A written value as a decimal integer (a leading '-' allowed); false if it is not one. */
-bool sysctl_parse_i64(const char *val, int64_t *out);
-/* A written value read as Linux's integer sysctls read one
- * (proc_dointvec_minmax): blanks, an optional sign, a number in C notation
- * (decimal, 0x hex, 0 octal), then the end or a blank (the rest is
- * ignored).  0 with *out set, or -EINVAL if it is not one or lies outside
- * [min, max]. */
-int sysctl_parse_int(const char *val, int min, int max, int *out);
-/* perf_event_paranoid (kernel/perf_event.c) */
-void perf_sysctl_init(void);
-/* hostname, ostype, osrelease, version (kernel/syscall/sys_proc.c) */
-void uts_sysctl_init(void);
-/* tainted, core_pattern (kernel/fs/procfs_sys.c) */
-void misc_sysctl_init(void);
 
 /* ---- internal to the procfs files ---- */
 
@@ -76,6 +52,17 @@ int procfs_show_smaps(struct seqbuf *s, struct task *t, bool process);
 int procfs_show_smaps_rollup(struct seqbuf *s, struct task *t, bool process);
 int procfs_show_statm(struct seqbuf *s, struct task *t, bool process);
 int procfs_show_vmstat(struct seqbuf *s);
+/* kernel/fs/procfs_sys.c: tainted, core_pattern */
+extern const struct sysctl_entry misc_sysctls[];
+/* kernel/fs/procfs_sched.c: /proc/schedstat and /proc/sched_queues */
+int procfs_show_schedstat(struct seqbuf *s);
+int procfs_show_sched_queues(struct seqbuf *s);
+/* kernel/fs/procfs_sched_sysctl.c: /proc/sys/kernel/sched_* */
+void procfs_sched_sysctl_init(void);
+/* kernel/fs/procfs_trace.c: /proc/sched_trace and
+ * /proc/sys/kernel/sched_trace_enabled (and the sched_trace boot option) */
+int procfs_show_trace(struct seqbuf *s);
+void procfs_trace_init(void);
 
 extern const struct proc_entry procfs_root_entries[];
 extern const unsigned procfs_root_count;

@@ -154,7 +154,7 @@ void tty_console_input(uint8_t c);
 /* Registers /dev/console and /dev/tty with devfs. */
 void tty_init(void);
 /* Boot (kmain, after the initramfs is unpacked and before init opens the
- * console): the console devices, /proc, then the log's files. */
+ * console): /dev/console, /dev/tty, /dev/ptmx and devpts. */
 void console_devices_init(void);
 /* Kernel text to the console through output processing, interleaving
  * correctly with program output. */

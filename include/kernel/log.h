@@ -8,6 +8,7 @@
 
 #include <kernel/logbuf.h>
 #include <kernel/spinlock.h>
+#include <kernel/sysctl.h>
 #include <kernel/wait.h>
 
 #define LOG_BUF_SIZE (128 * 1024)   /* syslog(2) SIZE_BUFFER */
@@ -32,8 +33,9 @@ void log_store(int facility, int level, const char *text, size_t len);
 int log_console_level(void);
 void log_set_console_level(int level);
 
-/* /dev/kmsg and /proc/sys/kernel/printk (kernel/kmsg.c), at boot once
- * devfs and procfs are up. */
+/* /dev/kmsg (kernel/kmsg.c), at boot once devfs is up. */
 void kmsg_init(void);
+/* /proc/sys/kernel/printk (include/kernel/sysctl.h). */
+extern const struct sysctl_entry kmsg_sysctls[];
 
 #endif

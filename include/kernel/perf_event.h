@@ -13,6 +13,7 @@
 #define KERNEL_PERF_EVENT_H
 
 #include <kernel/kernel.h>
+#include <kernel/sysctl.h>
 #include <uapi/perf_event.h>
 
 struct task;
@@ -60,5 +61,7 @@ int perf_task_fork(struct task *child, struct task *parent, uint64_t clone_flags
 void perf_task_exit(struct task *t);
 void perf_task_exec(struct task *t);
 void perf_task_free(struct task *t);
+/* /proc/sys/kernel/perf_event_paranoid (include/kernel/sysctl.h). */
+extern const struct sysctl_entry perf_sysctls[];
 
 #endif

@@ -16,6 +16,7 @@
 
 #ifndef __ASSEMBLY__
 #include <kernel/kernel.h>
+#include <kernel/sysctl.h>
 
 typedef long (*syscall_fn)(long, long, long, long, long, long);
 
@@ -55,6 +56,9 @@ extern bool syscall_trace;          /* strace-like log of every call (cmdline "s
 extern uint64_t syscall_ni_reported[];
 struct task;
 void syscall_fast_enosys_update(const struct task *next, bool idle);
+/* /proc/sys/kernel/{hostname,ostype,osrelease,version} (kernel/syscall/sys_proc.c;
+ * include/kernel/sysctl.h). */
+extern const struct sysctl_entry uts_sysctls[];
 
 #endif /* __ASSEMBLY__ */
 

@@ -45,11 +45,5 @@ void trace_restart(bool enable);
 /* "switch", "wake", "block", "exit", "ready" ("?" for anything else). */
 const char *trace_event_name(unsigned ev);
 
-/* /proc/sched_trace (kernel/trace_proc.c): the generator, and the
- * registration of /proc/sys/kernel/sched_trace_enabled (called by
- * procfs_init). */
-struct seqbuf;
-int trace_proc_show(struct seqbuf *s);
-void trace_sysctl_init(void);
 
 #endif

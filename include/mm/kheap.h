@@ -20,9 +20,17 @@ struct kheap_stats {
 void kheap_stats(struct kheap_stats *out);
 
 #ifdef CONFIG_DEBUG
-struct seqbuf;
-/* /proc/kmemsites: live objects and bytes per allocation site. */
-int kheap_show_sites(struct seqbuf *sb);
+/* Live objects and bytes per allocation site (/proc/kmemsites): kmalloc's
+ * caller and its caller; a caller of 0 and 0 collects the sites the table
+ * had no room for. */
+#define KHEAP_NSITES 1024
+struct kheap_site {
+    uint64_t caller[2];
+    uint64_t live, bytes;
+};
+/* Copies every site with live objects into out (room for KHEAP_NSITES),
+ * under the heap's lock; returns how many. */
+unsigned kheap_sites(struct kheap_site *out);
 #endif
 
 #endif

@@ -9,6 +9,7 @@
 #define PROC_PID_H
 
 #include <kernel/kernel.h>
+#include <kernel/sysctl.h>
 
 struct task;
 struct list_node;
@@ -69,6 +70,7 @@ void pid_exec_swap_locked(struct task *old_leader, struct task *t);
 /* pid_max: read, and set by a write of /proc/sys/kernel/pid_max. */
 int pid_max_get(void);
 pid_t pid_last(void);                  /* the pid given most recently */
-void pid_sysctl_init(void);
+/* /proc/sys/kernel/pid_max (include/kernel/sysctl.h). */
+extern const struct sysctl_entry pid_sysctls[];
 
 #endif

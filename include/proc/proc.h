@@ -2,6 +2,7 @@
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
+#include <kernel/sysctl.h>
 #include <kernel/task.h>
 
 /* A zeroed task with kernel stack, FPU area and pid, in thread group `join`
@@ -12,8 +13,8 @@ struct task *task_alloc(struct thread_group *join, int *err);
 /* threads-max from the memory size, and the default RLIMIT_NPROC from it
  * (at boot, once the initramfs's frames are back; before init is made). */
 void task_limits_init(void);
-/* /proc/sys/kernel/threads-max */
-void task_sysctl_init(void);
+/* /proc/sys/kernel/threads-max (include/kernel/sysctl.h). */
+extern const struct sysctl_entry task_sysctls[];
 /* Adds the CPU times and the fault and switch counts of `from` to `to`. */
 void task_stats_add(struct task_stats *to, const struct task_stats *from);
 /* What thread t has used, its CPU time up to now (task_cputime); callers

@@ -44,7 +44,6 @@ void sched_set_param(struct task *t, enum sched_param which, int64_t value);
 /* Validate a whole set of tunables and install it atomically: 0 or -EINVAL
  * (nothing changed).  A new lottery seed restarts the lottery's queues. */
 int sched_set_tunables(const struct sched_tunables *nt);
-void sched_sysctl_init(void);           /* /proc/sys/kernel/sched_* (sysctl.c) */
 
 /*
  * Ticket lending (kernel/sched/lend.c).  A task lends its tickets to one
@@ -117,7 +116,7 @@ bool sched_work_stealing(void);
 
 /*
  * One CPU's scheduling counters since boot (/proc/schedstat,
- * /proc/sched_queues: kernel/sched/sched_stats.c).  Those of Linux's
+ * /proc/sched_queues: kernel/fs/procfs_sched.c).  Those of Linux's
  * schedstat first, then the ones that show the queue designs' trade-off.
  */
 struct sched_cpu_stats {
@@ -141,10 +140,6 @@ struct sched_cpu_stats {
     uint64_t lock_wait_ns;      /* time spent spinning for it (TSC) */
 };
 void sched_cpu_stats(int cpu, struct sched_cpu_stats *out);
-/* The generators of /proc/schedstat and /proc/sched_queues. */
-struct seqbuf;
-int sched_schedstat_show(struct seqbuf *s);
-int sched_queues_show(struct seqbuf *s);
 
 /* A task sleeps with a deadline through schedule_until() (kernel/wait.h),
  * on its own high-resolution timer, set up here when the task is made. */

@@ -55,7 +55,6 @@
  */
 #include <fs/pipe.h>
 #include <fs/poll.h>
-#include <fs/procfs.h>
 #include <fs/vfs.h>
 #include <kernel/mutex.h>
 #include <kernel/task.h>
@@ -570,10 +569,10 @@ static int pipe_max_write(const char *val, size_t len)
     return 0;
 }
 
-void pipe_sysctl_init(void)
-{
-    procfs_register_sysctl("fs/pipe-max-size", pipe_max_read, pipe_max_write);
-}
+const struct sysctl_entry pipe_sysctls[] = {
+    { "fs/pipe-max-size", pipe_max_read, pipe_max_write },
+    { NULL, NULL, NULL },
+};
 
 /* F_SETPIPE_SZ: Linux's rounding (EINVAL beyond 2^31); growing past
  * pipe-max-size needs CAP_SYS_RESOURCE (EPERM), and even then stops at

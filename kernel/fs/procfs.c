@@ -21,6 +21,9 @@
 #include <fs/namei.h>
 #include <fs/pipe.h>
 #include <fs/procfs.h>
+#include <kernel/log.h>
+#include <kernel/perf_event.h>
+#include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/trace.h>
 #include <lib/string.h>
@@ -616,20 +619,22 @@ int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_f
     return err;
 }
 
-bool sysctl_parse_i64(const char *val, int64_t *out)
+/* The subsystems' tunables, pulled from the tables they export
+ * (include/kernel/sysctl.h); the scheduler's and the trace's are read and
+ * set through their public functions by procfs_sched_sysctl.c and
+ * procfs_trace.c. */
+static const struct sysctl_entry *const sysctl_tables[] = {
+    misc_sysctls, pipe_sysctls, uts_sysctls, pid_sysctls, task_sysctls, perf_sysctls, kmsg_sysctls,
+};
+
+static void register_sysctls(void)
 {
-    bool neg = *val == '-';
-    const char *p = val + neg;
-    int64_t v = 0;
-    if (!*p)
-        return false;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9' || v > 0x7fffffffffffLL)
-            return false;
-        v = v * 10 + (*p - '0');
-    }
-    *out = neg ? -v : v;
-    return true;
+    for (size_t t = 0; t < ARRAY_SIZE(sysctl_tables); t++)
+        for (const struct sysctl_entry *e = sysctl_tables[t]; e->name; e++) {
+            int err = procfs_register_sysctl(e->name, e->read, e->write);
+            if (err)
+                kprintf(KERN_ERR "procfs: cannot register /proc/sys tunable %s (%d)\n", e->name, err);
+        }
 }
 
 /* ---------------------------------------------------------------- mount */
@@ -652,13 +657,9 @@ void procfs_init(void)
             panic("procfs: out of memory");
         proc_sys_dirs[d]->flags &= ~VN_TRANSIENT;
     }
-    misc_sysctl_init();
-    pipe_sysctl_init();
-    trace_sysctl_init();
-    uts_sysctl_init();
-    pid_sysctl_init();
-    task_sysctl_init();
-    perf_sysctl_init();
+    register_sysctls();
+    procfs_sched_sysctl_init();
+    procfs_trace_init();
     int err = vfs_mount_kernel("proc", "/proc");
     if (err)
         kprintf(KERN_ERR "procfs: cannot mount /proc (%d)\n", err);

@@ -244,11 +244,11 @@ static int core_pattern_write(const char *val, size_t len)
     return 0;
 }
 
-void misc_sysctl_init(void)
-{
-    procfs_register_sysctl("tainted", tainted_read, tainted_write);
-    procfs_register_sysctl("core_pattern", core_pattern_read, core_pattern_write);
-}
+const struct sysctl_entry misc_sysctls[] = {
+    { "tainted", tainted_read, tainted_write },
+    { "core_pattern", core_pattern_read, core_pattern_write },
+    { NULL, NULL, NULL },
+};
 
 static void put_text(void *s, const char *text) { seq_printf(s, "%s", text); }
 
@@ -279,6 +279,41 @@ static int link_self(char *buf, size_t n)
     return len;
 }
 
+#ifdef CONFIG_DEBUG
+static void print_site(struct seqbuf *sb, uint64_t addr)
+{
+    uint64_t off;
+    const char *name = addr ? ksym_lookup(addr, &off) : NULL;
+    if (name)
+        seq_printf(sb, " %s+0x%lx", name, (unsigned long)off);
+    else
+        seq_printf(sb, " %#lx", (unsigned long)addr);
+}
+
+/* The heap's allocation sites (debug build): live objects, bytes, kmalloc's
+ * caller and its caller. */
+static int show_kmemsites(struct seqbuf *sb)
+{
+    static struct kheap_site snap[KHEAP_NSITES];    /* copied under the heap's lock, printed without */
+    static struct spinlock snap_lock = SPINLOCK_INIT("kmemsites");
+    spin_lock(&snap_lock);
+    unsigned n = kheap_sites(snap);
+    seq_printf(sb, "# live bytes site caller\n");
+    for (unsigned i = 0; i < n; i++) {
+        seq_printf(sb, "%lu %lu", (unsigned long)snap[i].live, (unsigned long)snap[i].bytes);
+        if (!snap[i].caller[0] && !snap[i].caller[1]) {
+            seq_printf(sb, " (other sites)\n");
+            continue;
+        }
+        print_site(sb, snap[i].caller[0]);
+        print_site(sb, snap[i].caller[1]);
+        seq_printf(sb, "\n");
+    }
+    spin_unlock(&snap_lock);
+    return 0;
+}
+#endif
+
 const struct proc_entry procfs_root_entries[] = {
     { .name = "self", .mode = S_IFLNK | 0777, .link = link_self },
     { .name = "vmstat", .mode = S_IFREG | 0444, .show = procfs_show_vmstat },     /* procfs_mem.c */
@@ -286,7 +321,7 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
     { .name = "kmemstat", .mode = S_IFREG | 0444, .show = show_kmemstat },
 #ifdef CONFIG_DEBUG
-    { .name = "kmemsites", .mode = S_IFREG | 0444, .show = kheap_show_sites },   /* kernel/mm/kheap.c */
+    { .name = "kmemsites", .mode = S_IFREG | 0444, .show = show_kmemsites },
 #endif
     { .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
     { .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
@@ -298,8 +333,8 @@ const struct proc_entry procfs_root_entries[] = {
     { .name = "version", .mode = S_IFREG | 0444, .show = show_version },
     { .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
     { .name = "interrupts", .mode = S_IFREG | 0444, .show = show_interrupts },
-    { .name = "sched_trace", .mode = S_IFREG | 0444, .show = trace_proc_show },   /* kernel/trace_proc.c */
-    { .name = "schedstat", .mode = S_IFREG | 0444, .show = sched_schedstat_show }, /* kernel/sched/sched_stats.c */
-    { .name = "sched_queues", .mode = S_IFREG | 0444, .show = sched_queues_show },
+    { .name = "sched_trace", .mode = S_IFREG | 0444, .show = procfs_show_trace },  /* procfs_trace.c */
+    { .name = "schedstat", .mode = S_IFREG | 0444, .show = procfs_show_schedstat }, /* procfs_sched.c */
+    { .name = "sched_queues", .mode = S_IFREG | 0444, .show = procfs_show_sched_queues },
 };
 const unsigned procfs_root_count = ARRAY_SIZE(procfs_root_entries);

@@ -22,10 +22,8 @@
  */
 #include <drivers/uart.h>
 #include <fs/poll.h>
-#include <fs/procfs.h>
 #include <fs/tty.h>
 #include <fs/vfs.h>
-#include <kernel/log.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
 #include <lib/string.h>
@@ -395,13 +393,9 @@ void tty_init(void)
         kprintf(KERN_ERR "tty: cannot register the console devices (%d)\n", err);
 }
 
-/* /proc's tty_nr and /dev/tty logic build on the console, so the console
- * devices come first, then the pseudo-terminals; then /proc, then the log's
- * files (/dev/kmsg, /proc/sys/kernel/printk). */
+/* The console devices first, then the pseudo-terminals. */
 void console_devices_init(void)
 {
     tty_init();
     pty_init();
-    procfs_init();
-    kmsg_init();
 }

@@ -28,7 +28,6 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #ifdef CONFIG_DEBUG
-#include <fs/seqfile.h>
 #endif
 
 #define SLAB_MAGIC 0x51ab51abU
@@ -122,39 +121,21 @@ static void *site_free(void *obj, size_t bytes)
     return p;
 }
 
-static void print_site(struct seqbuf *sb, uint64_t addr)
-{
-    uint64_t off;
-    const char *name = addr ? ksym_lookup(addr, &off) : NULL;
-    if (name)
-        seq_printf(sb, " %s+0x%lx", name, (unsigned long)off);
-    else
-        seq_printf(sb, " %#lx", (unsigned long)addr);
-}
+_Static_assert(NSITES == KHEAP_NSITES, "the sites table has the size the header says");
 
-int kheap_show_sites(struct seqbuf *sb)
+unsigned kheap_sites(struct kheap_site *out)
 {
-    static struct site snap[NSITES];    /* copied under the lock, printed without */
-    static struct spinlock snap_lock = SPINLOCK_INIT("kmemsites");
-    spin_lock(&snap_lock);
+    unsigned n = 0;
     spin_lock(&heap_lock);
-    memcpy(snap, sites, sizeof(snap));
-    spin_unlock(&heap_lock);
-    seq_printf(sb, "# live bytes site caller\n");
     for (unsigned i = 0; i < NSITES; i++) {
-        if (!snap[i].live)
+        if (!sites[i].live)
             continue;
-        seq_printf(sb, "%lu %lu", (unsigned long)snap[i].live, (unsigned long)snap[i].bytes);
-        if (i == NSITES - 1) {
-            seq_printf(sb, " (other sites)\n");
-            continue;
-        }
-        print_site(sb, snap[i].site[0]);
-        print_site(sb, snap[i].site[1]);
-        seq_printf(sb, "\n");
+        bool other = i == NSITES - 1;
+        out[n++] = (struct kheap_site){ .caller = { other ? 0 : sites[i].site[0], other ? 0 : sites[i].site[1] },
+                                        .live = sites[i].live, .bytes = sites[i].bytes };
     }
-    spin_unlock(&snap_lock);
-    return 0;
+    spin_unlock(&heap_lock);
+    return n;
 }
 #else
 #define PREFIX 0

@@ -27,7 +27,6 @@
  * Locking: everything here is protected by tasks_lock (pid_max is also
  * read without it, for /proc).
  */
-#include <fs/procfs.h>
 #include <kernel/task.h>
 #include <lib/list.h>
 #include <lib/string.h>
@@ -288,8 +287,7 @@ static int pid_max_write(const char *val, size_t len)
     return err;
 }
 
-void pid_sysctl_init(void)
-{
-    if (procfs_register_sysctl("pid_max", pid_max_read, pid_max_write))
-        kprintf(KERN_ERR "pid: cannot register pid_max\n");
-}
+const struct sysctl_entry pid_sysctls[] = {
+    { "pid_max", pid_max_read, pid_max_write },
+    { NULL, NULL, NULL },
+};

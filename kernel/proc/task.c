@@ -17,7 +17,6 @@
 #include <arch/fpu.h>
 #include <arch/percpu.h>
 #include <arch/thread.h>
-#include <fs/procfs.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -75,11 +74,10 @@ static int threads_max_write(const char *val, size_t len)
     return err;
 }
 
-void task_sysctl_init(void)
-{
-    if (procfs_register_sysctl("threads-max", threads_max_read, threads_max_write))
-        kprintf(KERN_ERR "task: cannot register threads-max\n");
-}
+const struct sysctl_entry task_sysctls[] = {
+    { "threads-max", threads_max_read, threads_max_write },
+    { NULL, NULL, NULL },
+};
 
 static struct thread_group *group_new(void)
 {

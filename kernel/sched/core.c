@@ -35,7 +35,7 @@
  * Every run-queue lock acquisition is counted for the CPU taking it, and
  * the time spent spinning for a held one is measured with the TSC: with
  * migrations, balancing and wake-up counts they make the two designs'
- * trade-off visible (/proc/schedstat, /proc/sched_queues: sched_stats.c).
+ * trade-off visible (/proc/schedstat, /proc/sched_queues: kernel/fs/procfs_sched.c).
  *
  * The kernel is not preemptible: a task gives up the CPU in schedule(), on
  * return to user space when need_resched is set, or by blocking.
@@ -1348,9 +1348,6 @@ void sched_init(void)
     if (isolated_mask || nohz_mask)
         kprintf("sched: isolated CPUs %#lx, tickless CPUs %#lx\n", (unsigned long)isolated_mask,
                 (unsigned long)nohz_mask);
-    /* /proc/sys/kernel/sched_* (kernel/sched/sysctl.c); the registry is a
-     * static table, usable before /proc is mounted. */
-    sched_sysctl_init();
 }
 
 void sched_init_ap(int cpu) { cpu_sched_init(cpu, task_create_idle(cpu)); }

@@ -6,7 +6,6 @@
 #include <arch/abi.h>
 #include <arch/cpu.h>
 #include <arch/thread.h>
-#include <fs/procfs.h>
 #include <kernel/kernel.h>
 #include <kernel/random.h>
 #include <kernel/syscall.h>
@@ -132,13 +131,13 @@ static int hostname_write(const char *val, size_t len)
     return 0;
 }
 
-void uts_sysctl_init(void)
-{
-    procfs_register_sysctl("hostname", hostname_read, hostname_write);
-    procfs_register_sysctl("ostype", ostype_read, NULL);
-    procfs_register_sysctl("osrelease", osrelease_read, NULL);
-    procfs_register_sysctl("version", version_read, NULL);
-}
+const struct sysctl_entry uts_sysctls[] = {
+    { "hostname", hostname_read, hostname_write },
+    { "ostype", ostype_read, NULL },
+    { "osrelease", osrelease_read, NULL },
+    { "version", version_read, NULL },
+    { NULL, NULL, NULL },
+};
 
 /* ---- process groups and sessions ---- */
 

@@ -30,7 +30,7 @@ struct task {
     struct list_node thread_node, pgrp_node;
 };
 
-#include <fs/procfs.h>
+#include <kernel/sysctl.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 
@@ -57,16 +57,7 @@ void pmm_put(phys_t p)
     free((void *)(p + KERNEL_DIRECT_BASE));
 }
 
-static sysctl_write_fn pid_max_writer;
-int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write)
-{
-    (void)read;
-    if (!strcmp(name, "pid_max"))
-        pid_max_writer = write;
-    return 0;
-}
-
-#include "../../kernel/fs/sysctl_parse.c"
+#include "../../kernel/sysctl.c"
 #include "../../kernel/proc/pid.c"
 
 /* --- tasks made and freed the way task_alloc and task_release do --- */
@@ -318,18 +309,27 @@ START_TEST(thirty_thousand)
 }
 END_TEST
 
+/* /proc/sys/kernel/pid_max's writer, from the table the pid code exports. */
+static sysctl_write_fn pid_max_writer(void)
+{
+    for (const struct sysctl_entry *e = pid_sysctls; e->name; e++)
+        if (!strcmp(e->name, "pid_max"))
+            return e->write;
+    return NULL;
+}
+
 START_TEST(pid_max_bounds)
 {
-    ck_assert_ptr_nonnull(pid_max_writer);
+    ck_assert_ptr_nonnull(pid_max_writer());
     static const char *const bad[] = { "300", "4194305", "0", "-1", "abc", "12x", " ", "99999999999", "" };
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++)
-        ck_assert_int_eq(pid_max_writer(bad[i], strlen(bad[i])), -EINVAL);
+        ck_assert_int_eq(pid_max_writer()(bad[i], strlen(bad[i])), -EINVAL);
     ck_assert_int_eq(pid_max_get(), PID_MAX_DEFAULT);
-    ck_assert_int_eq(pid_max_writer("301", 3), 0);
+    ck_assert_int_eq(pid_max_writer()("301", 3), 0);
     ck_assert_int_eq(pid_max_get(), 301);
-    ck_assert_int_eq(pid_max_writer(" 0x400000", 9), 0);  /* C notation, as Linux reads it */
+    ck_assert_int_eq(pid_max_writer()(" 0x400000", 9), 0);  /* C notation, as Linux reads it */
     ck_assert_int_eq(pid_max_get(), PID_MAX_LIMIT);
-    ck_assert_int_eq(pid_max_writer("01000 junk", 10), 0); /* octal; the rest after a blank ignored */
+    ck_assert_int_eq(pid_max_writer()("01000 junk", 10), 0); /* octal; the rest after a blank ignored */
     ck_assert_int_eq(pid_max_get(), 512);
 }
 END_TEST
@@ -356,6 +356,5 @@ static Suite *pid_suite(void)
 
 int main(void)
 {
-    pid_sysctl_init();
     return run_suite(pid_suite());
 }

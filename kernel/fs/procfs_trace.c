@@ -1,5 +1,6 @@
 /*
- * The scheduling trace as files:
+ * The scheduling trace (kernel/trace.c) as files, read through its
+ * public functions (include/kernel/trace.h):
  *
  *   /proc/sched_trace                   one event per line, oldest first:
  *                                       "time_ns cpu event pid comm"
@@ -44,7 +45,7 @@ static void show_chunk(struct seqbuf *s, const struct trace_record *r, size_t n)
     spin_unlock(&tasks_lock);
 }
 
-int trace_proc_show(struct seqbuf *s)
+int procfs_show_trace(struct seqbuf *s)
 {
     struct trace_record *buf = kmalloc(CHUNK * sizeof(*buf));
     if (!buf)
@@ -74,7 +75,7 @@ static int enabled_write(const char *val, size_t len)
     return 0;
 }
 
-void trace_sysctl_init(void)
+void procfs_trace_init(void)
 {
     /* recording costs a little on every switch, so it starts off unless the
      * command line says "sched_trace" */

@@ -1,7 +1,8 @@
 /*
  * /proc/sys/kernel/sched_*: the system-wide policy and every tunable of
  * struct sched_tunables, as text files a user reads with cat and changes
- * with echo.
+ * with echo.  /proc reads and sets them through the scheduler's public
+ * functions (include/sched/sched.h, include/sched/policies.h).
  *
  *   sched_policy                     the system policy's name (write one to switch)
  *   sched_policies                   read-only: the names that can be written
@@ -338,7 +339,7 @@ static int rt_period_write(const char *val, size_t len)
     return sysctl_parse_i64(val, &v) ? sched_rt_bandwidth(0, v, false, true) : -EINVAL;
 }
 
-void sched_sysctl_init(void)
+void procfs_sched_sysctl_init(void)
 {
     int err = procfs_register_sysctl("sched_policy", policy_read, policy_write);
     if (!err)

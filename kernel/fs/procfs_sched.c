@@ -1,5 +1,6 @@
 /*
- * The scheduler's counters as /proc files, from sched_cpu_stats().
+ * The scheduler's counters as /proc files, from its public query
+ * functions (sched_cpu_stats(), the queue mode: include/sched/sched.h).
  *
  *   /proc/schedstat     Linux's format, version 15: per CPU a "cpuN" line
  *                       (yield calls, 0, schedule calls, of which went idle,
@@ -23,7 +24,7 @@
  * atomically), so a row is a near-instant snapshot, not an atomic one.
  */
 #include <arch/percpu.h>
-#include <fs/seqfile.h>
+#include <fs/procfs.h>
 #include <kernel/kernel.h>
 #include <kernel/time.h>
 #include <sched/sched.h>
@@ -39,7 +40,7 @@ static uint64_t online_mask(void)
     return m;
 }
 
-int sched_schedstat_show(struct seqbuf *s)
+int procfs_show_schedstat(struct seqbuf *s)
 {
     uint64_t mask = online_mask();
     seq_printf(s, "version %d\ntimestamp %lu\n", SCHEDSTAT_VERSION, (unsigned long)(time_ns() / TICK_NS));
@@ -67,7 +68,7 @@ int sched_schedstat_show(struct seqbuf *s)
     return 0;
 }
 
-int sched_queues_show(struct seqbuf *s)
+int procfs_show_sched_queues(struct seqbuf *s)
 {
     seq_printf(s, "mode %s\nwork_stealing %d\n", sched_queue_mode_name(sched_queue_mode()),
                sched_work_stealing() ? 1 : 0);

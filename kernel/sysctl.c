@@ -1,9 +1,10 @@
 /*
- * An int written to a /proc/sys tunable, read the way Linux's integer
- * sysctls read one (proc_dointvec_minmax): sysctl_parse_int.  Pure code,
- * apart from procfs.c so that host tests can include it.
+ * Values written to a /proc/sys tunable (include/kernel/sysctl.h): a
+ * decimal integer (sysctl_parse_i64), or an int read the way Linux's
+ * integer sysctls read one (proc_dointvec_minmax: sysctl_parse_int).  Pure
+ * code, so that host tests can include it.
  */
-#include <fs/procfs.h>
+#include <kernel/sysctl.h>
 
 static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
@@ -43,4 +44,20 @@ int sysctl_parse_int(const char *val, int min, int max, int *out)
         return -EINVAL;
     *out = (int)x;
     return 0;
+}
+
+bool sysctl_parse_i64(const char *val, int64_t *out)
+{
+    bool neg = *val == '-';
+    const char *p = val + neg;
+    int64_t v = 0;
+    if (!*p)
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 0x7fffffffffffLL)
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
 }
