@@ -90,9 +90,9 @@ static size_t syslog_size(const struct log_rec *r, const char *text)
     return log_format_lines(r, text, true, "\n", NULL, NULL);
 }
 
-/* Formatted text to user memory: the bytes from `skip` on, at most `room`. */
+/* Formatted text to a reader's buffer: the bytes from `skip` on, at most `room`. */
 struct uout {
-    char __user *buf;
+    struct iobuf buf;
     size_t skip, room, done;
     bool fault;
 };
@@ -107,7 +107,7 @@ static void uout_emit(void *ctx, const char *s, size_t n)
     n = MIN(n, o->room - o->done);
     if (!n || o->fault)
         return;
-    if (copy_to_user(o->buf + o->done, s, n))
+    if (iob_copy_to(o->buf, o->done, s, n))
         o->fault = true;
     else
         o->done += n;
@@ -171,7 +171,7 @@ static long syslog_read(char __user *buf, size_t len, struct log_snap *s)
             take = len;                     /* a piece of a record too large for the buffer */
         else
             break;
-        struct uout o = { buf + done, skip, take, 0, false };
+        struct uout o = { iob_user(buf + done), skip, take, 0, false };
         log_format_lines(&s->rec, s->text, true, "\n", uout_emit, &o);
         spin_lock(&log_lock);
         if (logbuf_clamp(&log_ring, &syslog_pos) || syslog_pos.seq != s->seq) {
@@ -219,7 +219,7 @@ static long syslog_read_all(char __user *buf, size_t len, bool clear, struct log
         size_t n = syslog_size(&s->rec, s->text);
         if (n > len - done)
             break;                          /* records came meanwhile */
-        struct uout o = { buf + done, 0, n, 0, false };
+        struct uout o = { iob_user(buf + done), 0, n, 0, false };
         log_format_lines(&s->rec, s->text, true, "\n", uout_emit, &o);
         if (o.fault) {
             err = -EFAULT;
@@ -342,7 +342,7 @@ static int kmsg_open(struct vnode *v, struct file *f)
 
 static void kmsg_release(struct file *f) { kfree(f->private_data); }
 
-static ssize_t kmsg_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t kmsg_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct kmsg_file *k = f->private_data;
     struct log_snap *s = kmalloc(sizeof(*s));
@@ -383,14 +383,14 @@ out:
     return r;
 }
 
-static ssize_t kmsg_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t kmsg_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     if (len > LOG_TEXT_MAX)
         return -EINVAL;
     char *text = kmalloc(len + 1);
     if (!text)
         return -ENOMEM;
-    if (copy_from_user(text, buf, len)) {
+    if (iob_copy_from(text, buf, 0, len)) {
         kfree(text);
         return -EFAULT;
     }

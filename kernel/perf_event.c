@@ -736,7 +736,7 @@ static size_t put_id_lost(uint64_t *v, uint64_t fmt, const struct perf_event *m)
 
 /* read(2): struct read_format.  With PERF_FORMAT_GROUP, the whole group
  * of e's leader: nr, the leader's times, then each member's entry. */
-static ssize_t perf_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t perf_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct perf_event *e = f->private_data;
     uint64_t fmt = e->attr.read_format, value, enabled, running;
@@ -772,7 +772,7 @@ static ssize_t perf_read(struct file *f, char __user *buf, size_t len, uint64_t 
         n += put_id_lost(v + n, fmt, e);
     }
     spin_unlock(&perf_lock);
-    long r = copy_to_user(buf, v, size) ? -EFAULT : (long)size;
+    long r = iob_copy_to(buf, 0, v, size) ? -EFAULT : (long)size;
     kfree(v);
     return r;
 }

@@ -26,11 +26,13 @@ int at_start(int dirfd, const char *path, struct vnode **start);
 int at_resolve(int dirfd, const char __user *upath, int atflags, struct vnode **out);
 
 /* Checked transfers: EBADF for the wrong access mode, EISDIR for a
- * directory, EINVAL without the operation; len clamped to MAX_RW_COUNT. */
-ssize_t vfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
+ * directory, EINVAL without the operation; len clamped to MAX_RW_COUNT.
+ * buf is the caller's user memory (iob_user) or a kernel buffer (iob_kernel:
+ * sendfile, splice, copy_file_range). */
+ssize_t vfs_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
 /* A read-like (or write-like) call of the current thread and the bytes it
  * moved (negative: none), for /proc/<pid>/io (kernel/syscall/sys_fs_rw.c). */
 void io_account(bool write, ssize_t moved);
-ssize_t vfs_write(struct file *f, const char __user *buf, size_t len, uint64_t *off);
+ssize_t vfs_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
 
 #endif

@@ -43,7 +43,8 @@ typedef int (*seq_show_fn)(struct seqbuf *s, void *arg);
  * larger buffer each time, up to 1 MiB).  0, -ENOMEM or show's error. */
 int seqfile_open(struct file *f, seq_show_fn show, void *arg);
 void *seqfile_arg(struct file *f);
-ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
+struct iobuf;
+ssize_t seqfile_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
 off_t seqfile_lseek(struct file *f, off_t off, int whence);
 void seqfile_release(struct file *f);
 

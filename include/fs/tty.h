@@ -137,8 +137,9 @@ long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
 /* The same on a given tty (a pty master acts on its slave's). */
 long tty_ioctl_on(struct tty *tty, struct file *f, unsigned int cmd, unsigned long arg);
 /* The slave files' operations, shared by the console and ptys: f->private_data is the tty. */
-ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *off);
-ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off);
+struct iobuf;
+ssize_t tty_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
+ssize_t tty_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
 struct poll_table;
 unsigned int tty_poll(struct file *f, struct poll_table *pt);
 /* The tty in the current session's control (console or pty), or NULL;

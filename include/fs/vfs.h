@@ -14,9 +14,11 @@
  *  - An *fdtable* maps small integers to files, with a per-descriptor
  *    FD_CLOEXEC bit and lowest-free allocation.
  *
- * Buffers: file_ops->read/write take USER buffers (`char __user *`) and copy
- * with copy_to_user/copy_from_user themselves, so data moves exactly once
- * (user <-> page frame, user <-> pipe ring, user <-> tty queue).  Kernel code
+ * Buffers: file_ops->read/write take a `struct iobuf` (include/mm/uaccess.h):
+ * user memory for read(2) and write(2), a kernel buffer for sendfile, splice
+ * and copy_file_range, and copy with the iob_* helpers themselves, so data
+ * moves exactly once (user <-> page frame, user <-> pipe ring, user <-> tty
+ * queue).  Kernel code
  * that wants file data (exec, the page-fault handler) uses vnode_read_kernel()
  * and vnode_get_page(), which never sleep.
  *
@@ -192,13 +194,18 @@ struct iovec_k {
  * files honour O_NONBLOCK in file->flags (-EAGAIN) and return -ERESTARTSYS
  * when a signal interrupts a sleep before anything was transferred.
  */
+struct iobuf;       /* include/mm/uaccess.h */
+
 struct file_ops {
     /* Called once when a vnode carrying these fops is opened; file->ops and
      * file->private_data (= the vnode's fops_priv) are already set.  A
      * negative return fails the open (the file is dropped without release). */
     int (*open)(struct vnode *v, struct file *f);
-    ssize_t (*read)(struct file *f, char __user *buf, size_t len, uint64_t *off);
-    ssize_t (*write)(struct file *f, const char __user *buf, size_t len, uint64_t *off);
+    /* The buffer is user memory or, for sendfile, splice and
+     * copy_file_range, a kernel one: move data with the iob_* helpers
+     * (include/mm/uaccess.h) only. */
+    ssize_t (*read)(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
+    ssize_t (*write)(struct file *f, struct iobuf buf, size_t len, uint64_t *off);
     /* Returns the new offset (and sets f->offset) or -errno. */
     off_t (*lseek)(struct file *f, off_t off, int whence);
     long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);

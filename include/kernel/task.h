@@ -223,7 +223,6 @@ struct task {
         uint64_t arg[4];
     } restart;
     int forced_sig;             /* a synchronous fault signal that cannot be ignored */
-    bool uaccess_kernel;        /* copy helpers accept kernel buffers (sendfile only) */
 
     /* --- scheduling: protected by the run queue lock --- */
     struct sched_entity se;

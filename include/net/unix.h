@@ -181,9 +181,11 @@ int unix_fds_get(const int *fds, int n, struct unix_fds **out);
  * some of them descriptors took references of its own.  NULL is a no-op. */
 void unix_fds_put(struct unix_fds *fds);
 
+/* The segments are the caller's user memory, or with `kernel` kernel
+ * memory (a file write or read of a kernel buffer: sendfile, splice). */
 ssize_t unix_sendmsg(struct unix_sock *s, const struct linux_sockaddr_un *to, int tolen,
-                     const struct iovec_k *iov, int cnt, struct unix_scm *scm, int flags);
-ssize_t unix_recvmsg(struct unix_sock *s, const struct iovec_k *iov, int cnt, int flags,
+                     const struct iovec_k *iov, int cnt, bool kernel, struct unix_scm *scm, int flags);
+ssize_t unix_recvmsg(struct unix_sock *s, const struct iovec_k *iov, int cnt, bool kernel, int flags,
                      struct unix_recv *out);
 void unix_recv_done(struct unix_recv *r);   /* releases what the caller did not take */
 

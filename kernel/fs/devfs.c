@@ -49,28 +49,31 @@ int devfs_register(const char *name, mode_t mode, const struct file_ops *fops, v
     return devfs_register_dev(name, mode, 0, fops, priv);
 }
 
-static ssize_t null_read(struct file *f, char __user *buf, size_t len, uint64_t *off) { return 0; }
+static ssize_t null_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off) { return 0; }
 
-static ssize_t sink_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t sink_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     return (ssize_t)len;
 }
 
-static ssize_t zero_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t zero_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
-    return clear_user(buf, len) ? -EFAULT : (ssize_t)len;
+    return iob_clear(buf, 0, len) ? -EFAULT : (ssize_t)len;
 }
 
-static ssize_t full_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t full_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     return len ? -ENOSPC : 0;
 }
 
 /* Both read the kernel's generator and never block (Linux's /dev/random
  * stopped blocking once seeded); writes are taken and ignored. */
-static ssize_t random_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t random_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
-    return random_to_user(buf, len);
+    if (!buf.is_kernel)
+        return random_to_user(buf.user, len);
+    random_bytes(buf.kernel, len);
+    return (ssize_t)len;
 }
 
 static const struct file_ops random_fops = {.read = random_read, .write = sink_write, .lseek = noop_lseek};

@@ -60,7 +60,7 @@ static bool add(struct eventfd *e, uint64_t v)
     return room;
 }
 
-static ssize_t eventfd_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t eventfd_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct eventfd *e = f->private_data;
     if (len < sizeof(uint64_t))
@@ -77,18 +77,18 @@ static ssize_t eventfd_read(struct file *f, char __user *buf, size_t len, uint64
             return err;
     }
     waitq_wake_all(&e->wait);       /* room for writers */
-    if (copy_to_user(buf, &v, sizeof(v)))
+    if (iob_copy_to(buf, 0, &v, sizeof(v)))
         return -EFAULT;             /* Linux too has taken the count by then */
     return sizeof(v);
 }
 
-static ssize_t eventfd_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t eventfd_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct eventfd *e = f->private_data;
     uint64_t v;
     if (len != sizeof(v))
         return -EINVAL;
-    if (copy_from_user(&v, buf, sizeof(v)))
+    if (iob_copy_from(&v, buf, 0, sizeof(v)))
         return -EFAULT;
     if (v == EVENTFD_MAX)
         return -EINVAL;

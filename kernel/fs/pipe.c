@@ -129,7 +129,7 @@ static bool packet_room(struct pipe *p)
     return capacity_now(p) - used_now(p) >= pad + PIPE_PAGE_SIZE;
 }
 
-static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct pipe *p = f->private_data;
     if (len == 0)
@@ -145,7 +145,7 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
                 if (span == 0)
                     break;
                 size_t k = MIN(span, len - done);
-                if (copy_to_user(buf + done, src, k)) {
+                if (iob_copy_to(buf, done, src, k)) {
                     ret = -EFAULT;
                     break;
                 }
@@ -182,12 +182,12 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, uint64_t 
 
 /* Copies n bytes of buf into the ring at the write position, within one
  * page (the caller made sure of the room).  0 or -EFAULT/-ENOMEM. */
-static int put_in_page(struct pipe *p, const char __user *buf, size_t n)
+static int put_in_page(struct pipe *p, struct iobuf buf, size_t n)
 {
     uint8_t *dst;
     if (pipe_ring_write_span(&p->ring, &dst) < n)
         return -ENOMEM;
-    if (copy_from_user(dst, buf, n))
+    if (iob_copy_from(dst, buf, 0, n))
         return -EFAULT;
     pipe_ring_commit(&p->ring, n);
     return 0;
@@ -195,7 +195,7 @@ static int put_in_page(struct pipe *p, const char __user *buf, size_t n)
 
 /* A write in packet mode (the writer's O_DIRECT): see the top of the file.
  * A packet goes in whole or waits for room. */
-static ssize_t pipe_write_packets(struct file *f, struct pipe *p, const char __user *buf, size_t len)
+static ssize_t pipe_write_packets(struct file *f, struct pipe *p, struct iobuf buf, size_t len)
 {
     size_t done = 0;
     ssize_t err = 0;
@@ -215,7 +215,7 @@ static ssize_t pipe_write_packets(struct file *f, struct pipe *p, const char __u
                pipe_ring_space(&p->ring) >= pipe_ring_pad_needed(&p->ring) + PIPE_PAGE_SIZE) {
             size_t n = MIN(len - done, PIPE_PAGE_SIZE);
             pipe_ring_pad(&p->ring);
-            if (!(err = put_in_page(p, buf + done, n))) {
+            if (!(err = put_in_page(p, iob_skip(buf, done), n))) {
                 pipe_ring_end_packet(&p->ring, n);
                 done += n;
             }
@@ -244,7 +244,7 @@ static ssize_t pipe_write_packets(struct file *f, struct pipe *p, const char __u
     return done ? (ssize_t)done : err;
 }
 
-static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct pipe *p = f->private_data;
     size_t done = 0;
@@ -275,7 +275,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, ui
                     break;
                 }
                 k = MIN(k, len - done);
-                if (copy_from_user(dst, buf + done, k)) {
+                if (iob_copy_from(dst, buf, done, k)) {
                     err = -EFAULT;
                     break;
                 }

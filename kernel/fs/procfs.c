@@ -561,7 +561,7 @@ static int sysctl_open(struct vnode *v, struct file *f)
     return seqfile_open(f, show_sysctl, v);
 }
 
-static ssize_t sysctl_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t sysctl_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct vnode *v = seqfile_arg(f);
     int i = PI(v)->sysctl;
@@ -573,7 +573,7 @@ static ssize_t sysctl_write(struct file *f, const char __user *buf, size_t len, 
     if (len >= SYSCTL_WRITE_MAX)
         return -EINVAL;
     char kbuf[SYSCTL_WRITE_MAX];
-    if (copy_from_user(kbuf, buf, len))
+    if (iob_copy_from(kbuf, buf, 0, len))
         return -EFAULT;
     kbuf[len] = '\0';
     size_t n = len;

@@ -199,7 +199,7 @@ static bool master_readable(struct pty *p, bool *hup)
     return r || *hup;
 }
 
-static ssize_t ptmx_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t ptmx_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct pty *p = f->private_data;
     uint8_t kbuf[256];
@@ -227,7 +227,7 @@ static ssize_t ptmx_read(struct file *f, char __user *buf, size_t len, uint64_t 
             break;
         }
         waitq_wake_all(&p->tty.write_wait);        /* room for the slave's writers */
-        if (copy_to_user(buf + done, kbuf, n))
+        if (iob_copy_to(buf, done, kbuf, n))
             return done ? (ssize_t)done : -EFAULT;
         done += n;
     }
@@ -251,7 +251,7 @@ static bool input_room(struct pty *p)
 }
 
 /* What the master writes is what the slave's line receives. */
-static ssize_t ptmx_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t ptmx_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct pty *p = f->private_data;
     struct tty *tty = &p->tty;
@@ -260,7 +260,7 @@ static ssize_t ptmx_write(struct file *f, const char __user *buf, size_t len, ui
     ssize_t err = 0;
     while (done < len) {
         size_t k = MIN(len - done, sizeof(kbuf));
-        if (copy_from_user(kbuf, buf + done, k)) {
+        if (iob_copy_from(kbuf, buf, done, k)) {
             err = -EFAULT;
             break;
         }

@@ -262,7 +262,7 @@ struct vnode *vfs_anon_file(uint64_t size)
     return v;
 }
 
-static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t ramfs_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct vnode *v = f->vnode;
     struct rfile *rf = RF(v);
@@ -281,7 +281,7 @@ static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, uint64_t
         if (p)
             pmm_get(p);           /* pinned: a racing truncate cannot free it under us */
         spin_unlock(&v->lock);
-        int r = p ? copy_to_user(buf + done, (char *)P2V(p) + poff, n) : clear_user(buf + done, n);
+        int r = p ? iob_copy_to(buf, done, (char *)P2V(p) + poff, n) : iob_clear(buf, done, n);
         if (p)
             pmm_put(p);
         if (r) {
@@ -296,7 +296,7 @@ static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, uint64_t
     return (ssize_t)done;
 }
 
-static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t ramfs_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct vnode *v = f->vnode;
     struct rfile *rf = RF(v);
@@ -325,7 +325,7 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
             break;
         }
         char *dst = (char *)P2V(p) + poff;
-        if (copy_from_user(dst, buf + done, n)) {
+        if (iob_copy_from(dst, buf, done, n)) {
             /* keep the zero-beyond-EOF invariant for what the copy left */
             uint64_t size = READ_ONCE(v->size);
             if (at >= size)

@@ -123,7 +123,7 @@ int seqfile_open(struct file *f, seq_show_fn show, void *arg)
 
 void *seqfile_arg(struct file *f) { return ((struct seqfile *)f->private_data)->arg; }
 
-ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+ssize_t seqfile_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct seqfile *sf = f->private_data;
     ssize_t ret = 0;
@@ -139,7 +139,7 @@ ssize_t seqfile_read(struct file *f, char __user *buf, size_t len, uint64_t *off
     sf->read_from = true;
     if (ret == 0 && *off < sf->sb.len) {
         size_t n = MIN(len, sf->sb.len - *off);
-        if (copy_to_user(buf, sf->sb.buf + *off, n))
+        if (iob_copy_to(buf, 0, sf->sb.buf + *off, n))
             ret = -EFAULT;
         else {
             *off += n;

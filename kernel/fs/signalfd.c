@@ -167,7 +167,7 @@ static int dequeue_wait(struct signalfd *sfd, bool nonblock, siginfo_t *info)
     }
 }
 
-static ssize_t signalfd_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t signalfd_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct signalfd *sfd = f->private_data;
     size_t count = len / sizeof(struct signalfd_siginfo);
@@ -185,7 +185,7 @@ static ssize_t signalfd_read(struct file *f, char __user *buf, size_t len, uint6
         }
         struct signalfd_siginfo ssi;
         to_ssi(&info, &ssi);
-        if (copy_to_user(buf + done * sizeof(ssi), &ssi, sizeof(ssi))) {
+        if (iob_copy_to(buf, done * sizeof(ssi), &ssi, sizeof(ssi))) {
             err = -EFAULT;          /* the signal is gone, as on Linux */
             break;
         }

@@ -122,7 +122,7 @@ static struct k_itimerspec value_locked(struct timerfd *t)
     };
 }
 
-static ssize_t timerfd_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t timerfd_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct timerfd *t = f->private_data;
     if (len < sizeof(uint64_t))
@@ -149,7 +149,7 @@ static ssize_t timerfd_read(struct file *f, char __user *buf, size_t len, uint64
         if (err)
             return err;
     }
-    return copy_to_user(buf, &ticks, sizeof(ticks)) ? -EFAULT : (ssize_t)sizeof(ticks);
+    return iob_copy_to(buf, 0, &ticks, sizeof(ticks)) ? -EFAULT : (ssize_t)sizeof(ticks);
 }
 
 static unsigned int timerfd_poll(struct file *f, struct poll_table *pt)

@@ -125,7 +125,7 @@ static int wait_input(struct tty *tty, uint64_t deadline)
 /* Moves readable input to the user buffer, CHUNK bytes per lock hold.
  * Canonical mode stops at the end of a line.  Returns bytes moved or
  * -EFAULT (nothing moved); *canon reports the mode the data came in. */
-static ssize_t take_input(struct tty *tty, char __user *buf, size_t len, bool *line_end)
+static ssize_t take_input(struct tty *tty, struct iobuf buf, size_t len, bool *line_end)
 {
     uint8_t kbuf[CHUNK];
     size_t done = 0;
@@ -138,14 +138,14 @@ static ssize_t take_input(struct tty *tty, char __user *buf, size_t len, bool *l
             break;
         if (tty->pty)
             waitq_wake_all(&tty->write_wait);      /* room for the master's writes */
-        if (copy_to_user(buf + done, kbuf, k))
+        if (iob_copy_to(buf, done, kbuf, k))
             return done ? (ssize_t)done : -EFAULT;
         done += k;
     }
     return (ssize_t)done;
 }
 
-static ssize_t read_canonical(struct tty *tty, struct file *f, char __user *buf, size_t len)
+static ssize_t read_canonical(struct tty *tty, struct file *f, struct iobuf buf, size_t len)
 {
     for (;;) {
         if (tty_readable(tty)) {
@@ -160,7 +160,7 @@ static ssize_t read_canonical(struct tty *tty, struct file *f, char __user *buf,
     }
 }
 
-static ssize_t read_raw(struct tty *tty, struct file *f, char __user *buf, size_t len, uint8_t vmin,
+static ssize_t read_raw(struct tty *tty, struct file *f, struct iobuf buf, size_t len, uint8_t vmin,
                         uint8_t vtime)
 {
     uint64_t tmo = (uint64_t)vtime * 100 * NSEC_PER_MSEC;
@@ -169,7 +169,7 @@ static ssize_t read_raw(struct tty *tty, struct file *f, char __user *buf, size_
     size_t done = 0;
     for (;;) {
         bool line_end;
-        ssize_t k = take_input(tty, buf + done, len - done, &line_end);
+        ssize_t k = take_input(tty, iob_skip(buf, done), len - done, &line_end);
         if (k < 0)
             return done ? (ssize_t)done : k;
         done += (size_t)k;
@@ -191,7 +191,7 @@ static ssize_t read_raw(struct tty *tty, struct file *f, char __user *buf, size_
     }
 }
 
-ssize_t tty_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+ssize_t tty_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct tty *tty = f->private_data;
     int err = tty_job_check(tty, SIGTTIN);
@@ -243,7 +243,7 @@ static size_t chunk_end(const char *s, size_t k)
     return k;
 }
 
-ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+ssize_t tty_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     struct tty *tty = f->private_data;
     if (READ_ONCE(tty->ld.termios.c_lflag) & TOSTOP) {
@@ -257,7 +257,7 @@ ssize_t tty_write(struct file *f, const char __user *buf, size_t len, uint64_t *
     mutex_lock(&tty->write_mu);
     while (done < len) {
         size_t k = MIN(len - done, sizeof(kbuf));
-        if (copy_from_user(kbuf, buf + done, k)) {
+        if (iob_copy_from(kbuf, buf, done, k)) {
             err = -EFAULT;
             break;
         }

@@ -6,7 +6,6 @@
  */
 #include <arch/entry.h>
 #include <kernel/kernel.h>
-#include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/pagetable.h>
 #include <mm/pmm.h>
@@ -16,8 +15,6 @@
 static inline bool user_range_ok(const void *p, size_t n)
 {
     uint64_t a = (uint64_t)p;
-    if (unlikely(current->uaccess_kernel))
-        return a + n >= a;              /* sendfile's kernel bounce buffer */
     return a + n >= a && a + n <= USER_TOP && a >= 4096;
 }
 

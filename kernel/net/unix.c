@@ -798,30 +798,40 @@ static long unix_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
     return copy_to_user((void __user *)arg, &n, sizeof(n));
 }
 
-static ssize_t unix_read_iov(struct file *f, const struct iovec_k *iov, int cnt)
+static ssize_t unix_read_vec(struct file *f, const struct iovec_k *iov, int cnt, bool kernel)
 {
     struct unix_recv r;
-    ssize_t n = unix_recvmsg(f->private_data, iov, cnt, (f->flags & O_NONBLOCK) ? MSG_DONTWAIT : 0, &r);
+    ssize_t n = unix_recvmsg(f->private_data, iov, cnt, kernel, (f->flags & O_NONBLOCK) ? MSG_DONTWAIT : 0, &r);
     unix_recv_done(&r);                 /* descriptors sent to a read() are closed, as Linux does */
     return n;
 }
 
-static ssize_t unix_write_iov(struct file *f, const struct iovec_k *iov, int cnt)
+static ssize_t unix_write_vec(struct file *f, const struct iovec_k *iov, int cnt, bool kernel)
 {
     struct unix_scm scm = {0};
-    return unix_sendmsg(f->private_data, NULL, 0, iov, cnt, &scm, (f->flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
+    return unix_sendmsg(f->private_data, NULL, 0, iov, cnt, kernel, &scm, (f->flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
 }
 
-static ssize_t unix_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+static ssize_t unix_read_iov(struct file *f, const struct iovec_k *iov, int cnt)
 {
-    struct iovec_k iov = {(uint64_t)buf, len};
-    return unix_read_iov(f, &iov, 1);
+    return unix_read_vec(f, iov, cnt, false);
 }
 
-static ssize_t unix_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+static ssize_t unix_write_iov(struct file *f, const struct iovec_k *iov, int cnt)
 {
-    struct iovec_k iov = {(uint64_t)buf, len};
-    return unix_write_iov(f, &iov, 1);
+    return unix_write_vec(f, iov, cnt, false);
+}
+
+static ssize_t unix_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
+{
+    struct iovec_k iov = {buf.is_kernel ? (uint64_t)buf.kernel : (uint64_t)buf.user, len};
+    return unix_read_vec(f, &iov, 1, buf.is_kernel);
+}
+
+static ssize_t unix_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
+{
+    struct iovec_k iov = {buf.is_kernel ? (uint64_t)buf.kernel : (uint64_t)buf.user, len};
+    return unix_write_vec(f, &iov, 1, buf.is_kernel);
 }
 
 static const struct file_ops unix_fops = {

@@ -276,16 +276,18 @@ static uint8_t *msg_span(struct unix_msg *m, size_t off, size_t *n)
     return m->pages[off / PAGE_SIZE] + off % PAGE_SIZE;
 }
 
-/* A position in a vector of user segments. */
+/* A position in a vector of segments: user memory, or kernel memory for
+ * a write or read of a kernel buffer (sendfile, splice). */
 struct iter {
     const struct iovec_k *iov;
     int cnt, idx;
     size_t off;
+    bool kernel;
 };
 
-static size_t iter_init(struct iter *it, const struct iovec_k *iov, int cnt)
+static size_t iter_init(struct iter *it, const struct iovec_k *iov, int cnt, bool kernel)
 {
-    *it = (struct iter){.iov = iov, .cnt = cnt};
+    *it = (struct iter){.iov = iov, .cnt = cnt, .kernel = kernel};
     size_t total = 0;
     for (int i = 0; i < cnt; i++)
         total += iov[i].len;
@@ -303,8 +305,9 @@ static int iter_copy(struct iter *it, uint8_t *kbuf, size_t n, bool to_user)
         if (it->idx == it->cnt)
             return 0;
         size_t k = MIN(n, it->iov[it->idx].len - it->off);
-        void __user *u = (void __user *)(it->iov[it->idx].base + it->off);
-        if (to_user ? copy_to_user(u, kbuf, k) : copy_from_user(kbuf, u, k))
+        struct iobuf b = it->kernel ? iob_kernel((void *)it->iov[it->idx].base)
+                                    : iob_user((void __user *)it->iov[it->idx].base);
+        if (to_user ? iob_copy_to(b, it->off, kbuf, k) : iob_copy_from(kbuf, b, it->off, k))
             return -EFAULT;
         kbuf += k;
         n -= k;
@@ -566,10 +569,10 @@ static ssize_t dgram_send(struct unix_sock *s, const struct linux_sockaddr_un *t
 }
 
 ssize_t unix_sendmsg(struct unix_sock *s, const struct linux_sockaddr_un *to, int tolen,
-                     const struct iovec_k *iov, int cnt, struct unix_scm *scm, int flags)
+                     const struct iovec_k *iov, int cnt, bool kernel, struct unix_scm *scm, int flags)
 {
     struct iter it;
-    size_t total = iter_init(&it, iov, cnt);
+    size_t total = iter_init(&it, iov, cnt, kernel);
     ssize_t r = s->type == SOCK_STREAM ? stream_send(s, to != NULL, &it, total, scm, flags)
                                        : dgram_send(s, to, tolen, &it, total, scm, flags);
     unix_fds_put(scm->fds);             /* never sent */
@@ -756,11 +759,12 @@ out:
     return copied ? (ssize_t)copied : err;
 }
 
-ssize_t unix_recvmsg(struct unix_sock *s, const struct iovec_k *iov, int cnt, int flags, struct unix_recv *out)
+ssize_t unix_recvmsg(struct unix_sock *s, const struct iovec_k *iov, int cnt, bool kernel, int flags,
+                     struct unix_recv *out)
 {
     memset(out, 0, sizeof(*out));
     struct iter it;
-    size_t total = iter_init(&it, iov, cnt);
+    size_t total = iter_init(&it, iov, cnt, kernel);
     return s->type == SOCK_STREAM ? stream_recv(s, &it, total, flags, out) : dgram_recv(s, &it, total, flags, out);
 }
 

@@ -28,7 +28,7 @@ static long sys_read(long fd, char __user *buf, size_t len)
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
-    ssize_t r = vfs_read(f, buf, len, &f->offset);
+    ssize_t r = vfs_read(f, iob_user(buf), len, &f->offset);
     file_put(f);
     io_account(false, r);
     return r;
@@ -39,7 +39,7 @@ static long sys_write(long fd, const char __user *buf, size_t len)
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
-    ssize_t r = vfs_write(f, buf, len, &f->offset);
+    ssize_t r = vfs_write(f, iob_user(buf), len, &f->offset);
     file_put(f);
     io_account(true, r);
     return r;
@@ -58,7 +58,7 @@ static long pio(long fd, char __user *buf, size_t len, long pos, bool write)
     if (!f->ops->lseek || f->vnode->type == VFIFO)
         r = -ESPIPE;
     else
-        r = write ? vfs_write(f, buf, len, &off) : vfs_read(f, buf, len, &off);
+        r = write ? vfs_write(f, iob_user(buf), len, &off) : vfs_read(f, iob_user(buf), len, &off);
     file_put(f);
     return r;
 }
@@ -112,7 +112,7 @@ static long vio(long fd, const void __user *uiov, long cnt, bool write)
     for (long i = 0; r == 0 && i < cnt; i++) {
         if (iov[i].len == 0)
             continue;
-        char __user *b = (char __user *)iov[i].base;
+        struct iobuf b = iob_user((char __user *)iov[i].base);
         ssize_t n = write ? vfs_write(f, b, iov[i].len, &f->offset) : vfs_read(f, b, iov[i].len, &f->offset);
         if (n < 0) {
             if (!done)
@@ -125,7 +125,8 @@ static long vio(long fd, const void __user *uiov, long cnt, bool write)
     }
     /* a zero-length call still reports errors like EBADF for the access mode */
     if (r == 0 && done == 0 && total == 0) {
-        ssize_t n = write ? vfs_write(f, NULL, 0, &f->offset) : vfs_read(f, NULL, 0, &f->offset);
+        struct iobuf none = iob_user(NULL);
+        ssize_t n = write ? vfs_write(f, none, 0, &f->offset) : vfs_read(f, none, 0, &f->offset);
         if (n < 0)
             r = n;
     }

@@ -82,7 +82,7 @@ int at_resolve(int dirfd, const char __user *upath, int atflags, struct vnode **
     return err;
 }
 
-ssize_t vfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
+ssize_t vfs_read(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
         return -EBADF;
@@ -93,7 +93,7 @@ ssize_t vfs_read(struct file *f, char __user *buf, size_t len, uint64_t *off)
     return f->ops->read(f, buf, MIN(len, (size_t)MAX_RW_COUNT), off);
 }
 
-ssize_t vfs_write(struct file *f, const char __user *buf, size_t len, uint64_t *off)
+ssize_t vfs_write(struct file *f, struct iobuf buf, size_t len, uint64_t *off)
 {
     if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
         return -EBADF;

@@ -1,15 +1,13 @@
 /*
  * sendfile(2) and copy_file_range(2): copy between two descriptors inside
  * the kernel (busybox cat uses sendfile for every file).  The data passes
- * through a kernel bounce buffer; the file operations expect user buffers,
- * so the copy helpers are told to accept this one kernel buffer for the
- * duration of each transfer (task->uaccess_kernel, which is never set
- * across a return to user space, nor while user memory is touched).
- * splice and tee, where a pipe is one side, are in sys_splice.c.
+ * through a kernel bounce buffer, which the file operations read into and
+ * write from as a kernel iobuf (include/mm/uaccess.h); user memory is
+ * touched only for the offsets.  splice and tee, where a pipe is one side,
+ * are in sys_splice.c.
  */
 #include <fs/fsyscall.h>
 #include <kernel/syscall.h>
-#include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 
@@ -24,16 +22,14 @@ static long copy_between(struct file *in, uint64_t *ioff, struct file *out, uint
     char *buf = kmalloc(CHUNK);
     if (!buf)
         return -ENOMEM;
-    struct task *t = current;
     size_t done = 0;
     long r = 0;
     while (done < count) {
         size_t want = count - done < CHUNK ? count - done : CHUNK;
-        t->uaccess_kernel = true;
-        ssize_t n = vfs_read(in, (char __user *)buf, want, ioff);
+        ssize_t n = vfs_read(in, iob_kernel(buf), want, ioff);
         ssize_t w = 0;
         while (n > 0 && w < n) {
-            ssize_t k = vfs_write(out, (const char __user *)buf + w, n - w, ooff);
+            ssize_t k = vfs_write(out, iob_kernel(buf + w), (size_t)(n - w), ooff);
             if (k <= 0) {
                 if (w == 0)
                     w = k;
@@ -41,7 +37,6 @@ static long copy_between(struct file *in, uint64_t *ioff, struct file *out, uint
             }
             w += k;
         }
-        t->uaccess_kernel = false;
         if (n <= 0) {
             if (done == 0)
                 r = n;

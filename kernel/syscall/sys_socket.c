@@ -344,7 +344,7 @@ static long do_send(struct unix_sock *s, struct file *f, const struct iovec_k *i
 {
     if (f->flags & O_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    return unix_sendmsg(s, tolen ? &to->sun : NULL, tolen, iov, cnt, scm, flags);
+    return unix_sendmsg(s, tolen ? &to->sun : NULL, tolen, iov, cnt, false, scm, flags);
 }
 
 static long sys_sendto(long fd, const void __user *buf, size_t len, long flags, const void __user *uaddr, long alen)
@@ -493,7 +493,7 @@ static long do_recv(struct unix_sock *s, struct file *f, const struct iovec_k *i
 {
     if (f->flags & O_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    return unix_recvmsg(s, iov, cnt, flags, r);
+    return unix_recvmsg(s, iov, cnt, false, flags, r);
 }
 
 static long recvfrom_on(struct unix_sock *s, struct file *f, void __user *buf, size_t len, int flags,

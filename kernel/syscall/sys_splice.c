@@ -11,7 +11,6 @@
 #include <fs/fsyscall.h>
 #include <fs/pipe.h>
 #include <kernel/syscall.h>
-#include <kernel/task.h>
 #include <mm/uaccess.h>
 
 #define SPLICE_F_MOVE 1
@@ -26,23 +25,18 @@ struct splice_end {
     uint64_t *pos;
 };
 
-/* The pipe's data into the file (kernel buffers allowed for this call only). */
+/* The pipe's data into the file, and the file's into the pipe: the pipe
+ * hands over a kernel buffer (include/mm/uaccess.h, struct iobuf). */
 static long to_file(void *ctx, const void *buf, size_t n)
 {
     struct splice_end *e = ctx;
-    current->uaccess_kernel = true;
-    ssize_t r = vfs_write(e->f, (const char __user *)buf, n, e->pos);
-    current->uaccess_kernel = false;
-    return r;
+    return vfs_write(e->f, iob_kernel(buf), n, e->pos);
 }
 
 static long from_file(void *ctx, void *buf, size_t n)
 {
     struct splice_end *e = ctx;
-    current->uaccess_kernel = true;
-    ssize_t r = vfs_read(e->f, (char __user *)buf, n, e->pos);
-    current->uaccess_kernel = false;
-    return r;
+    return vfs_read(e->f, iob_kernel(buf), n, e->pos);
 }
 
 static bool readable(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }

@@ -170,5 +170,6 @@ struct vnode *devpts_root(void) { return NULL; }
 int devpts_options(char *opts, bool apply) { (void)opts; (void)apply; return -EINVAL; }
 void devpts_show(struct superblock *sb, struct seqbuf *s) { (void)sb; (void)s; }
 long random_to_user(void *buf, size_t len) { memset(buf, 0x5a, len); return (long)len; }
+void random_bytes(void *buf, size_t n) { memset(buf, 0x5a, n); }
 
 #endif

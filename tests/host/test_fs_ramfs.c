@@ -99,7 +99,7 @@ static ssize_t readall(const char *path, char *buf, size_t n)
     int r = vfs_openat(fake_task.fs->cwd, path, O_RDONLY, 0, &f);
     if (r)
         return r;
-    ssize_t got = f->ops->read(f, buf, n, &f->offset);
+    ssize_t got = f->ops->read(f, iob_kernel(buf), n, &f->offset);
     file_put(f);
     return got;
 }
@@ -148,7 +148,7 @@ START_TEST(open_flags)
     struct file *f;
     struct vnode *r = vfs_root();
     ck_assert_int_eq(vfs_openat(r, "/etc/new", O_WRONLY | O_CREAT | O_EXCL, 0644, &f), 0);
-    ck_assert_int_eq(f->ops->write(f, "abc", 3, &f->offset), 3);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel("abc"), 3, &f->offset), 3);
     file_put(f);
     ck_assert_int_eq(vfs_openat(r, "/etc/new", O_WRONLY | O_CREAT | O_EXCL, 0644, &f), -EEXIST);
     ck_assert_int_eq(vfs_openat(r, "/etc/new", O_RDONLY | O_DIRECTORY, 0, &f), -ENOTDIR);
@@ -163,9 +163,9 @@ START_TEST(open_flags)
     /* O_TRUNC empties; O_APPEND writes at the end */
     ck_assert_int_eq(vfs_openat(r, "/etc/new", O_WRONLY | O_TRUNC | O_APPEND, 0, &f), 0);
     ck_assert_uint_eq(f->vnode->size, 0);
-    f->ops->write(f, "12", 2, &f->offset);
+    f->ops->write(f, iob_kernel("12"), 2, &f->offset);
     f->offset = 0;
-    f->ops->write(f, "34", 2, &f->offset);
+    f->ops->write(f, iob_kernel("34"), 2, &f->offset);
     file_put(f);
     char buf[8] = {0};
     ck_assert_int_eq(readall("/etc/new", buf, 8), 4);
@@ -173,7 +173,7 @@ START_TEST(open_flags)
     /* /dev/zero through the device fops */
     ck_assert_int_eq(vfs_openat(r, "/dev/zero", O_RDONLY, 0, &f), 0);
     memset(buf, 'x', 8);
-    ck_assert_int_eq(f->ops->read(f, buf, 8, &f->offset), 8);
+    ck_assert_int_eq(f->ops->read(f, iob_kernel(buf), 8, &f->offset), 8);
     ck_assert_int_eq(buf[7], 0);
     file_put(f);
 }
@@ -185,13 +185,13 @@ START_TEST(sparse_truncate_and_unlink_open)
     long base = frames_live;
     ck_assert_int_eq(vfs_openat(vfs_root(), "/big", O_RDWR | O_CREAT, 0644, &f), 0);
     uint64_t off = 10 * PAGE_SIZE - 2;                       /* a write straddling pages 9 and 10 */
-    ck_assert_int_eq(f->ops->write(f, "WXYZ", 4, &off), 4);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel("WXYZ"), 4, &off), 4);
     ck_assert_uint_eq(f->vnode->size, 10 * PAGE_SIZE + 2);
     ck_assert_int_eq(frames_live - base, 2);                 /* holes cost nothing */
     char buf[PAGE_SIZE];
     memset(buf, 1, sizeof(buf));
     off = 3 * PAGE_SIZE;
-    ck_assert_int_eq(f->ops->read(f, buf, PAGE_SIZE, &off), PAGE_SIZE);
+    ck_assert_int_eq(f->ops->read(f, iob_kernel(buf), PAGE_SIZE, &off), PAGE_SIZE);
     for (size_t i = 0; i < PAGE_SIZE; i++)
         ck_assert_int_eq(buf[i], 0);
     char k[4];
@@ -214,7 +214,7 @@ START_TEST(sparse_truncate_and_unlink_open)
     ck_assert_int_eq(exists("/big", 0), -ENOENT);
     ck_assert_uint_eq(f->vnode->nlink, 0);
     off = 10 * PAGE_SIZE - 2;
-    ck_assert_int_eq(f->ops->read(f, k, 4, &off), 4);
+    ck_assert_int_eq(f->ops->read(f, iob_kernel(k), 4, &off), 4);
     ck_assert_int_eq(k[0], 'W');
     file_put(f);
     ck_assert_int_eq(frames_live, base);
@@ -239,7 +239,7 @@ START_TEST(fallocate_and_seek)
     ck_assert_uint_eq(v->size, 3 * PAGE_SIZE);
     ck_assert_int_eq(frames_live - base, 3);
     uint64_t off = 2 * PAGE_SIZE + 10;
-    ck_assert_int_eq(f->ops->write(f, "data", 4, &off), 4);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel("data"), 4, &off), 4);
     ck_assert_int_eq(frames_live - base, 3);                        /* the allocated frame is used */
     ck_assert_int_eq(f->ops->lseek(f, 0, SEEK_DATA), 2 * PAGE_SIZE);
     ck_assert_int_eq(f->ops->lseek(f, 2 * PAGE_SIZE, SEEK_HOLE), 3 * PAGE_SIZE);
@@ -272,11 +272,11 @@ START_TEST(out_of_frames)
     static char data[3 * PAGE_SIZE];
     memset(data, 'a', sizeof(data));
     frame_fail_after = 2;
-    ck_assert_int_eq(f->ops->write(f, data, sizeof(data), &f->offset), 2 * PAGE_SIZE);   /* short */
-    ck_assert_int_eq(f->ops->write(f, data, 10, &f->offset), -ENOSPC);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel(data), sizeof(data), &f->offset), 2 * PAGE_SIZE);   /* short */
+    ck_assert_int_eq(f->ops->write(f, iob_kernel(data), 10, &f->offset), -ENOSPC);
     ck_assert_uint_eq(f->vnode->size, 2 * PAGE_SIZE);        /* nothing half-written */
     frame_fail_after = -1;
-    ck_assert_int_eq(f->ops->write(f, data, 10, &f->offset), 10);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel(data), 10, &f->offset), 10);
     file_put(f);
 }
 END_TEST
@@ -430,7 +430,7 @@ static void write_at(const char *path, size_t len)
     static char data[2 * PAGE_SIZE];
     struct file *f;
     ck_assert_int_eq(vfs_openat(vfs_root(), path, O_WRONLY | O_CREAT, 0644, &f), 0);
-    ck_assert_int_eq(f->ops->write(f, data, len, &f->offset), (ssize_t)len);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel(data), len, &f->offset), (ssize_t)len);
     file_put(f);
 }
 
@@ -497,7 +497,7 @@ START_TEST(tmpfs_freed_at_last_use)
     struct file *f;
     ck_assert_int_eq(vfs_open_vnode(v, O_RDWR, &f), 0);
     vnode_put(v);
-    ck_assert_int_eq(f->ops->write(f, "data", 4, &f->offset), 4);
+    ck_assert_int_eq(f->ops->write(f, iob_kernel("data"), 4, &f->offset), 4);
     vfs_lock();
     sb_kill_if_unused(sb);                                  /* in use: kept */
     vnode_put(root);                                        /* what the mount held */
@@ -505,7 +505,7 @@ START_TEST(tmpfs_freed_at_last_use)
     ck_assert(!sb->killed);
     char buf[4];
     uint64_t off = 0;
-    ck_assert_int_eq(f->ops->read(f, buf, 4, &off), 4);
+    ck_assert_int_eq(f->ops->read(f, iob_kernel(buf), 4, &off), 4);
     ck_assert_int_eq(instances_released, 0);
     file_put(f);                                            /* the last use */
     ck_assert_int_eq(instances_released, 1);
@@ -528,13 +528,13 @@ START_TEST(seqfile_grows)
     ck_assert_int_eq(seqfile_open(&f, show_count, &n), 0);
     char buf[32];
     uint64_t off = 0;
-    ck_assert_int_eq(seqfile_read(&f, buf, 7, &off), 7);
+    ck_assert_int_eq(seqfile_read(&f, iob_kernel(buf), 7, &off), 7);
     ck_assert(memcmp(buf, "line 0\n", 7) == 0);
     ck_assert_int_eq(seqfile_lseek(&f, -10, SEEK_END), 18880);
     off = f.offset;
-    ck_assert_int_eq(seqfile_read(&f, buf, 32, &off), 10);
+    ck_assert_int_eq(seqfile_read(&f, iob_kernel(buf), 32, &off), 10);
     ck_assert(memcmp(buf, "line 1999\n", 10) == 0);
-    ck_assert_int_eq(seqfile_read(&f, buf, 32, &off), 0);
+    ck_assert_int_eq(seqfile_read(&f, iob_kernel(buf), 32, &off), 0);
     seqfile_release(&f);
 }
 END_TEST
