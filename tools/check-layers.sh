@@ -53,8 +53,8 @@ upward() {
     done < <(grep -nE "^#include <($above)/" $files /dev/null || true)
 }
 upward "$(ls include/kernel/*.h)" 'mm|sched|proc|fs|net' \
-    include/kernel/task.h:mm/mempolicy.h include/kernel/task.h:sched/policy.h \
-    include/kernel/task.h:sched/sched.h include/kernel/task.h:proc/rlimit.h
+    include/kernel/task.h:mm/mempolicy_types.h include/kernel/task.h:sched/policy.h \
+    include/kernel/task.h:sched/sched.h include/kernel/task.h:proc/rlimit_types.h
 upward "$(ls kernel/mm/*.c include/mm/*.h)" 'sched|proc|fs|net' \
     kernel/mm/vm.c:fs/vfs.h kernel/mm/fault.c:fs/vfs.h kernel/mm/sysv_shm.c:fs/vfs.h \
     kernel/mm/fault.c:proc/signal.h

@@ -27,14 +27,14 @@
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
 #include <lib/list.h>
-#include <mm/mempolicy.h>
+#include <mm/mempolicy_types.h>
 #include <sched/policy.h>
 #include <sched/sched.h>
 #include <arch/percpu.h>
 #include <arch/trapframe.h>
 #include <kernel/hrtimer.h>
 #include <uapi/signal.h>
-#include <proc/rlimit.h>
+#include <proc/rlimit_types.h>
 
 struct mm;
 struct fdtable;

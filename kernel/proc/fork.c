@@ -35,6 +35,7 @@
 #include <proc/cred.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
+#include <proc/rlimit.h>
 #include <proc/signal.h>
 #include <sched/sched.h>
 
