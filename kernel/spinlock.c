@@ -44,6 +44,7 @@ static const struct {
     { "core_pattern", 10 },     /* /proc/sys/kernel/core_pattern's text */
     { "sched_policy", 20 },     /* policy switch: then tasks and every run queue */
     { "posix_timers", 25 },     /* a process's POSIX timers: then reads CPU clocks (tasks), signals */
+    { "fasync", 27 },           /* O_ASYNC files' lists: then finds and signals their owners (tasks) */
     { "tasks", 30 },            /* process tree, pids, parent pointers */
     { "sched_lend", 40 },       /* ticket loans: taken with tasks held (wait4) */
     { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */

@@ -18,7 +18,8 @@
 #define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
                     O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \
                     O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | O_TMPFILE)
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+/* O_ASYNC is not among them: it is set only through a file's fasync (Linux) */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
 
 static long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
 {
@@ -143,7 +144,8 @@ static long fcntl_lock(struct fdtable *t, int fd, struct file *f, int cmd, struc
 }
 
 /* ---- the owner of an open file (F_SETOWN, F_SETOWN_EX) ----
- * Kept as a process, thread or process-group id; SIGIO is not sent. */
+ * Kept as a process, thread or process-group id: whom O_ASYNC signals
+ * (include/fs/fasync.h). */
 
 struct owner_ex {
     int type;
@@ -265,8 +267,16 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
         break;
     case F_SETFL: {
         int old = READ_ONCE(f->flags), nf;
+        /* O_ASYNC on or off: only a file that can signal keeps it, once
+         * its object has it on the list (Linux: the fasync sets the bit) */
+        int async = old & O_ASYNC;
+        if (((int)arg ^ old) & O_ASYNC && f->ops->fasync) {
+            if ((r = f->ops->fasync(f, (int)fd, arg & O_ASYNC)))
+                break;
+            async = (int)arg & O_ASYNC;
+        }
         do {
-            nf = (old & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
+            nf = (old & ~(SETFL_MASK | O_ASYNC)) | ((int)arg & SETFL_MASK) | async;
         } while (!__atomic_compare_exchange_n(&f->flags, &old, nf, false, __ATOMIC_RELAXED,
                                               __ATOMIC_RELAXED));
         r = 0;

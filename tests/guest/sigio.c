@@ -1,0 +1,154 @@
+/* Signal-driven I/O (O_ASYNC) on pipes, as Linux: the owner set with
+ * F_SETOWN gets SIGIO (si_code SI_KERNEL) when a write reaches the read
+ * end, or the F_SETSIG signal with si_code POLL_IN, si_band and si_fd; a
+ * write end hears of reads
+ * (POLL_OUT); F_SETSIG of a signal with codes of its own gives SI_SIGIO;
+ * the owner may be another process or a process group; no owner, or
+ * O_ASYNC off: no signal; a descriptor of two closed: still signalled.  An
+ * eventfd does not take O_ASYNC (F_GETFL) and signals nothing: Linux's has
+ * no fasync. */
+#define _GNU_SOURCE
+#include "gt.h"
+#include <sys/eventfd.h>
+#include <time.h>
+
+static int take(int sig, siginfo_t *si, int ms)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, sig);
+    struct timespec to = { ms / 1000, (ms % 1000) * 1000000L };
+    return sigtimedwait(&s, si, &to) == sig;
+}
+
+static void async_on(int fd, pid_t owner, int sig)
+{
+    fcntl(fd, F_SETOWN, owner);
+    fcntl(fd, F_SETSIG, sig);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC);
+}
+
+static const char *code_name(int c)
+{
+    switch (c) {
+    case SI_KERNEL: return "SI_KERNEL";
+    case SI_SIGIO: return "SI_SIGIO";
+    case POLL_IN: return "POLL_IN";
+    case POLL_OUT: return "POLL_OUT";
+    default: return "other";
+    }
+}
+
+static void show(const char *what, int got, const siginfo_t *si, int fd)
+{
+    if (!got) {
+        say("%s: no signal\n", what);
+        return;
+    }
+    say("%s: signal %s, si_code %s", what, si->si_signo == SIGIO ? "SIGIO" : si->si_signo >= SIGRTMIN ? "RT" : "other",
+        code_name(si->si_code));
+    if (si->si_code != SI_KERNEL)
+        say(", si_band %#lx, si_fd is the descriptor %s", (long)si->si_band, si->si_fd == fd ? "yes" : "no");
+    say("\n");
+}
+
+int main(void)
+{
+    sigset_t all;
+    sigemptyset(&all);
+    sigaddset(&all, SIGIO);
+    sigaddset(&all, SIGRTMIN);
+    sigaddset(&all, SIGRTMIN + 1);
+    sigaddset(&all, SIGCHLD);
+    sigaddset(&all, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    siginfo_t si;
+    int p[2];
+    char c;
+
+    pipe(p);
+    async_on(p[0], getpid(), 0);
+    expect((fcntl(p[0], F_GETFL) & O_ASYNC) != 0, "F_GETFL shows O_ASYNC");
+    write(p[1], "a", 1);
+    show("a write, plain SIGIO", take(SIGIO, &si, 1000), &si, p[0]);
+    read(p[0], &c, 1);
+    show("the read end's own read", take(SIGIO, &si, 0), &si, p[0]);
+
+    fcntl(p[0], F_SETSIG, SIGRTMIN);
+    write(p[1], "b", 1);
+    show("F_SETSIG(SIGRTMIN), a write", take(SIGRTMIN, &si, 1000), &si, p[0]);
+    show("nothing more", take(SIGRTMIN, &si, 0), &si, p[0]);
+    read(p[0], &c, 1);
+
+    fcntl(p[0], F_SETSIG, SIGIO);
+    write(p[1], "d", 1);
+    show("F_SETSIG(SIGIO)", take(SIGIO, &si, 1000), &si, p[0]);
+    fcntl(p[0], F_SETSIG, SIGCHLD);
+    write(p[1], "e", 1);
+    show("F_SETSIG(SIGCHLD)", take(SIGCHLD, &si, 1000), &si, p[0]);
+    read(p[0], &c, 1);
+    read(p[0], &c, 1);
+
+    async_on(p[1], getpid(), SIGRTMIN + 1);
+    write(p[1], "f", 1);
+    take(SIGCHLD, &si, 1000);
+    read(p[0], &c, 1);
+    show("the write end, after a read", take(SIGRTMIN + 1, &si, 1000), &si, p[1]);
+
+    fcntl(p[0], F_SETOWN, 0);
+    write(p[1], "g", 1);
+    show("no owner", take(SIGCHLD, &si, 200), &si, p[0]);
+    read(p[0], &c, 1);
+    fcntl(p[0], F_SETOWN, getpid());
+    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) & ~O_ASYNC);
+    write(p[1], "h", 1);
+    show("O_ASYNC off", take(SIGCHLD, &si, 200), &si, p[0]);
+    read(p[0], &c, 1);
+    take(SIGRTMIN + 1, &si, 0);
+
+    /* another process, then a process group, as the owner */
+    for (int group = 0; group < 2; group++) {
+        int ready[2], q[2];
+        pipe(ready);
+        pipe(q);
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (group)
+                setpgid(0, 0);
+            write(ready[1], "r", 1);
+            _exit(take(SIGUSR1, &si, 5000) && si.si_code == POLL_IN ? 0 : 1);
+        }
+        read(ready[0], &c, 1);
+        async_on(q[0], group ? -pid : pid, SIGUSR1);
+        write(q[1], "x", 1);
+        int st;
+        waitpid(pid, &st, 0);
+        say("owner %s: %s\n", group ? "a process group" : "another process",
+            WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "signalled" : status_str(st));
+        close(ready[0]);
+        close(ready[1]);
+        close(q[0]);
+        close(q[1]);
+    }
+
+    /* the descriptor closed: nothing, and nothing breaks */
+    int r[2];
+    pipe(r);
+    async_on(r[0], getpid(), SIGUSR1);
+    int keep = dup(r[0]);
+    close(r[0]);
+    write(r[1], "y", 1);
+    show("one descriptor of two closed", take(SIGUSR1, &si, 1000), &si, r[0]);
+    read(keep, &c, 1);
+    close(keep);
+    close(r[1]);
+
+    int e = eventfd(0, 0);
+    async_on(e, getpid(), SIGUSR1);
+    expect((fcntl(e, F_GETFL) & O_ASYNC) == 0, "an eventfd does not take O_ASYNC");
+    uint64_t one = 1;
+    write(e, &one, 8);
+    show("an eventfd written", take(SIGUSR1, &si, 200), &si, e);
+    close(e);
+    gt_exit();
+}
