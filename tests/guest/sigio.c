@@ -1,15 +1,20 @@
-/* Signal-driven I/O (O_ASYNC) on pipes, as Linux: the owner set with
+/* Signal-driven I/O (O_ASYNC) on pipes and AF_UNIX sockets, as Linux: the owner set with
  * F_SETOWN gets SIGIO (si_code SI_KERNEL) when a write reaches the read
  * end, or the F_SETSIG signal with si_code POLL_IN, si_band and si_fd; a
  * write end hears of reads
  * (POLL_OUT); F_SETSIG of a signal with codes of its own gives SI_SIGIO;
  * the owner may be another process or a process group; no owner, or
- * O_ASYNC off: no signal; a descriptor of two closed: still signalled.  An
+ * O_ASYNC off: no signal; a descriptor of two closed: still signalled.  A
+ * socket hears of data and connections (POLL_IN) and its peer's close
+ * (POLL_HUP), not of its own reads.  An
  * eventfd does not take O_ASYNC (F_GETFL) and signals nothing: Linux's has
  * no fasync. */
 #define _GNU_SOURCE
 #include "gt.h"
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <stddef.h>
 #include <time.h>
 
 static int take(int sig, siginfo_t *si, int ms)
@@ -35,6 +40,7 @@ static const char *code_name(int c)
     case SI_SIGIO: return "SI_SIGIO";
     case POLL_IN: return "POLL_IN";
     case POLL_OUT: return "POLL_OUT";
+    case POLL_HUP: return "POLL_HUP";
     default: return "other";
     }
 }
@@ -142,6 +148,35 @@ int main(void)
     read(keep, &c, 1);
     close(keep);
     close(r[1]);
+
+    /* AF_UNIX sockets: data, a connection, the peer's close */
+    int a[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, a);
+    async_on(a[0], getpid(), SIGRTMIN);
+    write(a[1], "s", 1);
+    show("a stream socket, data", take(SIGRTMIN, &si, 1000), &si, a[0]);
+    read(a[0], &c, 1);
+    show("its own read", take(SIGRTMIN, &si, 0), &si, a[0]);
+    close(a[1]);
+    show("the peer closed", take(SIGRTMIN, &si, 1000), &si, a[0]);
+    close(a[0]);
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, a);
+    async_on(a[0], getpid(), 0);
+    send(a[1], "d", 1, 0);
+    show("a datagram socket, a datagram", take(SIGIO, &si, 1000), &si, a[0]);
+    close(a[0]);
+    close(a[1]);
+    int l = socket(AF_UNIX, SOCK_STREAM, 0), cl = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    memcpy(sun.sun_path, "\0gt-sigio", 9);
+    socklen_t sl = offsetof(struct sockaddr_un, sun_path) + 9;
+    bind(l, (struct sockaddr *)&sun, sl);
+    listen(l, 4);
+    async_on(l, getpid(), SIGRTMIN);
+    connect(cl, (struct sockaddr *)&sun, sl);
+    show("a listener, a connection", take(SIGRTMIN, &si, 1000), &si, l);
+    close(cl);
+    close(l);
 
     int e = eventfd(0, 0);
     async_on(e, getpid(), SIGUSR1);
