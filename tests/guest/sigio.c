@@ -1,4 +1,5 @@
-/* Signal-driven I/O (O_ASYNC) on pipes and AF_UNIX sockets, as Linux: the owner set with
+/* Signal-driven I/O (O_ASYNC) on pipes, AF_UNIX sockets and
+ * pseudo-terminals, as Linux: the owner set with
  * F_SETOWN gets SIGIO (si_code SI_KERNEL) when a write reaches the read
  * end, or the F_SETSIG signal with si_code POLL_IN, si_band and si_fd; a
  * write end hears of reads
@@ -6,13 +7,15 @@
  * the owner may be another process or a process group; no owner, or
  * O_ASYNC off: no signal; a descriptor of two closed: still signalled.  A
  * socket hears of data and connections (POLL_IN) and its peer's close
- * (POLL_HUP), not of its own reads.  An
+ * (POLL_HUP), not of its own reads.  A pty slave hears of a whole line in
+ * canonical mode, the master of the slave's output.  An
  * eventfd does not take O_ASYNC (F_GETFL) and signals nothing: Linux's has
  * no fasync. */
 #define _GNU_SOURCE
 #include "gt.h"
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <sys/un.h>
 #include <stddef.h>
 #include <time.h>
@@ -65,6 +68,7 @@ int main(void)
     sigaddset(&all, SIGIO);
     sigaddset(&all, SIGRTMIN);
     sigaddset(&all, SIGRTMIN + 1);
+    sigaddset(&all, SIGRTMIN + 2);
     sigaddset(&all, SIGCHLD);
     sigaddset(&all, SIGUSR1);
     sigprocmask(SIG_BLOCK, &all, NULL);
@@ -177,6 +181,28 @@ int main(void)
     show("a listener, a connection", take(SIGRTMIN, &si, 1000), &si, l);
     close(cl);
     close(l);
+
+    /* a pseudo-terminal: the slave hears of a line, the master of output */
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    grantpt(m);
+    unlockpt(m);
+    int pts = open(ptsname(m), O_RDWR | O_NOCTTY);
+    struct termios tio;
+    tcgetattr(pts, &tio);
+    tio.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(pts, TCSANOW, &tio);
+    async_on(pts, getpid(), SIGRTMIN);
+    write(m, "par", 3);
+    show("the pty slave, part of a line", take(SIGRTMIN, &si, 300), &si, pts);
+    write(m, "t\n", 2);
+    show("the pty slave, the line ended", take(SIGRTMIN, &si, 1000), &si, pts);
+    char line[16];
+    read(pts, line, sizeof line);
+    async_on(m, getpid(), SIGRTMIN + 2);
+    write(pts, "out\n", 4);
+    show("the pty master, output", take(SIGRTMIN + 2, &si, 1000), &si, m);
+    close(pts);
+    close(m);
 
     int e = eventfd(0, 0);
     async_on(e, getpid(), SIGUSR1);
