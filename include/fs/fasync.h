@@ -41,6 +41,10 @@ static inline void fasync_list_init(struct fasync_list *l) { list_init(&l->entri
 /* A file_ops->fasync for one list: f (reached through descriptor fd) on
  * or off it.  0, or -ENOMEM. */
 int fasync_helper(struct fasync_list *l, struct file *f, int fd, bool on);
+/* O_ASYNC on or off for f, reached through descriptor fd (F_SETFL,
+ * FIOASYNC): its fasync operation, then the flag.  -ENOTTY for a file
+ * without one (whose flag stays clear), or the operation's error. */
+int fasync_set(struct file *f, int fd, bool on);
 /* The object changed (`reason`, a POLL_*): every file on l signals its owner. */
 void fasync_kill(struct fasync_list *l, int reason);
 

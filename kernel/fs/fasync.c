@@ -55,6 +55,22 @@ int fasync_helper(struct fasync_list *l, struct file *f, int fd, bool on)
     return 0;
 }
 
+int fasync_set(struct file *f, int fd, bool on)
+{
+    if (!f->ops || !f->ops->fasync)
+        return -ENOTTY;
+    if (((READ_ONCE(f->flags) & O_ASYNC) != 0) == on)
+        return 0;
+    int err = f->ops->fasync(f, fd, on);
+    if (err)
+        return err;
+    if (on)
+        __atomic_or_fetch(&f->flags, O_ASYNC, __ATOMIC_RELAXED);
+    else
+        __atomic_and_fetch(&f->flags, ~O_ASYNC, __ATOMIC_RELAXED);
+    return 0;
+}
+
 /* Linux's band_table: si_band for each reason */
 static const long band_of[] = {
     [POLL_IN] = POLLIN | POLLRDNORM,

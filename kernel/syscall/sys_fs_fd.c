@@ -5,6 +5,7 @@
  * (every file is large, and a process never acquires a controlling tty by
  * opening one).
  */
+#include <fs/fasync.h>
 #include <fs/fdtable.h>
 #include <fs/fsyscall.h>
 #include <fs/locks.h>
@@ -269,14 +270,14 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
         int old = READ_ONCE(f->flags), nf;
         /* O_ASYNC on or off: only a file that can signal keeps it, once
          * its object has it on the list (Linux: the fasync sets the bit) */
-        int async = old & O_ASYNC;
-        if (((int)arg ^ old) & O_ASYNC && f->ops->fasync) {
-            if ((r = f->ops->fasync(f, (int)fd, arg & O_ASYNC)))
+        if (((int)arg ^ old) & O_ASYNC) {
+            r = fasync_set(f, (int)fd, arg & O_ASYNC);
+            if (r && r != -ENOTTY)
                 break;
-            async = (int)arg & O_ASYNC;
+            old = READ_ONCE(f->flags);
         }
         do {
-            nf = (old & ~(SETFL_MASK | O_ASYNC)) | ((int)arg & SETFL_MASK) | async;
+            nf = (old & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
         } while (!__atomic_compare_exchange_n(&f->flags, &old, nf, false, __ATOMIC_RELAXED,
                                               __ATOMIC_RELAXED));
         r = 0;

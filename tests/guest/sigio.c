@@ -5,15 +5,16 @@
  * write end hears of reads
  * (POLL_OUT); F_SETSIG of a signal with codes of its own gives SI_SIGIO;
  * the owner may be another process or a process group; no owner, or
- * O_ASYNC off: no signal; a descriptor of two closed: still signalled.  A
+ * O_ASYNC off: no signal; FIOASYNC does what F_SETFL does; a descriptor of two closed: still signalled.  A
  * socket hears of data and connections (POLL_IN) and its peer's close
  * (POLL_HUP), not of its own reads.  A pty slave hears of a whole line in
  * canonical mode, the master of the slave's output.  An
- * eventfd does not take O_ASYNC (F_GETFL) and signals nothing: Linux's has
- * no fasync. */
+ * eventfd does not take O_ASYNC (F_GETFL; FIOASYNC is ENOTTY) and signals
+ * nothing: Linux's has no fasync. */
 #define _GNU_SOURCE
 #include "gt.h"
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <sys/un.h>
@@ -116,6 +117,15 @@ int main(void)
     read(p[0], &c, 1);
     take(SIGRTMIN + 1, &si, 0);
 
+    int on = 1;
+    expect(ioctl(p[0], FIOASYNC, &on) == 0 && (fcntl(p[0], F_GETFL) & O_ASYNC), "FIOASYNC turns O_ASYNC on");
+    write(p[1], "i", 1);
+    show("then a write", take(SIGCHLD, &si, 1000), &si, p[0]);
+    read(p[0], &c, 1);
+    on = 0;
+    expect(ioctl(p[0], FIOASYNC, &on) == 0 && !(fcntl(p[0], F_GETFL) & O_ASYNC), "and off");
+    expect_err(ioctl(p[0], FIOASYNC, (void *)8), EFAULT, "FIOASYNC from a bad pointer");
+
     /* another process, then a process group, as the owner */
     for (int group = 0; group < 2; group++) {
         int ready[2], q[2];
@@ -207,6 +217,8 @@ int main(void)
     int e = eventfd(0, 0);
     async_on(e, getpid(), SIGUSR1);
     expect((fcntl(e, F_GETFL) & O_ASYNC) == 0, "an eventfd does not take O_ASYNC");
+    on = 1;
+    expect_err(ioctl(e, FIOASYNC, &on), ENOTTY, "FIOASYNC on an eventfd");
     uint64_t one = 1;
     write(e, &one, 8);
     show("an eventfd written", take(SIGUSR1, &si, 200), &si, e);
