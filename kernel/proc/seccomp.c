@@ -552,6 +552,9 @@ static long set_filter(unsigned flags, uint64_t uprog)
         }
     }
     spin_unlock(&tasks_lock);
+    /* the caller's CPU stops answering reported-unknown numbers early; a
+     * thread given filters by TSYNC while running on another CPU stops at
+     * its next switch (until then such a number may still be ENOSYS) */
     fast_path_off(t);
     return 0;
 }
