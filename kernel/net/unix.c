@@ -659,6 +659,12 @@ int unix_shutdown(struct unix_sock *s, int how)
         peer->shutdown |= pm;
         spin_unlock(&peer->lock);
         wake_all(peer);
+        /* O_ASYNC: both sides shut is a hang-up, a shut receiving side
+         * input (end of file), as Linux's unix_shutdown */
+        if (pm == UNIX_SHUTDOWN_MASK)
+            fasync_kill(&peer->fasync, POLL_HUP);
+        else if (pm & UNIX_RCV_SHUTDOWN)
+            fasync_kill(&peer->fasync, POLL_IN);
         unix_put(peer);
     }
     return 0;

@@ -6,8 +6,9 @@
  * (POLL_OUT); F_SETSIG of a signal with codes of its own gives SI_SIGIO;
  * the owner may be another process or a process group; no owner, or
  * O_ASYNC off: no signal; FIOASYNC does what F_SETFL does; a descriptor of two closed: still signalled.  A
- * socket hears of data and connections (POLL_IN) and its peer's close
- * (POLL_HUP), not of its own reads.  A pty slave hears of a whole line in
+ * socket hears of data and connections (POLL_IN), its peer's close
+ * (POLL_HUP) and shutdown (of its writing side: POLL_IN; of both:
+ * POLL_HUP), not of its own reads.  A pty slave hears of a whole line in
  * canonical mode, the master of the slave's output.  An
  * eventfd does not take O_ASYNC (F_GETFL; FIOASYNC is ENOTTY) and signals
  * nothing: Linux's has no fasync. */
@@ -174,6 +175,22 @@ int main(void)
     close(a[1]);
     show("the peer closed", take(SIGRTMIN, &si, 1000), &si, a[0]);
     close(a[0]);
+    socketpair(AF_UNIX, SOCK_STREAM, 0, a);
+    async_on(a[0], getpid(), SIGRTMIN);
+    shutdown(a[1], SHUT_RD);
+    show("the peer shuts its reading side", take(SIGRTMIN, &si, 300), &si, a[0]);
+    shutdown(a[1], SHUT_WR);
+    show("then its writing side", take(SIGRTMIN, &si, 1000), &si, a[0]);
+    close(a[1]);
+    take(SIGRTMIN, &si, 1000);
+    close(a[0]);
+    socketpair(AF_UNIX, SOCK_STREAM, 0, a);
+    async_on(a[0], getpid(), SIGRTMIN);
+    shutdown(a[1], SHUT_RDWR);
+    show("the peer shuts both", take(SIGRTMIN, &si, 1000), &si, a[0]);
+    close(a[0]);
+    close(a[1]);
+    take(SIGRTMIN, &si, 0);
     socketpair(AF_UNIX, SOCK_DGRAM, 0, a);
     async_on(a[0], getpid(), 0);
     send(a[1], "d", 1, 0);
