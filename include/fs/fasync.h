@@ -10,7 +10,9 @@
  * F_SETOWN_EX: a process, a thread or a process group): SIGIO, or the
  * F_SETSIG signal with si_code the reason (POLL_IN, POLL_OUT, ...),
  * si_band the poll bits and si_fd the descriptor O_ASYNC was set through,
- * as Linux's kill_fasync.  A file without an owner signals nobody.
+ * as Linux's kill_fasync.  A file without an owner signals nobody, nor
+ * one whose owner was set by a task that may not signal it (not root, and
+ * no real or effective id equal to the owner's real or saved one).
  *
  * Locking: every list is under one lock, "fasync", taken before tasks_lock
  * (the owner is found under it) and never with an object's lock held.

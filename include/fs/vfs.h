@@ -296,6 +296,7 @@ struct file {
      * read and written atomically */
     uint64_t owner;
     int owner_sig;                  /* atomic */
+    uid_t owner_uid, owner_euid;    /* who set the owner: whom it may signal */
     struct list_node ep_links;      /* epoll items watching it (kernel/fs/eventpoll.c, under its
                                      * lock); next == NULL until the first */
 };

@@ -89,10 +89,18 @@ static bool own_codes(int sig)
            sig == SIGCHLD || sig == SIGSYS;
 }
 
+/* May whoever set f's owner signal t (Linux's sigio_perm)?  Root, or a
+ * real or effective id of the setter equal to t's real or saved one. */
+static bool may_signal(const struct file *f, const struct task *t)
+{
+    uid_t uid = READ_ONCE(f->owner_uid), euid = READ_ONCE(f->owner_euid);
+    return euid == 0 || euid == t->suid || euid == t->uid || uid == t->suid || uid == t->uid;
+}
+
 /* Sends to the owner of one file.  fasync_lock held; takes tasks_lock. */
 static void signal_owner(const struct fasync_entry *e, int reason)
 {
-    uint64_t o = __atomic_load_n(&e->file->owner, __ATOMIC_RELAXED);
+    uint64_t o = __atomic_load_n(&e->file->owner, __ATOMIC_ACQUIRE);
     int type = (int)(o >> 32);
     pid_t id = (pid_t)(uint32_t)o;
     if (!id)
@@ -109,16 +117,19 @@ static void signal_owner(const struct fasync_entry *e, int reason)
         info.si_signo = SIGIO;
         info.si_code = SI_KERNEL;
     }
-    if (type == F_OWNER_PGRP) {
-        signal_send_pgrp(id, sig, &info);
-        return;
-    }
     spin_lock(&tasks_lock);
-    struct task *t = task_find(id);
-    if (t && type == F_OWNER_TID && t->state != TASK_ZOMBIE && t->state != TASK_DEAD)
-        signal_send(t, sig, &info);
-    else if (t && type == F_OWNER_PID && task_is_leader(t) && !t->group->ended)
-        signal_send_process(t, sig, &info);
+    if (type == F_OWNER_PGRP) {
+        struct task *m;
+        for_each_live_pgrp_member(m, id)
+            if (may_signal(e->file, m))
+                signal_send_process(m, sig, &info);
+    } else {
+        struct task *t = task_find(id);
+        if (t && type == F_OWNER_TID && t->state != TASK_ZOMBIE && t->state != TASK_DEAD && may_signal(e->file, t))
+            signal_send(t, sig, &info);
+        else if (t && type == F_OWNER_PID && task_is_leader(t) && !t->group->ended && may_signal(e->file, t))
+            signal_send_process(t, sig, &info);
+    }
     spin_unlock(&tasks_lock);
 }
 

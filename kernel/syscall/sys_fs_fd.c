@@ -181,7 +181,9 @@ static long owner_set(struct file *f, int type, pid_t id)
         if (!found)
             return -ESRCH;
     }
-    __atomic_store_n(&f->owner, (uint64_t)type << 32 | (uint32_t)id, __ATOMIC_RELAXED);
+    WRITE_ONCE(f->owner_uid, current->uid);
+    WRITE_ONCE(f->owner_euid, current->euid);
+    __atomic_store_n(&f->owner, (uint64_t)type << 32 | (uint32_t)id, __ATOMIC_RELEASE);
     return 0;
 }
 

@@ -4,7 +4,8 @@
  * end, or the F_SETSIG signal with si_code POLL_IN, si_band and si_fd; a
  * write end hears of reads
  * (POLL_OUT); F_SETSIG of a signal with codes of its own gives SI_SIGIO;
- * the owner may be another process or a process group; no owner, or
+ * the owner may be another process or a process group, not one the task
+ * that set it may not signal (Linux's sigio_perm); no owner, or
  * O_ASYNC off: no signal; FIOASYNC does what F_SETFL does; a descriptor of two closed: still signalled.  A
  * socket hears of data and connections (POLL_IN), its peer's close
  * (POLL_HUP) and shutdown (of its writing side: POLL_IN; of both:
@@ -148,6 +149,29 @@ int main(void)
             WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "signalled" : status_str(st));
         close(ready[0]);
         close(ready[1]);
+        close(q[0]);
+        close(q[1]);
+    }
+
+    /* an owner set by a task that may not signal it: nothing */
+    {
+        int q[2];
+        pipe(q);
+        async_on(q[0], getpid(), SIGUSR1);
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (setuid(65534))
+                _exit(2);
+            _exit(fcntl(q[0], F_SETOWN, getppid()) == 0 ? 0 : 1);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        write(q[1], "p", 1);
+        show("the owner set by an unprivileged process", take(SIGUSR1, &si, 300), &si, q[0]);
+        read(q[0], &c, 1);
+        fcntl(q[0], F_SETOWN, getpid());
+        write(q[1], "q", 1);
+        show("set again by root", take(SIGUSR1, &si, 1000), &si, q[0]);
         close(q[0]);
         close(q[1]);
     }
