@@ -46,6 +46,9 @@ uint64_t time_wall_offset_ns(void) { return READ_ONCE(boot_realtime_ns); }
  * CLOCK_REALTIME or CLOCK_TAI): setting the clock wakes them to look again. */
 static struct waitq clock_set_wait = WAITQ_INIT(clock_set_wait);
 
+void clock_set_prepare_wait(struct wait_entry *w) { prepare_to_wait(&clock_set_wait, w); }
+void clock_set_finish_wait(struct wait_entry *w) { finish_wait(&clock_set_wait, w); }
+
 static uint64_t clock_offset(unsigned clk)
 {
     return clk < 32 && (REALTIME_CLOCKS >> clk & 1) ? READ_ONCE(boot_realtime_ns) : 0;
@@ -283,7 +286,7 @@ static long sleep_until_wall(uint64_t want)
     struct wait_entry w;
     long r = 0;
     for (;;) {
-        prepare_to_wait(&clock_set_wait, &w);
+        clock_set_prepare_wait(&w);
         uint64_t now = time_realtime_ns();
         if (now >= want)
             break;
@@ -294,7 +297,7 @@ static long sleep_until_wall(uint64_t want)
         uint64_t mono = time_ns(), left = want - now;
         schedule_until(left > UINT64_MAX - mono ? UINT64_MAX : mono + left);
     }
-    finish_wait(&clock_set_wait, &w);
+    clock_set_finish_wait(&w);
     return r;
 }
 

@@ -1,7 +1,8 @@
 /* Setting the wall clock moves what waits for a wall-clock time, as Linux:
  * an absolute CLOCK_REALTIME POSIX timer, an absolute CLOCK_REALTIME timerfd
  * and a clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME) fire at once when
- * the clock is set forward past their time, and later when it is set back;
+ * the clock is set forward past their time, and later when it is set back
+ * (so does FUTEX_WAIT_BITSET with FUTEX_CLOCK_REALTIME, which times out);
  * relative CLOCK_REALTIME ones and CLOCK_MONOTONIC ones are not moved.  A
  * timerfd armed with TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET reads
  * ECANCELED once after the clock is set (and stays armed); a relative one,
@@ -17,6 +18,10 @@
 #include <time.h>
 
 #define MS 1000000LL
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 #define NS 1000000000LL
 
 static int64_t wall0, mono0;
@@ -77,8 +82,10 @@ static int got_signal(int s, int ms)
     return sigtimedwait(&set, NULL, &to) == s;
 }
 
-/* A child that sleeps until wall time `until` and then writes a byte. */
-static int sleeper(int64_t until, int *rfd)
+/* A child that sleeps until wall time `until` and then writes a byte:
+ * clock_nanosleep (exit 0 when it returned 0), or with futex (exit 0 when
+ * the wait timed out). */
+static int sleeper_of(int64_t until, int *rfd, int futex)
 {
     int p[2];
     if (pipe(p))
@@ -87,7 +94,15 @@ static int sleeper(int64_t until, int *rfd)
     if (pid == 0) {
         close(p[0]);
         struct timespec t = ts_of(until);
-        int r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL);
+        int r;
+        if (futex) {
+            static int word;
+            long f = syscall(SYS_futex, &word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, 0,
+                             &t, NULL, FUTEX_BITSET_MATCH_ANY);
+            r = !(f == -1 && errno == ETIMEDOUT);
+        } else {
+            r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL);
+        }
         write(p[1], "x", 1);
         _exit(r);
     }
@@ -95,6 +110,8 @@ static int sleeper(int64_t until, int *rfd)
     *rfd = p[0];
     return pid;
 }
+
+static int sleeper(int64_t until, int *rfd) { return sleeper_of(until, rfd, 0); }
 
 static void reap(int pid, int fd)
 {
@@ -121,9 +138,10 @@ static void forward(void)
     int rel_fd = tfd_at(CLOCK_REALTIME, 0, 20 * NS);
     int mono_fd = tfd_at(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME, m + 20 * NS);
     int sfd, spid = sleeper(w + 30 * NS, &sfd);
+    int ffd, fpid = sleeper_of(w + 30 * NS, &ffd, 1);
     expect(abs_t != (timer_t)-1 && rel_t != (timer_t)-1 && mono_t != (timer_t)-1, "three POSIX timers armed");
-    expect(abs_fd >= 0 && rel_fd >= 0 && mono_fd >= 0 && spid > 0, "three timerfds and a sleeper");
-    expect(!readable(sfd, 200), "the sleeper sleeps");
+    expect(abs_fd >= 0 && rel_fd >= 0 && mono_fd >= 0 && spid > 0 && fpid > 0, "three timerfds and two sleepers");
+    expect(!readable(sfd, 200) && !readable(ffd, 0), "the sleepers sleep");
     expect(set_shifted(60 * NS, 0) == 0, "clock_settime(CLOCK_REALTIME) 60 s forward");
     expect(got_signal(SIGUSR1, 2000), "the absolute CLOCK_REALTIME timer fires at once");
     expect(readable(abs_fd, 2000), "the absolute CLOCK_REALTIME timerfd fires at once");
@@ -131,6 +149,9 @@ static void forward(void)
     int st;
     expect(waitpid(spid, &st, 0) == spid && WIFEXITED(st) && WEXITSTATUS(st) == 0, "and returns 0");
     close(sfd);
+    expect(readable(ffd, 2000), "FUTEX_WAIT_BITSET with FUTEX_CLOCK_REALTIME returns at once");
+    expect(waitpid(fpid, &st, 0) == fpid && WIFEXITED(st) && WEXITSTATUS(st) == 0, "with ETIMEDOUT");
+    close(ffd);
     expect(!got_signal(SIGUSR2, 0), "the relative CLOCK_REALTIME timer does not");
     expect(!got_signal(SIGRTMIN, 0), "the CLOCK_MONOTONIC timer does not");
     expect(!readable(rel_fd, 0), "the relative CLOCK_REALTIME timerfd does not");
@@ -154,11 +175,13 @@ static void back(void)
     int abs_fd = tfd_at(CLOCK_REALTIME, TFD_TIMER_ABSTIME, w + 300 * MS);
     int rel_fd = tfd_at(CLOCK_REALTIME, 0, 300 * MS);
     int sfd, spid = sleeper(w + 300 * MS, &sfd);
+    int ffd, fpid = sleeper_of(w + 300 * MS, &ffd, 1);
     expect(set_shifted(-5 * NS, 1) == 0, "settimeofday 5 s back");
     expect(readable(rel_fd, 2000), "the relative CLOCK_REALTIME timerfd fires in its time");
     expect(!got_signal(SIGUSR1, 300), "the absolute CLOCK_REALTIME timer waits");
     expect(!readable(abs_fd, 0), "the absolute CLOCK_REALTIME timerfd waits");
     expect(!readable(sfd, 0), "clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME) goes on sleeping");
+    expect(!readable(ffd, 0), "and the realtime futex wait goes on waiting");
     int64_t l = left_ms(abs_t);
     expect(l > 3000 && l <= 5300, "timer_gettime: the time left grew by the 5 s");
     struct itimerspec it;
@@ -169,7 +192,9 @@ static void back(void)
     expect(got_signal(SIGUSR1, 2000), "the clock put back: the timer fires at once");
     expect(readable(abs_fd, 2000), "and the timerfd");
     expect(readable(sfd, 2000), "and the sleeper wakes");
+    expect(readable(ffd, 2000), "and the futex wait times out");
     reap(spid, sfd);
+    reap(fpid, ffd);
     timer_delete(abs_t);
     close(abs_fd);
     close(rel_fd);
