@@ -12,6 +12,13 @@
  * lock; `running_on` marks a callback in progress.  A timer is dequeued
  * before its callback runs, and requeued after it (HRTIMER_RESTART) only if
  * nobody started it meanwhile.
+ *
+ * Wall-clock timers are also on `wall_timers`.  Their owner links and
+ * unlinks them (start, rearm, cancel: serialised by the owner, as every arm
+ * of a timer is); the clock-setter moves each queued one under wall_lock,
+ * which is why an owner unlinks a timer before it dequeues it, and queues
+ * it again before it links it.  A callback that restarts reads the wall
+ * time again, so a clock set while it ran is not missed.
  */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
@@ -29,6 +36,11 @@ struct hrtimer_base {
 };
 
 static struct hrtimer_base bases[MAX_CPUS];
+
+/* Wall-clock timers (on_wall), in no order: the list and every on_wall
+ * timer's wall_ns and wall_node are under wall_lock, taken before a base's. */
+static struct spinlock wall_lock = SPINLOCK_INIT("hrtimer_wall");
+static struct list_node wall_timers = LIST_INIT(wall_timers);
 
 /* which CPU's callback is running a timer, per timer: kept beside the
  * timer's own fields so struct hrtimer stays small */
@@ -54,6 +66,8 @@ void hrtimer_init(struct hrtimer *t, hrtimer_fn fn)
     t->cpu = -1;
     t->running_on = NOT_RUNNING;
     t->soft_ns = t->hard_ns = 0;
+    t->wall_ns = 0;
+    t->on_wall = false;
 }
 
 bool hrtimer_pending(const struct hrtimer *t) { return READ_ONCE(t->cpu) >= 0; }
@@ -91,8 +105,27 @@ static bool dequeue(struct hrtimer *t)
     }
 }
 
+/* The time_ns() moment of a wall-clock time (0 if before the boot). */
+static uint64_t wall_to_mono(uint64_t wall_ns)
+{
+    uint64_t off = time_wall_offset_ns();
+    return wall_ns > off ? wall_ns - off : 0;
+}
+
+/* The owner takes t off the wall timers (before dequeuing it). */
+static void wall_unlink(struct hrtimer *t)
+{
+    if (!t->on_wall)
+        return;
+    spin_lock(&wall_lock);
+    list_remove(&t->wall_node);
+    t->on_wall = false;
+    spin_unlock(&wall_lock);
+}
+
 bool hrtimer_cancel(struct hrtimer *t)
 {
+    wall_unlink(t);
     bool was = false;
     for (;;) {
         was |= dequeue(t);
@@ -108,7 +141,11 @@ bool hrtimer_cancel(struct hrtimer *t)
     return was;
 }
 
-bool hrtimer_try_cancel(struct hrtimer *t) { return dequeue(t); }
+bool hrtimer_try_cancel(struct hrtimer *t)
+{
+    wall_unlink(t);
+    return dequeue(t);
+}
 
 /* Queues a dequeued t on this CPU. */
 static void enqueue(struct hrtimer *t, uint64_t expires_ns, uint64_t slack_ns)
@@ -134,8 +171,45 @@ void hrtimer_start(struct hrtimer *t, uint64_t expires_ns) { hrtimer_start_range
 
 void hrtimer_rearm(struct hrtimer *t, uint64_t expires_ns)
 {
+    wall_unlink(t);
     dequeue(t);
     enqueue(t, expires_ns, 0);
+}
+
+/* Queues a dequeued t for a wall time, and links it. */
+static void enqueue_wall(struct hrtimer *t, uint64_t wall_ns)
+{
+    spin_lock(&wall_lock);
+    t->wall_ns = wall_ns;
+    enqueue(t, wall_to_mono(wall_ns), 0);
+    list_push_back(&wall_timers, &t->wall_node);
+    t->on_wall = true;
+    spin_unlock(&wall_lock);
+}
+
+void hrtimer_start_wall(struct hrtimer *t, uint64_t wall_ns)
+{
+    hrtimer_cancel(t);
+    enqueue_wall(t, wall_ns);
+}
+
+void hrtimer_rearm_wall(struct hrtimer *t, uint64_t wall_ns)
+{
+    wall_unlink(t);
+    dequeue(t);
+    enqueue_wall(t, wall_ns);
+}
+
+void hrtimer_clock_was_set(void)
+{
+    spin_lock(&wall_lock);
+    list_for_each(n, &wall_timers) {
+        struct hrtimer *t = container_of(n, struct hrtimer, wall_node);
+        /* one whose callback runs now is requeued by it, from wall_ns */
+        if (dequeue(t))
+            enqueue(t, wall_to_mono(t->wall_ns), 0);
+    }
+    spin_unlock(&wall_lock);
 }
 
 uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns)
@@ -146,6 +220,8 @@ uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns)
     uint64_t slack = t->hard_ns - t->soft_ns;
     t->soft_ns += n * interval_ns;
     t->hard_ns = t->soft_ns + slack;
+    if (t->on_wall)
+        t->wall_ns += n * interval_ns;      /* the callback runs: no mover now */
     return n;
 }
 
@@ -174,6 +250,8 @@ void hrtimer_interrupt(void)
         enum hrtimer_restart r = t->fn(t);
         spin_lock(&b->lock);
         if (r == HRTIMER_RESTART && t->cpu < 0) {
+            if (READ_ONCE(t->on_wall))      /* the clock may have been set meanwhile */
+                t->soft_ns = t->hard_ns = wall_to_mono(READ_ONCE(t->wall_ns));
             rb_add(&b->tree, &t->node, hard_less, NULL);
             t->cpu = cpu;
         }

@@ -44,6 +44,7 @@ static const struct {
     { "core_pattern", 10 },     /* /proc/sys/kernel/core_pattern's text */
     { "sched_policy", 20 },     /* policy switch: then tasks and every run queue */
     { "posix_timers", 25 },     /* a process's POSIX timers: then reads CPU clocks (tasks), signals */
+    { "fasync", 27 },           /* O_ASYNC files' lists: then finds and signals their owners (tasks) */
     { "tasks", 30 },            /* process tree, pids, parent pointers */
     { "sched_lend", 40 },       /* ticket loans: taken with tasks held (wait4) */
     { "itimer", 50 },           /* ITIMER_REAL list: signals its tasks */
@@ -65,6 +66,7 @@ static const struct {
     { "sig", 70 },              /* a thread group's signal state: then wakes */
     { "eventfd", 72 },          /* an eventfd's counter: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */
+    { "timerfd_cancel", 76 },   /* TFD_TIMER_CANCEL_ON_SET timerfds: then each one's state */
     { "timerfd", 77 },          /* a timerfd's state: then wakes */
     { "waitq_detach", 78 },     /* a callback entry leaving a queue that may be freed: then the queue */
     { "waitq", 80 },            /* wake-ups: then a run queue, or epoll's wake callback */
@@ -74,6 +76,7 @@ static const struct {
     { "mm_list", 105 },         /* the list of every address space */
     { "mm", 110 },              /* an address space's VMAs and page table */
     { "perf_ctx", 115 },        /* a task's or CPU's perf events: counted from under rq locks */
+    { "hrtimer_wall", 118 },    /* the wall-clock timers: moved by setting the clock, then a CPU's */
     { "hrtimer", 120 },         /* a CPU's pending timers: started and cancelled under any of the above */
     { "kmemsites", 130 },       /* heap statistics snapshot: then the heap */
     { "kheap", 140 },

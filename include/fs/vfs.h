@@ -223,6 +223,10 @@ struct file_ops {
     /* A descriptor of this file was closed (close, dup2 over it, exit,
      * exec); the reference it held is dropped right after. */
     void (*flush)(struct file *f);
+    /* O_ASYNC turned on (reached through descriptor fd) or off (fd -1 at
+     * the last close): the object's fasync lists (include/fs/fasync.h).
+     * 0 or -errno.  Without it O_ASYNC is only kept, as Linux. */
+    int (*fasync)(struct file *f, int fd, bool on);
 };
 
 #define VN_TRANSIENT 0x1   /* freed at last put whatever nlink says (procfs) */
@@ -294,10 +298,12 @@ struct file {
     const struct file_ops *ops;
     void *private_data;
     unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
-    /* fcntl F_SETOWN/F_SETOWN_EX, F_SETSIG (stored; no SIGIO is sent):
-     * the owner as F_OWNER_* << 32 | pid, read and written atomically */
+    /* fcntl F_SETOWN/F_SETOWN_EX, F_SETSIG: whom O_ASYNC signals, and
+     * with what (include/fs/fasync.h); the owner as F_OWNER_* << 32 | pid,
+     * read and written atomically */
     uint64_t owner;
     int owner_sig;                  /* atomic */
+    uid_t owner_uid, owner_euid;    /* who set the owner: whom it may signal */
     struct list_node ep_links;      /* epoll items watching it (kernel/fs/eventpoll.c, under its
                                      * lock); next == NULL until the first */
 };

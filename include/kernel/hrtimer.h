@@ -23,6 +23,15 @@
  * sleep.  A callback returns HRTIMER_RESTART after moving its expiry
  * (hrtimer_forward) to run again, or HRTIMER_NORESTART.
  *
+ * A timer may instead be set for a moment on the wall clock
+ * (hrtimer_start_wall): it is queued on time_ns() like the others, for the
+ * wall time minus the wall clock's offset, and kept on a list of wall
+ * timers as well, so that setting the clock (hrtimer_clock_was_set) moves
+ * every pending one to the new time_ns() moment of its wall time, onto the
+ * CPU that set the clock: set forward past it, it fires at once; set back,
+ * later.  This is Linux's CLOCK_REALTIME timer base, for absolute
+ * CLOCK_REALTIME (and CLOCK_TAI) timers and sleeps.
+ *
  * Locking: each CPU's base has its own lock ("hrtimer"), ranked below
  * every lock a caller may hold when it starts or cancels a timer (run
  * queues included).  hrtimer_cancel() waits for a running callback to
@@ -31,6 +40,7 @@
 #ifndef KERNEL_HRTIMER_H
 #define KERNEL_HRTIMER_H
 
+#include <lib/list.h>
 #include <lib/rbtree.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,6 +56,12 @@ struct hrtimer {
     hrtimer_fn fn;
     int cpu;                    /* whose base holds it, -1 when not queued */
     volatile int running_on;    /* the CPU running its callback, or -1 */
+    /* a wall-clock timer (hrtimer_start_wall): its expiry on the wall
+     * clock, and its place on the list of them ("hrtimer_wall" lock);
+     * on_wall changes only in its owner's arms and cancels, under it */
+    uint64_t wall_ns;
+    struct list_node wall_node;
+    bool on_wall;
 };
 
 /* Linux's default timer slack of a task that is not real-time (50 us). */
@@ -67,6 +83,15 @@ bool hrtimer_try_cancel(struct hrtimer *t);
  * HRTIMER_NORESTART, with every arm of t serialised by the caller (a
  * lock of its own). */
 void hrtimer_rearm(struct hrtimer *t, uint64_t expires_ns);
+/* hrtimer_start and hrtimer_rearm for a moment on the wall clock
+ * (time_realtime_ns()), which setting the clock moves.  Without slack;
+ * an interval callback moves it on with hrtimer_forward as any other.
+ * Any later start, rearm or cancel makes it a time_ns() timer again. */
+void hrtimer_start_wall(struct hrtimer *t, uint64_t wall_ns);
+void hrtimer_rearm_wall(struct hrtimer *t, uint64_t wall_ns);
+/* The wall clock was set (kernel/syscall/sys_time.c): every pending
+ * wall-clock timer moves to its wall time's new time_ns() moment. */
+void hrtimer_clock_was_set(void);
 /* Pending (queued, not yet run)? */
 bool hrtimer_pending(const struct hrtimer *t);
 /* For a periodic callback: moves the expiry forward by whole intervals past

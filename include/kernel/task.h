@@ -197,6 +197,11 @@ struct task {
     bool no_new_privs;          /* PR_SET_NO_NEW_PRIVS: exec grants no privilege; never unset */
     bool keepcaps;              /* PR_SET_KEEPCAPS (kept only: capabilities follow euid) */
     int pdeath_signal;          /* PR_SET_PDEATHSIG; read under tasks_lock by the exiting parent */
+    /* seccomp (include/proc/seccomp.h): written under tasks_lock, by the
+     * task or a thread of its process; read by the task without a lock */
+    uint8_t seccomp_mode;       /* SECCOMP_MODE_* */
+    int seccomp_filter_count;   /* /proc/<pid>/status Seccomp_filters */
+    struct seccomp_filter *seccomp_filter;  /* the newest; NULL if none */
 
     /* --- resources: owned by this task, changed only by itself --- */
     struct mm *mm;

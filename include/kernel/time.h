@@ -24,6 +24,13 @@ extern uint64_t tsc_boot, tsc_mult;
 uint64_t time_ns(void);              /* monotonic, since boot */
 uint64_t cycles_to_ns(uint64_t tsc_cycles);   /* a TSC interval in ns */
 uint64_t time_realtime_ns(void);     /* wall clock (CMOS RTC at boot + monotonic) */
+uint64_t time_wall_offset_ns(void);  /* time_realtime_ns() - time_ns(): moved by setting the clock */
+/* A sleep until a wall-clock time: between prepare and finish (the wait
+ * queue protocol of kernel/wait.h), setting the clock wakes the task to
+ * look at its deadline again (kernel/syscall/sys_time.c). */
+struct wait_entry;
+void clock_set_prepare_wait(struct wait_entry *w);
+void clock_set_finish_wait(struct wait_entry *w);
 /* Boot: reads the CMOS clock for the wall time and publishes the clocks on
  * the vDSO's data page (kernel/syscall/sys_time.c). */
 void time_init(void);

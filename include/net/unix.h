@@ -33,6 +33,7 @@
 #ifndef NET_UNIX_H
 #define NET_UNIX_H
 
+#include <fs/fasync.h>
 #include <fs/vfs.h>
 #include <kernel/mutex.h>
 #include <kernel/task.h>
@@ -126,6 +127,7 @@ struct unix_sock {
     struct linux_linger linger;
 
     size_t wmem;                    /* atomic: charges of its messages not yet consumed */
+    struct fasync_list fasync;      /* its O_ASYNC file: told of data, connections, the peer's close */
 
     struct waitq rd_wait;           /* receivers, acceptors: data, connections, shutdown, errors */
     struct waitq wr_wait;           /* its senders: room in wmem, shutdown, the peer gone */

@@ -20,6 +20,7 @@
 #define PTRACE_EVENT_EXEC 4
 #define PTRACE_EVENT_VFORK_DONE 5
 #define PTRACE_EVENT_EXIT 6
+#define PTRACE_EVENT_SECCOMP 7
 #define PTRACE_EVENT_STOP 128
 
 /* What kind of stop a tracee is in (task.ptrace_kind). */

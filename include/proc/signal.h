@@ -32,6 +32,11 @@ int signal_dequeue(struct task *t, sigset_t set, siginfo_t *info);
  * actions, or builds a handler frame in tf).  `syscall_ret` tells whether tf's
  * rax holds a syscall result that may be -ERESTARTSYS. */
 void signal_deliver(struct trap_frame *tf, bool from_syscall);
+/* A synchronous signal to the current thread that it cannot block or
+ * ignore (blocked or ignored, it is unblocked and its action made the
+ * default); with to_default, the action is made the default whatever it
+ * was, so the signal ends the process (seccomp's kills). */
+void signal_force(int sig, const siginfo_t *info, bool to_default);
 /* A user-mode fault: deliver sig with si_code/addr, logging the reason. */
 void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const char *reason);
 

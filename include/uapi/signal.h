@@ -76,6 +76,8 @@ typedef struct {
         struct { int32_t pid; uint32_t uid; } kill;
         struct { uint64_t addr; } fault;
         struct { int32_t tid; int32_t overrun; uint64_t value; } timer;   /* si_timerid, si_overrun, si_value */
+        struct { uint64_t call_addr; int32_t syscall; uint32_t arch; } sys;   /* SIGSYS: si_call_addr, ... */
+        struct { int64_t band; int32_t fd; } poll;    /* SIGIO/F_SETSIG: si_band, si_fd */
         uint8_t _raw[112];
     } u;
 } siginfo_t;

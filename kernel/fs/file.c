@@ -103,6 +103,8 @@ void file_put(struct file *f)
     locks_remove_file(f);               /* its flock and OFD locks */
     if (f->ep_links.next)
         eventpoll_release_file(f);      /* epolls forget it before it goes */
+    if ((f->flags & O_ASYNC) && f->ops && f->ops->fasync)
+        f->ops->fasync(f, -1, false);   /* off its object's O_ASYNC list */
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vnode_unuse(f->vnode);

@@ -55,6 +55,7 @@
  */
 #include <fs/pipe.h>
 #include <fs/poll.h>
+#include <fs/fasync.h>
 #include <fs/vfs.h>
 #include <kernel/mutex.h>
 #include <kernel/task.h>
@@ -79,6 +80,9 @@ struct pipe {
     uint64_t last_writer_start, last_reader_start;  /* their arrival_ns */
     struct vnode *fifo;          /* a FIFO's node (its files hold it); NULL for pipe(2) */
     unsigned long r_counter, w_counter;      /* opens of each kind (FIFOs); under lock */
+    /* O_ASYNC ends: readers told of writes, writers of reads (Linux: every
+     * write and every read, whatever it moved) */
+    struct fasync_list fasync_readers, fasync_writers;
 };
 
 /* Guards every FIFO vnode's `fifo` pointer, and a FIFO pipe's end counts
@@ -160,6 +164,7 @@ static ssize_t pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t 
                 note_io(p, false);
             mutex_unlock(&p->mu);
             waitq_wake_all(&p->wr_wait);
+            fasync_kill(&p->fasync_writers, POLL_OUT);
             return done ? (ssize_t)done : ret;
         }
         /* Empty: with no writer left (checked under mu, so no write can
@@ -168,6 +173,7 @@ static ssize_t pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t 
         pid_t writer = p->last_writer;
         uint64_t writer_start = p->last_writer_start;
         mutex_unlock(&p->mu);
+        fasync_kill(&p->fasync_writers, POLL_OUT);
         if (eof)
             return 0;
         if (f->flags & O_NONBLOCK)
@@ -233,6 +239,8 @@ static ssize_t pipe_write_packets(struct file *f, struct pipe *p, struct iobuf b
             err = -EAGAIN;
             break;
         }
+        fasync_kill(&p->fasync_readers, POLL_IN);
+        fasync_kill(&p->fasync_readers, POLL_IN);
         sched_lend_wait_pid(current, reader, reader_start);
         err = wait_event_interruptible(p->wr_wait, READ_ONCE(p->readers) == 0 || packet_room(p));
         sched_lend_wait_end(current);
@@ -241,6 +249,7 @@ static ssize_t pipe_write_packets(struct file *f, struct pipe *p, struct iobuf b
     }
     if (err == -EPIPE)
         signal_send(current, SIGPIPE, NULL);
+    fasync_kill(&p->fasync_readers, POLL_IN);
     return done ? (ssize_t)done : err;
 }
 
@@ -307,6 +316,7 @@ static ssize_t pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t
     }
     if (err == -EPIPE)
         signal_send(current, SIGPIPE, NULL);   /* even after a partial write, as Linux */
+    fasync_kill(&p->fasync_readers, POLL_IN);
     return done ? (ssize_t)done : err;
 }
 
@@ -410,6 +420,19 @@ static int pipe_open(struct vnode *v, struct file *f)
     return err;
 }
 
+/* O_ASYNC: a reading end on the readers' list, a writing end on the writers'. */
+static int pipe_fasync(struct file *f, int fd, bool on)
+{
+    struct pipe *p = f->private_data;
+    int err = can_read(f) ? fasync_helper(&p->fasync_readers, f, fd, on) : 0;
+    if (!err && can_write(f)) {
+        err = fasync_helper(&p->fasync_writers, f, fd, on);
+        if (err && can_read(f))
+            fasync_helper(&p->fasync_readers, f, fd, false);
+    }
+    return err;
+}
+
 static const struct file_ops pipe_fops = {
     .open = pipe_open,
     .read = pipe_read,
@@ -417,6 +440,7 @@ static const struct file_ops pipe_fops = {
     .poll = pipe_poll,
     .ioctl = pipe_ioctl,
     .release = pipe_release,
+    .fasync = pipe_fasync,
 };
 
 static void pipe_vnode_destroy(struct vnode *v)
@@ -449,6 +473,8 @@ static struct pipe *pipe_alloc(void)
     spin_init(&p->lock, "pipe");
     waitq_init(&p->rd_wait);
     waitq_init(&p->wr_wait);
+    fasync_list_init(&p->fasync_readers);
+    fasync_list_init(&p->fasync_writers);
     pipe_ring_init(&p->ring, pipe_page_alloc, pipe_page_free, p);
     p->r_counter = p->w_counter = 1;
     return p;
@@ -536,6 +562,7 @@ const struct file_ops fifo_fops = {
     .poll = pipe_poll,
     .ioctl = pipe_ioctl,
     .release = pipe_release,
+    .fasync = pipe_fasync,
 };
 
 /* /proc/sys/fs/pipe-max-size: a power of two of pages, as Linux rounds it. */

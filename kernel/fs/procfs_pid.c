@@ -181,6 +181,8 @@ static int show_status(struct seqbuf *s, struct task *t, bool process)
                MAX(t->group->live, 1), (unsigned long)t->group->pending, (unsigned long)t->pending,
                (unsigned long)t->blocked, (unsigned long)sigign,
                (unsigned long)sigcatch);
+    seq_printf(s, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n", t->no_new_privs,
+               READ_ONCE(t->seccomp_mode), READ_ONCE(t->seccomp_filter_count));
     show_cpus_allowed(s, t->cpu_mask);
     seq_printf(s, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
                (unsigned long)usage(t, process).nvcsw, (unsigned long)usage(t, process).nivcsw);

@@ -270,10 +270,11 @@ static int show_cmdline(struct seqbuf *s)
     return 0;
 }
 
+/* /proc/self names the process (its thread group id), from any thread, as Linux. */
 static int link_self(char *buf, size_t n)
 {
     char tmp[16];
-    int len = snprintf(tmp, sizeof(tmp), "%d", current->pid);
+    int len = snprintf(tmp, sizeof(tmp), "%d", current->tgid);
     len = MIN(len, (int)n);
     memcpy(buf, tmp, (size_t)len);
     return len;

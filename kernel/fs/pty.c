@@ -27,6 +27,7 @@
  * guarded by its tty's lock; `refs` is atomic (the master file, the slave
  * files and vnodes, and /dev/tty files opened on the slave each hold one).
  */
+#include <fs/fasync.h>
 #include <fs/mount.h>
 #include <fs/namei.h>
 #include <fs/poll.h>
@@ -57,6 +58,9 @@ struct pty {
     uint8_t out[PTY_BUF];           /* slave output: ring of free-running counters */
     size_t out_head, out_tail;
     struct waitq master_wait;       /* output to read, or the last slave closed */
+    /* O_ASYNC files: the master's told of output to read, the slave's of
+     * input (a line, in canonical mode), as Linux's n_tty */
+    struct fasync_list master_fasync, slave_fasync;
 };
 
 static struct spinlock pty_lock = SPINLOCK_INIT("pty_table");
@@ -81,7 +85,11 @@ static size_t out_count(const struct pty *p) { return p->out_tail - p->out_head;
 
 size_t pty_out_room(struct pty *p) { return PTY_BUF - (READ_ONCE(p->out_tail) - READ_ONCE(p->out_head)); }
 
-void pty_output_done(struct pty *p) { waitq_wake_all(&p->master_wait); }
+void pty_output_done(struct pty *p)
+{
+    waitq_wake_all(&p->master_wait);
+    fasync_kill(&p->master_fasync, POLL_IN);
+}
 
 /* The slave discipline's wire: into the master's buffer (tty lock held).
  * What does not fit is lost, which only echo can meet: writers wait. */
@@ -155,6 +163,8 @@ static int ptmx_open(struct vnode *v, struct file *f)
     waitq_init(&p->tty.read_wait);
     waitq_init(&p->tty.write_wait);
     waitq_init(&p->master_wait);
+    fasync_list_init(&p->master_fasync);
+    fasync_list_init(&p->slave_fasync);
     mutex_init(&p->tty.write_mu, "pty write");
     ldisc_init(&p->tty.ld, pty_sink, p);
     p->tty.pty = p;
@@ -268,14 +278,21 @@ static ssize_t ptmx_write(struct file *f, struct iobuf buf, size_t len, uint64_t
         while (i < k) {
             spin_lock(&tty->lock);
             int sig = 0;
+            size_t committed = tty->ld.canon_head, echoed = p->out_tail;
             for (; i < k && !input_full(p) && !sig; i++)
                 sig = ldisc_receive(&tty->ld, kbuf[i]);
             int target = tty_signal_target(tty);
+            bool news = tty->ld.canon_head != committed && ldisc_readable(&tty->ld);
+            echoed = p->out_tail != echoed;
             spin_unlock(&tty->lock);
             if (sig)
                 tty_send_signal(target, sig);
             waitq_wake_all(&tty->read_wait);
             waitq_wake_all(&p->master_wait);       /* echo */
+            if (news)                               /* input to read: a line, or raw bytes */
+                fasync_kill(&p->slave_fasync, POLL_IN);
+            if (echoed)
+                fasync_kill(&p->master_fasync, POLL_IN);
             if (i < k && !sig) {
                 if (f->flags & O_NONBLOCK) {
                     err = -EAGAIN;
@@ -339,9 +356,15 @@ static long ptmx_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
     }
 }
 
+static int ptmx_fasync(struct file *f, int fd, bool on)
+{
+    struct pty *p = f->private_data;
+    return fasync_helper(&p->master_fasync, f, fd, on);
+}
+
 static const struct file_ops ptmx_fops = {
     .open = ptmx_open, .read = ptmx_read, .write = ptmx_write, .poll = ptmx_poll,
-    .ioctl = ptmx_ioctl, .release = ptmx_release,
+    .ioctl = ptmx_ioctl, .release = ptmx_release, .fasync = ptmx_fasync,
 };
 
 /* ---------------------------------------------------------------- the slave */
@@ -374,9 +397,15 @@ static void pts_release(struct file *f)
     pty_put(p);
 }
 
+static int pts_fasync(struct file *f, int fd, bool on)
+{
+    struct tty *tty = f->private_data;
+    return fasync_helper(&tty->pty->slave_fasync, f, fd, on);
+}
+
 static const struct file_ops pts_fops = {
     .open = pts_open, .read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll,
-    .release = pts_release,
+    .release = pts_release, .fasync = pts_fasync,
 };
 
 /* ---------------------------------------------------------------- devpts */

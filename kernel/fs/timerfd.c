@@ -14,17 +14,24 @@
  * shorter buffer) and leaves 0; with nothing to read it waits, or EAGAIN
  * with O_NONBLOCK.  Readable while ticks is above 0.
  *
- * Setting the wall clock moves an armed CLOCK_REALTIME timer later when
- * the clock went back (the kernel timer finds it early and re-arms), not
- * earlier when it went forward (it fires at the time_ns() deadline it had);
- * TFD_TIMER_CANCEL_ON_SET is accepted and never cancels.
+ * A CLOCK_REALTIME timer set with TFD_TIMER_ABSTIME counts on the wall
+ * clock (a wall-clock hrtimer), so setting the clock moves it: set forward
+ * past it, it fires at once; set back, later.  A relative one counts on
+ * time_ns() from the moment it is set, and setting the clock does not move
+ * it (Linux's hrtimer turns a relative CLOCK_REALTIME timer into a
+ * CLOCK_MONOTONIC one).  One set with TFD_TIMER_ABSTIME |
+ * TFD_TIMER_CANCEL_ON_SET is also cancelled by setting the clock: it
+ * becomes readable, and the next read fails with ECANCELED and takes the
+ * expirations counted; the timer itself stays armed.
  *
  * Locking: `lock` protects everything below it.  The timer's function
  * takes it, so the timer is armed (hrtimer_rearm, which does not wait for
  * a running function) with it held, and cancelled synchronously (release)
- * without it.
+ * without it.  The timerfds that may be cancelled are on cancel_list,
+ * under cancel_lock ("timerfd_cancel", taken before a timerfd's lock).
  */
 #include <fs/poll.h>
+#include <fs/timerfd.h>
 #include <fs/vfs.h>
 #include <kernel/hrtimer.h>
 #include <kernel/syscall.h>
@@ -50,8 +57,12 @@ struct k_itimerspec {
 };
 
 struct timerfd {
+    struct list_node cancel_node;   /* on cancel_list while might_cancel */
+    bool might_cancel;              /* under cancel_lock: CANCEL_ON_SET armed */
     struct spinlock lock;
-    bool realtime;                  /* immutable: counts on the wall clock */
+    bool realtime;                  /* immutable: a wall-clock clock */
+    bool wall;                      /* armed on the wall clock (absolute, realtime) */
+    bool canceled;                  /* the clock was set since: read gives ECANCELED */
     bool armed;                     /* expires is meaningful */
     bool expired;                   /* fired since last moved on */
     uint64_t expires;               /* next expiration, on the timer's clock */
@@ -63,14 +74,49 @@ struct timerfd {
 
 static struct superblock timerfd_sb = ANON_SUPERBLOCK("timerfd");
 
-static uint64_t clock_now(const struct timerfd *t) { return t->realtime ? time_realtime_ns() : time_ns(); }
+static struct spinlock cancel_lock = SPINLOCK_INIT("timerfd_cancel");
+static struct list_node cancel_list = LIST_INIT(cancel_list);
+
+/* The clock `expires` is on: the wall clock, or time_ns(). */
+static uint64_t clock_now(const struct timerfd *t) { return t->wall ? time_realtime_ns() : time_ns(); }
 
 /* Arms the kernel timer for t->expires.  Caller holds t->lock. */
 static void arm_locked(struct timerfd *t)
 {
-    uint64_t now = clock_now(t), mono = time_ns();
-    uint64_t left = t->expires > now ? t->expires - now : 0;
-    hrtimer_rearm(&t->timer, left > UINT64_MAX - mono ? UINT64_MAX : mono + left);
+    if (t->wall)
+        hrtimer_rearm_wall(&t->timer, t->expires);
+    else
+        hrtimer_rearm(&t->timer, t->expires);
+}
+
+void timerfd_clock_was_set(void)
+{
+    spin_lock(&cancel_lock);
+    list_for_each(n, &cancel_list) {
+        struct timerfd *t = container_of(n, struct timerfd, cancel_node);
+        spin_lock(&t->lock);
+        t->canceled = true;
+        t->ticks++;
+        spin_unlock(&t->lock);
+        waitq_wake_all(&t->wait);
+    }
+    spin_unlock(&cancel_lock);
+}
+
+/* On or off cancel_list, as the settime flags say (Linux: absolute, with
+ * TFD_TIMER_CANCEL_ON_SET, on a CLOCK_REALTIME clock). */
+static void setup_cancel(struct timerfd *t, bool might)
+{
+    spin_lock(&cancel_lock);
+    if (might && !t->might_cancel)
+        list_push_back(&cancel_list, &t->cancel_node);
+    else if (!might && t->might_cancel)
+        list_remove(&t->cancel_node);
+    t->might_cancel = might;
+    spin_lock(&t->lock);
+    t->canceled = false;
+    spin_unlock(&t->lock);
+    spin_unlock(&cancel_lock);
 }
 
 static enum hrtimer_restart timerfd_fire(struct hrtimer *k)
@@ -130,6 +176,13 @@ static ssize_t timerfd_read(struct file *f, struct iobuf buf, size_t len, uint64
     uint64_t ticks;
     for (;;) {
         spin_lock(&t->lock);
+        if (t->canceled) {          /* the clock was set: the count means nothing */
+            t->canceled = false;
+            t->ticks = 0;
+            t->expired = false;
+            spin_unlock(&t->lock);
+            return -ECANCELED;
+        }
         ticks = t->ticks;
         if (ticks) {
             t->ticks = 0;
@@ -162,6 +215,7 @@ static unsigned int timerfd_poll(struct file *f, struct poll_table *pt)
 static void timerfd_release(struct file *f)
 {
     struct timerfd *t = f->private_data;
+    setup_cancel(t, false);
     spin_lock(&t->lock);
     t->armed = false;               /* a running timer function re-arms nothing */
     spin_unlock(&t->lock);
@@ -234,6 +288,8 @@ static long sys_timerfd_settime(long fd, long flags, const struct k_itimerspec _
         return err;
     struct timerfd *t = f->private_data;
     uint64_t value = ts_ns(n.value_sec, n.value_nsec);
+    bool abs = flags & TFD_TIMER_ABSTIME;
+    setup_cancel(t, abs && (flags & TFD_TIMER_CANCEL_ON_SET) && t->realtime);
     spin_lock(&t->lock);
     forward_locked(t);              /* the old value names the next expiration */
     old = value_locked(t);
@@ -241,9 +297,10 @@ static long sys_timerfd_settime(long fd, long flags, const struct k_itimerspec _
     t->expired = false;
     t->interval = ts_ns(n.interval_sec, n.interval_nsec);
     t->armed = value != 0;
+    t->wall = t->realtime && abs;
     if (t->armed) {
         uint64_t now = clock_now(t);
-        t->expires = (flags & TFD_TIMER_ABSTIME) ? value : value > UINT64_MAX - now ? UINT64_MAX : now + value;
+        t->expires = abs ? value : value > UINT64_MAX - now ? UINT64_MAX : now + value;
         arm_locked(t);
     } else {
         hrtimer_try_cancel(&t->timer);

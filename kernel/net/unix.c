@@ -100,6 +100,7 @@ static struct unix_sock *sock_alloc(int type)
     waitq_init(&s->rd_wait);
     waitq_init(&s->wr_wait);
     waitq_init(&s->room_wait);
+    fasync_list_init(&s->fasync);
     mutex_init(&s->iolock, "unix_io");
     return s;
 }
@@ -579,8 +580,10 @@ int unix_connect(struct unix_sock *s, const struct linux_sockaddr_un *addr, int 
             e = NULL;
         }
         unlock2(s, other);
-        if (!e)
+        if (!e) {
             waitq_wake_all(&other->rd_wait);    /* acceptors and pollers */
+            fasync_kill(&other->fasync, POLL_IN);
+        }
         unix_put(other);
         break;
     }
@@ -656,6 +659,12 @@ int unix_shutdown(struct unix_sock *s, int how)
         peer->shutdown |= pm;
         spin_unlock(&peer->lock);
         wake_all(peer);
+        /* O_ASYNC: both sides shut is a hang-up, a shut receiving side
+         * input (end of file), as Linux's unix_shutdown */
+        if (pm == UNIX_SHUTDOWN_MASK)
+            fasync_kill(&peer->fasync, POLL_HUP);
+        else if (pm & UNIX_RCV_SHUTDOWN)
+            fasync_kill(&peer->fasync, POLL_IN);
         unix_put(peer);
     }
     return 0;
@@ -701,6 +710,7 @@ static void unix_close(struct unix_sock *s, bool embryo)
             peer->err = ECONNRESET;
         spin_unlock(&peer->lock);
         wake_all(peer);
+        fasync_kill(&peer->fasync, POLL_HUP);   /* as Linux's unix_release_sock */
     }
     unix_put(peer);
     unix_free_msgs(&msgs);
@@ -834,6 +844,12 @@ static ssize_t unix_write(struct file *f, struct iobuf buf, size_t len, uint64_t
     return unix_write_vec(f, &iov, 1, buf.is_kernel);
 }
 
+static int unix_fasync(struct file *f, int fd, bool on)
+{
+    struct unix_sock *s = f->private_data;
+    return s ? fasync_helper(&s->fasync, f, fd, on) : 0;
+}
+
 static const struct file_ops unix_fops = {
     .read = unix_read,
     .write = unix_write,
@@ -843,6 +859,7 @@ static const struct file_ops unix_fops = {
     .ioctl = unix_ioctl,
     .release = unix_release,
     .flush = unix_flush,
+    .fasync = unix_fasync,
 };
 
 /* ------------------------------------------------------------------ options */

@@ -453,6 +453,7 @@ static ssize_t stream_send(struct unix_sock *s, bool named, struct iter *it, siz
         enqueue(peer, m);
         spin_unlock(&peer->lock);
         waitq_wake_all(&peer->rd_wait);
+        fasync_kill(&peer->fasync, POLL_IN);
         sent += piece;
     }
     if (err == -EPIPE && !sent && !(flags & MSG_NOSIGNAL))
@@ -559,9 +560,10 @@ static ssize_t dgram_send(struct unix_sock *s, const struct linux_sockaddr_un *t
         spin_unlock(&other->lock);
         break;
     }
-    if (queued)
+    if (queued) {
         waitq_wake_all(&other->rd_wait);
-    else if (m)
+        fasync_kill(&other->fasync, POLL_IN);
+    } else if (m)
         unix_msg_free(m);
     if (other)
         unix_put(other);

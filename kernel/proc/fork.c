@@ -36,6 +36,7 @@
 #include <proc/proc.h>
 #include <proc/ptrace.h>
 #include <proc/rlimit.h>
+#include <proc/seccomp.h>
 #include <proc/signal.h>
 #include <sched/sched.h>
 
@@ -161,6 +162,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     t->mempolicy = parent->mempolicy;   /* NUMA policy: inherited, as on Linux */
     t->personality = parent->personality;
     cred_copy(t, parent);
+    seccomp_fork(t, parent);
     if (!thread)
         rlimit_init(t->group, parent->group);
     t->blocked = parent->blocked;

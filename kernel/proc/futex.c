@@ -169,11 +169,20 @@ static bool unqueue(struct futex_waiter *w)
 
 static long futex_wait_restart(void);
 
+/* The time_ns() moment the wall clock reads `wall` (at least 1: a deadline). */
+static uint64_t wall_deadline(uint64_t wall)
+{
+    uint64_t now = time_realtime_ns(), mono = time_ns();
+    return wall > now ? mono + (wall - now) : (mono ? mono : 1);
+}
+
 /* Sleeps while *uaddr == val, until woken, the monotonic deadline (0: none)
  * or a signal.  Interrupted by a signal without a handler (a stop), it goes
  * on after: an untimed wait restarts, a timed one continues to the same
- * deadline through restart_syscall; with a handler, EINTR. */
-static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t deadline, uint32_t bitset)
+ * deadline through restart_syscall; with a handler, EINTR.  With `wall`,
+ * the deadline is a wall-clock time, which setting the clock moves (Linux's
+ * FUTEX_CLOCK_REALTIME). */
+static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t deadline, bool wall, uint32_t bitset)
 {
     if (!bitset)
         return -EINVAL;
@@ -195,40 +204,53 @@ static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t dead
         return unqueue(&w) ? 0 : -EAGAIN;
 
     struct task *t = current;
+    struct wait_entry cw;               /* wall: woken when the clock is set */
     for (;;) {
+        if (wall)
+            clock_set_prepare_wait(&cw);
         b = lock_waiter_bucket(&w);
         if (w.woken) {
             spin_unlock(&b->lock);
-            return 0;
+            r = 0;
+            break;
         }
         t->state = TASK_BLOCKED;        /* a wake from here on makes schedule() return */
         spin_unlock(&b->lock);
         if (signal_pending(t)) {
             t->state = TASK_RUNNING;
-            if (unqueue(&w))
-                return 0;
-            if (!deadline)
-                return -ERESTARTSYS;
+            if (unqueue(&w)) {
+                r = 0;
+                break;
+            }
+            if (!deadline) {
+                r = -ERESTARTSYS;
+                break;
+            }
             t->restart.fn = futex_wait_restart;
-            t->restart.arg[0] = uaddr | (private ? 1 : 0);
+            t->restart.arg[0] = uaddr | (private ? 1 : 0) | (wall ? 2 : 0);
             t->restart.arg[1] = val;
             t->restart.arg[2] = deadline;
             t->restart.arg[3] = bitset;
-            return -ERESTART_RESTARTBLOCK;
+            r = -ERESTART_RESTARTBLOCK;
+            break;
         }
-        bool expired = schedule_until(deadline);
+        bool expired = schedule_until(wall ? wall_deadline(deadline) : deadline);
+        if (wall)
+            expired = time_realtime_ns() >= deadline;
         if (expired && deadline) {
-            if (unqueue(&w))
-                return 0;
-            return -ETIMEDOUT;
+            r = unqueue(&w) ? 0 : -ETIMEDOUT;
+            break;
         }
     }
+    if (wall)
+        clock_set_finish_wait(&cw);
+    return r;
 }
 
 static long futex_wait_restart(void)
 {
     uint64_t *a = current->restart.arg;
-    return futex_wait(a[0] & ~1UL, a[0] & 1, (uint32_t)a[1], a[2], (uint32_t)a[3]);
+    return futex_wait(a[0] & ~3UL, a[0] & 1, (uint32_t)a[1], a[2], a[0] & 2, (uint32_t)a[3]);
 }
 
 /* Wakes up to n waiters with key k whose bitset meets `bitset`.  Caller
@@ -594,6 +616,27 @@ static long futex_unlock_pi(uint64_t uaddr, bool private)
     return 0;
 }
 
+/* A timeout's value in ns: 0, -EFAULT or -EINVAL. */
+static int timeout_ns(const struct ktimespec __user *ut, uint64_t *ns)
+{
+    struct ktimespec ts;
+    if (copy_from_user(&ts, ut, sizeof ts))
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
+        return -EINVAL;
+    *ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+    return 0;
+}
+
+/* An absolute CLOCK_REALTIME timeout, kept on the wall clock (never 0). */
+static int wall_time_of(const struct ktimespec __user *ut, uint64_t *wall)
+{
+    int r = timeout_ns(ut, wall);
+    if (!r && !*wall)
+        *wall = 1;
+    return r;
+}
+
 /* A wait's timeout as a monotonic deadline (0: none).  FUTEX_WAIT's is
  * relative; FUTEX_WAIT_BITSET's absolute, on CLOCK_REALTIME if asked. */
 static int deadline_of(const struct ktimespec __user *ut, bool absolute, bool realtime, uint64_t *deadline)
@@ -601,12 +644,10 @@ static int deadline_of(const struct ktimespec __user *ut, bool absolute, bool re
     *deadline = 0;
     if (!ut)
         return 0;
-    struct ktimespec ts;
-    if (copy_from_user(&ts, ut, sizeof ts))
-        return -EFAULT;
-    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
-        return -EINVAL;
-    uint64_t ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+    uint64_t ns;
+    int r = timeout_ns(ut, &ns);
+    if (r)
+        return r;
     uint64_t now = time_ns();
     if (!absolute) {
         *deadline = now + ns;
@@ -636,10 +677,18 @@ static long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, const struct
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
+        if (cmd == FUTEX_WAIT_BITSET && realtime && timeout) {
+            /* an absolute wall-clock time: kept as such, so that setting
+             * the clock moves it */
+            r = wall_time_of(timeout, &deadline);
+            if (r)
+                return r;
+            return futex_wait(a, private, val, deadline, true, val3);
+        }
         r = deadline_of(timeout, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
         if (r)
             return r;
-        return futex_wait(a, private, val, deadline, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3);
+        return futex_wait(a, private, val, deadline, false, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3);
     case FUTEX_WAKE:
         return futex_wake(a, private, (int)MIN(val, (uint32_t)INT32_MAX), FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAKE_BITSET:

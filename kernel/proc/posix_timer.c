@@ -5,7 +5,9 @@
  * A timer counts on a clock: CLOCK_REALTIME, CLOCK_MONOTONIC,
  * CLOCK_BOOTTIME and CLOCK_TAI run on a high-resolution timer
  * (include/kernel/hrtimer.h) armed for the moment on time_ns(), so they
- * fire at their deadline; CLOCK_PROCESS_CPUTIME_ID and
+ * fire at their deadline (an absolute CLOCK_REALTIME timer, and a
+ * CLOCK_TAI one, on the wall clock: setting the clock moves it);
+ * CLOCK_PROCESS_CPUTIME_ID and
  * CLOCK_THREAD_CPUTIME_ID (the caller's own) count CPU time and are
  * checked by the scheduler tick of a CPU running the process, which keeps
  * its tick while such a timer is armed (Linux checks them at the tick too).
@@ -436,8 +438,13 @@ static long sys_timer_settime(int id, int flags, const struct kitimerspec __user
             k->cpu_deadline = at ? at : 1;
             WRITE_ONCE(g->cpu_timers_armed, g->cpu_timers_armed + 1);
             sched_tick_needed();        /* checked by this CPU's tick */
+        } else if (is_wall_clock(k->clock) && ((flags & TIMER_ABSTIME) || k->clock == CLOCK_TAI)) {
+            /* on the wall clock, which setting it moves (Linux: an absolute
+             * CLOCK_REALTIME timer, and any CLOCK_TAI one) */
+            hrtimer_start_wall(&k->timer, at);
         } else {
-            /* the wall clocks: the same distance on time_ns() */
+            /* the same distance on time_ns() (a relative CLOCK_REALTIME
+             * timer is a CLOCK_MONOTONIC one to Linux too) */
             uint64_t mono = time_ns();
             uint64_t left = at > now ? at - now : 0;
             hrtimer_start(&k->timer, left > UINT64_MAX - mono ? UINT64_MAX : mono + left);

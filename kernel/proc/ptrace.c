@@ -187,6 +187,7 @@ bool ptrace_event_enabled(const struct task *t, int event)
     case PTRACE_EVENT_EXEC: return t->ptrace_opts & PTRACE_O_TRACEEXEC;
     case PTRACE_EVENT_VFORK_DONE: return t->ptrace_opts & PTRACE_O_TRACEVFORKDONE;
     case PTRACE_EVENT_EXIT: return t->ptrace_opts & PTRACE_O_TRACEEXIT;
+    case PTRACE_EVENT_SECCOMP: return t->ptrace_opts & PTRACE_O_TRACESECCOMP;
     default: return false;
     }
 }

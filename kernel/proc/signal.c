@@ -635,15 +635,21 @@ void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr, const
     info.si_signo = sig;
     info.si_code = code;
     info.u.fault.addr = addr;
+    signal_force(sig, &info, false);
+}
+
+void signal_force(int sig, const siginfo_t *info, bool to_default)
+{
+    struct task *t = current;
     /* a fault signal that is blocked or ignored cannot be delivered: kill */
     struct k_sigaction *sa = &t->sighand->action[sig];
-    if ((t->blocked & SIGBIT(sig)) || sa->handler == SIG_IGN) {
+    if ((t->blocked & SIGBIT(sig)) || sa->handler == SIG_IGN || to_default) {
         t->blocked &= ~SIGBIT(sig);
         sa->handler = SIG_DFL;
     }
     spin_lock(&t->group->sig_lock);
     t->pending |= SIGBIT(sig);
-    ksiginfo_keep(&t->pending_info[sig], &info);
+    ksiginfo_keep(&t->pending_info[sig], info);
     t->forced_sig = sig;
     spin_unlock(&t->group->sig_lock);
 }

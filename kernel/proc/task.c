@@ -30,6 +30,7 @@
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/rlimit.h>
+#include <proc/seccomp.h>
 #include <proc/signal.h>
 #include <proc/user.h>
 #include <sched/sched.h>
@@ -182,6 +183,7 @@ void task_release(struct task *t)
     kfree(((uint8_t **)t->fpu)[-1]);
     kfree(t->cmdline);
     perf_task_free(t);
+    seccomp_release(t);
     sighand_put(t->sighand);            /* a leader's, kept until now */
     group_put(t->group);
     kfree(t);

@@ -5,6 +5,7 @@
  * (every file is large, and a process never acquires a controlling tty by
  * opening one).
  */
+#include <fs/fasync.h>
 #include <fs/fdtable.h>
 #include <fs/fsyscall.h>
 #include <fs/locks.h>
@@ -18,7 +19,8 @@
 #define OPEN_VALID (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | \
                     O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \
                     O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | O_TMPFILE)
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+/* O_ASYNC is not among them: it is set only through a file's fasync (Linux) */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
 
 static long sys_openat(long dirfd, const char __user *upath, long flags, long mode)
 {
@@ -143,7 +145,8 @@ static long fcntl_lock(struct fdtable *t, int fd, struct file *f, int cmd, struc
 }
 
 /* ---- the owner of an open file (F_SETOWN, F_SETOWN_EX) ----
- * Kept as a process, thread or process-group id; SIGIO is not sent. */
+ * Kept as a process, thread or process-group id: whom O_ASYNC signals
+ * (include/fs/fasync.h). */
 
 struct owner_ex {
     int type;
@@ -178,7 +181,9 @@ static long owner_set(struct file *f, int type, pid_t id)
         if (!found)
             return -ESRCH;
     }
-    __atomic_store_n(&f->owner, (uint64_t)type << 32 | (uint32_t)id, __ATOMIC_RELAXED);
+    WRITE_ONCE(f->owner_uid, current->uid);
+    WRITE_ONCE(f->owner_euid, current->euid);
+    __atomic_store_n(&f->owner, (uint64_t)type << 32 | (uint32_t)id, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -265,6 +270,14 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
         break;
     case F_SETFL: {
         int old = READ_ONCE(f->flags), nf;
+        /* O_ASYNC on or off: only a file that can signal keeps it, once
+         * its object has it on the list (Linux: the fasync sets the bit) */
+        if (((int)arg ^ old) & O_ASYNC) {
+            r = fasync_set(f, (int)fd, arg & O_ASYNC);
+            if (r && r != -ENOTTY)
+                break;
+            old = READ_ONCE(f->flags);
+        }
         do {
             nf = (old & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
         } while (!__atomic_compare_exchange_n(&f->flags, &old, nf, false, __ATOMIC_RELAXED,

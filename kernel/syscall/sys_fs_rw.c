@@ -5,11 +5,14 @@
  * sync_file_range.  sendfile is in
  * sys_sendfile.c.
  */
+#include <fs/fasync.h>
 #include <fs/fsyscall.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+
+#define FIOASYNC 0x5452
 
 void io_account(bool write, ssize_t moved)
 {
@@ -165,7 +168,13 @@ static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
-    long r = f->ops->ioctl ? f->ops->ioctl(f, (unsigned)cmd, arg) : -ENOTTY;
+    long r;
+    if (cmd == FIOASYNC) {              /* every file's, as Linux: F_SETFL's O_ASYNC */
+        int on;
+        r = get_user(on, (int __user *)arg) ? -EFAULT : fasync_set(f, (int)fd, on != 0);
+    } else {
+        r = f->ops->ioctl ? f->ops->ioctl(f, (unsigned)cmd, arg) : -ENOTTY;
+    }
     file_put(f);
     return r;
 }

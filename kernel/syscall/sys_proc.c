@@ -17,6 +17,7 @@
 #include <mm/vm.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
+#include <proc/seccomp.h>
 #include <sched/loadavg.h>
 
 static long sys_getpid(void) { return current->tgid; }
@@ -257,8 +258,7 @@ static long prctl_set_name(struct task *t, const char __user *uname)
 
 /*
  * prctl: the options Linux programs use, with Linux's checks of the
- * arguments.  Seccomp is not provided (PR_GET_SECCOMP says mode 0,
- * PR_SET_SECCOMP is EINVAL, as on a Linux built without it); capabilities
+ * arguments.  PR_SET_SECCOMP is seccomp(2)'s (kernel/proc/seccomp.c); capabilities
  * follow the effective user id (include/proc/cred.h), so the bounding set
  * is full and PR_SET_KEEPCAPS is only remembered.  Unknown options EINVAL.
  */
@@ -315,12 +315,13 @@ static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
         t->keepcaps = a2;
         return 0;
     case PR_GET_SECCOMP:
-        return 0;                       /* SECCOMP_MODE_DISABLED */
+        return READ_ONCE(t->seccomp_mode);  /* strict mode never gets here */
+    case PR_SET_SECCOMP:
+        return seccomp_prctl(a2, a3);
     case PR_CAPBSET_READ:
         return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
     case PR_GET_TID_ADDRESS:
         return put_user(t->clear_child_tid, (uint64_t __user *)a2);
-    case PR_SET_SECCOMP:
     default:
         return -EINVAL;
     }

@@ -8,6 +8,8 @@
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <drivers/rtc.h>
+#include <fs/timerfd.h>
+#include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
@@ -38,6 +40,14 @@ static uint64_t boot_realtime_ns;       /* wall clock at time_ns() == 0 */
 static struct { int32_t minuteswest, dsttime; } sys_tz;   /* settimeofday's */
 
 uint64_t time_realtime_ns(void) { return READ_ONCE(boot_realtime_ns) + time_ns(); }
+uint64_t time_wall_offset_ns(void) { return READ_ONCE(boot_realtime_ns); }
+
+/* Sleepers until a wall-clock time (clock_nanosleep TIMER_ABSTIME on
+ * CLOCK_REALTIME or CLOCK_TAI): setting the clock wakes them to look again. */
+static struct waitq clock_set_wait = WAITQ_INIT(clock_set_wait);
+
+void clock_set_prepare_wait(struct wait_entry *w) { prepare_to_wait(&clock_set_wait, w); }
+void clock_set_finish_wait(struct wait_entry *w) { finish_wait(&clock_set_wait, w); }
 
 static uint64_t clock_offset(unsigned clk)
 {
@@ -152,6 +162,10 @@ static long set_realtime(const struct kts *k)
         return -EINVAL;
     WRITE_ONCE(boot_realtime_ns, want - now);
     publish_clocks();
+    /* what waits for a wall time waits for the new one (Linux's clock_was_set) */
+    hrtimer_clock_was_set();
+    timerfd_clock_was_set();
+    waitq_wake_all(&clock_set_wait);
     return 0;
 }
 
@@ -264,6 +278,29 @@ static long sleep_restart(void)
     return sleep_until(t->restart.arg[0], true, (struct kts __user *)t->restart.arg[1]);
 }
 
+/* Sleeps until the wall clock reads `want`, however it is set meanwhile.
+ * A signal restarts it (absolute), as sleep_until. */
+static long sleep_until_wall(uint64_t want)
+{
+    struct task *t = current;
+    struct wait_entry w;
+    long r = 0;
+    for (;;) {
+        clock_set_prepare_wait(&w);
+        uint64_t now = time_realtime_ns();
+        if (now >= want)
+            break;
+        if (signal_pending(t)) {
+            r = -ERESTARTNOHAND;
+            break;
+        }
+        uint64_t mono = time_ns(), left = want - now;
+        schedule_until(left > UINT64_MAX - mono ? UINT64_MAX : mono + left);
+    }
+    clock_set_finish_wait(&w);
+    return r;
+}
+
 static long sys_nanosleep(const struct kts __user *req, struct kts __user *rem)
 {
     struct kts k;
@@ -320,6 +357,8 @@ static long sys_clock_nanosleep(int clk, int flags, const struct kts __user *req
     bool relative = !(flags & TIMER_ABSTIME);
     if (clk == CLOCK_PROCESS_CPUTIME_ID)
         return cpu_clock_sleep(relative ? now + want : want);
+    if (!relative && (clk == CLOCK_REALTIME || clk == CLOCK_TAI))
+        return sleep_until_wall(want);  /* moved by setting the clock */
     uint64_t delta = relative ? want : (want > now ? want - now : 0);
     return sleep_until(time_ns() + delta, relative, relative ? rem : NULL);
 }

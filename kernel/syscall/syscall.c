@@ -17,6 +17,7 @@
 #include <kernel/task.h>
 #include <proc/proc.h>
 #include <proc/ptrace.h>
+#include <proc/seccomp.h>
 #include <proc/signal.h>
 #include <sched/sched.h>
 
@@ -50,7 +51,8 @@ void syscall_init(void)
 
 void syscall_fast_enosys_update(const struct task *next, bool idle)
 {
-    this_cpu()->fast_enosys = !idle && !syscall_trace && !next->ptrace_syscall;
+    /* a task under seccomp has every call checked, unknown ones too */
+    this_cpu()->fast_enosys = !idle && !syscall_trace && !next->ptrace_syscall && !next->seccomp_mode;
 }
 
 const char *syscall_name(int nr)
@@ -119,6 +121,11 @@ void syscall_dispatch(struct trap_frame *tf)
          * skip the call, leaving the return value as it set it) and the
          * arguments */
         run = ptrace_syscall_entry(tf);
+        nr = t->saved_syscall_nr;
+    }
+    if (unlikely(READ_ONCE(t->seccomp_mode)) && likely(run)) {
+        /* after the tracer, as Linux: the filter sees what it left */
+        run = seccomp_syscall_enter(tf);
         nr = t->saved_syscall_nr;
     }
     if (likely(run)) {

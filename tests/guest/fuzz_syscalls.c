@@ -10,7 +10,10 @@
  * whole system (host name), or multiply processes (fork, clone, execve),
  * are left out.  Each child runs the calls in three threads at once, so
  * the random calls also race on one address space, descriptor table and
- * signal state. */
+ * signal state.  prctl and seccomp stay in: a random seccomp mode or filter
+ * (random programs are almost always refused by the validator) binds only
+ * the fuzzing thread that set it, or its process, and at worst ends them,
+ * which the test allows; the validator meets random programs this way. */
 #include "gt.h"
 #include <pthread.h>
 #include <stdbool.h>

@@ -203,6 +203,7 @@ GT_FN const char *errname(int e)
     case ETOOMANYREFS: return "ETOOMANYREFS";
     case ECONNREFUSED: return "ECONNREFUSED";
     case EINPROGRESS: return "EINPROGRESS";
+    case ECANCELED: return "ECANCELED";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno%d", e);
