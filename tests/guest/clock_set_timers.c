@@ -8,7 +8,9 @@
  * ECANCELED once after the clock is set (and stays armed); a relative one,
  * or one without the flag, is not cancelled.  The clock is moved for about
  * a second at a time and put back where it would have been (its reading at
- * the start plus the CLOCK_MONOTONIC time since). */
+ * the start plus the CLOCK_MONOTONIC time since).
+ * gt-side: guest-only: it sets the clock, which a shared host must not see
+ * jump (its output was checked against Linux 6.18 when it was written). */
 #define _GNU_SOURCE
 #include "gt.h"
 #include <stdint.h>
