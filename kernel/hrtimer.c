@@ -27,6 +27,7 @@
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 
 struct hrtimer_base {
     struct spinlock lock;

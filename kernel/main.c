@@ -27,6 +27,7 @@
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <kernel/vdso.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -90,6 +91,7 @@ void kmain(uint32_t start_info)
     percpu_area[0].online = true;
     vdso_init();
     time_init();
+    vdso_publish_clocks();
     random_init();
     sched_init();
     syscall_init();

@@ -14,12 +14,14 @@
  * count odd (waiting while another writer has it odd), changes the data
  * with interrupts off, and makes it even again; a reader retries while the
  * count is odd or when it changed under its read.  The clock fields are the
- * time code's (kernel/syscall/sys_time.c writes them); the getcpu mode and
+ * time code's (kernel/timekeeping.c writes them); the getcpu mode and
  * each CPU's number and node are set up here.
  */
 #include <arch/cpu.h>
 #include <arch/vdso.h>
 #include <kernel/kernel.h>
+#include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <kernel/vdso.h>
 #include <lib/string.h>
 #include <mm/numa.h>
@@ -64,7 +66,7 @@ void vdso_init_cpu(int cpu)
     arch_vdso_set_cpunode(cpu, (uint32_t)cpu_to_node(cpu) << VDSO_CPUNODE_BITS | (uint32_t)cpu);
 }
 
-struct vdso_data *vdso_write_begin(uint64_t *irq_flags)
+static struct vdso_data *vdso_write_begin(uint64_t *irq_flags)
 {
     struct vdso_data *d = vdata;
     if (!d)
@@ -78,11 +80,37 @@ struct vdso_data *vdso_write_begin(uint64_t *irq_flags)
     return d;
 }
 
-void vdso_write_end(struct vdso_data *d, uint64_t irq_flags)
+static void vdso_write_end(struct vdso_data *d, uint64_t irq_flags)
 {
     __atomic_store_n(&d->seq, d->seq + 1, __ATOMIC_RELEASE);
     if (irq_flags_enabled(irq_flags))
         irq_enable();
+}
+
+static uint64_t clock_offset(unsigned clk)
+{
+    return clk < 32 && (TIME_WALL_CLOCKS >> clk & 1) ? time_wall_offset_ns() : 0;
+}
+
+/* The clocks as kernel/timekeeping.c keeps them.  The vDSO reads the TSC itself
+ * unless "tsc=unstable" is on the command line: then it makes the system
+ * call (the kernel's own clock is the TSC either way). */
+void vdso_publish_clocks(void)
+{
+    uint64_t irq;
+    struct vdso_data *d = vdso_write_begin(&irq);
+    if (!d)
+        return;
+    const char *tsc = cmdline_get("tsc");
+    d->clock_mode = tsc_mult && !(tsc && !strcmp(tsc, "unstable")) ? VDSO_CLOCK_TSC : VDSO_CLOCK_SYSCALL;
+    d->tsc_base = tsc_boot;
+    d->tsc_mult = tsc_mult;
+    d->clock_mask = TIME_TSC_CLOCKS;
+    d->res_ns = TIME_RES_NS;
+    time_get_tz(&d->tz_minuteswest, &d->tz_dsttime);
+    for (unsigned c = 0; c < VDSO_CLOCKS; c++)
+        d->offset_ns[c] = clock_offset(c);
+    vdso_write_end(d, irq);
 }
 
 long vdso_map(struct mm *mm)

@@ -89,7 +89,7 @@ void hrtimer_rearm(struct hrtimer *t, uint64_t expires_ns);
  * Any later start, rearm or cancel makes it a time_ns() timer again. */
 void hrtimer_start_wall(struct hrtimer *t, uint64_t wall_ns);
 void hrtimer_rearm_wall(struct hrtimer *t, uint64_t wall_ns);
-/* The wall clock was set (kernel/syscall/sys_time.c): every pending
+/* The wall clock was set (kernel/timekeeping.c): every pending
  * wall-clock timer moves to its wall time's new time_ns() moment. */
 void hrtimer_clock_was_set(void);
 /* Pending (queued, not yet run)? */

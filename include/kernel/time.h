@@ -3,6 +3,7 @@
 #define KERNEL_TIME_H
 
 #include <stdint.h>
+#include <uapi/time.h>
 
 #define HZ 1000                      /* timer ticks per second */
 #define TICK_NS (NSEC_PER_SEC / HZ)
@@ -23,16 +24,13 @@ extern uint64_t tsc_boot, tsc_mult;
 
 uint64_t time_ns(void);              /* monotonic, since boot */
 uint64_t cycles_to_ns(uint64_t tsc_cycles);   /* a TSC interval in ns */
-uint64_t time_realtime_ns(void);     /* wall clock (CMOS RTC at boot + monotonic) */
-uint64_t time_wall_offset_ns(void);  /* time_realtime_ns() - time_ns(): moved by setting the clock */
-/* A sleep until a wall-clock time: between prepare and finish (the wait
- * queue protocol of kernel/wait.h), setting the clock wakes the task to
- * look at its deadline again (kernel/syscall/sys_time.c). */
-struct wait_entry;
-void clock_set_prepare_wait(struct wait_entry *w);
-void clock_set_finish_wait(struct wait_entry *w);
-/* Boot: reads the CMOS clock for the wall time and publishes the clocks on
- * the vDSO's data page (kernel/syscall/sys_time.c). */
-void time_init(void);
+/* The clocks that are time_ns() plus an offset: the wall clocks add the
+ * wall clock at boot; the others are time_ns() itself (the coarse clocks
+ * are as fine, and BOOTTIME is MONOTONIC: the machine never sleeps).  The
+ * vDSO serves these; clock_getres says TIME_RES_NS for every clock. */
+#define TIME_WALL_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_REALTIME_COARSE | 1u << CLOCK_TAI)
+#define TIME_TSC_CLOCKS (TIME_WALL_CLOCKS | 1u << CLOCK_MONOTONIC | 1u << CLOCK_MONOTONIC_RAW | \
+                         1u << CLOCK_MONOTONIC_COARSE | 1u << CLOCK_BOOTTIME)
+#define TIME_RES_NS 1
 
 #endif

@@ -91,11 +91,11 @@ struct mm;
 void vdso_init(void);
 /* An application processor's getcpu data (run on that CPU). */
 void vdso_init_cpu(int cpu);
-/* Writing the data page: begin makes seq odd (and waits for another writer
- * to finish), end makes it even again.  Interrupts stay off in between.
- * begin returns NULL before vdso_init. */
-struct vdso_data *vdso_write_begin(uint64_t *irq_flags);
-void vdso_write_end(struct vdso_data *d, uint64_t irq_flags);
+/* Writes the clocks (kernel/timekeeping.c's wall-clock offset and time zone, the
+ * TSC conversion) on the data page under its sequence count: at boot
+ * after time_init, and whenever the clock or the time zone is set.
+ * Nothing before vdso_init. */
+void vdso_publish_clocks(void);
 /* exec: maps [vvar] and [vdso] into the new address space below its mmap
  * top; the image's address (AT_SYSINFO_EHDR), 0 under vdso=0, or -errno. */
 long vdso_map(struct mm *mm);

@@ -11,6 +11,9 @@
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11             /* the wall clock with no leap seconds: TAI offset 0, as Linux by default */
 #define TIMER_ABSTIME 1
 
 #endif

@@ -29,6 +29,7 @@
 #include <kernel/cputime.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/kheap.h>

@@ -37,6 +37,7 @@
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
 #include <proc/cred.h>

@@ -8,6 +8,7 @@
 #include <fs/namei.h>
 #include <fs/vfs.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>

@@ -22,6 +22,7 @@
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>

@@ -37,6 +37,7 @@
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <lib/list.h>
 #include <mm/pmm.h>
 #include <mm/uaccess.h>

@@ -43,6 +43,7 @@
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <lib/list.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -58,9 +59,6 @@
 #define SIGEV_THREAD 2
 #define SIGEV_THREAD_ID 4
 #define TIMER_ABSTIME 1
-#define CLOCK_REALTIME_ALARM 8
-#define CLOCK_BOOTTIME_ALARM 9
-#define CLOCK_TAI 11
 #define DELAYTIMER_MAX 0x7fffffff
 
 struct ksigevent {

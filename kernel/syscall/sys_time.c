@@ -1,19 +1,19 @@
 /*
  * Time system calls: clocks, sleeping and process times.  The clocks that
- * are the TSC plus an offset (TSC_CLOCKS) are also described on the vDSO's
+ * are the TSC plus an offset (TIME_TSC_CLOCKS) are also described on the vDSO's
  * data page (publish_clocks), so libc reads them without a system call; the
  * wall clock's offset and the time zone change with settimeofday and
  * clock_settime, which publish them again.
  */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
-#include <drivers/rtc.h>
 #include <fs/timerfd.h>
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <kernel/vdso.h>
 #include <kernel/wait.h>
 #include <lib/string.h>
@@ -23,66 +23,9 @@
 #include <proc/signal.h>
 #include <uapi/time.h>
 
-/* time_ns() plus an offset: the wall clocks (REALTIME_CLOCKS) add the wall
- * clock at boot; the others are time_ns() itself (the coarse clocks are as
- * fine, and BOOTTIME is MONOTONIC: the machine never sleeps). */
-#define CLOCK_TAI 11             /* the wall clock with no leap seconds: TAI offset 0, as Linux by default */
-#define REALTIME_CLOCKS (1u << CLOCK_REALTIME | 1u << CLOCK_REALTIME_COARSE | 1u << CLOCK_TAI)
-#define TSC_CLOCKS (REALTIME_CLOCKS | 1u << CLOCK_MONOTONIC | 1u << CLOCK_MONOTONIC_RAW | \
-                    1u << CLOCK_MONOTONIC_COARSE | 1u << CLOCK_BOOTTIME)
-#define CLOCK_RES_NS 1          /* clock_getres of every clock */
-
 struct kts {
     int64_t sec, nsec;
 };
-
-static uint64_t boot_realtime_ns;       /* wall clock at time_ns() == 0 */
-static struct { int32_t minuteswest, dsttime; } sys_tz;   /* settimeofday's */
-
-uint64_t time_realtime_ns(void) { return READ_ONCE(boot_realtime_ns) + time_ns(); }
-uint64_t time_wall_offset_ns(void) { return READ_ONCE(boot_realtime_ns); }
-
-/* Sleepers until a wall-clock time (clock_nanosleep TIMER_ABSTIME on
- * CLOCK_REALTIME or CLOCK_TAI): setting the clock wakes them to look again. */
-static struct waitq clock_set_wait = WAITQ_INIT(clock_set_wait);
-
-void clock_set_prepare_wait(struct wait_entry *w) { prepare_to_wait(&clock_set_wait, w); }
-void clock_set_finish_wait(struct wait_entry *w) { finish_wait(&clock_set_wait, w); }
-
-static uint64_t clock_offset(unsigned clk)
-{
-    return clk < 32 && (REALTIME_CLOCKS >> clk & 1) ? READ_ONCE(boot_realtime_ns) : 0;
-}
-
-/* The vDSO's copy of the clocks (kernel/vdso.c).  It reads the TSC itself
- * unless "tsc=unstable" is on the command line: then it makes the system
- * call (the kernel's own clock is the TSC either way). */
-static void publish_clocks(void)
-{
-    uint64_t irq;
-    struct vdso_data *d = vdso_write_begin(&irq);
-    if (!d)
-        return;
-    const char *tsc = cmdline_get("tsc");
-    d->clock_mode = tsc_mult && !(tsc && !strcmp(tsc, "unstable")) ? VDSO_CLOCK_TSC : VDSO_CLOCK_SYSCALL;
-    d->tsc_base = tsc_boot;
-    d->tsc_mult = tsc_mult;
-    d->clock_mask = TSC_CLOCKS;
-    d->res_ns = CLOCK_RES_NS;
-    d->tz_minuteswest = sys_tz.minuteswest;
-    d->tz_dsttime = sys_tz.dsttime;
-    for (unsigned c = 0; c < VDSO_CLOCKS; c++)
-        d->offset_ns[c] = clock_offset(c);
-    vdso_write_end(d, irq);
-}
-
-/* CMOS RTC, read once at boot (UTC). */
-
-void time_init(void)
-{
-    boot_realtime_ns = rtc_read_epoch() * NSEC_PER_SEC - time_ns();
-    publish_clocks();
-}
 
 /* A CPU-time clock of another thread or process, as clock_getcpuclockid
  * and pthread_getcpuclockid encode them: ~id << 3, bit 2 for a thread,
@@ -109,8 +52,8 @@ static uint64_t clock_ns(int clk, bool *ok)
 {
     struct task *t = current;
     *ok = true;
-    if ((unsigned)clk < 32 && (TSC_CLOCKS >> clk & 1))
-        return REALTIME_CLOCKS >> clk & 1 ? time_realtime_ns() : time_ns();
+    if ((unsigned)clk < 32 && (TIME_TSC_CLOCKS >> clk & 1))
+        return TIME_WALL_CLOCKS >> clk & 1 ? time_realtime_ns() : time_ns();
     switch (clk) {
     case CLOCK_THREAD_CPUTIME_ID:
         return task_cpu_ns(t);
@@ -142,7 +85,7 @@ static long sys_clock_getres(int clk, struct kts __user *ts)
     clock_ns(clk, &ok);
     if (!ok)
         return -EINVAL;
-    struct kts k = { 0, CLOCK_RES_NS };
+    struct kts k = { 0, TIME_RES_NS };
     return ts ? copy_to_user(ts, &k, sizeof k) : 0;
 }
 SYSCALL_DEFINE(229, clock_getres);
@@ -157,16 +100,12 @@ static bool settod_valid(const struct kts *k)
 /* Sets the wall clock: as on Linux, not before the moment of boot (EINVAL). */
 static long set_realtime(const struct kts *k)
 {
-    uint64_t want = (uint64_t)k->sec * NSEC_PER_SEC + (uint64_t)k->nsec, now = time_ns();
-    if (want < now)
-        return -EINVAL;
-    WRITE_ONCE(boot_realtime_ns, want - now);
-    publish_clocks();
-    /* what waits for a wall time waits for the new one (Linux's clock_was_set) */
-    hrtimer_clock_was_set();
-    timerfd_clock_was_set();
-    waitq_wake_all(&clock_set_wait);
-    return 0;
+    long r = time_set_realtime((uint64_t)k->sec * NSEC_PER_SEC + (uint64_t)k->nsec);
+    if (r == 0) {
+        vdso_publish_clocks();
+        timerfd_clock_was_set();    /* TFD_TIMER_CANCEL_ON_SET timers: ECANCELED */
+    }
+    return r;
 }
 
 /* Only the wall clock can be set (CAP_SYS_TIME); the CPU-time clocks never
@@ -208,9 +147,8 @@ static long sys_settimeofday(const struct kts __user *tv, const void __user *tz)
     if (tz) {
         if (z.minuteswest > 15 * 60 || z.minuteswest < -15 * 60)
             return -EINVAL;
-        sys_tz.minuteswest = z.minuteswest;
-        sys_tz.dsttime = z.dsttime;
-        publish_clocks();
+        time_set_tz(z.minuteswest, z.dsttime);
+        vdso_publish_clocks();
     }
     return tv ? set_realtime(&k) : 0;
 }
@@ -225,7 +163,8 @@ static long sys_gettimeofday(struct kts __user *tv, void __user *tz)
             return -EFAULT;
     }
     if (tz) {
-        int32_t z[2] = { sys_tz.minuteswest, sys_tz.dsttime };
+        int32_t z[2];
+        time_get_tz(&z[0], &z[1]);
         if (copy_to_user(tz, z, sizeof z))
             return -EFAULT;
     }

@@ -29,6 +29,7 @@ struct task *current_task(void);
 #define current (current_task())
 
 #include <kernel/mutex.h>
+#include <kernel/timekeeping.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
