@@ -14,7 +14,7 @@
  * count odd (waiting while another writer has it odd), changes the data
  * with interrupts off, and makes it even again; a reader retries while the
  * count is odd or when it changed under its read.  The clock fields are the
- * time code's (kernel/timekeeping.c writes them); the getcpu mode and
+ * timekeeping's (vdso_publish_clocks copies them here); the getcpu mode and
  * each CPU's number and node are set up here.
  */
 #include <arch/cpu.h>
