@@ -48,6 +48,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/signal.h>
 
 enum {
@@ -263,7 +264,7 @@ static void set_console(int level, int saved)
 static long sys_syslog(long type_arg, char __user *buf, long len_arg)
 {
     int type = (int)type_arg, len = (int)len_arg;
-    if (current->euid != 0)
+    if (!capable(CAP_SYSLOG))
         return -EPERM;
     switch (type) {
     case SYSLOG_CLOSE:
@@ -328,7 +329,7 @@ struct kmsg_file {
 
 static int kmsg_open(struct vnode *v, struct file *f)
 {
-    if ((f->flags & O_ACCMODE) != O_WRONLY && current->euid != 0)
+    if ((f->flags & O_ACCMODE) != O_WRONLY && !capable(CAP_SYSLOG))
         return -EPERM;                      /* reading the log needs root */
     struct kmsg_file *k = kmalloc(sizeof(*k));
     if (!k)

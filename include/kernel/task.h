@@ -195,7 +195,9 @@ struct task {
     uint32_t ngroups;
     gid_t groups[64];           /* supplementary groups (NGROUPS_KEPT) */
     bool no_new_privs;          /* PR_SET_NO_NEW_PRIVS: exec grants no privilege; never unset */
-    bool keepcaps;              /* PR_SET_KEEPCAPS (kept only: capabilities follow euid) */
+    bool keepcaps;              /* PR_SET_KEEPCAPS: leaving uid 0 keeps the permitted set */
+    /* capability sets, a bit per capability (include/proc/cred.h) */
+    uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
     int pdeath_signal;          /* PR_SET_PDEATHSIG; read under tasks_lock by the exiting parent */
     /* seccomp (include/proc/seccomp.h): written under tasks_lock, by the
      * task or a thread of its process; read by the task without a lock */

@@ -4,10 +4,17 @@
  * Each task has Linux's four user ids and four group ids (real, effective,
  * saved, file system) and a list of supplementary groups; they are the
  * task's own (a libc changes every thread's, as on Linux).  Privilege is
- * Linux's without separate capability sets: a task whose effective user id
- * is 0 has every capability, and the file-system ones (reading, writing
- * and searching anything, owning any file) follow the file-system user id,
- * which follows the effective one unless setfsuid set it apart.
+ * Linux's capability sets (capabilities(7)): a check looks at the
+ * effective set; the permitted set bounds what may become effective; the
+ * inheritable, bounding and ambient sets decide what an exec keeps.  There
+ * are no file capabilities, so an exec gives a root process (real or
+ * effective user id 0) the bounding set (with the inheritable one), and
+ * another only its ambient set.  User id changes move the sets as Linux's
+ * "setuid fix-up" does: leaving user id 0 everywhere clears the permitted
+ * and effective sets unless PR_SET_KEEPCAPS; an effective id leaving 0
+ * clears the effective set, one returning to 0 restores it from the
+ * permitted set; a file-system id leaving or returning to 0 drops or
+ * restores the file-system capabilities (CAP_FS_SET).
  */
 #ifndef PROC_CRED_H
 #define PROC_CRED_H
@@ -32,6 +39,8 @@ struct vnode;
 #define CAP_KILL 5
 #define CAP_SETGID 6
 #define CAP_SETUID 7
+#define CAP_SETPCAP 8
+#define CAP_LINUX_IMMUTABLE 9
 #define CAP_NET_ADMIN 12
 #define CAP_IPC_LOCK 14
 #define CAP_SYS_PTRACE 19
@@ -40,6 +49,10 @@ struct vnode;
 #define CAP_SYS_RESOURCE 24
 #define CAP_SYS_TIME 25
 #define CAP_MKNOD 27
+#define CAP_MAC_OVERRIDE 32
+#define CAP_SYSLOG 34
+#define CAP_LAST_CAP 40                 /* Linux 6.1's: CAP_CHECKPOINT_RESTORE */
+#define CAP_FULL_SET ((1ULL << (CAP_LAST_CAP + 1)) - 1)
 
 /* Does the current task have capability cap?  (No task yet: the kernel
  * itself, which may do anything.) */
@@ -73,5 +86,11 @@ bool cred_exec(struct task *t, const struct vnode *file);
 bool cred_exec_secure(const struct task *t, const struct vnode *file);
 /* fork/clone: the child's credentials are the parent's. */
 void cred_copy(struct task *to, const struct task *from);
+/* A task made from nothing (init, the kernel's own): root with every
+ * capability in its permitted, effective and bounding sets. */
+void cred_init_root(struct task *t);
+/* prctl's capability options: PR_CAPBSET_READ, PR_CAPBSET_DROP,
+ * PR_CAP_AMBIENT, PR_GET_KEEPCAPS, PR_SET_KEEPCAPS, with Linux's errors. */
+long cred_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
 #endif

@@ -21,6 +21,7 @@
 #include <kernel/task.h>
 #include <lib/string.h>
 #include <mm/uaccess.h>
+#include <proc/cred.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
@@ -136,7 +137,7 @@ static long set_ctty(struct tty *tty, unsigned long force)
         spin_unlock(&tty->lock);
         return 0;
     }
-    if (tty->session && !(force == 1 && t->euid == 0)) {
+    if (tty->session && !(force == 1 && capable(CAP_SYS_ADMIN))) {
         spin_unlock(&tty->lock);
         return -EPERM;                   /* controls another session */
     }

@@ -20,7 +20,9 @@
  *    exec of a set-user-id file) drops the parent-death signal and makes
  *    the process not dumpable (fs.suid_dumpable 0), as commit_creds does;
  *  - PR_SET_NO_NEW_PRIVS: exec ignores the set-user-id and set-group-id
- *    bits.
+ *    bits, and gives no capability the process did not have;
+ *  - capabilities: the sets of capabilities(7) without file capabilities
+ *    (include/proc/cred.h).
  */
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
@@ -39,17 +41,42 @@ bool capable(int cap)
 {
     if (!have_task())
         return true;
-    struct task *t = current;
-    switch (cap) {
-    case CAP_CHOWN:
-    case CAP_DAC_OVERRIDE:
-    case CAP_DAC_READ_SEARCH:
-    case CAP_FOWNER:
-    case CAP_FSETID:
-        return t->fsuid == 0;           /* the file-system ones follow fsuid */
-    default:
-        return t->euid == 0;
+    return (unsigned)cap <= CAP_LAST_CAP && (current->cap_eff >> cap & 1);
+}
+
+#define CAP_BIT(c) (1ULL << (c))
+/* The capabilities that follow the file-system user id (Linux's CAP_FS_SET). */
+#define CAP_FS_SET (CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_MKNOD) | CAP_BIT(CAP_DAC_OVERRIDE) | \
+                    CAP_BIT(CAP_DAC_READ_SEARCH) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_FSETID) | \
+                    CAP_BIT(CAP_LINUX_IMMUTABLE) | CAP_BIT(CAP_MAC_OVERRIDE))
+
+void cred_init_root(struct task *t)
+{
+    t->cap_prm = t->cap_eff = t->cap_bnd = CAP_FULL_SET;
+    t->cap_inh = t->cap_amb = 0;
+}
+
+/* After the user ids changed from (r, e, s) (Linux's cap_emulate_setxuid). */
+static void caps_fix_setuid(struct task *t, uid_t r, uid_t e, uid_t s)
+{
+    if ((r == 0 || e == 0 || s == 0) && t->uid != 0 && t->euid != 0 && t->suid != 0) {
+        if (!t->keepcaps)
+            t->cap_prm = t->cap_eff = 0;
+        t->cap_amb = 0;
     }
+    if (e == 0 && t->euid != 0)
+        t->cap_eff = 0;
+    if (e != 0 && t->euid == 0)
+        t->cap_eff = t->cap_prm;
+}
+
+/* After the file-system user id changed from fs. */
+static void caps_fix_setfsuid(struct task *t, uid_t fs)
+{
+    if (fs == 0 && t->fsuid != 0)
+        t->cap_eff &= ~CAP_FS_SET;
+    if (fs != 0 && t->fsuid == 0)
+        t->cap_eff |= t->cap_prm & CAP_FS_SET;
 }
 
 static bool in_groups_of(const struct task *t, gid_t fs_or_real, gid_t gid)
@@ -64,8 +91,11 @@ static bool in_groups_of(const struct task *t, gid_t fs_or_real, gid_t gid)
 
 bool in_group(gid_t gid) { return !have_task() || in_groups_of(current, current->fsgid, gid); }
 
-/* The mode bits that apply to a task with ids (uid, gid) and its groups. */
-static int permission_as(const struct vnode *v, int mask, uid_t uid, gid_t gid, bool privileged)
+/* The mode bits that apply to a task with ids (uid, gid) and its groups;
+ * caps: the capabilities that count (CAP_DAC_OVERRIDE reads and writes
+ * anything, searches any directory and executes a file someone may;
+ * CAP_DAC_READ_SEARCH reads any file and reads and searches any directory). */
+static int permission_as(const struct vnode *v, int mask, uid_t uid, gid_t gid, uint64_t caps)
 {
     struct task *t = current;
     mode_t m = v->mode;
@@ -78,12 +108,13 @@ static int permission_as(const struct vnode *v, int mask, uid_t uid, gid_t gid, 
         bits = m & 7;
     if ((bits & mask) == mask)
         return 0;
-    if (privileged) {
-        /* read and write anything; search any directory; execute a file
-         * only if someone may */
+    if (caps & CAP_BIT(CAP_DAC_OVERRIDE)) {
         if (!(mask & MAY_EXEC) || S_ISDIR(m) || (m & (S_IXUSR | S_IXGRP | S_IXOTH)))
             return 0;
     }
+    if ((caps & CAP_BIT(CAP_DAC_READ_SEARCH)) &&
+        (mask == MAY_READ || (S_ISDIR(m) && !(mask & MAY_WRITE))))
+        return 0;
     return -EACCES;
 }
 
@@ -91,14 +122,16 @@ int vnode_permission(const struct vnode *v, int mask)
 {
     if (!have_task())
         return 0;
-    return permission_as(v, mask, current->fsuid, current->fsgid, current->fsuid == 0);
+    return permission_as(v, mask, current->fsuid, current->fsgid, current->cap_eff);
 }
 
+/* access(2): the real ids, and (Linux's access_override_creds) the
+ * permitted set for a real root, none for anyone else. */
 int vnode_permission_real(const struct vnode *v, int mask)
 {
     if (!have_task())
         return 0;
-    return permission_as(v, mask, current->uid, current->gid, current->uid == 0);
+    return permission_as(v, mask, current->uid, current->gid, current->uid == 0 ? current->cap_prm : 0);
 }
 
 int sticky_check(const struct vnode *dir, const struct vnode *victim)
@@ -128,16 +161,16 @@ void cred_init_new_file(struct vnode *v, const struct vnode *dir)
 
 bool may_signal(const struct task *from, const struct task *to)
 {
-    if (from->euid == 0)
-        return true;                    /* CAP_KILL */
+    if (from->cap_eff & CAP_BIT(CAP_KILL))
+        return true;
     return from->euid == to->suid || from->euid == to->uid || from->uid == to->suid || from->uid == to->uid;
 }
 
 bool may_ptrace(const struct task *t)
 {
     struct task *me = current;
-    if (me->euid == 0)
-        return true;                    /* CAP_SYS_PTRACE */
+    if (capable(CAP_SYS_PTRACE))
+        return true;
     return me->uid == t->uid && me->uid == t->euid && me->uid == t->suid && me->gid == t->gid &&
            me->gid == t->egid && me->gid == t->sgid;
 }
@@ -145,7 +178,7 @@ bool may_ptrace(const struct task *t)
 bool may_schedule(const struct task *t)
 {
     struct task *me = current;
-    return me->euid == 0 || me->euid == t->uid || me->euid == t->euid;
+    return capable(CAP_SYS_NICE) || me->euid == t->uid || me->euid == t->euid;
 }
 
 /* The ids whose change commit_creds treats as a change of identity. */
@@ -205,9 +238,24 @@ bool cred_exec(struct task *t, const struct vnode *file)
     uid_t euid;
     gid_t egid;
     bool changed = exec_ids(t, file, &euid, &egid);
+    bool setid = euid != t->euid || egid != t->egid;
     t->euid = t->suid = t->fsuid = euid;
     t->egid = t->sgid = t->fsgid = egid;
     t->keepcaps = false;                /* exec clears it (SECBIT_KEEP_CAPS) */
+    /* Capabilities (no file capabilities): a root process gets its bounding
+     * and inheritable sets, effective if its effective id is 0; another keeps
+     * only its ambient set, which a set-id exec clears.  With no_new_privs or
+     * a tracer, nothing it did not have. */
+    uint64_t old_prm = t->cap_prm;
+    if (setid)
+        t->cap_amb = 0;
+    uint64_t prm = t->cap_amb;
+    if (t->uid == 0 || euid == 0)
+        prm |= t->cap_bnd | t->cap_inh;
+    if (t->no_new_privs || t->tracer)
+        prm &= old_prm;
+    t->cap_prm = prm;
+    t->cap_eff = euid == 0 ? prm : t->cap_amb;
     ids_committed(t, old, 0);
     /* the new program is dumpable unless its ids differ or it cannot be read */
     if (t->mm)
@@ -229,6 +277,11 @@ void cred_copy(struct task *to, const struct task *from)
     memcpy(to->groups, from->groups, sizeof to->groups);
     to->no_new_privs = from->no_new_privs;
     to->keepcaps = from->keepcaps;
+    to->cap_inh = from->cap_inh;
+    to->cap_prm = from->cap_prm;
+    to->cap_eff = from->cap_eff;
+    to->cap_bnd = from->cap_bnd;
+    to->cap_amb = from->cap_amb;
 }
 
 /* ---------------------------------------------------------------- system calls */
@@ -265,16 +318,20 @@ static long set_res(uint32_t *pr, uint32_t *pe, uint32_t *ps, uint32_t *pfs, uin
 static long uid_commit(long err, const uid_t old[4])
 {
     struct task *t = current;
-    if (err || t->uid == old[0])
+    if (err)
         return err;
-    err = user_switch(t->uid);
-    if (err) {
-        t->uid = old[0];
-        t->euid = old[1];
-        t->suid = old[2];
-        t->fsuid = old[3];
+    if (t->uid != old[0]) {
+        err = user_switch(t->uid);
+        if (err) {
+            t->uid = old[0];
+            t->euid = old[1];
+            t->suid = old[2];
+            t->fsuid = old[3];
+            return err;
+        }
     }
-    return err;
+    caps_fix_setuid(t, old[0], old[1], old[2]);
+    return 0;
 }
 
 static long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
@@ -377,7 +434,9 @@ static long sys_setfsuid(uint32_t u)
 {
     struct task *t = current;
     struct id_snapshot old = ids_of(t);
-    return ids_committed(t, old, set_fs(&t->fsuid, t->uid, t->euid, t->suid, u, CAP_SETUID));
+    long r = set_fs(&t->fsuid, t->uid, t->euid, t->suid, u, CAP_SETUID);
+    caps_fix_setfsuid(t, (uid_t)r);
+    return ids_committed(t, old, r);
 }
 SYSCALL_DEFINE(122, setfsuid);
 
@@ -452,9 +511,8 @@ static long sys_setgroups(int size, const gid_t __user *list)
 }
 SYSCALL_DEFINE(116, setgroups);
 
-/* capget/capset: the version-3 header and two data words.  The sets are
- * all or nothing: a task with effective user id 0 holds every capability,
- * another none; capset may keep or drop them as a whole. */
+/* capget/capset: a version-3 (or 2) header and two data words, or version
+ * 1 and one (the low 32 capabilities). */
 struct cap_header {
     uint32_t version;
     int pid;
@@ -465,8 +523,6 @@ struct cap_data {
 #define CAP_V1 0x19980330
 #define CAP_V2 0x20071026
 #define CAP_V3 0x20080522
-#define CAP_ALL_LOW 0xffffffffU
-#define CAP_ALL_HIGH 0x000001ffU        /* capabilities 32..40 */
 
 static long cap_header_check(struct cap_header __user *uh, struct cap_header *h, int *words)
 {
@@ -478,7 +534,7 @@ static long cap_header_check(struct cap_header __user *uh, struct cap_header *h,
         return -EINVAL;                 /* Linux writes back the version it prefers */
     }
     *words = h->version == CAP_V1 ? 1 : 2;
-    return h->pid < 0 ? -EINVAL : 0;
+    return 0;
 }
 
 static long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
@@ -486,26 +542,35 @@ static long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
     struct cap_header h;
     int words;
     long r = cap_header_check(uh, &h, &words);
+    if (!ud)
+        return r == -EINVAL ? 0 : r;    /* a probe of the version (written back) */
     if (r)
         return r;
-    uid_t euid;
+    if (h.pid < 0)
+        return -EINVAL;
+    uint64_t eff = 0, prm = 0, inh = 0;
     spin_lock(&tasks_lock);
     struct task *t = h.pid ? task_find(h.pid) : current;
-    euid = t ? t->euid : 0;
+    if (t) {
+        eff = t->cap_eff;
+        prm = t->cap_prm;
+        inh = t->cap_inh;
+    }
     spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    if (!ud)
-        return 0;                       /* a probe of the version */
-    struct cap_data d[2] = { 0 };
-    if (euid == 0) {
-        d[0].effective = d[0].permitted = CAP_ALL_LOW;
-        d[1].effective = d[1].permitted = CAP_ALL_HIGH;
-    }
+    struct cap_data d[2] = {
+        { (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
+        { (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
+    };
     return copy_to_user(ud, d, words * sizeof d[0]);
 }
 SYSCALL_DEFINE(125, capget);
 
+/* Linux's cap_capset rules: the inheritable set within the old inheritable
+ * and permitted ones (the bounding set with CAP_SETPCAP) and never beyond
+ * the bounding set; the permitted set can only shrink; the effective set
+ * within the new permitted one.  The ambient set shrinks to fit. */
 static long sys_capset(struct cap_header __user *uh, const struct cap_data __user *ud)
 {
     struct cap_header h;
@@ -518,13 +583,82 @@ static long sys_capset(struct cap_header __user *uh, const struct cap_data __use
     struct cap_data d[2] = { 0 };
     if (copy_from_user(d, ud, words * sizeof d[0]))
         return -EFAULT;
-    bool all = current->euid == 0;
-    bool want_all = d[0].effective == CAP_ALL_LOW && (words == 1 || (d[1].effective & CAP_ALL_HIGH) == CAP_ALL_HIGH);
-    bool want_none = !d[0].effective && !d[0].permitted && (words == 1 || (!d[1].effective && !d[1].permitted));
-    if (!all && !want_none)
-        return -EPERM;                  /* cannot gain what it does not have */
-    if (all && !want_all && !want_none)
-        return -EINVAL;                 /* a partial set cannot be kept here */
+    uint64_t eff = ((uint64_t)d[1].effective << 32 | d[0].effective) & CAP_FULL_SET;
+    uint64_t prm = ((uint64_t)d[1].permitted << 32 | d[0].permitted) & CAP_FULL_SET;
+    uint64_t inh = ((uint64_t)d[1].inheritable << 32 | d[0].inheritable) & CAP_FULL_SET;
+    struct task *t = current;
+    if ((inh & ~(t->cap_inh | t->cap_prm)) && !capable(CAP_SETPCAP))
+        return -EPERM;
+    if (inh & ~(t->cap_inh | t->cap_bnd))
+        return -EPERM;
+    if (prm & ~t->cap_prm)
+        return -EPERM;
+    if (eff & ~prm)
+        return -EPERM;
+    t->cap_eff = eff;
+    t->cap_prm = prm;
+    t->cap_inh = inh;
+    t->cap_amb &= prm & inh;
     return 0;
 }
 SYSCALL_DEFINE(126, capset);
+
+#define PR_GET_KEEPCAPS 7
+#define PR_SET_KEEPCAPS 8
+#define PR_CAPBSET_READ 23
+#define PR_CAPBSET_DROP 24
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_IS_SET 1
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_LOWER 3
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+
+long cred_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct task *t = current;
+    switch (option) {
+    case PR_GET_KEEPCAPS:
+        return t->keepcaps;
+    case PR_SET_KEEPCAPS:
+        if (a2 > 1)
+            return -EINVAL;
+        t->keepcaps = a2;
+        return 0;
+    case PR_CAPBSET_READ:
+        return a2 <= CAP_LAST_CAP ? (long)(t->cap_bnd >> a2 & 1) : -EINVAL;
+    case PR_CAPBSET_DROP:
+        if (a2 > CAP_LAST_CAP)
+            return -EINVAL;
+        if (!capable(CAP_SETPCAP))
+            return -EPERM;
+        t->cap_bnd &= ~CAP_BIT(a2);
+        return 0;
+    case PR_CAP_AMBIENT:
+        if (a2 == PR_CAP_AMBIENT_CLEAR_ALL) {
+            if (a3 || a4 || a5)
+                return -EINVAL;
+            t->cap_amb = 0;
+            return 0;
+        }
+        if (a4 || a5)
+            return -EINVAL;
+        if (a3 > CAP_LAST_CAP)
+            return -EINVAL;
+        switch (a2) {
+        case PR_CAP_AMBIENT_IS_SET:
+            return (long)(t->cap_amb >> a3 & 1);
+        case PR_CAP_AMBIENT_RAISE:
+            if (!(t->cap_prm & t->cap_inh & CAP_BIT(a3)))
+                return -EPERM;
+            t->cap_amb |= CAP_BIT(a3);
+            return 0;
+        case PR_CAP_AMBIENT_LOWER:
+            t->cap_amb &= ~CAP_BIT(a3);
+            return 0;
+        default:
+            return -EINVAL;
+        }
+    default:
+        return -EINVAL;
+    }
+}

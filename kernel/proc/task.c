@@ -26,6 +26,7 @@
 #include <mm/kheap.h>
 #include <mm/pmm.h>
 #include <proc/pid.h>
+#include <proc/cred.h>
 #include <proc/pidfd.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -124,6 +125,7 @@ struct task *task_alloc(struct thread_group *join, int *err)
     ((uint8_t **)t->fpu)[-1] = raw;
     arch_fpu_init_state(t->fpu);
     t->alt_stack_flags = SS_DISABLE;
+    cred_init_root(t);                  /* fork copies the parent's over it */
     list_init(&t->children);
     list_init(&t->sibling);
     list_init(&t->pgrp_node);

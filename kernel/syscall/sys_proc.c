@@ -15,6 +15,7 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/pid.h>
 #include <proc/proc.h>
 #include <proc/seccomp.h>
@@ -231,6 +232,7 @@ SYSCALL_DEFINE(112, setsid);
 #define PR_GET_SECCOMP 21
 #define PR_SET_SECCOMP 22
 #define PR_CAPBSET_READ 23
+#define PR_CAPBSET_DROP 24
 #define PR_SET_TIMERSLACK 29
 #define PR_GET_TIMERSLACK 30
 #define PR_SET_CHILD_SUBREAPER 36
@@ -238,8 +240,8 @@ SYSCALL_DEFINE(112, setsid);
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
 #define PR_GET_TID_ADDRESS 40
+#define PR_CAP_AMBIENT 47
 
-#define CAP_LAST_CAP 40                 /* Linux 6.1's: CAP_CHECKPOINT_RESTORE */
 
 static long prctl_set_name(struct task *t, const char __user *uname)
 {
@@ -258,9 +260,9 @@ static long prctl_set_name(struct task *t, const char __user *uname)
 
 /*
  * prctl: the options Linux programs use, with Linux's checks of the
- * arguments.  PR_SET_SECCOMP is seccomp(2)'s (kernel/proc/seccomp.c); capabilities
- * follow the effective user id (include/proc/cred.h), so the bounding set
- * is full and PR_SET_KEEPCAPS is only remembered.  Unknown options EINVAL.
+ * arguments.  PR_SET_SECCOMP is seccomp(2)'s (kernel/proc/seccomp.c); the
+ * capability options (keep-caps, the bounding and ambient sets) are
+ * kernel/proc/cred.c's.  Unknown options EINVAL.
  */
 static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -308,18 +310,15 @@ static long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
             return -EINVAL;
         return t->no_new_privs;
     case PR_GET_KEEPCAPS:
-        return t->keepcaps;
     case PR_SET_KEEPCAPS:
-        if (a2 > 1)
-            return -EINVAL;
-        t->keepcaps = a2;
-        return 0;
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_CAP_AMBIENT:
+        return cred_prctl(option, a2, a3, a4, a5);
     case PR_GET_SECCOMP:
         return READ_ONCE(t->seccomp_mode);  /* strict mode never gets here */
     case PR_SET_SECCOMP:
         return seccomp_prctl(a2, a3);
-    case PR_CAPBSET_READ:
-        return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
     case PR_GET_TID_ADDRESS:
         return put_user(t->clear_child_tid, (uint64_t __user *)a2);
     default:

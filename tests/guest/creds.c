@@ -30,18 +30,6 @@ static void show_ids(const char *what)
     say("%s: uid %u %u %u fsuid %ld gid %u %u %u\n", what, r, e, s, fs, gr, ge, gs);
 }
 
-static int in_child(void (*fn)(void))
-{
-    pid_t c = fork();
-    if (c == 0) {
-        fn();
-        gt_exit();
-    }
-    int st;
-    waitpid(c, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 static void setuid_rules(void)
 {
     show_ids("start");
@@ -158,8 +146,8 @@ static void processes_as_nobody(void)
 int main(void)
 {
     root_pid = getpid();
-    say("child exit: %d\n", in_child(setuid_rules));
-    say("child exit: %d\n", in_child(root_groups));
+    say("child exit: %d\n", gt_in_child(setuid_rules));
+    say("child exit: %d\n", gt_in_child(root_groups));
 
     /* files for the unprivileged checks */
     mkdir("perm.d", 0700);
@@ -174,7 +162,7 @@ int main(void)
     close(open("sticky.d/rootfile", O_CREAT | O_WRONLY, 0666));
     chmod("sticky.d/rootfile", 0666);
     chmod(".", 0755);
-    say("child exit: %d\n", in_child(files_as_nobody));
+    say("child exit: %d\n", gt_in_child(files_as_nobody));
 
     /* limits only lowered: raising one needs CAP_SYS_RESOURCE, which a
      * container's root may lack */
@@ -182,7 +170,7 @@ int main(void)
     setrlimit(RLIMIT_NICE, &zero);
     setrlimit(RLIMIT_RTPRIO, &zero);
     setrlimit(RLIMIT_MEMLOCK, &ml);
-    say("child exit: %d\n", in_child(processes_as_nobody));
+    say("child exit: %d\n", gt_in_child(processes_as_nobody));
 
     unlink("perm.d/secret");
     rmdir("perm.d");

@@ -267,6 +267,20 @@ GT_FN void __attribute__((noreturn)) gt_exit(void)
     exit(gt_failures ? 1 : 0);
 }
 
+/* Runs fn in a child that ends with gt_exit() (its own "result:" line);
+ * its exit status, or 100 + the signal that killed it. */
+GT_FN int gt_in_child(void (*fn)(void))
+{
+    pid_t c = fork();
+    if (c == 0) {
+        fn();
+        gt_exit();
+    }
+    int st;
+    waitpid(c, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
 /* Directory holding the test binaries (the guest's /tests). */
 GT_FN const char *gt_dir(void)
 {
