@@ -23,7 +23,9 @@
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
+#include <kernel/perf_event.h>
 #include <kernel/random.h>
+#include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
@@ -87,6 +89,10 @@ void kmain(uint32_t start_info)
     pmm_init();
     vm_init();
     kheap_init();
+    smp_prepare_cpus();         /* per-CPU data for the CPUs the firmware lists */
+    spin_debug_setup();
+    hrtimer_setup();
+    perf_setup();
     arch_init_interrupts();
     percpu_area[0].online = true;
     vdso_init();

@@ -55,6 +55,7 @@
 #include <kernel/trace.h>
 #include <kernel/wait.h>
 #include <lib/string.h>
+#include <mm/kheap.h>
 #include <mm/vm.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -65,7 +66,7 @@
 /*
  * A run queue: the tasks waiting for a CPU, ordered by the two policy
  * instances, under one lock.  queues[c] is CPU c's own (MQMS); the shared
- * one (SQMS) is queues[MAX_CPUS], the last, so that taking every queue's
+ * one (SQMS) is queues[nr_cpu_ids], the last, so that taking every queue's
  * lock in index order is taking them in address order (docs/locking.md).
  */
 struct runqueue {
@@ -108,9 +109,10 @@ struct cpu_sched {
 static int64_t rt_runtime_ns = 950000000;
 static uint64_t rt_period_ns = 1000000000;
 
-#define SHARED_Q MAX_CPUS
-static struct runqueue queues[MAX_CPUS + 1];
-static struct cpu_sched cpus[MAX_CPUS];
+/* Allocated by sched_init for the CPUs that may start (nr_cpu_ids). */
+#define SHARED_Q nr_cpu_ids
+static struct runqueue *queues;         /* nr_cpu_ids + 1 */
+static struct cpu_sched *cpus;
 static const struct sched_policy *system_policy;
 struct sched_tunables sched_tun;
 static struct spinlock policy_lock = SPINLOCK_INIT("sched_policy");
@@ -163,7 +165,7 @@ static void kick_idle_cpu(int me);
 
 /* The scheduler tick of each CPU: a periodic high-resolution timer,
  * stopped while the CPU idles and on a nohz_full CPU running one task. */
-static struct hrtimer tick_timer[MAX_CPUS];
+static struct hrtimer *tick_timer;     /* nr_cpu_ids, from sched_init */
 /* The load average's 5-second sample, on CPU 0. */
 static struct hrtimer loadavg_timer;
 
@@ -1340,6 +1342,10 @@ void sched_init(void)
     if (m < 0)
         kprintf("sched: unknown sched_queues '%s' (single or per-cpu), using per-cpu\n", mode);
     queue_mode = m < 0 ? SCHED_QUEUES_PER_CPU : (enum sched_queue_mode)m;
+    cpus = percpu_array_alloc(sizeof *cpus);
+    tick_timer = percpu_array_alloc(sizeof *tick_timer);
+    if (!(queues = kzalloc(sizeof *queues * (size_t)(nr_cpu_ids + 1))))
+        panic("sched: no memory for %d run queues", nr_cpu_ids + 1);
     runqueue_init(&queues[SHARED_Q]);
     cpu_sched_init(0, task_create_idle(0));
     isolated_mask = parse_cpulist(cmdline_get("isolcpus"));
