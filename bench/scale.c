@@ -1,0 +1,112 @@
+/*
+ * scale: fork+exit+wait throughput with 1, 2, 4, ... concurrent forkers, up
+ * to the number of CPUs, for `make bench-scale` (bench/scale.py boots it on
+ * 1 to 64 CPUs).
+ *
+ *   fork_forkers_K   K processes, each forking a child that _exit(0)s and
+ *                    waiting for it, over and over, for a fixed time; the
+ *                    figure is the wall time per fork+exit+wait of all K
+ *                    together (total time / total forks), with
+ *                    forks_per_s=... on the RESULT line
+ *
+ * A kernel whose fork path scales shows the time per fork falling as K
+ * grows, down to a floor set by the CPUs QEMU really has (TCG runs the
+ * virtual CPUs on the host's cores); one serialised by a global lock keeps
+ * it flat from K = 1.
+ */
+#define _GNU_SOURCE
+#include "lib/benchlib.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SAMPLES 5
+
+/* One forker: fork+exit+wait until the deadline; returns how many. */
+static long forker(uint64_t deadline)
+{
+	long n = 0;
+	while (bench_now_ns() < deadline) {
+		if (bench_fork_exit_wait(NULL, 8) < 0)
+			return -1;
+		n += 8;
+	}
+	return n;
+}
+
+/* K forkers for ms milliseconds: wall ns per fork, or a negative errno. */
+static double round_of(int k, unsigned ms, long *counts)
+{
+	pid_t pids[256];
+	uint64_t start = bench_now_ns() + 20000000ull;  /* all start together */
+	uint64_t deadline = start + (uint64_t)ms * 1000000ull;
+	for (int i = 0; i < k; i++) {
+		counts[i] = 0;
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return -errno;
+		if (pids[i] == 0) {
+			while (bench_now_ns() < start)
+				;
+			long n = forker(deadline);
+			counts[i] = n;
+			_exit(n < 0 ? 1 : 0);
+		}
+	}
+	int bad = 0;
+	for (int i = 0; i < k; i++) {
+		int st;
+		if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			bad = 1;
+	}
+	uint64_t took = bench_now_ns() - start;
+	long total = 0;
+	for (int i = 0; i < k; i++)
+		total += counts[i];
+	if (bad || total <= 0)
+		return -EIO;
+	return (double)took / (double)total;
+}
+
+int main(void)
+{
+	int ncpus = bench_ncpus();
+	/* the children's counts, in memory they share with this process */
+	long *counts = mmap(NULL, 256 * sizeof(long), PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (counts == MAP_FAILED) {
+		bench_error("fork_forkers", "mmap", errno);
+		return 1;
+	}
+	unsigned ms = (unsigned)bench_scaled(300, 100);
+	for (int k = 1; k <= ncpus && k <= 256; k *= 2) {
+		char name[48], what[96], extra[64];
+		snprintf(name, sizeof name, "fork_forkers_%d", k);
+		snprintf(what, sizeof what, "fork+exit+wait, %d concurrent forkers, wall time per fork", k);
+		double ns[SAMPLES];
+		int n = 0, err = 0;
+		for (int s = 0; s < SAMPLES + 1; s++) {
+			double r = round_of(k, ms, counts);
+			if (r < 0) {
+				err = (int)-r;
+				break;
+			}
+			if (s > 0)              /* the first round warms up */
+				ns[n++] = r;
+		}
+		if (err) {
+			bench_error(name, "fork", err);
+			continue;
+		}
+		bench_sort(ns, n);
+		snprintf(extra, sizeof extra, "forks_per_s=%.0f", 1e9 / ns[n / 2]);
+		bench_report(name, what, ns, n, extra);
+	}
+	return 0;
+}
