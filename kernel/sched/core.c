@@ -686,17 +686,25 @@ void sched_yield_current(void)
 
 /* ---- placement and wake-ups ---- */
 
-/* MQMS: keep it where it was if allowed; otherwise the least loaded allowed CPU. */
+/* MQMS: keep it where it was if allowed; otherwise the least loaded allowed
+ * CPU.  The search starts at the CPU it ran on and looks at no more than
+ * SELECT_SCAN allowed CPUs, stopping at the first with nothing to do: a
+ * wake-up on 64 CPUs costs what it does on 16 (Linux bounds its idle-CPU
+ * search likewise); a CPU left idle beyond the window pulls work itself
+ * (idle_pull). */
+#define SELECT_SCAN 16
 static int select_cpu(struct task *t)
 {
-    int best = -1;
+    int best = -1, seen = 0, first = t->se.cpu >= 0 && t->se.cpu < ncpus ? t->se.cpu : 0;
     unsigned best_load = ~0U;
-    for (int c = 0; c < ncpus; c++) {
+    for (int i = 0; i < ncpus && seen < SELECT_SCAN && best_load > 0; i++) {
+        int c = first + i < ncpus ? first + i : first + i - ncpus;
         if (!percpu_area[c].online || !may_run_on(t, c))
             continue;
+        seen++;
         unsigned load = queues[c].nr_running;
-        if (c == t->se.cpu && load <= best_load + 0)
-            load = load > 0 ? load - 1 : 0;   /* slight preference for cache warmth */
+        if (c == t->se.cpu && load > 0)
+            load--;                           /* slight preference for cache warmth */
         if (load < best_load) {
             best = c;
             best_load = load;
@@ -769,6 +777,11 @@ static void charge_running(struct runqueue *rq, int cpu)
  * tick has it charged (one CPU for a per-CPU queue, any for the shared one). */
 static void charge_tickless(struct runqueue *rq, int only)
 {
+    if (only >= 0) {                    /* a per-CPU queue: its CPU alone */
+        if (percpu_area[only].online && READ_ONCE(percpu_area[only].tick_stopped))
+            charge_running(rq, only);
+        return;
+    }
     for (int c = 0; c < ncpus; c++)
         if ((only < 0 || c == only) && percpu_area[c].online && READ_ONCE(percpu_area[c].tick_stopped))
             charge_running(rq, c);
