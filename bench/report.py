@@ -67,6 +67,8 @@ ROWS = [
      ("field", "median_ns"), None),
     ("exec_dynamic_true", "fork+execve+wait, Debian /usr/bin/true (glibc, dynamic)",
      ("field", "median_ns"), None),
+    ("fork_forkers_1", "fork+exit+wait, 1 forker of bench-scale (wall time per fork)",
+     ("field", "median_ns"), None),
     ("fork_touched_1m", "fork+exit+wait, 1 MiB touched",
      ("field", "median_ns"), None),
     ("fork_touched_16m", "fork+exit+wait, 16 MiB touched",
