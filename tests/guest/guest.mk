@@ -167,7 +167,7 @@ TEST_SUITES += test-smp4
 # (smp_wide), pinning, the per-CPU lines of /proc/stat, forks and the idle
 # balancing across the CPUs.  Chosen small: TCG with 64 virtual CPUs on a
 # 2-core host is slow.  Result lines are smpN/NAME.
-SMP64_TESTS := smp_wide sched_affinity proc_cpus_allowed proc_stat fork_return sched_balance nproc_limit
+SMP64_TESTS := smp_wide sysfs_cpu sched_affinity proc_cpus_allowed proc_stat fork_return sched_balance nproc_limit
 SMP64_CPUS  ?= 32 64
 .PHONY: test-smp64
 test-smp64: $(GUEST_BINS) guest-image
