@@ -78,6 +78,7 @@ static void start_init(void *arg)
 
 void kmain(uint32_t start_info)
 {
+    uint64_t entry_cycles = arch_cycles();  /* the TSC counts from machine reset */
     percpu_init(0);
     uart_init();
     boot_info_parse(start_info);
@@ -98,6 +99,9 @@ void kmain(uint32_t start_info)
     vdso_init();
     time_init();
     vdso_publish_clocks();
+    /* what went before the kernel: the firmware (SeaBIOS starts every CPU
+     * too) and the loader; make bench-scale reads it */
+    kprintf("boot: kernel entered at %lu us after machine reset\n", (unsigned long)(cycles_to_ns(entry_cycles) / 1000));
     random_init();
     sched_init();
     syscall_init();
