@@ -28,13 +28,15 @@
 
 #define SAMPLES 5
 
-/* One forker: fork+exit+wait until the deadline; returns how many. */
+/* One forker: fork+exit+wait until the deadline; returns how many, or a
+ * negative errno. */
 static long forker(uint64_t deadline)
 {
 	long n = 0;
 	while (bench_now_ns() < deadline) {
-		if (bench_fork_exit_wait(NULL, 8) < 0)
-			return -1;
+		int r = bench_fork_exit_wait(NULL, 8);
+		if (r < 0)
+			return r;
 		n += 8;
 	}
 	return n;
@@ -56,14 +58,22 @@ static double round_of(int k, unsigned ms, long *counts)
 				;
 			long n = forker(deadline);
 			counts[i] = n;
-			_exit(n < 0 ? 1 : 0);
+			_exit(n < 0 ? (int)(-n & 0x7f) : 0);   /* the errno */
 		}
 	}
 	int bad = 0;
 	for (int i = 0; i < k; i++) {
 		int st;
-		if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		if (waitpid(pids[i], &st, 0) < 0) {
+			printf("fork_forkers_%d: waitpid of forker %d: %s\n", k, i, strerror(errno));
 			bad = 1;
+		} else if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			if (WIFSIGNALED(st))
+				printf("fork_forkers_%d: forker %d killed by signal %d\n", k, i, WTERMSIG(st));
+			else
+				printf("fork_forkers_%d: forker %d: %s\n", k, i, strerror(WEXITSTATUS(st)));
+			bad = 1;
+		}
 	}
 	uint64_t took = bench_now_ns() - start;
 	long total = 0;
