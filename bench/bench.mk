@@ -91,7 +91,7 @@ bench-tasks:
 # count, boot time against memory (bench/scale.py).  SCALE_CPUS,
 # SCALE_MEMS and SCALE_KERNELS choose the configurations.
 SCALE_CPUS    ?= 1 2 4 8 16 32 64
-SCALE_MEMS    ?= 512M 2G 4G
+SCALE_MEMS    ?= 512M 2G 4G 8G 16G
 SCALE_KERNELS ?= tessera linux
 bench-scale: $(BENCH_CPIO) $(BENCH_VMLINUZ)
 	@mkdir -p $(BUILD)/bench

@@ -10,7 +10,7 @@ report.BootRun) once per configuration:
     user instruction by the TSC; the kernel's own clock there), the host's
     wall time from QEMU's start to init's driver script running, and
     bench-scale's fork_forkers_K (1, 2, 4 ... concurrent forkers);
-  * memory sizes (--mems, default 512M 2G 4G) at --mem-cpus CPUs: the boot
+  * memory sizes (--mems, default 512M 2G 4G 8G 16G) at --mem-cpus CPUs: the boot
     clocks alone.
 
 Under plain TCG (wall time): QEMU runs each virtual CPU on a host thread,
@@ -161,7 +161,7 @@ def main():
     ap.add_argument("--tessera-kernel", required=True)
     ap.add_argument("--tessera-append", default="init=/bench/bench-init")
     ap.add_argument("--cpus", default="1 2 4 8 16 32 64")
-    ap.add_argument("--mems", default="512M 2G 4G")
+    ap.add_argument("--mems", default="512M 2G 4G 8G 16G")
     ap.add_argument("--mem-cpus", type=int, default=2)
     ap.add_argument("--kernels", default="tessera linux")
     ap.add_argument("--timeout", type=int, default=900)
