@@ -58,6 +58,28 @@ static int count_lines(const char *path, const char *prefix, int digit)
     return n;
 }
 
+/* /proc/stat's cpuN lines name CPUs 0 .. n-1 in order, with at least
+ * the ten time columns each. */
+static int stat_lines_in_order(long n)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return 0;
+    char line[512];
+    long next = 0;
+    int ok = 1;
+    while (fgets(line, sizeof line, f)) {
+        long c;
+        unsigned long long v[10];
+        if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+            continue;
+        ok &= sscanf(line, "cpu%ld %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &c, &v[0], &v[1], &v[2],
+                     &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) == 11 && c == next++;
+    }
+    fclose(f);
+    return ok && next == n;
+}
+
 /* The CPU columns of /proc/interrupts' header line. */
 static int interrupt_columns(void)
 {
@@ -109,6 +131,7 @@ int main(void)
     expect(list_count(SYS "/online") == n, "/sys/devices/system/cpu/online counts them");
     expect(list_count(SYS "/possible") >= n, "possible holds them");
     expect(count_lines("/proc/stat", "cpu", 1) == n, "/proc/stat has a cpuN line each");
+    expect(stat_lines_in_order(n), "/proc/stat's cpuN lines: CPUs 0 to n-1 in order, ten columns each");
     expect(count_lines("/proc/cpuinfo", "processor", 0) == n, "/proc/cpuinfo has a processor entry each");
     expect(interrupt_columns() == n, "/proc/interrupts has a column each");
 
