@@ -7,13 +7,15 @@
 #   make bench-latency only bench-latency, real-time wake-ups    -> bench/results-latency.md
 #   make bench-tasks  only bench-tasks, costs against the number of processes,
 #                     on 4 GiB guests under icount               -> bench/results-tasks.md
+#   make bench-scale  boot time and fork throughput against CPUs (1..64) and
+#                     memory, one boot per kernel and size   -> bench/results-scale.md
 #   make bench-bins   just the programs ($(BENCH_BINS)), for other images
 #
 # BENCH_REPS (boots per kernel and mode), BENCH_MODES (tcg,icount) and
 # BENCH_SCALE (multiplies the sample counts) tune a run; BENCH_ONLY=a,b runs
 # only those programs (bench-a, bench-b), into bench/results-a-b.md.
 
-BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise thread shmfault clock latency tasks hello init
+BENCH_PROGS := syscall ctxsw fork pagefault pipebw noise thread shmfault clock latency tasks scale hello init
 BENCH_BINS  := $(BENCH_PROGS:%=$(BUILD)/bench/bench-%)
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror $(WPROTO) -Ibench
 BENCH_LIB   := bench/lib/benchlib.c bench/lib/benchlib.h
@@ -39,7 +41,7 @@ BENCH_HARNESS = $(PYTHON) bench/harness.py --qemu "$(QEMU)" \
 	--reps $(BENCH_REPS) --modes $(BENCH_MODES) --scale $(BENCH_SCALE) \
 	--log-dir $(BUILD)/bench/logs --out $(BENCH_RESULTS) --only "$(BENCH_ONLY)"
 
-.PHONY: bench bench-linux bench-bins bench-clock bench-latency bench-tasks
+.PHONY: bench bench-linux bench-bins bench-clock bench-latency bench-tasks bench-scale
 bench-bins: $(BENCH_BINS)
 
 $(BENCH_BINS): $(BUILD)/bench/bench-%: bench/%.c $(BENCH_LIB)
@@ -84,6 +86,19 @@ bench-latency:
 # count instructions and so show how a cost grows, one boot per kernel.
 bench-tasks:
 	$(Q)$(MAKE) --no-print-directory bench BENCH_ONLY=tasks MEM=4G BENCH_MODES=icount BENCH_REPS=1
+
+# Boot time and fork+exit+wait with 1..N concurrent forkers against the CPU
+# count, boot time against memory (bench/scale.py).  SCALE_CPUS,
+# SCALE_MEMS and SCALE_KERNELS choose the configurations.
+SCALE_CPUS    ?= 1 2 4 8 16 32 64
+SCALE_MEMS    ?= 512M 2G 4G 8G 16G
+SCALE_KERNELS ?= tessera linux
+bench-scale: $(BENCH_CPIO) $(BENCH_VMLINUZ)
+	@mkdir -p $(BUILD)/bench
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(PYTHON) bench/scale.py --qemu "$(QEMU)" --qemu-flags "$(BENCH_QEMU_FLAGS)" --cpio $(BENCH_CPIO) \
+	    --linux-kernel $(BENCH_VMLINUZ) --tessera-kernel $(KERNEL) --cpus "$(SCALE_CPUS)" \
+	    --mems "$(SCALE_MEMS)" --kernels "$(SCALE_KERNELS)" --log-dir $(BUILD)/bench/logs
 
 # The suite's own test (part of `make test`): the harness's parser, and
 # every benchmark run briefly on the host, where Linux is the oracle.

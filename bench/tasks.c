@@ -8,6 +8,11 @@
  *                      one each call: the kernel's lookup of a pid
  *   proc_list_N        one whole listing of /proc (opendir, readdir to the
  *                      end), the first thing ps and top do
+ *   ctxsw_N            pipe ping-pong between two more processes, per
+ *                      switch (half a round trip), as bench-ctxsw
+ *   wakeup_N           one way of that ping-pong: from just before the
+ *                      write to the sleeping reader's return from read(),
+ *                      timed by the reader (the wake-up latency)
  *
  * A kernel whose costs do not grow with N shows the same figures in the
  * three columns; a linear scan shows up as figures 100 and 3,000 times
@@ -107,16 +112,105 @@ static int op_list(void *arg, long count)
 	return 0;
 }
 
-/* The three measurements at population n. */
+/* The ping-pong pair: the parent writes its clock into one pipe; the
+ * echoing child, asleep in read(), answers how long after that it woke. */
+struct pingpong {
+	int to, from;
+	pid_t child;
+};
+
+static int pp_start(struct pingpong *pp)
+{
+	int a[2], b[2];
+	if (pipe(a) < 0)
+		return -errno;
+	if (pipe(b) < 0) {
+		int e = errno;
+		close(a[0]), close(a[1]);
+		return -e;
+	}
+	pid_t c = fork();
+	if (c < 0) {
+		int e = errno;
+		close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+		return -e;
+	}
+	if (c == 0) {
+		uint64_t t;
+		close(a[1]), close(b[0]);
+		while (read(a[0], &t, sizeof t) == sizeof t) {
+			t = bench_now_ns() - t;
+			if (write(b[1], &t, sizeof t) != sizeof t)
+				break;
+		}
+		_exit(0);
+	}
+	close(a[0]), close(b[1]);
+	pp->to = a[1], pp->from = b[0], pp->child = c;
+	return 0;
+}
+
+static void pp_stop(struct pingpong *pp)
+{
+	close(pp->to), close(pp->from);
+	waitpid(pp->child, NULL, 0);
+}
+
+/* count switches: count/2 round trips */
+static int op_pingpong(void *arg, long count)
+{
+	struct pingpong *pp = arg;
+	for (long i = 0; i < count / 2; i++) {
+		uint64_t t = bench_now_ns();
+		if (write(pp->to, &t, sizeof t) != sizeof t || read(pp->from, &t, sizeof t) != sizeof t)
+			return -EPIPE;
+	}
+	return 0;
+}
+
+static void measure_pingpong(const char *ctx_name, const char *ctx_what, const char *wake_name,
+			     const char *wake_what)
+{
+	struct pingpong pp;
+	int r = pp_start(&pp);
+	if (r < 0) {
+		bench_error(ctx_name, "fork", -r);
+		bench_error(wake_name, "fork", -r);
+		return;
+	}
+	struct bench_spec cs = {ctx_name, ctx_what, 100, 21, 3};
+	bench_run(&cs, op_pingpong, &pp);
+	enum { WAKES = 201 };
+	double ns[WAKES];
+	int n = 0;
+	for (int i = 0; i < WAKES + 20; i++) {
+		uint64_t t = bench_now_ns();
+		if (write(pp.to, &t, sizeof t) != sizeof t || read(pp.from, &t, sizeof t) != sizeof t)
+			break;
+		if (i >= 20)                    /* the first ones warm up */
+			ns[n++] = (double)t;
+	}
+	if (n == WAKES)
+		bench_report(wake_name, wake_what, ns, n, NULL);
+	else
+		bench_error(wake_name, "pipe", EPIPE);
+	pp_stop(&pp);
+}
+
+/* The measurements at population n. */
 static void measure(long n)
 {
-	char name[3][48], what[3][96];
+	char name[5][48], what[5][96];
 	snprintf(name[0], sizeof name[0], "fork_exit_wait_%ld", n);
 	snprintf(name[1], sizeof name[1], "pid_lookup_%ld", n);
 	snprintf(name[2], sizeof name[2], "proc_list_%ld", n);
 	snprintf(what[0], sizeof what[0], "fork+_exit+waitpid, %ld processes asleep", n);
 	snprintf(what[1], sizeof what[1], "getpgid(pid) of one of %ld processes", n);
 	snprintf(what[2], sizeof what[2], "readdir of all /proc, %ld processes", n);
+	snprintf(name[3], sizeof name[3], "ctxsw_%ld", n);
+	snprintf(name[4], sizeof name[4], "wakeup_%ld", n);
+	snprintf(what[3], sizeof what[3], "context switch, pipe ping-pong, %ld processes asleep", n);
+	snprintf(what[4], sizeof what[4], "pipe wake-up to run, %ld processes asleep", n);
 
 	const char *limit = getenv("BENCH_TASKS_LIMIT");
 	long threads_max = read_long("/proc/sys/kernel/threads-max", NULL);
@@ -134,7 +228,7 @@ static void measure(long n)
 	if (r < 0)
 		snprintf(why, sizeof why, "fork failed at %ld processes: %s", nsleepers, strerror(-r));
 	if (why[0]) {
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 5; i++)
 			bench_skip(name[i], why);
 		return;
 	}
@@ -145,6 +239,7 @@ static void measure(long n)
 	bench_run(&fe, bench_fork_exit_wait, NULL);
 	bench_run(&lk, op_lookup, &next);
 	bench_run(&ls, op_list, &entries);
+	measure_pingpong(name[3], what[3], name[4], what[4]);
 }
 
 int main(void)

@@ -36,7 +36,10 @@ struct hrtimer_base {
     uint64_t interrupts;
 };
 
-static struct hrtimer_base bases[MAX_CPUS];
+/* One per CPU (hrtimer_setup), each under its own lock. */
+static struct hrtimer_base *bases;
+
+void hrtimer_setup(void) { bases = percpu_array_alloc(sizeof *bases); }
 
 /* Wall-clock timers (on_wall), in no order: the list and every on_wall
  * timer's wall_ns and wall_node are under wall_lock, taken before a base's. */

@@ -23,7 +23,9 @@
 #include <kernel/hrtimer.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
+#include <kernel/perf_event.h>
 #include <kernel/random.h>
+#include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
@@ -76,6 +78,7 @@ static void start_init(void *arg)
 
 void kmain(uint32_t start_info)
 {
+    uint64_t entry_cycles = arch_cycles();  /* the TSC counts from machine reset */
     percpu_init(0);
     uart_init();
     boot_info_parse(start_info);
@@ -87,11 +90,18 @@ void kmain(uint32_t start_info)
     pmm_init();
     vm_init();
     kheap_init();
+    smp_prepare_cpus();         /* per-CPU data for the CPUs the firmware lists */
+    spin_debug_setup();
+    hrtimer_setup();
+    perf_setup();
     arch_init_interrupts();
     percpu_area[0].online = true;
     vdso_init();
     time_init();
     vdso_publish_clocks();
+    /* what went before the kernel: the firmware (SeaBIOS starts every CPU
+     * too) and the loader; make bench-scale reads it */
+    kprintf("boot: kernel entered at %lu us after machine reset\n", (unsigned long)(cycles_to_ns(entry_cycles) / 1000));
     random_init();
     sched_init();
     syscall_init();

@@ -130,8 +130,7 @@ const struct sysctl_entry perf_sysctls[] = {
 static bool perf_privileged(int level) { return READ_ONCE(paranoid) <= level || capable(CAP_SYS_ADMIN); }
 
 static struct spinlock perf_lock = SPINLOCK_INIT("perf");
-static struct perf_ctx cpu_ctx[MAX_CPUS];   /* set up at the first CPU event (perf_lock) */
-static bool cpu_ctx_ready;
+static struct perf_ctx *cpu_ctx;            /* one per CPU, from perf_setup */
 static uint64_t last_id;                    /* perf_lock */
 static const struct file_ops perf_fops;
 
@@ -144,6 +143,13 @@ static void ctx_init(struct perf_ctx *c)
     spin_init(&c->lock, "perf_ctx");
     list_init(&c->events);
     c->nr = 0;
+}
+
+void perf_setup(void)
+{
+    cpu_ctx = percpu_array_alloc(sizeof *cpu_ctx);
+    for (int i = 0; i < nr_cpu_ids; i++)
+        ctx_init(&cpu_ctx[i]);
 }
 
 /* Adds n to c's events of kind id that count now, on this CPU, for this
@@ -615,11 +621,6 @@ static long event_open_locked(struct perf_event *e, int pid, int cpu, struct per
             return -ESRCH;              /* it has ended (Linux: its context is gone) */
         c = t->perf;
     } else {
-        if (!cpu_ctx_ready) {
-            for (int i = 0; i < MAX_CPUS; i++)
-                ctx_init(&cpu_ctx[i]);
-            cpu_ctx_ready = true;
-        }
         if (!percpu_area[cpu].online)
             return -ENODEV;
         c = &cpu_ctx[cpu];

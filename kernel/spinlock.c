@@ -90,10 +90,23 @@ static const struct {
 /* a policy or queue-mode switch holds every run queue (one per CPU and the
  * shared one) under two more */
 #define HELD_MAX (MAX_CPUS + 8)
-static struct {
+struct held_locks {
     struct spinlock *lock[HELD_MAX];
     int n;
-} held[MAX_CPUS];
+};
+/* One per CPU, written by that CPU alone: the boot CPU's alone until
+ * spin_debug_setup sizes them for every CPU. */
+static struct held_locks boot_held[1];
+static struct held_locks *held = boot_held;
+
+void spin_debug_setup(void)
+{
+    struct held_locks *all = percpu_array_alloc(sizeof *all);
+    uint64_t flags = irq_save();
+    all[0] = boot_held[0];
+    held = all;
+    irq_restore(flags);
+}
 
 static const char *lock_name(const struct spinlock *l) { return l->name ? l->name : "(unnamed)"; }
 

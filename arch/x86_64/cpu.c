@@ -11,9 +11,12 @@
 #include <arch/trapframe.h>
 #include <arch/x86.h>
 #include <kernel/kernel.h>
+#include <mm/kheap.h>
 #include <stddef.h>
 
-struct percpu percpu_area[MAX_CPUS];
+static struct percpu boot_percpu;
+struct percpu *percpu_area = &boot_percpu;
+int nr_cpu_ids = 1;
 int ncpus = 1;
 int cpus_present = 1;
 
@@ -37,6 +40,30 @@ void percpu_init(int cpu)
     p->cpu_id = cpu;
     wrmsr(MSR_GS_BASE, (uint64_t)p);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+/* The boot CPU's block moves into the array allocated for all CPUs: only
+ * the boot CPU runs, interrupts off, and nothing has kept its address. */
+static void percpu_move_boot(struct percpu *all)
+{
+    all[0] = boot_percpu;
+    all[0].self = &all[0];
+    percpu_area = all;
+    wrmsr(MSR_GS_BASE, (uint64_t)&all[0]);
+}
+
+void *percpu_array_alloc(size_t size)
+{
+    void *p = kzalloc(size * (size_t)nr_cpu_ids);
+    if (!p)
+        panic("no memory for per-CPU data of %d CPUs", nr_cpu_ids);
+    return p;
+}
+
+void percpu_setup(int n)
+{
+    nr_cpu_ids = n;
+    percpu_move_boot(percpu_array_alloc(sizeof(struct percpu)));
 }
 
 void arch_init_boot_cpu(void)

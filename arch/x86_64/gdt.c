@@ -15,6 +15,7 @@
 #include <kernel/kernel.h>
 #include <kernel/vdso.h>
 #include <lib/string.h>
+#include <mm/kheap.h>
 
 struct tss {
     uint32_t reserved0;
@@ -32,11 +33,23 @@ struct cpu_tables {
     uint8_t df_stack[4096] __aligned(16);
 };
 
-static struct cpu_tables cpu_tables[MAX_CPUS] __aligned(64);
+/* The boot CPU's are static: it loads them before there is a heap.  The
+ * other CPUs' are allocated at boot for those that may start
+ * (gdt_setup): CPU c's at ap_tables[c - 1]. */
+static struct cpu_tables boot_tables __aligned(64);
+static struct cpu_tables *ap_tables;
+
+static struct cpu_tables *tables_of(int cpu) { return cpu ? &ap_tables[cpu - 1] : &boot_tables; }
+
+void gdt_setup(void)
+{
+    if (nr_cpu_ids > 1 && !(ap_tables = kzalloc(sizeof *ap_tables * (size_t)(nr_cpu_ids - 1))))
+        panic("no memory for the descriptor tables of %d CPUs", nr_cpu_ids);
+}
 
 void gdt_init_cpu(int cpu)
 {
-    struct cpu_tables *t = &cpu_tables[cpu];
+    struct cpu_tables *t = tables_of(cpu);
     memset(t, 0, sizeof *t);
     t->gdt[0] = 0;
     t->gdt[1] = 0x00af9a000000ffffULL;   /* 0x08 kernel code, L=1 */
@@ -73,7 +86,7 @@ void gdt_init_cpu(int cpu)
 void gdt_set_cpunode(int cpu, uint32_t value)
 {
     /* a read-only data segment, DPL 3, byte-granular 20-bit limit = value */
-    cpu_tables[cpu].gdt[VDSO_CPUNODE_GDT] = (value & 0xffff) | (0xf1ULL << 40) | ((uint64_t)(value >> 16 & 0xf) << 48) |
+    tables_of(cpu)->gdt[VDSO_CPUNODE_GDT] = (value & 0xffff) | (0xf1ULL << 40) | ((uint64_t)(value >> 16 & 0xf) << 48) |
                                             (1ULL << 54);
 }
 

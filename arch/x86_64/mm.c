@@ -20,14 +20,14 @@ void arch_tlb_flush_page(uint64_t va) { invlpg(va); }
 
 void arch_tlb_flush_local(void) { write_cr3(read_cr3()); }
 
-/* Each CPU counts the flush requests it has served; a requester waits for
- * the count of every target to move past the value it saw before asking. */
-static volatile uint64_t tlb_flushes[MAX_CPUS];
+/* Each CPU counts the flush requests it has served (its percpu
+ * tlb_flushes); a requester waits for the count of every target to move
+ * past the value it saw before asking. */
 
 void arch_tlb_flush_ipi(void)
 {
     arch_tlb_flush_local();
-    __atomic_add_fetch(&tlb_flushes[this_cpu_id()], 1, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&this_cpu()->tlb_flushes, 1, __ATOMIC_RELEASE);
 }
 
 void arch_tlb_flush_cpus(uint64_t cpus)
@@ -36,19 +36,23 @@ void arch_tlb_flush_cpus(uint64_t cpus)
     cpus &= ~(1ULL << me);
     if (!cpus)
         return;
+    /* only the target CPUs' bits are visited: the cost grows with the
+     * CPUs the mm ran on, not with the CPUs there are */
     uint64_t seen[MAX_CPUS];
-    for (int c = 0; c < ncpus; c++) {
-        if (!(cpus & (1ULL << c)) || !percpu_area[c].online)
+    for (uint64_t m = cpus; m; m &= m - 1) {
+        int c = __builtin_ctzll(m);
+        if (c >= ncpus || !percpu_area[c].online)
             continue;
-        seen[c] = __atomic_load_n(&tlb_flushes[c], __ATOMIC_ACQUIRE);
+        seen[c] = __atomic_load_n(&percpu_area[c].tlb_flushes, __ATOMIC_ACQUIRE);
         lapic_send_ipi(percpu_area[c].apic_id, VEC_IPI_TLB);
     }
     uint64_t flags = read_rflags();
     irq_enable();
-    for (int c = 0; c < ncpus; c++) {
-        if (!(cpus & (1ULL << c)) || !percpu_area[c].online)
+    for (uint64_t m = cpus; m; m &= m - 1) {
+        int c = __builtin_ctzll(m);
+        if (c >= ncpus || !percpu_area[c].online)
             continue;
-        while (__atomic_load_n(&tlb_flushes[c], __ATOMIC_ACQUIRE) == seen[c])
+        while (__atomic_load_n(&percpu_area[c].tlb_flushes, __ATOMIC_ACQUIRE) == seen[c])
             cpu_relax();
     }
     write_rflags(flags);

@@ -15,6 +15,7 @@
 #include <arch/gdt.h>
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
+#include <arch/x86.h>
 #include <kernel/kernel.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
@@ -27,12 +28,16 @@ struct madt_ids {
 static void madt_entry(const uint8_t *e, void *arg)
 {
     struct madt_ids *m = arg;
-    if (e[0] == 0 && e[1] >= 8 && (e[4] & 1) && m->count < m->max)   /* processor local APIC, enabled */
-        m->ids[m->count++] = e[3];
+    if (e[0] == 0 && e[1] >= 8 && (e[4] & 1)) {   /* processor local APIC, enabled */
+        if (m->count < m->max)
+            m->ids[m->count] = e[3];
+        m->count++;
+    }
 }
 
 /* The APIC ids of the enabled CPUs the MADT lists (its entries start at
- * byte 44: after the header, the local APIC address and the flags). */
+ * byte 44: after the header, the local APIC address and the flags): the
+ * first max of them into ids; returns how many it lists. */
 static int madt_apic_ids(int *ids, int max)
 {
     const struct acpi_sdt_header *madt = acpi_find_table("APIC");
@@ -59,10 +64,14 @@ static void ap_entry(void)
     smp_cpu_main(cpu, ap_stack);
 }
 
-void smp_boot_aps(void)
+/* The APIC ids of the CPUs to start, in MADT order (smp_prepare_cpus). */
+static int apic_ids[MAX_CPUS];
+static int nr_apic_ids;
+
+void smp_prepare_cpus(void)
 {
-    int ids[MAX_CPUS];
-    int n = madt_apic_ids(ids, MAX_CPUS);
+    int listed = madt_apic_ids(apic_ids, MAX_CPUS);
+    nr_apic_ids = MIN(listed, MAX_CPUS);
     const char *maxc = cmdline_get("maxcpus");
     int limit = MAX_CPUS;
     if (maxc) {                         /* a decimal count (maxcpus=0 starts none beside this one) */
@@ -74,15 +83,37 @@ void smp_boot_aps(void)
         limit = 1;
     if (limit < 1)
         limit = 1;
+    if (listed > MAX_CPUS)
+        kprintf(KERN_WARNING "smp: the firmware lists %d CPUs; at most %d start\n", listed, MAX_CPUS);
     /* nosmp leaves one CPU, as Linux's nr_cpus=1; maxcpus= only starts fewer */
-    cpus_present = cmdline_get("nosmp") ? 1 : MAX(n, 1);
+    cpus_present = cmdline_get("nosmp") ? 1 : MAX(nr_apic_ids, 1);
+    percpu_setup(MIN(limit, cpus_present));
+    gdt_setup();
+}
+
+/* The pause after INIT: the 10 ms of the MP specification for old
+ * processors; none from family 6 on, as Linux (whose init_udelay is 0
+ * there), since those take INIT at once.  With 64 CPUs the 10 ms alone
+ * would cost 0.64 s of boot time. */
+static uint64_t init_pause_ns(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    unsigned family = (a >> 8) & 0xf;
+    return family >= 6 ? 0 : 10 * NSEC_PER_MSEC;
+}
+
+void smp_boot_aps(void)
+{
+    int *ids = apic_ids, n = nr_apic_ids;
+    uint64_t init_pause = init_pause_ns();
     memcpy(P2V(TRAMP_BASE), trampoline_start, trampoline_end - trampoline_start);
     uint8_t *t = P2V(TRAMP_BASE);
     *(uint64_t *)(t + (tramp_entry - trampoline_start)) = (uint64_t)ap_entry;
     *(uint64_t *)(t + (tramp_cr3 - trampoline_start)) = (uint64_t)boot_pml4;
     uint32_t self = lapic_id();
     int cpu = 1;
-    for (int i = 0; i < n && cpu < limit; i++) {
+    for (int i = 0; i < n && cpu < nr_cpu_ids; i++) {
         if ((uint32_t)ids[i] == self)
             continue;
         void *stack = smp_stack_alloc();
@@ -94,7 +125,7 @@ void smp_boot_aps(void)
         volatile bool *online = &percpu_area[cpu].online;
         lapic_send_ipi(ids[i], 0x4500);             /* INIT */
         uint64_t t0 = time_ns();
-        while (time_ns() - t0 < 10 * NSEC_PER_MSEC)
+        while (time_ns() - t0 < init_pause)
             cpu_relax();
         for (int k = 0; k < 2 && !*online; k++) {
             lapic_send_ipi(ids[i], 0x4600 | (TRAMP_BASE >> 12));   /* STARTUP */

@@ -47,7 +47,10 @@ void percpu_init(int cpu);                  /* this CPU's per-CPU block is percp
 void arch_init_boot_cpu(void);
 void arch_init_interrupts(void);
 void arch_syscall_init_cpu(void);           /* the system-call entry (arch/x86_64/syscall.c) */
-/* Starts every other CPU the firmware lists (arch/x86_64/smp.c). */
+/* Counts the CPUs the firmware lists, as nosmp and maxcpus= limit them,
+ * and sizes the per-CPU data for them (percpu_setup); then starts every
+ * one of them beside the boot CPU (arch/x86_64/smp.c). */
+void smp_prepare_cpus(void);
 void smp_boot_aps(void);
 
 /* The reschedule IPI (arch/x86_64/cpu.c). */

@@ -14,6 +14,9 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
+/* The other CPUs' GDTs, TSSs and double-fault stacks, allocated once
+ * nr_cpu_ids is known (smp_prepare_cpus). */
+void gdt_setup(void);
 void gdt_init_cpu(int cpu);
 /* The limit of this CPU's CPUNODE segment (vDSO getcpu: node << 12 | cpu). */
 void gdt_set_cpunode(int cpu, uint32_t value);

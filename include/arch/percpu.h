@@ -15,14 +15,21 @@
 #define PERCPU_CPU_ID 32
 #define PERCPU_FAST_ENOSYS 40
 
-#define MAX_CPUS 16
+/* The most CPUs the kernel can start: the compile-time ceiling (Linux's
+ * NR_CPUS).  It bounds only CPU masks, which are one 64-bit word (task
+ * affinity, isolcpus=, TLB shootdown targets), and a few small tables;
+ * every per-CPU structure is allocated at boot for the nr_cpu_ids CPUs the
+ * firmware lists (smp_prepare_cpus). */
+#define MAX_CPUS 64
 
 #ifndef __ASSEMBLY__
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <kernel/cputime_types.h>
 
 struct task;
+struct mm;
 
 struct percpu {
     struct percpu *self;        /* PERCPU_SELF: for taking the address */
@@ -45,11 +52,23 @@ struct percpu {
     void *rq;                   /* struct runqueue of this CPU */
     void *tss;
     bool online;
+    struct mm *loaded_mm;       /* the address space in CR3 here (kernel/mm/vm.c) */
+    uint64_t tlb_flushes;       /* TLB shootdown requests served (arch/x86_64/mm.c) */
 };
 
-extern struct percpu percpu_area[MAX_CPUS];
+/* percpu_area[0 .. nr_cpu_ids-1]: the boot CPU's block is static until
+ * smp_prepare_cpus moves it into an array allocated for every CPU that may
+ * start. */
+extern struct percpu *percpu_area;
+extern int nr_cpu_ids;          /* per-CPU slots allocated: the CPUs that may start */
 extern int ncpus;               /* CPUs started: ids 0 .. ncpus-1 */
 extern int cpus_present;        /* CPUs the firmware lists (MADT), started or not */
+
+/* (arch/x86_64/cpu.c) Sizes the per-CPU blocks for n CPUs (nr_cpu_ids) once the heap works;
+ * then per-CPU tables are percpu_array_alloc(sizeof entry): zeroed, one
+ * entry per CPU that may start, a panic if memory lacks at boot. */
+void percpu_setup(int n);
+void *percpu_array_alloc(size_t size);
 
 #define PERCPU_STR_(x) #x
 #define PERCPU_STR(x) PERCPU_STR_(x)

@@ -102,6 +102,9 @@ uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns);
 void hrtimer_interrupt(void);
 /* Per CPU, before interrupts are enabled: the CPU's timer hardware
  * (arch_timer_init_cpu) and its queue of timers. */
+/* The per-CPU timer bases, allocated at boot for nr_cpu_ids CPUs
+ * (before any CPU's hrtimer_init_cpu). */
+void hrtimer_setup(void);
 void hrtimer_init_cpu(void);
 
 #endif

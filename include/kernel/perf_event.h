@@ -57,6 +57,8 @@ static inline void perf_sched_switch(struct task *prev, struct task *next)
  * task's events stop; an inherited one's counts go to its original.  exec:
  * enable_on_exec events start, remove_on_exec ones end.  free: the task's
  * event context goes (and any event a failed fork left). */
+/* The CPUs' event contexts, at boot for nr_cpu_ids CPUs (before any event). */
+void perf_setup(void);
 int perf_task_fork(struct task *child, struct task *parent, uint64_t clone_flags);
 void perf_task_exit(struct task *t);
 void perf_task_exec(struct task *t);

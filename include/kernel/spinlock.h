@@ -73,9 +73,12 @@ static inline void spin_unlock_two(struct spinlock *a, struct spinlock *b)
 #define spin_assert_none_held() spin_check_none_held(__func__)
 void spin_check_held(struct spinlock *l, const char *fn);
 void spin_check_none_held(const char *fn);
+/* Sizes the held-lock records for every CPU (after percpu_setup). */
+void spin_debug_setup(void);
 #else
 #define spin_assert_held(l) ((void)(l))
 #define spin_assert_none_held() ((void)0)
+static inline void spin_debug_setup(void) {}
 #endif
 
 #endif

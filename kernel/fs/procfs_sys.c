@@ -101,9 +101,13 @@ static void cpu_line(struct seqbuf *s, const char *name, const uint64_t ns[NR_CP
 
 static int show_stat(struct seqbuf *s)
 {
-    uint64_t all[NR_CPUTIME] = { 0 }, per[MAX_CPUS][NR_CPUTIME];
+    /* each CPU's times are read once, so that the total is their sum: on
+     * the heap, as wide as the CPUs started */
+    int n = ncpus;
+    uint64_t all[NR_CPUTIME] = { 0 }, (*per)[NR_CPUTIME] = kmalloc(sizeof *per * (size_t)n);
     uint64_t switches = 0, irqs = 0, lines[16] = { 0 };
-    int n = MIN(ncpus, MAX_CPUS);
+    if (!per)
+        return -ENOMEM;
     for (int c = 0; c < n; c++) {
         if (!percpu_area[c].online)
             continue;
@@ -123,6 +127,7 @@ static int show_stat(struct seqbuf *s)
         snprintf(name, sizeof(name), "cpu%d", c);
         cpu_line(s, name, per[c]);
     }
+    kfree(per);
     /* every interrupt, then those of each numbered (ISA) line */
     seq_printf(s, "intr %lu", (unsigned long)irqs);
     for (int i = 0; i < 16; i++)

@@ -101,12 +101,12 @@ static struct sys_inode *SI(struct vnode *v) { return v->priv; }
 /* ---------------------------------------------------------------- CPUs */
 
 static uint64_t cpus_upto(int n) { return n >= 64 ? ~0ULL : (1ULL << n) - 1; }
-static uint64_t present_mask(void) { return cpus_upto(MIN(cpus_present, MAX_CPUS)); }
+static uint64_t present_mask(void) { return cpus_upto(cpus_present); }
 
 static uint64_t online_mask(void)
 {
     uint64_t m = 0;
-    for (int c = 0; c < ncpus && c < MAX_CPUS; c++)
+    for (int c = 0; c < ncpus; c++)
         if (percpu_area[c].online)
             m |= 1ULL << c;
     return m;
@@ -125,7 +125,7 @@ static int show_list(struct seqbuf *s, uint64_t set)
 /* A CPU mask file, as wide as the possible CPUs. */
 static int show_cpumask(struct seqbuf *s, uint64_t set)
 {
-    seq_bitmask(s, set, (unsigned)MIN(cpus_present, MAX_CPUS));
+    seq_bitmask(s, set, (unsigned)cpus_present);
     seq_putc(s, '\n');
     return 0;
 }
@@ -359,7 +359,7 @@ static const struct sys_ent noden_ents[] = {
     FILE("meminfo", show_node_meminfo), FILE("numastat", show_node_numastat),
 };
 
-static int cpu_count(void) { return MIN(cpus_present, MAX_CPUS); }
+static int cpu_count(void) { return cpus_present; }
 
 #define ENTS(a) a, ARRAY_SIZE(a)
 static const struct sys_dir sys_dirs[] = {

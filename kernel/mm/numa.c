@@ -178,7 +178,7 @@ int numa_node_run(phys_t p, phys_t end, phys_t *run_end)
 
 int cpu_to_node(int cpu)
 {
-    if (cpu < 0 || cpu >= MAX_CPUS)
+    if (cpu < 0 || cpu >= nr_cpu_ids)
         return 0;
     uint32_t apic = (uint32_t)percpu_area[cpu].apic_id;
     for (int i = 0; i < nr_cpu_affinity; i++)
@@ -192,7 +192,7 @@ int numa_node_id(void) { return numa_nodes > 1 ? cpu_to_node(this_cpu_id()) : 0;
 uint64_t numa_node_cpus(int node)
 {
     uint64_t m = 0;
-    for (int c = 0; c < ncpus && c < MAX_CPUS; c++)
+    for (int c = 0; c < ncpus; c++)
         if (percpu_area[c].online && cpu_to_node(c) == node)
             m |= 1ULL << c;
     return m;

@@ -139,19 +139,16 @@ static void flush_page(struct mm *mm, uint64_t va)
         arch_tlb_flush_page(va);
 }
 
-/* The mm each CPU has loaded; only that CPU changes its entry. */
-static struct mm *loaded_mm[MAX_CPUS];
-
 void mm_activate(struct mm *mm)
 {
     int cpu = this_cpu_id();
-    struct mm *old = loaded_mm[cpu];
+    struct mm *old = percpu_area[cpu].loaded_mm;
     if (old != mm) {
         if (mm)
             __atomic_or_fetch(&mm->cpus, 1ULL << cpu, __ATOMIC_SEQ_CST);
         if (old)
             __atomic_and_fetch(&old->cpus, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
-        loaded_mm[cpu] = mm;
+        percpu_area[cpu].loaded_mm = mm;
     }
     arch_pt_load(mm ? mm->pt_root : kernel_pt_root);
 }
@@ -617,7 +614,7 @@ void mm_put(struct mm *mm)
     spin_lock(&mm_list_lock);
     list_remove(&mm->all_node);
     spin_unlock(&mm_list_lock);
-    if (loaded_mm[this_cpu_id()] == mm)
+    if (this_cpu()->loaded_mm == mm)
         mm_activate(NULL);
     if (mm->pt_overflow) {
         pt_free_user(mm->pt_root);         /* frames and tables, by scanning */

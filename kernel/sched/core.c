@@ -55,6 +55,7 @@
 #include <kernel/trace.h>
 #include <kernel/wait.h>
 #include <lib/string.h>
+#include <mm/kheap.h>
 #include <mm/vm.h>
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
@@ -65,7 +66,7 @@
 /*
  * A run queue: the tasks waiting for a CPU, ordered by the two policy
  * instances, under one lock.  queues[c] is CPU c's own (MQMS); the shared
- * one (SQMS) is queues[MAX_CPUS], the last, so that taking every queue's
+ * one (SQMS) is queues[nr_cpu_ids], the last, so that taking every queue's
  * lock in index order is taking them in address order (docs/locking.md).
  */
 struct runqueue {
@@ -108,9 +109,10 @@ struct cpu_sched {
 static int64_t rt_runtime_ns = 950000000;
 static uint64_t rt_period_ns = 1000000000;
 
-#define SHARED_Q MAX_CPUS
-static struct runqueue queues[MAX_CPUS + 1];
-static struct cpu_sched cpus[MAX_CPUS];
+/* Allocated by sched_init for the CPUs that may start (nr_cpu_ids). */
+#define SHARED_Q nr_cpu_ids
+static struct runqueue *queues;         /* nr_cpu_ids + 1 */
+static struct cpu_sched *cpus;
 static const struct sched_policy *system_policy;
 struct sched_tunables sched_tun;
 static struct spinlock policy_lock = SPINLOCK_INIT("sched_policy");
@@ -163,7 +165,7 @@ static void kick_idle_cpu(int me);
 
 /* The scheduler tick of each CPU: a periodic high-resolution timer,
  * stopped while the CPU idles and on a nohz_full CPU running one task. */
-static struct hrtimer tick_timer[MAX_CPUS];
+static struct hrtimer *tick_timer;     /* nr_cpu_ids, from sched_init */
 /* The load average's 5-second sample, on CPU 0. */
 static struct hrtimer loadavg_timer;
 
@@ -684,17 +686,25 @@ void sched_yield_current(void)
 
 /* ---- placement and wake-ups ---- */
 
-/* MQMS: keep it where it was if allowed; otherwise the least loaded allowed CPU. */
+/* MQMS: keep it where it was if allowed; otherwise the least loaded allowed
+ * CPU.  The search starts at the CPU it ran on and looks at no more than
+ * SELECT_SCAN allowed CPUs, stopping at the first with nothing to do: a
+ * wake-up on 64 CPUs costs what it does on 16 (Linux bounds its idle-CPU
+ * search likewise); a CPU left idle beyond the window pulls work itself
+ * (idle_pull). */
+#define SELECT_SCAN 16
 static int select_cpu(struct task *t)
 {
-    int best = -1;
+    int best = -1, seen = 0, first = t->se.cpu >= 0 && t->se.cpu < ncpus ? t->se.cpu : 0;
     unsigned best_load = ~0U;
-    for (int c = 0; c < ncpus; c++) {
+    for (int i = 0; i < ncpus && seen < SELECT_SCAN && best_load > 0; i++) {
+        int c = first + i < ncpus ? first + i : first + i - ncpus;
         if (!percpu_area[c].online || !may_run_on(t, c))
             continue;
+        seen++;
         unsigned load = queues[c].nr_running;
-        if (c == t->se.cpu && load <= best_load + 0)
-            load = load > 0 ? load - 1 : 0;   /* slight preference for cache warmth */
+        if (c == t->se.cpu && load > 0)
+            load--;                           /* slight preference for cache warmth */
         if (load < best_load) {
             best = c;
             best_load = load;
@@ -767,6 +777,11 @@ static void charge_running(struct runqueue *rq, int cpu)
  * tick has it charged (one CPU for a per-CPU queue, any for the shared one). */
 static void charge_tickless(struct runqueue *rq, int only)
 {
+    if (only >= 0) {                    /* a per-CPU queue: its CPU alone */
+        if (percpu_area[only].online && READ_ONCE(percpu_area[only].tick_stopped))
+            charge_running(rq, only);
+        return;
+    }
     for (int c = 0; c < ncpus; c++)
         if ((only < 0 || c == only) && percpu_area[c].online && READ_ONCE(percpu_area[c].tick_stopped))
             charge_running(rq, c);
@@ -1340,6 +1355,10 @@ void sched_init(void)
     if (m < 0)
         kprintf("sched: unknown sched_queues '%s' (single or per-cpu), using per-cpu\n", mode);
     queue_mode = m < 0 ? SCHED_QUEUES_PER_CPU : (enum sched_queue_mode)m;
+    cpus = percpu_array_alloc(sizeof *cpus);
+    tick_timer = percpu_array_alloc(sizeof *tick_timer);
+    if (!(queues = kzalloc(sizeof *queues * (size_t)(nr_cpu_ids + 1))))
+        panic("sched: no memory for %d run queues", nr_cpu_ids + 1);
     runqueue_init(&queues[SHARED_Q]);
     cpu_sched_init(0, task_create_idle(0));
     isolated_mask = parse_cpulist(cmdline_get("isolcpus"));

@@ -386,12 +386,14 @@ static long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
 }
 SYSCALL_DEFINE(148, sched_rr_get_interval);
 
+/* As Linux, a mask of any length is taken: a shorter one than the kernel's
+ * (one 64-bit word, MAX_CPUS) names CPUs from 0 up and leaves the others
+ * out; in a longer one (glibc's cpu_set_t has 1024 bits) the bits of CPUs
+ * the kernel cannot have are not looked at. */
 static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
 {
     uint64_t m = 0;
-    if (len < sizeof m)
-        return -EINVAL;
-    if (copy_from_user(&m, mask, sizeof m))
+    if (copy_from_user(&m, mask, MIN(len, sizeof m)))
         return -EFAULT;
     m &= (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1);
     if (!m)
@@ -406,9 +408,12 @@ static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *
 }
 SYSCALL_DEFINE(203, sched_setaffinity);
 
+/* The kernel's mask is one 64-bit word: a buffer must hold it and be a
+ * whole number of words (Linux: of longs, and as many bits as
+ * nr_cpu_ids); what is written is its length. */
 static long sys_sched_getaffinity(pid_t pid, size_t len, uint64_t __user *mask)
 {
-    if (len < sizeof(uint64_t))
+    if (len < sizeof(uint64_t) || len % sizeof(uint64_t))
         return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);

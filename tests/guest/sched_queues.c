@@ -24,7 +24,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define MAXW 32
+#define MAXW (2 * 64 + 8)   /* 2 bursty workers per CPU, up to 64 CPUs, and the rest */
 
 enum kind { BURSTY, PING, PONG, YIELDER, MIGRATOR, PINNED };
 
@@ -192,7 +192,7 @@ static int count_words(const char *line)
  * of 38 per CPU. */
 static void check_schedstat(void)
 {
-    static char buf[16384];
+    static char buf[65536];             /* a cpu and a domain line for each of up to 64 CPUs */
     int ok = read_file("/proc/schedstat", buf, sizeof buf) > 0 && !strncmp(buf, "version 15\ntimestamp ", 21);
     int cpus = 0, domains = 0;
     for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {

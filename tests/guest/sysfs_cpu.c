@@ -5,31 +5,44 @@
  * topology whose masks and lists say the same and contain the CPU, and a
  * link to its node; the nodes' CPU lists cover the online CPUs once each,
  * their distance rows and meminfo and numastat parse; the files are
- * read-only.  Only relations are printed, so any CPU count compares. */
+ * read-only.  Only relations are printed, so any CPU count compares (up to
+ * 127: the sets are 128-bit numbers). */
 #include "gt.h"
 #include <dirent.h>
 #include <sched.h>
 
 #define SYS "/sys/devices/system"
 
+/* CPU sets as 127-bit numbers: negative values are the errors below, so
+ * 64 CPUs and more fit. */
+typedef __int128 cpus_t;
+#define BIT(n) ((cpus_t)1 << (n))
+#define MAXBIT 126
+
+static int top_bit(cpus_t m)
+{
+    unsigned long long hi = (unsigned long long)(m >> 64), lo = (unsigned long long)m;
+    return hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll(lo);
+}
+
 /* A Linux CPU or node list ("0-3,5", or empty) as a bit mask; -1 if it
  * does not parse. */
-static long long parse_list(const char *s)
+static cpus_t parse_list(const char *s)
 {
-    long long m = 0;
+    cpus_t m = 0;
     while (*s && *s != '\n') {
         char *end;
         long a = strtol(s, &end, 10), b = a;
-        if (end == s || a < 0 || a > 62)
+        if (end == s || a < 0 || a > MAXBIT)
             return -1;
         if (*end == '-') {
             s = end + 1;
             b = strtol(s, &end, 10);
-            if (end == s || b < a || b > 62)
+            if (end == s || b < a || b > MAXBIT)
                 return -1;
         }
         for (long i = a; i <= b; i++)
-            m |= 1LL << i;
+            m |= BIT(i);
         s = end;
         if (*s == ',')
             s++;
@@ -40,29 +53,29 @@ static long long parse_list(const char *s)
 }
 
 /* A Linux hex mask ("3", "00000000,00000003") as a bit mask; -1 if bad. */
-static long long parse_mask(const char *s)
+static cpus_t parse_mask(const char *s)
 {
-    unsigned long long m = 0;
+    unsigned __int128 m = 0;
     int digits = 0;
     for (; *s && *s != '\n'; s++) {
         if (*s == ',')
             continue;
         int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
-        if (d < 0 || (m >> 59))
+        if (d < 0 || (m >> 122))
             return -1;
         m = m << 4 | (unsigned)d;
         digits++;
     }
-    return digits ? (long long)m : -1;
+    return digits ? (cpus_t)m : -1;
 }
 
-static long long list_file(const char *path)
+static cpus_t list_file(const char *path)
 {
     char buf[256];
     return read_file(path, buf, sizeof buf) < 0 ? -2 : parse_list(buf);
 }
 
-static long long mask_file(const char *path)
+static cpus_t mask_file(const char *path)
 {
     char buf[256];
     return read_file(path, buf, sizeof buf) < 0 ? -2 : parse_mask(buf);
@@ -77,26 +90,26 @@ static long num_file(const char *path)
     return end != buf && *end == '\n' ? v : -1;
 }
 
-static int bits(long long m) { return __builtin_popcountll((unsigned long long)m); }
+static int bits(cpus_t m) { return __builtin_popcountll((unsigned long long)m) + __builtin_popcountll((unsigned long long)(m >> 64)); }
 
 /* Every CPU's topology: lists and masks agree and contain the CPU. */
-static int check_topology(long long online)
+static int check_topology(cpus_t online)
 {
     int ok = 1;
-    for (int c = 0; c < 63; c++) {
-        if (!(online & (1LL << c)))
+    for (int c = 0; c <= MAXBIT; c++) {
+        if (!(online & (BIT(c))))
             continue;
         char p[128], q[128];
         static const char *const pairs[][2] = {
             { "thread_siblings", "thread_siblings_list" }, { "core_cpus", "core_cpus_list" },
             { "core_siblings", "core_siblings_list" }, { "package_cpus", "package_cpus_list" },
         };
-        long long sets[4];
+        cpus_t sets[4];
         for (int i = 0; i < 4; i++) {
             snprintf(p, sizeof p, SYS "/cpu/cpu%d/topology/%s", c, pairs[i][0]);
             snprintf(q, sizeof q, SYS "/cpu/cpu%d/topology/%s", c, pairs[i][1]);
             sets[i] = list_file(q);
-            ok &= sets[i] >= 0 && mask_file(p) == sets[i] && (sets[i] & (1LL << c)) && !(sets[i] & ~online);
+            ok &= sets[i] >= 0 && mask_file(p) == sets[i] && (sets[i] & (BIT(c))) && !(sets[i] & ~online);
         }
         ok &= sets[0] == sets[1] && (sets[2] & sets[0]) == sets[0] && sets[2] == sets[3];
         const char *ids[] = { "core_id", "physical_package_id", "die_id" };
@@ -107,8 +120,8 @@ static int check_topology(long long online)
         /* the siblings of a package all say the same package */
         snprintf(p, sizeof p, SYS "/cpu/cpu%d/topology/physical_package_id", c);
         long pkg = num_file(p);
-        for (int d = 0; d < 63; d++)
-            if (sets[3] & (1LL << d)) {
+        for (int d = 0; d <= MAXBIT; d++)
+            if (sets[3] & (BIT(d))) {
                 snprintf(q, sizeof q, SYS "/cpu/cpu%d/topology/physical_package_id", d);
                 ok &= num_file(q) == pkg;
             }
@@ -119,16 +132,16 @@ static int check_topology(long long online)
 /* The nodes: their CPU lists partition the online CPUs, the masks agree,
  * each distance row has one entry per node and 10 for itself, meminfo and
  * numastat parse, and each CPU's node link points at its node. */
-static int check_nodes(long long online, long long nodes)
+static int check_nodes(cpus_t online, cpus_t nodes)
 {
     int ok = 1, n = bits(nodes);
-    long long seen = 0;
-    for (int node = 0; node < 63; node++) {
-        if (!(nodes & (1LL << node)))
+    cpus_t seen = 0;
+    for (int node = 0; node <= MAXBIT; node++) {
+        if (!(nodes & (BIT(node))))
             continue;
         char p[128], buf[4096];
         snprintf(p, sizeof p, SYS "/node/node%d/cpulist", node);
-        long long cpus = list_file(p);
+        cpus_t cpus = list_file(p);
         snprintf(p, sizeof p, SYS "/node/node%d/cpumap", node);
         ok &= cpus >= 0 && mask_file(p) == cpus && !(cpus & seen);
         seen |= cpus;
@@ -154,8 +167,8 @@ static int check_nodes(long long online, long long nodes)
         unsigned long v[6];
         ok &= sscanf(buf, "numa_hit %lu numa_miss %lu numa_foreign %lu interleave_hit %lu local_node %lu other_node %lu",
                      &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 6;
-        for (int c = 0; c < 63; c++)
-            if (cpus & (1LL << c)) {
+        for (int c = 0; c <= MAXBIT; c++)
+            if (cpus & (BIT(c))) {
                 char link[128], want[64];
                 snprintf(p, sizeof p, SYS "/cpu/cpu%d/node%d", c, node);
                 ssize_t len = readlink(p, link, sizeof link - 1);
@@ -169,22 +182,22 @@ static int check_nodes(long long online, long long nodes)
 
 int main(void)
 {
-    long long online = list_file(SYS "/cpu/online"), possible = list_file(SYS "/cpu/possible");
-    long long present = list_file(SYS "/cpu/present"), offline = list_file(SYS "/cpu/offline");
+    cpus_t online = list_file(SYS "/cpu/online"), possible = list_file(SYS "/cpu/possible");
+    cpus_t present = list_file(SYS "/cpu/present"), offline = list_file(SYS "/cpu/offline");
     expect(online > 0 && possible > 0 && present > 0 && offline >= 0, "online, possible, present, offline parse");
     expect((online & present) == online && (present & possible) == present, "online within present within possible");
     expect(offline == (present & ~online), "offline is present but not online");
     long kmax = num_file(SYS "/cpu/kernel_max");
-    expect(kmax >= 63 - __builtin_clzll((unsigned long long)possible), "kernel_max covers the possible CPUs");
+    expect(kmax >= top_bit(possible), "kernel_max covers the possible CPUs");
     expect(list_file(SYS "/cpu/isolated") >= 0, "isolated parses");
     expect(bits(online) == sysconf(_SC_NPROCESSORS_ONLN), "online count is sysconf(_SC_NPROCESSORS_ONLN)");
     cpu_set_t set;
     CPU_ZERO(&set);
     sched_getaffinity(0, sizeof set, &set);
-    long long aff = 0;
-    for (int c = 0; c < 63; c++)
+    cpus_t aff = 0;
+    for (int c = 0; c <= MAXBIT; c++)
         if (CPU_ISSET(c, &set))
-            aff |= 1LL << c;
+            aff |= BIT(c);
     expect(aff == online, "sched_getaffinity is the online CPUs");
     char status[4096];
     read_file("/proc/self/status", status, sizeof status);
@@ -192,8 +205,8 @@ int main(void)
     expect(l && parse_list(l + 19) == aff, "/proc/self/status Cpus_allowed_list agrees");
 
     int dirs = 1, onl = 1;
-    for (int c = 0; c < 63; c++) {
-        if (!(online & (1LL << c)))
+    for (int c = 0; c <= MAXBIT; c++) {
+        if (!(online & (BIT(c))))
             continue;
         char p[96];
         struct stat st;
@@ -206,7 +219,7 @@ int main(void)
     expect(onl, "cpuN/online is 1, and cpu0 has none");
     expect(check_topology(online), "topology lists and masks agree and contain their CPU");
 
-    long long nodes = list_file(SYS "/node/online");
+    cpus_t nodes = list_file(SYS "/node/online");
     expect(nodes > 0 && list_file(SYS "/node/possible") == nodes, "node online and possible parse");
     expect((list_file(SYS "/node/has_memory") & ~nodes) == 0 && list_file(SYS "/node/has_cpu") > 0,
            "has_memory and has_cpu are online nodes");
@@ -216,12 +229,12 @@ int main(void)
     expect(check_nodes(online, nodes), "node CPU lists cover the online CPUs once, distances, meminfo, numastat");
 
     /* readdir finds the same nodeN directories */
-    long long listed = 0;
+    cpus_t listed = 0;
     DIR *d = opendir(SYS "/node");
     struct dirent *e;
     while (d && (e = readdir(d)))
         if (!strncmp(e->d_name, "node", 4) && e->d_name[4] >= '0' && e->d_name[4] <= '9')
-            listed |= 1LL << atoi(e->d_name + 4);
+            listed |= BIT(atoi(e->d_name + 4));
     if (d)
         closedir(d);
     expect(listed == nodes, "readdir lists the online nodes");

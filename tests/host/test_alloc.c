@@ -35,7 +35,9 @@ void panic(const char *fmt, ...)
 
 const char *cmdline_get(const char *key) { (void)key; return NULL; }
 uint64_t acpi_rsdp_phys;
-struct percpu percpu_area[MAX_CPUS];
+static struct percpu cpu_blocks[2];
+struct percpu *percpu_area = cpu_blocks;
+int nr_cpu_ids = 2;
 int ncpus = 1;
 
 #include "../../arch/x86_64/acpi.c"
