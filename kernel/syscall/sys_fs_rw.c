@@ -179,13 +179,23 @@ static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
     return r;
 }
 
+/* fsync, fdatasync: file data lives in memory, so there is nothing to
+ * write back; as on Linux, only what has an fsync method (files,
+ * directories, block devices) accepts the call: a pipe, socket, character
+ * device or anonymous file is EINVAL, an O_PATH descriptor EBADF. */
 static long sys_fsync(long fd)
 {
     struct file *f = fd_get((int)fd);
     if (!f)
         return -EBADF;
+    enum vtype type = f->vnode->type;
+    long r = 0;
+    if (f->flags & O_PATH)
+        r = -EBADF;
+    else if (type != VREG && type != VDIR && type != VBLK)
+        r = -EINVAL;
     file_put(f);
-    return 0;
+    return r;
 }
 
 static long sys_fdatasync(long fd) { return sys_fsync(fd); }

@@ -42,6 +42,8 @@ $(filter $(BUILD)/guest/lifecycle_%,$(GUEST_PROGS)): tests/guest/lifecycle.h
 $(filter $(BUILD)/guest/unix_%,$(GUEST_PROGS)): tests/guest/gt_unix.h
 # So do the file-lock tests.
 $(filter $(BUILD)/guest/locks_%,$(GUEST_PROGS)): tests/guest/gt_locks.h
+# So do the per-family error tests.
+$(filter $(BUILD)/guest/errors_%,$(GUEST_PROGS)): tests/guest/gt_errors.h
 # So do the NUMA tests.
 $(BUILD)/guest/numa $(BUILD)/guest/numa_nodes: tests/guest/gt_numa.h
 
