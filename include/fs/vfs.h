@@ -151,6 +151,11 @@ struct vnode_ops {
      * the VFS has already refused moving a directory into itself. */
     int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
                   const char *nname, size_t nlen);
+    /* renameat2(RENAME_EXCHANGE): swap the files of two existing names;
+     * the VFS has already refused a directory under itself.  Without it
+     * the flag is EINVAL. */
+    int (*exchange)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+                    const char *nname, size_t nlen);
     /* Symlink target into a kernel buffer (not terminated); its length. */
     ssize_t (*readlink)(struct vnode *v, char *buf, size_t n);
     /* A link that stands for a vnode rather than for a path (Linux's

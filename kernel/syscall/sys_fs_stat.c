@@ -190,7 +190,7 @@ static long sys_access(const char __user *path, long mode) { return sys_faccessa
 
 static long sys_readlinkat(long dirfd, const char __user *upath, char __user *ubuf, long size)
 {
-    if (size <= 0)
+    if ((int)size <= 0)             /* Linux's bufsiz is an int */
         return -EINVAL;
     struct vnode *v;
     int err = at_resolve((int)dirfd, upath, AT_SYMLINK_NOFOLLOW, &v);
@@ -203,7 +203,7 @@ static long sys_readlinkat(long dirfd, const char __user *upath, char __user *ub
     else if (!buf)
         r = -ENOMEM;
     else {
-        r = v->ops->readlink(v, buf, MIN((size_t)size, (size_t)PATH_MAX));
+        r = v->ops->readlink(v, buf, MIN((size_t)(int)size, (size_t)PATH_MAX));
         if (r > 0 && copy_to_user(ubuf, buf, (size_t)r))
             r = -EFAULT;
     }
