@@ -463,6 +463,10 @@ void fdtable_exec(struct fdtable *t);                  /* close FD_CLOEXEC descr
 int fd_install(struct file *f, int flags);
 /* The file at fd with a new reference (file_put it), or NULL (EBADF). */
 struct file *fd_get(int fd);
+/* The same, but NULL (EBADF) for an O_PATH descriptor too: what the calls
+ * that use an open file's contents or attributes take (Linux's fdget, where
+ * fd_get is its fdget_raw: fstat, fchdir, fcntl, dup, close, *at dirfds). */
+struct file *fd_get_io(int fd);
 int fd_close(int fd);                                  /* 0 or -EBADF */
 
 /* ------------------------------------------------------------------ devfs */

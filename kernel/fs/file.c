@@ -390,6 +390,16 @@ struct file *fd_get(int fd)
     return t && t->files ? fdt_get(t->files, fd) : NULL;
 }
 
+struct file *fd_get_io(int fd)
+{
+    struct file *f = fd_get(fd);
+    if (f && (f->flags & O_PATH)) {
+        file_put(f);
+        return NULL;
+    }
+    return f;
+}
+
 int fd_close(int fd)
 {
     return fdt_close(current->files, fd);

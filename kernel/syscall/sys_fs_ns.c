@@ -412,7 +412,7 @@ static long sys_chmod(const char __user *path, long mode) { return sys_fchmodat(
 
 static long sys_fchmod(long fd, long mode)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     int err = set_mode(f->vnode, (mode_t)mode);
@@ -471,7 +471,7 @@ static long sys_lchown(const char __user *path, long uid, long gid)
 
 static long sys_fchown(long fd, long uid, long gid)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     int err = set_owner(f->vnode, uid, gid);
@@ -560,7 +560,7 @@ static long sys_truncate(const char __user *path, long len)
 
 static long sys_ftruncate(long fd, long len)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long err = (f->flags & O_ACCMODE) == O_RDONLY ? -EINVAL : do_truncate(f->vnode, len);

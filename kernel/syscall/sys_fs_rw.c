@@ -155,7 +155,7 @@ static long sys_writev(long fd, const void __user *iov, long cnt)
 
 static long sys_lseek(long fd, long off, long whence)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r = f->ops->lseek ? f->ops->lseek(f, off, (int)whence) : -ESPIPE;
@@ -165,7 +165,7 @@ static long sys_lseek(long fd, long off, long whence)
 
 static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r;
@@ -185,15 +185,11 @@ static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
  * device or anonymous file is EINVAL, an O_PATH descriptor EBADF. */
 static long sys_fsync(long fd)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     enum vtype type = f->vnode->type;
-    long r = 0;
-    if (f->flags & O_PATH)
-        r = -EBADF;
-    else if (type != VREG && type != VDIR && type != VBLK)
-        r = -EINVAL;
+    long r = type != VREG && type != VDIR && type != VBLK ? -EINVAL : 0;
     file_put(f);
     return r;
 }
@@ -206,7 +202,7 @@ static long sys_sync(void) { return 0; }
  * pipe is ESPIPE, an unknown advice or negative length EINVAL). */
 static long sys_fadvise64(long fd, long off, long len, long advice)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r = 0;
@@ -238,7 +234,7 @@ static long sys_fallocate(long fd, long mode, long off, long len)
  * back; the arguments are checked as Linux checks them. */
 static long sys_sync_file_range(long fd, long off, long nbytes, unsigned flags)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r = 0, end;

@@ -252,7 +252,7 @@ static bool dent_actor(struct dir_ctx *ctx, const char *name, size_t len, uint64
 
 static long sys_getdents64(long fd, char __user *ubuf, size_t count)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     struct vnode *dir = f->vnode;
