@@ -34,6 +34,7 @@ struct vnode;
 #define CAP_SETUID 7
 #define CAP_NET_ADMIN 12
 #define CAP_IPC_LOCK 14
+#define CAP_IPC_OWNER 15
 #define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_BOOT 22
