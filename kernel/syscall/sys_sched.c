@@ -386,19 +386,17 @@ static long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
 }
 SYSCALL_DEFINE(148, sched_rr_get_interval);
 
+/* Linux's order: the mask is read (a shorter one is zero-filled), then the
+ * task is looked up (ESRCH) and checked (EPERM); an empty mask is EINVAL. */
 static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
 {
     uint64_t m = 0;
-    if (len < sizeof m)
-        return -EINVAL;
-    if (copy_from_user(&m, mask, sizeof m))
+    if (copy_from_user(&m, mask, MIN(len, sizeof m)))
         return -EFAULT;
     m &= (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1);
-    if (!m)
-        return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : 0;
+    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : !m ? -EINVAL : 0;
     if (!r)
         sched_set_affinity(t, m);       /* under tasks_lock: t cannot be reaped meanwhile */
     spin_unlock(&tasks_lock);
