@@ -56,7 +56,7 @@ NO_ERRORS = {
     "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getpgrp", "umask",
     "sync", "sched_yield", "pause", "alarm", "set_tid_address", "exit", "exit_group",
     "restart_syscall", "setfsuid", "setfsgid", "munlockall", "personality", "rt_sigreturn",
-    "fork", "vfork",
+    "fork", "vfork", "brk",             # brk returns the break, never an errno
 }
 
 
