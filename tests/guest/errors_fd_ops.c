@@ -213,5 +213,21 @@ int main(void)
     OK(syscall(SYS_fchdir, dfd));
     OK(syscall(SYS_chdir, ".."));
     OK(syscall(SYS_close, pathdir));
+
+    say("-- pipe sizes\n");
+    E(syscall(SYS_fcntl, fd, F_GETPIPE_SZ), EBADF);
+    E(syscall(SYS_fcntl, fd, F_SETPIPE_SZ, 4096), EBADF);
+    E(syscall(SYS_fcntl, pfd[0], F_SETPIPE_SZ, 0x80000001L), EINVAL);
+    write(pfd[1], buf, 64);
+    say("F_SETPIPE_SZ to one page with 64 bytes in: %ld\n", (long)syscall(SYS_fcntl, pfd[0], F_SETPIPE_SZ, 4096));
+    pid_t c = fork();
+    if (c == 0) {
+        setresuid(65534, 65534, 65534);
+        E(syscall(SYS_fcntl, pfd[0], F_SETPIPE_SZ, 4L << 20), EPERM);
+        _exit(gt_failures);
+    }
+    int ws;
+    waitpid(c, &ws, 0);
+    gt_failures += !WIFEXITED(ws) || WEXITSTATUS(ws);
     gt_exit();
 }

@@ -11,6 +11,7 @@
 #include <sys/times.h>
 #include <sys/utsname.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 
 #define NOPID 4000000                   /* above any pid_max */
 
@@ -41,6 +42,13 @@ static void as_nobody(void)
     E(syscall(SYS_sethostname, "x", 1), EPERM);
     E(syscall(SYS_reboot, 0xfee1dead, 672274793, 0x89abcdef, NULL), EPERM);
     E(syscall(SYS_kill, 1, 0), EPERM);
+    E(syscall(SYS_setgroups, 0, NULL), EPERM);
+    E(syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, 1, NULL, NULL), EPERM);
+    char link[64];
+    E(syscall(SYS_readlink, "/proc/1/fd/0", link, sizeof link), EACCES);
+    E(syscall(SYS_readlink, "/proc/1/exe", link, sizeof link), EACCES);
+    E(syscall(SYS_mknod, "/tmp/gt-nobody-null", S_IFCHR | 0666, makedev(1, 3)), EPERM);
+    E(syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, NULL, &rl), EPERM);
 }
 
 int main(int argc, char **argv)
