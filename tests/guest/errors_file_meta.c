@@ -42,6 +42,29 @@ static void as_nobody(void)
     close(fd);
     E(syscall(SYS_creat, "priv/new", 0644), EACCES);
     E(syscall(SYS_creat, "f", 0644), EACCES);
+    E(open("f", O_RDONLY | O_TRUNC), EACCES);
+    E(open("f", O_RDWR), EACCES);
+    E(open("priv", O_RDONLY | O_DIRECTORY), EACCES);
+    E(open("priv/f", O_RDONLY), EACCES);
+    E(syscall(SYS_faccessat2, AT_FDCWD, "priv/f", F_OK, 0), EACCES);
+    /* a file of its own, in a world-writable directory */
+    int mine = open("pub/mine", O_CREAT | O_RDWR, 0644);
+    OK(mine);
+    E(syscall(SYS_fchown, mine, -1, 0), EPERM);
+    E(syscall(SYS_fchown, mine, 0, -1), EPERM);
+    OK(syscall(SYS_fchown, mine, -1, 65534));
+    OK(syscall(SYS_fchown, mine, 65534, -1));
+    OK(syscall(SYS_fchmod, mine, 02755));
+    fstat(mine, &st);
+    say("its own set-group-id file keeps the bit: %s\n", st.st_mode & 02000 ? "yes" : "no");
+    struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+    OK(syscall(SYS_utimensat, mine, NULL, ts, 0));
+    close(mine);
+    E(syscall(SYS_utimensat, AT_FDCWD, "pub/rootfile", ts, 0), EPERM);
+    OK(syscall(SYS_utimensat, AT_FDCWD, "pub/rootfile", NULL, 0));
+    E(syscall(SYS_chmod, "pub/rootfile", 0666), EPERM);
+    E(syscall(SYS_truncate, "pub/rootro", 0), EACCES);
+    OK(syscall(SYS_truncate, "pub/rootfile", 0));
 }
 
 int main(void)
@@ -53,6 +76,11 @@ int main(void)
     mkdir("d", 0755);
     mkdir("priv", 0700);
     close(open("priv/f", O_CREAT | O_WRONLY, 0644));
+    mkdir("pub", 0755);
+    chmod("pub", 0777);
+    close(open("pub/rootfile", O_CREAT | O_WRONLY, 0644));
+    chmod("pub/rootfile", 0666);
+    close(open("pub/rootro", O_CREAT | O_WRONLY, 0644));
     symlink("loop", "loop");
     symlink("f", "sl");
     symlink("nowhere", "dangling");
