@@ -8,6 +8,7 @@
 #include "gt_errors.h"
 #include <sched.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 /* musl's headers here have no linux/futex.h */
 #define FUTEX_WAIT 0
@@ -16,8 +17,25 @@
 #define FUTEX_UNLOCK_PI 7
 #define FUTEX_WAIT_BITSET 9
 
+static struct sockaddr_un sock_addr(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    strcpy(a.sun_path, path);
+    return a;
+}
+
 static void as_nobody(void)
 {
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = sock_addr("nobody.sock");
+    E(bind(s, (struct sockaddr *)&a, sizeof a), EACCES);
+    a = sock_addr("root.sock");
+    E(connect(s, (struct sockaddr *)&a, sizeof a), EACCES);
+    int d = socket(AF_UNIX, SOCK_DGRAM, 0);
+    a = sock_addr("root.dgram");
+    E(sendto(d, "x", 1, 0, (struct sockaddr *)&a, sizeof a), EACCES);
+    close(s);
+    close(d);
     E(syscall(SYS_setresgid, 0, -1, -1), EPERM);
     E(syscall(SYS_setresgid, -1, -1, 0), EPERM);
     OK(syscall(SYS_setresgid, -1, 65534, -1));
@@ -167,6 +185,14 @@ int main(void)
     E(syscall(SYS_fremovexattr, 999, "user.x"), EBADF);
     E(syscall(SYS_lgetxattr, "f", "", buf, sizeof buf), ERANGE);
     E(syscall(SYS_removexattr, BAD_PTR, "user.x"), EFAULT);
+
+    int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = sock_addr("root.sock");
+    bind(ls, (struct sockaddr *)&a, sizeof a);
+    listen(ls, 4);
+    int ds = socket(AF_UNIX, SOCK_DGRAM, 0);
+    a = sock_addr("root.dgram");
+    bind(ds, (struct sockaddr *)&a, sizeof a);
 
     say("-- as nobody\n");
     in_child_as_nobody(as_nobody);
