@@ -199,6 +199,20 @@ int main(void)
     E(syscall(SYS_readlinkat, fd, "sl", buf, sizeof buf), ENOTDIR);
     E(syscall(SYS_readlinkat, dfd, "", buf, sizeof buf), ENOENT);
 
+    say("-- symlink chains: 40 links are followed, not 41\n");
+    char from[16], to[16];
+    symlink("f", "chain0");
+    for (int i = 1; i <= 40; i++) {
+        snprintf(from, sizeof from, "chain%d", i - 1);
+        snprintf(to, sizeof to, "chain%d", i);
+        symlink(from, to);
+    }
+    struct stat cst;
+    OK(syscall(SYS_stat, "chain39", &cst));
+    E(syscall(SYS_stat, "chain40", &cst), ELOOP);
+    E(open("chain40", O_RDONLY), ELOOP);
+    OK(syscall(SYS_lstat, "chain40", &cst));
+
     say("-- getdents64, chdir, fchdir, getcwd\n");
     char dents[1024];
     E(syscall(SYS_getdents64, 999, dents, sizeof dents), EBADF);
