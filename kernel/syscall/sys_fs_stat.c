@@ -297,7 +297,7 @@ static long sys_getdents64(long fd, char __user *ubuf, size_t count)
 static long xattr_target(long fd, const char __user *path, int atflags, const char __user *uname)
 {
     if (!path) {
-        struct file *f = fd_get((int)fd);
+        struct file *f = fd_get_io((int)fd);     /* O_PATH: EBADF, as Linux */
         if (!f)
             return -EBADF;
         file_put(f);
