@@ -199,6 +199,17 @@ int main(void)
     E(syscall(SYS_readlinkat, fd, "sl", buf, sizeof buf), ENOTDIR);
     E(syscall(SYS_readlinkat, dfd, "", buf, sizeof buf), ENOENT);
 
+    say("-- an O_PATH descriptor serves as a directory for the *at calls\n");
+    int pdir = open("d", O_PATH | O_DIRECTORY);
+    OK(syscall(SYS_openat, pdir, "sub", O_RDONLY | O_DIRECTORY));
+    OK(syscall(SYS_mkdirat, pdir, "viapath", 0755));
+    OK(syscall(SYS_symlinkat, "x", pdir, "viapath/l"));
+    OK(syscall(SYS_readlinkat, pdir, "viapath/l", buf, sizeof buf));
+    OK(syscall(SYS_unlinkat, pdir, "viapath/l", 0));
+    OK(syscall(SYS_unlinkat, pdir, "viapath", AT_REMOVEDIR));
+    E(syscall(SYS_getdents64, pdir, buf, sizeof buf), EBADF);
+    close(pdir);
+
     say("-- symlink chains: 40 links are followed, not 41\n");
     char from[16], to[16];
     symlink("f", "chain0");
