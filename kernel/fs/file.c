@@ -33,7 +33,10 @@ static off_t dir_lseek(struct file *f, off_t off, int whence)
 }
 
 static const struct file_ops dir_fops = {.lseek = dir_lseek};
-static const struct file_ops fifo_path_fops = {0};
+/* An O_PATH descriptor of what has nothing to open: a FIFO (opening one
+ * would wait for the other end), a symlink itself (O_NOFOLLOW), a node with
+ * no operations. */
+static const struct file_ops path_fops = {0};
 
 static struct file *file_new(struct vnode *v, const struct file_ops *ops, void *priv, int flags)
 {
@@ -114,8 +117,10 @@ void file_put(struct file *f)
 int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
 {
     const struct file_ops *ops = v->type == VDIR ? &dir_fops : v->fops;
-    if (!ops && v->type == VFIFO)   /* a named pipe of any file system; O_PATH does not open it */
-        ops = flags & O_PATH ? &fifo_path_fops : &fifo_fops;
+    if ((flags & O_PATH) && (!ops || v->type == VFIFO || v->type == VLNK))
+        ops = &path_fops;
+    else if (!ops && v->type == VFIFO)  /* a named pipe of any file system */
+        ops = &fifo_fops;
     if (!ops)
         return v->type == VCHR || v->type == VBLK || v->type == VFIFO || v->type == VSOCK ? -ENXIO : -EINVAL;
     struct file *f = file_new(v, ops, v->fops_priv, flags);
@@ -258,7 +263,7 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
     else
         err = walk_path(start, path, (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &v);
     if (!err) {
-        if (v->type == VLNK)
+        if (v->type == VLNK && !(flags & O_PATH))
             err = -ELOOP;                                   /* O_NOFOLLOW on a symlink */
         else if ((flags & O_DIRECTORY) && v->type != VDIR)
             err = -ENOTDIR;

@@ -192,14 +192,18 @@ static long sys_readlinkat(long dirfd, const char __user *upath, char __user *ub
 {
     if ((int)size <= 0)             /* Linux's bufsiz is an int */
         return -EINVAL;
+    /* an empty path names dirfd itself (a symlink opened O_PATH |
+     * O_NOFOLLOW); anything else so named is ENOENT, as on Linux */
+    char first = 0;
     struct vnode *v;
-    int err = at_resolve((int)dirfd, upath, AT_SYMLINK_NOFOLLOW, &v);
+    int err = at_resolve((int)dirfd, upath, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &v);
     if (err)
         return err;
+    get_user(first, upath);
     long r;
     char *buf = kmalloc(PATH_MAX);
     if (v->type != VLNK || !v->ops->readlink)
-        r = -EINVAL;
+        r = first ? -EINVAL : -ENOENT;
     else if (!buf)
         r = -ENOMEM;
     else {

@@ -73,6 +73,22 @@ int main(void)
     E(syscall(SYS_openat, AT_FDCWD, "d/", O_CREAT | O_RDWR, 0644), EISDIR);
     E(syscall(SYS_openat, AT_FDCWD, "new/", O_CREAT | O_RDWR, 0644), EISDIR);
     OK(syscall(SYS_openat, dfd, "..", O_RDONLY));
+    symlink("made-through-link", "dangling");
+    E(syscall(SYS_openat, AT_FDCWD, "dangling", O_CREAT | O_EXCL | O_WRONLY, 0644), EEXIST);
+    E(syscall(SYS_openat, AT_FDCWD, "dangling", O_CREAT | O_NOFOLLOW | O_WRONLY, 0644), ELOOP);
+    OK(syscall(SYS_openat, AT_FDCWD, "dangling", O_CREAT | O_WRONLY, 0644));
+    struct stat lst;
+    say("O_CREAT through a dangling link made its target: %s\n",
+        stat("made-through-link", &lst) == 0 ? "yes" : "no");
+    E(syscall(SYS_openat, AT_FDCWD, "sl/", O_RDONLY), ENOTDIR);
+    E(syscall(SYS_openat, AT_FDCWD, "f", O_WRONLY | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
+    int lfd = open("sl", O_PATH | O_NOFOLLOW);
+    OK(lfd);
+    say("O_PATH | O_NOFOLLOW opens the link itself: %s\n", fstat(lfd, &lst) == 0 && S_ISLNK(lst.st_mode) ? "yes" : "no");
+    say("readlinkat of it with an empty path: %ld\n", (long)syscall(SYS_readlinkat, lfd, "", buf, sizeof buf));
+    E(syscall(SYS_openat, AT_FDCWD, "sl", O_PATH | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
+    close(lfd);
+    E(syscall(SYS_openat, AT_FDCWD, "missing/", O_CREAT | O_WRONLY, 0644), EISDIR);
 
     say("-- close_range\n");
     E(syscall(SYS_close_range, 10, 5, 0), EINVAL);
