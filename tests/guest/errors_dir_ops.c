@@ -74,6 +74,22 @@ int main(void)
     OK(syscall(SYS_mkdirat, dfd, "made", 0755));
     OK(syscall(SYS_mkdir, "trail/", 0755));
 
+    say("-- mknod, mknodat\n");
+    E(syscall(SYS_mknod, "x", S_IFDIR | 0755, 0), EPERM);
+    E(syscall(SYS_mknod, "x", 0170000 | 0644, 0), EINVAL);
+    E(syscall(SYS_mknod, "f", S_IFIFO | 0644, 0), EEXIST);
+    E(syscall(SYS_mknod, "nodir/x", S_IFIFO | 0644, 0), ENOENT);
+    E(syscall(SYS_mknod, "f/x", S_IFIFO | 0644, 0), ENOTDIR);
+    E(syscall(SYS_mknod, LONGNAME, S_IFIFO | 0644, 0), ENAMETOOLONG);
+    E(syscall(SYS_mknod, BAD_PTR, S_IFIFO | 0644, 0), EFAULT);
+    E(syscall(SYS_mknodat, 999, "x", S_IFIFO | 0644, 0), EBADF);
+    E(syscall(SYS_mknodat, fd, "x", S_IFIFO | 0644, 0), ENOTDIR);
+    OK(syscall(SYS_mknodat, dfd, "node", 0644, 0));
+    struct stat nst;
+    say("mknod with no type makes a regular file: %s\n",
+        stat("d/node", &nst) == 0 && S_ISREG(nst.st_mode) ? "yes" : "no");
+    OK(syscall(SYS_unlinkat, dfd, "node", 0));
+
     say("-- rmdir\n");
     E(syscall(SYS_rmdir, "full"), ENOTEMPTY);
     E(syscall(SYS_rmdir, "f"), ENOTDIR);
