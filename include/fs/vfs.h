@@ -467,6 +467,9 @@ struct file *fd_get(int fd);
  * that use an open file's contents or attributes take (Linux's fdget, where
  * fd_get is its fdget_raw: fstat, fchdir, fcntl, dup, close, *at dirfds). */
 struct file *fd_get_io(int fd);
+/* One more than the highest descriptor the current task may open: its
+ * RLIMIT_NOFILE, within the table's bound NR_OPEN_MAX. */
+int fd_limit(void);
 int fd_close(int fd);                                  /* 0 or -EBADF */
 
 /* ------------------------------------------------------------------ devfs */

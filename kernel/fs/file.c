@@ -15,6 +15,7 @@
 #include <mm/kheap.h>
 #include <mm/vm.h>
 #include <proc/cred.h>
+#include <proc/rlimit.h>
 
 /* Anonymous vnodes (pipes...) live on a superblock of their own. */
 static struct superblock anon_sb = {.name = "pipefs", .magic = 0x50495045, .dev = 3, .next_ino = 0};
@@ -393,6 +394,12 @@ struct file *fd_get(int fd)
 {
     struct task *t = current;
     return t && t->files ? fdt_get(t->files, fd) : NULL;
+}
+
+int fd_limit(void)
+{
+    uint64_t lim = current ? rlimit_cur(current, RLIMIT_NOFILE) : NR_OPEN_MAX;
+    return (int)MIN(lim, (uint64_t)NR_OPEN_MAX);
 }
 
 struct file *fd_get_io(int fd)

@@ -231,6 +231,38 @@ int main(void)
     OK(syscall(SYS_chdir, ".."));
     OK(syscall(SYS_close, pathdir));
 
+    say("-- a full descriptor table (RLIMIT_NOFILE 5)\n");
+    pid_t full = fork();
+    if (full == 0) {
+        for (int i = 3; i < 1024; i++)
+            close(i);
+        struct rlimit five = { 5, 5 };
+        setrlimit(RLIMIT_NOFILE, &five);
+        OK(open("f", O_RDONLY));
+        OK(open("f", O_RDONLY));
+        int two[2];
+        E(open("f", O_RDONLY), EMFILE);
+        E(syscall(SYS_dup, 0), EMFILE);
+        E(syscall(SYS_pipe, two), EMFILE);
+        E(syscall(SYS_pipe2, two, O_CLOEXEC), EMFILE);
+        E(syscall(SYS_fcntl, 0, F_DUPFD, 0), EMFILE);
+        E(syscall(SYS_fcntl, 0, F_DUPFD, 5), EINVAL);
+        E(syscall(SYS_dup2, 0, 5), EBADF);
+        OK(syscall(SYS_dup2, 0, 4));
+        E(syscall(SYS_socketpair, 1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0, two), EMFILE);
+        E(syscall(SYS_memfd_create, "m", 0), EMFILE);
+        E(syscall(SYS_eventfd2, 0, 0), EMFILE);
+        E(syscall(SYS_epoll_create1, 0), EMFILE);
+        E(syscall(SYS_openat, AT_FDCWD, ".", O_RDONLY | O_DIRECTORY), EMFILE);
+        close(3);
+        int one[2];
+        E(syscall(SYS_pipe, one), EMFILE);
+        _exit(gt_failures);
+    }
+    int fs_;
+    waitpid(full, &fs_, 0);
+    gt_failures += !WIFEXITED(fs_) || WEXITSTATUS(fs_);
+
     say("-- pipe sizes\n");
     E(syscall(SYS_fcntl, fd, F_GETPIPE_SZ), EBADF);
     E(syscall(SYS_fcntl, fd, F_SETPIPE_SZ, 4096), EBADF);
