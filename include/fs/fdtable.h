@@ -20,10 +20,11 @@ struct fdtable {
     uint64_t *cloexec;         /* bitmap of cap bits */
 };
 
-/* Lowest free fd >= min for f (the table takes the reference on success). */
+/* Lowest free fd >= min for f (the table takes the reference on success);
+ * -EMFILE if there is none below the caller's RLIMIT_NOFILE (fd_limit). */
 int fdt_alloc(struct fdtable *t, struct file *f, int min, bool cloexec);
 /* dup2/dup3: make newfd refer to f (reference taken over); the file that was
- * there is closed.  -EBADF if newfd is out of range. */
+ * there is closed.  -EBADF if newfd is out of range (RLIMIT_NOFILE too). */
 int fdt_replace(struct fdtable *t, int newfd, struct file *f, bool cloexec);
 struct file *fdt_get(struct fdtable *t, int fd);             /* referenced, or NULL */
 int fdt_close(struct fdtable *t, int fd);                    /* 0 or -EBADF */

@@ -151,6 +151,11 @@ struct vnode_ops {
      * the VFS has already refused moving a directory into itself. */
     int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
                   const char *nname, size_t nlen);
+    /* renameat2(RENAME_EXCHANGE): swap the files of two existing names;
+     * the VFS has already refused a directory under itself.  Without it
+     * the flag is EINVAL. */
+    int (*exchange)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+                    const char *nname, size_t nlen);
     /* Symlink target into a kernel buffer (not terminated); its length. */
     ssize_t (*readlink)(struct vnode *v, char *buf, size_t n);
     /* A link that stands for a vnode rather than for a path (Linux's
@@ -458,6 +463,13 @@ void fdtable_exec(struct fdtable *t);                  /* close FD_CLOEXEC descr
 int fd_install(struct file *f, int flags);
 /* The file at fd with a new reference (file_put it), or NULL (EBADF). */
 struct file *fd_get(int fd);
+/* The same, but NULL (EBADF) for an O_PATH descriptor too: what the calls
+ * that use an open file's contents or attributes take (Linux's fdget, where
+ * fd_get is its fdget_raw: fstat, fchdir, fcntl, dup, close, *at dirfds). */
+struct file *fd_get_io(int fd);
+/* One more than the highest descriptor the current task may open: its
+ * RLIMIT_NOFILE, within the table's bound NR_OPEN_MAX. */
+int fd_limit(void);
 int fd_close(int fd);                                  /* 0 or -EBADF */
 
 /* ------------------------------------------------------------------ devfs */

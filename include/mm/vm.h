@@ -34,6 +34,9 @@ struct vnode;
 #define VMA_WIPEONFORK 0x40           /* MADV_WIPEONFORK: a fork child gets it empty */
 #define VMA_LOCKONFAULT 0x80          /* MCL_ONFAULT / MLOCK_ONFAULT: locked, not pre-faulted */
 #define VMA_SYSVSHM 0x100             /* a System V shared memory attachment (shmdt finds it) */
+#define VMA_NOWRITE 0x200             /* may never be writable (Linux: no VM_MAYWRITE): a shared
+                                       * mapping of a file not open for writing, a read-only
+                                       * shmat; mprotect(PROT_WRITE) is EACCES */
 
 /* Kernel frames mapped into user space as no file's pages: the vDSO's
  * image and its data page (kernel/vdso.c).  A fault maps the frame at the

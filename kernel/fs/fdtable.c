@@ -113,11 +113,16 @@ static int find_free(struct fdtable *t, int min)
 
 int fdt_alloc(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
-    if (min < 0 || min >= NR_OPEN_MAX)
+    int limit = fd_limit();             /* the caller's RLIMIT_NOFILE */
+    if (min < 0 || min >= limit)
         return min < 0 ? -EINVAL : -EMFILE;
     for (;;) {
         spin_lock(&t->lock);
         int fd = min < t->cap ? find_free(t, min) : -1;
+        if (fd >= limit || (fd < 0 && t->cap >= limit)) {
+            spin_unlock(&t->lock);
+            return -EMFILE;
+        }
         if (fd >= 0) {
             t->files[fd] = f;
             set_bit(t->used, fd, true);
@@ -135,7 +140,7 @@ int fdt_alloc(struct fdtable *t, struct file *f, int min, bool cloexec)
 
 int fdt_replace(struct fdtable *t, int newfd, struct file *f, bool cloexec)
 {
-    if (newfd < 0 || newfd >= NR_OPEN_MAX)
+    if (newfd < 0 || newfd >= fd_limit())
         return -EBADF;
     while (newfd >= READ_ONCE(t->cap)) {
         int err = fdt_grow(t, newfd + 1);

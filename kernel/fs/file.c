@@ -15,6 +15,7 @@
 #include <mm/kheap.h>
 #include <mm/vm.h>
 #include <proc/cred.h>
+#include <proc/rlimit.h>
 
 /* Anonymous vnodes (pipes...) live on a superblock of their own. */
 static struct superblock anon_sb = {.name = "pipefs", .magic = 0x50495045, .dev = 3, .next_ino = 0};
@@ -33,7 +34,10 @@ static off_t dir_lseek(struct file *f, off_t off, int whence)
 }
 
 static const struct file_ops dir_fops = {.lseek = dir_lseek};
-static const struct file_ops fifo_path_fops = {0};
+/* An O_PATH descriptor of what has nothing to open: a FIFO (opening one
+ * would wait for the other end), a symlink itself (O_NOFOLLOW), a node with
+ * no operations. */
+static const struct file_ops path_fops = {0};
 
 static struct file *file_new(struct vnode *v, const struct file_ops *ops, void *priv, int flags)
 {
@@ -114,8 +118,10 @@ void file_put(struct file *f)
 int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
 {
     const struct file_ops *ops = v->type == VDIR ? &dir_fops : v->fops;
-    if (!ops && v->type == VFIFO)   /* a named pipe of any file system; O_PATH does not open it */
-        ops = flags & O_PATH ? &fifo_path_fops : &fifo_fops;
+    if ((flags & O_PATH) && (!ops || v->type == VFIFO || v->type == VLNK))
+        ops = &path_fops;
+    else if (!ops && v->type == VFIFO)  /* a named pipe of any file system */
+        ops = &fifo_fops;
     if (!ops)
         return v->type == VCHR || v->type == VBLK || v->type == VFIFO || v->type == VSOCK ? -ENXIO : -EINVAL;
     struct file *f = file_new(v, ops, v->fops_priv, flags);
@@ -258,7 +264,7 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
     else
         err = walk_path(start, path, (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &v);
     if (!err) {
-        if (v->type == VLNK)
+        if (v->type == VLNK && !(flags & O_PATH))
             err = -ELOOP;                                   /* O_NOFOLLOW on a symlink */
         else if ((flags & O_DIRECTORY) && v->type != VDIR)
             err = -ENOTDIR;
@@ -388,6 +394,22 @@ struct file *fd_get(int fd)
 {
     struct task *t = current;
     return t && t->files ? fdt_get(t->files, fd) : NULL;
+}
+
+int fd_limit(void)
+{
+    uint64_t lim = current ? rlimit_cur(current, RLIMIT_NOFILE) : NR_OPEN_MAX;
+    return (int)MIN(lim, (uint64_t)NR_OPEN_MAX);
+}
+
+struct file *fd_get_io(int fd)
+{
+    struct file *f = fd_get(fd);
+    if (f && (f->flags & O_PATH)) {
+        file_put(f);
+        return NULL;
+    }
+    return f;
 }
 
 int fd_close(int fd)

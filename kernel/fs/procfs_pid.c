@@ -31,6 +31,7 @@
 #include <mm/numa.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
 #include <proc/proc.h>
 #include <sched/sched.h>
 
@@ -272,8 +273,11 @@ static int show_io(struct seqbuf *s, struct task *t, bool process)
     return 0;
 }
 
+/* Only for a caller that may trace t (EACCES otherwise), as on Linux. */
 static int link_exe(struct task *t, char *buf, size_t n)
 {
+    if (!may_ptrace(t))
+        return -EACCES;
     size_t len = strnlen(t->exe_path, sizeof(t->exe_path));
     if (len == 0)
         return -ENOENT;                   /* a kernel task: no executable */

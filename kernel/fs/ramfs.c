@@ -443,6 +443,24 @@ static int dir_rmdir(struct vnode *dir, const char *name, size_t len)
     return 0;
 }
 
+/* v's name moved from directory `from` to directory `to`: a directory's
+ * ".." and both parents' link counts follow, and so does a file's path. */
+static void name_moved(struct vnode *v, struct vnode *from, struct vnode *to)
+{
+    if (from == to)
+        return;
+    if (v->type == VDIR) {
+        vnode_drop_link(from);
+        vnode_add_link(to);
+    } else if (v->parent != from) {
+        return;
+    }
+    vnode_get(to);
+    struct vnode *op = v->parent;
+    v->parent = to;
+    vnode_put(op);
+}
+
 static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
                       const char *nname, size_t nlen)
 {
@@ -488,21 +506,36 @@ static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct
     } else {
         entry_insert(ndir, ne);
     }
-    if (src->type != VDIR && odir != ndir && src->parent == odir) {
-        vnode_get(ndir);                /* a file's path follows its name */
-        src->parent = ndir;
-        vnode_put(odir);
-    } else if (src->type == VDIR && odir != ndir) {
-        vnode_drop_link(odir);
-        vnode_add_link(ndir);
-        vnode_get(ndir);
-        struct vnode *op = src->parent;
-        src->parent = ndir;
-        vnode_put(op);
-    }
+    name_moved(src, odir, ndir);
     vnode_touch(odir, false, true, true);
     vnode_touch(ndir, false, true, true);
     vnode_touch(src, false, false, true);
+    return 0;
+}
+
+/* renameat2(RENAME_EXCHANGE): the two names, both existing, swap their
+ * files, which may be directories; nothing is allocated or freed. */
+static int dir_exchange(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+                        const char *nname, size_t nlen)
+{
+    int err = vnode_check_rofs(odir);
+    if (err)
+        return err;
+    struct rdirent *oe = *find_slot(RD(odir), oname, olen);
+    struct rdirent *ne = *find_slot(RD(ndir), nname, nlen);
+    if (!oe || !ne)
+        return -ENOENT;
+    struct vnode *a = oe->v, *b = ne->v;
+    if (a == b)
+        return 0;
+    oe->v = b;
+    ne->v = a;
+    name_moved(a, odir, ndir);
+    name_moved(b, ndir, odir);
+    vnode_touch(odir, false, true, true);
+    vnode_touch(ndir, false, true, true);
+    vnode_touch(a, false, false, true);
+    vnode_touch(b, false, false, true);
     return 0;
 }
 
@@ -531,6 +564,7 @@ static const struct vnode_ops ramfs_dir_ops = {
     .unlink = dir_unlink,
     .rmdir = dir_rmdir,
     .rename = dir_rename,
+    .exchange = dir_exchange,
     .destroy = dir_destroy,
 };
 

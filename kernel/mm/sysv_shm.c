@@ -13,6 +13,12 @@
  * then the id still names it, as on Linux.  Ids combine the slot and a
  * sequence number, so a recycled slot gets a new id.
  *
+ * Access is checked as Linux checks it: a segment's mode bits for shmget
+ * of an existing key, shmat and IPC_STAT (EACCES; CAP_IPC_OWNER passes),
+ * its owner or creator for IPC_SET, IPC_RMID, SHM_LOCK and SHM_UNLOCK
+ * (EPERM; CAP_SYS_ADMIN, or CAP_IPC_LOCK for the locks, passes).
+ * SHM_LOCK only marks the segment (its pages are never swapped anyway).
+ *
  * Locking: shm_lock (a spinlock) guards the table; it is held only for
  * table updates, never while allocating or mapping.
  */
@@ -27,6 +33,8 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <proc/cred.h>
+#include <proc/rlimit.h>
 
 #define IPC_PRIVATE 0
 #define IPC_CREAT 01000
@@ -35,6 +43,9 @@
 #define IPC_SET 1
 #define IPC_STAT 2
 #define IPC_64 0x100
+#define SHM_LOCK 11
+#define SHM_UNLOCK 12
+#define SHM_LOCKED 02000                /* in the mode IPC_STAT reports */
 #define SHM_RDONLY 010000
 #define SHM_RND 020000
 #define SHM_REMAP 040000
@@ -83,6 +94,26 @@ static int reap_removed(struct vnode **out, int n)
     return k;
 }
 
+/* May the current task have `want` (MAY_READ, MAY_WRITE) on s by its mode
+ * bits?  0 or -EACCES.  Caller holds shm_lock. */
+static int shm_access(const struct shm_segment *s, int want)
+{
+    struct task *t = current;
+    uint32_t bits = s->mode;
+    if (t->euid == s->uid || t->euid == s->cuid)
+        bits >>= 6;
+    else if (in_group(s->gid) || in_group(s->cgid))
+        bits >>= 3;
+    return (want & ~bits & 7) && !capable(CAP_IPC_OWNER) ? -EACCES : 0;
+}
+
+/* Is the current task s's owner or creator, or privileged by cap? */
+static bool shm_owner(const struct shm_segment *s, int cap)
+{
+    uid_t e = current->euid;
+    return e == s->uid || e == s->cuid || capable(cap);
+}
+
 /* The slot of a live id (removed segments still count until freed), or -1. */
 static int slot_of(int id)
 {
@@ -105,8 +136,11 @@ static long sys_shmget(int32_t key, uint64_t size, int flags)
                 found = i;
     long r;
     if (found >= 0) {
+        int want = ((flags >> 6) | (flags >> 3) | flags) & 7;
         if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
             r = -EEXIST;
+        else if (shm_access(&segs[found], want))
+            r = -EACCES;
         else if (size > segs[found].size)
             r = -EINVAL;
         else
@@ -166,6 +200,9 @@ static long sys_shmat(int id, uint64_t addr, int flags)
     spin_lock(&shm_lock);
     int nd = reap_removed(dead, 8);
     int slot = slot_of(id);
+    int denied = slot >= 0 ? shm_access(&segs[slot], (flags & SHM_RDONLY) ? MAY_READ : MAY_READ | MAY_WRITE) : 0;
+    if (denied)
+        slot = -1;
     struct vnode *file = slot >= 0 ? segs[slot].file : NULL;
     uint64_t size = slot >= 0 ? ALIGN_UP(segs[slot].size, PAGE_SIZE) : 0;
     int32_t key = slot >= 0 ? segs[slot].key : 0;
@@ -175,7 +212,7 @@ static long sys_shmat(int id, uint64_t addr, int flags)
     for (int i = 0; i < nd; i++)
         vnode_put(dead[i]);
     if (!file)
-        return -EINVAL;
+        return denied ? denied : -EINVAL;
     long r;
     if (addr) {
         if (flags & SHM_RND)
@@ -188,7 +225,7 @@ static long sys_shmat(int id, uint64_t addr, int flags)
     uint32_t prot = VM_READ | ((flags & SHM_RDONLY) ? 0 : VM_WRITE) | ((flags & SHM_EXEC) ? VM_EXEC : 0);
     char name[32];
     snprintf(name, sizeof name, "/SYSV%08x (deleted)", (unsigned)key);
-    uint32_t vflags = VMA_FILE | VMA_SHARED | VMA_SYSVSHM;
+    uint32_t vflags = VMA_FILE | VMA_SHARED | VMA_SYSVSHM | ((flags & SHM_RDONLY) ? VMA_NOWRITE : 0);
     if (addr && (flags & SHM_REMAP))
         r = vm_map(mm, addr, size, prot, vflags, file, 0, addr + size, name);
     else if (addr && (r = vm_map_noreplace(mm, addr, size, prot, vflags, file, 0, addr + size, name)) == -EEXIST)
@@ -260,7 +297,7 @@ _Static_assert(sizeof(struct kshmid_ds) == 112, "shmid64_ds is 112 bytes on x86-
 static long sys_shmctl(int id, int cmd, struct kshmid_ds __user *buf)
 {
     cmd &= ~IPC_64;
-    if (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID)
+    if (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID && cmd != SHM_LOCK && cmd != SHM_UNLOCK)
         return -EINVAL;
     struct kshmid_ds k;
     if (cmd == IPC_SET && copy_from_user(&k, buf, sizeof k))
@@ -277,7 +314,18 @@ static long sys_shmctl(int id, int cmd, struct kshmid_ds __user *buf)
         return -EINVAL;
     }
     struct shm_segment *s = &segs[slot];
-    if (cmd == IPC_SET) {
+    if (cmd == IPC_STAT)
+        r = shm_access(s, MAY_READ);
+    else if (cmd == SHM_LOCK || cmd == SHM_UNLOCK)
+        r = shm_owner(s, CAP_IPC_LOCK) && (cmd == SHM_UNLOCK || capable(CAP_IPC_LOCK) ||
+                                           rlimit_cur(current, RLIMIT_MEMLOCK)) ? 0 : -EPERM;
+    else if (!shm_owner(s, CAP_SYS_ADMIN))
+        r = -EPERM;
+    if (r) {
+        /* refused: nothing changes */
+    } else if (cmd == SHM_LOCK || cmd == SHM_UNLOCK) {
+        s->mode = cmd == SHM_LOCK ? s->mode | SHM_LOCKED : s->mode & ~SHM_LOCKED;
+    } else if (cmd == IPC_SET) {
         s->uid = k.uid;
         s->gid = k.gid;
         s->mode = (s->mode & ~0777u) | (k.mode & 0777);
@@ -307,7 +355,7 @@ static long sys_shmctl(int id, int cmd, struct kshmid_ds __user *buf)
     spin_unlock(&shm_lock);
     for (int i = 0; i < nd; i++)
         vnode_put(dead[i]);
-    if (cmd == IPC_STAT && copy_to_user(buf, &k, sizeof k))
+    if (!r && cmd == IPC_STAT && copy_to_user(buf, &k, sizeof k))
         r = -EFAULT;
     return r;
 }

@@ -484,9 +484,10 @@ int vm_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
     }
     list_for_each(n, &mm->vmas) {
         struct vma *v = container_of(n, struct vma, node);
-        if (v->start < end && v->end > addr && v->special && (prot & ~v->special->max_prot)) {
+        if (v->start < end && v->end > addr && ((v->special && (prot & ~v->special->max_prot)) ||
+                                                ((v->flags & VMA_NOWRITE) && (prot & VM_WRITE)))) {
             spin_unlock(&mm->lock);
-            return -EACCES;             /* [vvar] stays read-only, as on Linux */
+            return -EACCES;             /* [vvar] stays read-only, as on Linux; so does a read-only shared file */
         }
     }
     list_for_each(n, &mm->vmas) {

@@ -530,6 +530,8 @@ static long sys_wait4(pid_t pid, int __user *status, int options, struct rusage_
 {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
         return -EINVAL;
+    if (pid == INT32_MIN)
+        return -ESRCH;                  /* no group -INT_MIN, as Linux */
     return do_wait(pid, status, options | WEXITED, ru, NULL);
 }
 SYSCALL_DEFINE(61, wait4);
@@ -550,6 +552,8 @@ static long sys_waitid(int idtype, int id, siginfo_t __user *infop, int options,
         return -EINVAL;
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return -EINVAL;                 /* no event to wait for */
+    if ((idtype == P_PID && id <= 0) || (idtype == P_PGID && id < 0))
+        return -EINVAL;                 /* P_PGID 0 is the caller's group */
     bool nonblock = false;
     if (idtype == P_PIDFD) {
         if (id < 0)

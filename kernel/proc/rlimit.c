@@ -8,8 +8,9 @@
  * Enforced here: RLIMIT_MEMLOCK (mlock, mlockall, MAP_LOCKED for a task
  * without CAP_IPC_LOCK), RLIMIT_NICE and RLIMIT_RTPRIO (lowering nice and
  * real-time classes without CAP_SYS_NICE), RLIMIT_NPROC (creating tasks,
- * kernel/proc/user.c).  RLIMIT_NOFILE cannot go past this kernel's
- * descriptor table size, NR_OPEN_MAX; the others are kept and reported.
+ * kernel/proc/user.c), RLIMIT_NOFILE (new descriptors, kernel/fs/fdtable.c;
+ * it cannot go past this kernel's table size, NR_OPEN_MAX); the others are
+ * kept and reported.
  * RLIMIT_NPROC and RLIMIT_SIGPENDING start, as on Linux, at half of
  * threads-max, which depends on the memory size (kernel/proc/task.c).
  */

@@ -250,7 +250,7 @@ static long sys_fcntl(long fd, long cmd, unsigned long arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if ((long)arg < 0 || arg >= NR_OPEN_MAX) {
+        if ((long)arg < 0 || arg >= (unsigned long)fd_limit()) {
             r = -EINVAL;
             break;
         }

@@ -281,7 +281,8 @@ static long sys_link(const char __user *oldpath, const char __user *newpath)
 static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, const char __user *newpath,
                    long flags)
 {
-    if (flags & ~RENAME_NOREPLACE)
+    bool exchange = flags & RENAME_EXCHANGE;
+    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) || (exchange && (flags & RENAME_NOREPLACE)))
         return -EINVAL;
     /* Resolve both parents under one hold of the lock: resolve the old one
      * through parent_begin, then the new one with the lock already held. */
@@ -311,7 +312,7 @@ static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, 
     }
     if ((err = walk_step(o.dir, o.name, o.len, &src)) < 0)
         goto out;
-    if ((o.trailing || ntrail) && src->type != VDIR) {
+    if ((o.trailing || (ntrail && !exchange)) && src->type != VDIR) {
         err = -ENOTDIR;
         goto out;
     }
@@ -328,13 +329,20 @@ static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, 
             err = 0;
             goto out;
         }
+    } else if (exchange) {
+        err = -ENOENT;               /* both names must exist to swap */
+        goto out;
+    }
+    if (exchange && ntrail && tgt->type != VDIR) {
+        err = -ENOTDIR;
+        goto out;
     }
     if (src->type == VDIR && vfs_is_ancestor(src, ndir)) {
         err = -EINVAL;               /* moving a directory under itself */
         goto out;
     }
     if (tgt && tgt->type == VDIR && vfs_is_ancestor(tgt, o.dir)) {
-        err = -ENOTEMPTY;
+        err = exchange ? -EINVAL : -ENOTEMPTY;
         goto out;
     }
     /* both directories must be writable, and the sticky rule holds for the
@@ -344,7 +352,14 @@ static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, 
         goto out;
     if (src->type == VDIR && ndir != o.dir && (err = vnode_permission(src, MAY_WRITE)))
         goto out;
-    err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen) : -EPERM;
+    if (exchange && tgt->type == VDIR && ndir != o.dir && (err = vnode_permission(tgt, MAY_WRITE)))
+        goto out;
+    if (exchange)
+        err = o.dir->ops->exchange ? o.dir->ops->exchange(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen)
+                                   : -EINVAL;
+    else
+        err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen)
+                                 : -EPERM;
 out:
     vnode_put(src);
     vnode_put(tgt);
@@ -397,7 +412,7 @@ static long sys_chmod(const char __user *path, long mode) { return sys_fchmodat(
 
 static long sys_fchmod(long fd, long mode)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     int err = set_mode(f->vnode, (mode_t)mode);
@@ -456,7 +471,7 @@ static long sys_lchown(const char __user *path, long uid, long gid)
 
 static long sys_fchown(long fd, long uid, long gid)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     int err = set_owner(f->vnode, uid, gid);
@@ -545,7 +560,7 @@ static long sys_truncate(const char __user *path, long len)
 
 static long sys_ftruncate(long fd, long len)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long err = (f->flags & O_ACCMODE) == O_RDONLY ? -EINVAL : do_truncate(f->vnode, len);
@@ -553,11 +568,13 @@ static long sys_ftruncate(long fd, long len)
     return err;
 }
 
+/* chdir, fchdir: a directory the caller may search (EACCES otherwise). */
 static long set_cwd(struct vnode *v)
 {
-    if (v->type != VDIR) {
+    int err = v->type != VDIR ? -ENOTDIR : vnode_permission(v, MAY_EXEC);
+    if (err) {
         vnode_put(v);
-        return -ENOTDIR;
+        return err;
     }
     task_set_cwd(current, v);
     return 0;

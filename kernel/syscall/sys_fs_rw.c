@@ -155,7 +155,7 @@ static long sys_writev(long fd, const void __user *iov, long cnt)
 
 static long sys_lseek(long fd, long off, long whence)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r = f->ops->lseek ? f->ops->lseek(f, off, (int)whence) : -ESPIPE;
@@ -165,7 +165,7 @@ static long sys_lseek(long fd, long off, long whence)
 
 static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r;
@@ -179,13 +179,19 @@ static long sys_ioctl(long fd, unsigned long cmd, unsigned long arg)
     return r;
 }
 
+/* fsync, fdatasync: file data lives in memory, so there is nothing to
+ * write back; as on Linux, only what has an fsync method (files,
+ * directories, block devices) accepts the call: a pipe, socket, character
+ * device or anonymous file is EINVAL, an O_PATH descriptor EBADF. */
 static long sys_fsync(long fd)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
+    enum vtype type = f->vnode->type;
+    long r = type != VREG && type != VDIR && type != VBLK ? -EINVAL : 0;
     file_put(f);
-    return 0;
+    return r;
 }
 
 static long sys_fdatasync(long fd) { return sys_fsync(fd); }
@@ -196,7 +202,7 @@ static long sys_sync(void) { return 0; }
  * pipe is ESPIPE, an unknown advice or negative length EINVAL). */
 static long sys_fadvise64(long fd, long off, long len, long advice)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r = 0;
@@ -228,7 +234,7 @@ static long sys_fallocate(long fd, long mode, long off, long len)
  * back; the arguments are checked as Linux checks them. */
 static long sys_sync_file_range(long fd, long off, long nbytes, unsigned flags)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     long r = 0, end;

@@ -190,20 +190,24 @@ static long sys_access(const char __user *path, long mode) { return sys_faccessa
 
 static long sys_readlinkat(long dirfd, const char __user *upath, char __user *ubuf, long size)
 {
-    if (size <= 0)
+    if ((int)size <= 0)             /* Linux's bufsiz is an int */
         return -EINVAL;
+    /* an empty path names dirfd itself (a symlink opened O_PATH |
+     * O_NOFOLLOW); anything else so named is ENOENT, as on Linux */
+    char first = 0;
     struct vnode *v;
-    int err = at_resolve((int)dirfd, upath, AT_SYMLINK_NOFOLLOW, &v);
+    int err = at_resolve((int)dirfd, upath, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &v);
     if (err)
         return err;
+    get_user(first, upath);
     long r;
     char *buf = kmalloc(PATH_MAX);
     if (v->type != VLNK || !v->ops->readlink)
-        r = -EINVAL;
+        r = first ? -EINVAL : -ENOENT;
     else if (!buf)
         r = -ENOMEM;
     else {
-        r = v->ops->readlink(v, buf, MIN((size_t)size, (size_t)PATH_MAX));
+        r = v->ops->readlink(v, buf, MIN((size_t)(int)size, (size_t)PATH_MAX));
         if (r > 0 && copy_to_user(ubuf, buf, (size_t)r))
             r = -EFAULT;
     }
@@ -252,7 +256,7 @@ static bool dent_actor(struct dir_ctx *ctx, const char *name, size_t len, uint64
 
 static long sys_getdents64(long fd, char __user *ubuf, size_t count)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     struct vnode *dir = f->vnode;
@@ -297,7 +301,7 @@ static long sys_getdents64(long fd, char __user *ubuf, size_t count)
 static long xattr_target(long fd, const char __user *path, int atflags, const char __user *uname)
 {
     if (!path) {
-        struct file *f = fd_get((int)fd);
+        struct file *f = fd_get_io((int)fd);     /* O_PATH: EBADF, as Linux */
         if (!f)
             return -EBADF;
         file_put(f);

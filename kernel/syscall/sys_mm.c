@@ -121,11 +121,7 @@ static long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, u
     struct file *f = NULL;
     bool anon = flags & MAP_ANONYMOUS;
     if (!anon) {
-        f = fd_get(fd);
-        if (f && (f->flags & O_PATH)) {
-            file_put(f);
-            f = NULL;
-        }
+        f = fd_get_io(fd);
         if (!f)
             return -EBADF;
     }
@@ -173,6 +169,8 @@ static long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, u
     uint32_t vflags = file ? VMA_FILE : VMA_ANON;
     if (flags & MAP_SHARED)
         vflags |= VMA_SHARED;
+    if ((flags & MAP_SHARED) && !shm && (f->flags & O_ACCMODE) != O_RDWR)
+        vflags |= VMA_NOWRITE;
     /* /proc/<pid>/maps names a file mapping by the file's path (the
      * libraries of a dynamically linked program, for one) */
     char name[sizeof ((struct vma *)0)->name] = "";
@@ -231,15 +229,21 @@ static long sys_munmap(uint64_t addr, uint64_t len)
 }
 SYSCALL_DEFINE(11, munmap);
 
+/* Linux's order of checks: alignment, both GROWS flags, an empty range
+ * (done), a range that wraps (ENOMEM), then unknown bits. */
 static long sys_mprotect(uint64_t addr, uint64_t len, int prot)
 {
-    if ((addr & (PAGE_SIZE - 1)) || addr + len < addr)
-        return -EINVAL;
-    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 /* GROWSDOWN */ | 0x02000000))
+    const int grows = 0x01000000 /* GROWSDOWN */ | 0x02000000 /* GROWSUP */;
+    if ((addr & (PAGE_SIZE - 1)) || (prot & grows) == grows)
         return -EINVAL;
     if (len == 0)
         return 0;
-    return vm_protect(current->mm, addr, ALIGN_UP(len, PAGE_SIZE), to_vm_prot(prot));
+    uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (size == 0 || addr + size <= addr)
+        return -ENOMEM;
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | grows))
+        return -EINVAL;
+    return vm_protect(current->mm, addr, size, to_vm_prot(prot));
 }
 SYSCALL_DEFINE(10, mprotect);
 

@@ -38,11 +38,22 @@ static long sys_set_robust_list(void __user *head, size_t len)
 }
 SYSCALL_DEFINE(273, set_robust_list);
 
+/* Another thread's list too, if the caller may trace it (ESRCH if there is
+ * no such thread, EPERM if it may not), as Linux. */
 static long sys_get_robust_list(int pid, uint64_t __user *head, size_t __user *len)
 {
-    if (pid != 0 && pid != current->pid)
-        return -EPERM;
-    if (put_user(current->robust_list, head) || put_user((size_t)24, len))
+    uint64_t list = current->robust_list;
+    if (pid != 0) {
+        spin_lock(&tasks_lock);
+        struct task *t = task_find(pid);
+        long r = !t ? -ESRCH : !may_ptrace(t) ? -EPERM : 0;
+        if (t)
+            list = READ_ONCE(t->robust_list);
+        spin_unlock(&tasks_lock);
+        if (r)
+            return r;
+    }
+    if (put_user(list, head) || put_user((size_t)24, len))
         return -EFAULT;
     return 0;
 }
@@ -105,6 +116,8 @@ SYSCALL_DEFINE(63, uname);
 
 static long sys_sethostname(const char __user *name, int len)
 {
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
     if (len < 0 || len > 64)
         return -EINVAL;
     char tmp[65];
@@ -386,6 +399,8 @@ SYSCALL_DEFINE(99, sysinfo);
 
 static long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg)
 {
+    if (!capable(CAP_SYS_BOOT))
+        return -EPERM;                  /* checked first, as Linux: before the magic numbers */
     if (magic1 != LINUX_REBOOT_MAGIC1 || (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 &&
                                           magic2 != 537993216))
         return -EINVAL;

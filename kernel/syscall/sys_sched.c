@@ -389,18 +389,18 @@ SYSCALL_DEFINE(148, sched_rr_get_interval);
 /* As Linux, a mask of any length is taken: a shorter one than the kernel's
  * (one 64-bit word, MAX_CPUS) names CPUs from 0 up and leaves the others
  * out; in a longer one (glibc's cpu_set_t has 1024 bits) the bits of CPUs
- * the kernel cannot have are not looked at. */
+ * the kernel cannot have are not looked at.  Linux's order: the mask is
+ * read, then the task is looked up (ESRCH) and checked (EPERM); an empty
+ * mask is EINVAL. */
 static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
 {
     uint64_t m = 0;
     if (copy_from_user(&m, mask, MIN(len, sizeof m)))
         return -EFAULT;
     m &= (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1);
-    if (!m)
-        return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : 0;
+    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : !m ? -EINVAL : 0;
     if (!r)
         sched_set_affinity(t, m);       /* under tasks_lock: t cannot be reaped meanwhile */
     spin_unlock(&tasks_lock);

@@ -62,11 +62,17 @@ static long copy_between(struct file *in, uint64_t *ioff, struct file *out, uint
 
 static long sys_sendfile(long out_fd, long in_fd, int64_t __user *uoff, size_t count)
 {
-    struct file *in = fd_get((int)in_fd), *out = fd_get((int)out_fd);
+    struct file *in = fd_get_io((int)in_fd), *out = fd_get_io((int)out_fd);
     long r = 0;
     int64_t pos = 0;
     if (!in || !out) {
         r = -EBADF;
+        goto done;
+    }
+    /* as Linux: appending output is refused, and so is input that cannot
+     * be spliced from (a directory) */
+    if ((out->flags & O_APPEND) || in->vnode->type == VDIR) {
+        r = (in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ? -EBADF : -EINVAL;
         goto done;
     }
     if (uoff) {

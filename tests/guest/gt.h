@@ -222,11 +222,14 @@ GT_FN int expect_err(long rc, int want, const char *what)
         return 0;
     }
     int e = errno;
-    say("%s: -1 %s\n", what, errname(e));
     if (e != want) {
+        char got[32];
+        snprintf(got, sizeof got, "%s", errname(e));
+        say("%s: -1 %s (wanted %s)\n", what, got, errname(want));
         gt_failures++;
         return 0;
     }
+    say("%s: -1 %s\n", what, errname(e));
     return 1;
 }
 

@@ -42,6 +42,8 @@ $(filter $(BUILD)/guest/lifecycle_%,$(GUEST_PROGS)): tests/guest/lifecycle.h
 $(filter $(BUILD)/guest/unix_%,$(GUEST_PROGS)): tests/guest/gt_unix.h
 # So do the file-lock tests.
 $(filter $(BUILD)/guest/locks_%,$(GUEST_PROGS)): tests/guest/gt_locks.h
+# So do the per-family error tests.
+$(filter $(BUILD)/guest/errors_%,$(GUEST_PROGS)): tests/guest/gt_errors.h
 # So do the NUMA tests.
 $(BUILD)/guest/numa $(BUILD)/guest/numa_nodes: tests/guest/gt_numa.h
 
@@ -118,32 +120,51 @@ test-console: kernel initrd
 	    >$(BUILD)/results/console.txt; cat $(BUILD)/results/console.txt
 TEST_SUITES += test-console
 
-# The process-lifecycle tests (lifecycle_*.c) inside Tessera on 1, 2 and 4
-# CPUs, each boot compared with the same programs on Linux (the Linux side
-# runs again with each boot: a few seconds).  Result lines are
-# lifecycle/cpus=N/NAME; each boot's outputs and console log are kept in
-# $(BUILD)/guest-out/lifecycle-cpusN/.
+# A set of guest tests inside Tessera once per CPU count, one boot each
+# running the whole set, every boot compared with the same programs on Linux
+# (the Linux side runs again with each boot: a few seconds).  Result lines
+# are SUITE/cpus=N/NAME in $(BUILD)/results/SUITE.txt; each boot's outputs
+# and console log are kept in $(BUILD)/guest-out/SUITE-cpusN/.
+#   $(call guest_per_cpus,SUITE,TESTS,CPU COUNTS,TEST TIMEOUT,BOOT TIMEOUT)
+define guest_per_cpus
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)rm -f $(BUILD)/results/$(1).txt; rc=0; \
+	for n in $(3); do \
+	    echo "$(1): Tessera on $$n CPU(s)"; \
+	    out=$(BUILD)/guest-out/$(1)-cpus$$n; rm -rf $$out $$out.txt; \
+	    $(GUEST_RUNNER) --test-timeout $(4) --timeout $(5) --prefix $(1)/cpus=$$n --results $$out.txt \
+	        --qemu "$(QEMU) $(subst -smp $(CPUS),-smp $$n,$(QEMU_FLAGS))" --kernel $(KERNEL) \
+	        --initrd $(INITRD) $(2) || rc=1; \
+	    if [ -s $$out.txt ]; then cat $$out.txt >> $(BUILD)/results/$(1).txt; \
+	    else echo "FAIL $(1)/cpus=$$n/runner (no results)" >> $(BUILD)/results/$(1).txt; rc=1; fi; \
+	    mkdir -p $$out; for t in $(2); do cp $(BUILD)/guest-out/tessera/$$t.txt $$out/ 2>/dev/null; done; \
+	    cp $(BUILD)/guest-out/$(1)_cpus=$$n-tessera-console.log $$out/console.log 2>/dev/null; \
+	done; \
+	echo "$(1): $$(grep -c ^PASS $(BUILD)/results/$(1).txt) passed," \
+	     "$$(grep -c ^FAIL $(BUILD)/results/$(1).txt) failed"; \
+	exit $$rc
+endef
+
+# The process-lifecycle tests (lifecycle_*.c) on 1, 2 and 4 CPUs: result
+# lines lifecycle/cpus=N/NAME.
 LIFECYCLE_TESTS := $(sort $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/lifecycle_*.c)))
 LIFECYCLE_CPUS  ?= 1 2 4
 .PHONY: test-lifecycle
 test-lifecycle: $(GUEST_BINS) guest-image
-	$(Q)mkdir -p $(BUILD)/results
-	$(Q)rm -f $(BUILD)/results/lifecycle.txt; rc=0; \
-	for n in $(LIFECYCLE_CPUS); do \
-	    echo "lifecycle: Tessera on $$n CPU(s)"; \
-	    out=$(BUILD)/guest-out/lifecycle-cpus$$n; rm -rf $$out $$out.txt; \
-	    $(GUEST_RUNNER) --test-timeout 45 --timeout 150 --prefix lifecycle/cpus=$$n --results $$out.txt \
-	        --qemu "$(QEMU) $(subst -smp $(CPUS),-smp $$n,$(QEMU_FLAGS))" --kernel $(KERNEL) \
-	        --initrd $(INITRD) $(LIFECYCLE_TESTS) || rc=1; \
-	    if [ -s $$out.txt ]; then cat $$out.txt >> $(BUILD)/results/lifecycle.txt; \
-	    else echo "FAIL lifecycle/cpus=$$n/runner (no results)" >> $(BUILD)/results/lifecycle.txt; rc=1; fi; \
-	    mkdir -p $$out; cp $(BUILD)/guest-out/tessera/lifecycle_*.txt $$out/ 2>/dev/null; \
-	    cp $(BUILD)/guest-out/lifecycle_cpus=$$n-tessera-console.log $$out/console.log 2>/dev/null; \
-	done; \
-	echo "lifecycle: $$(grep -c ^PASS $(BUILD)/results/lifecycle.txt) passed," \
-	     "$$(grep -c ^FAIL $(BUILD)/results/lifecycle.txt) failed"; \
-	exit $$rc
+	$(call guest_per_cpus,lifecycle,$(LIFECYCLE_TESTS),$(LIFECYCLE_CPUS),45,150)
 TEST_SUITES += test-lifecycle
+
+# The conformance tests on 1, 2 and 4 CPUs: one program per system-call
+# family going through its man pages' ERRORS (errors_*.c), and the other
+# tests that compare error cases with Linux.  Result lines
+# conformance/cpus=N/NAME; each boot runs the whole set (docs/testing.md).
+CONFORMANCE_TESTS := $(sort $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/errors_*.c)) \
+                     efault enosys exec_errors mem_mmap_errors mount_errors wait_echild)
+CONFORMANCE_CPUS  ?= 1 2 4
+.PHONY: test-conformance
+test-conformance: $(GUEST_BINS) guest-image
+	$(call guest_per_cpus,conformance,$(CONFORMANCE_TESTS),$(CONFORMANCE_CPUS),45,150)
+TEST_SUITES += test-conformance
 
 # The thread, futex, random-syscall and lock-contention tests again on 4 CPUs (test-guest runs
 # them on 2), so threads of one process race on more CPUs than there are

@@ -31,3 +31,9 @@ syscall-table:
 	$(Q)$(PYTHON) tools/gen-syscalls.py --out docs/syscalls.md
 
 TEST_SUITES += test-host
+
+# Which implemented calls no guest test exercises, or none compares an error
+# of with Linux (tools/syscall-coverage.py; --all for every call).
+.PHONY: syscall-coverage
+syscall-coverage:
+	$(Q)$(PYTHON) tools/syscall-coverage.py

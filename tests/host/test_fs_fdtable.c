@@ -46,6 +46,11 @@ void locks_remove_posix(struct file *f, const void *owner)
     posix_drop_file = f;
 }
 
+/* The caller's RLIMIT_NOFILE (kernel/fs/file.c): the table's bound unless a
+ * test lowers it. */
+static int nofile = NR_OPEN_MAX;
+int fd_limit(void) { return nofile; }
+
 #include "../../kernel/fs/fdtable.c"
 
 static struct file files[NR_OPEN_MAX + 8];
@@ -115,6 +120,26 @@ START_TEST(min_beyond_capacity)
     ck_assert_int_ge(t->cap, 201);
     ck_assert_int_eq(fdt_alloc(t, newf(1), 0, false), 0);
     ck_assert_int_eq(fdt_alloc(t, newf(2), -1, false), -EINVAL);
+    fdtable_put(t);
+}
+END_TEST
+
+/* Under a lower RLIMIT_NOFILE, allocation stops there (EMFILE) and dup2
+ * onto a number past it is EBADF, however large the table is. */
+START_TEST(rlimit_nofile)
+{
+    struct fdtable *t = fdtable_new();
+    struct file f = { .refcount = 16 };   /* one reference for each slot it takes */
+    nofile = 3;
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(fdt_alloc(t, &f, 0, false), i);
+    ck_assert_int_eq(fdt_alloc(t, &f, 0, false), -EMFILE);
+    ck_assert_int_eq(fdt_alloc(t, &f, 3, false), -EMFILE);
+    ck_assert_int_eq(fdt_replace(t, 3, &f, false), -EBADF);
+    fdt_close(t, 1);
+    ck_assert_int_eq(fdt_alloc(t, &f, 0, false), 1);
+    nofile = NR_OPEN_MAX;
+    ck_assert_int_eq(fdt_alloc(t, &f, 0, false), 3);
     fdtable_put(t);
 }
 END_TEST
@@ -207,6 +232,7 @@ static Suite *suite(void)
     tcase_add_test(tc, lowest_free);
     tcase_add_test(tc, growth_and_emfile);
     tcase_add_test(tc, min_beyond_capacity);
+    tcase_add_test(tc, rlimit_nofile);
     tcase_add_test(tc, dup2_replaces);
     tcase_add_test(tc, exec_and_clone);
     tcase_add_test(tc, closes_drop_record_locks);
