@@ -516,8 +516,13 @@ static int show_file(struct seqbuf *s, void *arg)
     }
     spin_lock(&tasks_lock);
     struct task *t = task_find(pi->pid);
-    int r = t ? e->task_show(s, t, !pi->thread) : -ESRCH;
+    struct mnt_ns *ns = NULL;
+    int r = !t ? -ESRCH : e->ns_show ? mnt_ns_of(t, &ns) : e->task_show(s, t, !pi->thread);
     spin_unlock(&tasks_lock);
+    if (e->ns_show && !r) {
+        r = e->ns_show(s, ns);
+        mnt_ns_put(ns);
+    }
     return r;
 }
 

@@ -291,8 +291,8 @@ const struct proc_entry procfs_pid_entries[] = {
     { .name = "smaps_rollup", .mode = S_IFREG | 0444, .task_show = procfs_show_smaps_rollup },
     { .name = "statm", .mode = S_IFREG | 0444, .task_show = procfs_show_statm },
     { .name = "io", .mode = S_IFREG | 0400, .task_show = show_io },
-    /* one name space: every process sees the same mounts (kernel/fs/mount.c) */
-    { .name = "mounts", .mode = S_IFREG | 0444, .show = mount_show_mounts },
-    { .name = "mountinfo", .mode = S_IFREG | 0444, .show = mount_show_mountinfo },
+    /* the process's mount name space (kernel/fs/mount.c) */
+    { .name = "mounts", .mode = S_IFREG | 0444, .ns_show = mount_show_mounts },
+    { .name = "mountinfo", .mode = S_IFREG | 0444, .ns_show = mount_show_mountinfo },
 };
 const unsigned procfs_pid_count = ARRAY_SIZE(procfs_pid_entries);
