@@ -23,7 +23,6 @@
 #include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <fs/mount.h>
-#include <fs/namei.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -337,9 +336,9 @@ static long sys_unshare(unsigned long flags)
         struct fs_context *own = fs_context_copy(t->fs), *old = t->fs;
         if (!own)
             return -ENOMEM;
-        vfs_lock();                         /* /proc/<pid>/mounts reads t->fs under it */
+        spin_lock(&tasks_lock);             /* /proc/<pid> readers take t->fs under it */
         t->fs = own;
-        vfs_unlock();
+        spin_unlock(&tasks_lock);
         fs_context_put(old);
     }
     return flags & CLONE_NEWNS ? mnt_ns_unshare(t->fs) : 0;

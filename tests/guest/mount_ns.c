@@ -4,7 +4,7 @@
  * with MS_MOVE: the files follow, /proc/self/mounts shows the new place,
  * and a mount inside the moved one moves along.  Its parent, in the
  * original name space, sees none of it in its own /proc/self/mounts but
- * all of it in /proc/<child>/mounts.
+ * all of it in /proc/<child>/mounts.  clone(CLONE_NEWNS) does the same.
  * MS_MOVE's errors (a source that is no mount's root, a target inside the
  * tree that moves, an empty source), unshare's and clone's (bad flags,
  * CLONE_NEWNS with CLONE_FS, no CAP_SYS_ADMIN) as Linux gives them.  The
@@ -123,6 +123,15 @@ int main(void)
     int st;
     waitpid(pid, &st, 0);
     expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child's checks held");
+    pid = syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
+    if (pid == 0) {          /* a name space from clone: private, a tmpfs left mounted at exit */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || mount("tmpfs", "b", "tmpfs", 0, NULL) < 0)
+            _exit(1);
+        _exit(listed("/proc/self/mounts", "b") == 1 ? 0 : 1);
+    }
+    waitpid(pid, &st, 0);
+    expect(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "clone(CLONE_NEWNS) child mounted in its own");
+    expect(listed("/proc/self/mounts", "b") == 0 && access("b", F_OK) == 0, "the parent does not see it");
     pid = fork();
     if (pid == 0)
         _exit(unprivileged());
