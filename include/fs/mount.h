@@ -103,6 +103,7 @@ struct fs_type {
  * the name space down (a tmpfs mounted nowhere else gives its memory back). */
 struct mnt_ns {
     int refs;                   /* fs contexts using it, atomic; the first one is never freed */
+    unsigned ino;               /* /proc/<pid>/ns/mnt's number, never reused */
     struct list_node mounts;    /* its mounts, in mount order; vfs_ns_lock */
 };
 
@@ -136,6 +137,8 @@ int mnt_ns_unshare(struct fs_context *fs);
 /* t's name space, referenced, in *ns (NULL: the first one); -ESRCH if t
  * is going and its name space with it.  Does not sleep (tasks_lock held). */
 int mnt_ns_of(struct task *t, struct mnt_ns **ns);
+/* The number of t's name space (/proc/<pid>/ns/mnt).  tasks_lock held. */
+unsigned mnt_ns_ino(struct task *t);
 
 /* The directory an alias root stands for (dir itself if it is none). */
 struct vnode *vfs_real_dir(struct vnode *dir);

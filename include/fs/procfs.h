@@ -73,6 +73,7 @@ extern const struct proc_entry procfs_root_entries[];
 extern const unsigned procfs_root_count;
 extern const struct proc_entry procfs_pid_entries[];
 extern const unsigned procfs_pid_count;
+extern const struct proc_entry procfs_ns_mnt;     /* /proc/<pid>/ns/mnt */
 
 /* Clock ticks as /proc reports them (USER_HZ = 100). */
 #define PROC_USER_HZ 100

@@ -21,7 +21,8 @@
 #include <mm/uaccess.h>
 #include <proc/cred.h>
 
-static struct mnt_ns init_ns = {.refs = 1};   /* the first name space */
+static struct mnt_ns init_ns = {.refs = 1, .ino = 0xF0000001u};   /* the first name space */
+static unsigned next_ns_ino = 0xF0000100u;   /* vfs_ns_lock */
 static int next_mount_id = 20;          /* vfs_ns_lock */
 static uint32_t next_anon_minor = 32;   /* atomic */
 
@@ -254,6 +255,7 @@ int mnt_ns_unshare(struct fs_context *fs)
     list_for_each(n, &old->mounts)
         container_of(n, struct mount, node)->copy = NULL;
     if (!err) {
+        ns->ino = next_ns_ino++;
         fs->mnt_ns = ns;
     }
     vfs_unlock();
@@ -262,6 +264,13 @@ int mnt_ns_unshare(struct fs_context *fs)
     else
         mnt_ns_put(old);
     return err;
+}
+
+unsigned mnt_ns_ino(struct task *t)
+{
+    struct fs_context *fs = READ_ONCE(t->fs);
+    struct mnt_ns *ns = fs ? READ_ONCE(fs->mnt_ns) : NULL;
+    return ns ? READ_ONCE(ns->ino) : init_ns.ino;
 }
 
 int mnt_ns_of(struct task *t, struct mnt_ns **out)

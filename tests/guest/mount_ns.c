@@ -4,7 +4,8 @@
  * with MS_MOVE: the files follow, /proc/self/mounts shows the new place,
  * and a mount inside the moved one moves along.  Its parent, in the
  * original name space, sees none of it in its own /proc/self/mounts but
- * all of it in /proc/<child>/mounts.  clone(CLONE_NEWNS) does the same.
+ * all of it in /proc/<child>/mounts, and the two /proc/<pid>/ns/mnt links
+ * differ.  clone(CLONE_NEWNS) does the same.
  * MS_MOVE's errors (a source that is no mount's root, a target inside the
  * tree that moves, an empty source), unshare's and clone's (bad flags,
  * CLONE_NEWNS with CLONE_FS, no CAP_SYS_ADMIN) as Linux gives them.  The
@@ -118,6 +119,15 @@ int main(void)
     expect(listed("/proc/self/mounts", "a") == 0 && listed("/proc/self/mounts", "a/sub") == 0,
            "/proc/self/mounts of the parent does not");
     expect(access("a/f", F_OK) < 0, "the parent does not see the child's files");
+    char mine[64] = "", theirs[64] = "", sibling[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+    ssize_t n = readlink(path, theirs, sizeof theirs - 1);
+    ssize_t m = readlink("/proc/self/ns/mnt", mine, sizeof mine - 1);
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)getppid());
+    ssize_t k = readlink(path, sibling, sizeof sibling - 1);
+    expect(n > 0 && m > 0 && !strncmp(mine, "mnt:[", 5) && !strncmp(theirs, "mnt:[", 5), "ns/mnt reads mnt:[N]");
+    expect(strcmp(mine, theirs) != 0, "the child's ns/mnt differs from the parent's");
+    expect(k > 0 && !strcmp(mine, sibling), "the parent's parent shares the parent's");
     if (write(down[1], &c, 1) != 1)
         return 2;
     int st;
