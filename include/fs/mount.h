@@ -3,17 +3,19 @@
  *
  * Concept
  *  - A *mount* attaches the root directory of a file system to a directory
- *    of the name space, which it then hides: `covered->mounted` is the
- *    mount, `root->mnt` is the mount too.  Path walking (kernel/fs/namei.c)
+ *    of the name space, which it then hides: mount_on(covered) is the
+ *    mount, mount_rooted(root) is the mount too.  Path walking (kernel/fs/namei.c)
  *    crosses from a directory to the root mounted on it, and ".." from a
  *    mounted root steps back to the covered directory first.  Nothing else
  *    is special: /proc, /sys and /dev are ordinary mounts that boot makes
  *    (vfs_mount_kernel), and mount(2)/umount2(2) add and remove the same
  *    kind of entry.
  *  - Mounting on a directory that already has a mount puts the new mount on
- *    the top one's root (that is the directory the path names), so every
- *    vnode carries at most one mount, and umount takes the top one off.
- *  - A vnode is the root of at most one mount, so that ".." has one answer.
+ *    the top one's root (that is the directory the path names), so in a
+ *    name space every vnode carries at most one mount, and umount takes
+ *    the top one off.
+ *  - In a name space a vnode is the root of at most one mount, so that
+ *    ".." has one answer.
  *    A file system whose root is already mounted (/proc mounted a second
  *    time, a second devtmpfs, a bind mount) gets a fresh *alias* root: a
  *    directory vnode that forwards every name-space operation to the real
@@ -29,8 +31,9 @@
  *    mappings: vnode_use); for a superblock mounted more than once only uses
  *    of the mount's root itself count.
  *
- * Locking: the mount list, every mount's fields and the vnodes' `mounted`
- * and `mnt` pointers are protected by vfs_ns_lock (kernel/fs/namei.c).
+ * Locking: the mount lists, every mount's fields, the vnodes' `covered_by`
+ * and `root_of` counts and the fs contexts' mnt_ns pointers are protected
+ * by vfs_ns_lock (kernel/fs/namei.c).
  */
 #ifndef FS_MOUNT_H
 #define FS_MOUNT_H
@@ -90,9 +93,26 @@ struct fs_type {
     void (*show)(struct superblock *sb, struct seqbuf *s);
 };
 
+/* A mount name space: the mount table one or more processes see
+ * (struct fs_context's mnt_ns).  unshare(CLONE_NEWNS) and clone(CLONE_NEWNS)
+ * give a copy of the caller's: the same file systems on the same
+ * directories, as new mounts.  Mounts and unmounts are the name space's
+ * own afterwards: no propagation between name spaces is provided, so
+ * MS_SHARED, MS_SLAVE, MS_PRIVATE and MS_UNBINDABLE are accepted and every
+ * mount behaves as private.  The last user's going takes every mount of
+ * the name space down (a tmpfs mounted nowhere else gives its memory back). */
+struct mnt_ns {
+    int refs;                   /* fs contexts using it, atomic; the first one is never freed */
+    unsigned ino;               /* /proc/<pid>/ns/mnt's number, never reused */
+    struct list_node mounts;    /* its mounts, in mount order; vfs_ns_lock */
+};
+
 struct mount {
-    struct vnode *root;         /* referenced; root->mnt == this */
-    struct vnode *covered;      /* referenced; covered->mounted == this; NULL for "/" */
+    struct vnode *root;         /* referenced; mount_rooted(root) == this in its name space */
+    struct vnode *covered;      /* referenced; mount_on(covered) == this in its name space;
+                                 * NULL for "/" */
+    struct mnt_ns *ns;          /* the name space it belongs to (not referenced) */
+    struct mount *copy;         /* while a name space is copied: the new mount */
     struct mount *parent;       /* the mount `covered` belongs to; NULL for "/" */
     const struct fs_type *type;
     unsigned long flags;        /* MNT_FLAGS_MASK bits */
@@ -102,6 +122,23 @@ struct mount {
     char *where;                /* absolute path of the mount point, as mounted */
     struct list_node node;      /* in the mount list, in mount order */
 };
+
+/* In the caller's mount name space: the mount on directory v, the mount
+ * whose root v is; NULL if none.  vfs_ns_lock held. */
+struct mount *mount_on(struct vnode *v);
+struct mount *mount_rooted(struct vnode *v);
+/* A reference to the name space; a reference dropped (the last one
+ * unmounts everything in it; may sleep).  NULL is the first name space. */
+void mnt_ns_get(struct mnt_ns *ns);
+void mnt_ns_put(struct mnt_ns *ns);
+/* unshare(CLONE_NEWNS) and clone(CLONE_NEWNS): fs (not shared with
+ * another task) gets a copy of its name space.  0 or -ENOMEM. */
+int mnt_ns_unshare(struct fs_context *fs);
+/* t's name space, referenced, in *ns (NULL: the first one); -ESRCH if t
+ * is going and its name space with it.  Does not sleep (tasks_lock held). */
+int mnt_ns_of(struct task *t, struct mnt_ns **ns);
+/* The number of t's name space (/proc/<pid>/ns/mnt).  tasks_lock held. */
+unsigned mnt_ns_ino(struct task *t);
 
 /* The directory an alias root stands for (dir itself if it is none). */
 struct vnode *vfs_real_dir(struct vnode *dir);
@@ -114,9 +151,10 @@ void mount_init(struct vnode *root);
  * vfs_ns_lock held. */
 struct mount *mount_of(struct vnode *v);
 
-/* /proc/mounts (and /proc/<pid>/mounts) and /proc/<pid>/mountinfo. */
-int mount_show_mounts(struct seqbuf *s);
-int mount_show_mountinfo(struct seqbuf *s);
+/* /proc/<pid>/mounts and /proc/<pid>/mountinfo: the mounts of name space
+ * ns (NULL: the first one). */
+int mount_show_mounts(struct seqbuf *s, struct mnt_ns *ns);
+int mount_show_mountinfo(struct seqbuf *s, struct mnt_ns *ns);
 /* /proc/filesystems */
 int mount_show_filesystems(struct seqbuf *s);
 

@@ -27,6 +27,8 @@ void procfs_init(void);
  * and write are).  0, -EEXIST, -ENOSPC (table full) or -EINVAL (bad name). */
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write);
 
+struct mnt_ns;
+
 /* ---- internal to the procfs files ---- */
 
 /* One file of /proc or of /proc/<pid>.  Exactly one generator is set. */
@@ -39,6 +41,9 @@ struct proc_entry {
     int (*task_show)(struct seqbuf *s, struct task *t, bool process);
     int (*link)(char *buf, size_t n);                    /* system symlink: target length */
     int (*task_link)(struct task *t, char *buf, size_t n); /* per-task symlink; tasks_lock held */
+    /* per-task file about the task's mount name space (referenced for the
+     * call; NULL: the first one), without tasks_lock: it may sleep */
+    int (*ns_show)(struct seqbuf *s, struct mnt_ns *ns);
 };
 
 /* The address space of t's process (a leader that exited early has none
@@ -68,6 +73,7 @@ extern const struct proc_entry procfs_root_entries[];
 extern const unsigned procfs_root_count;
 extern const struct proc_entry procfs_pid_entries[];
 extern const unsigned procfs_pid_count;
+extern const struct proc_entry procfs_ns_mnt;     /* /proc/<pid>/ns/mnt */
 
 /* Clock ticks as /proc reports them (USER_HZ = 100). */
 #define PROC_USER_HZ 100

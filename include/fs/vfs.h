@@ -268,9 +268,11 @@ struct vnode {
     struct vnode *parent;           /* containing directory (referenced), NULL at a root: a
                                      * directory's "..", a file's directory of its first name
                                      * (ramfs; kept across rename), for vfs_path_of */
-    struct mount *mounted;          /* VN_MOUNTPOINT: the mount on this directory */
-    struct mount *mnt;              /* the root of a mount: that mount (a vnode is the root
-                                     * of one mount at most: see <fs/mount.h>) */
+    int covered_by;                 /* mounts on this directory, over all mount name spaces
+                                     * (VN_MOUNTPOINT while > 0); which one a walk crosses
+                                     * to is the walker's name space's (mount_on) */
+    int root_of;                    /* mounts whose root this is, over all name spaces (at
+                                     * most one in each: see <fs/mount.h>; mount_rooted) */
 
     /* --- what a FIFO or socket node leads to while in use --- */
     struct pipe *fifo;              /* VFIFO: its pipe while open (kernel/fs/pipe.c, under fifo_lock) */
@@ -342,14 +344,18 @@ static inline unsigned vtype_to_dtype(enum vtype t)
 
 /* ------------------------------------------------------------------ core */
 
-/* What CLONE_FS threads share: the working directory and the umask
- * (kernel/fs/fs_context.c).  cwd changes under lock; users take a
- * reference (task_cwd), since another thread may chdir meanwhile. */
+struct mnt_ns;
+/* What CLONE_FS threads share: the working directory, the umask and the
+ * mount name space (kernel/fs/fs_context.c).  cwd changes under lock;
+ * users take a reference (task_cwd), since another thread may chdir
+ * meanwhile. */
 struct fs_context {
     int refs;                   /* atomic */
     struct spinlock lock;       /* protects cwd */
     struct vnode *cwd;          /* referenced */
     mode_t umask;               /* read and swapped atomically */
+    struct mnt_ns *mnt_ns;      /* referenced; NULL: the first one (<fs/mount.h>); set
+                                 * before the context is shared, changed under vfs_ns_lock */
 };
 
 /* A new context with its own reference to cwd; NULL when out of memory. */

@@ -8,6 +8,7 @@
  * context's reference to the old directory, never frees a directory a walk
  * is using.
  */
+#include <fs/mount.h>
 #include <fs/vfs.h>
 #include <kernel/task.h>
 #include <mm/kheap.h>
@@ -35,6 +36,10 @@ struct fs_context *fs_context_copy(struct fs_context *src)
     spin_unlock(&src->lock);
     struct fs_context *fs = fs_context_new(cwd, READ_ONCE(src->umask));
     vnode_put(cwd);
+    if (fs) {
+        fs->mnt_ns = src->mnt_ns;   /* the caller's own: no one changes it meanwhile */
+        mnt_ns_get(fs->mnt_ns);
+    }
     return fs;
 }
 
@@ -45,6 +50,7 @@ void fs_context_put(struct fs_context *fs)
     if (!fs || __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     vnode_unuse(fs->cwd);
+    mnt_ns_put(fs->mnt_ns);
     kfree(fs);
 }
 

@@ -21,7 +21,8 @@
 #include <mm/uaccess.h>
 #include <proc/cred.h>
 
-static struct list_node mount_list;     /* every attached mount, in mount order; vfs_ns_lock */
+static struct mnt_ns init_ns = {.refs = 1, .ino = 0xF0000001u};   /* the first name space */
+static unsigned next_ns_ino = 0xF0000100u;   /* vfs_ns_lock */
 static int next_mount_id = 20;          /* vfs_ns_lock */
 static uint32_t next_anon_minor = 32;   /* atomic */
 
@@ -109,6 +110,42 @@ static struct vnode *alias_new(struct vnode *real)
 
 /* ---------------------------------------------------------------- the table */
 
+static void detach(struct mount *m);
+
+static struct mnt_ns *ns_of(struct task *t)
+{
+    return t && t->fs && t->fs->mnt_ns ? t->fs->mnt_ns : &init_ns;
+}
+
+/* The caller's name space's mount that covers v (or whose root v is). */
+static struct mount *find_in_ns(struct vnode *v, bool root)
+{
+    list_for_each(n, &ns_of(current)->mounts) {
+        struct mount *m = container_of(n, struct mount, node);
+        if ((root ? m->root : m->covered) == v)
+            return m;
+    }
+    return NULL;
+}
+
+struct mount *mount_on(struct vnode *v) { return v->covered_by ? find_in_ns(v, false) : NULL; }
+struct mount *mount_rooted(struct vnode *v) { return v->root_of ? find_in_ns(v, true) : NULL; }
+
+/* The bookkeeping of a mount m becoming an entry of its name space. */
+static void link_mount(struct mount *m)
+{
+    m->root->root_of++;
+    __atomic_add_fetch(&m->root->sb->mounts, 1, __ATOMIC_SEQ_CST);
+    sb_get(m->root->sb);
+    vnode_get(m->root);
+    if (m->covered) {
+        vnode_get(m->covered);
+        m->covered->covered_by++;
+        m->covered->flags |= VN_MOUNTPOINT;
+    }
+    list_push_back(&m->ns->mounts, &m->node);
+}
+
 /* Attach `root` (referenced by the caller: the mount takes that reference)
  * on `covered` (the top of its stack; the mount takes a new reference).
  * vfs_ns_lock held. */
@@ -123,7 +160,7 @@ static int attach(struct vnode *root, struct vnode *covered, const struct fs_typ
         vnode_put(root);
         return -ENOMEM;
     }
-    if (root->mnt) {                 /* already the root of a mount: an alias stands in */
+    if (mount_rooted(root)) {        /* already the root of a mount: an alias stands in */
         struct vnode *a = alias_new(root);
         vnode_put(root);
         if (!a) {
@@ -138,26 +175,21 @@ static int attach(struct vnode *root, struct vnode *covered, const struct fs_typ
     m->flags = flags & MNT_FLAGS_MASK;
     m->id = next_mount_id++;
     m->where = w;
+    m->ns = ns_of(current);
     strlcpy(m->source, source ? source : "none", sizeof(m->source));
-    root->mnt = m;
-    __atomic_add_fetch(&root->sb->mounts, 1, __ATOMIC_SEQ_CST);
-    sb_get(root->sb);
-    if (covered) {
-        vnode_get(covered);
-        m->covered = covered;
-        m->parent = mount_of(covered);
-        covered->mounted = m;
-        covered->flags |= VN_MOUNTPOINT;
-    }
-    list_push_back(&mount_list, &m->node);
+    m->covered = covered;
+    m->parent = covered ? mount_of(covered) : NULL;
+    link_mount(m);
+    vnode_put(root);                 /* link_mount took the mount's own */
     return 0;
 }
 
 struct mount *mount_of(struct vnode *v)
 {
     for (struct vnode *cur = v;;) {
-        if (cur->mnt)
-            return cur->mnt;
+        struct mount *m = mount_rooted(cur);
+        if (m)
+            return m;
         struct vnode *p = cur->parent;
         if (!p || p == cur)
             return NULL;
@@ -165,9 +197,100 @@ struct mount *mount_of(struct vnode *v)
     }
 }
 
+void mnt_ns_get(struct mnt_ns *ns)
+{
+    if (ns)
+        __atomic_add_fetch(&ns->refs, 1, __ATOMIC_RELAXED);
+}
+
+void mnt_ns_put(struct mnt_ns *ns)
+{
+    if (!ns || ns == &init_ns || __atomic_sub_fetch(&ns->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    vfs_lock();
+    while (!list_empty(&ns->mounts))      /* the root mount first: it takes the rest along */
+        detach(container_of(ns->mounts.next, struct mount, node));
+    vfs_unlock();
+    kfree(ns);
+}
+
+int mnt_ns_unshare(struct fs_context *fs)
+{
+    struct mnt_ns *ns = kzalloc(sizeof *ns);
+    if (!ns)
+        return -ENOMEM;
+    ns->refs = 1;
+    list_init(&ns->mounts);
+    vfs_lock();
+    struct mnt_ns *old = fs->mnt_ns ? fs->mnt_ns : &init_ns;
+    int err = 0;
+    list_for_each(n, &old->mounts) {          /* everything that can fail, first */
+        struct mount *m = container_of(n, struct mount, node);
+        m->copy = kzalloc(sizeof *m->copy);
+        if (m->copy && !(m->copy->where = strdup_k(m->where))) {
+            kfree(m->copy);
+            m->copy = NULL;
+        }
+        if (!m->copy)
+            err = -ENOMEM;
+    }
+    list_for_each(n, &old->mounts) {
+        struct mount *m = container_of(n, struct mount, node), *c = m->copy;
+        if (err) {
+            if (c)
+                kfree(c->where);
+            kfree(c);
+        } else {
+            c->root = m->root;
+            c->covered = m->covered;
+            c->ns = ns;
+            c->parent = m->parent ? m->parent->copy : NULL;
+            c->type = m->type;
+            c->flags = m->flags;
+            c->id = next_mount_id++;
+            memcpy(c->source, m->source, sizeof c->source);
+            link_mount(c);
+        }
+    }
+    list_for_each(n, &old->mounts)
+        container_of(n, struct mount, node)->copy = NULL;
+    if (!err) {
+        ns->ino = next_ns_ino++;
+        fs->mnt_ns = ns;
+    }
+    vfs_unlock();
+    if (err)
+        kfree(ns);
+    else
+        mnt_ns_put(old);
+    return err;
+}
+
+unsigned mnt_ns_ino(struct task *t)
+{
+    struct fs_context *fs = READ_ONCE(t->fs);
+    struct mnt_ns *ns = fs ? READ_ONCE(fs->mnt_ns) : NULL;
+    return ns ? READ_ONCE(ns->ino) : init_ns.ino;
+}
+
+int mnt_ns_of(struct task *t, struct mnt_ns **out)
+{
+    struct fs_context *fs = READ_ONCE(t->fs);
+    struct mnt_ns *ns = fs ? READ_ONCE(fs->mnt_ns) : NULL;
+    *out = NULL;
+    if (!ns)
+        return fs ? 0 : -ESRCH;
+    for (int refs = __atomic_load_n(&ns->refs, __ATOMIC_ACQUIRE); refs > 0;)   /* not from 0 */
+        if (__atomic_compare_exchange_n(&ns->refs, &refs, refs + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            *out = ns;
+            return 0;
+        }
+    return -ESRCH;
+}
+
 static bool has_children(struct mount *m)
 {
-    list_for_each(n, &mount_list)
+    list_for_each(n, &m->ns->mounts)
         if (container_of(n, struct mount, node)->parent == m)
             return true;
     return false;
@@ -179,7 +302,7 @@ static void detach(struct mount *m)
 {
     for (bool again = true; again;) {          /* children first */
         again = false;
-        list_for_each(n, &mount_list) {
+        list_for_each(n, &m->ns->mounts) {
             struct mount *c = container_of(n, struct mount, node);
             if (c->parent == m) {
                 detach(c);
@@ -190,13 +313,13 @@ static void detach(struct mount *m)
     }
     list_remove(&m->node);
     if (m->covered) {
-        m->covered->mounted = NULL;
-        m->covered->flags &= ~VN_MOUNTPOINT;
+        if (!--m->covered->covered_by)
+            m->covered->flags &= ~VN_MOUNTPOINT;
         vnode_put(m->covered);
     }
     struct vnode *root = m->root;
     struct superblock *sb = root->sb;
-    root->mnt = NULL;
+    root->root_of--;
     __atomic_sub_fetch(&sb->mounts, 1, __ATOMIC_SEQ_CST);
     kfree(m->where);
     kfree(m);
@@ -210,7 +333,7 @@ static bool mount_busy(struct mount *m)
     if (has_children(m))
         return true;
     if (m->root->ops && m->root->ops->destroy == alias_destroy)
-        return READ_ONCE(m->root->refcount) > 1;
+        return READ_ONCE(m->root->refcount) > m->root->root_of;   /* each name space's mount holds one */
     return READ_ONCE(m->root->sb->users) > 0;
 }
 
@@ -579,7 +702,7 @@ static int do_new_mount(const struct fs_type *type, struct vnode *dir, const cha
 static int do_remount(struct vnode *dir, unsigned long flags, char *opts)
 {
     vfs_lock();
-    struct mount *m = dir->mnt;
+    struct mount *m = mount_rooted(dir);
     int err = 0;
     if (!m || !m->covered)
         err = -EINVAL;
@@ -612,23 +735,102 @@ static int resolve_kernel(const char *path, struct vnode **out)
     return err;
 }
 
+/* The source of MS_BIND or MS_MOVE resolved into *src, and the target
+ * *dir (referenced by the caller) moved to the top of its stack, with
+ * vfs_ns_lock taken; on an error *dir is dropped and the lock not taken. */
+static int resolve_source(const char *srcpath, struct vnode **src, struct vnode **dir)
+{
+    int err = resolve_kernel(srcpath, src);
+    if (err) {
+        vnode_put(*dir);
+        return err;
+    }
+    vfs_lock();
+    *dir = cross_mounts(*dir);
+    return 0;
+}
+
 /* MS_BIND: the directory `src` mounted on `dir`, through an alias root. */
 static int do_bind(struct vnode *dir, const char *where, const char *srcpath, unsigned long flags)
 {
     struct vnode *src;
-    int err = resolve_kernel(srcpath, &src);
-    if (err) {
-        vnode_put(dir);
+    int err = resolve_source(srcpath, &src, &dir);
+    if (err)
         return err;
-    }
-    vfs_lock();
-    dir = cross_mounts(dir);
     if (src->type != VDIR || dir->type != VDIR) {
         err = -ENOTDIR;      /* binding files is not provided */
     } else {
         struct vnode *a = alias_new(vfs_real_dir(src));
         err = a ? attach(a, dir, mount_of(src) ? mount_of(src)->type : NULL, flags, srcpath, where) : -ENOMEM;
     }
+    vfs_unlock();
+    vnode_put(src);
+    vnode_put(dir);
+    return err;
+}
+
+/* Rewrites the mount points of m and of every mount inside it, whose
+ * paths begin with `from`, to begin with `to` instead.  vfs_ns_lock held. */
+static int rename_where(struct mount *m, const char *from, const char *to)
+{
+    size_t fl = strlen(from);
+    list_for_each(n, &m->ns->mounts) {
+        struct mount *c = container_of(n, struct mount, node);
+        struct mount *p = c;
+        while (p && p != m)
+            p = p->parent;
+        if (!p || strncmp(c->where, from, fl))
+            continue;
+        size_t tl = strlen(to) - (!strcmp(to, "/") && c->where[fl]);   /* no "//x" */
+        char *w = kmalloc(tl + strlen(c->where + fl) + 1);
+        if (!w)
+            return -ENOMEM;
+        memcpy(w, to, tl);
+        memcpy(w + tl, c->where + fl, strlen(c->where + fl) + 1);
+        kfree(c->where);
+        c->where = w;
+    }
+    return 0;
+}
+
+/* MS_MOVE: the mount whose root `srcpath` names, with everything mounted
+ * inside it, taken off its mount point and put on `dir` (referenced by the
+ * caller), as Linux checks it: the source must be the root of a mount
+ * other than "/" (EINVAL), of the directory kind the target is (ENOTDIR),
+ * and the target must not lie inside the tree that moves (ELOOP). */
+static int do_move(struct vnode *dir, const char *where, const char *srcpath)
+{
+    struct vnode *src;
+    int err = resolve_source(srcpath, &src, &dir);
+    if (err)
+        return err;
+    struct mount *m = mount_rooted(src);
+    if (!m || !m->covered)
+        err = -EINVAL;
+    else if ((dir->type == VDIR) != (src->type == VDIR))
+        err = -ENOTDIR;
+    else if (dir->nlink == 0)
+        err = -ENOENT;
+    for (struct mount *p = err ? NULL : mount_of(dir); p; p = p->parent)
+        if (p == m)
+            err = -ELOOP;
+    char *from = err ? NULL : strdup_k(m->where);
+    if (!err && !from)
+        err = -ENOMEM;
+    if (!err)
+        err = rename_where(m, from, where);
+    if (!err) {
+        struct vnode *old = m->covered;
+        if (!--old->covered_by)
+            old->flags &= ~VN_MOUNTPOINT;
+        vnode_get(dir);
+        m->covered = dir;
+        m->parent = mount_of(dir);
+        dir->covered_by++;
+        dir->flags |= VN_MOUNTPOINT;
+        vnode_put(old);
+    }
+    kfree(from);
     vfs_unlock();
     vnode_put(src);
     vnode_put(dir);
@@ -679,8 +881,7 @@ static long sys_mount(const char __user *usource, const char __user *utarget, co
             /* one name space, nothing to propagate to: the propagation type is accepted */
             vnode_put(dir);
         } else if (flags & MS_MOVE) {
-            vnode_put(dir);
-            err = -EINVAL;      /* moving a mount is not provided */
+            err = source && source[0] ? do_move(dir, where, source) : (vnode_put(dir), -EINVAL);
         } else {
             const struct fs_type *t = type ? find_type(type) : NULL;
             if (!type)
@@ -714,7 +915,7 @@ static long sys_umount2(const char __user *utarget, long flags)
         return -EPERM;
     }
     vfs_lock();
-    struct mount *m = dir->mnt;
+    struct mount *m = mount_rooted(dir);
     if (!m || !m->covered)
         err = m ? -EBUSY : -EINVAL;       /* not a mount point; the root is always busy */
     else if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
@@ -775,7 +976,7 @@ int vfs_mount_kernel(const char *typename, const char *path)
 
 void mount_init(struct vnode *root)
 {
-    list_init(&mount_list);
+    list_init(&init_ns.mounts);
     vnode_get(root);
     vfs_lock();
     int err = attach(root, NULL, NULL, 0, "rootfs", "/");
@@ -816,10 +1017,10 @@ static void show_escaped(struct seqbuf *s, const char *str)
     }
 }
 
-int mount_show_mounts(struct seqbuf *s)
+int mount_show_mounts(struct seqbuf *s, struct mnt_ns *ns)
 {
     vfs_lock();
-    list_for_each(n, &mount_list) {
+    list_for_each(n, &(ns ? ns : &init_ns)->mounts) {
         struct mount *m = container_of(n, struct mount, node);
         show_escaped(s, m->source);
         seq_putc(s, ' ');
@@ -834,10 +1035,10 @@ int mount_show_mounts(struct seqbuf *s)
     return 0;
 }
 
-int mount_show_mountinfo(struct seqbuf *s)
+int mount_show_mountinfo(struct seqbuf *s, struct mnt_ns *ns)
 {
     vfs_lock();
-    list_for_each(n, &mount_list) {
+    list_for_each(n, &(ns ? ns : &init_ns)->mounts) {
         struct mount *m = container_of(n, struct mount, node);
         struct superblock *sb = m->root->sb;
         seq_printf(s, "%d %d %u:%u / ", m->id, m->parent ? m->parent->id : m->id, dev_major(sb->dev),

@@ -24,8 +24,9 @@ struct vnode *vfs_root(void) { return root_vnode; }
 
 struct vnode *vfs_parent_of(struct vnode *dir)
 {
-    while (dir->mnt && dir->mnt->covered)   /* the root of a mount: step out first */
-        dir = dir->mnt->covered;
+    struct mount *m;
+    while ((m = mount_rooted(dir)) && m->covered)   /* the root of a mount: step out first */
+        dir = m->covered;
     if (dir == root_vnode)
         return dir;
     return dir->parent ? dir->parent : dir;
@@ -33,8 +34,8 @@ struct vnode *vfs_parent_of(struct vnode *dir)
 
 struct vnode *cross_mounts(struct vnode *v)
 {
-    while (v->mounted) {
-        struct vnode *m = v->mounted->root;
+    for (struct mount *on; (on = mount_on(v));) {
+        struct vnode *m = on->root;
         vnode_get(m);
         vnode_put(v);
         v = m;
@@ -246,8 +247,8 @@ int vfs_path_of(struct vnode *v, char *buf, size_t n)
     tmp[pos] = '\0';
     vfs_lock();
     for (struct vnode *cur = v; cur != root_vnode;) {
-        while (cur->mnt && cur->mnt->covered)
-            cur = cur->mnt->covered;
+        for (struct mount *m; (m = mount_rooted(cur)) && m->covered;)
+            cur = m->covered;
         if (cur == root_vnode)
             break;
         struct vnode *parent = cur->parent;

@@ -43,11 +43,13 @@
 #define SYSCTL_WRITE_MAX 256
 
 enum proc_kind {
-    PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_FD_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL, PK_FD
+    PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_FD_DIR, PK_NS_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL, PK_FD
 };
 
 #define TASK_DIR_INDEX 0xff             /* /proc/<pid>/task: inode (pid << 8) + this */
 #define FD_DIR_INDEX 0xfe               /* /proc/<pid>/fd */
+#define NS_DIR_INDEX 0xfd               /* /proc/<pid>/ns */
+#define NS_MNT_INDEX 0xfc               /* /proc/<pid>/ns/mnt */
 #define INO_FD_BASE (1ULL << 48)        /* /proc/<pid>/fd/<n>: this | pid << 20 | n */
 #define FD_MAX_LISTED (1 << 20)
 
@@ -147,6 +149,11 @@ static int make_pid_node(struct vnode *dir, pid_t pid, int index, bool thread, s
         v = proc_vnode(dir, PK_TASK_DIR, S_IFDIR | 0555, ((uint64_t)pid << 8) + TASK_DIR_INDEX, NULL, pid, 0);
     else if (index == FD_DIR_INDEX)
         v = proc_vnode(dir, PK_FD_DIR, S_IFDIR | 0500, ((uint64_t)pid << 8) + FD_DIR_INDEX, NULL, pid, 0);
+    else if (index == NS_DIR_INDEX)
+        v = proc_vnode(dir, PK_NS_DIR, S_IFDIR | 0511, ((uint64_t)pid << 8) + NS_DIR_INDEX, NULL, pid, 0);
+    else if (index == NS_MNT_INDEX)
+        v = proc_vnode(dir, PK_PID_ENTRY, procfs_ns_mnt.mode, ((uint64_t)pid << 8) + NS_MNT_INDEX, &procfs_ns_mnt,
+                       pid, 0);
     else
         v = proc_vnode(dir, PK_PID_ENTRY, procfs_pid_entries[index].mode, ((uint64_t)pid << 8) + 1 + index,
                        &procfs_pid_entries[index], pid, 0);
@@ -334,6 +341,12 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
             return make_pid_node(dir, pi->pid, TASK_DIR_INDEX, false, out);
         if (name_is(name, len, "fd"))
             return make_pid_node(dir, pi->pid, FD_DIR_INDEX, pi->thread, out);
+        if (name_is(name, len, "ns"))
+            return make_pid_node(dir, pi->pid, NS_DIR_INDEX, pi->thread, out);
+        return -ENOENT;
+    case PK_NS_DIR:
+        if (name_is(name, len, procfs_ns_mnt.name))
+            return make_pid_node(dir, pi->pid, NS_MNT_INDEX, pi->thread, out);
         return -ENOENT;
     case PK_FD_DIR:
         return lookup_fd(dir, pi->pid, name, len, out);
@@ -444,8 +457,18 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
         if (ctx->pos == 2 + procfs_pid_count &&
             !dir_emit(ctx, "fd", 2, ((uint64_t)pi->pid << 8) + FD_DIR_INDEX, DT_DIR, ctx->pos + 1))
             return 0;
-        if (!pi->thread && ctx->pos == 3 + procfs_pid_count)
+        if (ctx->pos == 3 + procfs_pid_count &&
+            !dir_emit(ctx, "ns", 2, ((uint64_t)pi->pid << 8) + NS_DIR_INDEX, DT_DIR, ctx->pos + 1))
+            return 0;
+        if (!pi->thread && ctx->pos == 4 + procfs_pid_count)
             dir_emit(ctx, "task", 4, ((uint64_t)pi->pid << 8) + TASK_DIR_INDEX, DT_DIR, ctx->pos + 1);
+        return 0;
+    case PK_NS_DIR:
+        if (!task_ids(pi->pid, &(uid_t){0}, &(gid_t){0}))
+            return -ENOENT;
+        if (ctx->pos == 2)
+            dir_emit(ctx, procfs_ns_mnt.name, strlen(procfs_ns_mnt.name), ((uint64_t)pi->pid << 8) + NS_MNT_INDEX,
+                     DT_LNK, 3);
         return 0;
     case PK_FD_DIR:
         return readdir_fd(pi, ctx);
@@ -516,8 +539,13 @@ static int show_file(struct seqbuf *s, void *arg)
     }
     spin_lock(&tasks_lock);
     struct task *t = task_find(pi->pid);
-    int r = t ? e->task_show(s, t, !pi->thread) : -ESRCH;
+    struct mnt_ns *ns = NULL;
+    int r = !t ? -ESRCH : e->ns_show ? mnt_ns_of(t, &ns) : e->task_show(s, t, !pi->thread);
     spin_unlock(&tasks_lock);
+    if (e->ns_show && !r) {
+        r = e->ns_show(s, ns);
+        mnt_ns_put(ns);
+    }
     return r;
 }
 

@@ -298,8 +298,21 @@ const struct proc_entry procfs_pid_entries[] = {
     { .name = "smaps_rollup", .mode = S_IFREG | 0444, .task_show = procfs_show_smaps_rollup },
     { .name = "statm", .mode = S_IFREG | 0444, .task_show = procfs_show_statm },
     { .name = "io", .mode = S_IFREG | 0400, .task_show = show_io },
-    /* one name space: every process sees the same mounts (kernel/fs/mount.c) */
-    { .name = "mounts", .mode = S_IFREG | 0444, .show = mount_show_mounts },
-    { .name = "mountinfo", .mode = S_IFREG | 0444, .show = mount_show_mountinfo },
+    /* the process's mount name space (kernel/fs/mount.c) */
+    { .name = "mounts", .mode = S_IFREG | 0444, .ns_show = mount_show_mounts },
+    { .name = "mountinfo", .mode = S_IFREG | 0444, .ns_show = mount_show_mountinfo },
 };
 const unsigned procfs_pid_count = ARRAY_SIZE(procfs_pid_entries);
+
+/* "mnt:[N]", N the number of the task's mount name space (a link to read,
+ * not to follow: there is no name-space file system to open). */
+static int link_ns_mnt(struct task *t, char *buf, size_t n)
+{
+    char text[32];
+    int len = snprintf(text, sizeof text, "mnt:[%u]", mnt_ns_ino(t));
+    len = MIN(len, (int)n);
+    memcpy(buf, text, (size_t)len);
+    return len;
+}
+
+const struct proc_entry procfs_ns_mnt = { .name = "mnt", .mode = S_IFLNK | 0777, .task_link = link_ns_mnt };

@@ -22,6 +22,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/fpu.h>
+#include <fs/mount.h>
 #include <fs/vfs.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -86,8 +87,8 @@ static void child_set_tid(void *uaddr)
     put_user((int32_t)current->pid, (int32_t __user *)uaddr);
 }
 
-/* The combinations Linux refuses with EINVAL (namespaces and pidfds are
- * not provided: EINVAL too). */
+/* The combinations Linux refuses with EINVAL (namespaces other than the
+ * mount name space, and pidfds, are not provided: EINVAL too). */
 static bool bad_clone_flags(uint64_t flags)
 {
     if (flags >> 32 & ~(CLONE_CLEAR_SIGHAND >> 32))
@@ -98,7 +99,7 @@ static bool bad_clone_flags(uint64_t flags)
         return true;
     if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
         return true;
-    if (flags & (CLONE_NEW_ANY | CLONE_PIDFD))
+    if (flags & ((CLONE_NEW_ANY & ~CLONE_NEWNS) | CLONE_PIDFD))
         return true;
     return false;
 }
@@ -110,6 +111,8 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
     bool thread = flags & CLONE_THREAD;
     if (bad_clone_flags(flags))
         return -EINVAL;
+    if ((flags & CLONE_NEWNS) && !capable(CAP_SYS_ADMIN))
+        return -EPERM;
     int alloc_err;
     struct task *t = task_alloc(thread ? parent->group : NULL, &alloc_err);
     if (!t)
@@ -147,7 +150,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         fs_context_get(t->fs);
     } else {
         t->fs = fs_context_copy(parent->fs);
-        if (!t->fs)
+        if (!t->fs || ((flags & CLONE_NEWNS) && mnt_ns_unshare(t->fs)))
             goto fail;
     }
     memcpy(t->comm, parent->comm, sizeof t->comm);
@@ -310,6 +313,37 @@ int task_unshare_files(struct task *t)
     fdtable_put(old);
     return 0;
 }
+
+/* unshare(2): CLONE_FILES and CLONE_FS give the caller its own copy of
+ * what it shares; CLONE_NEWNS (which implies CLONE_FS, and needs
+ * CAP_SYS_ADMIN) a copy of its mount name space.  CLONE_SYSVSEM has
+ * nothing to undo.  The other name spaces, and CLONE_THREAD, CLONE_VM and
+ * CLONE_SIGHAND, are not provided: EINVAL. */
+static long sys_unshare(unsigned long flags)
+{
+    const unsigned long known = CLONE_FILES | CLONE_FS | CLONE_NEWNS | CLONE_SYSVSEM;
+    if (flags & ~known)
+        return -EINVAL;
+    if ((flags & CLONE_NEWNS) && !capable(CAP_SYS_ADMIN))
+        return -EPERM;
+    struct task *t = current;
+    if (flags & CLONE_FILES) {
+        int err = task_unshare_files(t);
+        if (err)
+            return err;
+    }
+    if ((flags & (CLONE_FS | CLONE_NEWNS)) && __atomic_load_n(&t->fs->refs, __ATOMIC_ACQUIRE) > 1) {
+        struct fs_context *own = fs_context_copy(t->fs), *old = t->fs;
+        if (!own)
+            return -ENOMEM;
+        spin_lock(&tasks_lock);             /* /proc/<pid> readers take t->fs under it */
+        t->fs = own;
+        spin_unlock(&tasks_lock);
+        fs_context_put(old);
+    }
+    return flags & CLONE_NEWNS ? mnt_ns_unshare(t->fs) : 0;
+}
+SYSCALL_DEFINE(272, unshare);
 
 static long sys_fork(void) { return do_fork(SIGCHLD, 0, 0, 0, 0); }
 SYSCALL_DEFINE(57, fork);

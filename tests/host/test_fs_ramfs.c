@@ -457,7 +457,7 @@ START_TEST(tmpfs_unmounted_with_a_tree)
     vnode_put(l);
     ck_assert_int_eq(dir_rename(b, "f", 1, root, "moved", 5), 0);   /* its directory changes */
     vnode_put(b);
-    struct mount *m = root->mnt;
+    struct mount *m = mount_rooted(root);
     vnode_put(root);
     ck_assert_int_eq(instances_released, 0);
     detach(m);                                              /* umount */
