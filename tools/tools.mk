@@ -1,7 +1,7 @@
 # Host tools: the schedule simulator and the scheduling benchmark.  Both are
 # built from the kernel's own policy files (kernel/sched/policy_*.c), so what
 # they show is what the kernel does.
-SCHED_POLICY_SRC := $(sort $(wildcard kernel/sched/policy_*.c)) kernel/sched/policies.c kernel/lib/rbtree.c
+SCHED_POLICY_SRC := $(sort $(wildcard kernel/sched/policy_*.c)) kernel/sched/policies.c kernel/sched/class.c kernel/lib/rbtree.c
 SCHEDSIM_SRC     := $(filter-out tools/schedsim/schedbench.c,$(sort $(wildcard tools/schedsim/*.c)))
 SCHEDSIM_DEPS    := $(wildcard tools/schedsim/*.h include/sched/*.h) include/lib/rbtree.h include/lib/list.h
 TOOLS_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -2,7 +2,9 @@
  * The scheduling-policy interface: the boundary between mechanism and policy.
  *
  * The scheduler core (kernel/sched/core.c) owns run queues, locking, the
- * context switch, the timer tick and wake-ups.  A policy decides only *which*
+ * context switch, the timer tick and wake-ups; it calls the hooks only
+ * through the scheduling-class layer (include/sched/class.h), as the
+ * simulator and the host tests do.  A policy decides only *which*
  * runnable entity goes next and *when* the running one should give way.  Each
  * policy is one file exporting one `const struct sched_policy`; the same file
  * compiles into the kernel, into the host unit tests and into tools/schedsim,
@@ -87,6 +89,7 @@ struct sched_entity {
 };
 
 struct sched_rq;
+struct sched_tunables;
 
 struct sched_policy {
     const char *name;       /* as written to /proc/sys/kernel/sched_policy */
@@ -119,6 +122,14 @@ struct sched_policy {
      * `curr` back with enqueue(), or just after (se->on_rq then set); a
      * policy whose queue order depends on the charge re-positions `curr`. */
     void (*put_prev)(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking);
+    /* `curr` yields while nothing else is queued: it keeps running, and the
+     * policy does to it what enqueue(ENQ_YIELD) then pick_next() would (a
+     * fresh slice, MLFQ's rule 4b) without the queue work.  NULL: the core
+     * performs exactly that enqueue and pick. */
+    void (*yield)(struct sched_rq *rq, struct sched_entity *curr);
+    /* The tunables changed (rq->tun holds the new ones, `old` the previous);
+     * adjust what init() derived from them (the lottery's generator). */
+    void (*retune)(struct sched_rq *rq, const struct sched_tunables *old);
     /* Per-entity parameters changed (nice, tickets, lent_tickets, expected
      * time, rt_priority); `se` may be queued or running. */
     void (*reweight)(struct sched_rq *rq, struct sched_entity *se);

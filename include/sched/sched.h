@@ -42,7 +42,7 @@ enum sched_param {
 };
 void sched_set_param(struct task *t, enum sched_param which, int64_t value);
 /* Validate a whole set of tunables and install it atomically: 0 or -EINVAL
- * (nothing changed).  A new lottery seed restarts the lottery's queues. */
+ * (nothing changed).  Each policy then adjusts (retune hook). */
 int sched_set_tunables(const struct sched_tunables *nt);
 
 /*

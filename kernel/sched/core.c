@@ -60,6 +60,7 @@
 #include <proc/posix_timer.h>
 #include <proc/proc.h>
 #include <proc/signal.h>
+#include <sched/class.h>
 #include <sched/loadavg.h>
 #include <sched/sched.h>
 
@@ -72,8 +73,7 @@
 struct runqueue {
     struct spinlock lock;
     /* --- protected by lock --- */
-    struct sched_rq sys;          /* the system policy */
-    struct sched_rq rt;           /* SCHED_FIFO / SCHED_RR */
+    struct sched_class_rq cls;    /* the real-time class and the system policy */
     unsigned nr_running;          /* its tasks: queued + running, idle excluded */
 };
 
@@ -258,91 +258,44 @@ static void unlock_all_queues(void)
 /* ---- queueing ---- */
 
 static bool is_rt(const struct task *t) { return t->policy == SCHED_FIFO || t->policy == SCHED_RR; }
-static struct sched_rq *prq(struct runqueue *rq, const struct task *t) { return is_rt(t) ? &rq->rt : &rq->sys; }
 
 static void rq_enqueue(struct runqueue *rq, struct task *t, enum sched_enq_reason why)
 {
     spin_assert_held(&rq->lock);
-    struct sched_rq *r = prq(rq, t);
-    r->now_ns = time_ns();
-    t->se.enqueued_ns = r->now_ns;
-    r->policy->enqueue(r, &t->se, why);
-    t->se.on_rq = true;
+    sched_class_enqueue(&rq->cls, &t->se, why, time_ns());
     trace_sched(why == ENQ_WAKEUP || why == ENQ_NEW ? TRACE_WAKE : TRACE_READY, t->pid, t->se.cpu);
 }
 
 static void rq_dequeue(struct runqueue *rq, struct task *t)
 {
     spin_assert_held(&rq->lock);
-    struct sched_rq *r = prq(rq, t);
-    r->policy->dequeue(r, &t->se);
-    t->se.on_rq = false;
+    sched_class_dequeue(&rq->cls, &t->se, time_ns());
 }
 
 /* Does `t` (just made runnable on rq) deserve CPU `cpu` more than the task
- * `cur` running there? */
+ * `cur` running there?  The policies decide (sched_class_check_preempt). */
 static bool should_preempt(struct runqueue *rq, int cpu, struct task *cur, struct task *t)
 {
-    if (is_rt(t) && cpus[cpu].rt_throttled)
-        return false;                   /* held back until the next period */
-    if (cur == cpus[cpu].idle)
-        return true;
-    if (is_rt(t) && !is_rt(cur))
-        return true;
-    if (is_rt(t) && is_rt(cur))
-        return t->se.rt_priority > cur->se.rt_priority;
-    if (is_rt(cur))
-        return false;
-    struct sched_rq *r = &rq->sys;
-    return r->policy->check_preempt && r->policy->check_preempt(r, &cur->se, &t->se);
+    struct sched_entity *curr = cur == cpus[cpu].idle ? NULL : &cur->se;
+    return sched_class_check_preempt(&rq->cls, curr, &t->se, READ_ONCE(cpus[cpu].rt_throttled));
 }
 
-/* How many queued tasks one pick may pass over in the shared queue: beyond
- * that the CPU idles until its next chance rather than hold the lock
- * longer (a task there waits for a CPU its affinity allows anyway). */
-#define PICK_SKIP_MAX 32
-
-/*
- * The next entity of class queue `r` for CPU `cpu`.  A CPU's own queue only
- * holds tasks that may run there.  In the shared queue, an entity whose
- * affinity excludes `cpu` is passed over: taken out and given back as
- * preempted once the pick is made, in reverse order, so FIFO and the
- * tree-ordered policies restore its place exactly (round robin and MLFQ put
- * one that had not started its slice back at the tail of its list).
- */
-static struct sched_entity *class_pick(struct runqueue *rq, struct sched_rq *r, int cpu)
+/* A CPU's own queue only holds tasks that may run there; in the shared
+ * queue a pick passes over those whose affinity excludes the CPU. */
+static bool pick_allowed(const struct sched_entity *se, void *cpu)
 {
-    struct sched_entity *se = r->policy->pick_next(r);
-    if (!is_shared(rq))
-        return se;
-    struct sched_entity *passed[PICK_SKIP_MAX];
-    int n = 0;
-    while (se && !may_run_on(container_of(se, struct task, se), cpu)) {
-        if (n == PICK_SKIP_MAX) {
-            r->policy->enqueue(r, se, ENQ_PREEMPTED);
-            se = NULL;
-            break;
-        }
-        passed[n++] = se;
-        se = r->policy->pick_next(r);
-    }
-    while (n > 0)
-        r->policy->enqueue(r, passed[--n], ENQ_PREEMPTED);   /* on_rq, enqueued_ns unchanged */
-    return se;
+    return may_run_on(container_of(se, struct task, se), (int)(intptr_t)cpu);
 }
 
 static struct task *pick_next(struct runqueue *rq, int cpu)
 {
     struct cpu_sched *cs = &cpus[cpu];
     uint64_t now = time_ns();
-    rq->rt.now_ns = rq->sys.now_ns = now;
-    struct sched_entity *se = cs->rt_throttled ? NULL : class_pick(rq, &rq->rt, cpu);
-    if (!se)
-        se = class_pick(rq, &rq->sys, cpu);
+    struct sched_entity *se = sched_class_pick(&rq->cls, now, cs->rt_throttled,
+                                               is_shared(rq) ? pick_allowed : NULL, (void *)(intptr_t)cpu);
     if (!se)
         return cs->idle;
     struct task *t = container_of(se, struct task, se);
-    t->se.on_rq = false;
     t->stats.ready_ns += now - t->se.enqueued_ns;
     cs->stats.run_delay_ns += now - t->se.enqueued_ns;
     return t;
@@ -361,7 +314,7 @@ static void rt_bandwidth_tick(struct cpu_sched *cs, struct runqueue *rq, struct 
         cs->rt_time_ns = 0;
         if (cs->rt_throttled) {
             cs->rt_throttled = false;
-            if (rq->rt.nr_queued || cur == cs->idle)
+            if (rq->cls.rt.nr_queued || cur == cs->idle)
                 cur->need_resched = true;
         }
     }
@@ -418,23 +371,16 @@ static void sched_timer_tick(void)
     }
     struct runqueue *rq = this_rq_lock_irqsoff();
     uint64_t now = time_ns();
-    uint64_t delta = now - cur->se.slice_start_ns;
-    cur->se.slice_start_ns = now;
-    cur->se.sum_exec_ns += delta;
+    uint64_t delta = sched_class_ran(&cur->se, now);
     cs->stats.run_ns += delta;
-    struct sched_rq *r = prq(rq, cur);
-    r->now_ns = now;
-    if (r->policy->tick(r, &cur->se, now, delta))
-        cur->need_resched = true;
     rt_bandwidth_tick(cs, rq, cur, now, delta);
-    /* a queued real-time task always wins over the system policy */
-    if (!is_rt(cur) && rq->rt.nr_queued && !cs->rt_throttled)
+    if (sched_class_tick(&rq->cls, &cur->se, now, delta, cs->rt_throttled))
         cur->need_resched = true;
     /* nohz_full: one task and nothing waiting needs no tick; the next
      * enqueue for this CPU restarts it (tick_restart, via IPI if remote).
      * A real-time task keeps it while its bandwidth is limited, as Linux
      * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
-    if ((nohz_mask & (1ULL << pc->cpu_id)) && !rq->rt.nr_queued && !rq->sys.nr_queued && !cur->need_resched &&
+    if ((nohz_mask & (1ULL << pc->cpu_id)) && !sched_class_nr_queued(&rq->cls) && !cur->need_resched &&
         !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0) && !posix_cpu_timers_armed(cur))
         pc->tick_stopped = true;        /* tick_fn does not rearm */
     /* per-cpu queues: tasks waiting here while a CPU may idle elsewhere */
@@ -573,14 +519,6 @@ static void context_switch(struct cpu_sched *cs, struct runqueue *rq, struct tas
 {
     struct percpu *pc = this_cpu();
     uint64_t now = time_ns();
-    if (prev != cs->idle) {
-        uint64_t ran = now - prev->se.slice_start_ns;
-        prev->se.sum_exec_ns += ran;
-        cs->stats.run_ns += ran;
-        struct sched_rq *r = prq(rq, prev);
-        if (r->policy->put_prev)
-            r->policy->put_prev(r, &prev->se, ran, prev->state != TASK_RUNNING);
-    }
     next->se.slice_start_ns = now;
     next->se.cpu = pc->cpu_id;
     if (next != cs->idle) {
@@ -631,17 +569,24 @@ void schedule(void)
     prev->need_resched = false;
     bool involuntary = false, migrate = false;
     if (prev != cs->idle) {
+        /* charged, and given back to the queue if it stays runnable here */
+        uint64_t now = time_ns(), ran = sched_class_ran(&prev->se, now);
+        cs->stats.run_ns += ran;
+        enum sched_enq_reason why = 0;
         if (prev->state == TASK_RUNNING && !may_run_on(prev, cpu)) {
             involuntary = migrate = true;   /* affinity changed: leave this CPU */
             rq->nr_running--;
         } else if (prev->state == TASK_RUNNING) {
             involuntary = true;
-            rq_enqueue(rq, prev, ENQ_PREEMPTED);
+            why = ENQ_PREEMPTED;
         } else {
             rq->nr_running--;
             trace_sched(prev->state == TASK_ZOMBIE || prev->state == TASK_DEAD ? TRACE_EXIT : TRACE_BLOCK,
                         prev->pid, cpu);
         }
+        sched_class_put_prev(&rq->cls, &prev->se, now, ran, why);
+        if (why)
+            trace_sched(TRACE_READY, prev->pid, prev->se.cpu);
     }
     struct task *next = pick_next(rq, cpu);
     if (next == cs->idle)
@@ -670,9 +615,18 @@ void sched_yield_current(void)
     struct runqueue *rq = this_rq_lock_irqsoff();
     cs->stats.yld_count++;
     cs->stats.sched_count++;
-    /* re-enqueue as a yield; then pick */
-    rq_enqueue(rq, t, ENQ_YIELD);
     t->need_resched = false;
+    /* alone on its queue it keeps the CPU: only its policy's accounting */
+    uint64_t now = time_ns();
+    if (!sched_class_yield(&rq->cls, &t->se, now)) {
+        spin_unlock_irqsoff(&rq->lock);
+        irq_restore(flags);
+        return;
+    }
+    uint64_t ran = sched_class_ran(&t->se, now);
+    cs->stats.run_ns += ran;
+    sched_class_put_prev(&rq->cls, &t->se, now, ran, ENQ_YIELD);
+    trace_sched(TRACE_READY, t->pid, t->se.cpu);
     struct task *next = pick_next(rq, this_cpu_id());
     if (next == t) {
         spin_unlock_irqsoff(&rq->lock);
@@ -763,13 +717,9 @@ static void charge_running(struct runqueue *rq, int cpu)
     struct task *cur = percpu_area[cpu].cur_task;
     if (!cur || cur == cpus[cpu].idle)
         return;
-    uint64_t now = time_ns(), delta = now - cur->se.slice_start_ns;
-    cur->se.slice_start_ns = now;
-    cur->se.sum_exec_ns += delta;
+    uint64_t now = time_ns(), delta = sched_class_ran(&cur->se, now);
     cpus[cpu].stats.run_ns += delta;
-    struct sched_rq *r = prq(rq, cur);
-    r->now_ns = now;
-    if (r->policy->tick(r, &cur->se, now, delta))
+    if (sched_class_tick(&rq->cls, &cur->se, now, delta, READ_ONCE(cpus[cpu].rt_throttled)))
         cur->need_resched = true;
 }
 
@@ -856,10 +806,7 @@ void sched_new_task(struct task *t, struct task *parent)
     t->se.id = t->pid;
     t->on_cpu = -1;
     t->last_cpu = -1;
-    struct sched_rq *r = prq(rq, t);
-    r->now_ns = time_ns();
-    if (r->policy->task_new)
-        r->policy->task_new(r, &t->se, parent ? &parent->se : NULL);
+    sched_class_task_new(&rq->cls, &t->se, parent ? &parent->se : NULL, time_ns());
     t->state = TASK_RUNNING;
     rq_unlock(rq);
     t->se.cpu = parent ? parent->se.cpu : 0;    /* where select_cpu() prefers it */
@@ -913,14 +860,6 @@ bool schedule_until(uint64_t deadline_ns)
 }
 
 /* ---- policies and queue modes ---- */
-
-static void rq_init_policy(struct sched_rq *r, const struct sched_policy *p)
-{
-    memset(r, 0, sizeof *r);
-    r->policy = p;
-    r->tun = &sched_tun;
-    p->init(r);
-}
 
 static bool task_alive(const struct task *t)
 {
@@ -977,16 +916,13 @@ int sched_set_system_policy(const char *name)
         }
     }
     uint64_t now = time_ns();
-    for (int q = 0; q <= SHARED_Q; q++) {
-        if (q < ncpus || q == SHARED_Q) {
-            rq_init_policy(&queues[q].sys, p);
-            queues[q].sys.now_ns = now;
-        }
-    }
+    for (int q = 0; q <= SHARED_Q; q++)
+        if (q < ncpus || q == SHARED_Q)
+            sched_class_init(&queues[q].cls.sys, p, &sched_tun, now);
     list_for_each(node, &all_tasks) {
         struct task *t = container_of(node, struct task, all_node);
-        if (task_alive(t) && !is_rt(t) && t->se.id && p->task_new)
-            p->task_new(&task_rq(t)->sys, &t->se, NULL);
+        if (task_alive(t) && !is_rt(t) && t->se.id)
+            sched_class_task_new(&task_rq(t)->cls, &t->se, NULL, now);
     }
     struct list_node *node;
     while ((node = list_pop_front(&moved))) {
@@ -1012,10 +948,9 @@ const char *sched_system_policy_name(void) { return system_policy->name; }
 static void drain_class(struct sched_rq *r, struct list_node *moved)
 {
     struct sched_entity *se;
-    r->now_ns = time_ns();
-    while ((se = r->policy->pick_next(r))) {
+    uint64_t now = time_ns();
+    while ((se = sched_class_take(r, now))) {
         struct task *t = container_of(se, struct task, se);
-        t->se.on_rq = false;
         list_push_back(moved, &t->switch_node);
     }
 }
@@ -1043,29 +978,23 @@ int sched_set_queue_mode(enum sched_queue_mode mode)
     }
     for (int q = 0; q <= SHARED_Q; q++) {
         if (q < ncpus || q == SHARED_Q) {
-            drain_class(&queues[q].rt, &moved);
-            drain_class(&queues[q].sys, &moved);
+            drain_class(&queues[q].cls.rt, &moved);
+            drain_class(&queues[q].cls.sys, &moved);
             queues[q].nr_running = 0;
         }
     }
     WRITE_ONCE(queue_mode, mode);
     uint64_t now = time_ns();
-    for (int q = 0; q <= SHARED_Q; q++) {
-        if (q < ncpus || q == SHARED_Q) {
-            rq_init_policy(&queues[q].sys, system_policy);
-            rq_init_policy(&queues[q].rt, &sched_policy_rt);
-            queues[q].sys.now_ns = queues[q].rt.now_ns = now;
-        }
-    }
+    for (int q = 0; q <= SHARED_Q; q++)
+        if (q < ncpus || q == SHARED_Q)
+            sched_class_rq_init(&queues[q].cls, system_policy, &sched_policy_rt, &sched_tun, now);
     for (int c = 0; c < ncpus; c++) {
         struct task *cur = percpu_area[c].cur_task;
         cpus[c].wake_pending = false;
         if (!cur || cur == cpus[c].idle)
             continue;
-        struct sched_rq *r = prq(task_rq(cur), cur);
         task_rq(cur)->nr_running++;
-        if (r->policy->task_new)
-            r->policy->task_new(r, &cur->se, NULL);
+        sched_class_task_new(&task_rq(cur)->cls, &cur->se, NULL, now);
         cur->need_resched = true;
     }
     struct list_node *node;
@@ -1074,9 +1003,7 @@ int sched_set_queue_mode(enum sched_queue_mode mode)
         if (mode == SCHED_QUEUES_PER_CPU)
             t->se.cpu = select_cpu(t);
         struct runqueue *rq = task_rq(t);
-        struct sched_rq *r = prq(rq, t);
-        if (r->policy->task_new)
-            r->policy->task_new(r, &t->se, NULL);
+        sched_class_task_new(&rq->cls, &t->se, NULL, now);
         rq->nr_running++;
         rq_enqueue(rq, t, ENQ_NEW);
     }
@@ -1114,9 +1041,7 @@ void sched_set_rt(struct task *t, int policy, int prio)
     t->policy = policy;
     t->se.rt_policy = policy;           /* the rt policy tells FIFO from RR by it */
     t->se.rt_priority = prio;
-    struct sched_rq *r = prq(rq, t);
-    if (r->policy->task_new)
-        r->policy->task_new(r, &t->se, NULL);
+    sched_class_task_new(&rq->cls, &t->se, NULL, time_ns());
     if (queued)
         rq_enqueue(rq, t, ENQ_NEW);
     if (percpu_area[t->se.cpu].cur_task)
@@ -1127,9 +1052,7 @@ void sched_set_rt(struct task *t, int policy, int prio)
 void sched_reweight(struct task *t)
 {
     struct runqueue *rq = task_rq_lock(t);
-    struct sched_rq *r = prq(rq, t);
-    if (r->policy->reweight)
-        r->policy->reweight(r, &t->se);
+    sched_class_reweight(&rq->cls, &t->se);
     rq_unlock(rq);
 }
 
@@ -1152,29 +1075,26 @@ void sched_set_param(struct task *t, enum sched_param which, int64_t value)
         t->se.lent_tickets = (uint32_t)((int64_t)t->se.lent_tickets + value);
         break;
     }
-    struct sched_rq *r = prq(rq, t);
-    if (r->policy->reweight)
-        r->policy->reweight(r, &t->se);
+    sched_class_reweight(&rq->cls, &t->se);
     rq_unlock(rq);
 }
 
 /* Install new tunables with every run queue locked, so no hook ever sees a
- * half-written set.  The lottery's generator is seeded when its queues are
- * initialised, so a new seed restarts the lottery (its queues are rebuilt,
- * as for a policy switch) for the draws to follow from the seed. */
+ * half-written set; each policy instance then adjusts what it derived from
+ * the old ones (the lottery reseeds its generator: sched_class_retune). */
 int sched_set_tunables(const struct sched_tunables *nt)
 {
     if (sched_tunables_check(nt))
         return -EINVAL;
     spin_lock(&policy_lock);
-    bool reseed = nt->lottery_seed != sched_tun.lottery_seed;
     lock_all_queues();
+    struct sched_tunables old = sched_tun;
     sched_tun = *nt;
+    for (int q = 0; q <= SHARED_Q; q++)
+        if (q < ncpus || q == SHARED_Q)
+            sched_class_retune(&queues[q].cls, &old);
     unlock_all_queues();
-    const struct sched_policy *p = system_policy;
     spin_unlock(&policy_lock);
-    if (reseed && p == sched_policy_find("lottery"))
-        return sched_set_system_policy(p->name);
     return 0;
 }
 
@@ -1322,8 +1242,7 @@ static __noreturn void idle_loop(void)
 static void runqueue_init(struct runqueue *rq)
 {
     spin_init(&rq->lock, "runqueue");
-    rq_init_policy(&rq->sys, system_policy);
-    rq_init_policy(&rq->rt, &sched_policy_rt);
+    sched_class_rq_init(&rq->cls, system_policy, &sched_policy_rt, &sched_tun, 0);
 }
 
 static void cpu_sched_init(int cpu, struct task *idle)

@@ -65,14 +65,26 @@ static void lottery_aug(struct rb_node *n)
     se->tree_sum = sum;
 }
 
+static void lottery_seed(struct sched_rq *rq)
+{
+    uint64_t x = rq->tun->lottery_seed;
+    for (int i = 0; i < 4; i++)
+        rq->rng_state[i] = lottery_splitmix(&x);
+}
+
 static void lottery_init(struct sched_rq *rq)
 {
     rb_root_init(&rq->tree);
     rq->nr_queued = 0;
     rq->total_weight = 0;
-    uint64_t x = rq->tun->lottery_seed;
-    for (int i = 0; i < 4; i++)
-        rq->rng_state[i] = lottery_splitmix(&x);
+    lottery_seed(rq);
+}
+
+/* A new seed: the draws that follow come from it. */
+static void lottery_retune(struct sched_rq *rq, const struct sched_tunables *old)
+{
+    if (rq->tun->lottery_seed != old->lottery_seed)
+        lottery_seed(rq);
 }
 
 static void lottery_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
@@ -146,5 +158,6 @@ const struct sched_policy sched_policy_lottery = {
     .dequeue = lottery_dequeue,
     .pick_next = lottery_pick_next,
     .tick = lottery_tick,
+    .retune = lottery_retune,
     .reweight = lottery_reweight,
 };

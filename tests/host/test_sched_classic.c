@@ -23,6 +23,7 @@
 #include "../../kernel/sched/policy_stride.c"
 #include "../../kernel/sched/policy_fair.c"
 #include "../../kernel/sched/policy_rt.c"
+#include "../../kernel/sched/class.c"
 #include "test_sched_harness.h"
 
 #define U SCHED_MS(1) /* one time unit of the book's examples */
@@ -66,11 +67,7 @@ static struct result run_jobs(const struct sched_policy *p, const struct sched_t
         if (!h.curr)
             continue;
         struct sched_entity *c = h.curr;
-        uint64_t delta = h.now - h.charged_at;
-        c->sum_exec_ns += delta;
-        h.charged_at = h.now;
-        h.rq.now_ns = h.now;
-        bool pre = p->tick(&h.rq, c, h.now, delta);
+        bool pre = h_tick(&h);
         if (c->sum_exec_ns >= len[c->id] * U) {
             h_put(&h, 0);
             r.tat[c->id] = h.now / U - arr[c->id];
@@ -227,10 +224,10 @@ START_TEST(rt_higher_priority_wakeup_preempts_and_preempted_keeps_head)
     ck_assert_ptr_eq(h_pick(&h), &hi);
     ck_assert_ptr_eq(h_pick(&h), &lo); /* back at the head, before its peer */
     /* An equal priority does not preempt; rt beats the system policy. */
-    ck_assert(!sched_policy_rt.check_preempt(&h.rq, &lo, &peer));
+    ck_assert(!sched_policy_rt.check_preempt(&h.q.sys, &lo, &peer));
     struct sched_entity normal;
     h_entity(&normal, 9);
-    ck_assert(sched_policy_rt.check_preempt(&h.rq, &normal, &peer));
+    ck_assert(sched_policy_rt.check_preempt(&h.q.sys, &normal, &peer));
 }
 END_TEST
 
@@ -285,6 +282,39 @@ START_TEST(policy_table_lookup_and_tunables)
 }
 END_TEST
 
+/* A task whose slice ran out at a tick is switched out a little later (the
+ * kernel runs on until schedule()): those microseconds, charged by put_prev,
+ * must not make it look preempted mid-slice and keep the head of its list.
+ * Round robin, MLFQ within a level, and SCHED_RR each rotate to the peer. */
+START_TEST(slice_end_rotates_despite_the_time_run_before_the_switch)
+{
+    const struct sched_policy *pols[] = {&sched_policy_rr, &sched_policy_mlfq, &sched_policy_rt};
+    for (int i = 0; i < 3; i++) {
+        struct sched_tunables t;
+        sched_tunables_default(&t);
+        t.mlfq_allot_ns[0] = SCHED_MS(1000); /* stay at level 0 */
+        struct h_core h;
+        struct sched_entity a, b;
+        h_init(&h, pols[i], &t);
+        h_entity(&a, 1), h_entity(&b, 2);
+        a.rt_priority = b.rt_priority = 10;
+        a.rt_policy = b.rt_policy = SCHED_RT_RR;
+        h_add(&h, &a, ENQ_NEW);
+        h_add(&h, &b, ENQ_NEW);
+        ck_assert_ptr_eq(h_pick(&h), &a);
+        int ticks = 0;
+        while (!h.resched && ticks++ < 1000) {
+            h.now += SCHED_MS(1);
+            h_tick(&h);
+        }
+        ck_assert_msg(h.resched, "%s: the slice never ended", pols[i]->name);
+        h.now += SCHED_US(30); /* the way to schedule() */
+        h_put(&h, ENQ_PREEMPTED);
+        ck_assert_msg(h_pick(&h) == &b, "%s: the task whose slice ended ran again", pols[i]->name);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sched_classic");
@@ -302,6 +332,7 @@ int main(void)
     tcase_add_test(tc, rt_highest_priority_first_fifo_within_priority);
     tcase_add_test(tc, rt_higher_priority_wakeup_preempts_and_preempted_keeps_head);
     tcase_add_test(tc, rt_rr_rotates_peers_each_slice);
+    tcase_add_test(tc, slice_end_rotates_despite_the_time_run_before_the_switch);
     suite_add_tcase(s, tc);
     tc = tcase_create("table");
     tcase_add_test(tc, policy_table_lookup_and_tunables);

@@ -1,25 +1,33 @@
 /*
  * A miniature scheduler core for the policy tests: one run queue, a clock,
- * the running entity kept out of the queue, ticks every `tick_ns`, and the
- * put_prev/enqueue/pick_next sequence the kernel's core performs.  It keeps
- * se->on_rq and the per-entity CPU time, so tests can check shares.  With
- * `late_put` set it gives a preempted entity back with enqueue() before
- * put_prev(), the order kernel/sched/core.c uses; policies must cope with
- * both.
+ * ticks every `tick_ns`, and the running entity kept out of the queue.  It
+ * calls the policies only through the kernel's scheduling-class layer
+ * (kernel/sched/class.c), the code kernel/sched/core.c and tools/schedsim
+ * call, so the hook order tested here is the kernel's.
+ *
+ * With `shared` set the queue stands for SQMS's shared queue served by two
+ * CPUs: each pick is made by CPU 0 or CPU 1 (a fixed pseudo-random
+ * sequence: strict alternation would starve a pinned entity whose turn
+ * always fell to the other CPU), and entities whose id is a
+ * multiple of 4 are pinned to CPU 0, so the class layer passes over them
+ * when CPU 1 picks (sched_class_pick's affinity filter).
  */
 #ifndef TEST_SCHED_HARNESS_H
 #define TEST_SCHED_HARNESS_H
 
 #include <string.h>
+#include <sched/class.h>
 #include <sched/policies.h>
 
 struct h_core {
-    struct sched_rq rq;
+    struct sched_class_rq q;  /* q.sys: the policy under test; no real-time class */
     struct sched_tunables tun;
     const struct sched_policy *pol;
     struct sched_entity *curr;
     uint64_t now, charged_at; /* charged_at: last tick or pick of curr */
-    bool resched, late_put;
+    bool resched, shared;
+    int picker;               /* shared: the CPU that made the last pick */
+    uint64_t lcg;             /* shared: chooses it */
     unsigned switches;
 };
 
@@ -31,9 +39,7 @@ static inline void h_init(struct h_core *h, const struct sched_policy *pol, cons
     else
         sched_tunables_default(&h->tun);
     h->pol = pol;
-    h->rq.policy = pol;
-    h->rq.tun = &h->tun;
-    pol->init(&h->rq);
+    sched_class_rq_init(&h->q, pol, NULL, &h->tun, 0);
 }
 
 static inline void h_entity(struct sched_entity *se, uint64_t id)
@@ -47,21 +53,17 @@ static inline void h_entity(struct sched_entity *se, uint64_t id)
 /* Make `se` runnable (new or waking) and ask whether it preempts curr. */
 static inline void h_add(struct h_core *h, struct sched_entity *se, enum sched_enq_reason why)
 {
-    h->rq.now_ns = h->now;
-    if (why == ENQ_NEW && h->pol->task_new)
-        h->pol->task_new(&h->rq, se, NULL);
-    h->pol->enqueue(&h->rq, se, why);
-    se->on_rq = true;
-    if (h->curr && h->pol->check_preempt && h->pol->check_preempt(&h->rq, h->curr, se))
+    if (why == ENQ_NEW)
+        sched_class_task_new(&h->q, se, NULL, h->now);
+    sched_class_enqueue(&h->q, se, why, h->now);
+    if (h->curr && sched_class_check_preempt(&h->q, h->curr, se, false))
         h->resched = true;
 }
 
-static inline void h_remove(struct h_core *h, struct sched_entity *se)
-{
-    h->rq.now_ns = h->now;
-    h->pol->dequeue(&h->rq, se);
-    se->on_rq = false;
-}
+static inline void h_remove(struct h_core *h, struct sched_entity *se) { sched_class_dequeue(&h->q, se, h->now); }
+
+/* Per-entity parameters of `se` changed. */
+static inline void h_reweight(struct h_core *h, struct sched_entity *se) { sched_class_reweight(&h->q, se); }
 
 /* The running entity stops: back to the queue (why) or blocked (why 0). */
 static inline void h_put(struct h_core *h, enum sched_enq_reason why)
@@ -69,33 +71,44 @@ static inline void h_put(struct h_core *h, enum sched_enq_reason why)
     struct sched_entity *c = h->curr;
     if (!c)
         return;
-    h->rq.now_ns = h->now;
-    c->sum_exec_ns += h->now - h->charged_at;
-    if (why && h->late_put) {
-        h->pol->enqueue(&h->rq, c, why);
-        c->on_rq = true;
-    }
-    if (h->pol->put_prev)
-        h->pol->put_prev(&h->rq, c, h->now - h->charged_at, why == 0);
+    sched_class_put_prev(&h->q, c, h->now, h->now - h->charged_at, why);
     h->curr = NULL;
-    if (why && !h->late_put) {
-        h->pol->enqueue(&h->rq, c, why);
-        c->on_rq = true;
-    }
+}
+
+static inline bool h_allowed(const struct sched_entity *se, void *cpu)
+{
+    return (int)(intptr_t)cpu == 0 || se->id % 4 != 0;
 }
 
 static inline struct sched_entity *h_pick(struct h_core *h)
 {
-    h->rq.now_ns = h->now;
     h->resched = false;
-    struct sched_entity *se = h->pol->pick_next(&h->rq);
+    int cpu = 0;
+    if (h->shared) {
+        h->lcg = h->lcg * 6364136223846793005ull + 1442695040888963407ull;
+        cpu = (int)(h->lcg >> 63);
+    }
+    h->picker = cpu;
+    struct sched_entity *se =
+        sched_class_pick(&h->q, h->now, false, h->shared ? h_allowed : NULL, (void *)(intptr_t)cpu);
     if (se) {
-        se->on_rq = false;
         h->charged_at = h->now;
         h->switches++;
     }
     h->curr = se;
     return se;
+}
+
+/* The running entity is charged up to now, as by a timer tick; returns
+ * whether it should give way (also noted in h->resched). */
+static inline bool h_tick(struct h_core *h)
+{
+    uint64_t delta = h->now - h->charged_at;
+    h->charged_at = h->now;
+    bool give_way = sched_class_tick(&h->q, h->curr, h->now, delta, false);
+    if (give_way)
+        h->resched = true;
+    return give_way;
 }
 
 /* Run for `ns` in ticks of `tick_ns`, switching as the policy asks. */
@@ -109,12 +122,7 @@ static inline void h_run(struct h_core *h, uint64_t ns, uint64_t tick_ns)
             continue;
         }
         h->now += tick_ns;
-        h->rq.now_ns = h->now;
-        h->curr->sum_exec_ns += h->now - h->charged_at;
-        uint64_t delta = h->now - h->charged_at;
-        h->charged_at = h->now;
-        if (h->pol->tick(&h->rq, h->curr, h->now, delta))
-            h->resched = true;
+        h_tick(h);
     }
 }
 

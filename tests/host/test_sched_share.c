@@ -28,6 +28,7 @@
 #include "../../kernel/sched/policy_stride.c"
 #include "../../kernel/sched/policy_fair.c"
 #include "../../kernel/sched/policy_rt.c"
+#include "../../kernel/sched/class.c"
 #include "test_sched_harness.h"
 
 #define MS SCHED_MS(1)
@@ -170,7 +171,7 @@ START_TEST(mlfq_boost_moves_queued_running_and_blocked_jobs_to_the_top)
     for (int i = 0; i < 3; i++)
         ck_assert_int_eq(h_pick(&h)->level, 0);
     ck_assert_ptr_null(h_pick(&h));
-    ck_assert_uint_eq(h.rq.boost_epoch & 0xffffffffu, 1); /* one boost */
+    ck_assert_uint_eq(h.q.sys.boost_epoch & 0xffffffffu, 1); /* one boost */
 }
 END_TEST
 
@@ -203,15 +204,15 @@ START_TEST(mlfq_without_boost_a_stream_of_short_jobs_starves_a_hog_with_boost_no
 }
 END_TEST
 
-/* kernel/sched/core.c gives a preempted job back before calling put_prev:
- * a demotion charged then must still move the job to its new level. */
+/* The class layer gives a preempted job back before charging it
+ * (put_prev): a demotion charged then must still move the job to its new
+ * level. */
 START_TEST(mlfq_demotion_charged_after_requeue_moves_the_job)
 {
     struct sched_tunables t = mlfq_tun(true, 0);
     struct h_core h;
     struct sched_entity a, b;
     h_init(&h, &sched_policy_mlfq, &t);
-    h.late_put = true;
     h_entity(&a, 1), h_entity(&b, 2);
     h_add(&h, &a, ENQ_NEW);
     h_run(&h, 15 * MS, MS); /* a: 15 of its 20 ms at level 0 */
@@ -222,16 +223,16 @@ START_TEST(mlfq_demotion_charged_after_requeue_moves_the_job)
     ck_assert_ptr_eq(h_pick(&h), &b); /* level 0 first */
     ck_assert_ptr_eq(h_pick(&h), &a);
     ck_assert_ptr_null(h_pick(&h));
-    ck_assert_uint_eq(h.rq.level_mask, 0);
+    ck_assert_uint_eq(h.q.sys.level_mask, 0);
 }
 END_TEST
 
+/* The same for fair: the charge re-positions the queued job. */
 START_TEST(fair_charge_after_requeue_reorders_the_tree)
 {
     struct h_core h;
     struct sched_entity a, b;
     h_init(&h, &sched_policy_fair, NULL);
-    h.late_put = true;
     h_entity(&a, 1), h_entity(&b, 2);
     h_add(&h, &a, ENQ_NEW);
     ck_assert_ptr_eq(h_pick(&h), &a);
@@ -305,10 +306,10 @@ START_TEST(lottery_inflation_through_reweight_changes_the_share_at_once)
         h_add(&h, &e[i], ENQ_NEW);
     }
     e[1].tickets = 0; /* deflate to nothing: counts as one ticket */
-    sched_policy_lottery.reweight(&h.rq, &e[1]);
+    sched_policy_lottery.reweight(&h.q.sys, &e[1]);
     e[2].tickets = 9800; /* inflate, while queued */
-    sched_policy_lottery.reweight(&h.rq, &e[2]);
-    ck_assert_uint_eq(h.rq.total_weight, 100 + 1 + 9800);
+    sched_policy_lottery.reweight(&h.q.sys, &e[2]);
+    ck_assert_uint_eq(h.q.sys.total_weight, 100 + 1 + 9800);
     int wins[3] = {0};
     for (int i = 0; i < 20000; i++) {
         struct sched_entity *w = h_pick(&h);
@@ -349,7 +350,7 @@ START_TEST(stride_newcomer_joins_at_the_minimum_pass)
     h_add(&h, &a, ENQ_NEW), h_add(&h, &b, ENQ_NEW);
     h_run(&h, 1000 * t.stride_slice_ns, t.stride_slice_ns);
     h_add(&h, &late, ENQ_NEW);
-    ck_assert_uint_ge(late.vruntime, h.rq.min_vruntime);
+    ck_assert_uint_ge(late.vruntime, h.q.sys.min_vruntime);
     h_run(&h, 300 * t.stride_slice_ns, t.stride_slice_ns);
     /* Equal tickets: a third each from now on, no catching up. */
     ck_assert_uint_le(late.sum_exec_ns / t.stride_slice_ns, 101);
@@ -396,10 +397,10 @@ START_TEST(fair_places_new_and_waking_jobs_near_min_vruntime)
         h_remove(&h, &b);
     h_run(&h, SCHED_MS(2000), SCHED_US(250));
     h_add(&h, &newbie, ENQ_NEW);
-    ck_assert_uint_eq(newbie.vruntime, h.rq.min_vruntime);
+    ck_assert_uint_eq(newbie.vruntime, h.q.sys.min_vruntime);
     h_add(&h, &b, ENQ_WAKEUP);
     /* the sleeper's credit is bounded by half the target latency */
-    ck_assert_uint_eq(b.vruntime, h.rq.min_vruntime - h.tun.fair_latency_ns / 2);
+    ck_assert_uint_eq(b.vruntime, h.q.sys.min_vruntime - h.tun.fair_latency_ns / 2);
     uint64_t a0 = a.sum_exec_ns, b0 = b.sum_exec_ns;
     h_run(&h, SCHED_MS(300), SCHED_US(250));
     ck_assert_uint_lt(b.sum_exec_ns - b0, SCHED_MS(110)); /* no monopoly */

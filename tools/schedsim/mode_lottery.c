@@ -129,8 +129,8 @@ int mode_lottery(int argc, char **argv)
     tun.lottery_seed = (uint64_t)seed;
     struct sim s = {.hook = lottery_print, .ctx = &view};
     sim_init(&s, &sched_policy_lottery, &tun, SCHED_MS(1), jobs, n);
-    s.rq.rand_below = lottery_py_below;
-    s.rq.rand_ctx = &view;
+    s.q.sys.rand_below = lottery_py_below;
+    s.q.sys.rand_ctx = &view;
     if (sim_run(&s)) {
         fprintf(stderr, "schedsim: gave up after %llu time units\n", (unsigned long long)s.max_units);
         return 1;

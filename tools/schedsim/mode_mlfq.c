@@ -61,7 +61,7 @@ static void mlfq_print(struct sim *s, enum sim_event ev, int j)
         const struct sched_entity *se = &jb->se;
         int level = se->level;
         uint64_t slice_used = se->slice_used_ns, allot_used = se->allot_used_ns;
-        if (se->boost_epoch != s->rq.boost_epoch) /* a boost it has not seen yet */
+        if (se->boost_epoch != s->q.sys.boost_epoch) /* a boost it has not seen yet */
             level = 0, slice_used = allot_used = 0;
         uint64_t q = s->tun.mlfq_slice_ns[level], a = s->tun.mlfq_allot_ns[level];
         long ticks = (long)((q - slice_used) / s->unit_ns) - 1;

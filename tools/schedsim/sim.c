@@ -1,7 +1,9 @@
 /*
  * The simulator core (see sim.h for the order of events within a unit).
- * It keeps the scheduler core's bookkeeping: se->on_rq, se->sum_exec_ns,
- * the stint passed to put_prev, and each job's wait (time spent queued).
+ * The policies are driven through the kernel's scheduling-class layer
+ * (kernel/sched/class.c), which keeps se->on_rq and se->sum_exec_ns; the
+ * simulator keeps the clock, the stint passed to put_prev, and each job's
+ * wait (time spent queued).
  */
 #include "sim.h"
 
@@ -48,9 +50,7 @@ void sim_init(struct sim *s, const struct sched_policy *pol, const struct sched_
     s->njobs = njobs;
     s->curr = -1;
     s->max_units = 100000000;
-    s->rq.policy = pol;
-    s->rq.tun = &s->tun;
-    pol->init(&s->rq);
+    sched_class_rq_init(&s->q, pol, NULL, &s->tun, 0);
     for (int j = 0; j < njobs; j++) {
         struct sim_job *jb = &jobs[j];
         struct sched_entity *se = &jb->se;
@@ -68,24 +68,21 @@ void sim_init(struct sim *s, const struct sched_policy *pol, const struct sched_
 
 /* The policy clock: the start of the current unit, or with `unit_end` the
  * instant before it (the end of the unit just run). */
-static void sim_clock(struct sim *s)
+static uint64_t sim_clock(const struct sim *s)
 {
-    s->rq.now_ns = s->now * s->unit_ns - (s->unit_end && s->now ? 1 : 0);
+    return s->now * s->unit_ns - (s->unit_end && s->now ? 1 : 0);
 }
 
 static void sim_ready(struct sim *s, int j, enum sched_enq_reason why)
 {
     struct sim_job *jb = &s->jobs[j];
-    sim_clock(s);
-    if (why == ENQ_NEW && s->pol->task_new)
-        s->pol->task_new(&s->rq, &jb->se, NULL);
-    s->pol->enqueue(&s->rq, &jb->se, why);
-    jb->se.on_rq = true;
-    jb->se.enqueued_ns = s->rq.now_ns;
+    uint64_t now = sim_clock(s);
+    if (why == ENQ_NEW)
+        sched_class_task_new(&s->q, &jb->se, NULL, now);
+    sched_class_enqueue(&s->q, &jb->se, why, now);
     jb->state = JOB_READY;
     jb->ready_since = s->now;
-    if (s->curr >= 0 && s->pol->check_preempt &&
-        s->pol->check_preempt(&s->rq, &s->jobs[s->curr].se, &jb->se))
+    if (s->curr >= 0 && sched_class_check_preempt(&s->q, &s->jobs[s->curr].se, &jb->se, false))
         s->resched = true;
 }
 
@@ -107,13 +104,13 @@ static void sim_put(struct sim *s, enum sched_enq_reason why)
 {
     int j = s->curr;
     struct sim_job *jb = &s->jobs[j];
-    sim_clock(s);
-    if (s->pol->put_prev)
-        s->pol->put_prev(&s->rq, &jb->se, (s->now - s->charged_at) * s->unit_ns, why == 0);
+    sched_class_put_prev(&s->q, &jb->se, sim_clock(s), (s->now - s->charged_at) * s->unit_ns, why);
     sim_seg_close(s);
     s->curr = -1;
-    if (why)
-        sim_ready(s, j, why);
+    if (why) {
+        jb->state = JOB_READY;
+        jb->ready_since = s->now;
+    }
 }
 
 static bool sim_all_done(const struct sim *s)
@@ -130,8 +127,7 @@ static void sim_after_run(struct sim *s)
     int j = s->curr;
     struct sim_job *jb = &s->jobs[j];
     s->unit_end = s->requeue_each_unit;
-    sim_clock(s);
-    bool give_way = s->pol->tick(&s->rq, &jb->se, s->rq.now_ns, (s->now - s->charged_at) * s->unit_ns);
+    bool give_way = sched_class_tick(&s->q, &jb->se, sim_clock(s), (s->now - s->charged_at) * s->unit_ns, false);
     s->charged_at = s->now;
     if (jb->ran == jb->run) {
         jb->state = JOB_DONE;
@@ -179,7 +175,7 @@ int sim_run(struct sim *s)
             return 0;
         if (s->max_units && s->now >= s->max_units)
             return -1;
-        s->rq.now_ns = s->now * s->unit_ns;
+        s->q.sys.now_ns = s->now * s->unit_ns;
         sim_emit(s, SIM_UNIT_BEGIN, -1);
         for (int j = 0; j < s->njobs; j++)
             if (s->jobs[j].state == JOB_FUTURE && s->jobs[j].arrival == s->now) {
@@ -194,15 +190,12 @@ int sim_run(struct sim *s)
         }
         s->resched = false;
         while (s->curr < 0) {
-            s->rq.now_ns = s->now * s->unit_ns;
-            struct sched_entity *se = s->pol->pick_next(&s->rq);
+            struct sched_entity *se = sched_class_pick(&s->q, s->now * s->unit_ns, false, NULL, NULL);
             if (!se)
                 break;
             {
                 int j = (int)se->id;
                 struct sim_job *jb = &s->jobs[j];
-                se->on_rq = false;
-                se->slice_start_ns = s->rq.now_ns;
                 jb->state = JOB_RUNNING;
                 jb->wait += s->now - jb->ready_since;
                 if (!jb->started) {
@@ -229,7 +222,6 @@ int sim_run(struct sim *s)
         }
         struct sim_job *jb = &s->jobs[s->curr];
         jb->ran++;
-        jb->se.sum_exec_ns += s->unit_ns;
         sim_emit(s, SIM_RUN, s->curr);
         s->now++;
     }

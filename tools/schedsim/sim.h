@@ -2,7 +2,8 @@
  * The discrete-time simulator core: the part of a kernel scheduler that a
  * policy never sees (clock, arrivals, I/O, the running job, accounting),
  * driving the kernel's own policy files (kernel/sched/policy_*.c) through
- * the same hooks in the same order as kernel/sched/core.c.
+ * the kernel's own scheduling-class layer (kernel/sched/class.c), the code
+ * kernel/sched/core.c calls: one protocol for both.
  *
  * Time advances one unit at a time; a unit is `unit_ns` of the policies'
  * clock.  Within one unit, in this order:
@@ -25,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sched/class.h>
 #include <sched/policies.h>
 
 enum sim_state { JOB_FUTURE, JOB_READY, JOB_RUNNING, JOB_BLOCKED, JOB_DONE };
@@ -75,7 +77,7 @@ typedef void (*sim_hook)(struct sim *s, enum sim_event ev, int job);
 struct sim {
     const struct sched_policy *pol;
     struct sched_tunables tun;
-    struct sched_rq rq;
+    struct sched_class_rq q;    /* the policy alone: no real-time class */
     uint64_t unit_ns;
     struct sim_job *jobs;
     int njobs;
