@@ -4,7 +4,9 @@
 SCHED_POLICY_SRC := $(sort $(wildcard kernel/sched/policy_*.c)) kernel/sched/policies.c kernel/sched/class.c kernel/lib/rbtree.c
 SCHEDSIM_SRC     := $(filter-out tools/schedsim/schedbench.c,$(sort $(wildcard tools/schedsim/*.c)))
 SCHEDSIM_DEPS    := $(wildcard tools/schedsim/*.h include/sched/*.h) include/lib/rbtree.h include/lib/list.h
-TOOLS_CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+# -fno-strict-aliasing as the kernel: policies lay their own structs over
+# the opaque areas of struct sched_entity and struct sched_rq.
+TOOLS_CFLAGS     := -std=gnu11 -O2 -g -fno-strict-aliasing -Wall -Wextra -Werror -Wno-unused-parameter \
                     -Wno-missing-field-initializers $(WPROTO) -Iinclude -DHOST_TEST
 
 $(BUILD)/schedsim: $(SCHEDSIM_SRC) $(SCHED_POLICY_SRC) $(SCHEDSIM_DEPS)

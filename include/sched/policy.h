@@ -47,8 +47,26 @@ enum sched_enq_reason {
 #define SCHED_DEFAULT_TICKETS 100
 
 /*
- * Per-task scheduling state.  The common part is maintained by the core; the
- * policy part is owned by whichever policy currently holds the entity.
+ * Policy-private state.  Each policy lays a struct of its own over the
+ * opaque area of every entity it holds and of its run-queue instance
+ * (SCHED_SE_PRIV / SCHED_RQ_PRIV), declared in its own file (its .c, or
+ * include/sched/policy_<name>.h when tests or the simulator read it) and
+ * checked to fit with SCHED_PRIV_FITS; so a new policy touches no shared
+ * header.  An entity's area is cleared when it joins a policy (task_new,
+ * kernel/sched/class.c); a queue's when the instance is initialised.
+ */
+#define SCHED_SE_PRIV_WORDS 8       /* 64 bytes */
+#define SCHED_RQ_PRIV_WORDS 208     /* 1,664 bytes: the real-time policy's 100 lists */
+#define SCHED_SE_PRIV(se, type) ((type *)(void *)(se)->policy_data)
+#define SCHED_RQ_PRIV(rq, type) ((type *)(void *)(rq)->policy_data)
+#define SCHED_PRIV_FITS(se_type, rq_type)                                                                  \
+    _Static_assert(sizeof(se_type) <= SCHED_SE_PRIV_WORDS * 8 && sizeof(rq_type) <= SCHED_RQ_PRIV_WORDS * 8, \
+                   "policy-private state larger than its area")
+
+/*
+ * Per-task scheduling state.  The common part is maintained by the core
+ * (through kernel/sched/class.c); the policy part is owned by whichever
+ * policy currently holds the entity.
  */
 struct sched_entity {
     /* --- common, written by the core (under the rq lock) --- */
@@ -68,24 +86,14 @@ struct sched_entity {
     uint32_t lent_tickets;  /* lottery: tickets lent to this entity by waiters
                              * (ticket transfer); they count toward its draws */
 
-    /* --- policy-private state (one policy at a time owns an entity) --- */
+    /* --- its place in the queue of the policy holding it --- */
     struct list_node node;  /* queue link for list-based policies */
     struct rb_node rb;      /* link for tree-based policies */
-    uint64_t key;           /* tree order: SJF expected, STCF remaining,
-                             * stride pass, fair vruntime, lottery arrival */
-    uint64_t key2;          /* carry of a division (stride pass, fair vruntime);
-                             * STCF: the expected time remaining_ns counts from */
-    uint64_t vruntime;      /* fair: weighted virtual runtime; stride: pass */
-    uint64_t remaining_ns;  /* STCF: expected_ns - run so far (saturates at 0) */
-    uint64_t slice_used_ns; /* time used of the current slice (0 = fresh slice) */
-    uint64_t allot_used_ns; /* MLFQ: time used at the current level */
-    uint64_t tree_sum;      /* lottery: tickets in this node's subtree */
-    uint64_t boost_epoch;   /* MLFQ: rq->boost_epoch when last synced */
-    uint32_t weight;        /* what it adds to rq->total_weight while queued */
-    int level;              /* MLFQ: current queue (0 = highest); rt: its list */
+    uint64_t key;           /* tree order (policy_util.h), then: */
     uint64_t seq;           /* tie-break: arrival order */
-    uint64_t rq_serial;     /* fair, stride: rq->serial of the queue it was last on */
-    uint64_t vbase;         /* fair, stride: that queue's min_vruntime when it left */
+
+    /* --- policy-private (SCHED_SE_PRIV) --- */
+    uint64_t policy_data[SCHED_SE_PRIV_WORDS];
 };
 
 struct sched_rq;
@@ -117,16 +125,20 @@ struct sched_policy {
     void (*task_new)(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent);
     /* Called when `curr` stops running, with `ran_ns` = the time it ran
      * since the last tick() (or since it was picked): the part tick() has
-     * not charged yet.  `blocking` says it will not be enqueued again until
-     * it wakes (or it exits).  The core may call it before giving a runnable
-     * `curr` back with enqueue(), or just after (se->on_rq then set); a
-     * policy whose queue order depends on the charge re-positions `curr`. */
+     * not charged yet.  `blocking` says it will not be enqueued here again
+     * until it wakes (it blocks, exits or moves to another queue).  A
+     * runnable `curr` has already been given back with enqueue() (se->on_rq
+     * set: class.c); a policy whose queue order depends on the charge
+     * re-positions it. */
     void (*put_prev)(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking);
     /* `curr` yields while nothing else is queued: it keeps running, and the
      * policy does to it what enqueue(ENQ_YIELD) then pick_next() would (a
      * fresh slice, MLFQ's rule 4b) without the queue work.  NULL: the core
      * performs exactly that enqueue and pick. */
     void (*yield)(struct sched_rq *rq, struct sched_entity *curr);
+    /* The level (queue) `se` is at, for a policy of ranked queues (MLFQ:
+     * 0 = highest), shown in /proc/<pid>/sched; read without the lock. */
+    int (*level)(const struct sched_entity *se);
     /* The tunables changed (rq->tun holds the new ones, `old` the previous);
      * adjust what init() derived from them (the lottery's generator). */
     void (*retune)(struct sched_rq *rq, const struct sched_tunables *old);
@@ -166,28 +178,14 @@ struct sched_rq {
     uint64_t now_ns;            /* core clock at the last update */
     unsigned nr_queued;         /* entities currently enqueued */
     uint64_t seq;               /* monotonically increasing arrival counter */
-    uint64_t serial;            /* unique per init(): tells a task that comes
-                                 * from another CPU or policy instance */
-
-    /* Policy state.  Each policy uses the members it needs. */
-    struct list_node list;                          /* FIFO, RR */
-    struct list_node levels[SCHED_MLFQ_MAX_LEVELS]; /* MLFQ */
-    uint32_t level_mask;                            /* MLFQ: bit i = levels[i] non-empty */
-    uint64_t last_boost_ns;                         /* MLFQ */
-    uint64_t boost_epoch;                           /* MLFQ: serial << 32 + boosts so far */
-    struct rb_root tree;                            /* SJF/STCF/stride/fair/lottery */
-    uint64_t min_vruntime;                          /* fair, stride (global pass) */
-    uint64_t total_weight;                          /* fair, lottery, stride */
-    uint64_t rng_state[4];                          /* lottery (xoshiro256**) */
-    /* Lottery: if set, draws come from here instead of rng_state (the
-     * simulator installs Python's generator); returns a value in [0, n). */
+    /* Random numbers in [0, n) for a policy that draws (the lottery): if
+     * set, draws come from here instead of the policy's own generator (the
+     * simulator installs Python's). */
     uint64_t (*rand_below)(struct sched_rq *rq, uint64_t n);
     void *rand_ctx;
 
-    /* Real-time policy (SCHED_FIFO/SCHED_RR), consulted by the core before
-     * the system policy. */
-    uint64_t rt_mask[2];                            /* bit p = rt_queues[p] non-empty */
-    struct list_node rt_queues[SCHED_RT_PRIO_MAX + 1];
+    /* --- policy-private (SCHED_RQ_PRIV) --- */
+    uint64_t policy_data[SCHED_RQ_PRIV_WORDS];
 };
 
 #endif

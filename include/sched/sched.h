@@ -29,6 +29,7 @@ void sched_yield_current(void);
 void sched_set_rt(struct task *t, int policy, int prio);
 int sched_set_system_policy(const char *name);   /* 0 or -EINVAL */
 const char *sched_system_policy_name(void);
+int sched_task_level(const struct task *t);  /* its queue level (MLFQ), or -1: none */
 void sched_reweight(struct task *t);    /* nice/tickets/expected time changed */
 void sched_set_affinity(struct task *t, uint64_t mask);   /* moves t off CPUs the mask excludes */
 

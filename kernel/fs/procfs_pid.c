@@ -256,8 +256,9 @@ static int show_sched(struct seqbuf *s, struct task *t, bool process)
     seq_printf(s, "%-22s %d\n%-22s %u\n%-22s %u\n%-22s %d\n%-22s %lu\n", "nice:", t->se.nice, "tickets:",
                t->se.tickets, "lent_tickets:", t->se.lent_tickets, "lending_to:", sched_lend_target(t),
                "expected_ns:", (unsigned long)t->se.expected_ns);
-    if (!strcmp(policy, "mlfq"))
-        seq_printf(s, "%-22s %d\n", "mlfq_level:", t->se.level);
+    int level = sched_task_level(t);
+    if (level >= 0)
+        seq_printf(s, "%-22s %d\n", "mlfq_level:", level);
     seq_printf(s, "%-22s %d\n%-22s %d\n", "rt_priority:", t->se.rt_priority, "cpu:", t->se.cpu);
     return 0;
 }

@@ -38,6 +38,7 @@ void sched_class_task_new(struct sched_class_rq *q, struct sched_entity *se, con
 {
     struct sched_rq *r = sched_class_of(q, se);
     r->now_ns = now;
+    __builtin_memset(se->policy_data, 0, sizeof se->policy_data);
     if (r->policy->task_new)
         r->policy->task_new(r, se, parent);
 }

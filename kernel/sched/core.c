@@ -942,6 +942,14 @@ int sched_set_system_policy(const char *name)
 
 const char *sched_system_policy_name(void) { return system_policy->name; }
 
+/* Read without the queue lock, as the figure it is (a switch of policy may
+ * be under way). */
+int sched_task_level(const struct task *t)
+{
+    const struct sched_policy *p = READ_ONCE(system_policy);
+    return is_rt(t) || !p->level ? -1 : p->level(&t->se);
+}
+
 /* Takes every entity out of class queue `r`, in the order the policy would
  * run them, onto the end of `moved` (via switch_node).  Caller holds
  * switch_lock(). */

@@ -20,6 +20,7 @@
  */
 #include <sched/policies.h>
 #include <sched/policy.h>
+#include <sched/policy_fair.h>
 #include <sched/policy_util.h>
 
 #define NICE_0_WEIGHT 1024
@@ -41,32 +42,34 @@ uint32_t sched_nice_to_weight(int nice)
     return fair_nice_weight[nice + 20];
 }
 
-/* vruntime += ns * 1024 / weight, with the remainder carried in key2. */
+/* vruntime += ns * 1024 / weight, with the remainder carried. */
 static void fair_charge(struct sched_entity *se, uint64_t ns)
 {
+    struct fair_entity *e = fair_se(se);
     uint32_t w = sched_nice_to_weight(se->nice);
-    uint64_t num = ns * NICE_0_WEIGHT + se->key2;
-    se->vruntime += num / w;
-    se->key2 = num % w;
+    uint64_t num = ns * NICE_0_WEIGHT + e->carry;
+    e->vruntime += num / w;
+    e->carry = num % w;
 }
 
 static void fair_update_min(struct sched_rq *rq, const struct sched_entity *curr)
 {
-    struct rb_node *first = rb_first(&rq->tree);
+    struct fair_rq *q = fair_rq(rq);
+    struct rb_node *first = rb_first(&q->tree);
     uint64_t v;
     if (curr && first)
-        v = sched_vt_min(curr->vruntime, se_of_rb(first)->vruntime);
+        v = sched_vt_min(fair_se(curr)->vruntime, fair_se(se_of_rb(first))->vruntime);
     else if (curr)
-        v = curr->vruntime;
+        v = fair_se(curr)->vruntime;
     else if (first)
-        v = se_of_rb(first)->vruntime;
+        v = fair_se(se_of_rb(first))->vruntime;
     else
         return;
-    rq->min_vruntime = sched_vt_max(rq->min_vruntime, v);
+    q->min_vruntime = sched_vt_max(q->min_vruntime, v);
 }
 
 /* The wall-clock slice `curr` is entitled to in this latency period. */
-static uint64_t fair_ideal_slice(const struct sched_rq *rq, const struct sched_entity *curr)
+static uint64_t fair_ideal_slice(struct sched_rq *rq, const struct sched_entity *curr)
 {
     const struct sched_tunables *t = rq->tun;
     uint64_t nr = rq->nr_queued + 1, gran = t->fair_min_granularity_ns;
@@ -74,25 +77,26 @@ static uint64_t fair_ideal_slice(const struct sched_rq *rq, const struct sched_e
     if (gran && nr > period / gran)
         period = nr * gran;
     uint64_t w = sched_nice_to_weight(curr->nice);
-    uint64_t slice = period * w / (rq->total_weight + w);
+    uint64_t slice = period * w / (fair_rq(rq)->total_weight + w);
     return slice > gran ? slice : gran;
 }
 
 static void fair_init(struct sched_rq *rq)
 {
-    rb_root_init(&rq->tree);
+    struct fair_rq *q = fair_rq(rq);
+    rb_root_init(&q->tree);
     rq->nr_queued = 0;
-    rq->total_weight = 0;
-    rq->min_vruntime = 0;
-    rq->serial = sched_rq_serial_next();
+    q->total_weight = 0;
+    q->min_vruntime = 0;
+    q->serial = sched_rq_serial_next();
 }
 
 /* `se` leaves this queue (blocks, or is dequeued to move): remember where
  * it stood relative to the queue's virtual clock. */
 static void fair_leave(struct sched_rq *rq, struct sched_entity *se)
 {
-    se->rq_serial = rq->serial;
-    se->vbase = rq->min_vruntime;
+    fair_se(se)->rq_serial = fair_rq(rq)->serial;
+    fair_se(se)->vbase = fair_rq(rq)->min_vruntime;
 }
 
 /* An entity from another CPU's queue (or an earlier instance) keeps its lag
@@ -100,40 +104,43 @@ static void fair_leave(struct sched_rq *rq, struct sched_entity *se)
  * +latency], instead of an absolute vruntime from a different clock. */
 static void fair_translate(struct sched_rq *rq, struct sched_entity *se)
 {
-    int64_t lag = (int64_t)(se->vruntime - se->vbase);
+    struct fair_entity *e = fair_se(se);
+    int64_t lag = (int64_t)(e->vruntime - e->vbase);
     int64_t lo = -(int64_t)(rq->tun->fair_latency_ns / 2), hi = (int64_t)rq->tun->fair_latency_ns;
     lag = lag < lo ? lo : lag > hi ? hi : lag;
-    se->vruntime = rq->min_vruntime + (uint64_t)lag;
+    e->vruntime = fair_rq(rq)->min_vruntime + (uint64_t)lag;
 }
 
 static void fair_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
-    if (why != ENQ_NEW && se->rq_serial != rq->serial)
+    struct fair_rq *q = fair_rq(rq);
+    struct fair_entity *e = fair_se(se);
+    if (why != ENQ_NEW && e->rq_serial != q->serial)
         fair_translate(rq, se);
-    se->rq_serial = rq->serial;
+    e->rq_serial = q->serial;
     if (why == ENQ_NEW) {
-        se->vruntime = rq->min_vruntime;
-        se->key2 = 0;
+        e->vruntime = q->min_vruntime;
+        e->carry = 0;
     } else if (why == ENQ_WAKEUP) {
         uint64_t credit = rq->tun->fair_latency_ns / 2;
-        se->vruntime = sched_vt_max(se->vruntime, rq->min_vruntime - credit);
+        e->vruntime = sched_vt_max(e->vruntime, q->min_vruntime - credit);
     } else if (why == ENQ_YIELD) {
-        struct rb_node *last = rb_last(&rq->tree);
+        struct rb_node *last = rb_last(&q->tree);
         if (last)
-            se->vruntime = sched_vt_max(se->vruntime, se_of_rb(last)->vruntime);
+            e->vruntime = sched_vt_max(e->vruntime, fair_se(se_of_rb(last))->vruntime);
     }
     se->seq = rq->seq++;
-    se->key = se->vruntime;
-    se->weight = sched_nice_to_weight(se->nice);
-    rq->total_weight += se->weight;
-    rb_add(&rq->tree, &se->rb, sched_vkey_less, NULL);
+    se->key = e->vruntime;
+    e->weight = sched_nice_to_weight(se->nice);
+    q->total_weight += e->weight;
+    rb_add(&q->tree, &se->rb, sched_vkey_less, NULL);
     rq->nr_queued++;
 }
 
 static void fair_unqueue(struct sched_rq *rq, struct sched_entity *se)
 {
-    rb_erase(&rq->tree, &se->rb, NULL);
-    rq->total_weight -= se->weight;
+    rb_erase(&fair_rq(rq)->tree, &se->rb, NULL);
+    fair_rq(rq)->total_weight -= fair_se(se)->weight;
     rq->nr_queued--;
 }
 
@@ -145,13 +152,13 @@ static void fair_dequeue(struct sched_rq *rq, struct sched_entity *se)
 
 static struct sched_entity *fair_pick_next(struct sched_rq *rq)
 {
-    struct rb_node *n = rb_first(&rq->tree);
+    struct rb_node *n = rb_first(&fair_rq(rq)->tree);
     if (!n)
         return NULL;
     struct sched_entity *se = se_of_rb(n);
     fair_unqueue(rq, se);
     fair_update_min(rq, se);
-    se->slice_used_ns = 0;
+    fair_se(se)->slice_used_ns = 0;
     return sched_picked(se);
 }
 
@@ -159,46 +166,56 @@ static struct sched_entity *fair_pick_next(struct sched_rq *rq)
  * behind the running job by more than a slice. */
 static bool fair_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
+    struct fair_entity *e = fair_se(curr);
     fair_charge(curr, delta_ns);
-    curr->slice_used_ns += delta_ns;
+    e->slice_used_ns += delta_ns;
     fair_update_min(rq, curr);
     if (!rq->nr_queued)
         return false;
     uint64_t ideal = fair_ideal_slice(rq, curr);
-    if (curr->slice_used_ns >= ideal)
+    if (e->slice_used_ns >= ideal)
         return true;
-    if (curr->slice_used_ns < rq->tun->fair_min_granularity_ns)
+    if (e->slice_used_ns < rq->tun->fair_min_granularity_ns)
         return false;
-    const struct sched_entity *first = se_of_rb(rb_first(&rq->tree));
-    return (int64_t)(curr->vruntime - first->vruntime) > (int64_t)ideal;
+    const struct sched_entity *first = se_of_rb(rb_first(&fair_rq(rq)->tree));
+    return (int64_t)(e->vruntime - fair_se(first)->vruntime) > (int64_t)ideal;
 }
 
 /* If the core already queued `curr`, its place follows the new vruntime. */
 static void fair_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
+    struct fair_entity *e = fair_se(curr);
     fair_charge(curr, ran_ns);
-    curr->slice_used_ns += ran_ns;
-    if (curr->on_rq && curr->key != curr->vruntime) {
-        rb_erase(&rq->tree, &curr->rb, NULL);
-        curr->key = curr->vruntime;
-        rb_add(&rq->tree, &curr->rb, sched_vkey_less, NULL);
+    e->slice_used_ns += ran_ns;
+    if (curr->on_rq && curr->key != e->vruntime) {
+        rb_erase(&fair_rq(rq)->tree, &curr->rb, NULL);
+        curr->key = e->vruntime;
+        rb_add(&fair_rq(rq)->tree, &curr->rb, sched_vkey_less, NULL);
     }
     fair_update_min(rq, curr->on_rq ? NULL : curr);
     if (blocking)
         fair_leave(rq, curr);
 }
 
+/* Alone on the queue: a fresh slice, as being picked again would give. */
+static void fair_yield(struct sched_rq *rq, struct sched_entity *curr)
+{
+    fair_update_min(rq, curr);
+    fair_se(curr)->slice_used_ns = 0;
+}
+
 static bool fair_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
 {
     uint64_t gran = rq->tun->fair_wakeup_granularity_ns * NICE_0_WEIGHT / sched_nice_to_weight(woken->nice);
-    return (int64_t)(curr->vruntime - woken->vruntime) > (int64_t)gran;
+    return (int64_t)(fair_se(curr)->vruntime - fair_se(woken)->vruntime) > (int64_t)gran;
 }
 
 static void fair_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)
 {
-    se->vruntime = rq->min_vruntime;
-    se->key2 = 0;
-    se->rq_serial = rq->serial;
+    struct fair_entity *e = fair_se(se);
+    e->vruntime = fair_rq(rq)->min_vruntime;
+    e->carry = 0;
+    e->rq_serial = fair_rq(rq)->serial;
 }
 
 /* nice changed: a queued job's share of the total changes now; a running
@@ -207,9 +224,10 @@ static void fair_reweight(struct sched_rq *rq, struct sched_entity *se)
 {
     if (!se->on_rq)
         return;
+    struct fair_entity *e = fair_se(se);
     uint32_t w = sched_nice_to_weight(se->nice);
-    rq->total_weight = rq->total_weight - se->weight + w;
-    se->weight = w;
+    fair_rq(rq)->total_weight = fair_rq(rq)->total_weight - e->weight + w;
+    e->weight = w;
 }
 
 const struct sched_policy sched_policy_fair = {
@@ -222,5 +240,6 @@ const struct sched_policy sched_policy_fair = {
     .check_preempt = fair_check_preempt,
     .task_new = fair_task_new,
     .put_prev = fair_put_prev,
+    .yield = fair_yield,
     .reweight = fair_reweight,
 };

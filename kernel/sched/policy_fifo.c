@@ -8,9 +8,20 @@
 #include <sched/policy.h>
 #include <sched/policy_util.h>
 
+/* The queue: one list, in arrival order. */
+struct fifo_rq {
+    struct list_node list;
+};
+struct fifo_entity {
+    char none;
+};
+SCHED_PRIV_FITS(struct fifo_entity, struct fifo_rq);
+
+static struct fifo_rq *fifo_rq(struct sched_rq *rq) { return SCHED_RQ_PRIV(rq, struct fifo_rq); }
+
 static void fifo_init(struct sched_rq *rq)
 {
-    list_init(&rq->list);
+    list_init(&fifo_rq(rq)->list);
     rq->nr_queued = 0;
 }
 
@@ -18,9 +29,9 @@ static void fifo_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sche
 {
     se->seq = rq->seq++;
     if (why == ENQ_PREEMPTED)
-        list_push_front(&rq->list, &se->node);
+        list_push_front(&fifo_rq(rq)->list, &se->node);
     else
-        list_push_back(&rq->list, &se->node);
+        list_push_back(&fifo_rq(rq)->list, &se->node);
     rq->nr_queued++;
 }
 
@@ -32,7 +43,7 @@ static void fifo_dequeue(struct sched_rq *rq, struct sched_entity *se)
 
 static struct sched_entity *fifo_pick_next(struct sched_rq *rq)
 {
-    struct list_node *n = list_pop_front(&rq->list);
+    struct list_node *n = list_pop_front(&fifo_rq(rq)->list);
     if (!n)
         return NULL;
     rq->nr_queued--;
@@ -44,6 +55,9 @@ static bool fifo_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t n
     return false;
 }
 
+/* Alone on the queue a yield changes nothing. */
+static void fifo_yield(struct sched_rq *rq, struct sched_entity *curr) {}
+
 const struct sched_policy sched_policy_fifo = {
     .name = "fifo",
     .init = fifo_init,
@@ -51,4 +65,5 @@ const struct sched_policy sched_policy_fifo = {
     .dequeue = fifo_dequeue,
     .pick_next = fifo_pick_next,
     .tick = fifo_tick,
+    .yield = fifo_yield,
 };

@@ -17,6 +17,7 @@
  * instead (the simulator uses Python's generator).
  */
 #include <sched/policy.h>
+#include <sched/policy_lottery.h>
 #include <sched/policy_util.h>
 
 static uint64_t lottery_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -49,34 +50,34 @@ static uint64_t lottery_below(struct sched_rq *rq, uint64_t n)
         return rq->rand_below(rq, n);
     uint64_t threshold = (0 - n) % n, r;
     do
-        r = lottery_next(rq->rng_state);
+        r = lottery_next(lottery_rq(rq)->rng_state);
     while (r < threshold);
     return r % n;
 }
 
 static void lottery_aug(struct rb_node *n)
 {
-    struct sched_entity *se = se_of_rb(n);
-    uint64_t sum = se->weight;
+    struct lottery_entity *e = lottery_se(se_of_rb(n));
+    uint64_t sum = e->tickets;
     if (n->left)
-        sum += se_of_rb(n->left)->tree_sum;
+        sum += lottery_se(se_of_rb(n->left))->tree_sum;
     if (n->right)
-        sum += se_of_rb(n->right)->tree_sum;
-    se->tree_sum = sum;
+        sum += lottery_se(se_of_rb(n->right))->tree_sum;
+    e->tree_sum = sum;
 }
 
 static void lottery_seed(struct sched_rq *rq)
 {
     uint64_t x = rq->tun->lottery_seed;
     for (int i = 0; i < 4; i++)
-        rq->rng_state[i] = lottery_splitmix(&x);
+        lottery_rq(rq)->rng_state[i] = lottery_splitmix(&x);
 }
 
 static void lottery_init(struct sched_rq *rq)
 {
-    rb_root_init(&rq->tree);
+    rb_root_init(&lottery_rq(rq)->tree);
     rq->nr_queued = 0;
-    rq->total_weight = 0;
+    lottery_rq(rq)->total_tickets = 0;
     lottery_seed(rq);
 }
 
@@ -89,19 +90,21 @@ static void lottery_retune(struct sched_rq *rq, const struct sched_tunables *old
 
 static void lottery_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
+    struct lottery_rq *q = lottery_rq(rq);
+    struct lottery_entity *e = lottery_se(se);
     if (why == ENQ_NEW)
         se->key = se->seq = rq->seq++; /* the draw order: arrival */
-    se->slice_used_ns = 0;
-    se->weight = (uint32_t)sched_tickets(se);
-    rq->total_weight += se->weight;
-    rb_add(&rq->tree, &se->rb, sched_key_less, lottery_aug);
+    e->slice_used_ns = 0;
+    e->tickets = (uint32_t)sched_tickets(se);
+    q->total_tickets += e->tickets;
+    rb_add(&q->tree, &se->rb, sched_key_less, lottery_aug);
     rq->nr_queued++;
 }
 
 static void lottery_dequeue(struct sched_rq *rq, struct sched_entity *se)
 {
-    rb_erase(&rq->tree, &se->rb, lottery_aug);
-    rq->total_weight -= se->weight;
+    rb_erase(&lottery_rq(rq)->tree, &se->rb, lottery_aug);
+    lottery_rq(rq)->total_tickets -= lottery_se(se)->tickets;
     rq->nr_queued--;
 }
 
@@ -109,20 +112,20 @@ static void lottery_dequeue(struct sched_rq *rq, struct sched_entity *se)
  * tickets first, then the node's own, then the right subtree's. */
 static struct sched_entity *lottery_pick_next(struct sched_rq *rq)
 {
-    struct rb_node *n = rq->tree.node;
+    struct rb_node *n = lottery_rq(rq)->tree.node;
     if (!n)
         return NULL;
-    uint64_t r = lottery_below(rq, rq->total_weight);
+    uint64_t r = lottery_below(rq, lottery_rq(rq)->total_tickets);
     for (;;) {
-        uint64_t left = n->left ? se_of_rb(n->left)->tree_sum : 0;
+        uint64_t left = n->left ? lottery_se(se_of_rb(n->left))->tree_sum : 0;
         if (r < left) {
             n = n->left;
             continue;
         }
         r -= left;
-        if (r < se_of_rb(n)->weight)
+        if (r < lottery_se(se_of_rb(n))->tickets)
             break;
-        r -= se_of_rb(n)->weight;
+        r -= lottery_se(se_of_rb(n))->tickets;
         n = n->right;
     }
     struct sched_entity *se = se_of_rb(n);
@@ -133,11 +136,21 @@ static struct sched_entity *lottery_pick_next(struct sched_rq *rq)
 /* A new draw every slice, even with one job: each slice is one lottery. */
 static bool lottery_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t now_ns, uint64_t delta_ns)
 {
-    curr->slice_used_ns += delta_ns;
-    if (curr->slice_used_ns < rq->tun->lottery_slice_ns)
+    struct lottery_entity *e = lottery_se(curr);
+    e->slice_used_ns += delta_ns;
+    if (e->slice_used_ns < rq->tun->lottery_slice_ns)
         return false;
-    curr->slice_used_ns = 0;
+    e->slice_used_ns = 0;
     return true;
+}
+
+/* Alone on the queue a yield is a fresh slice, and its draw (which can
+ * only pick it) is still made: every slice is one lottery, so the draws
+ * that follow are those a queue of one would have given. */
+static void lottery_yield(struct sched_rq *rq, struct sched_entity *curr)
+{
+    lottery_se(curr)->slice_used_ns = 0;
+    lottery_below(rq, sched_tickets(curr));
 }
 
 /* Tickets changed (inflation, deflation, a loan or its return). */
@@ -145,9 +158,10 @@ static void lottery_reweight(struct sched_rq *rq, struct sched_entity *se)
 {
     if (!se->on_rq)
         return;
-    uint32_t w = (uint32_t)sched_tickets(se);
-    rq->total_weight = rq->total_weight - se->weight + w;
-    se->weight = w;
+    struct lottery_entity *e = lottery_se(se);
+    uint32_t t = (uint32_t)sched_tickets(se);
+    lottery_rq(rq)->total_tickets = lottery_rq(rq)->total_tickets - e->tickets + t;
+    e->tickets = t;
     rb_propagate(&se->rb, lottery_aug);
 }
 
@@ -158,6 +172,7 @@ const struct sched_policy sched_policy_lottery = {
     .dequeue = lottery_dequeue,
     .pick_next = lottery_pick_next,
     .tick = lottery_tick,
+    .yield = lottery_yield,
     .retune = lottery_retune,
     .reweight = lottery_reweight,
 };

@@ -20,6 +20,7 @@
  * back to the front of its level and finishes that slice.
  */
 #include <sched/policy.h>
+#include <sched/policy_mlfq.h>
 #include <sched/policy_util.h>
 
 static int mlfq_nlevels(const struct sched_rq *rq)
@@ -30,20 +31,19 @@ static int mlfq_nlevels(const struct sched_rq *rq)
 
 static void mlfq_reset(struct sched_rq *rq, struct sched_entity *se, int level)
 {
-    se->level = level;
-    se->slice_used_ns = 0;
-    se->allot_used_ns = 0;
-    se->boost_epoch = rq->boost_epoch;
+    struct mlfq_entity *e = mlfq_se(se);
+    e->level = level;
+    e->slice_used_ns = 0;
+    e->allot_used_ns = 0;
+    e->boost_epoch = mlfq_rq(rq)->boost_epoch;
 }
 
-/* Apply any boost this entity has not seen yet. */
 static void mlfq_sync(struct sched_rq *rq, struct sched_entity *se)
 {
-    if (se->boost_epoch != rq->boost_epoch)
+    if (mlfq_se(se)->boost_epoch != mlfq_rq(rq)->boost_epoch)
         mlfq_reset(rq, se, 0);
 }
 
-/* Append all of `src` to the tail of `dst`; leaves `src` empty. */
 static void mlfq_splice_tail(struct list_node *dst, struct list_node *src)
 {
     if (list_empty(src))
@@ -56,38 +56,34 @@ static void mlfq_splice_tail(struct list_node *dst, struct list_node *src)
     list_init(src);
 }
 
-/* Rule 5, checked lazily against the core's clock.  Returns true if a boost
- * happened.  Lower levels join the top one lowest first (as the book's
- * mlfq.py does), behind the jobs already there. */
 static bool mlfq_maybe_boost(struct sched_rq *rq)
 {
+    struct mlfq_rq *q = mlfq_rq(rq);
     uint64_t period = rq->tun->mlfq_boost_ns;
-    if (!period || rq->now_ns - rq->last_boost_ns < period)
+    if (!period || rq->now_ns - q->last_boost_ns < period)
         return false;
-    rq->last_boost_ns += (rq->now_ns - rq->last_boost_ns) / period * period;
-    rq->boost_epoch++;
+    q->last_boost_ns += (rq->now_ns - q->last_boost_ns) / period * period;
+    q->boost_epoch++;
     for (int i = SCHED_MLFQ_MAX_LEVELS - 1; i >= 1; i--)
-        if (rq->level_mask & (1u << i))
-            mlfq_splice_tail(&rq->levels[0], &rq->levels[i]);
-    rq->level_mask = rq->level_mask ? 1u : 0u;
+        if (q->level_mask & (1u << i))
+            mlfq_splice_tail(&q->levels[0], &q->levels[i]);
+    q->level_mask = q->level_mask ? 1u : 0u;
     return true;
 }
 
-/* Charge `ns` at the entity's level.  Returns true when it must give way:
- * its allotment is used up (it is demoted, rule 4, or at the bottom starts
- * a fresh allotment) or its slice is (rule 2). */
 static bool mlfq_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
 {
     const struct sched_tunables *t = rq->tun;
-    se->slice_used_ns += ns;
-    se->allot_used_ns += ns;
-    if (se->allot_used_ns >= t->mlfq_allot_ns[se->level]) {
+    struct mlfq_entity *e = mlfq_se(se);
+    e->slice_used_ns += ns;
+    e->allot_used_ns += ns;
+    if (e->allot_used_ns >= t->mlfq_allot_ns[e->level]) {
         int bottom = mlfq_nlevels(rq) - 1;
-        mlfq_reset(rq, se, se->level < bottom ? se->level + 1 : bottom);
+        mlfq_reset(rq, se, e->level < bottom ? e->level + 1 : bottom);
         return true;
     }
-    if (se->slice_used_ns >= t->mlfq_slice_ns[se->level]) {
-        se->slice_used_ns = 0;
+    if (e->slice_used_ns >= t->mlfq_slice_ns[e->level]) {
+        e->slice_used_ns = 0;
         return true;
     }
     return false;
@@ -95,15 +91,15 @@ static bool mlfq_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t n
 
 static void mlfq_init(struct sched_rq *rq)
 {
+    struct mlfq_rq *q = mlfq_rq(rq);
     for (int i = 0; i < SCHED_MLFQ_MAX_LEVELS; i++)
-        list_init(&rq->levels[i]);
-    rq->level_mask = 0;
+        list_init(&q->levels[i]);
+    q->level_mask = 0;
     rq->nr_queued = 0;
-    rq->last_boost_ns = rq->now_ns;
+    q->last_boost_ns = rq->now_ns;
     /* Epochs of different instances never match, so a job that comes from
      * another CPU or an earlier MLFQ starts afresh at the top. */
-    rq->serial = sched_rq_serial_next();
-    rq->boost_epoch = rq->serial << 32;
+    q->boost_epoch = sched_rq_serial_next() << 32;
 }
 
 static void mlfq_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)
@@ -111,46 +107,57 @@ static void mlfq_task_new(struct sched_rq *rq, struct sched_entity *se, const st
     mlfq_reset(rq, se, 0); /* rule 3 */
 }
 
-static void mlfq_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+/* What joining the queue means for `se`, before it is linked: a boost it
+ * missed, the level it is at, and (rules 4a/4b) a yield's fresh allotment. */
+static void mlfq_prepare(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
+    struct mlfq_entity *e = mlfq_se(se);
     mlfq_maybe_boost(rq);
     if (why == ENQ_NEW)
         mlfq_reset(rq, se, 0);
     else
         mlfq_sync(rq, se);
-    if (se->level >= mlfq_nlevels(rq)) /* the number of levels shrank */
+    if (e->level >= mlfq_nlevels(rq)) /* the number of levels shrank */
         mlfq_reset(rq, se, mlfq_nlevels(rq) - 1);
     if (why == ENQ_YIELD && !rq->tun->mlfq_antigaming)
-        se->slice_used_ns = se->allot_used_ns = 0; /* rule 4b */
+        e->slice_used_ns = e->allot_used_ns = 0; /* rule 4b */
+}
 
-    struct list_node *q = &rq->levels[se->level];
+static void mlfq_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
+{
+    struct mlfq_rq *q = mlfq_rq(rq);
+    struct mlfq_entity *e = mlfq_se(se);
+    mlfq_prepare(rq, se, why);
+    struct list_node *l = &q->levels[e->level];
     se->seq = rq->seq++;
-    if ((why == ENQ_PREEMPTED && se->slice_used_ns > 0) || (why == ENQ_WAKEUP && rq->tun->mlfq_iobump))
-        list_push_front(q, &se->node);
+    if ((why == ENQ_PREEMPTED && e->slice_used_ns > 0) || (why == ENQ_WAKEUP && rq->tun->mlfq_iobump))
+        list_push_front(l, &se->node);
     else
-        list_push_back(q, &se->node);
-    rq->level_mask |= 1u << se->level;
+        list_push_back(l, &se->node);
+    q->level_mask |= 1u << e->level;
     rq->nr_queued++;
 }
 
 static void mlfq_dequeue(struct sched_rq *rq, struct sched_entity *se)
 {
+    struct mlfq_rq *q = mlfq_rq(rq);
     mlfq_sync(rq, se); /* a boosted entity sits in the top list */
     list_remove(&se->node);
-    if (list_empty(&rq->levels[se->level]))
-        rq->level_mask &= ~(1u << se->level);
+    if (list_empty(&q->levels[mlfq_se(se)->level]))
+        q->level_mask &= ~(1u << mlfq_se(se)->level);
     rq->nr_queued--;
 }
 
 static struct sched_entity *mlfq_pick_next(struct sched_rq *rq)
 {
+    struct mlfq_rq *q = mlfq_rq(rq);
     mlfq_maybe_boost(rq);
-    if (!rq->level_mask)
+    if (!q->level_mask)
         return NULL;
-    int level = __builtin_ctz(rq->level_mask);
-    struct sched_entity *se = se_of_node(list_pop_front(&rq->levels[level]));
-    if (list_empty(&rq->levels[level]))
-        rq->level_mask &= ~(1u << level);
+    int level = __builtin_ctz(q->level_mask);
+    struct sched_entity *se = se_of_node(list_pop_front(&q->levels[level]));
+    if (list_empty(&q->levels[level]))
+        q->level_mask &= ~(1u << level);
     rq->nr_queued--;
     mlfq_sync(rq, se);
     return sched_picked(se);
@@ -163,40 +170,47 @@ static bool mlfq_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t n
     if (mlfq_maybe_boost(rq)) {
         /* The running job is boosted too; if it was below the top it joins
          * the back of the top level. */
-        if (curr->level > 0)
+        if (mlfq_se(curr)->level > 0)
             resched = true;
         mlfq_reset(rq, curr, 0);
     }
     /* Rule 1 also holds if a boost or a tunable change put work above us. */
-    if (rq->level_mask & ((1u << curr->level) - 1))
+    if (mlfq_rq(rq)->level_mask & ((1u << mlfq_se(curr)->level) - 1))
         resched = true;
     return resched;
 }
 
-/* If the core already queued `curr` and the charge demoted it, it moves to
- * the back of its new level. */
+/* If the core already queued `curr` and the charge demotes it, it moves to
+ * the tail of its new level. */
 static void mlfq_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
+    struct mlfq_rq *q = mlfq_rq(rq);
     mlfq_sync(rq, curr);
-    int old = curr->level;
+    int old = mlfq_se(curr)->level;
     if (ran_ns)
         mlfq_charge(rq, curr, ran_ns);
-    if (curr->on_rq && curr->level != old) {
+    int level = mlfq_se(curr)->level;
+    if (curr->on_rq && level != old) {
         list_remove(&curr->node);
-        if (list_empty(&rq->levels[old]))
-            rq->level_mask &= ~(1u << old);
-        list_push_back(&rq->levels[curr->level], &curr->node);
-        rq->level_mask |= 1u << curr->level;
+        if (list_empty(&q->levels[old]))
+            q->level_mask &= ~(1u << old);
+        list_push_back(&q->levels[level], &curr->node);
+        q->level_mask |= 1u << level;
     }
     if (blocking && !rq->tun->mlfq_antigaming)
-        curr->slice_used_ns = curr->allot_used_ns = 0; /* rule 4b */
+        mlfq_se(curr)->slice_used_ns = mlfq_se(curr)->allot_used_ns = 0; /* rule 4b */
 }
+
+/* Alone on the queue: what joining it and being picked again would do. */
+static void mlfq_yield(struct sched_rq *rq, struct sched_entity *curr) { mlfq_prepare(rq, curr, ENQ_YIELD); }
+
+static int mlfq_level(const struct sched_entity *se) { return *(const volatile int *)&mlfq_se(se)->level; }
 
 static bool mlfq_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
 {
     mlfq_sync(rq, curr);
     mlfq_sync(rq, woken);
-    return woken->level < curr->level;
+    return mlfq_se(woken)->level < mlfq_se(curr)->level;
 }
 
 const struct sched_policy sched_policy_mlfq = {
@@ -209,4 +223,6 @@ const struct sched_policy sched_policy_mlfq = {
     .check_preempt = mlfq_check_preempt,
     .task_new = mlfq_task_new,
     .put_prev = mlfq_put_prev,
+    .yield = mlfq_yield,
+    .level = mlfq_level,
 };

@@ -8,21 +8,32 @@
 #include <sched/policy.h>
 #include <sched/policy_util.h>
 
+struct rr_rq {
+    struct list_node list;      /* in turn order */
+};
+struct rr_entity {
+    uint64_t slice_used_ns;     /* of the current slice (0 = fresh) */
+};
+SCHED_PRIV_FITS(struct rr_entity, struct rr_rq);
+
+static struct rr_rq *rr_rq(struct sched_rq *rq) { return SCHED_RQ_PRIV(rq, struct rr_rq); }
+static struct rr_entity *rr_se(struct sched_entity *se) { return SCHED_SE_PRIV(se, struct rr_entity); }
+
 static void rr_init(struct sched_rq *rq)
 {
-    list_init(&rq->list);
+    list_init(&rr_rq(rq)->list);
     rq->nr_queued = 0;
 }
 
 static void rr_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
     se->seq = rq->seq++;
-    if (why == ENQ_PREEMPTED && se->slice_used_ns > 0) {
-        list_push_front(&rq->list, &se->node);
+    if (why == ENQ_PREEMPTED && rr_se(se)->slice_used_ns > 0) {
+        list_push_front(&rr_rq(rq)->list, &se->node);
     } else {
         if (why != ENQ_PREEMPTED)
-            se->slice_used_ns = 0;
-        list_push_back(&rq->list, &se->node);
+            rr_se(se)->slice_used_ns = 0;
+        list_push_back(&rr_rq(rq)->list, &se->node);
     }
     rq->nr_queued++;
 }
@@ -35,7 +46,7 @@ static void rr_dequeue(struct sched_rq *rq, struct sched_entity *se)
 
 static struct sched_entity *rr_pick_next(struct sched_rq *rq)
 {
-    struct list_node *n = list_pop_front(&rq->list);
+    struct list_node *n = list_pop_front(&rr_rq(rq)->list);
     if (!n)
         return NULL;
     rq->nr_queued--;
@@ -45,10 +56,10 @@ static struct sched_entity *rr_pick_next(struct sched_rq *rq)
 /* Charge `ns`; true when the slice is used up (and a fresh one starts). */
 static bool rr_charge(struct sched_rq *rq, struct sched_entity *se, uint64_t ns)
 {
-    se->slice_used_ns += ns;
-    if (se->slice_used_ns < rq->tun->rr_slice_ns)
+    rr_se(se)->slice_used_ns += ns;
+    if (rr_se(se)->slice_used_ns < rq->tun->rr_slice_ns)
         return false;
-    se->slice_used_ns = 0;
+    rr_se(se)->slice_used_ns = 0;
     return true;
 }
 
@@ -62,6 +73,9 @@ static void rr_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t
     rr_charge(rq, curr, ran_ns);
 }
 
+/* Alone on the queue: a fresh slice, as joining its tail would give. */
+static void rr_yield(struct sched_rq *rq, struct sched_entity *curr) { rr_se(curr)->slice_used_ns = 0; }
+
 const struct sched_policy sched_policy_rr = {
     .name = "rr",
     .init = rr_init,
@@ -70,4 +84,5 @@ const struct sched_policy sched_policy_rr = {
     .pick_next = rr_pick_next,
     .tick = rr_tick,
     .put_prev = rr_put_prev,
+    .yield = rr_yield,
 };

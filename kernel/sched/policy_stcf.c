@@ -10,6 +10,18 @@
 #include <sched/policy.h>
 #include <sched/policy_util.h>
 
+struct stcf_rq {
+    struct rb_root tree;        /* by (time remaining, arrival) */
+};
+struct stcf_entity {
+    uint64_t expected_ns;       /* the expected time remaining_ns counts from */
+    uint64_t remaining_ns;      /* expected_ns - run so far (saturates at 0) */
+};
+SCHED_PRIV_FITS(struct stcf_entity, struct stcf_rq);
+
+static struct stcf_rq *stcf_rq(struct sched_rq *rq) { return SCHED_RQ_PRIV(rq, struct stcf_rq); }
+static struct stcf_entity *stcf_se(struct sched_entity *se) { return SCHED_SE_PRIV(se, struct stcf_entity); }
+
 static uint64_t stcf_expected(const struct sched_rq *rq, const struct sched_entity *se)
 {
     return se->expected_ns ? se->expected_ns : rq->tun->sjf_default_ns;
@@ -17,19 +29,21 @@ static uint64_t stcf_expected(const struct sched_rq *rq, const struct sched_enti
 
 static void stcf_charge(struct sched_entity *se, uint64_t ns)
 {
-    se->remaining_ns = se->remaining_ns > ns ? se->remaining_ns - ns : 0;
+    struct stcf_entity *e = stcf_se(se);
+    e->remaining_ns = e->remaining_ns > ns ? e->remaining_ns - ns : 0;
 }
 
 static void stcf_init(struct sched_rq *rq)
 {
-    rb_root_init(&rq->tree);
+    rb_root_init(&stcf_rq(rq)->tree);
     rq->nr_queued = 0;
 }
 
 static void stcf_task_new(struct sched_rq *rq, struct sched_entity *se, const struct sched_entity *parent)
 {
-    se->key2 = stcf_expected(rq, se);
-    se->remaining_ns = se->key2;
+    struct stcf_entity *e = stcf_se(se);
+    e->expected_ns = stcf_expected(rq, se);
+    e->remaining_ns = e->expected_ns;
 }
 
 static void stcf_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
@@ -38,23 +52,23 @@ static void stcf_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sche
         stcf_task_new(rq, se, NULL);
     if (why != ENQ_PREEMPTED)
         se->seq = rq->seq++;
-    se->key = se->remaining_ns;
-    rb_add(&rq->tree, &se->rb, sched_key_less, NULL);
+    se->key = stcf_se(se)->remaining_ns;
+    rb_add(&stcf_rq(rq)->tree, &se->rb, sched_key_less, NULL);
     rq->nr_queued++;
 }
 
 static void stcf_dequeue(struct sched_rq *rq, struct sched_entity *se)
 {
-    rb_erase(&rq->tree, &se->rb, NULL);
+    rb_erase(&stcf_rq(rq)->tree, &se->rb, NULL);
     rq->nr_queued--;
 }
 
 static struct sched_entity *stcf_pick_next(struct sched_rq *rq)
 {
-    struct rb_node *n = rb_first(&rq->tree);
+    struct rb_node *n = rb_first(&stcf_rq(rq)->tree);
     if (!n)
         return NULL;
-    rb_erase(&rq->tree, n, NULL);
+    rb_erase(&stcf_rq(rq)->tree, n, NULL);
     rq->nr_queued--;
     return sched_picked(se_of_rb(n));
 }
@@ -69,31 +83,35 @@ static bool stcf_tick(struct sched_rq *rq, struct sched_entity *curr, uint64_t n
 static void stcf_put_prev(struct sched_rq *rq, struct sched_entity *curr, uint64_t ran_ns, bool blocking)
 {
     stcf_charge(curr, ran_ns);
-    if (curr->on_rq && curr->key != curr->remaining_ns) {
-        rb_erase(&rq->tree, &curr->rb, NULL);
-        curr->key = curr->remaining_ns;
-        rb_add(&rq->tree, &curr->rb, sched_key_less, NULL);
+    uint64_t left = stcf_se(curr)->remaining_ns;
+    if (curr->on_rq && curr->key != left) {
+        rb_erase(&stcf_rq(rq)->tree, &curr->rb, NULL);
+        curr->key = left;
+        rb_add(&stcf_rq(rq)->tree, &curr->rb, sched_key_less, NULL);
     }
 }
 
-/* Strictly shorter preempts; an equal job waits (no pointless switch). */
 static bool stcf_check_preempt(struct sched_rq *rq, struct sched_entity *curr, struct sched_entity *woken)
 {
-    return woken->remaining_ns < curr->remaining_ns;
+    return stcf_se(woken)->remaining_ns < stcf_se(curr)->remaining_ns;
 }
 
 /* A new declaration: keep the time already used, change the total. */
 static void stcf_reweight(struct sched_rq *rq, struct sched_entity *se)
 {
-    uint64_t used = se->key2 > se->remaining_ns ? se->key2 - se->remaining_ns : 0;
-    se->key2 = stcf_expected(rq, se);
-    se->remaining_ns = se->key2 > used ? se->key2 - used : 0;
+    struct stcf_entity *e = stcf_se(se);
+    uint64_t used = e->expected_ns > e->remaining_ns ? e->expected_ns - e->remaining_ns : 0;
+    e->expected_ns = stcf_expected(rq, se);
+    e->remaining_ns = e->expected_ns > used ? e->expected_ns - used : 0;
     if (!se->on_rq)
         return;
-    rb_erase(&rq->tree, &se->rb, NULL);
-    se->key = se->remaining_ns;
-    rb_add(&rq->tree, &se->rb, sched_key_less, NULL);
+    rb_erase(&stcf_rq(rq)->tree, &se->rb, NULL);
+    se->key = e->remaining_ns;
+    rb_add(&stcf_rq(rq)->tree, &se->rb, sched_key_less, NULL);
 }
+
+/* Alone on the queue a yield changes nothing. */
+static void stcf_yield(struct sched_rq *rq, struct sched_entity *curr) {}
 
 const struct sched_policy sched_policy_stcf = {
     .name = "stcf",
@@ -105,5 +123,6 @@ const struct sched_policy sched_policy_stcf = {
     .check_preempt = stcf_check_preempt,
     .task_new = stcf_task_new,
     .put_prev = stcf_put_prev,
+    .yield = stcf_yield,
     .reweight = stcf_reweight,
 };

@@ -48,14 +48,12 @@ static long sys_tessera_sched_get(pid_t pid, struct tessera_sched __user *out)
         k.lent_tickets = t->se.lent_tickets;
         k.expected_ns = t->se.expected_ns;
         k.nice = t->se.nice;
-        k.mlfq_level = t->se.level;
+        int level = sched_task_level(t);
+        k.mlfq_level = level < 0 ? 0 : level;
     }
     spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    /* the level field belongs to MLFQ only while MLFQ is the policy */
-    if (strcmp(sched_system_policy_name(), "mlfq"))
-        k.mlfq_level = 0;
     return copy_to_user(out, &k, sizeof k);
 }
 SYSCALL_DEFINE(__NR_tessera_sched_get, tessera_sched_get);

@@ -3,7 +3,7 @@
 # with #include (they compile unchanged on the host: see docs/testing.md).
 HOST_TESTS_SRC := $(sort $(wildcard tests/host/test_*.c))
 HOST_TESTS     := $(HOST_TESTS_SRC:tests/host/%.c=$(BUILD)/host/%)
-HOST_CFLAGS    := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+HOST_CFLAGS    := -std=gnu11 -O1 -g -fno-strict-aliasing -fsanitize=address,undefined -fno-omit-frame-pointer \
                   -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
                   -Wno-missing-field-initializers $(WPROTO) -Iinclude -Itests/host -DHOST_TEST -MMD -MP
 # Recursive (=): pkg-config runs when a test is linked, after `make test` has

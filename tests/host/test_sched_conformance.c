@@ -225,6 +225,63 @@ START_TEST(random_operations_keep_the_queue_consistent)
 }
 END_TEST
 
+/* A yield with nothing else queued keeps the CPU (sched_class_yield), and
+ * the policy's yield hook leaves the entity and the queue exactly as
+ * giving it back (ENQ_YIELD) and picking it again would: compared at
+ * several points of a run, MLFQ also with rules 4a/4b. */
+START_TEST(yield_alone_is_enqueue_and_pick)
+{
+    const struct sched_policy *p = all[_i / 2];
+    struct sched_tunables t;
+    sched_tunables_default(&t);
+    t.mlfq_antigaming = _i % 2 == 0;
+    t.mlfq_boost_ns = SCHED_MS(25);
+    struct h_core h;
+    h_init(&h, p, &t);
+    make(1);
+    struct sched_entity *se = &ents[0];
+    h_add(&h, se, ENQ_NEW);
+    ck_assert_ptr_eq(h_pick(&h), se);
+    for (int round = 0; round < 12; round++) {
+        h_run(&h, SCHED_MS(round % 5 + 1), SCHED_MS(1));
+        if (!h.curr)
+            ck_assert_ptr_eq(h_pick(&h), se);
+        ck_assert_ptr_eq(h.curr, se);
+        struct sched_rq saved_rq = h.q.sys;
+        uint64_t saved_se[SCHED_SE_PRIV_WORDS];
+        memcpy(saved_se, se->policy_data, sizeof saved_se);
+        /* the generic path, on the hooks themselves */
+        p->enqueue(&h.q.sys, se, ENQ_YIELD);
+        ck_assert_ptr_eq(p->pick_next(&h.q.sys), se);
+        struct sched_rq generic_rq = h.q.sys;
+        uint64_t generic_se[SCHED_SE_PRIV_WORDS];
+        memcpy(generic_se, se->policy_data, sizeof generic_se);
+        /* the same from the same state, through the class layer */
+        h.q.sys = saved_rq;
+        memcpy(se->policy_data, saved_se, sizeof saved_se);
+        ck_assert(!sched_class_yield(&h.q, se, h.now));
+        ck_assert_msg(!memcmp(se->policy_data, generic_se, sizeof generic_se), "%s: entity differs", p->name);
+        ck_assert_msg(!memcmp(h.q.sys.policy_data, generic_rq.policy_data, sizeof generic_rq.policy_data),
+                      "%s: queue differs", p->name);
+        ck_assert_uint_eq(h.q.sys.nr_queued, 0);
+    }
+}
+END_TEST
+
+/* With another entity queued, a yield is the caller's put_prev + pick. */
+START_TEST(yield_with_company_asks_for_a_pick)
+{
+    struct h_core h;
+    h_init(&h, all[_i], NULL);
+    make(2);
+    h_add(&h, &ents[0], ENQ_NEW);
+    ck_assert_ptr_nonnull(h_pick(&h));
+    h_add(&h, &ents[1], ENQ_NEW);
+    ck_assert(sched_class_yield(&h.q, h.curr, h.now));
+    ck_assert_uint_eq(queued(&h), 1);
+}
+END_TEST
+
 static Suite *conformance_suite(void)
 {
     static char shared_names[NPOL][48];
@@ -234,6 +291,8 @@ static Suite *conformance_suite(void)
         tcase_add_loop_test(tc, empty_queue_picks_null, i, i + 1);
         tcase_add_loop_test(tc, every_enqueued_entity_is_picked_exactly_once, i, i + 1);
         tcase_add_loop_test(tc, dequeue_removes_the_entity, i, i + 1);
+        tcase_add_loop_test(tc, yield_alone_is_enqueue_and_pick, 2 * i, 2 * i + 2);
+        tcase_add_loop_test(tc, yield_with_company_asks_for_a_pick, i, i + 1);
         /* Loop index 2i: one CPU's queue; 2i + 1: a queue shared by two
          * CPUs, some entities pinned to one (SQMS), in a test case of its own. */
         tcase_add_loop_test(tc, finite_jobs_all_complete, 2 * i, 2 * i + 1);

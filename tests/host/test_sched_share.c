@@ -29,6 +29,9 @@
 #include "../../kernel/sched/policy_fair.c"
 #include "../../kernel/sched/policy_rt.c"
 #include "../../kernel/sched/class.c"
+#include <sched/policy_fair.h>
+#include <sched/policy_lottery.h>
+#include <sched/policy_mlfq.h>
 #include "test_sched_harness.h"
 
 #define MS SCHED_MS(1)
@@ -51,13 +54,13 @@ START_TEST(mlfq_cpu_hog_starts_at_top_and_is_demoted_by_allotment)
     h_entity(&a, 1);
     h_add(&h, &a, ENQ_NEW);
     h_run(&h, 1 * MS, MS);
-    ck_assert_int_eq(a.level, 0);
+    ck_assert_int_eq(mlfq_se(&a)->level, 0);
     h_run(&h, 19 * MS, MS); /* 20 ms: level 0's allotment */
-    ck_assert_int_eq(a.level, 1);
+    ck_assert_int_eq(mlfq_se(&a)->level, 1);
     h_run(&h, 40 * MS, MS);
-    ck_assert_int_eq(a.level, 2);
+    ck_assert_int_eq(mlfq_se(&a)->level, 2);
     h_run(&h, 500 * MS, MS); /* the bottom level keeps it */
-    ck_assert_int_eq(a.level, 2);
+    ck_assert_int_eq(mlfq_se(&a)->level, 2);
 }
 END_TEST
 
@@ -85,7 +88,7 @@ static int gamer_level(bool antigaming)
             h_add(&h, &g, ENQ_WAKEUP);
         }
     }
-    return g.level;
+    return mlfq_se(&g)->level;
 }
 
 START_TEST(mlfq_rule4_demotes_a_job_that_games_the_slice)
@@ -128,11 +131,11 @@ START_TEST(mlfq_higher_level_arrival_preempts_and_the_victim_keeps_its_slice)
     h_entity(&hog, 1), h_entity(&other, 2), h_entity(&fresh, 3);
     h_add(&h, &hog, ENQ_NEW);
     h_run(&h, 25 * MS, MS); /* hog at level 1, 5 ms into its slice */
-    ck_assert_int_eq(hog.level, 1);
+    ck_assert_int_eq(mlfq_se(&hog)->level, 1);
     h_add(&h, &other, ENQ_NEW);
     ck_assert(h.resched); /* level 0 beats level 1 */
     h_run(&h, 20 * MS, MS); /* other uses its level-0 allotment, drops to 1 */
-    ck_assert_int_eq(other.level, 1);
+    ck_assert_int_eq(mlfq_se(&other)->level, 1);
     ck_assert_ptr_eq(h.curr, &other); /* not yet switched */
     h_run(&h, MS, MS);
     ck_assert_ptr_eq(h.curr, &hog); /* hog resumes first: it was at the head */
@@ -151,27 +154,27 @@ START_TEST(mlfq_boost_moves_queued_running_and_blocked_jobs_to_the_top)
     h_entity(&a, 1), h_entity(&b, 2), h_entity(&sleeper, 3);
     h_add(&h, &a, ENQ_NEW), h_add(&h, &b, ENQ_NEW), h_add(&h, &sleeper, ENQ_NEW);
     /* Run until the sleeper has been demoted, then block it. */
-    while (sleeper.level < 1 || h.curr != &sleeper)
+    while (mlfq_se(&sleeper)->level < 1 || h.curr != &sleeper)
         h_run(&h, MS, MS);
     h_put(&h, 0);
     h_run(&h, 150 * MS, MS);
     ck_assert_uint_lt(h.now, SCHED_MS(400));
-    ck_assert_int_eq(a.level + b.level > 2, 1); /* both hogs demoted */
-    int slept_at = sleeper.level;
+    ck_assert_int_eq(mlfq_se(&a)->level + mlfq_se(&b)->level > 2, 1); /* both hogs demoted */
+    int slept_at = mlfq_se(&sleeper)->level;
     ck_assert_int_ge(slept_at, 1);
     while (h.now < SCHED_MS(400))
         h_run(&h, MS, MS);
     h_run(&h, MS, MS);
     /* After the boost everyone is at the top: the running one, the queued
      * one (seen when picked) and the sleeper (seen when it wakes). */
-    ck_assert_int_eq(h.curr->level, 0);
+    ck_assert_int_eq(mlfq_se(h.curr)->level, 0);
     h_add(&h, &sleeper, ENQ_WAKEUP);
-    ck_assert_int_eq(sleeper.level, 0);
+    ck_assert_int_eq(mlfq_se(&sleeper)->level, 0);
     h_put(&h, ENQ_PREEMPTED);
     for (int i = 0; i < 3; i++)
-        ck_assert_int_eq(h_pick(&h)->level, 0);
+        ck_assert_int_eq(mlfq_se(h_pick(&h))->level, 0);
     ck_assert_ptr_null(h_pick(&h));
-    ck_assert_uint_eq(h.q.sys.boost_epoch & 0xffffffffu, 1); /* one boost */
+    ck_assert_uint_eq(mlfq_rq(&h.q.sys)->boost_epoch & 0xffffffffu, 1); /* one boost */
 }
 END_TEST
 
@@ -219,11 +222,11 @@ START_TEST(mlfq_demotion_charged_after_requeue_moves_the_job)
     h_add(&h, &b, ENQ_NEW);
     h.now += 6 * MS;        /* 6 ms more, not yet ticked */
     h_put(&h, ENQ_PREEMPTED);
-    ck_assert_int_eq(a.level, 1);
+    ck_assert_int_eq(mlfq_se(&a)->level, 1);
     ck_assert_ptr_eq(h_pick(&h), &b); /* level 0 first */
     ck_assert_ptr_eq(h_pick(&h), &a);
     ck_assert_ptr_null(h_pick(&h));
-    ck_assert_uint_eq(h.q.sys.level_mask, 0);
+    ck_assert_uint_eq(mlfq_rq(&h.q.sys)->level_mask, 0);
 }
 END_TEST
 
@@ -236,7 +239,7 @@ START_TEST(fair_charge_after_requeue_reorders_the_tree)
     h_entity(&a, 1), h_entity(&b, 2);
     h_add(&h, &a, ENQ_NEW);
     ck_assert_ptr_eq(h_pick(&h), &a);
-    b.vruntime = SCHED_MS(2); /* behind a's 0, ahead of a's 5 after the charge */
+    fair_se(&b)->vruntime = SCHED_MS(2); /* behind a's 0, ahead of a's 5 after the charge */
     h_add(&h, &b, ENQ_PREEMPTED);
     h.now += SCHED_MS(5); /* a ran 5 ms, charged only by put_prev */
     h_put(&h, ENQ_PREEMPTED);
@@ -306,10 +309,10 @@ START_TEST(lottery_inflation_through_reweight_changes_the_share_at_once)
         h_add(&h, &e[i], ENQ_NEW);
     }
     e[1].tickets = 0; /* deflate to nothing: counts as one ticket */
-    sched_policy_lottery.reweight(&h.q.sys, &e[1]);
+    h_reweight(&h, &e[1]);
     e[2].tickets = 9800; /* inflate, while queued */
-    sched_policy_lottery.reweight(&h.q.sys, &e[2]);
-    ck_assert_uint_eq(h.q.sys.total_weight, 100 + 1 + 9800);
+    h_reweight(&h, &e[2]);
+    ck_assert_uint_eq(lottery_rq(&h.q.sys)->total_tickets, 100 + 1 + 9800);
     int wins[3] = {0};
     for (int i = 0; i < 20000; i++) {
         struct sched_entity *w = h_pick(&h);
@@ -350,7 +353,7 @@ START_TEST(stride_newcomer_joins_at_the_minimum_pass)
     h_add(&h, &a, ENQ_NEW), h_add(&h, &b, ENQ_NEW);
     h_run(&h, 1000 * t.stride_slice_ns, t.stride_slice_ns);
     h_add(&h, &late, ENQ_NEW);
-    ck_assert_uint_ge(late.vruntime, h.q.sys.min_vruntime);
+    ck_assert_uint_ge(fair_se(&late)->vruntime, fair_rq(&h.q.sys)->min_vruntime);
     h_run(&h, 300 * t.stride_slice_ns, t.stride_slice_ns);
     /* Equal tickets: a third each from now on, no catching up. */
     ck_assert_uint_le(late.sum_exec_ns / t.stride_slice_ns, 101);
@@ -397,10 +400,10 @@ START_TEST(fair_places_new_and_waking_jobs_near_min_vruntime)
         h_remove(&h, &b);
     h_run(&h, SCHED_MS(2000), SCHED_US(250));
     h_add(&h, &newbie, ENQ_NEW);
-    ck_assert_uint_eq(newbie.vruntime, h.q.sys.min_vruntime);
+    ck_assert_uint_eq(fair_se(&newbie)->vruntime, fair_rq(&h.q.sys)->min_vruntime);
     h_add(&h, &b, ENQ_WAKEUP);
     /* the sleeper's credit is bounded by half the target latency */
-    ck_assert_uint_eq(b.vruntime, h.q.sys.min_vruntime - h.tun.fair_latency_ns / 2);
+    ck_assert_uint_eq(fair_se(&b)->vruntime, fair_rq(&h.q.sys)->min_vruntime - h.tun.fair_latency_ns / 2);
     uint64_t a0 = a.sum_exec_ns, b0 = b.sum_exec_ns;
     h_run(&h, SCHED_MS(300), SCHED_US(250));
     ck_assert_uint_lt(b.sum_exec_ns - b0, SCHED_MS(110)); /* no monopoly */
@@ -420,7 +423,7 @@ START_TEST(fair_wakeup_preempts_only_beyond_the_granularity)
     ck_assert(!h.resched);
     h_remove(&h, &b);
     h_run(&h, SCHED_MS(5), SCHED_US(250));
-    b.vruntime = 0;
+    fair_se(&b)->vruntime = 0;
     h_add(&h, &b, ENQ_WAKEUP);
     ck_assert(h.resched);
 }
@@ -478,10 +481,10 @@ START_TEST(mlfq_job_from_another_cpu_starts_at_the_top)
     h_entity(&x, 1);
     h_add(&a, &x, ENQ_NEW);
     h_run(&a, SCHED_MS(100), SCHED_MS(1));
-    ck_assert_int_eq(x.level, 2);
+    ck_assert_int_eq(mlfq_se(&x)->level, 2);
     h_put(&a, 0);
     h_add(&b, &x, ENQ_WAKEUP);
-    ck_assert_int_eq(x.level, 0);
+    ck_assert_int_eq(mlfq_se(&x)->level, 0);
 }
 END_TEST
 

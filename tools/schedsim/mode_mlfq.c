@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sched/policy_mlfq.h>
+
 #include "common.h"
 #include "modes.h"
 #include "pyrandom.h"
@@ -58,10 +60,10 @@ static void mlfq_print(struct sim *s, enum sim_event ev, int j)
         /* The job's standing as mlfq.py shows it: after this unit's tick
          * is counted, before the slice-end processing. */
         const struct sim_job *jb = &s->jobs[j];
-        const struct sched_entity *se = &jb->se;
-        int level = se->level;
-        uint64_t slice_used = se->slice_used_ns, allot_used = se->allot_used_ns;
-        if (se->boost_epoch != s->q.sys.boost_epoch) /* a boost it has not seen yet */
+        const struct mlfq_entity *e = mlfq_se(&jb->se);
+        int level = e->level;
+        uint64_t slice_used = e->slice_used_ns, allot_used = e->allot_used_ns;
+        if (e->boost_epoch != mlfq_rq(&s->q.sys)->boost_epoch) /* a boost it has not seen yet */
             level = 0, slice_used = allot_used = 0;
         uint64_t q = s->tun.mlfq_slice_ns[level], a = s->tun.mlfq_allot_ns[level];
         long ticks = (long)((q - slice_used) / s->unit_ns) - 1;
