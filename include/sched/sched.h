@@ -45,6 +45,7 @@ void sched_set_param(struct task *t, enum sched_param which, int64_t value);
 /* Validate a whole set of tunables and install it atomically: 0 or -EINVAL
  * (nothing changed).  Each policy then adjusts (retune hook). */
 int sched_set_tunables(const struct sched_tunables *nt);
+void sched_bench_boot(void);            /* sched_bench=ITERS: time decisions (bench.c) */
 
 /*
  * Ticket lending (kernel/sched/lend.c).  A task lends its tickets to one

@@ -1294,6 +1294,7 @@ void sched_init(void)
     if (isolated_mask || nohz_mask)
         kprintf("sched: isolated CPUs %#lx, tickless CPUs %#lx\n", (unsigned long)isolated_mask,
                 (unsigned long)nohz_mask);
+    sched_bench_boot();
 }
 
 void sched_init_ap(int cpu) { cpu_sched_init(cpu, task_create_idle(cpu)); }
