@@ -215,7 +215,9 @@ static void fair_task_new(struct sched_rq *rq, struct sched_entity *se, const st
     struct fair_entity *e = fair_se(se);
     e->vruntime = fair_rq(rq)->min_vruntime;
     e->carry = 0;
+    /* no lag: should it wake on another CPU's queue, it joins at that one's clock */
     e->rq_serial = fair_rq(rq)->serial;
+    e->vbase = e->vruntime;
 }
 
 /* nice changed: a queued job's share of the total changes now; a running

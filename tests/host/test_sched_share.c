@@ -488,6 +488,25 @@ START_TEST(mlfq_job_from_another_cpu_starts_at_the_top)
 }
 END_TEST
 
+/* A task placed by task_new while it sleeps (a policy switch) and woken
+ * on another CPU's queue joins that queue's clock without a lag. */
+START_TEST(fair_task_new_then_wakeup_elsewhere_has_no_lag)
+{
+    struct h_core a, b;
+    struct sched_entity x, y, z;
+    h_init(&a, &sched_policy_fair, NULL);
+    h_init(&b, &sched_policy_fair, NULL);
+    h_entity(&x, 1), h_entity(&y, 2), h_entity(&z, 3);
+    h_add(&a, &x, ENQ_NEW);
+    h_run(&a, SCHED_MS(100), SCHED_MS(1));
+    h_add(&b, &y, ENQ_NEW);
+    h_run(&b, SCHED_MS(30), SCHED_MS(1));
+    sched_class_task_new(&a.q, &z, NULL, a.now);
+    h_add(&b, &z, ENQ_WAKEUP);
+    ck_assert_uint_eq(fair_se(&z)->vruntime, fair_rq(&b.q.sys)->min_vruntime);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sched_share");
@@ -516,6 +535,7 @@ int main(void)
     tc = tcase_create("fair");
     tcase_add_test(tc, fair_shares_follow_nice_weights);
     tcase_add_test(tc, fair_places_new_and_waking_jobs_near_min_vruntime);
+    tcase_add_test(tc, fair_task_new_then_wakeup_elsewhere_has_no_lag);
     tcase_add_test(tc, fair_wakeup_preempts_only_beyond_the_granularity);
     tcase_add_test(tc, fair_charge_after_requeue_reorders_the_tree);
     tcase_add_test(tc, fair_wakeup_on_another_cpu_keeps_relative_lag);
