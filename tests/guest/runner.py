@@ -234,8 +234,9 @@ def run_side(args, side, names, launch, start_timeout, extra=None):
     note = None
     last_hung = None
     logname = side + "-console.log"
-    if args.prefix != "guest":      # each suite keeps its own console log
-        logname = args.prefix.replace("/", "_") + "-" + logname
+    prefix = getattr(args, "prefix", "guest")   # (test-debian's driver passes none)
+    if prefix != "guest":           # each suite keeps its own console log
+        logname = prefix.replace("/", "_") + "-" + logname
     with open(os.path.join(outdir, logname), "wb") as log:
         while todo:
             runs += 1
