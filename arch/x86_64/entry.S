@@ -3,9 +3,9 @@
  *  - 256 interrupt/exception stubs that push a uniform trap frame
  *    (struct trap_frame, include/arch/trapframe.h) and call trap_dispatch;
  *  - the `syscall` entry, which builds the same frame on the task's kernel
- *    stack and calls syscall_from_user;
+ *    stack and calls syscall_dispatch;
  *  - the return paths: iretq for traps, sysretq for system calls whose
- *    frame still allows it (syscall_from_user decides);
+ *    frame still allows it (checked after the call);
  *  - arch_switch_to, the context switch between two kernel stacks.
  * swapgs runs exactly when the frame's CS says we came from (or go to) ring 3.
  */
@@ -132,9 +132,22 @@ syscall_entry:
     PUSH_REGS                   /* (no cld: SYSCALL's FMASK already cleared DF) */
     xorl %ebp, %ebp
     movq %rsp, %rdi
-    call syscall_from_user      /* returns 1 if sysret may be used */
-    testq %rax, %rax
-    jz trap_return
+    call syscall_dispatch
+    /* sysret restores rip from rcx and rflags from r11, and faults in the
+     * kernel (with the user's stack) on a non-canonical rip.  So it is used
+     * only while the frame still says what the CPU would do: rcx and r11
+     * hold the return point and flags, and the return address is below the
+     * top of the user half.  A frame that execve, a signal or a tracer
+     * changed leaves through iretq (trap_return). */
+    movq TF_OFF_RIP(%rsp), %rcx
+    cmpq TF_OFF_RCX(%rsp), %rcx
+    jne trap_return
+    movq TF_OFF_RFLAGS(%rsp), %r11
+    cmpq TF_OFF_R11(%rsp), %r11
+    jne trap_return
+    movabsq $0x7ffffffff000, %rax
+    cmpq %rax, %rcx
+    jae trap_return
     cli
     POP_REGS
     addq $FROM_VECTOR(TF_OFF_RIP), %rsp

@@ -1,9 +1,9 @@
 /*
- * The `syscall` instruction: its MSRs, set on every CPU, and the C half of
- * its entry (the assembly half is syscall_entry in entry.S).  Generic code
+ * The `syscall` instruction: its MSRs, set on every CPU (the entry itself
+ * is syscall_entry in entry.S, which calls syscall_dispatch).  Generic code
  * sees only syscall_dispatch and the register accessors of
  * include/arch/trapframe.h; whether the faster sysret may return is
- * decided here.
+ * decided by the entry code after the call.
  */
 #include <arch/cpu.h>
 #include <arch/entry.h>
@@ -20,23 +20,4 @@ void arch_syscall_init_cpu(void)
     wrmsr(MSR_STAR, ((uint64_t)(GDT_KDATA | 3) << 48) | ((uint64_t)GDT_KCODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_FMASK, 0x47700);                              /* clear IF, DF, TF, AC, NT */
-}
-
-/*
- * sysret restores rip from rcx and rflags from r11, and faults in the
- * kernel (with the user's stack) on a non-canonical rip.  So it may be
- * used only while the frame still says what the CPU would do: rcx and r11
- * hold the return point and flags, and the return address is below the top
- * of the user half.  A frame that execve, a signal or a tracer changed
- * leaves through iretq instead.
- */
-static bool sysret_ok(const struct trap_frame *tf)
-{
-    return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < 0x00007ffffffff000UL;
-}
-
-uint64_t syscall_from_user(struct trap_frame *tf)
-{
-    syscall_dispatch(tf);
-    return sysret_ok(tf);
 }

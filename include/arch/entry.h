@@ -42,7 +42,6 @@ long uaccess_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new, uint32_t *seen);
 void kmain(uint32_t start_info_phys);                /* kernel/main.c, from boot.S */
 void trap_dispatch(struct trap_frame *tf);          /* arch/x86_64/trap.c, every trap */
 void exit_to_user_trap(struct trap_frame *tf);      /* arch/x86_64/trap.c, task_first_return */
-uint64_t syscall_from_user(struct trap_frame *tf);  /* arch/x86_64/syscall.c: 1 if sysret may be used */
 void schedule_tail(void);                           /* kernel/sched/core.c, task_first_return */
 
 #endif /* __ASSEMBLY__ */

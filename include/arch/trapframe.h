@@ -13,9 +13,12 @@
 #define TRAP_SYSCALL 0x100      /* the vector of a frame built by the syscall entry */
 
 /* Offsets into the frame, for the assembly. */
+#define TF_OFF_R11 32
+#define TF_OFF_RCX 96
 #define TF_OFF_VECTOR 120
 #define TF_OFF_RIP 136
 #define TF_OFF_CS 144
+#define TF_OFF_RFLAGS 152
 #define TF_OFF_RSP 160
 #define TF_SIZE 176
 

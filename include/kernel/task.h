@@ -173,7 +173,17 @@ struct task {
     struct list_node trace_node;    /* in tracer->tracees */
     uint32_t ptrace_opts;       /* PTRACE_O_* */
     bool ptrace_seized;         /* attached by PTRACE_SEIZE */
-    bool ptrace_syscall;        /* resumed by PTRACE_SYSCALL: stop at the next entry or exit */
+    /* The system-call entry's work, tested as one word (syscall_work):
+     * nonzero when the entry must stop for a tracer or run a filter. */
+    union {
+        struct {
+            bool ptrace_syscall;    /* resumed by PTRACE_SYSCALL: stop at the next entry or exit */
+            uint8_t seccomp_mode;   /* SECCOMP_MODE_* (include/proc/seccomp.h): written
+                                     * under tasks_lock, by the task or a thread of its
+                                     * process; read by the task without a lock */
+        };
+        uint16_t syscall_work;
+    };
     bool ptrace_resumed;        /* the tracer ended the current stop */
     bool ptrace_listen;         /* PTRACE_LISTEN: stays stopped until the group stop ends */
     bool ptrace_trap;           /* PTRACE_INTERRUPT or a new seized child: take an event stop */
@@ -199,9 +209,9 @@ struct task {
     /* capability sets, a bit per capability (include/proc/cred.h) */
     uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
     int pdeath_signal;          /* PR_SET_PDEATHSIG; read under tasks_lock by the exiting parent */
-    /* seccomp (include/proc/seccomp.h): written under tasks_lock, by the
-     * task or a thread of its process; read by the task without a lock */
-    uint8_t seccomp_mode;       /* SECCOMP_MODE_* */
+    /* seccomp (include/proc/seccomp.h; the mode is with ptrace_syscall
+     * above): written under tasks_lock, by the task or a thread of its
+     * process; read by the task without a lock */
     int seccomp_filter_count;   /* /proc/<pid>/status Seccomp_filters */
     struct seccomp_filter *seccomp_filter;  /* the newest; NULL if none */
 

@@ -116,20 +116,22 @@ void syscall_dispatch(struct trap_frame *tf)
     t->saved_syscall_nr = nr;
     long ret;
     bool run = true;
-    if (unlikely(t->ptrace_syscall)) {
-        /* a tracer's syscall-entry stop: it may change the number (-1:
-         * skip the call, leaving the return value as it set it) and the
-         * arguments */
-        run = ptrace_syscall_entry(tf);
-        nr = t->saved_syscall_nr;
-    }
-    if (unlikely(READ_ONCE(t->seccomp_mode)) && likely(run)) {
-        /* after the tracer, as Linux: the filter sees what it left */
-        run = seccomp_syscall_enter(tf);
-        nr = t->saved_syscall_nr;
+    if (unlikely(READ_ONCE(t->syscall_work))) {
+        if (t->ptrace_syscall) {
+            /* a tracer's syscall-entry stop: it may change the number (-1:
+             * skip the call, leaving the return value as it set it) and the
+             * arguments */
+            run = ptrace_syscall_entry(tf);
+            nr = t->saved_syscall_nr;
+        }
+        if (READ_ONCE(t->seccomp_mode) && run) {
+            /* after the tracer, as Linux: the filter sees what it left */
+            run = seccomp_syscall_enter(tf);
+            nr = t->saved_syscall_nr;
+        }
     }
     if (likely(run)) {
-        syscall_fn fn = nr < NR_SYSCALLS ? table[nr] : (syscall_fn)(void (*)(void))sys_ni_syscall;
+        syscall_fn fn = likely(nr < NR_SYSCALLS) ? table[nr] : (syscall_fn)(void (*)(void))sys_ni_syscall;
         ret = fn(syscall_arg(tf, 0), syscall_arg(tf, 1), syscall_arg(tf, 2), syscall_arg(tf, 3), syscall_arg(tf, 4),
                  syscall_arg(tf, 5));
     } else {
