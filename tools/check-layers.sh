@@ -58,8 +58,8 @@ upward "$(ls include/kernel/*.h)" 'mm|sched|proc|fs|net' \
 upward "$(ls kernel/mm/*.c include/mm/*.h)" 'sched|proc|fs|net' \
     kernel/mm/vm.c:fs/vfs.h kernel/mm/fault.c:fs/vfs.h kernel/mm/sysv_shm.c:fs/vfs.h \
     kernel/mm/fault.c:proc/signal.h kernel/mm/sysv_shm.c:proc/cred.h kernel/mm/sysv_shm.c:proc/rlimit.h
-upward "$(ls kernel/sched/*.c include/sched/*.h)" 'proc|fs|net' \
-    kernel/sched/core.c:proc/posix_timer.h kernel/sched/core.c:proc/proc.h kernel/sched/core.c:proc/signal.h
+upward "$(ls kernel/sched/*.c kernel/sched/*.h include/sched/*.h)" 'proc|fs|net' \
+    kernel/sched/tick.c:proc/posix_timer.h kernel/sched/core.c:proc/proc.h
 while IFS=: read -r file line text; do
     case "$file" in kernel/fs/* | include/fs/* | kernel/main.c) continue ;; esac
     fail "$file:$line: only the file system serves /proc (it pulls from the subsystems): $text"
