@@ -207,7 +207,9 @@ struct task {
     bool no_new_privs;          /* PR_SET_NO_NEW_PRIVS: exec grants no privilege; never unset */
     bool keepcaps;              /* PR_SET_KEEPCAPS: leaving uid 0 keeps the permitted set */
     /* capability sets, a bit per capability (include/proc/cred.h) */
-    uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+    struct {
+        uint64_t inh, prm, eff, bnd, amb;
+    } caps;
     int pdeath_signal;          /* PR_SET_PDEATHSIG; read under tasks_lock by the exiting parent */
     /* seccomp (include/proc/seccomp.h; the mode is with ptrace_syscall
      * above): written under tasks_lock, by the task or a thread of its

@@ -183,8 +183,8 @@ static int show_status(struct seqbuf *s, struct task *t, bool process)
                (unsigned long)t->blocked, (unsigned long)sigign,
                (unsigned long)sigcatch);
     seq_printf(s, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
-               (unsigned long)t->cap_inh, (unsigned long)t->cap_prm, (unsigned long)t->cap_eff,
-               (unsigned long)t->cap_bnd, (unsigned long)t->cap_amb);
+               (unsigned long)t->caps.inh, (unsigned long)t->caps.prm, (unsigned long)t->caps.eff,
+               (unsigned long)t->caps.bnd, (unsigned long)t->caps.amb);
     seq_printf(s, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n", t->no_new_privs,
                READ_ONCE(t->seccomp_mode), READ_ONCE(t->seccomp_filter_count));
     show_cpus_allowed(s, t->cpu_mask);

@@ -41,7 +41,7 @@ bool capable(int cap)
 {
     if (!have_task())
         return true;
-    return (unsigned)cap <= CAP_LAST_CAP && (current->cap_eff >> cap & 1);
+    return (unsigned)cap <= CAP_LAST_CAP && (current->caps.eff >> cap & 1);
 }
 
 #define CAP_BIT(c) (1ULL << (c))
@@ -52,8 +52,8 @@ bool capable(int cap)
 
 void cred_init_root(struct task *t)
 {
-    t->cap_prm = t->cap_eff = t->cap_bnd = CAP_FULL_SET;
-    t->cap_inh = t->cap_amb = 0;
+    t->caps.prm = t->caps.eff = t->caps.bnd = CAP_FULL_SET;
+    t->caps.inh = t->caps.amb = 0;
 }
 
 /* After the user ids changed from (r, e, s) (Linux's cap_emulate_setxuid). */
@@ -61,22 +61,22 @@ static void caps_fix_setuid(struct task *t, uid_t r, uid_t e, uid_t s)
 {
     if ((r == 0 || e == 0 || s == 0) && t->uid != 0 && t->euid != 0 && t->suid != 0) {
         if (!t->keepcaps)
-            t->cap_prm = t->cap_eff = 0;
-        t->cap_amb = 0;
+            t->caps.prm = t->caps.eff = 0;
+        t->caps.amb = 0;
     }
     if (e == 0 && t->euid != 0)
-        t->cap_eff = 0;
+        t->caps.eff = 0;
     if (e != 0 && t->euid == 0)
-        t->cap_eff = t->cap_prm;
+        t->caps.eff = t->caps.prm;
 }
 
 /* After the file-system user id changed from fs. */
 static void caps_fix_setfsuid(struct task *t, uid_t fs)
 {
     if (fs == 0 && t->fsuid != 0)
-        t->cap_eff &= ~CAP_FS_SET;
+        t->caps.eff &= ~CAP_FS_SET;
     if (fs != 0 && t->fsuid == 0)
-        t->cap_eff |= t->cap_prm & CAP_FS_SET;
+        t->caps.eff |= t->caps.prm & CAP_FS_SET;
 }
 
 static bool in_groups_of(const struct task *t, gid_t fs_or_real, gid_t gid)
@@ -122,7 +122,7 @@ int vnode_permission(const struct vnode *v, int mask)
 {
     if (!have_task())
         return 0;
-    return permission_as(v, mask, current->fsuid, current->fsgid, current->cap_eff);
+    return permission_as(v, mask, current->fsuid, current->fsgid, current->caps.eff);
 }
 
 /* access(2): the real ids, and (Linux's access_override_creds) the
@@ -131,7 +131,7 @@ int vnode_permission_real(const struct vnode *v, int mask)
 {
     if (!have_task())
         return 0;
-    return permission_as(v, mask, current->uid, current->gid, current->uid == 0 ? current->cap_prm : 0);
+    return permission_as(v, mask, current->uid, current->gid, current->uid == 0 ? current->caps.prm : 0);
 }
 
 int sticky_check(const struct vnode *dir, const struct vnode *victim)
@@ -161,7 +161,7 @@ void cred_init_new_file(struct vnode *v, const struct vnode *dir)
 
 bool may_signal(const struct task *from, const struct task *to)
 {
-    if (from->cap_eff & CAP_BIT(CAP_KILL))
+    if (from->caps.eff & CAP_BIT(CAP_KILL))
         return true;
     return from->euid == to->suid || from->euid == to->uid || from->uid == to->suid || from->uid == to->uid;
 }
@@ -246,16 +246,16 @@ bool cred_exec(struct task *t, const struct vnode *file)
      * and inheritable sets, effective if its effective id is 0; another keeps
      * only its ambient set, which a set-id exec clears.  With no_new_privs or
      * a tracer, nothing it did not have. */
-    uint64_t old_prm = t->cap_prm;
+    uint64_t old_prm = t->caps.prm;
     if (setid)
-        t->cap_amb = 0;
-    uint64_t prm = t->cap_amb;
+        t->caps.amb = 0;
+    uint64_t prm = t->caps.amb;
     if (t->uid == 0 || euid == 0)
-        prm |= t->cap_bnd | t->cap_inh;
+        prm |= t->caps.bnd | t->caps.inh;
     if (t->no_new_privs || t->tracer)
         prm &= old_prm;
-    t->cap_prm = prm;
-    t->cap_eff = euid == 0 ? prm : t->cap_amb;
+    t->caps.prm = prm;
+    t->caps.eff = euid == 0 ? prm : t->caps.amb;
     ids_committed(t, old, 0);
     /* the new program is dumpable unless its ids differ or it cannot be read */
     if (t->mm)
@@ -277,11 +277,7 @@ void cred_copy(struct task *to, const struct task *from)
     memcpy(to->groups, from->groups, sizeof to->groups);
     to->no_new_privs = from->no_new_privs;
     to->keepcaps = from->keepcaps;
-    to->cap_inh = from->cap_inh;
-    to->cap_prm = from->cap_prm;
-    to->cap_eff = from->cap_eff;
-    to->cap_bnd = from->cap_bnd;
-    to->cap_amb = from->cap_amb;
+    to->caps = from->caps;
 }
 
 /* ---------------------------------------------------------------- system calls */
@@ -552,9 +548,9 @@ static long sys_capget(struct cap_header __user *uh, struct cap_data __user *ud)
     spin_lock(&tasks_lock);
     struct task *t = h.pid ? task_find(h.pid) : current;
     if (t) {
-        eff = t->cap_eff;
-        prm = t->cap_prm;
-        inh = t->cap_inh;
+        eff = t->caps.eff;
+        prm = t->caps.prm;
+        inh = t->caps.inh;
     }
     spin_unlock(&tasks_lock);
     if (!t)
@@ -587,18 +583,18 @@ static long sys_capset(struct cap_header __user *uh, const struct cap_data __use
     uint64_t prm = ((uint64_t)d[1].permitted << 32 | d[0].permitted) & CAP_FULL_SET;
     uint64_t inh = ((uint64_t)d[1].inheritable << 32 | d[0].inheritable) & CAP_FULL_SET;
     struct task *t = current;
-    if ((inh & ~(t->cap_inh | t->cap_prm)) && !capable(CAP_SETPCAP))
+    if ((inh & ~(t->caps.inh | t->caps.prm)) && !capable(CAP_SETPCAP))
         return -EPERM;
-    if (inh & ~(t->cap_inh | t->cap_bnd))
+    if (inh & ~(t->caps.inh | t->caps.bnd))
         return -EPERM;
-    if (prm & ~t->cap_prm)
+    if (prm & ~t->caps.prm)
         return -EPERM;
     if (eff & ~prm)
         return -EPERM;
-    t->cap_eff = eff;
-    t->cap_prm = prm;
-    t->cap_inh = inh;
-    t->cap_amb &= prm & inh;
+    t->caps.eff = eff;
+    t->caps.prm = prm;
+    t->caps.inh = inh;
+    t->caps.amb &= prm & inh;
     return 0;
 }
 SYSCALL_DEFINE(126, capset);
@@ -625,19 +621,19 @@ long cred_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         t->keepcaps = a2;
         return 0;
     case PR_CAPBSET_READ:
-        return a2 <= CAP_LAST_CAP ? (long)(t->cap_bnd >> a2 & 1) : -EINVAL;
+        return a2 <= CAP_LAST_CAP ? (long)(t->caps.bnd >> a2 & 1) : -EINVAL;
     case PR_CAPBSET_DROP:
         if (a2 > CAP_LAST_CAP)
             return -EINVAL;
         if (!capable(CAP_SETPCAP))
             return -EPERM;
-        t->cap_bnd &= ~CAP_BIT(a2);
+        t->caps.bnd &= ~CAP_BIT(a2);
         return 0;
     case PR_CAP_AMBIENT:
         if (a2 == PR_CAP_AMBIENT_CLEAR_ALL) {
             if (a3 || a4 || a5)
                 return -EINVAL;
-            t->cap_amb = 0;
+            t->caps.amb = 0;
             return 0;
         }
         if (a4 || a5)
@@ -646,14 +642,14 @@ long cred_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
             return -EINVAL;
         switch (a2) {
         case PR_CAP_AMBIENT_IS_SET:
-            return (long)(t->cap_amb >> a3 & 1);
+            return (long)(t->caps.amb >> a3 & 1);
         case PR_CAP_AMBIENT_RAISE:
-            if (!(t->cap_prm & t->cap_inh & CAP_BIT(a3)))
+            if (!(t->caps.prm & t->caps.inh & CAP_BIT(a3)))
                 return -EPERM;
-            t->cap_amb |= CAP_BIT(a3);
+            t->caps.amb |= CAP_BIT(a3);
             return 0;
         case PR_CAP_AMBIENT_LOWER:
-            t->cap_amb &= ~CAP_BIT(a3);
+            t->caps.amb &= ~CAP_BIT(a3);
             return 0;
         default:
             return -EINVAL;

@@ -122,10 +122,9 @@ GT_FN int sysctl_get(const char *name, char *buf, size_t n)
     return r;
 }
 
-GT_FN int sysctl_put(const char *name, const char *val)
+/* One write(2) of `val` to the file at path (no O_CREAT): 0 or the errno. */
+GT_FN int write_val(const char *path, const char *val)
 {
-    char path[128];
-    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
     int fd = open(path, O_WRONLY);
     if (fd < 0)
         return errno;
@@ -133,6 +132,13 @@ GT_FN int sysctl_put(const char *name, const char *val)
     int e = r < 0 ? errno : 0;
     close(fd);
     return e;
+}
+
+GT_FN int sysctl_put(const char *name, const char *val)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    return write_val(path, val);
 }
 
 /* Prints "what: yes" or "what: no" and records a failure for "no". */

@@ -31,17 +31,6 @@ static long read_long(const char *path)
     return read_file(path, buf, sizeof buf) > 0 ? strtol(buf, NULL, 10) : -1;
 }
 
-/* One write(2) of `val`: 0 or the errno. */
-static int write_val(const char *path, const char *val)
-{
-    int fd = open(path, O_WRONLY);
-    if (fd < 0)
-        return errno;
-    ssize_t n = write(fd, val, strlen(val));
-    int e = n < 0 ? errno : 0;
-    close(fd);
-    return e;
-}
 
 static void bad_values(const char *path, const char *const *vals)
 {
