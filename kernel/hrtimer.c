@@ -74,8 +74,6 @@ void hrtimer_init(struct hrtimer *t, hrtimer_fn fn)
     t->on_wall = false;
 }
 
-bool hrtimer_pending(const struct hrtimer *t) { return READ_ONCE(t->cpu) >= 0; }
-
 /* Points the hardware at the first pending timer.  Base lock held. */
 static void reprogram(struct hrtimer_base *b)
 {
@@ -90,8 +88,10 @@ static void reprogram(struct hrtimer_base *b)
         arch_timer_oneshot(next);
 }
 
-/* Removes t from whatever base holds it; returns whether it was queued. */
-static bool dequeue(struct hrtimer *t)
+/* Removes t from whatever base holds it; returns whether it was queued.
+ * The check without a lock comes first, inline: most cancels find their
+ * timer already fired (a sleeper woken by it) or stopped (an idle tick). */
+static __attribute__((noinline)) bool dequeue_queued(struct hrtimer *t)
 {
     for (;;) {
         int c = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
@@ -107,6 +107,11 @@ static bool dequeue(struct hrtimer *t)
         }
         spin_unlock(&b->lock);      /* moved meanwhile: look again */
     }
+}
+
+static inline bool dequeue(struct hrtimer *t)
+{
+    return __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE) >= 0 && dequeue_queued(t);
 }
 
 /* The time_ns() moment of a wall-clock time (0 if before the boot). */

@@ -93,7 +93,7 @@ void hrtimer_rearm_wall(struct hrtimer *t, uint64_t wall_ns);
  * wall-clock timer moves to its wall time's new time_ns() moment. */
 void hrtimer_clock_was_set(void);
 /* Pending (queued, not yet run)? */
-bool hrtimer_pending(const struct hrtimer *t);
+static inline bool hrtimer_pending(const struct hrtimer *t) { return __atomic_load_n(&t->cpu, __ATOMIC_RELAXED) >= 0; }
 /* For a periodic callback: moves the expiry forward by whole intervals past
  * now; returns how many intervals were skipped (overruns + 1). */
 uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns);

@@ -13,7 +13,10 @@ void posix_timers_exit(struct thread_group *g);
  * its own CPU-time timers that are due.  No lock held. */
 void posix_cpu_timers_tick(struct task *cur);
 /* Does t's process have an armed CPU-time timer (the tick must run)? */
-bool posix_cpu_timers_armed(const struct task *t);
+static inline bool posix_cpu_timers_armed(const struct task *t)
+{
+    return __atomic_load_n(&t->group->cpu_timers_armed, __ATOMIC_RELAXED) > 0;
+}
 /* setitimer/getitimer for ITIMER_VIRTUAL (1: the process's user time,
  * SIGVTALRM) and ITIMER_PROF (2: user and system time, SIGPROF): the
  * current value and interval in ns into *old_*, then (if set) the new

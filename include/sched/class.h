@@ -51,7 +51,7 @@ void sched_class_rq_init(struct sched_class_rq *q, const struct sched_policy *sy
 /* The policy instance `se` belongs to. */
 struct sched_rq *sched_class_of(struct sched_class_rq *q, const struct sched_entity *se);
 /* Entities queued in both classes. */
-unsigned sched_class_nr_queued(const struct sched_class_rq *q);
+static inline unsigned sched_class_nr_queued(const struct sched_class_rq *q) { return q->rt.nr_queued + q->sys.nr_queued; }
 
 /* A new entity (or one that changes class or policy): its policy-private
  * state is cleared and task_new() places it.  `parent` may be NULL. */

@@ -101,6 +101,9 @@ struct sched_tunables;
 
 struct sched_policy {
     const char *name;       /* as written to /proc/sys/kernel/sched_policy */
+    /* Shares the CPU by tickets (lottery, stride): a task that sleeps
+     * waiting for another lends it its own (kernel/sched/lend.c). */
+    bool by_tickets;
 
     /* Required hooks. */
     /* Reset the policy's part of `rq` (empty queue).  rq->tun is set. */

@@ -261,7 +261,6 @@ void posix_cpu_timers_tick(struct task *cur)
     spin_unlock(&g->timers_lock);
 }
 
-bool posix_cpu_timers_armed(const struct task *t) { return READ_ONCE(t->group->cpu_timers_armed) > 0; }
 
 void posix_timer_taken(struct thread_group *g, siginfo_t *info)
 {

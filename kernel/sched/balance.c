@@ -93,12 +93,13 @@ int sqms_target(struct runqueue *rq, struct task *t, uint64_t *tickless)
 }
 
 /* Tell CPU `cpu` (marked need_resched) to reschedule: an IPI if it is
- * another one, or this CPU's own tick back if it had stopped. */
+ * another one, or this CPU's own tick back if it had stopped while running
+ * a task (an idle one decides as it switches: tick_switch_in). */
 void notify_cpu(int cpu)
 {
     if (cpu != this_cpu_id())
         kick_cpu(cpu);
-    else if (this_cpu()->tick_stopped)
+    else if (this_cpu()->tick_stopped && current != cpus[cpu].idle)
         tick_restart();
 }
 

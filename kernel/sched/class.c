@@ -31,7 +31,6 @@ struct sched_rq *sched_class_of(struct sched_class_rq *q, const struct sched_ent
     return se->rt_policy && q->rt.policy ? &q->rt : &q->sys;
 }
 
-unsigned sched_class_nr_queued(const struct sched_class_rq *q) { return q->rt.nr_queued + q->sys.nr_queued; }
 
 void sched_class_task_new(struct sched_class_rq *q, struct sched_entity *se, const struct sched_entity *parent,
                           uint64_t now)

@@ -230,10 +230,13 @@ static struct task *pick_next(struct runqueue *rq, int cpu)
     return t;
 }
 
-/* The reschedule IPI: another CPU queued work here. */
+/* The reschedule IPI: another CPU queued work here.  A task running
+ * tickless gets its tick back to share the CPU; an idle CPU decides when it
+ * switches (tick_switch_in). */
 void sched_ipi_resched(void)
 {
-    tick_restart();
+    if (current != this_cs()->idle)
+        tick_restart();
     current->need_resched = true;
 }
 
@@ -287,6 +290,8 @@ static void context_switch(struct cpu_sched *cs, struct runqueue *rq, struct tas
     next->se.slice_start_ns = now;
     next->se.cpu = pc->cpu_id;
     if (next != cs->idle) {
+        if (pc->tick_stopped)
+            tick_switch_in(rq, next, now);
         cs->stats.pcount++;
         note_migration(cs, next, pc->cpu_id);
         if (!next->stats.first_run_ns)
@@ -337,6 +342,7 @@ void schedule(void)
         /* charged, and given back to the queue if it stays runnable here */
         uint64_t now = time_ns(), ran = sched_class_ran(&prev->se, now);
         cs->stats.run_ns += ran;
+        rt_bandwidth_charge(cs, rq, prev, now, ran);
         enum sched_enq_reason why = 0;
         if (prev->state == TASK_RUNNING && !may_run_on(prev, cpu)) {
             involuntary = migrate = true;   /* affinity changed: leave this CPU */
@@ -390,6 +396,7 @@ void sched_yield_current(void)
     }
     uint64_t ran = sched_class_ran(&t->se, now);
     cs->stats.run_ns += ran;
+    rt_bandwidth_charge(cs, rq, t, now, ran);
     sched_class_put_prev(&rq->cls, &t->se, now, ran, ENQ_YIELD);
     trace_sched(TRACE_READY, t->pid, t->se.cpu);
     struct task *next = pick_next(rq, this_cpu_id());
@@ -425,7 +432,6 @@ static __noreturn void idle_loop(void)
         irq_disable();
         bool single = single_queue();
         if (current->need_resched || (!single && READ_ONCE(queues[me].nr_running) > 0)) {
-            tick_restart();
             irq_enable();
             schedule();
             continue;

@@ -88,6 +88,8 @@ void sched_tick_init(void);
 void sched_tick_start(int cpu);
 void tick_restart(void);
 void tick_stop_idle(void);
+void tick_switch_in(struct runqueue *rq, struct task *next, uint64_t now);
+void rt_bandwidth_charge(struct cpu_sched *cs, struct runqueue *rq, struct task *cur, uint64_t now, uint64_t delta);
 void charge_tickless(struct runqueue *rq, int only);
 
 /* wakeup.c: making a task runnable */

@@ -4,7 +4,9 @@
  * the wait ends sooner (the book's client/server example).
  *
  * Loans are made in two ways:
- *  - automatically, for one sleep: a parent sleeping in wait4 lends to the
+ *  - automatically, for one sleep, while the system policy shares by
+ *    tickets (under the others tickets decide nothing, and a wait would
+ *    pay for a loan on every pipe hand-off): a parent sleeping in wait4 lends to the
  *    first child the wait selects that can run (not stopped); a reader
  *    sleeping on an empty pipe lends to the pipe's last writer, a writer
  *    sleeping on a full pipe to its last reader.  The loan is returned as
@@ -30,7 +32,9 @@
 #include <kernel/spinlock.h>
 #include <kernel/task.h>
 #include <lib/list.h>
+#include <sched/policy.h>
 #include <sched/sched.h>
+#include "internal.h"
 
 static struct spinlock lend_lock = SPINLOCK_INIT("sched_lend");
 
@@ -78,10 +82,13 @@ int sched_lend_locked(struct task *from, struct task *to)
     return err;
 }
 
+/* Automatic loans are made while the system policy shares by tickets. */
+static bool lending(void) { return READ_ONCE(system_policy)->by_tickets; }
+
 void sched_lend_wait_locked(struct task *from, struct task *to)
 {
     spin_assert_held(&tasks_lock);
-    if (from == to || !to)
+    if (from == to || !to || !lending())
         return;
     spin_lock(&lend_lock);
     if (!from->loan.to)
@@ -91,7 +98,7 @@ void sched_lend_wait_locked(struct task *from, struct task *to)
 
 void sched_lend_wait_pid(struct task *from, pid_t pid, uint64_t start_ns)
 {
-    if (pid <= 0 || pid == from->pid)
+    if (pid <= 0 || pid == from->pid || !lending())
         return;
     spin_lock(&tasks_lock);
     struct task *to = task_find(pid);

@@ -167,6 +167,7 @@ static void lottery_reweight(struct sched_rq *rq, struct sched_entity *se)
 
 const struct sched_policy sched_policy_lottery = {
     .name = "lottery",
+    .by_tickets = true,
     .init = lottery_init,
     .enqueue = lottery_enqueue,
     .dequeue = lottery_dequeue,

@@ -161,6 +161,7 @@ static void stride_yield(struct sched_rq *rq, struct sched_entity *curr) { strid
 
 const struct sched_policy sched_policy_stride = {
     .name = "stride",
+    .by_tickets = true,
     .init = stride_init,
     .enqueue = stride_enqueue,
     .dequeue = stride_dequeue,

@@ -2,14 +2,20 @@
  * The scheduler tick: each CPU's periodic high-resolution timer (tick_fn)
  * charges the running task, lets its policy decide whether it has run long
  * enough, and keeps the real-time bandwidth; CPU 0 also samples the load
- * average.  The tick stops while a CPU idles (tick_stop_idle, from the idle
- * loop) and on a nohz_full CPU running one task with nothing waiting; an
- * enqueue for such a CPU restarts it (tick_restart) and charges the task it
- * runs first (charge_tickless), as the tick would have.
+ * average.  A CPU ticks only while it has something to share or check: the
+ * tick stops while it idles (tick_stop_idle, from the idle loop) and while
+ * it runs one task with nothing waiting and no CPU-time timer armed, on
+ * every CPU (Linux's nohz_full, generalised).  A task that joins a CPU's
+ * queue brings the tick back (tick_restart) after charging the task it runs
+ * (charge_tickless), as the tick would have; a switch to a task that needs
+ * it does too (tick_switch_in).  A real-time task running alone is held to
+ * its bandwidth by a one-shot timer set for the moment its budget would run
+ * out (rt_timer), not by ticks.
  *
  * Locking: the tick takes the lock of the queue its CPU serves
  * (this_rq_lock_irqsoff) to charge and to ask the policy; a CPU's real-time
- * budget (struct cpu_sched) is protected by that lock too.  tick_stopped
+ * budget (struct cpu_sched) is protected by that lock too; its rt_timer is
+ * armed only by its own CPU with interrupts off.  tick_stopped
  * (struct percpu) is written by its own CPU with interrupts off and read by
  * others.  The bandwidth settings are read and written without a lock.
  */
@@ -38,13 +44,17 @@ static uint64_t rt_period_ns = 1000000000;
 /* The scheduler tick of each CPU: a periodic high-resolution timer,
  * stopped while the CPU idles and on a nohz_full CPU running one task. */
 static struct hrtimer *tick_timer;     /* nr_cpu_ids, from sched_init */
+/* Each CPU's real-time budget timer (rt_timer_fn). */
+static struct hrtimer *rt_timer;
 /* The load average's 5-second sample, on CPU 0. */
 static struct hrtimer loadavg_timer;
 
 /* Charges the real-time class for delta (if cur is real-time), starts a
  * new period when one has passed, and holds the class back on this CPU once
- * it has used its runtime.  Caller holds the lock of the queue it serves. */
-static void rt_bandwidth_tick(struct cpu_sched *cs, struct runqueue *rq, struct task *cur, uint64_t now,
+ * it has used its runtime.  Called wherever a task is charged (the tick, a
+ * switch, an enqueue beside a tickless task, the budget timer).  Caller
+ * holds the lock of the queue it serves. */
+void rt_bandwidth_charge(struct cpu_sched *cs, struct runqueue *rq, struct task *cur, uint64_t now,
                               uint64_t delta)
 {
     int64_t runtime = READ_ONCE(rt_runtime_ns);
@@ -93,6 +103,69 @@ void sched_rt_bandwidth_get(int64_t *runtime_us, int64_t *period_us)
     *period_us = (int64_t)(READ_ONCE(rt_period_ns) / 1000);
 }
 
+/* Whether a CPU running cur (not idle) from rq needs its periodic tick: to
+ * share it (a task waits in its queue) or to check CPU-time timers.  Caller
+ * holds rq's lock. */
+static bool tick_needed(struct runqueue *rq, struct task *cur)
+{
+    return sched_class_nr_queued(&rq->cls) || posix_cpu_timers_armed(cur);
+}
+
+/* The real-time budget left on this CPU in the current period at `now`. */
+static uint64_t rt_budget_left(const struct cpu_sched *cs, uint64_t runtime, uint64_t now)
+{
+    if (now - cs->rt_period_start_ns >= READ_ONCE(rt_period_ns))
+        return runtime;                 /* the next charge starts a period */
+    return cs->rt_time_ns < runtime ? runtime - cs->rt_time_ns : 0;
+}
+
+/* A real-time task `cur` runs on this tickless CPU: the budget timer fires
+ * no later than the moment its budget would run out.  One already pending
+ * is early enough (the budget left can only shrink as fast as time passes,
+ * and a new period makes it longer), so a task that runs briefly and often
+ * arms it about once a period.  Interrupts off. */
+static void rt_timer_arm(struct cpu_sched *cs, struct task *cur, uint64_t now)
+{
+    int64_t runtime = READ_ONCE(rt_runtime_ns);
+    struct hrtimer *t = &rt_timer[this_cpu_id()];
+    if (!is_rt(cur) || runtime < 0 || cs->rt_throttled || hrtimer_pending(t))
+        return;
+    hrtimer_start(t, now + rt_budget_left(cs, (uint64_t)runtime, now));
+}
+
+/* The budget timer: charges a real-time task running tickless, and either
+ * throttles it (the tick comes back, to end the throttling with the period)
+ * or waits for the new end of its budget. */
+static enum hrtimer_restart rt_timer_fn(struct hrtimer *h)
+{
+    struct cpu_sched *cs = this_cs();
+    struct task *cur = current;
+    if (cur == cs->idle || !is_rt(cur))
+        return HRTIMER_NORESTART;       /* armed again when one runs */
+    struct runqueue *rq = this_rq_lock_irqsoff();
+    uint64_t now = time_ns(), delta = sched_class_ran(&cur->se, now);
+    cs->stats.run_ns += delta;
+    rt_bandwidth_charge(cs, rq, cur, now, delta);
+    bool throttled = cs->rt_throttled;
+    spin_unlock_irqsoff(&rq->lock);
+    if (throttled)
+        tick_restart();
+    else if (this_cpu()->tick_stopped)
+        rt_timer_arm(cs, cur, now);
+    return HRTIMER_NORESTART;
+}
+
+/* `next` (not idle) is about to run on this tickless CPU from rq, whose
+ * lock the caller holds (context_switch): its tick comes back if it needs
+ * one, and a real-time task running without one gets the budget timer. */
+void tick_switch_in(struct runqueue *rq, struct task *next, uint64_t now)
+{
+    if (tick_needed(rq, next))
+        tick_restart();
+    else if (is_rt(next))
+        rt_timer_arm(this_cs(), next, now);
+}
+
 /* ---- the tick ---- */
 
 /* The scheduler tick (tick_fn, this CPU's periodic hrtimer), interrupts off. */
@@ -104,7 +177,7 @@ static void sched_timer_tick(void)
     if (cur == cs->idle) {
         if (READ_ONCE(cs->rt_throttled)) {
             struct runqueue *rq = this_rq_lock_irqsoff();
-            rt_bandwidth_tick(cs, rq, cur, time_ns(), 0);
+            rt_bandwidth_charge(cs, rq, cur, time_ns(), 0);
             spin_unlock_irqsoff(&rq->lock);
         }
         return;
@@ -113,16 +186,16 @@ static void sched_timer_tick(void)
     uint64_t now = time_ns();
     uint64_t delta = sched_class_ran(&cur->se, now);
     cs->stats.run_ns += delta;
-    rt_bandwidth_tick(cs, rq, cur, now, delta);
+    rt_bandwidth_charge(cs, rq, cur, now, delta);
     if (sched_class_tick(&rq->cls, &cur->se, now, delta, cs->rt_throttled))
         cur->need_resched = true;
-    /* nohz_full: one task and nothing waiting needs no tick; the next
-     * enqueue for this CPU restarts it (tick_restart, via IPI if remote).
-     * A real-time task keeps it while its bandwidth is limited, as Linux
-     * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
-    if ((sched_nohz_full_mask() & (1ULL << pc->cpu_id)) && !sched_class_nr_queued(&rq->cls) && !cur->need_resched &&
-        !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0) && !posix_cpu_timers_armed(cur))
+    /* one task and nothing waiting needs no tick; the next enqueue for this
+     * CPU restarts it (tick_restart, via IPI if remote).  A real-time task
+     * is held to its bandwidth by the budget timer instead. */
+    if (!cur->need_resched && !tick_needed(rq, cur)) {
         pc->tick_stopped = true;        /* tick_fn does not rearm */
+        rt_timer_arm(cs, cur, now);
+    }
     /* per-cpu queues: tasks waiting here while a CPU may idle elsewhere */
     bool overloaded = !is_shared(rq) && rq->nr_running > 1;
     spin_unlock_irqsoff(&rq->lock);
@@ -194,6 +267,7 @@ static void charge_running(struct runqueue *rq, int cpu)
         return;
     uint64_t now = time_ns(), delta = sched_class_ran(&cur->se, now);
     cpus[cpu].stats.run_ns += delta;
+    rt_bandwidth_charge(&cpus[cpu], rq, cur, now, delta);
     if (sched_class_tick(&rq->cls, &cur->se, now, delta, READ_ONCE(cpus[cpu].rt_throttled)))
         cur->need_resched = true;
 }
@@ -216,12 +290,14 @@ void charge_tickless(struct runqueue *rq, int only)
 void sched_tick_init(void)
 {
     tick_timer = percpu_array_alloc(sizeof *tick_timer);
+    rt_timer = percpu_array_alloc(sizeof *rt_timer);
 }
 
 /* Starts this CPU's tick, and on CPU 0 the load average's (sched_start). */
 void sched_tick_start(int cpu)
 {
     hrtimer_init(&tick_timer[cpu], tick_fn);
+    hrtimer_init(&rt_timer[cpu], rt_timer_fn);
     this_cpu()->tick_stopped = true;
     tick_restart();
     if (cpu == 0) {

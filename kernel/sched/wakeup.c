@@ -21,11 +21,46 @@
 #include <sched/sched.h>
 #include "internal.h"
 
+/* `t` (runnable, in no queue) joins rq, whose lock the caller holds: the
+ * shared queue (cpu -1) or CPU `cpu`'s.  Unlocks it, then tells the CPU
+ * that should act. */
+static void activate_locked(struct task *t, enum sched_enq_reason why, struct runqueue *rq, int cpu)
+{
+    bool single = cpu < 0;
+    if (why == ENQ_WAKEUP) {
+        struct sched_cpu_stats *st = &this_cs()->stats;
+        st->ttwu_count++;
+        if (!single && cpu == this_cpu_id())
+            st->ttwu_local++;
+    }
+    if (!single)
+        t->se.cpu = cpu;
+    charge_tickless(rq, cpu);
+    rq->nr_running++;
+    rq_enqueue(rq, t, why);
+    uint64_t tickless = 0;
+    int target;
+    if (single) {
+        target = sqms_target(rq, t, &tickless);
+    } else {
+        struct task *cur = percpu_area[cpu].cur_task;
+        bool preempt = cur && should_preempt(rq, cpu, cur, t);
+        if (preempt)
+            cur->need_resched = true;
+        target = preempt || percpu_area[cpu].tick_stopped ? cpu : -1;  /* a tickless CPU needs its tick */
+    }
+    rq_unlock(rq);
+    if (target >= 0)
+        notify_cpu(target);
+    for (int c = 0; tickless; c++, tickless >>= 1)
+        if (tickless & 1)
+            notify_cpu(c);
+}
+
 /* `t` (runnable, in no queue) joins the queue it should: the shared one,
  * or that of the CPU select_cpu() chooses.  Takes that queue's lock. */
 void activate(struct task *t, enum sched_enq_reason why)
 {
-    struct sched_cpu_stats *st = &this_cs()->stats;
     for (;;) {
         bool single = single_queue();
         int cpu = single ? -1 : select_cpu(t);
@@ -35,33 +70,7 @@ void activate(struct task *t, enum sched_enq_reason why)
             rq_unlock(rq);
             continue;
         }
-        if (why == ENQ_WAKEUP) {
-            st->ttwu_count++;
-            if (!single && cpu == this_cpu_id())
-                st->ttwu_local++;
-        }
-        if (!single)
-            t->se.cpu = cpu;
-        charge_tickless(rq, cpu);
-        rq->nr_running++;
-        rq_enqueue(rq, t, why);
-        uint64_t tickless = 0;
-        int target;
-        if (single) {
-            target = sqms_target(rq, t, &tickless);
-        } else {
-            struct task *cur = percpu_area[cpu].cur_task;
-            bool preempt = cur && should_preempt(rq, cpu, cur, t);
-            if (preempt)
-                cur->need_resched = true;
-            target = preempt || percpu_area[cpu].tick_stopped ? cpu : -1;  /* a tickless CPU needs its tick */
-        }
-        rq_unlock(rq);
-        if (target >= 0)
-            notify_cpu(target);
-        for (int c = 0; tickless; c++, tickless >>= 1)
-            if (tickless & 1)
-                notify_cpu(c);
+        activate_locked(t, why, rq, cpu);
         return;
     }
 }
@@ -96,10 +105,20 @@ void sched_wake(struct task *t)
     }
     t->state = TASK_RUNNING;
     /* still on its CPU (between prepare_to_wait and schedule): it will notice */
-    bool running = t->on_cpu >= 0 && percpu_area[t->on_cpu].cur_task == t;
+    if (t->on_cpu >= 0 && percpu_area[t->on_cpu].cur_task == t) {
+        rq_unlock(rq);
+        return;
+    }
+    /* most wake-ups join the queue whose lock is held (the shared one, or
+     * that of the CPU the task ran on, which select_cpu keeps if it can):
+     * no second lock */
+    int cpu = is_shared(rq) ? -1 : select_cpu(t);
+    if (cpu < 0 || &queues[cpu] == rq) {
+        activate_locked(t, ENQ_WAKEUP, rq, cpu);
+        return;
+    }
     rq_unlock(rq);
-    if (!running)
-        activate(t, ENQ_WAKEUP);
+    activate(t, ENQ_WAKEUP);
 }
 
 static enum hrtimer_restart sleep_timer_fn(struct hrtimer *h)

@@ -1,5 +1,7 @@
 /* gt-side: guest-only (ticket transfer is Tessera's, kernel/sched/lend.c)
- * Lottery ticket transfer.  A parent sleeping in wait4 lends its tickets to
+ * Lottery ticket transfer, under the lottery policy (the policies that share
+ * by tickets are the ones that lend them automatically; under fair a sleeper
+ * lends nothing).  A parent sleeping in wait4 lends its tickets to
  * the child it waits for: the child sees them in lent_tickets while the
  * parent waits, and a child the parent is not waiting for sees none.  A
  * reader sleeping on an empty pipe lends to the pipe's last writer.  An
@@ -63,10 +65,24 @@ int main(void)
     int res[2], st;
     if (pipe(res))
         return 1;
+    char orig[32] = "fair";
+    read_file("/proc/sys/kernel/sched_policy", orig, sizeof orig);
     set_tickets(250);
 
-    /* 1. wait4 lends to the awaited child, and only while it waits */
+    /* 0. under fair (tickets decide nothing) a waiting parent lends none */
+    expect(sysctl_put("sched_policy", "fair") == 0, "switch to the fair policy");
     pid_t pid = fork();
+    if (pid == 0) {
+        nap_ms(100);                            /* the parent is in waitpid by now */
+        report(res[1], lent());
+        _exit(0);
+    }
+    waitpid(pid, &st, 0);
+    expect(collect(res[0]) == 0, "under fair, the child sees nothing lent while the parent waits");
+    expect(sysctl_put("sched_policy", "lottery") == 0, "switch to the lottery policy");
+
+    /* 1. wait4 lends to the awaited child, and only while it waits */
+    pid = fork();
     if (pid == 0) {
         report(res[1], wait_lent(250));
         _exit(0);
@@ -151,5 +167,6 @@ int main(void)
         "after lending again: %d, after the lender exited: %d\n", (int)seen[0], (int)seen[1], (int)seen[2],
         (int)seen[3]);
     expect(seen[0] == 70 && seen[1] == 0 && seen[2] == 70 && seen[3] == 0, "explicit loans come and go");
+    sysctl_put("sched_policy", orig);
     gt_exit();
 }
