@@ -120,7 +120,7 @@ static void sched_timer_tick(void)
      * enqueue for this CPU restarts it (tick_restart, via IPI if remote).
      * A real-time task keeps it while its bandwidth is limited, as Linux
      * keeps its bandwidth timer (sched_rt_runtime_us = -1 lifts that). */
-    if ((sched_nohz_full_mask() & (1ULL << pc->cpu_id)) && !sched_class_nr_queued(&rq->cls) && !cur->need_resched &&
+    if (cpuset_test(sched_nohz_full_cpus(), pc->cpu_id) && !sched_class_nr_queued(&rq->cls) && !cur->need_resched &&
         !(is_rt(cur) && READ_ONCE(rt_runtime_ns) >= 0) && !posix_cpu_timers_armed(cur))
         pc->tick_stopped = true;        /* tick_fn does not rearm */
     /* per-cpu queues: tasks waiting here while a CPU may idle elsewhere */

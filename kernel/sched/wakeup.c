@@ -45,7 +45,8 @@ void activate(struct task *t, enum sched_enq_reason why)
         charge_tickless(rq, cpu);
         rq->nr_running++;
         rq_enqueue(rq, t, why);
-        uint64_t tickless = 0;
+        struct cpuset tickless;
+        cpuset_zero(&tickless);
         int target;
         if (single) {
             target = sqms_target(rq, t, &tickless);
@@ -59,9 +60,8 @@ void activate(struct task *t, enum sched_enq_reason why)
         rq_unlock(rq);
         if (target >= 0)
             notify_cpu(target);
-        for (int c = 0; tickless; c++, tickless >>= 1)
-            if (tickless & 1)
-                notify_cpu(c);
+        for_each_cpu(c, &tickless)
+            notify_cpu(c);
         return;
     }
 }

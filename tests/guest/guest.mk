@@ -192,7 +192,7 @@ TEST_SUITES += test-smp4
 # CPUs on a loaded 2-core host distort.  Then 64 CPUs with maxcpus=12 (the CPU counts and
 # lists with fewer started than present).  Result lines are smpN/NAME and
 # smp64-maxcpus12/NAME.
-SMP64_TESTS := smp_wide sysfs_cpu sched_affinity proc_cpus_allowed fork_return thread_fork_exec sched_balance nproc_limit
+SMP64_TESTS := smp_wide smp_high_cpus sysfs_cpu sched_affinity proc_cpus_allowed fork_return thread_fork_exec sched_balance nproc_limit
 SMP64_CPUS  ?= 32 64
 .PHONY: test-smp64
 test-smp64: $(GUEST_BINS) guest-image

@@ -6,30 +6,6 @@
 #include "gt.h"
 #include <sched.h>
 
-/* The value of "Name:\t..." in /proc/self/status, or "" */
-static const char *status_field(const char *name)
-{
-    static char buf[8192], val[1024];
-    val[0] = 0;
-    if (read_file("/proc/self/status", buf, sizeof buf) < 0)
-        return val;
-    size_t n = strlen(name);
-    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (!strncmp(line, name, n) && line[n] == ':') {
-            const char *v = line + n + 1;
-            while (*v == '\t' || *v == ' ')
-                v++;
-            size_t len = strcspn(v, "\n");
-            if (len >= sizeof val)
-                len = sizeof val - 1;
-            memcpy(val, v, len);
-            val[len] = 0;
-            break;
-        }
-    }
-    return val;
-}
-
 /* "3" or "ffffffff,ffffffff": hex digits from the right, commas skipped */
 static int parse_mask(const char *s, cpu_set_t *set)
 {
@@ -82,11 +58,11 @@ static void compare(const char *when)
 {
     cpu_set_t want, mask, list;
     sched_getaffinity(0, sizeof want, &want);
-    const char *m = status_field("Cpus_allowed");
+    const char *m = proc_status_field("Cpus_allowed");
     int mok = parse_mask(m, &mask) == 0 && CPU_EQUAL(&mask, &want);
     if (!expect(mok, "Cpus_allowed is the affinity mask"))
         say("  %s: Cpus_allowed '%s', %d CPUs allowed\n", when, m, CPU_COUNT(&want));
-    const char *l = status_field("Cpus_allowed_list");
+    const char *l = proc_status_field("Cpus_allowed_list");
     int lok = parse_list(l, &list) == 0 && CPU_EQUAL(&list, &want);
     if (!expect(lok, "Cpus_allowed_list is the same set"))
         say("  %s: Cpus_allowed_list '%s'\n", when, l);
@@ -106,6 +82,6 @@ int main(void)
     compare("pinned");
     char want[16];
     snprintf(want, sizeof want, "%d", first);
-    expect(!strcmp(status_field("Cpus_allowed_list"), want), "the list names that one CPU");
+    expect(!strcmp(proc_status_field("Cpus_allowed_list"), want), "the list names that one CPU");
     gt_exit();
 }
