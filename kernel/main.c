@@ -95,7 +95,7 @@ void kmain(uint32_t start_info)
     hrtimer_setup();
     perf_setup();
     arch_init_interrupts();
-    percpu_area[0].online = true;
+    cpu_mark_online(&percpu_area[0]);
     vdso_init();
     time_init();
     vdso_publish_clocks();
@@ -142,7 +142,7 @@ void kmain(uint32_t start_info)
     if (!init->files || !init->fs || !init->sighand || !init->mm)
         panic("cannot set up init");
     init->pgid = init->sid = 1;
-    init->cpu_mask = sched_default_affinity();   /* inherited by every process */
+    sched_default_affinity(&init->cpu_mask);   /* inherited by every process */
     init->stats.arrival_ns = time_ns();
     init->exit_signal = SIGCHLD;
     init_task = init;

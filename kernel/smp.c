@@ -31,7 +31,7 @@ void smp_cpu_main(int cpu, void *stack)
     vdso_init_cpu(cpu);                 /* getcpu's CPU and node */
     sched_init_ap(cpu);
     current->kstack = stack;
-    __atomic_store_n(&percpu_area[cpu].online, true, __ATOMIC_RELEASE);
+    cpu_mark_online(&percpu_area[cpu]);
     hrtimer_init_cpu();
     sched_start();
 }

@@ -87,24 +87,33 @@ static const struct {
     { "console", 180 },         /* the serial console's output: under log and tty */
 };
 
-/* a policy or queue-mode switch holds every run queue (one per CPU and the
- * shared one) under two more */
-#define HELD_MAX (MAX_CPUS + 8)
+/* A policy or queue-mode switch holds every run queue (one per CPU and the
+ * shared one) under two more: room for held_max locks per CPU, sized at
+ * boot for the CPUs that may start. */
+#define HELD_SPARE 8
 struct held_locks {
-    struct spinlock *lock[HELD_MAX];
+    struct spinlock **lock;     /* held_max entries */
     int n;
 };
 /* One per CPU, written by that CPU alone: the boot CPU's alone until
  * spin_debug_setup sizes them for every CPU. */
-static struct held_locks boot_held[1];
+static struct spinlock *boot_locks[HELD_SPARE + 1];
+static struct held_locks boot_held[1] = { { boot_locks, 0 } };
 static struct held_locks *held = boot_held;
+static int held_max = HELD_SPARE + 1;
 
 void spin_debug_setup(void)
 {
+    int max = nr_cpu_ids + 1 + HELD_SPARE;
     struct held_locks *all = percpu_array_alloc(sizeof *all);
+    struct spinlock **locks = percpu_array_alloc(sizeof *locks * (size_t)max);
+    for (int c = 0; c < nr_cpu_ids; c++)
+        all[c].lock = locks + (size_t)c * (size_t)max;
     uint64_t flags = irq_save();
-    all[0] = boot_held[0];
+    all[0].n = boot_held[0].n;
+    memcpy(all[0].lock, boot_locks, sizeof boot_locks);
     held = all;
+    held_max = max;
     irq_restore(flags);
 }
 
@@ -134,8 +143,8 @@ static void validate_acquire(struct spinlock *l)
         panic("lock order: taking %s (rank %d, %p) while holding %s (rank %d, %p)", lock_name(l), r, (void *)l,
               lock_name(h), hr, (void *)h);
     }
-    if (held[cpu].n == HELD_MAX)
-        panic("lock %s: more than %d spinlocks held", lock_name(l), HELD_MAX);
+    if (held[cpu].n == held_max)
+        panic("lock %s: more than %d spinlocks held", lock_name(l), held_max);
 }
 
 static void note_acquired(struct spinlock *l)

@@ -19,6 +19,7 @@ struct percpu *percpu_area = &boot_percpu;
 int nr_cpu_ids = 1;
 int ncpus = 1;
 int cpus_present = 1;
+struct cpuset cpus_online;
 
 /* The offsets the assembly (entry.S) and the per-CPU accessors use. */
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "asm offset");

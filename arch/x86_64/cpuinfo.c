@@ -65,14 +65,13 @@ unsigned cpu_topo_id(int cpu, enum cpu_topo_level level)
     return level == TOPO_CORE ? (apic >> smt) & ((1U << (pkg - smt)) - 1) : apic & ((1U << smt) - 1);
 }
 
-uint64_t cpu_siblings(int cpu, enum cpu_topo_level level)
+void cpu_siblings(int cpu, enum cpu_topo_level level, struct cpuset *out)
 {
-    uint64_t m = 0;
-    for (int c = 0; c < ncpus && c < 64; c++)
-        if (percpu_area[c].online && cpu_topo_id(c, TOPO_PACKAGE) == cpu_topo_id(cpu, TOPO_PACKAGE) &&
+    cpuset_zero(out);
+    for_each_cpu(c, &cpus_online)
+        if (c < ncpus && cpu_topo_id(c, TOPO_PACKAGE) == cpu_topo_id(cpu, TOPO_PACKAGE) &&
             (level == TOPO_PACKAGE || cpu_topo_id(c, TOPO_CORE) == cpu_topo_id(cpu, TOPO_CORE)))
-            m |= 1ULL << c;
-    return m;
+            cpuset_set(out, c);
 }
 
 /* ---------------------------------------------------------------- flags */
@@ -296,8 +295,11 @@ void cpu_info_print(void (*out)(void *arg, const char *text), void *arg)
                    model);
         /* the rest as Linux prints it: lscpu reads the flags (lm: 64-bit),
          * the address sizes and bogomips (twice the TSC's MHz) */
-        int siblings = __builtin_popcountll(cpu_siblings(cpu, TOPO_PACKAGE));
-        int threads = __builtin_popcountll(cpu_siblings(cpu, TOPO_THREAD));
+        struct cpuset sib;
+        cpu_siblings(cpu, TOPO_PACKAGE, &sib);
+        int siblings = cpuset_weight(&sib);
+        cpu_siblings(cpu, TOPO_THREAD, &sib);
+        int threads = cpuset_weight(&sib);
         print(s, "model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n", brand, stepping, khz / 1000,
                    khz % 1000);
         print(s, "physical id\t: %u\nsiblings\t: %d\ncore id\t\t: %u\ncpu cores\t: %d\n",

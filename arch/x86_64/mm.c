@@ -30,30 +30,41 @@ void arch_tlb_flush_ipi(void)
     __atomic_add_fetch(&this_cpu()->tlb_flushes, 1, __ATOMIC_RELEASE);
 }
 
-void arch_tlb_flush_cpus(uint64_t cpus)
+/* The targets are served a word (64 CPUs) at a time: the IPIs of a word
+ * go out together, then the requester waits for each of them, so the
+ * counts seen before asking take 512 bytes of stack, whatever NR_CPUS.
+ * Only the targets' bits are visited: the cost grows with the CPUs the mm
+ * ran on, not with the CPUs there are. */
+void arch_tlb_flush_cpus(const struct cpuset *cpus)
 {
     int me = this_cpu_id();
-    cpus &= ~(1ULL << me);
-    if (!cpus)
-        return;
-    /* only the target CPUs' bits are visited: the cost grows with the
-     * CPUs the mm ran on, not with the CPUs there are */
-    uint64_t seen[MAX_CPUS];
-    for (uint64_t m = cpus; m; m &= m - 1) {
-        int c = __builtin_ctzll(m);
-        if (c >= ncpus || !percpu_area[c].online)
-            continue;
-        seen[c] = __atomic_load_n(&percpu_area[c].tlb_flushes, __ATOMIC_ACQUIRE);
-        lapic_send_ipi(percpu_area[c].apic_id, VEC_IPI_TLB);
-    }
     uint64_t flags = read_rflags();
-    irq_enable();
-    for (uint64_t m = cpus; m; m &= m - 1) {
-        int c = __builtin_ctzll(m);
-        if (c >= ncpus || !percpu_area[c].online)
+    bool enabled = false;
+    for (int w = 0; w < CPUSET_WORDS; w++) {
+        uint64_t word = cpus->bits[w];
+        if (me / 64 == w)
+            word &= ~cpuset_bit(me);
+        uint64_t seen[64], sent = 0;
+        for (uint64_t m = word; m; m &= m - 1) {
+            int b = __builtin_ctzll(m), c = w * 64 + b;
+            if (c >= ncpus || !percpu_area[c].online)
+                continue;
+            seen[b] = __atomic_load_n(&percpu_area[c].tlb_flushes, __ATOMIC_ACQUIRE);
+            lapic_send_ipi(percpu_area[c].apic_id, VEC_IPI_TLB);
+            sent |= 1ULL << b;
+        }
+        if (!sent)
             continue;
-        while (__atomic_load_n(&percpu_area[c].tlb_flushes, __ATOMIC_ACQUIRE) == seen[c])
-            cpu_relax();
+        if (!enabled) {
+            irq_enable();               /* this CPU answers others' requests meanwhile */
+            enabled = true;
+        }
+        for (uint64_t m = sent; m; m &= m - 1) {
+            int b = __builtin_ctzll(m), c = w * 64 + b;
+            while (__atomic_load_n(&percpu_area[c].tlb_flushes, __ATOMIC_ACQUIRE) == seen[b])
+                cpu_relax();
+        }
     }
-    write_rflags(flags);
+    if (enabled)
+        write_rflags(flags);
 }

@@ -20,6 +20,7 @@
 #include <kernel/smp.h>
 #include <kernel/time.h>
 #include <lib/string.h>
+#include <mm/kheap.h>
 
 struct madt_ids {
     int *ids, count, max;
@@ -64,27 +65,32 @@ static void ap_entry(void)
     smp_cpu_main(cpu, ap_stack);
 }
 
-/* The APIC ids of the CPUs to start, in MADT order (smp_prepare_cpus). */
-static int apic_ids[MAX_CPUS];
+/* The APIC ids of the CPUs to start, in MADT order: allocated by
+ * smp_prepare_cpus for as many as the MADT lists (at most NR_CPUS). */
+static int *apic_ids;
 static int nr_apic_ids;
 
 void smp_prepare_cpus(void)
 {
-    int listed = madt_apic_ids(apic_ids, MAX_CPUS);
-    nr_apic_ids = MIN(listed, MAX_CPUS);
+    int listed = madt_apic_ids(NULL, 0);
+    nr_apic_ids = MIN(listed, NR_CPUS);
+    if (nr_apic_ids && !(apic_ids = kzalloc(sizeof *apic_ids * (size_t)nr_apic_ids)))
+        nr_apic_ids = 0;                /* this CPU alone */
+    if (nr_apic_ids)
+        madt_apic_ids(apic_ids, nr_apic_ids);
     const char *maxc = cmdline_get("maxcpus");
-    int limit = MAX_CPUS;
+    int limit = NR_CPUS;
     if (maxc) {                         /* a decimal count (maxcpus=0 starts none beside this one) */
         limit = 0;
-        for (const char *p = maxc; *p >= '0' && *p <= '9' && limit <= MAX_CPUS; p++)
+        for (const char *p = maxc; *p >= '0' && *p <= '9' && limit <= NR_CPUS; p++)
             limit = limit * 10 + (*p - '0');
     }
     if (cmdline_get("nosmp"))
         limit = 1;
     if (limit < 1)
         limit = 1;
-    if (listed > MAX_CPUS)
-        kprintf(KERN_WARNING "smp: the firmware lists %d CPUs; at most %d start\n", listed, MAX_CPUS);
+    if (listed > NR_CPUS)
+        kprintf(KERN_WARNING "smp: the firmware lists %d CPUs; at most %d start\n", listed, NR_CPUS);
     /* nosmp leaves one CPU, as Linux's nr_cpus=1; maxcpus= only starts fewer */
     cpus_present = cmdline_get("nosmp") ? 1 : MAX(nr_apic_ids, 1);
     percpu_setup(MIN(limit, cpus_present));

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <lib/cpuset.h>
 
 enum cpu_topo_level { TOPO_THREAD, TOPO_CORE, TOPO_PACKAGE };
 
@@ -15,7 +16,7 @@ enum cpu_topo_level { TOPO_THREAD, TOPO_CORE, TOPO_PACKAGE };
  * in its package (TOPO_CORE), from its APIC id and CPUID leaf 0xB. */
 unsigned cpu_topo_id(int cpu, enum cpu_topo_level level);
 /* The online CPUs sharing cpu's core (TOPO_THREAD, TOPO_CORE) or package. */
-uint64_t cpu_siblings(int cpu, enum cpu_topo_level level);
+void cpu_siblings(int cpu, enum cpu_topo_level level, struct cpuset *out);
 
 /* Calls fn with each feature flag the CPU has, in Linux's order and
  * spelling ("fpu", "sse2", "lm", ...): those CPUID reports directly. */

@@ -15,18 +15,17 @@
 #define PERCPU_CPU_ID 32
 #define PERCPU_FAST_ENOSYS 40
 
-/* The most CPUs the kernel can start: the compile-time ceiling (Linux's
- * NR_CPUS).  It bounds only CPU masks, which are one 64-bit word (task
- * affinity, isolcpus=, TLB shootdown targets), and a few small tables;
- * every per-CPU structure is allocated at boot for the nr_cpu_ids CPUs the
- * firmware lists (smp_prepare_cpus). */
-#define MAX_CPUS 64
+/* The most CPUs the kernel can start is NR_CPUS (include/lib/cpuset.h), the
+ * compile-time bound of CPU sets (task affinity, isolcpus=, TLB shootdown
+ * targets); every per-CPU structure is allocated at boot for the
+ * nr_cpu_ids CPUs the firmware lists (smp_prepare_cpus). */
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <kernel/cputime_types.h>
+#include <lib/cpuset.h>
 
 struct task;
 struct mm;
@@ -63,6 +62,15 @@ extern struct percpu *percpu_area;
 extern int nr_cpu_ids;          /* per-CPU slots allocated: the CPUs that may start */
 extern int ncpus;               /* CPUs started: ids 0 .. ncpus-1 */
 extern int cpus_present;        /* CPUs the firmware lists (MADT), started or not */
+/* The CPUs online: a CPU's bit is set (atomically) when it comes online,
+ * with its percpu `online` (cpu_mark_online), never cleared; read freely. */
+extern struct cpuset cpus_online;
+
+static inline void cpu_mark_online(struct percpu *p)
+{
+    cpuset_set_atomic(&cpus_online, p->cpu_id);
+    __atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
+}
 
 /* (arch/x86_64/cpu.c) Sizes the per-CPU blocks for n CPUs (nr_cpu_ids) once the heap works;
  * then per-CPU tables are percpu_array_alloc(sizeof entry): zeroed, one

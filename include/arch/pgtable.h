@@ -23,6 +23,7 @@
 
 #include <arch/memlayout.h>
 #include <kernel/kernel.h>
+#include <lib/cpuset.h>
 
 typedef uint64_t pte_t;
 
@@ -122,7 +123,7 @@ void arch_tlb_flush_local(void);            /* all of this CPU's user translatio
  * entries, and waits until each has.  The caller holds no spinlock (a CPU
  * spinning on one with interrupts off could not answer); interrupts are on
  * while it waits, so two CPUs flushing each other both proceed. */
-void arch_tlb_flush_cpus(uint64_t cpus);
+void arch_tlb_flush_cpus(const struct cpuset *cpus);
 /* The TLB-flush IPI's handler (trap dispatch). */
 void arch_tlb_flush_ipi(void);
 

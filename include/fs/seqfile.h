@@ -29,13 +29,14 @@ struct seqbuf {
 int seq_printf(struct seqbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void seq_write(struct seqbuf *s, const void *data, size_t n);
 void seq_putc(struct seqbuf *s, char c);
-/* A set of CPUs or nodes as Linux prints a list ("%*pbl"): "0-3,5", nothing
- * for an empty set. */
-void seq_bitlist(struct seqbuf *s, uint64_t bits);
+/* A set of CPUs or nodes, the first nbits bits of the words `bits`, as
+ * Linux prints a list ("%*pbl"): "0-3,5", nothing for an empty set
+ * (bitmap_print_list, include/lib/cpuset.h). */
+void seq_bitlist(struct seqbuf *s, const uint64_t *bits, unsigned nbits);
 /* The same set as Linux prints a mask ("%*pb"): nbits bits in hex, in
  * comma-separated groups of 32, the first only as wide as it needs ("3",
  * "00000000,00000001"). */
-void seq_bitmask(struct seqbuf *s, uint64_t bits, unsigned nbits);
+void seq_bitmask(struct seqbuf *s, const uint64_t *bits, unsigned nbits);
 
 typedef int (*seq_show_fn)(struct seqbuf *s, void *arg);
 

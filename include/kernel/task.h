@@ -255,7 +255,8 @@ struct task {
     bool pi_boosted;
     int pi_base_policy, pi_base_prio;
     pid_t pi_waiting_on;        /* owner of the PI futex it sleeps on (chains of lending) */
-    uint64_t cpu_mask;          /* affinity */
+    struct cpuset cpu_mask;     /* affinity: written under its run-queue lock (sched_set_affinity)
+                                 * and tasks_lock; read freely as a hint, each word whole */
     int on_cpu;                 /* CPU it is running on, -1 if not running */
     int last_cpu;               /* CPU it last started running on, -1 before its first run */
     bool need_resched;

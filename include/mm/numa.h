@@ -14,6 +14,7 @@
 #define MM_NUMA_H
 
 #include <kernel/kernel.h>
+#include <lib/cpuset.h>
 
 #define NUMA_MAX_NODES 64               /* node masks are one uint64_t */
 #define NUMA_USER_NODES 1024            /* Linux's MAX_NUMNODES: the width of node masks users see */
@@ -32,7 +33,7 @@ int numa_node_of_phys(phys_t p);        /* 0 for memory the SRAT does not cover 
 int numa_node_run(phys_t p, phys_t end, phys_t *run_end);
 int cpu_to_node(int cpu);               /* node of an online CPU */
 int numa_node_id(void);                 /* node of the CPU this runs on */
-uint64_t numa_node_cpus(int node);      /* online CPUs of a node (a CPU mask) */
+void numa_node_cpus(int node, struct cpuset *out);   /* online CPUs of a node */
 uint64_t numa_nodes_with_memory(void);  /* a node mask; where every task may place pages */
 int numa_distance(int from, int to);
 /* The nodes by distance from `node`, nearest (itself) first, numa_nodes

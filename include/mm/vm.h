@@ -11,6 +11,7 @@
 #include <arch/pgtable.h>
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
+#include <lib/cpuset.h>
 #include <lib/list.h>
 #include <mm/mempolicy.h>
 
@@ -70,7 +71,7 @@ struct mm {
     struct spinlock lock;       /* protects vmas, the page tables and counters */
     struct list_node vmas;      /* sorted by address, non-overlapping */
     int refs;                   /* threads and vfork children share an mm */
-    uint64_t cpus;              /* CPUs that have it loaded (atomic; mm_activate) */
+    struct cpuset cpus;         /* CPUs that have it loaded (atomic words; mm_activate) */
     struct list_node all_node;  /* in the list of every mm (mm_list_lock) */
     uint64_t brk_start, brk;    /* heap: [brk_start, brk) */
     uint64_t mmap_top;          /* next top-down search start */

@@ -97,6 +97,19 @@ typedef bool (*sched_class_allowed_fn)(const struct sched_entity *se, void *ctx)
 struct sched_entity *sched_class_pick(struct sched_class_rq *q, uint64_t now, bool rt_held,
                                       sched_class_allowed_fn allowed, void *ctx);
 
+/*
+ * Take a queued entity that `allowed` accepts out of `q` for another CPU's
+ * queue (work stealing), or NULL: the system policy's first, then the
+ * real-time class's, each in the order its policy would run them.  A
+ * bounded search: at most SCHED_PICK_SKIP_MAX refused entities per class
+ * are looked at (and given back in place, as sched_class_pick does), so
+ * the cost does not grow with the tasks queued.  The entity leaves through
+ * its policy's dequeue hook, as a migrating one does; the caller enqueues
+ * it on its new queue.
+ */
+struct sched_entity *sched_class_steal(struct sched_class_rq *q, uint64_t now, sched_class_allowed_fn allowed,
+                                       void *ctx);
+
 /* Take any entity of one instance, in the order its policy would run them
  * (draining a queue for a policy or queue-mode switch); NULL when empty. */
 struct sched_entity *sched_class_take(struct sched_rq *r, uint64_t now);

@@ -3,6 +3,7 @@
 #define SCHED_SCHED_H
 
 #include <kernel/kernel.h>
+#include <lib/cpuset.h>
 #include <sched/policy.h>
 
 struct task;
@@ -20,8 +21,9 @@ void sched_init_ap(int cpu);            /* an application processor joins */
 void sched_start(void) __noreturn;      /* become this CPU's idle loop */
 void sched_ipi_resched(void);           /* reschedule IPI, interrupts off */
 void sched_kick_task(struct task *t);   /* make t's CPU notice a new signal */
-uint64_t sched_default_affinity(void);  /* all CPUs but the isolated ones (isolcpus=) */
-uint64_t sched_nohz_full_mask(void);   /* the tickless CPUs (nohz_full=) */
+void sched_default_affinity(struct cpuset *out);  /* all CPUs but the isolated ones (isolcpus=) */
+const struct cpuset *sched_isolated_cpus(void);   /* isolcpus= (set at boot, then read freely) */
+const struct cpuset *sched_nohz_full_cpus(void);  /* the tickless CPUs (nohz_full=), likewise */
 void sched_new_task(struct task *t, struct task *parent);  /* first enqueue after fork */
 void sched_wake(struct task *t);        /* BLOCKED/STOPPED -> RUNNING and enqueue */
 void sched_exit_current(void) __noreturn; /* after the task became a zombie */
@@ -31,7 +33,7 @@ int sched_set_system_policy(const char *name);   /* 0 or -EINVAL */
 const char *sched_system_policy_name(void);
 int sched_task_level(const struct task *t);  /* its queue level (MLFQ), or -1: none */
 void sched_reweight(struct task *t);    /* nice/tickets/expected time changed */
-void sched_set_affinity(struct task *t, uint64_t mask);   /* moves t off CPUs the mask excludes */
+void sched_set_affinity(struct task *t, const struct cpuset *mask);   /* moves t off CPUs the mask excludes */
 
 /* Per-task parameters, changed under the task's run-queue lock together
  * with the policy's reweight hook (kernel/sched/core.c). */

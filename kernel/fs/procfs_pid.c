@@ -146,17 +146,20 @@ static int show_stat(struct seqbuf *s, struct task *t, bool process)
 /* The affinity among the CPUs that exist, as a mask and as a list, then
  * the NUMA nodes it may use (every node with memory), as wide as Linux's
  * MAX_NUMNODES: libnuma sizes its node masks from that line. */
-static void show_cpus_allowed(struct seqbuf *s, uint64_t mask)
+static void show_cpus_allowed(struct seqbuf *s, const struct cpuset *affinity)
 {
-    mask &= ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1;
+    struct cpuset mask;
+    cpuset_upto(&mask, ncpus);
+    cpuset_and(&mask, &mask, affinity);
+    uint64_t nodes[NUMA_USER_NODES / 64] = { numa_nodes_with_memory() };
     seq_printf(s, "Cpus_allowed:\t");
-    seq_bitmask(s, mask, (unsigned)ncpus);
+    seq_bitmask(s, mask.bits, (unsigned)ncpus);
     seq_printf(s, "\nCpus_allowed_list:\t");
-    seq_bitlist(s, mask);
+    seq_bitlist(s, mask.bits, NR_CPUS);
     seq_printf(s, "\nMems_allowed:\t");
-    seq_bitmask(s, numa_nodes_with_memory(), NUMA_USER_NODES);
+    seq_bitmask(s, nodes, NUMA_USER_NODES);
     seq_printf(s, "\nMems_allowed_list:\t");
-    seq_bitlist(s, numa_nodes_with_memory());
+    seq_bitlist(s, nodes, 64);
     seq_printf(s, "\n");
 }
 
@@ -187,7 +190,7 @@ static int show_status(struct seqbuf *s, struct task *t, bool process)
                (unsigned long)t->caps.bnd, (unsigned long)t->caps.amb);
     seq_printf(s, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n", t->no_new_privs,
                READ_ONCE(t->seccomp_mode), READ_ONCE(t->seccomp_filter_count));
-    show_cpus_allowed(s, t->cpu_mask);
+    show_cpus_allowed(s, &t->cpu_mask);
     seq_printf(s, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
                (unsigned long)usage(t, process).nvcsw, (unsigned long)usage(t, process).nivcsw);
     return 0;

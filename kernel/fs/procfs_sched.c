@@ -31,22 +31,14 @@
 
 #define SCHEDSTAT_VERSION 15
 
-static uint64_t online_mask(void)
-{
-    uint64_t m = 0;
-    for (int c = 0; c < ncpus; c++)
-        if (percpu_area[c].online)
-            m |= 1ULL << c;
-    return m;
-}
-
 int procfs_show_schedstat(struct seqbuf *s)
 {
-    uint64_t mask = online_mask();
+    struct cpuset mask;
+    cpuset_load_atomic(&mask, &cpus_online);
     seq_printf(s, "version %d\ntimestamp %lu\n", SCHEDSTAT_VERSION, (unsigned long)(time_ns() / TICK_NS));
-    for (int c = 0; c < ncpus; c++) {
-        if (!(mask & (1ULL << c)))
-            continue;
+    for_each_cpu(c, &mask) {
+        if (c >= ncpus)
+            break;
         struct sched_cpu_stats st;
         sched_cpu_stats(c, &st);
         seq_printf(s, "cpu%d %lu 0 %lu %lu %lu %lu %lu %lu %lu\n", c, (unsigned long)st.yld_count,
@@ -54,7 +46,7 @@ int procfs_show_schedstat(struct seqbuf *s)
                    (unsigned long)st.ttwu_local, (unsigned long)st.run_ns, (unsigned long)st.run_delay_ns,
                    (unsigned long)st.pcount);
         seq_printf(s, "domain0 ");
-        seq_bitmask(s, mask, (unsigned)ncpus);
+        seq_bitmask(s, mask.bits, (unsigned)ncpus);
         /* CPU_IDLE: what the idle CPU's stealing did */
         seq_printf(s, " %lu %lu %lu %lu %lu 0 0 0", (unsigned long)st.lb_count, (unsigned long)st.lb_balanced,
                    (unsigned long)st.lb_failed, (unsigned long)(st.lb_gained + st.lb_failed),

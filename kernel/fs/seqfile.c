@@ -8,6 +8,7 @@
  */
 #include <fs/seqfile.h>
 #include <kernel/mutex.h>
+#include <lib/cpuset.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/uaccess.h>
@@ -35,34 +36,27 @@ void seq_write(struct seqbuf *s, const void *data, size_t n)
 
 void seq_putc(struct seqbuf *s, char c) { seq_write(s, &c, 1); }
 
-void seq_bitlist(struct seqbuf *s, uint64_t bits)
+/* A bit set printed in place by `print`, where seq_write would put it. */
+static void seq_bits(struct seqbuf *s, size_t (*print)(char *, size_t, const uint64_t *, unsigned),
+                     const uint64_t *bits, unsigned nbits)
 {
-    const char *sep = "";
-    for (int b = 0; b < 64; b++) {
-        if (!(bits & (1ULL << b)))
-            continue;
-        int last = b;
-        while (last + 1 < 64 && (bits & (1ULL << (last + 1))))
-            last++;
-        if (last == b)
-            seq_printf(s, "%s%d", sep, b);
-        else
-            seq_printf(s, "%s%d-%d", sep, b, last);
-        sep = ",";
-        b = last;
-    }
+    if (s->overflow)
+        return;
+    size_t room = s->cap - s->len, n = print(s->buf + s->len, room, bits, nbits);
+    if (n >= room)
+        s->overflow = true;
+    else
+        s->len += n;
 }
 
-void seq_bitmask(struct seqbuf *s, uint64_t bits, unsigned nbits)
+void seq_bitlist(struct seqbuf *s, const uint64_t *bits, unsigned nbits)
 {
-    unsigned first = nbits % 32 ? nbits % 32 : 32;    /* bits in the leading group */
-    for (int lo = (int)(nbits - first); lo >= 0; lo -= 32) {
-        unsigned width = lo == (int)(nbits - first) ? (first + 3) / 4 : 8;
-        uint32_t group = lo < 64 ? (uint32_t)(bits >> lo) : 0;
-        if (lo == (int)(nbits - first) && first < 32)
-            group &= (1U << first) - 1;
-        seq_printf(s, "%s%0*x", lo == (int)(nbits - first) ? "" : ",", (int)width, group);
-    }
+    seq_bits(s, bitmap_print_list, bits, nbits);
+}
+
+void seq_bitmask(struct seqbuf *s, const uint64_t *bits, unsigned nbits)
+{
+    seq_bits(s, bitmap_print_mask, bits, nbits);
 }
 
 int seq_printf(struct seqbuf *s, const char *fmt, ...)

@@ -100,45 +100,70 @@ static struct sys_inode *SI(struct vnode *v) { return v->priv; }
 
 /* ---------------------------------------------------------------- CPUs */
 
-static uint64_t cpus_upto(int n) { return n >= 64 ? ~0ULL : (1ULL << n) - 1; }
-static uint64_t present_mask(void) { return cpus_upto(cpus_present); }
+static void present_cpus(struct cpuset *out) { cpuset_upto(out, cpus_present); }
 
-static uint64_t online_mask(void)
-{
-    uint64_t m = 0;
-    for (int c = 0; c < ncpus; c++)
-        if (percpu_area[c].online)
-            m |= 1ULL << c;
-    return m;
-}
-
-static bool cpu_online(int cpu) { return cpu >= 0 && cpu < 64 && (online_mask() & (1ULL << cpu)); }
+static bool cpu_online(int cpu) { return cpu < ncpus && cpuset_test(&cpus_online, cpu); }
 
 /* A CPU list file: the set and a newline. */
-static int show_list(struct seqbuf *s, uint64_t set)
+static int show_list(struct seqbuf *s, const struct cpuset *set)
 {
-    seq_bitlist(s, set);
+    seq_bitlist(s, set->bits, NR_CPUS);
+    seq_putc(s, '\n');
+    return 0;
+}
+
+/* A node list file (node sets are one word). */
+static int show_nodes(struct seqbuf *s, uint64_t set)
+{
+    seq_bitlist(s, &set, 64);
     seq_putc(s, '\n');
     return 0;
 }
 
 /* A CPU mask file, as wide as the possible CPUs. */
-static int show_cpumask(struct seqbuf *s, uint64_t set)
+static int show_cpumask(struct seqbuf *s, const struct cpuset *set)
 {
-    seq_bitmask(s, set, (unsigned)cpus_present);
+    seq_bitmask(s, set->bits, (unsigned)cpus_present);
     seq_putc(s, '\n');
     return 0;
 }
 
-static int show_cpu_online(struct seqbuf *s, int n) { return show_list(s, online_mask()); }
-static int show_cpu_present(struct seqbuf *s, int n) { return show_list(s, present_mask()); }
-static int show_cpu_offline(struct seqbuf *s, int n) { return show_list(s, present_mask() & ~online_mask()); }
-static int show_isolated(struct seqbuf *s, int n) { return show_list(s, ~sched_default_affinity() & present_mask()); }
-static int show_nohz_full(struct seqbuf *s, int n) { return show_list(s, sched_nohz_full_mask() & present_mask()); }
+static int show_cpu_online(struct seqbuf *s, int n) { return show_list(s, &cpus_online); }
+
+static int show_cpu_present(struct seqbuf *s, int n)
+{
+    struct cpuset p;
+    present_cpus(&p);
+    return show_list(s, &p);
+}
+
+static int show_cpu_offline(struct seqbuf *s, int n)
+{
+    struct cpuset p;
+    present_cpus(&p);
+    cpuset_andnot(&p, &p, &cpus_online);
+    return show_list(s, &p);
+}
+
+static int show_isolated(struct seqbuf *s, int n)
+{
+    struct cpuset p;
+    present_cpus(&p);
+    cpuset_and(&p, &p, sched_isolated_cpus());
+    return show_list(s, &p);
+}
+
+static int show_nohz_full(struct seqbuf *s, int n)
+{
+    struct cpuset p;
+    present_cpus(&p);
+    cpuset_and(&p, &p, sched_nohz_full_cpus());
+    return show_list(s, &p);
+}
 
 static int show_kernel_max(struct seqbuf *s, int n)
 {
-    seq_printf(s, "%d\n", MAX_CPUS - 1);
+    seq_printf(s, "%d\n", NR_CPUS - 1);
     return 0;
 }
 
@@ -169,10 +194,18 @@ static int show_cluster_id(struct seqbuf *s, int cpu)
     return 0;
 }
 
-static int show_core_mask(struct seqbuf *s, int cpu) { return show_cpumask(s, cpu_siblings(cpu, TOPO_THREAD)); }
-static int show_core_list(struct seqbuf *s, int cpu) { return show_list(s, cpu_siblings(cpu, TOPO_THREAD)); }
-static int show_package_mask(struct seqbuf *s, int cpu) { return show_cpumask(s, cpu_siblings(cpu, TOPO_PACKAGE)); }
-static int show_package_list(struct seqbuf *s, int cpu) { return show_list(s, cpu_siblings(cpu, TOPO_PACKAGE)); }
+/* The CPUs sharing cpu's core or package, as a mask or a list. */
+static int show_siblings(struct seqbuf *s, int cpu, enum cpu_topo_level level, bool list)
+{
+    struct cpuset sib;
+    cpu_siblings(cpu, level, &sib);
+    return list ? show_list(s, &sib) : show_cpumask(s, &sib);
+}
+
+static int show_core_mask(struct seqbuf *s, int cpu) { return show_siblings(s, cpu, TOPO_THREAD, false); }
+static int show_core_list(struct seqbuf *s, int cpu) { return show_siblings(s, cpu, TOPO_THREAD, true); }
+static int show_package_mask(struct seqbuf *s, int cpu) { return show_siblings(s, cpu, TOPO_PACKAGE, false); }
+static int show_package_list(struct seqbuf *s, int cpu) { return show_siblings(s, cpu, TOPO_PACKAGE, true); }
 
 /* ---------------------------------------------------------------- caches */
 
@@ -210,14 +243,13 @@ static unsigned cache_id(int cpu, const struct cpu_cache *c)
     return (unsigned)percpu_area[cpu].apic_id >> cache_shift(c);
 }
 
-static uint64_t cache_sharers(int num)
+static void cache_sharers(int num, struct cpuset *out)
 {
     struct cpu_cache c = cache_of(num);
-    uint64_t m = 0, online = online_mask();
-    for (int cpu = 0; cpu < 64; cpu++)
-        if ((online & (1ULL << cpu)) && cache_id(cpu, &c) == cache_id(cache_cpu(num), &c))
-            m |= 1ULL << cpu;
-    return m;
+    cpuset_zero(out);
+    for_each_cpu(cpu, &cpus_online)
+        if (cpu < ncpus && cache_id(cpu, &c) == cache_id(cache_cpu(num), &c))
+            cpuset_set(out, cpu);
 }
 
 static int show_cache_field(struct seqbuf *s, unsigned value)
@@ -250,8 +282,19 @@ static int show_cache_size(struct seqbuf *s, int num)
     return 0;
 }
 
-static int show_cache_map(struct seqbuf *s, int num) { return show_cpumask(s, cache_sharers(num)); }
-static int show_cache_list(struct seqbuf *s, int num) { return show_list(s, cache_sharers(num)); }
+static int show_cache_map(struct seqbuf *s, int num)
+{
+    struct cpuset sharers;
+    cache_sharers(num, &sharers);
+    return show_cpumask(s, &sharers);
+}
+
+static int show_cache_list(struct seqbuf *s, int num)
+{
+    struct cpuset sharers;
+    cache_sharers(num, &sharers);
+    return show_list(s, &sharers);
+}
 
 /* ---------------------------------------------------------------- nodes */
 
@@ -259,17 +302,28 @@ static int node_count(void) { return numa_nodes; }
 static uint64_t nodes_with_cpus(void)
 {
     uint64_t m = 0;
-    for (int n = 0; n < numa_nodes; n++)
-        if (numa_node_cpus(n))
+    for (int n = 0; n < numa_nodes; n++) {
+        struct cpuset cpus;
+        numa_node_cpus(n, &cpus);
+        if (!cpuset_empty(&cpus))
             m |= 1ULL << n;
+    }
     return m;
 }
 
-static int show_node_possible(struct seqbuf *s, int n) { return show_list(s, numa_all_nodes()); }
-static int show_has_cpu(struct seqbuf *s, int n) { return show_list(s, nodes_with_cpus()); }
-static int show_has_memory(struct seqbuf *s, int n) { return show_list(s, numa_nodes_with_memory()); }
-static int show_node_cpulist(struct seqbuf *s, int node) { return show_list(s, numa_node_cpus(node)); }
-static int show_node_cpumap(struct seqbuf *s, int node) { return show_cpumask(s, numa_node_cpus(node)); }
+static int show_node_possible(struct seqbuf *s, int n) { return show_nodes(s, numa_all_nodes()); }
+static int show_has_cpu(struct seqbuf *s, int n) { return show_nodes(s, nodes_with_cpus()); }
+static int show_has_memory(struct seqbuf *s, int n) { return show_nodes(s, numa_nodes_with_memory()); }
+
+static int show_node_cpus(struct seqbuf *s, int node, bool list)
+{
+    struct cpuset cpus;
+    numa_node_cpus(node, &cpus);
+    return list ? show_list(s, &cpus) : show_cpumask(s, &cpus);
+}
+
+static int show_node_cpulist(struct seqbuf *s, int node) { return show_node_cpus(s, node, true); }
+static int show_node_cpumap(struct seqbuf *s, int node) { return show_node_cpus(s, node, false); }
 
 static int show_node_distance(struct seqbuf *s, int node)
 {
@@ -373,7 +427,7 @@ static const struct sys_dir sys_dirs[] = {
     [SK_CACHE] = { NULL, 0, "index", SK_CACHE_INDEX, cache_count, cache_num },
     [SK_CACHE_INDEX] = { ENTS(cache_index_ents) },
     [SK_NODE] = { ENTS(node_ents), "node", SK_NODEN, node_count },
-    [SK_NODEN] = { ENTS(noden_ents), .link = "cpu", .link_max = MAX_CPUS, .has_link = cpu_of_node,
+    [SK_NODEN] = { ENTS(noden_ents), .link = "cpu", .link_max = NR_CPUS, .has_link = cpu_of_node,
                    .link_fmt = "../../cpu/cpu%d" },
 };
 

@@ -189,13 +189,12 @@ int cpu_to_node(int cpu)
 
 int numa_node_id(void) { return numa_nodes > 1 ? cpu_to_node(this_cpu_id()) : 0; }
 
-uint64_t numa_node_cpus(int node)
+void numa_node_cpus(int node, struct cpuset *out)
 {
-    uint64_t m = 0;
-    for (int c = 0; c < ncpus; c++)
-        if (percpu_area[c].online && cpu_to_node(c) == node)
-            m |= 1ULL << c;
-    return m;
+    cpuset_zero(out);
+    for_each_cpu(c, &cpus_online)
+        if (c < ncpus && cpu_to_node(c) == node)
+            cpuset_set(out, c);
 }
 
 uint64_t numa_nodes_with_memory(void)

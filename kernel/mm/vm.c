@@ -145,9 +145,9 @@ void mm_activate(struct mm *mm)
     struct mm *old = percpu_area[cpu].loaded_mm;
     if (old != mm) {
         if (mm)
-            __atomic_or_fetch(&mm->cpus, 1ULL << cpu, __ATOMIC_SEQ_CST);
+            cpuset_set_atomic(&mm->cpus, cpu);
         if (old)
-            __atomic_and_fetch(&old->cpus, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
+            cpuset_clear_atomic(&old->cpus, cpu);
         percpu_area[cpu].loaded_mm = mm;
     }
     arch_pt_load(mm ? mm->pt_root : kernel_pt_root);
@@ -158,14 +158,20 @@ void mm_get(struct mm *mm) { __atomic_add_fetch(&mm->refs, 1, __ATOMIC_RELAXED);
 bool mm_loaded_elsewhere(struct mm *mm)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* page-table stores before the read */
-    return (__atomic_load_n(&mm->cpus, __ATOMIC_SEQ_CST) & ~(1ULL << this_cpu_id())) != 0;
+    struct cpuset others;
+    cpuset_load_atomic(&others, &mm->cpus);
+    cpuset_clear(&others, this_cpu_id());
+    return !cpuset_empty(&others);
 }
 
 void mm_flush_others(struct mm *mm)
 {
     spin_assert_none_held();
-    if (mm_loaded_elsewhere(mm))
-        arch_tlb_flush_cpus(__atomic_load_n(&mm->cpus, __ATOMIC_SEQ_CST));
+    if (mm_loaded_elsewhere(mm)) {
+        struct cpuset targets;
+        cpuset_load_atomic(&targets, &mm->cpus);
+        arch_tlb_flush_cpus(&targets);
+    }
 }
 
 static struct vma *vma_alloc(void) { return kzalloc(sizeof(struct vma)); }

@@ -135,7 +135,7 @@ struct task *task_alloc(struct thread_group *join, int *err)
     list_init(&t->thread_node);
     waitq_init(&t->child_wait);
     t->on_cpu = -1;
-    t->cpu_mask = ~0ULL;
+    cpuset_fill(&t->cpu_mask);
     t->se.tickets = 100;
 
     spin_lock(&tasks_lock);

@@ -29,22 +29,37 @@
 /* MQMS: may an idle CPU steal from a busier queue?  Read freely. */
 static bool work_stealing = true;
 
+/* The CPUs `t` may run on now: its affinity among the online CPUs. */
+static void allowed_online(const struct task *t, struct cpuset *out)
+{
+    struct cpuset mask;
+    for (int i = 0; i < CPUSET_WORDS; i++)
+        mask.bits[i] = READ_ONCE(t->cpu_mask.bits[i]);
+    struct cpuset online;
+    cpuset_load_atomic(&online, &cpus_online);
+    cpuset_and(out, &mask, &online);
+}
+
 /* MQMS: keep it where it was if allowed; otherwise the least loaded allowed
- * CPU.  The search starts at the CPU it ran on and looks at no more than
- * SELECT_SCAN allowed CPUs, stopping at the first with nothing to do: a
- * wake-up on 64 CPUs costs what it does on 16 (Linux bounds its idle-CPU
- * search likewise); a CPU left idle beyond the window pulls work itself
- * (idle_pull). */
+ * CPU.  The search goes round the allowed online CPUs from the one it ran
+ * on and looks at no more than SELECT_SCAN of them, stopping at the first
+ * with nothing to do: a wake-up on 255 CPUs costs what it does on 16
+ * (Linux bounds its idle-CPU search likewise), and CPUs its affinity
+ * excludes are skipped a word at a time, not one by one; a CPU left idle
+ * beyond the window pulls work itself (idle_pull). */
 #define SELECT_SCAN 16
 int select_cpu(struct task *t)
 {
-    int best = -1, seen = 0, first = t->se.cpu >= 0 && t->se.cpu < ncpus ? t->se.cpu : 0;
+    struct cpuset allowed;
+    allowed_online(t, &allowed);
+    int start = cpuset_next_wrap(&allowed, t->se.cpu >= 0 && t->se.cpu < ncpus ? t->se.cpu : 0);
+    int best = -1, seen = 0;
     unsigned best_load = ~0U;
-    for (int i = 0; i < ncpus && seen < SELECT_SCAN && best_load > 0; i++) {
-        int c = first + i < ncpus ? first + i : first + i - ncpus;
-        if (!percpu_area[c].online || !may_run_on(t, c))
+    for (int c = start; c < NR_CPUS && seen < SELECT_SCAN && best_load > 0; c = cpuset_next_wrap(&allowed, c + 1)) {
+        if (seen++ && c == start)
+            break;                      /* round once */
+        if (c >= ncpus)
             continue;
-        seen++;
         unsigned load = queues[c].nr_running;
         if (c == t->se.cpu && load > 0)
             load--;                           /* slight preference for cache warmth */
@@ -63,26 +78,33 @@ int select_cpu(struct task *t)
  * running task it should preempt.  That CPU is marked to reschedule; the
  * caller sends it the IPI (-1: no CPU needs telling).  CPUs that run a task
  * without a tick (nohz_full) are added to *tickless, to get their tick back
- * now that a task waits.
+ * now that a task waits.  Bounded as select_cpu: each search looks at no
+ * more than SELECT_SCAN allowed CPUs going round from the one it last ran
+ * on; beyond them the task waits for the next CPU that schedules (at the
+ * latest when a running task's slice ends, every CPU serving this queue).
  */
-int sqms_target(struct runqueue *rq, struct task *t, uint64_t *tickless)
+int sqms_target(struct runqueue *rq, struct task *t, struct cpuset *tickless)
 {
-    int first = t->se.cpu, target = -1;
-    for (int i = 0; i < ncpus && target < 0; i++) {
-        int c = (first + i) % ncpus;
-        if (percpu_area[c].online && may_run_on(t, c) && percpu_area[c].cur_task == cpus[c].idle &&
-            !cpus[c].wake_pending)
+    struct cpuset allowed;
+    allowed_online(t, &allowed);
+    int start = cpuset_next_wrap(&allowed, t->se.cpu), target = -1, seen = 0;
+    for (int c = start; c < NR_CPUS && seen < SELECT_SCAN && target < 0; c = cpuset_next_wrap(&allowed, c + 1)) {
+        if (seen++ && c == start)
+            break;
+        if (c < ncpus && percpu_area[c].cur_task == cpus[c].idle && !cpus[c].wake_pending)
             target = c;
     }
-    for (int i = 0; i < ncpus && target < 0; i++) {
-        int c = (first + i) % ncpus;
-        struct task *cur = percpu_area[c].cur_task;
-        if (!percpu_area[c].online || !may_run_on(t, c) || !cur || cur == cpus[c].idle)
+    seen = 0;
+    for (int c = start; c < NR_CPUS && seen < SELECT_SCAN && target < 0; c = cpuset_next_wrap(&allowed, c + 1)) {
+        if (seen++ && c == start)
+            break;
+        struct task *cur = c < ncpus ? percpu_area[c].cur_task : NULL;
+        if (!cur || cur == cpus[c].idle)
             continue;
         if (should_preempt(rq, c, cur, t))
             target = c;
         else if (READ_ONCE(percpu_area[c].tick_stopped))
-            *tickless |= 1ULL << c;
+            cpuset_set(tickless, c);
     }
     if (target >= 0) {
         percpu_area[target].cur_task->need_resched = true;
@@ -110,17 +132,25 @@ void kick_cpu(int cpu)
 
 /* A CPU with more work than it can run wakes one tickless idle CPU, which
  * then looks for work to steal (idle CPUs take no tick to look by
- * themselves).  Bounded by the CPU count, and only while overloaded. */
+ * themselves).  Only while overloaded, and bounded: each call looks at
+ * SELECT_SCAN online CPUs, the next window each time (kick_cursor), so
+ * every CPU is looked at within a few ticks. */
 void kick_idle_cpu(int me)
 {
-    for (int c = 0; c < ncpus; c++) {
+    int c = cpus[me].kick_cursor;
+    for (int seen = 0; seen < SELECT_SCAN && seen < ncpus; seen++) {
+        c = cpuset_next_wrap(&cpus_online, c + 1 < ncpus ? c + 1 : 0);
+        if (c >= ncpus)
+            c = 0;
         struct percpu *p = &percpu_area[c];
         if (c == me || !p->online || !READ_ONCE(p->tick_stopped) || p->cur_task != p->idle)
             continue;
+        cpus[me].kick_cursor = c;
         WRITE_ONCE(p->next_pull_ns, 0);
         kick_cpu(c);
         return;
     }
+    cpus[me].kick_cursor = c;
 }
 
 /* A signal for t, which may be running in user mode on another CPU: make
@@ -145,17 +175,19 @@ bool sched_work_stealing(void) { return READ_ONCE(work_stealing); }
  * a queued task stays where it is, and an idle CPU it may now run on is
  * woken to take it.
  */
-void sched_set_affinity(struct task *t, uint64_t mask)
+void sched_set_affinity(struct task *t, const struct cpuset *mask)
 {
     struct runqueue *rq = task_rq_lock(t);
-    t->cpu_mask = mask;
+    for (int i = 0; i < CPUSET_WORDS; i++)
+        WRITE_ONCE(t->cpu_mask.bits[i], mask->bits[i]);   /* read without the lock, word by word */
     bool allowed = may_run_on(t, t->se.cpu);
     bool requeue = !allowed && t->se.on_rq && !is_shared(rq);
     if (requeue) {
         rq_dequeue(rq, t);
         rq->nr_running--;
     }
-    uint64_t tickless = 0;
+    struct cpuset tickless;
+    cpuset_zero(&tickless);
     int target = is_shared(rq) && t->se.on_rq ? sqms_target(rq, t, &tickless) : -1;
     struct task *cur = percpu_area[t->se.cpu].cur_task;
     bool kick = !allowed && cur == t;
@@ -175,58 +207,58 @@ void sched_set_affinity(struct task *t, uint64_t mask)
  * Work stealing (MQMS): a CPU with nothing to run takes a waiting task from
  * the busiest run queue that has one (and whose affinity allows this CPU).
  * Called from the idle loop; the search is only made when some queue holds
- * more than its running task.  The busy CPU's run-queue lock is taken only
- * once a task that may move has been seen (and the choice is checked again
- * under it): tasks pinned there would otherwise have their switches wait on
- * a lock the idle CPU holds just to find nothing, every few milliseconds
- * (and for a whole host time slice when an emulated CPU is descheduled
- * holding it).  Returns true if a task was stolen.
+ * more than its running task.  The task is found in that queue alone, by
+ * the class layer (sched_class_steal): a bounded search, whatever the
+ * number of tasks in the system or in the queue.  The busy queue's lock is
+ * only tried: a CPU switching tasks there is never made to wait for an
+ * idle one, and one that holds it is busy anyway (the idle CPU looks again
+ * after its back-off).  Returns true if a task was stolen.
  */
-static bool may_pull(struct task *t, int from, int to)
-{
-    return READ_ONCE(t->se.cpu) == from && READ_ONCE(t->se.on_rq) && (READ_ONCE(t->cpu_mask) & (1ULL << to));
-}
-
 bool idle_pull(int me)
 {
     struct sched_cpu_stats *st = &cpus[me].stats;
     st->lb_count++;
     int busiest = -1;
     unsigned most = 1;
-    for (int c = 0; c < ncpus; c++)
-        if (c != me && percpu_area[c].online && queues[c].nr_running > most) {
-            most = queues[c].nr_running;
+    for_each_cpu(c, &cpus_online) {
+        if (c >= ncpus)
+            break;
+        unsigned n = READ_ONCE(queues[c].nr_running);
+        if (c != me && n > most) {
+            most = n;
             busiest = c;
         }
+    }
     if (busiest < 0) {
         st->lb_balanced++;
         return false;
     }
     struct runqueue *src = &queues[busiest], *dst = &queues[me];
     bool pulled = false;
-    spin_lock(&tasks_lock);
-    struct task *t = NULL;
-    list_for_each(n, &all_tasks) {
-        t = container_of(n, struct task, all_node);
-        if (may_pull(t, busiest, me))
-            break;
-        t = NULL;
-    }
-    if (t) {
-        rq_lock(busiest < me ? src : dst);
-        rq_lock(busiest < me ? dst : src);
-        if (!single_queue() && may_pull(t, busiest, me)) {
-            rq_dequeue(src, t);
+    /* address order: the lower queue first (only tried, if it is src) */
+    if (dst < src)
+        rq_lock(dst);
+    bool got = spin_trylock(&src->lock);
+    if (got && src < dst)
+        rq_lock(dst);
+    if (got) {
+        struct sched_entity *se = NULL;
+        if (!single_queue() && src->nr_running > 1)
+            se = sched_class_steal(&src->cls, time_ns(), se_may_run_on, (void *)(intptr_t)me);
+        if (se) {
+            struct task *t = container_of(se, struct task, se);
             src->nr_running--;
             t->se.cpu = me;
             dst->nr_running++;
             rq_enqueue(dst, t, ENQ_WAKEUP);
             pulled = true;
         }
-        rq_unlock(busiest < me ? dst : src);
-        rq_unlock(busiest < me ? src : dst);
+        if (src < dst)
+            rq_unlock(dst);
+        rq_unlock(src);
     }
-    spin_unlock(&tasks_lock);
+    if (dst < src)
+        rq_unlock(dst);
     if (pulled)
         st->lb_gained++;
     else

@@ -140,6 +140,27 @@ struct sched_entity *sched_class_pick(struct sched_class_rq *q, uint64_t now, bo
     return se;
 }
 
+struct sched_entity *sched_class_steal(struct sched_class_rq *q, uint64_t now, sched_class_allowed_fn allowed,
+                                       void *ctx)
+{
+    struct sched_rq *order[2] = { &q->sys, &q->rt };
+    q->rt.now_ns = q->sys.now_ns = now;
+    for (int i = 0; i < 2; i++) {
+        struct sched_rq *r = order[i];
+        if (!r->policy || !r->nr_queued)
+            continue;
+        struct sched_entity *se = class_pick_one(r, allowed, ctx);
+        if (!se)
+            continue;
+        /* back in its place, then out as a migrating entity leaves */
+        r->policy->enqueue(r, se, ENQ_PREEMPTED);
+        r->policy->dequeue(r, se);
+        se->on_rq = false;
+        return se;
+    }
+    return NULL;
+}
+
 struct sched_entity *sched_class_take(struct sched_rq *r, uint64_t now)
 {
     r->now_ns = now;

@@ -73,41 +73,28 @@ enum sched_queue_mode queue_mode = SCHED_QUEUES_PER_CPU;
 /* CPU isolation ("isolcpus=LIST": no task runs there unless pinned to it)
  * and full dynticks ("nohz_full=LIST": the tick stops while one task runs).
  * CPU 0 keeps housekeeping duties (timers, sleepers) and is never in either. */
-static uint64_t isolated_mask, nohz_mask;
+static struct cpuset isolated_cpus, nohz_cpus;   /* set by sched_init, then read-only */
 
-/* "1", "1-3", "1,3-4" -> a bit mask; bad input gives 0 */
-static uint64_t parse_cpulist(const char *s)
+/* "isolcpus=" or "nohz_full=": a CPU list ("1-3,70-80"); bad text or CPU 0
+ * alone is no CPU, with a word on the console. */
+static void parse_cpu_option(struct cpuset *s, const char *name)
 {
-    uint64_t mask = 0;
-    while (s && *s) {
-        unsigned a = 0, b;
-        if (*s < '0' || *s > '9')
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            a = a * 10 + (unsigned)(*s++ - '0');
-        b = a;
-        if (*s == '-') {
-            s++;
-            b = 0;
-            if (*s < '0' || *s > '9')
-                return 0;
-            while (*s >= '0' && *s <= '9')
-                b = b * 10 + (unsigned)(*s++ - '0');
-        }
-        for (unsigned c = a; c <= b && c < MAX_CPUS; c++)
-            mask |= 1ULL << c;
-        if (*s == ',')
-            s++;
-        else if (*s)
-            return 0;
-    }
-    return mask & ~1ULL;
+    const char *v = cmdline_get(name);
+    if (v && cpuset_parse_list(s, v, NR_CPUS) < 0)
+        kprintf(KERN_WARNING "sched: %s=%s is not a CPU list, ignored\n", name, v);
+    cpuset_clear(s, 0);
 }
 
 /* The affinity every task gets unless it asks otherwise: all but isolated CPUs. */
-uint64_t sched_default_affinity(void) { return ~isolated_mask; }
+void sched_default_affinity(struct cpuset *out)
+{
+    struct cpuset all;
+    cpuset_fill(&all);
+    cpuset_andnot(out, &all, &isolated_cpus);
+}
 
-uint64_t sched_nohz_full_mask(void) { return nohz_mask; }
+const struct cpuset *sched_isolated_cpus(void) { return &isolated_cpus; }
+const struct cpuset *sched_nohz_full_cpus(void) { return &nohz_cpus; }
 
 /* ---- run-queue locks, counted ---- */
 
@@ -209,19 +196,14 @@ bool should_preempt(struct runqueue *rq, int cpu, struct task *cur, struct task 
     return sched_class_check_preempt(&rq->cls, curr, &t->se, READ_ONCE(cpus[cpu].rt_throttled));
 }
 
-/* A CPU's own queue only holds tasks that may run there; in the shared
- * queue a pick passes over those whose affinity excludes the CPU. */
-static bool pick_allowed(const struct sched_entity *se, void *cpu)
-{
-    return may_run_on(container_of(se, struct task, se), (int)(intptr_t)cpu);
-}
-
 static struct task *pick_next(struct runqueue *rq, int cpu)
 {
     struct cpu_sched *cs = &cpus[cpu];
     uint64_t now = time_ns();
+    /* a CPU's own queue only holds tasks that may run there; in the
+     * shared queue a pick passes over those whose affinity excludes it */
     struct sched_entity *se = sched_class_pick(&rq->cls, now, cs->rt_throttled,
-                                               is_shared(rq) ? pick_allowed : NULL, (void *)(intptr_t)cpu);
+                                               is_shared(rq) ? se_may_run_on : NULL, (void *)(intptr_t)cpu);
     if (!se)
         return cs->idle;
     struct task *t = container_of(se, struct task, se);
@@ -495,12 +477,15 @@ void sched_init(void)
         panic("sched: no memory for %d run queues", nr_cpu_ids + 1);
     runqueue_init(&queues[SHARED_Q]);
     cpu_sched_init(0, task_create_idle(0));
-    isolated_mask = parse_cpulist(cmdline_get("isolcpus"));
-    nohz_mask = parse_cpulist(cmdline_get("nohz_full"));
+    parse_cpu_option(&isolated_cpus, "isolcpus");
+    parse_cpu_option(&nohz_cpus, "nohz_full");
     kprintf("sched: system policy %s, %s run queues\n", system_policy->name, sched_queue_mode_name(queue_mode));
-    if (isolated_mask || nohz_mask)
-        kprintf("sched: isolated CPUs %#lx, tickless CPUs %#lx\n", (unsigned long)isolated_mask,
-                (unsigned long)nohz_mask);
+    if (!cpuset_empty(&isolated_cpus) || !cpuset_empty(&nohz_cpus)) {
+        char iso[128], nohz[128];
+        bitmap_print_list(iso, sizeof iso, isolated_cpus.bits, NR_CPUS);
+        bitmap_print_list(nohz, sizeof nohz, nohz_cpus.bits, NR_CPUS);
+        kprintf("sched: isolated CPUs %s, tickless CPUs %s\n", iso[0] ? iso : "none", nohz[0] ? nohz : "none");
+    }
     sched_bench_boot();
 }
 

@@ -50,6 +50,7 @@ struct cpu_sched {
     bool rt_throttled;
     struct sched_cpu_stats stats; /* lock_wait_ns is kept in cycles below */
     uint64_t lock_wait_cycles;
+    int kick_cursor;              /* kick_idle_cpu: where its last search ended (this CPU's) */
 };
 
 /* Allocated by sched_init for the CPUs that may start (nr_cpu_ids): the
@@ -64,7 +65,13 @@ extern enum sched_queue_mode queue_mode;
 
 static inline bool single_queue(void) { return READ_ONCE(queue_mode) == SCHED_QUEUES_SINGLE; }
 static inline bool is_shared(const struct runqueue *rq) { return rq == &queues[SHARED_Q]; }
-static inline bool may_run_on(const struct task *t, int cpu) { return t->cpu_mask & (1ULL << cpu); }
+static inline bool may_run_on(const struct task *t, int cpu) { return cpuset_test(&t->cpu_mask, cpu); }
+/* The class layer's filter (sched_class_allowed_fn): may the task of `se`
+ * run on CPU `cpu` (an int in the pointer)? */
+static inline bool se_may_run_on(const struct sched_entity *se, void *cpu)
+{
+    return may_run_on(container_of(se, struct task, se), (int)(intptr_t)cpu);
+}
 static inline struct cpu_sched *this_cs(void) { return &cpus[this_cpu_id()]; }
 static inline bool is_rt(const struct task *t) { return t->policy == SCHED_FIFO || t->policy == SCHED_RR; }
 
@@ -97,7 +104,7 @@ void activate(struct task *t, enum sched_enq_reason why);
 
 /* balance.c: CPU selection, kicking CPUs, work stealing */
 int select_cpu(struct task *t);
-int sqms_target(struct runqueue *rq, struct task *t, uint64_t *tickless);
+int sqms_target(struct runqueue *rq, struct task *t, struct cpuset *tickless);
 void notify_cpu(int cpu);
 void kick_cpu(int cpu);
 void kick_idle_cpu(int me);

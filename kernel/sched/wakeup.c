@@ -38,23 +38,25 @@ static void activate_locked(struct task *t, enum sched_enq_reason why, struct ru
     charge_tickless(rq, cpu);
     rq->nr_running++;
     rq_enqueue(rq, t, why);
-    uint64_t tickless = 0;
-    int target;
     if (single) {
-        target = sqms_target(rq, t, &tickless);
-    } else {
-        struct task *cur = percpu_area[cpu].cur_task;
-        bool preempt = cur && should_preempt(rq, cpu, cur, t);
-        if (preempt)
-            cur->need_resched = true;
-        target = preempt || percpu_area[cpu].tick_stopped ? cpu : -1;  /* a tickless CPU needs its tick */
-    }
-    rq_unlock(rq);
-    if (target >= 0)
-        notify_cpu(target);
-    for (int c = 0; tickless; c++, tickless >>= 1)
-        if (tickless & 1)
+        struct cpuset tickless;
+        cpuset_zero(&tickless);
+        int target = sqms_target(rq, t, &tickless);
+        rq_unlock(rq);
+        if (target >= 0)
+            notify_cpu(target);
+        for_each_cpu(c, &tickless)
             notify_cpu(c);
+        return;
+    }
+    struct task *cur = percpu_area[cpu].cur_task;
+    bool preempt = cur && should_preempt(rq, cpu, cur, t);
+    if (preempt)
+        cur->need_resched = true;
+    bool tell = preempt || percpu_area[cpu].tick_stopped;   /* a tickless CPU needs its tick */
+    rq_unlock(rq);
+    if (tell)
+        notify_cpu(cpu);
 }
 
 /* `t` (runnable, in no queue) joins the queue it should: the shared one,

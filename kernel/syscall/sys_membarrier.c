@@ -35,7 +35,7 @@ enum {
 #define MEMBARRIER_CMD_FLAG_CPU 1
 
 /* Every CPU in `cpus` has passed a full barrier when this returns. */
-static void barrier_on(uint64_t cpus)
+static void barrier_on(const struct cpuset *cpus)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     arch_tlb_flush_cpus(cpus);
@@ -47,7 +47,9 @@ static long private_expedited(struct mm *mm, uint32_t reg)
 {
     if (!(__atomic_load_n(&mm->membarrier, __ATOMIC_ACQUIRE) & reg))
         return -EPERM;
-    barrier_on(__atomic_load_n(&mm->cpus, __ATOMIC_SEQ_CST));
+    struct cpuset cpus;
+    cpuset_load_atomic(&cpus, &mm->cpus);
+    barrier_on(&cpus);
     return 0;
 }
 
@@ -56,7 +58,7 @@ static long sys_membarrier(int cmd, unsigned flags, int cpu_id)
     struct mm *mm = current->mm;
     if (flags && !(cmd == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ && flags == MEMBARRIER_CMD_FLAG_CPU))
         return -EINVAL;
-    bool nohz = sched_nohz_full_mask() != 0;
+    bool nohz = !cpuset_empty(sched_nohz_full_cpus());
     switch (cmd) {
     case MEMBARRIER_CMD_QUERY: {
         long mask = MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED |
@@ -72,7 +74,11 @@ static long sys_membarrier(int cmd, unsigned flags, int cpu_id)
             return -EINVAL;
         /* fallthrough */
     case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
-        barrier_on(~0ULL);
+    {
+        struct cpuset all;
+        cpuset_load_atomic(&all, &cpus_online);
+        barrier_on(&all);
+    }
         return 0;
     case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
     case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:

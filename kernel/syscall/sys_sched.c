@@ -386,44 +386,58 @@ static long sys_sched_rr_get_interval(pid_t pid, int64_t __user *ts)
 }
 SYSCALL_DEFINE(148, sched_rr_get_interval);
 
+/* The size of the kernel's affinity mask as the system calls see it:
+ * Linux's cpumask_size(), which is NR_CPUS bits in a kernel that keeps
+ * its CPU masks whole (no CONFIG_CPUMASK_OFFSTACK), as Tessera does. */
+static size_t affinity_size(void) { return sizeof(struct cpuset); }
+
 /* As Linux, a mask of any length is taken: a shorter one than the kernel's
- * (one 64-bit word, MAX_CPUS) names CPUs from 0 up and leaves the others
- * out; in a longer one (glibc's cpu_set_t has 1024 bits) the bits of CPUs
- * the kernel cannot have are not looked at.  Linux's order: the mask is
- * read, then the task is looked up (ESRCH) and checked (EPERM); an empty
- * mask is EINVAL. */
-static long sys_sched_setaffinity(pid_t pid, size_t len, const uint64_t __user *mask)
+ * (affinity_size) names CPUs from 0 up and leaves the others out; in a
+ * longer one (glibc's cpu_set_t has 1024 bits) the bytes beyond the
+ * kernel's are not read.  Only CPUs online count: a mask that names none
+ * is EINVAL.  Linux's order: the mask is read, then the task is looked up
+ * (ESRCH) and checked (EPERM), then the mask judged (EINVAL). */
+static long sys_sched_setaffinity(pid_t pid, size_t len, const void __user *mask)
 {
-    uint64_t m = 0;
-    if (copy_from_user(&m, mask, MIN(len, sizeof m)))
+    struct cpuset m, online;
+    cpuset_zero(&m);
+    if (copy_from_user(m.bits, mask, MIN(len, affinity_size())))
         return -EFAULT;
-    m &= (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1);
+    cpuset_load_atomic(&online, &cpus_online);
+    cpuset_and(&m, &m, &online);
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : !m ? -EINVAL : 0;
+    long r = !t ? -ESRCH : !(may_schedule(t) || capable(CAP_SYS_NICE)) ? -EPERM : cpuset_empty(&m) ? -EINVAL : 0;
     if (!r)
-        sched_set_affinity(t, m);       /* under tasks_lock: t cannot be reaped meanwhile */
+        sched_set_affinity(t, &m);      /* under tasks_lock: t cannot be reaped meanwhile */
     spin_unlock(&tasks_lock);
     return r;
 }
 SYSCALL_DEFINE(203, sched_setaffinity);
 
-/* The kernel's mask is one 64-bit word: a buffer must hold it and be a
- * whole number of words (Linux: of longs, and as many bits as
- * nr_cpu_ids); what is written is its length. */
-static long sys_sched_getaffinity(pid_t pid, size_t len, uint64_t __user *mask)
+/* As Linux: the buffer must hold a bit for every possible CPU and be a
+ * whole number of longs (EINVAL otherwise); the affinity among the online
+ * CPUs is written, affinity_size bytes (fewer if the buffer is smaller:
+ * the bits it lacks are of CPUs that are not possible), and that length
+ * is returned. */
+static long sys_sched_getaffinity(pid_t pid, size_t len, void __user *mask)
 {
-    if (len < sizeof(uint64_t) || len % sizeof(uint64_t))
+    if (len < ((size_t)cpus_present + 7) / 8 || len % sizeof(uint64_t))
         return -EINVAL;
+    struct cpuset m;
     spin_lock(&tasks_lock);
     struct task *t = find_task(pid);
-    uint64_t m = t ? t->cpu_mask & (ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1) : 0;
+    if (t) {
+        cpuset_load_atomic(&m, &cpus_online);
+        cpuset_and(&m, &m, &t->cpu_mask);
+    }
     spin_unlock(&tasks_lock);
     if (!t)
         return -ESRCH;
-    if (copy_to_user(mask, &m, sizeof m))
+    size_t n = MIN(len, affinity_size());
+    if (copy_to_user(mask, m.bits, n))
         return -EFAULT;
-    return sizeof m;
+    return (long)n;
 }
 SYSCALL_DEFINE(204, sched_getaffinity);
 

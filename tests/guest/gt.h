@@ -269,6 +269,59 @@ GT_FN int run_child(int (*fn)(void))
     return st;
 }
 
+/* Runs argv[0] (a path) with stdout and stderr captured into out (NUL-
+ * terminated, at most n-1 bytes); returns the wait status. */
+GT_FN int run_capture(char *const argv[], char *out, size_t n)
+{
+    int p[2];
+    if (pipe(p))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        close(p[0]);
+        close(p[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(p[1]);
+    size_t len = 0;
+    ssize_t r;
+    while (len + 1 < n && (r = read(p[0], out + len, n - 1 - len)) > 0)
+        len += (size_t)r;
+    out[len] = 0;
+    close(p[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return st;
+}
+
+/* The value of "Name:\t..." in /proc/self/status, or "" (a static buffer,
+ * overwritten by the next call). */
+GT_FN const char *proc_status_field(const char *name)
+{
+    static char buf[8192], val[1024];
+    val[0] = 0;
+    if (read_file("/proc/self/status", buf, sizeof buf) < 0)
+        return val;
+    size_t n = strlen(name);
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (!strncmp(line, name, n) && line[n] == ':') {
+            const char *v = line + n + 1;
+            while (*v == '\t' || *v == ' ')
+                v++;
+            size_t len = strcspn(v, "\n");
+            if (len >= sizeof val)
+                len = sizeof val - 1;
+            memcpy(val, v, len);
+            val[len] = 0;
+            break;
+        }
+    }
+    return val;
+}
+
 /* Exits with 0 if every expectation held, 1 otherwise. */
 GT_FN void __attribute__((noreturn)) gt_exit(void)
 {

@@ -6,29 +6,9 @@
 #include "gt.h"
 #include <sched.h>
 
-/* The value of "Name:\t..." in /proc/self/status, or "" */
-static const char *status_field(const char *name)
-{
-    static char buf[8192], val[1024];
-    val[0] = 0;
-    if (read_file("/proc/self/status", buf, sizeof buf) < 0)
-        return val;
-    size_t n = strlen(name);
-    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (!strncmp(line, name, n) && line[n] == ':') {
-            const char *v = line + n + 1;
-            while (*v == '\t' || *v == ' ')
-                v++;
-            size_t len = strcspn(v, "\n");
-            if (len >= sizeof val)
-                len = sizeof val - 1;
-            memcpy(val, v, len);
-            val[len] = 0;
-            break;
-        }
-    }
-    return val;
-}
+/* The bits of a cpu_set_t: musl's SET_BITS is 128, not the 1024 the
+ * type holds, and more than 128 CPUs must fit. */
+#define SET_BITS ((int)(8 * sizeof(cpu_set_t)))
 
 /* "3" or "ffffffff,ffffffff": hex digits from the right, commas skipped */
 static int parse_mask(const char *s, cpu_set_t *set)
@@ -44,7 +24,7 @@ static int parse_mask(const char *s, cpu_set_t *set)
         if (d < 0)
             return -1;
         for (int k = 0; k < 4; k++, bit++)
-            if ((d >> k) & 1 && bit < CPU_SETSIZE)
+            if ((d >> k) & 1 && bit < SET_BITS)
                 CPU_SET(bit, set);
     }
     return 0;
@@ -67,7 +47,7 @@ static int parse_list(const char *s, cpu_set_t *set)
             if (end == s)
                 return -1;
         }
-        for (long c = a; c <= b && c < CPU_SETSIZE; c++)
+        for (long c = a; c <= b && c < SET_BITS; c++)
             CPU_SET(c, set);
         if (*end == ',')
             end++;
@@ -78,18 +58,28 @@ static int parse_list(const char *s, cpu_set_t *set)
     return 0;
 }
 
+/* The first CPU in one set and not the other, or -1. */
+static int first_difference(const cpu_set_t *a, const cpu_set_t *b)
+{
+    for (int c = 0; c < SET_BITS; c++)
+        if (!CPU_ISSET(c, a) != !CPU_ISSET(c, b))
+            return c;
+    return -1;
+}
+
 static void compare(const char *when)
 {
     cpu_set_t want, mask, list;
     sched_getaffinity(0, sizeof want, &want);
-    const char *m = status_field("Cpus_allowed");
+    const char *m = proc_status_field("Cpus_allowed");
     int mok = parse_mask(m, &mask) == 0 && CPU_EQUAL(&mask, &want);
     if (!expect(mok, "Cpus_allowed is the affinity mask"))
-        say("  %s: Cpus_allowed '%s', %d CPUs allowed\n", when, m, CPU_COUNT(&want));
-    const char *l = status_field("Cpus_allowed_list");
+        say("  %s: Cpus_allowed '%s', %d CPUs allowed, CPU %d differs\n", when, m, CPU_COUNT(&want),
+            first_difference(&mask, &want));
+    const char *l = proc_status_field("Cpus_allowed_list");
     int lok = parse_list(l, &list) == 0 && CPU_EQUAL(&list, &want);
     if (!expect(lok, "Cpus_allowed_list is the same set"))
-        say("  %s: Cpus_allowed_list '%s'\n", when, l);
+        say("  %s: Cpus_allowed_list '%s', CPU %d differs\n", when, l, first_difference(&list, &want));
 }
 
 int main(void)
@@ -98,7 +88,7 @@ int main(void)
     cpu_set_t set;
     sched_getaffinity(0, sizeof set, &set);
     int first = 0;
-    while (first < CPU_SETSIZE && !CPU_ISSET(first, &set))
+    while (first < SET_BITS && !CPU_ISSET(first, &set))
         first++;
     CPU_ZERO(&set);
     CPU_SET(first, &set);
@@ -106,6 +96,6 @@ int main(void)
     compare("pinned");
     char want[16];
     snprintf(want, sizeof want, "%d", first);
-    expect(!strcmp(status_field("Cpus_allowed_list"), want), "the list names that one CPU");
+    expect(!strcmp(proc_status_field("Cpus_allowed_list"), want), "the list names that one CPU");
     gt_exit();
 }

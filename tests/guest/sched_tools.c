@@ -13,37 +13,10 @@
 #include <sys/syscall.h>
 #include "../../include/uapi/tessera.h"
 
-/* Run argv with stdout+stderr captured into out; returns the wait status. */
-static int run(char *const argv[], char *out, size_t n)
-{
-    int p[2];
-    if (pipe(p))
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 1);
-        dup2(p[1], 2);
-        close(p[0]);
-        close(p[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(p[1]);
-    size_t len = 0;
-    ssize_t r;
-    while (len + 1 < n && (r = read(p[0], out + len, n - 1 - len)) > 0)
-        len += (size_t)r;
-    out[len] = 0;
-    close(p[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return st;
-}
-
 static void check(char *const argv[], int want_status, const char *want_text, const char *what)
 {
     char out[2048];
-    int st = run(argv, out, sizeof out);
+    int st = run_capture(argv, out, sizeof out);
     int ok = WIFEXITED(st) && WEXITSTATUS(st) == want_status && (!want_text || strstr(out, want_text));
     if (!expect(ok, what))
         say("  status %s, output:\n%s", status_str(st), out);
@@ -91,7 +64,7 @@ int main(void)
     snprintf(spid, sizeof spid, "%d", (int)pid);
     char *renice[] = { "/bin/busybox", "renice", "-n", "6", "-p", spid, NULL };
     char out[256];
-    int st = run(renice, out, sizeof out);
+    int st = run_capture(renice, out, sizeof out);
     expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "busybox renice -n 6 -p CHILD");
     write(go[1], "x", 1);
     waitpid(pid, &st, 0);

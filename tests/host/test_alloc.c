@@ -39,6 +39,7 @@ static struct percpu cpu_blocks[2];
 struct percpu *percpu_area = cpu_blocks;
 int nr_cpu_ids = 2;
 int ncpus = 1;
+struct cpuset cpus_online;
 
 #include "../../arch/x86_64/acpi.c"
 #include "../../kernel/mm/numa.c"

@@ -30,6 +30,7 @@
 #include "../../kernel/fs/cpio.c"
 #include "../../kernel/fs/initramfs.c"
 #include "../../kernel/fs/seqfile.c"
+#include "../../kernel/lib/cpuset.c"
 #include "../../kernel/fs/fs_context.c"
 #include "../../kernel/fs/mount.c"
 
