@@ -50,6 +50,12 @@ static void allowed_online(const struct task *t, struct cpuset *out)
 #define SELECT_SCAN 16
 int select_cpu(struct task *t)
 {
+    /* the common case first: the CPU it ran on, allowed and online, has
+     * nothing else to run (what the search below would stop at at once) */
+    int prev = t->se.cpu;
+    if (prev >= 0 && prev < ncpus && READ_ONCE(queues[prev].nr_running) <= 1 &&
+        (READ_ONCE(t->cpu_mask.bits[prev / 64]) & READ_ONCE(cpus_online.bits[prev / 64]) & cpuset_bit(prev)))
+        return prev;
     struct cpuset allowed;
     allowed_online(t, &allowed);
     int start = cpuset_next_wrap(&allowed, t->se.cpu >= 0 && t->se.cpu < ncpus ? t->se.cpu : 0);
