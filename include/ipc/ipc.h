@@ -21,6 +21,7 @@
 #define IPC_IPC_H
 
 #include <kernel/kernel.h>
+#include <kernel/spinlock.h>
 #include <kernel/sysctl.h>
 
 struct seqbuf;
@@ -76,6 +77,27 @@ static inline int ipc_id(const struct ipc_obj *o) { return o->seq * IPC_MNI + o-
  * Returns its id, -ENOSPC (table full) or -ENOMEM.  May allocate: the
  * caller's lock must rank above "kheap". */
 int ipc_add(struct ipc_table *t, struct ipc_obj *o, int32_t key, int flags, int limit);
+/* What shmget, semget and msgget share: how a kind looks a key up and
+ * makes a new object. */
+struct ipc_kind {
+    struct spinlock *lock;              /* the kind's lock, guarding `table` */
+    struct ipc_table *table;
+    const int *limit;                   /* objects at most (a tunable) */
+    /* an existing object asked for with `arg` (a size): the kind's own
+     * refusal or 0; under the lock; NULL: none */
+    int (*check_old)(struct ipc_obj *o, long arg);
+    /* before making a new one, under the lock: the refusal or 0; NULL: none */
+    int (*check_new)(long arg);
+    /* a new object (zeroed head), made without the lock; NULL: no memory */
+    struct ipc_obj *(*make)(long arg);
+    void (*unmake)(struct ipc_obj *o);  /* frees one that was not added */
+    /* it is in the table now, under the lock; NULL: nothing to do */
+    void (*added)(struct ipc_obj *o, long arg);
+};
+/* shmget/semget/msgget: the id of key's object (checked as Linux does),
+ * or of a new one with IPC_PRIVATE or IPC_CREAT; or -ENOENT, -EEXIST,
+ * -EACCES, -ENOSPC, -ENOMEM, or the kind's refusal.  Takes k->lock. */
+long ipc_get(const struct ipc_kind *k, int32_t key, int flags, long arg);
 /* Takes o out of the table: its id and key name nothing any more. */
 void ipc_remove(struct ipc_table *t, struct ipc_obj *o);
 /* shmget/semget/msgget of an existing object, in Linux's order: -EEXIST

@@ -83,50 +83,99 @@ static void queue_put(struct msg_queue *q)
         kfree(q);
 }
 
+static struct ipc_obj *queue_make(long arg)
+{
+    struct msg_queue *q = kzalloc(sizeof *q);
+    if (!q)
+        return NULL;
+    q->refs = 1;
+    q->qbytes = (uint64_t)READ_ONCE(msgmnb);
+    q->ctime = ipc_now();
+    list_init(&q->msgs);
+    waitq_init(&q->readers);
+    waitq_init(&q->writers);
+    return &q->perm;
+}
+
+static void queue_unmake(struct ipc_obj *o) { kfree(o); }
+
+static const struct ipc_kind msg_kind = {
+    .lock = &msg_lock, .table = &msg_table, .limit = &msgmni, .make = queue_make, .unmake = queue_unmake,
+};
+
 static long sys_msgget(int32_t key, int flags)
 {
-    struct msg_queue *fresh = NULL;
-    long r;
-    for (;;) {
-        spin_lock(&msg_lock);
-        struct ipc_obj *o = key != IPC_PRIVATE ? ipc_find_key(&msg_table, key) : NULL;
-        if (o) {
-            r = ipc_check_get(o, flags, 0);
-            if (!r)
-                r = ipc_id(o);
-            break;
-        }
-        if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
-            r = -ENOENT;
-            break;
-        }
-        if (!fresh) {                   /* allocate without the lock, then look again */
-            spin_unlock(&msg_lock);
-            fresh = kzalloc(sizeof *fresh);
-            if (!fresh)
-                return -ENOMEM;
-            continue;
-        }
-        fresh->refs = 1;
-        fresh->qbytes = (uint64_t)msgmnb;
-        fresh->ctime = ipc_now();
-        list_init(&fresh->msgs);
-        waitq_init(&fresh->readers);
-        waitq_init(&fresh->writers);
-        r = ipc_add(&msg_table, &fresh->perm, key, flags, msgmni);
-        if (r >= 0)
-            fresh = NULL;
-        break;
-    }
-    spin_unlock(&msg_lock);
-    kfree(fresh);
-    return r;
+    return ipc_get(&msg_kind, key, flags, 0);
 }
 SYSCALL_DEFINE(68, msgget);
 
 static bool fits(const struct msg_queue *q, size_t len)
 {
     return len + q->cbytes <= q->qbytes && 1 + q->qnum <= q->qbytes;
+}
+
+/* The queue id names, referenced, if the caller may access it as `want`;
+ * else NULL with *err. */
+static struct msg_queue *queue_get(int id, int want, long *err)
+{
+    spin_lock(&msg_lock);
+    struct msg_queue *q = queue_find(id);
+    *err = !q ? -EINVAL : ipc_access(&q->perm, want);
+    if (*err)
+        q = NULL;
+    else
+        q->refs++;
+    spin_unlock(&msg_lock);
+    return q;
+}
+
+/* Calls step(q, arg) under msg_lock until it returns anything but 1 (1:
+ * sleep on wq, woken by a change); a removed queue is -EIDRM, a signal
+ * while it would sleep -ERESTARTNOHAND.  Drops the caller's reference. */
+static long queue_wait(struct msg_queue *q, struct waitq *wq, long (*step)(struct msg_queue *q, void *arg),
+                       void *arg)
+{
+    struct wait_entry w;
+    long r;
+    for (;;) {
+        prepare_to_wait(wq, &w);
+        spin_lock(&msg_lock);
+        r = q->removed ? -EIDRM : step(q, arg);
+        if (r == 1 && signal_pending(current))
+            r = -ERESTARTNOHAND;
+        spin_unlock(&msg_lock);
+        if (r != 1)
+            break;
+        schedule();
+    }
+    finish_wait(wq, &w);
+    spin_lock(&msg_lock);
+    queue_put(q);
+    spin_unlock(&msg_lock);
+    return r;
+}
+
+struct send_arg {
+    struct kmsg *m;
+    int flags;
+};
+
+/* msgsnd's step: 0 (queued), -EAGAIN, or 1 (full: sleep). */
+static long try_send(struct msg_queue *q, void *p)
+{
+    struct send_arg *a = p;
+    struct kmsg *m = a->m;
+    if (!fits(q, m->len))
+        return (a->flags & IPC_NOWAIT) ? -EAGAIN : 1;
+    list_push_back(&q->msgs, &m->node);
+    q->cbytes += m->len;
+    q->qnum++;
+    msg_hdrs++;
+    msg_bytes += m->len;
+    q->lspid = current->tgid;
+    q->stime = ipc_now();
+    waitq_wake_all(&q->readers);
+    return 0;
 }
 
 static long sys_msgsnd(int id, const void __user *buf, size_t len, int flags)
@@ -147,50 +196,16 @@ static long sys_msgsnd(int id, const void __user *buf, size_t len, int flags)
         kfree(m);
         return -EFAULT;
     }
-    spin_lock(&msg_lock);
-    struct msg_queue *q = queue_find(id);
-    long r = !q ? -EINVAL : ipc_access(&q->perm, MAY_WRITE);
-    if (r) {
-        spin_unlock(&msg_lock);
+    long r;
+    struct msg_queue *q = queue_get(id, MAY_WRITE, &r);
+    if (!q) {
         kfree(m);
         return r;
     }
-    q->refs++;
-    spin_unlock(&msg_lock);
-    struct wait_entry w;
-    for (;;) {
-        prepare_to_wait(&q->writers, &w);
-        spin_lock(&msg_lock);
-        if (q->removed) {
-            r = -EIDRM;
-        } else if (fits(q, len)) {
-            list_push_back(&q->msgs, &m->node);
-            q->cbytes += len;
-            q->qnum++;
-            msg_hdrs++;
-            msg_bytes += len;
-            q->lspid = current->tgid;
-            q->stime = ipc_now();
-            m = NULL;
-            r = 0;
-            waitq_wake_all(&q->readers);
-        } else if (flags & IPC_NOWAIT) {
-            r = -EAGAIN;
-        } else if (signal_pending(current)) {
-            r = -ERESTARTNOHAND;
-        } else {
-            r = 1;
-        }
-        spin_unlock(&msg_lock);
-        if (r != 1)
-            break;
-        schedule();
-    }
-    finish_wait(&q->writers, &w);
-    spin_lock(&msg_lock);
-    queue_put(q);
-    spin_unlock(&msg_lock);
-    kfree(m);
+    struct send_arg arg = { m, flags };
+    r = queue_wait(q, &q->writers, try_send, &arg);
+    if (r)
+        kfree(m);
     return r;
 }
 SYSCALL_DEFINE(69, msgsnd);
@@ -218,6 +233,44 @@ static struct kmsg *find_msg(struct msg_queue *q, long type, int flags)
     return best;
 }
 
+struct recv_arg {
+    long type;
+    int flags;
+    size_t len;
+    struct kmsg *got;                   /* taken, or MSG_COPY's copy */
+};
+
+/* msgrcv's step: 0 (a->got set), -E2BIG, -ENOMSG, -ENOMEM, or 1 (none: sleep). */
+static long try_recv(struct msg_queue *q, void *p)
+{
+    struct recv_arg *a = p;
+    struct kmsg *m = find_msg(q, a->type, a->flags);
+    if (!m)
+        return (a->flags & IPC_NOWAIT) ? -ENOMSG : 1;
+    if (a->len < m->len && !(a->flags & MSG_NOERROR))
+        return -E2BIG;
+    if (a->flags & MSG_COPY) {
+        size_t n = MIN(a->len, m->len);
+        a->got = kmalloc(sizeof *a->got + n);
+        if (!a->got)
+            return -ENOMEM;
+        a->got->type = m->type;
+        a->got->len = n;
+        memcpy(a->got->text, m->text, n);
+        return 0;
+    }
+    list_remove(&m->node);
+    q->cbytes -= m->len;
+    q->qnum--;
+    msg_hdrs--;
+    msg_bytes -= m->len;
+    q->lrpid = current->tgid;
+    q->rtime = ipc_now();
+    a->got = m;
+    waitq_wake_all(&q->writers);
+    return 0;
+}
+
 static long sys_msgrcv(int id, void __user *buf, size_t len, long type, int flags)
 {
     if (id < 0 || (long)len < 0)
@@ -226,61 +279,13 @@ static long sys_msgrcv(int id, void __user *buf, size_t len, long type, int flag
         return -EINVAL;
     if (flags & MSG_COPY)
         len = MIN(len, (size_t)READ_ONCE(msgmax));
-    spin_lock(&msg_lock);
-    struct msg_queue *q = queue_find(id);
-    long r = !q ? -EINVAL : ipc_access(&q->perm, MAY_READ);
-    if (r) {
-        spin_unlock(&msg_lock);
+    long r;
+    struct msg_queue *q = queue_get(id, MAY_READ, &r);
+    if (!q)
         return r;
-    }
-    q->refs++;
-    spin_unlock(&msg_lock);
-    struct kmsg *got = NULL;
-    struct wait_entry w;
-    for (;;) {
-        prepare_to_wait(&q->readers, &w);
-        spin_lock(&msg_lock);
-        struct kmsg *m = q->removed ? NULL : find_msg(q, type, flags);
-        if (q->removed) {
-            r = -EIDRM;
-        } else if (m && len < m->len && !(flags & MSG_NOERROR)) {
-            r = -E2BIG;
-        } else if (m && (flags & MSG_COPY)) {
-            size_t n = MIN(len, m->len);
-            got = kmalloc(sizeof *got + n);
-            r = got ? 0 : -ENOMEM;
-            if (got) {
-                got->type = m->type;
-                got->len = n;
-                memcpy(got->text, m->text, n);
-            }
-        } else if (m) {
-            list_remove(&m->node);
-            q->cbytes -= m->len;
-            q->qnum--;
-            msg_hdrs--;
-            msg_bytes -= m->len;
-            q->lrpid = current->tgid;
-            q->rtime = ipc_now();
-            got = m;
-            r = 0;
-            waitq_wake_all(&q->writers);
-        } else if (flags & IPC_NOWAIT) {
-            r = -ENOMSG;
-        } else if (signal_pending(current)) {
-            r = -ERESTARTNOHAND;
-        } else {
-            r = 1;
-        }
-        spin_unlock(&msg_lock);
-        if (r != 1)
-            break;
-        schedule();
-    }
-    finish_wait(&q->readers, &w);
-    spin_lock(&msg_lock);
-    queue_put(q);
-    spin_unlock(&msg_lock);
+    struct recv_arg arg = { .type = type, .flags = flags, .len = len };
+    r = queue_wait(q, &q->readers, try_recv, &arg);
+    struct kmsg *got = arg.got;
     if (!got)
         return r;
     /* taken: a bad buffer loses it, as on Linux */

@@ -247,56 +247,43 @@ static void set_remove(struct sem_set *s)
     set_put(s);
 }
 
+static int sem_check_old(struct ipc_obj *o, long nsems) { return nsems > set_of(o)->nsems ? -EINVAL : 0; }
+
+static int sem_check_new(long nsems)
+{
+    if (nsems == 0)
+        return -EINVAL;
+    return used_sems + nsems > lim_mns ? -ENOSPC : 0;
+}
+
+static struct ipc_obj *set_make(long nsems)
+{
+    struct sem_set *s = kzalloc(sizeof *s + (size_t)nsems * sizeof s->sems[0]);
+    if (!s)
+        return NULL;
+    s->refs = 1;
+    s->nsems = (int)nsems;
+    s->ctime = ipc_now();
+    list_init(&s->pending);
+    list_init(&s->undos);
+    waitq_init(&s->wait);
+    return &s->perm;
+}
+
+static void set_unmake(struct ipc_obj *o) { kfree(o); }
+
+static void set_added(struct ipc_obj *o, long nsems) { used_sems += (int)nsems; }
+
+static const struct ipc_kind sem_kind = {
+    .lock = &sem_lock, .table = &sem_table, .limit = &lim_mni, .check_old = sem_check_old,
+    .check_new = sem_check_new, .make = set_make, .unmake = set_unmake, .added = set_added,
+};
+
 static long sys_semget(int32_t key, int nsems, int flags)
 {
     if (nsems < 0 || nsems > READ_ONCE(lim_msl))
         return -EINVAL;
-    struct sem_set *fresh = NULL;
-    long r;
-    for (;;) {
-        spin_lock(&sem_lock);
-        struct ipc_obj *o = key != IPC_PRIVATE ? ipc_find_key(&sem_table, key) : NULL;
-        if (o) {
-            r = ipc_check_get(o, flags, nsems > set_of(o)->nsems ? -EINVAL : 0);
-            if (!r)
-                r = ipc_id(o);
-            break;
-        }
-        if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
-            r = -ENOENT;
-            break;
-        }
-        if (nsems == 0) {
-            r = -EINVAL;
-            break;
-        }
-        if (used_sems + nsems > lim_mns) {
-            r = -ENOSPC;
-            break;
-        }
-        if (!fresh) {                   /* allocate without the lock, then look again */
-            spin_unlock(&sem_lock);
-            fresh = kzalloc(sizeof *fresh + (size_t)nsems * sizeof fresh->sems[0]);
-            if (!fresh)
-                return -ENOMEM;
-            continue;
-        }
-        fresh->refs = 1;
-        fresh->nsems = nsems;
-        fresh->ctime = ipc_now();
-        list_init(&fresh->pending);
-        list_init(&fresh->undos);
-        waitq_init(&fresh->wait);
-        r = ipc_add(&sem_table, &fresh->perm, key, flags, lim_mni);
-        if (r >= 0) {
-            used_sems += nsems;
-            fresh = NULL;
-        }
-        break;
-    }
-    spin_unlock(&sem_lock);
-    kfree(fresh);
-    return r;
+    return ipc_get(&sem_kind, key, flags, nsems);
 }
 SYSCALL_DEFINE(64, semget);
 

@@ -105,50 +105,51 @@ static struct shm_segment *seg_find(int id)
     return o ? seg_of(o) : NULL;
 }
 
+static int shm_check_old(struct ipc_obj *o, long size)
+{
+    return (uint64_t)size > seg_of(o)->size ? -EINVAL : 0;
+}
+
+static int shm_check_new(long size)
+{
+    return (uint64_t)size < SHMMIN || (uint64_t)size > SHMMAX ? -EINVAL : 0;
+}
+
+static struct ipc_obj *seg_make(long size)
+{
+    struct shm_segment *s = kzalloc(sizeof *s);
+    struct vnode *file = s ? vfs_anon_file(ALIGN_UP((uint64_t)size, PAGE_SIZE)) : NULL;
+    if (!file) {
+        kfree(s);
+        return NULL;
+    }
+    s->file = file;
+    s->size = (uint64_t)size;
+    s->cpid = current->tgid;
+    s->ctime = ipc_now();
+    return &s->perm;
+}
+
+static void seg_unmake(struct ipc_obj *o)
+{
+    vnode_put(seg_of(o)->file);
+    kfree(o);
+}
+
+static const int shmmni = SHMMNI;
+static const struct ipc_kind shm_kind = {
+    .lock = &shm_lock, .table = &shm_table, .limit = &shmmni, .check_old = shm_check_old,
+    .check_new = shm_check_new, .make = seg_make, .unmake = seg_unmake,
+};
+
 static long sys_shmget(int32_t key, uint64_t size, int flags)
 {
     struct shm_segment *dead[8];
     spin_lock(&shm_lock);
-    int nd = reap_removed(dead, 8);
-    struct ipc_obj *found = key != IPC_PRIVATE ? ipc_find_key(&shm_table, key) : NULL;
-    long r;
-    if (found) {
-        r = ipc_check_get(found, flags, size > seg_of(found)->size ? -EINVAL : 0);
-        if (!r)
-            r = ipc_id(found);
-        spin_unlock(&shm_lock);
-        goto out;
-    }
+    int nd = reap_removed(dead, 8);     /* a removed segment's key is free already; its slot now */
     spin_unlock(&shm_lock);
-    if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
-        r = -ENOENT;
-        goto out;
-    }
-    if (size < SHMMIN || size > SHMMAX) {
-        r = -EINVAL;
-        goto out;
-    }
-    struct shm_segment *s = kzalloc(sizeof *s);
-    struct vnode *file = s ? vfs_anon_file(ALIGN_UP(size, PAGE_SIZE)) : NULL;
-    if (!file) {
-        kfree(s);
-        r = -ENOMEM;
-        goto out;
-    }
-    s->file = file;
-    s->size = size;
-    s->cpid = current->tgid;
-    s->ctime = ipc_now();
-    spin_lock(&shm_lock);
-    r = ipc_add(&shm_table, &s->perm, key, flags, SHMMNI);
-    spin_unlock(&shm_lock);
-    if (r < 0) {                        /* no free slot */
-        vnode_put(file);
-        kfree(s);
-    }
-out:
     put_dead(dead, nd);
-    return r;
+    return ipc_get(&shm_kind, key, flags, (long)size);  /* the size goes back unchanged */
 }
 SYSCALL_DEFINE(29, shmget);
 

@@ -87,6 +87,46 @@ void ipc_remove(struct ipc_table *t, struct ipc_obj *o)
     }
 }
 
+long ipc_get(const struct ipc_kind *k, int32_t key, int flags, long arg)
+{
+    struct ipc_obj *fresh = NULL;
+    long r;
+    for (;;) {
+        spin_lock(k->lock);
+        struct ipc_obj *o = key != IPC_PRIVATE ? ipc_find_key(k->table, key) : NULL;
+        if (o) {
+            r = ipc_check_get(o, flags, k->check_old ? k->check_old(o, arg) : 0);
+            if (!r)
+                r = ipc_id(o);
+            break;
+        }
+        if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
+            r = -ENOENT;
+            break;
+        }
+        if (k->check_new && (r = k->check_new(arg)))
+            break;
+        if (!fresh) {                   /* made without the lock, then look again */
+            spin_unlock(k->lock);
+            fresh = k->make(arg);
+            if (!fresh)
+                return -ENOMEM;
+            continue;
+        }
+        r = ipc_add(k->table, fresh, key, flags, READ_ONCE(*k->limit));
+        if (r >= 0) {
+            if (k->added)
+                k->added(fresh, arg);
+            fresh = NULL;
+        }
+        break;
+    }
+    spin_unlock(k->lock);
+    if (fresh)
+        k->unmake(fresh);
+    return r;
+}
+
 int ipc_access(const struct ipc_obj *o, int want)
 {
     struct task *t = current;
