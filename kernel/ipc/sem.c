@@ -346,12 +346,13 @@ static int undo_get(int semid, struct sem_undo **out)
     }
 }
 
-static long sys_semtimedop(int semid, const struct ksembuf __user *usops, size_t nsops,
+/* nsops is an unsigned int, as Linux declares it (the register's upper half is ignored). */
+static long sys_semtimedop(int semid, const struct ksembuf __user *usops, unsigned nsops,
                            const struct ktimespec __user *timeout)
 {
-    if ((long)nsops < 1 || semid < 0)
+    if (nsops < 1 || semid < 0)
         return -EINVAL;
-    if (nsops > (size_t)READ_ONCE(lim_opm))
+    if (nsops > (unsigned)READ_ONCE(lim_opm))
         return -E2BIG;
     struct ksembuf small[8];
     struct ksembuf *sops = nsops <= ARRAY_SIZE(small) ? small : kmalloc(nsops * sizeof *sops);
@@ -377,7 +378,7 @@ static long sys_semtimedop(int semid, const struct ksembuf __user *usops, size_t
     }
     unsigned max = 0;
     bool undos = false, alter = false;
-    for (size_t i = 0; i < nsops; i++) {
+    for (unsigned i = 0; i < nsops; i++) {
         max = MAX(max, sops[i].num);
         undos |= (sops[i].flg & SEM_UNDO) != 0;
         alter |= sops[i].op != 0;
@@ -444,7 +445,7 @@ out:
 }
 SYSCALL_DEFINE(220, semtimedop);
 
-static long sys_semop(int semid, const struct ksembuf __user *sops, size_t nsops)
+static long sys_semop(int semid, const struct ksembuf __user *sops, unsigned nsops)
 {
     return sys_semtimedop(semid, sops, nsops, NULL);
 }
@@ -707,8 +708,9 @@ static int sem_ctl_read(char *buf, size_t n)
                     READ_ONCE(lim_mni));
 }
 
-/* Up to four numbers, as Linux's integer vectors read them; SEMMNI at
- * most IPC_MNI. */
+/* Up to four numbers, as Linux's integer vectors read them.  A SEMMNI
+ * outside [0, IPC_MNI] is ERANGE and keeps its old value, the others are
+ * taken all the same (Linux). */
 static int sem_ctl_write(const char *val, size_t len)
 {
     int v[4];
@@ -725,13 +727,14 @@ static int sem_ctl_write(const char *val, size_t len)
         while (*p && *p != ' ' && *p != '\t' && *p != '\n')
             p++;
     }
-    if (n == 0 || (n == 4 && (v[3] < 0 || v[3] > IPC_MNI)))
+    if (n == 0)
         return -EINVAL;
+    bool bad_mni = n == 4 && (v[3] < 0 || v[3] > IPC_MNI);
     spin_lock(&sem_lock);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && i < (bad_mni ? 3 : 4); i++)
         sem_ctls[i] = v[i];
     spin_unlock(&sem_lock);
-    return 0;
+    return bad_mni ? -ERANGE : 0;
 }
 
 const struct sysctl_entry sem_sysctls[] = {

@@ -38,6 +38,7 @@ static void as_nobody(void)
     OK(syscall(SYS_semctl, root_sem_ro, 0, GETVAL, 0));
     E(syscall(SYS_semop, root_sem_ro, &down, 1), EACCES);
     E(syscall(SYS_semctl, root_sem_ro, 0, SETALL, vals), EACCES);
+    say("nobody writes /proc/sys/kernel/sem: %s\n", errname(write_val("/proc/sys/kernel/sem", "1 1 1 1")));
     say("-- as nobody, message queues\n");
     E(syscall(SYS_msgget, 0x3e5a1001, 0600), EACCES);
     E(syscall(SYS_msgsnd, root_q, &m, 2, IPC_NOWAIT), EACCES);

@@ -110,6 +110,12 @@ static void basics(void)
     expect_err(semget(key, 0, 0), ENOENT, "the key is gone");
     expect(sysctl_get("sem", buf, sizeof buf) > 0, "read /proc/sys/kernel/sem");
     say("kernel.sem: %s\n", buf);
+    char same[4100];
+    snprintf(same, sizeof same, "%s\n", buf);
+    expect(sysctl_put("sem", same) == 0, "root writes the same four numbers back");
+    say("SEMMNI past 32768: %s\n", errname(sysctl_put("sem", "32000 1024000000 500 40000")));
+    sysctl_get("sem", buf, sizeof buf);
+    expect(!strncmp(buf, same, strlen(buf)), "nothing changed");
 }
 
 /* A sleeper woken when another process raises the value, counted by GETNCNT;
