@@ -53,6 +53,8 @@ static const struct {
     { "pty", 50 },              /* one pseudo-terminal pair's state, as "tty" for the console */
     { "fs", 55 },               /* a task's working directory (fs_context) */
     { "shm", 58 },              /* the System V shared memory table */
+    { "sem", 58 },              /* System V semaphore sets and undo lists: then wakes */
+    { "msg", 58 },              /* System V message queues: then wakes */
     { "fifo", 59 },             /* FIFO nodes' pipes: then a pipe's end counts */
     { "fdtable", 60 },
     { "vnode", 60 },

@@ -56,8 +56,8 @@ upward "$(ls include/kernel/*.h)" 'mm|sched|proc|fs|net' \
     include/kernel/task.h:mm/mempolicy_types.h include/kernel/task.h:sched/policy.h \
     include/kernel/task.h:sched/sched.h include/kernel/task.h:proc/rlimit_types.h
 upward "$(ls kernel/mm/*.c include/mm/*.h)" 'sched|proc|fs|net' \
-    kernel/mm/vm.c:fs/vfs.h kernel/mm/fault.c:fs/vfs.h kernel/mm/sysv_shm.c:fs/vfs.h \
-    kernel/mm/fault.c:proc/signal.h kernel/mm/sysv_shm.c:proc/cred.h kernel/mm/sysv_shm.c:proc/rlimit.h
+    kernel/mm/vm.c:fs/vfs.h kernel/mm/fault.c:fs/vfs.h \
+    kernel/mm/fault.c:proc/signal.h
 upward "$(ls kernel/sched/*.c kernel/sched/*.h include/sched/*.h)" 'proc|fs|net' \
     kernel/sched/tick.c:proc/posix_timer.h kernel/sched/core.c:proc/proc.h
 while IFS=: read -r file line text; do

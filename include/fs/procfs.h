@@ -5,6 +5,7 @@
  *   /proc/self -> <pid of the caller>
  *   /proc/{meminfo,stat,loadavg,uptime,mounts,locks,cpuinfo,version,cmdline}
  *   /proc/sys/kernel/<name>                           registered tunables
+ *   /proc/sysvipc/{msg,sem,shm}                       System V IPC objects
  *
  * kernel/fs/procfs.c is the file system (directories, lookup, readdir,
  * vnodes, sysctl registry); procfs_pid.c and procfs_sys.c hold the file
@@ -74,6 +75,8 @@ extern const unsigned procfs_root_count;
 extern const struct proc_entry procfs_pid_entries[];
 extern const unsigned procfs_pid_count;
 extern const struct proc_entry procfs_ns_mnt;     /* /proc/<pid>/ns/mnt */
+extern const struct proc_entry procfs_sysvipc_entries[];   /* /proc/sysvipc (procfs_ipc.c) */
+extern const unsigned procfs_sysvipc_count;
 
 /* Clock ticks as /proc reports them (USER_HZ = 100). */
 #define PROC_USER_HZ 100

@@ -40,6 +40,7 @@ struct mm;
 struct fdtable;
 struct vnode;
 struct fs_context;
+struct sem_undo_list;
 struct perf_ctx;
 struct pidfd_handle;
 struct user_tasks;
@@ -221,6 +222,8 @@ struct task {
     struct mm *mm;
     struct fdtable *files;
     struct fs_context *fs;      /* working directory and umask (CLONE_FS shares) */
+    struct sem_undo_list *sysvsem;  /* SEM_UNDO adjustments (CLONE_SYSVSEM shares; NULL: none
+                                 * yet); the pointer is the task's own (kernel/ipc/sem.c) */
     uint64_t exe_ino;           /* /proc/<pid>/exe target, kept as a path: */
     char exe_path[128];
     void *cmdline;              /* argv copy for /proc/<pid>/cmdline (kmalloc'd) */

@@ -21,6 +21,7 @@
 #include <fs/namei.h>
 #include <fs/pipe.h>
 #include <fs/procfs.h>
+#include <ipc/ipc.h>
 #include <kernel/log.h>
 #include <kernel/perf_event.h>
 #include <kernel/syscall.h>
@@ -37,13 +38,15 @@
 #define INO_SYS 0xf0
 #define INO_SYS_KERNEL 0xf1
 #define INO_SYS_FS 0xf2
+#define INO_SYSVIPC 0xf3
+#define INO_SYSVIPC_BASE 0xf4           /* its files: this + index */
 #define INO_SYSCTL_BASE 0x80000000ULL
 #define SYSCTL_MAX 64
 #define SYSCTL_NAME_MAX 40
 #define SYSCTL_WRITE_MAX 256
 
 enum proc_kind {
-    PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_FD_DIR, PK_NS_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL, PK_FD
+    PK_ROOT, PK_PID_DIR, PK_TASK_DIR, PK_FD_DIR, PK_NS_DIR, PK_SYS_DIR, PK_SYSCTL_DIR, PK_SYSVIPC_DIR, PK_ENTRY, PK_PID_ENTRY, PK_SYSCTL, PK_FD
 };
 
 #define TASK_DIR_INDEX 0xff             /* /proc/<pid>/task: inode (pid << 8) + this */
@@ -75,7 +78,7 @@ struct sysctl {
 };
 
 static struct superblock proc_sb = { .name = "proc", .magic = PROC_SUPER_MAGIC, .dev = 4 };
-static struct vnode *proc_root, *proc_sys, *proc_sys_dirs[NR_SYSCTL_DIRS];   /* permanent */
+static struct vnode *proc_root, *proc_sys, *proc_sys_dirs[NR_SYSCTL_DIRS], *proc_sysvipc;   /* permanent */
 
 static struct spinlock sysctl_lock = SPINLOCK_INIT("sysctl");
 static struct sysctl sysctls[SYSCTL_MAX];                     /* append-only */
@@ -325,9 +328,9 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
                 return *out ? 0 : -ENOMEM;
             }
         }
-        if (name_is(name, len, "sys")) {
-            vnode_get(proc_sys);
-            *out = proc_sys;
+        if (name_is(name, len, "sys") || name_is(name, len, "sysvipc")) {
+            *out = len == 3 ? proc_sys : proc_sysvipc;
+            vnode_get(*out);
             return 0;
         }
         pid_t pid = parse_pid(name, len);
@@ -364,6 +367,15 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
                 return 0;
             }
         return -ENOENT;
+    case PK_SYSVIPC_DIR:
+        for (unsigned i = 0; i < procfs_sysvipc_count; i++) {
+            const struct proc_entry *e = &procfs_sysvipc_entries[i];
+            if (name_is(name, len, e->name)) {
+                *out = proc_vnode(dir, PK_ENTRY, e->mode, INO_SYSVIPC_BASE + i, e, 0, 0);
+                return *out ? 0 : -ENOMEM;
+            }
+        }
+        return -ENOENT;
     case PK_SYSCTL_DIR: {
         spin_lock(&sysctl_lock);
         int n = nsysctl, found = -1;
@@ -389,12 +401,13 @@ static int emit_pids(struct dir_ctx *ctx, pid_t of_process);
 
 static int readdir_root(struct dir_ctx *ctx)
 {
-    /* fixed entries: cookies 2 .. 2+count (the last one is "sys") */
-    while (ctx->pos < 2 + procfs_root_count + 1) {
+    /* fixed entries: cookies 2 .. 2+count+1 (the last two are "sys" and "sysvipc") */
+    while (ctx->pos < 2 + procfs_root_count + 2) {
         unsigned i = (unsigned)(ctx->pos - 2);
-        const char *name = i < procfs_root_count ? procfs_root_entries[i].name : "sys";
-        mode_t mode = i < procfs_root_count ? procfs_root_entries[i].mode : S_IFDIR;
-        uint64_t ino = i < procfs_root_count ? 2 + i : INO_SYS;
+        bool dir = i >= procfs_root_count;
+        const char *name = !dir ? procfs_root_entries[i].name : i == procfs_root_count ? "sys" : "sysvipc";
+        mode_t mode = !dir ? procfs_root_entries[i].mode : S_IFDIR;
+        uint64_t ino = !dir ? 2 + i : i == procfs_root_count ? INO_SYS : INO_SYSVIPC;
         if (!dir_emit(ctx, name, strlen(name), ino, S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) ? DT_LNK : DT_REG,
                       ctx->pos + 1))
             return 0;
@@ -480,6 +493,12 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
         for (int d = (int)ctx->pos - 2; d >= 0 && d < NR_SYSCTL_DIRS; d++)
             if (!dir_emit(ctx, sysctl_dir_names[d], strlen(sysctl_dir_names[d]), sysctl_dir_inos[d], DT_DIR,
                           ctx->pos + 1))
+                return 0;
+        return 0;
+    case PK_SYSVIPC_DIR:
+        for (uint64_t i = ctx->pos - 2; i < procfs_sysvipc_count; i++)
+            if (!dir_emit(ctx, procfs_sysvipc_entries[i].name, strlen(procfs_sysvipc_entries[i].name),
+                          INO_SYSVIPC_BASE + i, DT_REG, i + 3))
                 return 0;
         return 0;
     case PK_SYSCTL_DIR:
@@ -653,6 +672,7 @@ int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_f
  * procfs_trace.c. */
 static const struct sysctl_entry *const sysctl_tables[] = {
     misc_sysctls, pipe_sysctls, uts_sysctls, pid_sysctls, task_sysctls, perf_sysctls, kmsg_sysctls,
+    sem_sysctls, msg_sysctls,
 };
 
 static void register_sysctls(void)
@@ -685,6 +705,10 @@ void procfs_init(void)
             panic("procfs: out of memory");
         proc_sys_dirs[d]->flags &= ~VN_TRANSIENT;
     }
+    proc_sysvipc = proc_vnode(proc_root, PK_SYSVIPC_DIR, S_IFDIR | 0555, INO_SYSVIPC, NULL, 0, 0);
+    if (!proc_sysvipc)
+        panic("procfs: out of memory");
+    proc_sysvipc->flags &= ~VN_TRANSIENT;
     register_sysctls();
     procfs_sched_sysctl_init();
     procfs_trace_init();

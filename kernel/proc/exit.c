@@ -19,6 +19,7 @@
 #include <arch/cpu.h>
 #include <fs/tty.h>
 #include <fs/vfs.h>
+#include <ipc/ipc.h>
 #include <kernel/cputime.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
@@ -242,6 +243,7 @@ void do_exit(int status)
             futex_wake_address(t->mm, t->clear_child_tid, 1);
     }
     futex_exit_robust(t);
+    sem_exit(t);                        /* SEM_UNDO, by the list's last task */
     if (t->files) {
         spin_lock(&tasks_lock);         /* /proc/<pid>/fd readers take it under this lock */
         struct fdtable *files = t->files;

@@ -24,6 +24,7 @@
 #include <arch/fpu.h>
 #include <fs/mount.h>
 #include <fs/vfs.h>
+#include <ipc/ipc.h>
 #include <kernel/kernel.h>
 #include <kernel/perf_event.h>
 #include <kernel/syscall.h>
@@ -153,6 +154,8 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t ptid, uint64_t ctid,
         if (!t->fs || ((flags & CLONE_NEWNS) && mnt_ns_unshare(t->fs)))
             goto fail;
     }
+    if (sem_fork(t, flags & CLONE_SYSVSEM))
+        goto fail;
     memcpy(t->comm, parent->comm, sizeof t->comm);
     memcpy(t->exe_path, parent->exe_path, sizeof t->exe_path);
     if (parent->cmdline_len) {
@@ -292,6 +295,7 @@ fail:
     sighand_put(t->sighand);
     t->sighand = NULL;
     fs_context_put(t->fs);
+    sem_exit(t);
     t->state = TASK_DEAD;
     task_release(t);
     return err;
@@ -316,8 +320,9 @@ int task_unshare_files(struct task *t)
 
 /* unshare(2): CLONE_FILES and CLONE_FS give the caller its own copy of
  * what it shares; CLONE_NEWNS (which implies CLONE_FS, and needs
- * CAP_SYS_ADMIN) a copy of its mount name space.  CLONE_SYSVSEM has
- * nothing to undo.  The other name spaces, and CLONE_THREAD, CLONE_VM and
+ * CAP_SYS_ADMIN) a copy of its mount name space.  CLONE_SYSVSEM leaves
+ * the shared SEM_UNDO list (the last to leave applies it, as an exit
+ * does).  The other name spaces, and CLONE_THREAD, CLONE_VM and
  * CLONE_SIGHAND, are not provided: EINVAL. */
 static long sys_unshare(unsigned long flags)
 {
@@ -327,6 +332,8 @@ static long sys_unshare(unsigned long flags)
     if ((flags & CLONE_NEWNS) && !capable(CAP_SYS_ADMIN))
         return -EPERM;
     struct task *t = current;
+    if (flags & CLONE_SYSVSEM)
+        sem_exit(t);
     if (flags & CLONE_FILES) {
         int err = task_unshare_files(t);
         if (err)

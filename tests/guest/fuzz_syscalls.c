@@ -71,9 +71,10 @@ static bool excluded(long nr)
     case SYS_ptrace: case SYS_process_vm_writev:
     /* signals another process through a pidfd (pidfd_open of a random pid) */
     case 424 /* pidfd_send_signal */:
-    /* a System V segment outlives its creator by design (until IPC_RMID):
-     * the leak check after the test would count one made at random */
-    case SYS_shmget:
+    /* a System V segment, semaphore set or message queue outlives its
+     * creator by design (until IPC_RMID): the leak check after the test
+     * would count one made at random */
+    case SYS_shmget: case SYS_semget: case SYS_msgget:
         return true;
     }
     return false;

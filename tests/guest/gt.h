@@ -189,6 +189,8 @@ GT_FN const char *errname(int e)
     case EOVERFLOW: return "EOVERFLOW";
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOSYS: return "ENOSYS";
+    case ENOMSG: return "ENOMSG";
+    case EIDRM: return "EIDRM";
     case ENOTEMPTY: return "ENOTEMPTY";
     case ELOOP: return "ELOOP";
     case ENOTSOCK: return "ENOTSOCK";
