@@ -51,6 +51,7 @@ struct dir_ctx;
 struct pipe;
 struct unix_sock;
 struct file_lock_ctx;
+struct xattr;
 
 typedef uint64_t dev_t;
 #define MKDEV(ma, mi) ((dev_t)(((uint64_t)(ma) << 8) | ((mi) & 0xff) | (((uint64_t)(mi) & ~0xffULL) << 12)))
@@ -90,6 +91,11 @@ struct superblock {
      * counts are atomic, a creation checks max_inodes under vfs_ns_lock. */
     uint64_t max_pages, pages_used;     /* frames of file data */
     uint64_t max_inodes, inodes_used;   /* vnodes alive, its root included */
+    uint64_t xattr_space;      /* atomic: what its extended attributes take of the
+                                * inode space (<fs/xattr.h>); changed under vfs_ns_lock,
+                                * given back without it when a vnode dies */
+    int xattrs;                /* SB_XATTR_* (<fs/xattr.h>): does it keep extended
+                                * attributes; set before it is mounted */
     int users;                 /* atomic: open files, working directories and file
                                 * mappings on its vnodes (umount's EBUSY) */
     int mounts;                /* mounts of it; changed under vfs_ns_lock, atomic for
@@ -281,6 +287,9 @@ struct vnode {
 
     /* --- advisory locks (include/fs/locks.h), under the file_locks lock --- */
     struct file_lock_ctx *flctx;    /* NULL while nobody holds or waits for a lock on it */
+
+    /* --- extended attributes (kernel/fs/xattr.c), under vfs_ns_lock --- */
+    struct xattr *xattrs;           /* on a file system that keeps them; freed with it */
 };
 
 /* -EROFS if v's file system is mounted read-only, else 0. */

@@ -13,6 +13,7 @@
 #include <fs/mount.h>
 #include <fs/path.h>
 #include <fs/ramfs.h>
+#include <fs/xattr.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <lib/string.h>
@@ -483,6 +484,7 @@ static int tmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **root)
     /* Linux's defaults: half of RAM, and as many inodes as half of RAM has pages */
     r->sb->max_pages = o.have_pages ? o.pages : tmpfs_default_pages();
     r->sb->max_inodes = o.have_inodes ? o.inodes : pmm_total_pages() / 2;
+    r->sb->xattrs = SB_XATTR_STORE;      /* a ramfs mount keeps none, as on Linux */
     *root = r;
     return 0;
 }

@@ -14,13 +14,15 @@
  */
 #include <fs/mount.h>
 #include <fs/ramfs.h>
+#include <fs/xattr.h>
 #include <kernel/time.h>
 #include <lib/list.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/cred.h>
 
-struct superblock ramfs_sb = {.name = "ramfs", .magic = RAMFS_MAGIC, .dev = 1, .next_ino = 1};
+/* the root: it keeps extended attributes, as Linux's rootfs (a tmpfs) does */
+struct superblock ramfs_sb = {.name = "ramfs", .magic = RAMFS_MAGIC, .dev = 1, .next_ino = 1, .xattrs = SB_XATTR_STORE};
 
 struct rdirent {
     struct rdirent *hnext;      /* hash chain */
@@ -178,13 +180,13 @@ struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, 
     return root;
 }
 
-/* A new vnode on dir's file system would pass its inode limit (ENOSPC),
- * or that file system is read-only (EROFS). */
+/* A new vnode on dir's file system would pass its inode limit (ENOSPC:
+ * its inode space, which extended attributes use too, <fs/xattr.h>), or
+ * that file system is read-only (EROFS). */
 static int may_add(struct vnode *dir)
 {
-    struct superblock *sb = dir->sb;
     int err = vnode_check_rofs(dir);
-    if (!err && sb->max_inodes && READ_ONCE(sb->inodes_used) >= sb->max_inodes)
+    if (!err && sb_free_ispace(dir->sb) < XATTR_INODE_SPACE)
         err = -ENOSPC;
     return err;
 }

@@ -7,6 +7,7 @@
  */
 #include <fs/namei.h>
 #include <fs/vfs.h>
+#include <fs/xattr.h>
 #include <kernel/time.h>
 #include <kernel/timekeeping.h>
 #include <lib/string.h>
@@ -73,6 +74,7 @@ void vnode_put(struct vnode *v)
         struct superblock *sb = v->sb;
         if (v->ops && v->ops->destroy)
             v->ops->destroy(v);
+        xattr_free_all(v);
         kfree(v);
         __atomic_sub_fetch(&sb->inodes_used, 1, __ATOMIC_RELAXED);
         sb_put(sb);

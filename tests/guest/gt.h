@@ -178,6 +178,7 @@ GT_FN const char *errname(int e)
     case EINVAL: return "EINVAL";
     case EMFILE: return "EMFILE";
     case ENOTTY: return "ENOTTY";
+    case ETXTBSY: return "ETXTBSY";
     case EFBIG: return "EFBIG";
     case ENOSPC: return "ENOSPC";
     case ESPIPE: return "ESPIPE";
@@ -191,6 +192,7 @@ GT_FN const char *errname(int e)
     case ENOSYS: return "ENOSYS";
     case ENOTEMPTY: return "ENOTEMPTY";
     case ELOOP: return "ELOOP";
+    case ENODATA: return "ENODATA";
     case ENOTSOCK: return "ENOTSOCK";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EDOM: return "EDOM";

@@ -33,6 +33,7 @@
 #include "../../kernel/lib/cpuset.c"
 #include "../../kernel/fs/fs_context.c"
 #include "../../kernel/fs/mount.c"
+#include "../../kernel/fs/xattr.c"
 
 static char arc[8192];
 static size_t arclen;
