@@ -39,8 +39,13 @@ enum {
 };
 
 /* The inode space a tmpfs with an inode limit has left (bytes; see
- * XATTR_INODE_SPACE); an unlimited one has UINT64_MAX. */
+ * XATTR_INODE_SPACE); an unlimited one has UINT64_MAX.  A hard link
+ * takes XATTR_INODE_SPACE of it too, as on Linux's tmpfs. */
 uint64_t sb_free_ispace(const struct superblock *sb);
+/* Takes `need` bytes of it beyond the vnodes' own (an attribute, a hard
+ * link): false if there is not that much left.  vfs_ns_lock held. */
+bool sb_ispace_charge(struct superblock *sb, uint64_t need);
+void sb_ispace_uncharge(struct superblock *sb, uint64_t n);
 
 /* getxattr: the value of `name` (NUL-terminated, checked by the caller:
  * 1..XATTR_NAME_MAX bytes) into buf (size bytes; 0 asks only its length).

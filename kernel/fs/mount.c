@@ -63,9 +63,10 @@ static int alias_link(struct vnode *d, const char *n, size_t l, struct vnode *t)
 }
 static int alias_unlink(struct vnode *d, const char *n, size_t l) { return REAL(d)->ops->unlink(REAL(d), n, l); }
 static int alias_rmdir(struct vnode *d, const char *n, size_t l) { return REAL(d)->ops->rmdir(REAL(d), n, l); }
-static int alias_rename(struct vnode *od, const char *on, size_t ol, struct vnode *nd, const char *nn, size_t nl)
+static int alias_rename(struct vnode *od, const char *on, size_t ol, struct vnode *nd, const char *nn, size_t nl,
+                        unsigned fl)
 {
-    return REAL(od)->ops->rename(REAL(od), on, ol, vfs_real_dir(nd), nn, nl);
+    return REAL(od)->ops->rename(REAL(od), on, ol, vfs_real_dir(nd), nn, nl, fl);
 }
 static void alias_destroy(struct vnode *a)
 {
@@ -711,7 +712,11 @@ static int do_remount(struct vnode *dir, unsigned long flags, char *opts)
     unsigned long sb_flags = flags & MS_RDONLY;
     if (!err && !(flags & MS_BIND)) {
         generic_opts(opts, &sb_flags);
-        if (m->type && m->type->remount)
+        /* as Linux: not read-only while a file there is open for writing */
+        if ((sb_flags & MS_RDONLY) && !(m->root->sb->flags & SB_RDONLY) &&
+            READ_ONCE(m->root->sb->writers) > 0)
+            err = -EBUSY;
+        else if (m->type && m->type->remount)
             err = m->type->remount(m->root->sb, opts);
         if (!err)
             m->root->sb->flags = (m->root->sb->flags & ~SB_RDONLY) | (sb_flags & MS_RDONLY ? SB_RDONLY : 0);

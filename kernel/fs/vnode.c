@@ -82,6 +82,37 @@ void vnode_put(struct vnode *v)
     }
 }
 
+/* Moves v's writecount by `step` unless that would cross zero from the
+ * other side: +1 fails while it is negative, -1 while it is positive. */
+static int writecount_step(struct vnode *v, int step)
+{
+    int c = __atomic_load_n(&v->writecount, __ATOMIC_RELAXED);
+    do {
+        if ((step > 0 && c < 0) || (step < 0 && c > 0))
+            return -ETXTBSY;
+    } while (!__atomic_compare_exchange_n(&v->writecount, &c, c + step, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_RELAXED));
+    return 0;
+}
+
+int vnode_get_write_access(struct vnode *v)
+{
+    int err = writecount_step(v, 1);
+    if (!err)
+        __atomic_add_fetch(&v->sb->writers, 1, __ATOMIC_RELAXED);
+    return err;
+}
+
+void vnode_put_write_access(struct vnode *v)
+{
+    __atomic_sub_fetch(&v->sb->writers, 1, __ATOMIC_RELAXED);
+    __atomic_sub_fetch(&v->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
+int vnode_deny_write_access(struct vnode *v) { return writecount_step(v, -1); }
+
+void vnode_allow_write_access(struct vnode *v) { __atomic_add_fetch(&v->writecount, 1, __ATOMIC_ACQ_REL); }
+
 void vnode_use(struct vnode *v)
 {
     vnode_get(v);

@@ -53,7 +53,7 @@ uint64_t sb_free_ispace(const struct superblock *sb)
     if (!sb->max_inodes)
         return UINT64_MAX;
     uint64_t total = sb->max_inodes * XATTR_INODE_SPACE;
-    uint64_t used = READ_ONCE(sb->inodes_used) * XATTR_INODE_SPACE + READ_ONCE(sb->xattr_space);
+    uint64_t used = READ_ONCE(sb->inodes_used) * XATTR_INODE_SPACE + READ_ONCE(sb->ispace_extra);
     return total > used ? total - used : 0;
 }
 
@@ -120,19 +120,22 @@ ssize_t vfs_getxattr(struct vnode *v, const char *name, void *buf, size_t size)
     return r;
 }
 
-/* Takes `need` bytes of sb's inode space for an attribute: false if a
- * tmpfs with an inode limit has not that much left.  vfs_ns_lock held. */
-static bool ispace_charge(struct superblock *sb, uint64_t need)
+bool sb_ispace_charge(struct superblock *sb, uint64_t need)
 {
     if (sb_free_ispace(sb) < need)
         return false;
-    __atomic_add_fetch(&sb->xattr_space, need, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&sb->ispace_extra, need, __ATOMIC_RELAXED);
     return true;
+}
+
+void sb_ispace_uncharge(struct superblock *sb, uint64_t n)
+{
+    __atomic_sub_fetch(&sb->ispace_extra, n, __ATOMIC_RELAXED);
 }
 
 static void xattr_release(struct superblock *sb, struct xattr *x)
 {
-    __atomic_sub_fetch(&sb->xattr_space, xattr_space(x->data, x->size), __ATOMIC_RELAXED);
+    sb_ispace_uncharge(sb, xattr_space(x->data, x->size));
     kfree(x);
 }
 
@@ -153,7 +156,7 @@ static int xattr_store(struct vnode *v, const char *name, const void *value, siz
     struct xattr *x = kmalloc(sizeof(*x) + nlen + 1 + size);
     if (!x)
         return -ENOMEM;
-    if (!ispace_charge(v->sb, xattr_space(name, size))) {
+    if (!sb_ispace_charge(v->sb, xattr_space(name, size))) {
         kfree(x);
         return -ENOSPC;
     }

@@ -177,7 +177,12 @@ static long sys_faccessat2(long dirfd, const char __user *path, long mode, long 
         return err;
     /* with the real ids, unless AT_EACCESS asks for the effective ones */
     int mask = (mode & R_OK ? MAY_READ : 0) | (mode & W_OK ? MAY_WRITE : 0) | (mode & X_OK ? MAY_EXEC : 0);
-    if (mask)
+    /* writing a file, directory or symlink of a read-only file system
+     * (not a device or FIFO: those write elsewhere) is EROFS, before the
+     * mode bits are looked at */
+    if ((mode & W_OK) && (v->type == VREG || v->type == VDIR || v->type == VLNK))
+        err = vnode_check_rofs(v);
+    if (mask && !err)
         err = (flags & AT_EACCESS) ? vnode_permission(v, mask) : vnode_permission_real(v, mask);
     vnode_put(v);
     return err;
