@@ -584,30 +584,6 @@ static int devtmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **roo
     return 0;
 }
 
-static int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root)
-{
-    int err = devpts_options(opts, false);
-    if (err)
-        return err;
-    /* what is parsed again, to apply it, was already checked */
-    char *again = strdup_k(opts);
-    if (!again)
-        return -ENOMEM;
-    devpts_options(again, true);
-    kfree(again);
-    *root = devpts_root();
-    vnode_get(*root);
-    return 0;
-}
-
-static int devpts_remount(struct superblock *sb, char *opts)
-{
-    int err = devpts_options(opts, false);
-    if (!err)
-        devpts_options(opts, true);
-    return err;
-}
-
 static const struct fs_type fs_types[] = {
     { .name = "sysfs", .nodev = true, .mount = sysfs_mount },
     { .name = "tmpfs", .nodev = true, .mount = tmpfs_mount, .remount = tmpfs_remount, .show = tmpfs_show },
