@@ -176,23 +176,20 @@ static void txtbsy(void)
     expect(w >= 0, "copy of the program, still open for writing");
     E(execl("./prog", "prog", "sleep", (char *)NULL), ETXTBSY);
     close(w);
+    int ready[2];
+    expect(pipe(ready) == 0, "pipe");
     pid_t c = fork();
     if (c == 0) {
-        execl("./prog", "prog", "sleep", (char *)NULL);
+        char fd[16];
+        snprintf(fd, sizeof fd, "%d", ready[1]);
+        execl("./prog", "prog", "sleep", fd, (char *)NULL);
         _exit(99);
     }
-    /* until the child runs it (its exec done): no writer may open it */
-    int busy = 0;
-    for (int i = 0; i < 5000 && !busy; i++) {
-        int fd = open("prog", O_WRONLY);
-        if (fd < 0 && errno == ETXTBSY)
-            busy = 1;
-        else {
-            close(fd);
-            usleep(1000);
-        }
-    }
-    expect(busy, "the running program cannot be opened for writing");
+    close(ready[1]);
+    char b;
+    expect(read(ready[0], &b, 1) == 1, "the child runs it");     /* its exec is done */
+    close(ready[0]);
+    E(open("prog", O_WRONLY), ETXTBSY);
     E(open("prog", O_RDWR), ETXTBSY);
     E(open("prog", O_RDONLY | O_TRUNC), ETXTBSY);
     E(truncate("prog", 0), ETXTBSY);
@@ -212,7 +209,8 @@ static void txtbsy(void)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "sleep") == 0) {
+    if (argc > 2 && strcmp(argv[1], "sleep") == 0) {
+        write(atoi(argv[2]), "r", 1);           /* running: tell the parent */
         for (;;)
             pause();
     }
