@@ -25,7 +25,8 @@
  *  - File-system types (struct fs_type) make the root of a new mount: tmpfs
  *    and ramfs a new instance with its own superblock each time, whose files
  *    go once it is mounted nowhere and used by nothing (struct superblock's
- *    `kill`); proc, sysfs, devtmpfs and devpts their single instance.
+ *    `kill`); proc, sysfs and devtmpfs their single instance; devpts a new
+ *    instance at each mount but the first (kernel/fs/pty.c).
  *  - Busy: umount refuses (EBUSY) while another mount sits inside, or while
  *    the superblock has users (open files, working directories, file
  *    mappings: vnode_use); for a superblock mounted more than once only uses
@@ -163,9 +164,12 @@ int mount_show_filesystems(struct seqbuf *s);
 struct vnode *procfs_root(void);
 struct vnode *sysfs_root(void);
 struct vnode *devfs_root(void);
-struct vnode *devpts_root(void);
-/* devpts's options (mode=, ptmxmode=, gid=) and /proc/mounts text. */
-int devpts_options(char *opts, bool apply);
+/* devpts (kernel/fs/pty.c): the first mount is the initial instance (the
+ * kernel's /dev/pts, /dev/ptmx's), each later one a new instance; its
+ * options (mode=, ptmxmode=, uid=, gid=) at mount and remount, and its
+ * /proc/mounts text. */
+int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root);
+int devpts_remount(struct superblock *sb, char *opts);
 void devpts_show(struct superblock *sb, struct seqbuf *s);
 
 /* A new ramfs instance for tmpfs/ramfs mounts and devtmpfs: a dynamic

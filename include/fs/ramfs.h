@@ -22,6 +22,14 @@ extern const struct file_ops ramfs_file_fops;
 int ramfs_file_init(struct vnode *v);          /* 0 or -ENOMEM */
 /* Append kernel data at the end of a file (initramfs unpacking). */
 int ramfs_file_fill(struct vnode *v, const void *data, size_t len);
+/* Count one page of data against v's file system (its size= limit and,
+ * with `reserve`, the memory kept back from file data: ENOSPC when false),
+ * and give it back. */
+bool ramfs_charge_page(struct vnode *v, bool reserve);
+void ramfs_uncharge_page(struct vnode *v);
+/* A symlink target this long or longer takes a page of data, as on
+ * Linux's tmpfs (shorter ones live in the inode). */
+#define RAMFS_SHORT_SYMLINK 128
 /* Pages and bytes in use by all ramfs files (statfs). */
 extern uint64_t ramfs_pages_used;
 

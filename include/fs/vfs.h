@@ -51,6 +51,7 @@ struct dir_ctx;
 struct pipe;
 struct unix_sock;
 struct file_lock_ctx;
+struct xattr;
 
 typedef uint64_t dev_t;
 #define MKDEV(ma, mi) ((dev_t)(((uint64_t)(ma) << 8) | ((mi) & 0xff) | (((uint64_t)(mi) & ~0xffULL) << 12)))
@@ -90,6 +91,14 @@ struct superblock {
      * counts are atomic, a creation checks max_inodes under vfs_ns_lock. */
     uint64_t max_pages, pages_used;     /* frames of file data */
     uint64_t max_inodes, inodes_used;   /* vnodes alive, its root included */
+    uint64_t ispace_extra;     /* atomic: the inode space (<fs/xattr.h>) taken beyond
+                                * each vnode's own: extended attributes, and the names
+                                * of files past their first; taken under vfs_ns_lock,
+                                * given back without it when a vnode dies */
+    int xattrs;                /* SB_XATTR_* (<fs/xattr.h>): does it keep extended
+                                * attributes; set before it is mounted */
+    int writers;               /* atomic: regular files open for writing on it
+                                * (remount,ro: EBUSY); vnode_get_write_access */
     int users;                 /* atomic: open files, working directories and file
                                 * mappings on its vnodes (umount's EBUSY) */
     int mounts;                /* mounts of it; changed under vfs_ns_lock, atomic for
@@ -148,9 +157,12 @@ struct vnode_ops {
     int (*unlink)(struct vnode *dir, const char *name, size_t len);
     int (*rmdir)(struct vnode *dir, const char *name, size_t len);
     /* POSIX rename: replaces an existing target of a compatible type;
-     * the VFS has already refused moving a directory into itself. */
+     * the VFS has already refused moving a directory into itself and
+     * renaming a file onto itself.  flags: 0 or RENAME_WHITEOUT (leave a
+     * whiteout, a 0:0 character device of mode 0, at the old name; all or
+     * nothing), which a file system without whiteouts refuses (EINVAL). */
     int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
-                  const char *nname, size_t nlen);
+                  const char *nname, size_t nlen, unsigned flags);
     /* renameat2(RENAME_EXCHANGE): swap the files of two existing names;
      * the VFS has already refused a directory under itself.  Without it
      * the flag is EINVAL. */
@@ -254,6 +266,9 @@ struct vnode {
     uint32_t flags;                 /* VN_* */
 
     int refcount;                   /* atomic; vnode_get/vnode_put */
+    int writecount;                 /* atomic: open for writing by this many files (> 0), or
+                                     * run by this many address spaces (< 0): the other is
+                                     * ETXTBSY (vnode_get_write_access, vnode_deny_write_access) */
 
     /* --- attributes: protected by lock (nlink also by vfs_ns_lock) --- */
     struct spinlock lock;
@@ -281,6 +296,9 @@ struct vnode {
 
     /* --- advisory locks (include/fs/locks.h), under the file_locks lock --- */
     struct file_lock_ctx *flctx;    /* NULL while nobody holds or waits for a lock on it */
+
+    /* --- extended attributes (kernel/fs/xattr.c), under vfs_ns_lock --- */
+    struct xattr *xattrs;           /* on a file system that keeps them; freed with it */
 };
 
 /* -EROFS if v's file system is mounted read-only, else 0. */
@@ -288,6 +306,16 @@ static inline int vnode_check_rofs(const struct vnode *v)
 {
     return v->sb && (READ_ONCE(v->sb->flags) & SB_RDONLY) ? -EROFS : 0;
 }
+
+/* Writing and running a regular file exclude each other (ETXTBSY), as on
+ * Linux: a file opened for writing takes write access (counted in its
+ * superblock's `writers` too), an address space running the file denies it
+ * (struct mm's exe_file).  Each returns 0 or -ETXTBSY; the put/allow
+ * undo them. */
+int vnode_get_write_access(struct vnode *v);
+void vnode_put_write_access(struct vnode *v);
+int vnode_deny_write_access(struct vnode *v);
+void vnode_allow_write_access(struct vnode *v);
 
 /* A lasting use of v that makes its file system busy for umount (an open
  * file, a working directory, a file mapping): a reference plus a count in
@@ -304,6 +332,7 @@ struct file {
     int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... (no O_CLOEXEC) */
     const struct file_ops *ops;
     void *private_data;
+    bool writer;                    /* holds write access to its vnode (vnode_get_write_access) */
     unsigned long version;          /* a FIFO's reader: the writers' open count it saw (POLLHUP) */
     /* fcntl F_SETOWN/F_SETOWN_EX, F_SETSIG: whom O_ASYNC signals, and
      * with what (include/fs/fasync.h); the owner as F_OWNER_* << 32 | pid,

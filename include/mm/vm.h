@@ -85,6 +85,8 @@ struct mm {
     uint32_t nr_vmas;           /* bounded by VM_MAX_MAP_COUNT */
     uint8_t dumpable;           /* PR_GET_DUMPABLE: 1, or 0 after a change of credentials */
     uint32_t membarrier;        /* membarrier(2) registrations (atomic): the REGISTER_* commands */
+    struct vnode *exe_file;     /* the program it runs (exec), referenced and denied writing
+                                 * (ETXTBSY) until the mm goes; set before it is shared */
 };
 
 #define VM_MAX_MAP_COUNT 65530  /* Linux's default vm.max_map_count */

@@ -12,6 +12,7 @@
  */
 #include <fs/mount.h>
 #include <fs/namei.h>
+#include <fs/xattr.h>
 #include <kernel/random.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
@@ -88,6 +89,7 @@ void devfs_init(void)
         panic("devfs: cannot create /dev");
     /* the limits a tmpfs has by default, so that only mode= shows */
     dev_dir->sb->max_pages = dev_dir->sb->max_inodes = pmm_total_pages() / 2;
+    dev_dir->sb->xattrs = SB_XATTR_STORE;
     int err = vfs_mount_kernel("devtmpfs", "/dev");
     if (err)
         panic("devfs: cannot mount /dev (%d)", err);

@@ -111,6 +111,8 @@ void file_put(struct file *f)
         f->ops->fasync(f, -1, false);   /* off its object's O_ASYNC list */
     if (f->ops && f->ops->release)
         f->ops->release(f);
+    if (f->writer)
+        vnode_put_write_access(f->vnode);
     vnode_unuse(f->vnode);
     kfree(f);
 }
@@ -124,13 +126,24 @@ int vfs_open_vnode(struct vnode *v, int flags, struct file **out)
         ops = &fifo_fops;
     if (!ops)
         return v->type == VCHR || v->type == VBLK || v->type == VFIFO || v->type == VSOCK ? -ENXIO : -EINVAL;
+    /* a regular file opened for writing excludes running it (ETXTBSY) */
+    bool writer = v->type == VREG && !(flags & O_PATH) && (flags & O_ACCMODE) != O_RDONLY;
+    int err = writer ? vnode_get_write_access(v) : 0;
+    if (err)
+        return err;
     struct file *f = file_new(v, ops, v->fops_priv, flags);
-    if (!f)
+    if (!f) {
+        if (writer)
+            vnode_put_write_access(v);
         return -ENOMEM;
+    }
+    f->writer = writer;
     vnode_use(v);
     if (ops->open) {
-        int err = ops->open(v, f);
+        err = ops->open(v, f);
         if (err < 0) {
+            if (writer)
+                vnode_put_write_access(v);
             vnode_unuse(v);
             kfree(f);
             return err;
@@ -277,6 +290,9 @@ int vfs_openat(struct vnode *start, const char *path, int flags, mode_t mode, st
         else if (!(flags & O_PATH) && v->type == VREG && (acc != O_RDONLY || (flags & O_TRUNC)) &&
                  (err = vnode_check_rofs(v)))
             ;                                               /* EROFS: a read-only mount */
+        else if (!(flags & O_PATH) && v->type == VREG && (acc != O_RDONLY || (flags & O_TRUNC)) &&
+                 READ_ONCE(v->writecount) < 0)
+            err = -ETXTBSY;                                 /* a program running */
         else if (v->type == VREG && (flags & O_TRUNC) && acc != O_RDONLY && v->ops->truncate) {
             uint64_t old = READ_ONCE(v->size);
             err = v->ops->truncate(v, 0);

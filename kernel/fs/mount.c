@@ -13,6 +13,7 @@
 #include <fs/mount.h>
 #include <fs/path.h>
 #include <fs/ramfs.h>
+#include <fs/xattr.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <lib/string.h>
@@ -62,9 +63,10 @@ static int alias_link(struct vnode *d, const char *n, size_t l, struct vnode *t)
 }
 static int alias_unlink(struct vnode *d, const char *n, size_t l) { return REAL(d)->ops->unlink(REAL(d), n, l); }
 static int alias_rmdir(struct vnode *d, const char *n, size_t l) { return REAL(d)->ops->rmdir(REAL(d), n, l); }
-static int alias_rename(struct vnode *od, const char *on, size_t ol, struct vnode *nd, const char *nn, size_t nl)
+static int alias_rename(struct vnode *od, const char *on, size_t ol, struct vnode *nd, const char *nn, size_t nl,
+                        unsigned fl)
 {
-    return REAL(od)->ops->rename(REAL(od), on, ol, vfs_real_dir(nd), nn, nl);
+    return REAL(od)->ops->rename(REAL(od), on, ol, vfs_real_dir(nd), nn, nl, fl);
 }
 static void alias_destroy(struct vnode *a)
 {
@@ -483,6 +485,7 @@ static int tmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **root)
     /* Linux's defaults: half of RAM, and as many inodes as half of RAM has pages */
     r->sb->max_pages = o.have_pages ? o.pages : tmpfs_default_pages();
     r->sb->max_inodes = o.have_inodes ? o.inodes : pmm_total_pages() / 2;
+    r->sb->xattrs = SB_XATTR_STORE;      /* a ramfs mount keeps none, as on Linux */
     *root = r;
     return 0;
 }
@@ -579,30 +582,6 @@ static int devtmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **roo
     *root = devfs_root();
     vnode_get(*root);
     return 0;
-}
-
-static int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root)
-{
-    int err = devpts_options(opts, false);
-    if (err)
-        return err;
-    /* what is parsed again, to apply it, was already checked */
-    char *again = strdup_k(opts);
-    if (!again)
-        return -ENOMEM;
-    devpts_options(again, true);
-    kfree(again);
-    *root = devpts_root();
-    vnode_get(*root);
-    return 0;
-}
-
-static int devpts_remount(struct superblock *sb, char *opts)
-{
-    int err = devpts_options(opts, false);
-    if (!err)
-        devpts_options(opts, true);
-    return err;
 }
 
 static const struct fs_type fs_types[] = {
@@ -709,7 +688,11 @@ static int do_remount(struct vnode *dir, unsigned long flags, char *opts)
     unsigned long sb_flags = flags & MS_RDONLY;
     if (!err && !(flags & MS_BIND)) {
         generic_opts(opts, &sb_flags);
-        if (m->type && m->type->remount)
+        /* as Linux: not read-only while a file there is open for writing */
+        if ((sb_flags & MS_RDONLY) && !(m->root->sb->flags & SB_RDONLY) &&
+            READ_ONCE(m->root->sb->writers) > 0)
+            err = -EBUSY;
+        else if (m->type && m->type->remount)
             err = m->type->remount(m->root->sb, opts);
         if (!err)
             m->root->sb->flags = (m->root->sb->flags & ~SB_RDONLY) | (sb_flags & MS_RDONLY ? SB_RDONLY : 0);

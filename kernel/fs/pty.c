@@ -17,15 +17,21 @@
  * SIGCONT) and takes /dev/pts/N away; once every slave file has closed,
  * the master reads EIO and polls POLLHUP, as on Linux.
  *
- * devpts is one instance, mounted by the kernel on /dev/pts at boot (every
- * further mount shows it too).  Its root lists ptmx and the live pairs;
- * lookups make transient vnodes as /proc's do.  Options: mode= (the slave
+ * devpts instances (struct devpts): the initial one is what the kernel
+ * mounts on /dev/pts at boot and what /dev/ptmx opens pairs in; every
+ * later mount of devpts is a new instance, as on Linux, with numbers of its
+ * own from 0 and a ptmx of its own that makes pairs in it only.  An
+ * instance's root lists ptmx and its live pairs; lookups make transient
+ * vnodes as /proc's do.  Options, each instance its own: mode= (the slave
  * nodes', 0600 by default), ptmxmode= (0000), gid= and uid= (the slaves'
- * owner, else the opener's), and newinstance and max=, accepted.
+ * owner, else the opener's), and newinstance and max=, accepted.  A later
+ * instance is freed with its superblock, which its root, its nodes and its
+ * pairs hold.
  *
- * Locking: pty_lock guards ptys[] and the options; a pair's fields are
- * guarded by its tty's lock; `refs` is atomic (the master file, the slave
- * files and vnodes, and /dev/tty files opened on the slave each hold one).
+ * Locking: pty_lock guards every instance's ptys[] and options and the
+ * list of live pairs; a pair's fields are guarded by its tty's lock;
+ * `refs` is atomic (the master file, the slave files and vnodes, and
+ * /dev/tty files opened on the slave each hold one).
  */
 #include <fs/fasync.h>
 #include <fs/mount.h>
@@ -44,9 +50,13 @@
 #define INO_PTMX 2                  /* as Linux numbers them: ptmx 2, pts N N + 3 */
 #define INO_PTS_BASE 3
 
+struct devpts;
+
 struct pty {
     struct tty tty;                 /* the slave side: discipline, termios, session */
-    int index;
+    struct devpts *inst;            /* its instance, whose superblock it holds */
+    struct list_node live;          /* in live_ptys while its number is taken (pty_lock) */
+    int index;                      /* its number in the instance */
     int refs;                       /* atomic */
     uid_t uid;                      /* owner of /dev/pts/N */
     gid_t gid;
@@ -63,22 +73,35 @@ struct pty {
     struct fasync_list master_fasync, slave_fasync;
 };
 
+/* One devpts instance. */
+struct devpts {
+    struct superblock sb;           /* first: devpts_of() */
+    /* --- pty_lock --- */
+    struct pty *ptys[PTY_MAX];      /* live pairs by number */
+    mode_t mode, ptmxmode;          /* mode=, ptmxmode= */
+    uid_t uid;                      /* uid=, gid=: the slaves' owner if given */
+    gid_t gid;
+    bool have_uid, have_gid;
+};
+
 static struct spinlock pty_lock = SPINLOCK_INIT("pty_table");
-static struct pty *ptys[PTY_MAX];                   /* pty_lock: live pairs by number */
-static mode_t opt_mode = 0600, opt_ptmxmode = 0;    /* pty_lock */
-static uid_t opt_uid;
-static gid_t opt_gid;
-static bool opt_have_uid, opt_have_gid;
+static struct list_node live_ptys = { &live_ptys, &live_ptys };   /* pty_lock: every instance's pairs */
+/* The initial instance: static, its root permanent; /dev/ptmx's. */
+static struct devpts initial = {
+    .sb = { .name = "devpts", .magic = DEVPTS_SUPER_MAGIC },
+    .mode = 0600,
+};
+static struct vnode *pts_root;
+static bool initial_mounted;        /* pty_lock: the first mount took it */
 
-static struct superblock devpts_sb = { .name = "devpts", .magic = DEVPTS_SUPER_MAGIC };
-static struct vnode *pts_root;                       /* permanent */
-
-struct vnode *devpts_root(void) { return pts_root; }
+static struct devpts *devpts_of(struct superblock *sb) { return container_of(sb, struct devpts, sb); }
 
 static void pty_put(struct pty *p)
 {
-    if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0)
+    if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        sb_put(&p->inst->sb);
         kfree(p);
+    }
 }
 
 static size_t out_count(const struct pty *p) { return p->out_tail - p->out_head; }
@@ -100,17 +123,27 @@ static void pty_sink(void *ctx, const char *s, size_t n)
         p->out[p->out_tail++ % PTY_BUF] = (uint8_t)s[i];
 }
 
-struct tty *pty_of_session(int sid)
+/* A live pair whose slave session `sid` controls, referenced, or NULL. */
+static struct pty *live_pty_of_session(int sid)
 {
-    struct tty *found = NULL;
+    struct pty *found = NULL;
     spin_lock(&pty_lock);
-    for (int i = 0; i < PTY_MAX && !found; i++)
-        if (ptys[i] && READ_ONCE(ptys[i]->tty.session) == sid) {
-            __atomic_add_fetch(&ptys[i]->refs, 1, __ATOMIC_RELAXED);
-            found = &ptys[i]->tty;
+    list_for_each(n, &live_ptys) {
+        struct pty *p = container_of(n, struct pty, live);
+        if (READ_ONCE(p->tty.session) == sid) {
+            __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+            found = p;
+            break;
         }
+    }
     spin_unlock(&pty_lock);
     return found;
+}
+
+struct tty *pty_of_session(int sid)
+{
+    struct pty *p = live_pty_of_session(sid);
+    return p ? &p->tty : NULL;
 }
 
 void pty_tty_put(struct tty *tty) { pty_put(tty->pty); }
@@ -138,24 +171,20 @@ void pty_session_leader_exit(int sid)
 {
     if (!sid)
         return;
-    for (int i = 0; i < PTY_MAX; i++) {
-        spin_lock(&pty_lock);
-        struct pty *p = ptys[i];
-        bool mine = p && READ_ONCE(p->tty.session) == sid;
-        if (mine)
-            __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
-        spin_unlock(&pty_lock);
-        if (mine) {
-            hang_up(p, false);
-            pty_put(p);
-        }
+    /* hang_up takes the session off, so each pair is found once */
+    for (struct pty *p; (p = live_pty_of_session(sid));) {
+        hang_up(p, false);
+        pty_put(p);
     }
 }
 
 /* ---------------------------------------------------------------- the master */
 
+/* A new pair in the instance of the ptmx opened: <mount>/ptmx's own, or
+ * for /dev/ptmx (no fops_priv) the initial one. */
 static int ptmx_open(struct vnode *v, struct file *f)
 {
+    struct devpts *inst = v->fops_priv ? v->fops_priv : &initial;
     struct pty *p = kzalloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
@@ -171,21 +200,24 @@ static int ptmx_open(struct vnode *v, struct file *f)
     p->tty.ready = true;
     p->locked = true;
     p->refs = 1;                    /* the master file's */
+    p->inst = inst;
     spin_lock(&pty_lock);
-    p->uid = opt_have_uid ? opt_uid : current->fsuid;
-    p->gid = opt_have_gid ? opt_gid : current->fsgid;
+    p->uid = inst->have_uid ? inst->uid : current->fsuid;
+    p->gid = inst->have_gid ? inst->gid : current->fsgid;
     int i = 0;
-    while (i < PTY_MAX && ptys[i])
+    while (i < PTY_MAX && inst->ptys[i])
         i++;
     if (i < PTY_MAX) {
         p->index = i;
-        ptys[i] = p;
+        inst->ptys[i] = p;
+        list_push_back(&live_ptys, &p->live);
     }
     spin_unlock(&pty_lock);
     if (i == PTY_MAX) {
         kfree(p);
         return -ENOSPC;
     }
+    sb_get(&inst->sb);              /* the pair's, until pty_put frees it */
     f->private_data = p;
     return 0;
 }
@@ -194,7 +226,8 @@ static void ptmx_release(struct file *f)
 {
     struct pty *p = f->private_data;
     spin_lock(&pty_lock);
-    ptys[p->index] = NULL;          /* /dev/pts/N goes, the number is free again */
+    p->inst->ptys[p->index] = NULL; /* /dev/pts/N goes, the number is free again */
+    list_remove(&p->live);
     spin_unlock(&pty_lock);
     hang_up(p, true);
     pty_put(p);
@@ -420,10 +453,11 @@ static const struct vnode_ops pts_node_ops = { .destroy = pts_vnode_destroy };
 
 static int pts_node(struct vnode *dir, struct pty *p, struct vnode **out)
 {
+    struct devpts *inst = devpts_of(dir->sb);
     spin_lock(&pty_lock);
-    mode_t mode = p ? opt_mode : opt_ptmxmode;
+    mode_t mode = p ? inst->mode : inst->ptmxmode;
     spin_unlock(&pty_lock);
-    struct vnode *v = vnode_alloc(&devpts_sb, &pts_node_ops, S_IFCHR | mode);
+    struct vnode *v = vnode_alloc(&inst->sb, &pts_node_ops, S_IFCHR | mode);
     if (!v) {
         if (p)
             pty_put(p);
@@ -441,6 +475,7 @@ static int pts_node(struct vnode *dir, struct pty *p, struct vnode **out)
         v->ino = INO_PTMX;
         v->rdev = MKDEV(5, 2);
         v->fops = &ptmx_fops;
+        v->fops_priv = inst;        /* its pairs are made in this instance */
     }
     *out = v;
     return 0;
@@ -459,7 +494,7 @@ static int pts_lookup(struct vnode *dir, const char *name, size_t len, struct vn
     if (n >= PTY_MAX)
         return -ENOENT;
     spin_lock(&pty_lock);
-    struct pty *p = ptys[n];
+    struct pty *p = devpts_of(dir->sb)->ptys[n];
     if (p)
         __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
     spin_unlock(&pty_lock);
@@ -469,11 +504,12 @@ static int pts_lookup(struct vnode *dir, const char *name, size_t len, struct vn
 /* Cookies: 3 after ptmx, then 4 + N after pts N. */
 static int pts_readdir(struct vnode *dir, struct dir_ctx *ctx)
 {
+    struct devpts *inst = devpts_of(dir->sb);
     if (ctx->pos == 2 && !dir_emit(ctx, "ptmx", 4, INO_PTMX, DT_CHR, 3))
         return 0;
     for (int i = (int)ctx->pos - 3; i < PTY_MAX; i++) {
         spin_lock(&pty_lock);
-        bool live = ptys[i] != NULL;
+        bool live = inst->ptys[i] != NULL;
         spin_unlock(&pty_lock);
         char name[8];
         int n = snprintf(name, sizeof(name), "%d", i);
@@ -499,7 +535,8 @@ static bool parse_num(const char *s, unsigned base, uint32_t *out)
     return v <= 0xffffffffULL;
 }
 
-int devpts_options(char *opts, bool apply)
+/* Checks devpts's options (inst NULL) or applies them to inst. */
+static int devpts_options(struct devpts *inst, char *opts)
 {
     char *cur = opts;
     while (*cur) {
@@ -514,20 +551,20 @@ int devpts_options(char *opts, bool apply)
         bool ok = true;
         spin_lock(&pty_lock);
         if (klen == 4 && !memcmp(opt, "mode", 4) && val && (ok = parse_num(val, 8, &v) && v <= 07777)) {
-            if (apply)
-                opt_mode = v;
+            if (inst)
+                inst->mode = v;
         } else if (klen == 8 && !memcmp(opt, "ptmxmode", 8) && val && (ok = parse_num(val, 8, &v) && v <= 07777)) {
-            if (apply)
-                opt_ptmxmode = v;
+            if (inst)
+                inst->ptmxmode = v;
         } else if (klen == 3 && !memcmp(opt, "uid", 3) && val && (ok = parse_num(val, 10, &v))) {
-            if (apply) {
-                opt_uid = v;
-                opt_have_uid = true;
+            if (inst) {
+                inst->uid = v;
+                inst->have_uid = true;
             }
         } else if (klen == 3 && !memcmp(opt, "gid", 3) && val && (ok = parse_num(val, 10, &v))) {
-            if (apply) {
-                opt_gid = v;
-                opt_have_gid = true;
+            if (inst) {
+                inst->gid = v;
+                inst->have_gid = true;
             }
         } else if (klen && !(klen == 11 && !memcmp(opt, "newinstance", 11) && !val) &&
                    !(klen == 3 && !memcmp(opt, "max", 3) && val && parse_num(val, 10, &v))) {
@@ -542,13 +579,62 @@ int devpts_options(char *opts, bool apply)
     return 0;
 }
 
+/* A later instance's superblock lost its last holder. */
+static void devpts_release(struct superblock *sb) { kfree(devpts_of(sb)); }
+
+static struct vnode *devpts_new_root(struct devpts *inst)
+{
+    struct vnode *root = vnode_alloc(&inst->sb, &pts_dir_ops, S_IFDIR | 0755);
+    if (root) {
+        root->ino = 1;
+        root->nlink = 2;
+    }
+    return root;
+}
+
+int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root)
+{
+    int err = devpts_options(NULL, opts);
+    if (err)
+        return err;
+    spin_lock(&pty_lock);
+    bool first = !initial_mounted;
+    initial_mounted = true;
+    spin_unlock(&pty_lock);
+    if (first) {                    /* the kernel's mount on /dev/pts */
+        devpts_options(&initial, opts);
+        vnode_get(pts_root);
+        *root = pts_root;
+        return 0;
+    }
+    struct devpts *inst = kzalloc(sizeof(*inst));
+    if (!inst)
+        return -ENOMEM;
+    inst->sb = (struct superblock){ .name = "devpts", .magic = DEVPTS_SUPER_MAGIC, .dev = mount_anon_dev(),
+                                    .release = devpts_release, .refs = 1 };
+    inst->mode = 0600;
+    devpts_options(inst, opts);
+    *root = devpts_new_root(inst);
+    sb_put(&inst->sb);              /* the root holds it now; without a root it is freed */
+    return *root ? 0 : -ENOMEM;
+}
+
+int devpts_remount(struct superblock *sb, char *opts)
+{
+    int err = devpts_options(NULL, opts);
+    if (!err)
+        devpts_options(devpts_of(sb), opts);
+    return err;
+}
+
 void devpts_show(struct superblock *sb, struct seqbuf *s)
 {
+    struct devpts *inst = devpts_of(sb);
     spin_lock(&pty_lock);
-    bool hu = opt_have_uid, hg = opt_have_gid;
-    uid_t u = opt_uid;
-    gid_t g = opt_gid;
-    mode_t m = opt_mode, pm = opt_ptmxmode;
+    bool hu = inst->have_uid, hg = inst->have_gid;
+    uid_t u = inst->uid;
+    gid_t g = inst->gid;
+    mode_t m = inst->mode, pm = inst->ptmxmode;
     spin_unlock(&pty_lock);
     if (hu)
         seq_printf(s, ",uid=%u", (unsigned)u);
@@ -559,12 +645,10 @@ void devpts_show(struct superblock *sb, struct seqbuf *s)
 
 void pty_init(void)
 {
-    devpts_sb.dev = mount_anon_dev();
-    pts_root = vnode_alloc(&devpts_sb, &pts_dir_ops, S_IFDIR | 0755);
+    initial.sb.dev = mount_anon_dev();
+    pts_root = devpts_new_root(&initial);
     if (!pts_root)
         panic("devpts: out of memory");
-    pts_root->ino = 1;
-    pts_root->nlink = 2;
     int err = devfs_register_dev("ptmx", 0666, MKDEV(5, 2), &ptmx_fops, NULL);
     if (!err)
         err = vfs_mount_kernel("devpts", "/dev/pts");

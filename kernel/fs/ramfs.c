@@ -14,13 +14,16 @@
  */
 #include <fs/mount.h>
 #include <fs/ramfs.h>
+#include <fs/xattr.h>
 #include <kernel/time.h>
 #include <lib/list.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <mm/pmm.h>
 #include <proc/cred.h>
 
-struct superblock ramfs_sb = {.name = "ramfs", .magic = RAMFS_MAGIC, .dev = 1, .next_ino = 1};
+/* the root: it keeps extended attributes, as Linux's rootfs (a tmpfs) does */
+struct superblock ramfs_sb = {.name = "ramfs", .magic = RAMFS_MAGIC, .dev = 1, .next_ino = 1, .xattrs = SB_XATTR_STORE};
 
 struct rdirent {
     struct rdirent *hnext;      /* hash chain */
@@ -178,13 +181,13 @@ struct vnode *ramfs_new_instance(const char *name, uint64_t magic, mode_t mode, 
     return root;
 }
 
-/* A new vnode on dir's file system would pass its inode limit (ENOSPC),
- * or that file system is read-only (EROFS). */
+/* A new vnode on dir's file system would pass its inode limit (ENOSPC:
+ * its inode space, which extended attributes use too, <fs/xattr.h>), or
+ * that file system is read-only (EROFS). */
 static int may_add(struct vnode *dir)
 {
-    struct superblock *sb = dir->sb;
     int err = vnode_check_rofs(dir);
-    if (!err && sb->max_inodes && READ_ONCE(sb->inodes_used) >= sb->max_inodes)
+    if (!err && sb_free_ispace(dir->sb) < XATTR_INODE_SPACE)
         err = -ENOSPC;
     return err;
 }
@@ -321,6 +324,13 @@ static int dir_symlink(struct vnode *dir, const char *name, size_t len, const ch
     memcpy(copy, target, tl + 1);
     v->priv = copy;
     v->size = tl;
+    if (tl >= RAMFS_SHORT_SYMLINK) {
+        if (!ramfs_charge_page(v, true)) {
+            vnode_put(v);             /* symlink_destroy sees no page to give back */
+            return -ENOSPC;
+        }
+        v->blocks = PAGE_SIZE / 512;
+    }
     cred_init_new_file(v, dir);
     return dir_add(dir, name, len, v, out);
 }
@@ -335,10 +345,16 @@ static int dir_link(struct vnode *dir, const char *name, size_t len, struct vnod
     int err = vnode_check_rofs(dir);
     if (err)
         return err;
+    /* a second name takes inode space, as on Linux's tmpfs (names_dropped) */
+    if (!unnamed && !sb_ispace_charge(dir->sb, XATTR_INODE_SPACE))
+        return -ENOSPC;
     vnode_get(target);
     err = dir_add(dir, name, len, target, NULL);
-    if (err)
+    if (err) {
+        if (!unnamed)
+            sb_ispace_uncharge(dir->sb, XATTR_INODE_SPACE);
         return err;
+    }
     vnode_add_link(target);
     if (unnamed) {
         /* an O_TMPFILE file's first name: its directory is this one now */
@@ -362,6 +378,15 @@ static int dir_tmpfile(struct vnode *dir, mode_t mode, struct vnode **out)
 
 static bool dir_is_empty(struct vnode *v) { return RD(v)->count == 0; }
 
+/* A file loses one of its names: the inode space a name past the first
+ * took (dir_link) goes back, and its link count goes down. */
+static void name_dropped(struct vnode *v)
+{
+    if (v->nlink > 1)
+        sb_ispace_uncharge(v->sb, XATTR_INODE_SPACE);
+    vnode_drop_link(v);
+}
+
 /* Drop the entry at slot: the name's link and its reference. */
 static void drop_entry(struct vnode *dir, struct rdirent **slot)
 {
@@ -372,7 +397,7 @@ static void drop_entry(struct vnode *dir, struct rdirent **slot)
         v->nlink = 0;              /* removed: lookups and creations in it fail */
         vnode_drop_link(dir);      /* its ".." */
     } else {
-        vnode_drop_link(v);
+        name_dropped(v);
     }
     vnode_touch(dir, false, true, true);
     kfree(e);
@@ -461,12 +486,18 @@ static void name_moved(struct vnode *v, struct vnode *from, struct vnode *to)
     vnode_put(op);
 }
 
+/* Does sb behave as Linux's tmpfs (the root, tmpfs, devtmpfs: extended
+ * attributes and whiteouts) rather than as its ramfs (a ramfs of mount(2))? */
+static bool tmpfs_like(const struct superblock *sb) { return sb->xattrs == SB_XATTR_STORE; }
+
 static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
-                      const char *nname, size_t nlen)
+                      const char *nname, size_t nlen, unsigned flags)
 {
     int err = vnode_check_rofs(odir);
     if (err)
         return err;
+    if ((flags & RENAME_WHITEOUT) && !tmpfs_like(odir->sb))
+        return -EINVAL;
     struct rdirent **oslot = find_slot(RD(odir), oname, olen);
     if (!*oslot)
         return -ENOENT;
@@ -485,10 +516,22 @@ static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct
         if (tgt->v->type == VDIR && (!dir_is_empty(tgt->v) || (tgt->v->flags & VN_MOUNTPOINT)))
             return tgt->v->flags & VN_MOUNTPOINT ? -EBUSY : -ENOTEMPTY;
     }
-    /* allocate before changing anything, so ENOMEM leaves both dirs intact */
-    struct rdirent *ne = tgt ? NULL : entry_new(nname, nlen, src);
-    if (!tgt && !ne)
+    /* allocate before changing anything, so ENOMEM (and a whiteout's
+     * ENOSPC) leaves both dirs intact */
+    struct vnode *wh = NULL;
+    struct rdirent *we = NULL;
+    if ((flags & RENAME_WHITEOUT) && (err = node_new(odir, S_IFCHR, 0, &wh)))
+        return err;
+    if (wh && !(we = entry_new(oname, olen, wh))) {
+        vnode_put(wh);
         return -ENOMEM;
+    }
+    struct rdirent *ne = tgt ? NULL : entry_new(nname, nlen, src);
+    if (!tgt && !ne) {
+        kfree(we);
+        vnode_put(wh);
+        return -ENOMEM;
+    }
 
     struct rdirent *oe = *oslot;
     entry_remove(odir, oslot);
@@ -500,13 +543,15 @@ static int dir_rename(struct vnode *odir, const char *oname, size_t olen, struct
             old->nlink = 0;
             vnode_drop_link(ndir);
         } else {
-            vnode_drop_link(old);
+            name_dropped(old);
         }
         vnode_put(old);
     } else {
         entry_insert(ndir, ne);
     }
     name_moved(src, odir, ndir);
+    if (we)
+        entry_insert(odir, we);     /* the whiteout takes the old name (and wh's reference) */
     vnode_touch(odir, false, true, true);
     vnode_touch(ndir, false, true, true);
     vnode_touch(src, false, false, true);
@@ -551,7 +596,12 @@ static ssize_t symlink_read_kernel(struct vnode *v, uint64_t off, void *kbuf, si
     return -EINVAL;
 }
 
-static void symlink_destroy(struct vnode *v) { kfree(v->priv); }
+static void symlink_destroy(struct vnode *v)
+{
+    if (v->blocks)
+        ramfs_uncharge_page(v);
+    kfree(v->priv);
+}
 
 static const struct vnode_ops ramfs_dir_ops = {
     .lookup = dir_lookup,

@@ -62,7 +62,7 @@ static uint64_t reserve_pages(void)
  * write gets ENOSPC) past its size limit or, for write(2), into the
  * reserve.  A shared mapping's fault is not held to the reserve: it fails
  * (SIGBUS) only when memory itself runs out, as it did before. */
-static bool charge_page(struct vnode *v, bool reserve)
+bool ramfs_charge_page(struct vnode *v, bool reserve)
 {
     struct superblock *sb = v->sb;
     uint64_t n = __atomic_add_fetch(&sb->pages_used, 1, __ATOMIC_RELAXED);
@@ -74,7 +74,7 @@ static bool charge_page(struct vnode *v, bool reserve)
     return true;
 }
 
-static void uncharge_page(struct vnode *v)
+void ramfs_uncharge_page(struct vnode *v)
 {
     __atomic_sub_fetch(&v->sb->pages_used, 1, __ATOMIC_RELAXED);
     __atomic_sub_fetch(&ramfs_pages_used, 1, __ATOMIC_RELAXED);
@@ -99,7 +99,7 @@ static void ramfs_file_destroy(struct vnode *v)
     for (size_t i = 0; i < rf->cap; i++)
         if (rf->pages[i]) {
             pmm_put(rf->pages[i]);
-            uncharge_page(v);
+            ramfs_uncharge_page(v);
         }
     kfree(rf->pages);
     kfree(rf->unwritten);
@@ -142,7 +142,7 @@ static int ensure_cap(struct vnode *v, struct rfile *rf, size_t need)
 
 /* The frame for page idx, allocating a zeroed one if there is none: for a
  * write (it then holds data) or for fallocate (a new one stays unwritten).
- * 0 when memory is exhausted or the file system full (charge_page says
+ * 0 when memory is exhausted or the file system full (ramfs_charge_page says
  * what `reserve` means).  wlock held. */
 static phys_t page_alloc_at(struct vnode *v, struct rfile *rf, size_t idx, bool write, bool reserve)
 {
@@ -153,11 +153,11 @@ static phys_t page_alloc_at(struct vnode *v, struct rfile *rf, size_t idx, bool 
     spin_unlock(&v->lock);
     if (p)
         return p;
-    if (!charge_page(v, reserve))
+    if (!ramfs_charge_page(v, reserve))
         return 0;
     p = pmm_alloc();
     if (!p) {
-        uncharge_page(v);
+        ramfs_uncharge_page(v);
         return 0;
     }
     spin_lock(&v->lock);
@@ -186,7 +186,7 @@ static void free_pages(struct vnode *v, struct rfile *rf, size_t first, size_t l
         spin_unlock(&v->lock);
         if (p) {
             pmm_put(p);
-            uncharge_page(v);
+            ramfs_uncharge_page(v);
         }
     }
 }

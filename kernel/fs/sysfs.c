@@ -35,6 +35,7 @@
 #include <fs/seqfile.h>
 #include <fs/mount.h>
 #include <fs/sysfs.h>
+#include <fs/xattr.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/numa.h>
@@ -91,7 +92,7 @@ struct sys_dirent {
     int link_n;
 };
 
-static struct superblock sys_sb = { .name = "sysfs", .magic = SYSFS_MAGIC, .dev = 5 };
+static struct superblock sys_sb = { .name = "sysfs", .magic = SYSFS_MAGIC, .dev = 5, .xattrs = SB_XATTR_EMPTY };
 static const struct vnode_ops sys_dir_ops, sys_link_ops, sys_file_ops;
 static const struct file_ops sys_fops;
 static const struct sys_dir sys_dirs[];

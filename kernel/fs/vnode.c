@@ -7,6 +7,7 @@
  */
 #include <fs/namei.h>
 #include <fs/vfs.h>
+#include <fs/xattr.h>
 #include <kernel/time.h>
 #include <kernel/timekeeping.h>
 #include <lib/string.h>
@@ -73,12 +74,44 @@ void vnode_put(struct vnode *v)
         struct superblock *sb = v->sb;
         if (v->ops && v->ops->destroy)
             v->ops->destroy(v);
+        xattr_free_all(v);
         kfree(v);
         __atomic_sub_fetch(&sb->inodes_used, 1, __ATOMIC_RELAXED);
         sb_put(sb);
         v = parent;
     }
 }
+
+/* Moves v's writecount by `step` unless that would cross zero from the
+ * other side: +1 fails while it is negative, -1 while it is positive. */
+static int writecount_step(struct vnode *v, int step)
+{
+    int c = __atomic_load_n(&v->writecount, __ATOMIC_RELAXED);
+    do {
+        if ((step > 0 && c < 0) || (step < 0 && c > 0))
+            return -ETXTBSY;
+    } while (!__atomic_compare_exchange_n(&v->writecount, &c, c + step, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_RELAXED));
+    return 0;
+}
+
+int vnode_get_write_access(struct vnode *v)
+{
+    int err = writecount_step(v, 1);
+    if (!err)
+        __atomic_add_fetch(&v->sb->writers, 1, __ATOMIC_RELAXED);
+    return err;
+}
+
+void vnode_put_write_access(struct vnode *v)
+{
+    __atomic_sub_fetch(&v->sb->writers, 1, __ATOMIC_RELAXED);
+    __atomic_sub_fetch(&v->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
+int vnode_deny_write_access(struct vnode *v) { return writecount_step(v, -1); }
+
+void vnode_allow_write_access(struct vnode *v) { __atomic_add_fetch(&v->writecount, 1, __ATOMIC_ACQ_REL); }
 
 void vnode_use(struct vnode *v)
 {

@@ -578,6 +578,12 @@ struct mm *mm_clone(struct mm *src)
     mm->stack_top = src->stack_top;
     mm->dumpable = src->dumpable;
     mm->membarrier = __atomic_load_n(&src->membarrier, __ATOMIC_RELAXED);   /* fork keeps them */
+    /* the child runs the same program: one more denial, which cannot fail
+     * while src holds its own */
+    if (src->exe_file && vnode_deny_write_access(src->exe_file) == 0) {
+        vnode_get(src->exe_file);
+        mm->exe_file = src->exe_file;
+    }
     int err = 0;
     list_for_each(n, &src->vmas) {
         struct vma *v = container_of(n, struct vma, node);
@@ -641,6 +647,10 @@ void mm_put(struct mm *mm)
         vma_free(v);
     }
     kfree(mm->pt_pages);
+    if (mm->exe_file) {
+        vnode_allow_write_access(mm->exe_file);
+        vnode_put(mm->exe_file);
+    }
     kfree(mm);
 }
 

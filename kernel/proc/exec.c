@@ -4,8 +4,10 @@
  * 1. Copy the path, argv and envp into kernel pages (E2BIG beyond Linux's
  *    limit, a quarter of RLIMIT_STACK: include/proc/exec_args.h; EFAULT on
  *    a bad pointer).
- * 2. Resolve the file; a "#!" script restarts with its interpreter (up to
- *    four levels); anything else must pass elf_parse() (ENOEXEC otherwise).
+ * 2. Resolve the file (ETXTBSY while it is open for writing); a "#!"
+ *    script restarts with its interpreter (up to four levels); anything else
+ *    must pass elf_parse() (ENOEXEC otherwise).  The new address space keeps
+ *    the program from being written while it runs (struct mm's exe_file).
  * 3. Build a new address space: each PT_LOAD becomes a file-backed VMA
  *    (demand-paged; read-only pages map the page cache directly), a stack
  *    VMA and an empty heap.  Static-PIE programs get a load base.  With
@@ -447,6 +449,10 @@ static int do_execve_args(const char *path, struct exec_args *a, struct vnode *f
         } else if ((r = vfs_lookup_exec(cur_path, &v))) {
             goto out;
         }
+        if (READ_ONCE(v->writecount) > 0) {
+            r = -ETXTBSY;               /* open for writing somewhere */
+            goto out;
+        }
         ssize_t n = vnode_read_kernel(v, 0, hdr, PAGE_SIZE);
         if (n < 0) {
             r = (int)n;
@@ -507,6 +513,11 @@ static int do_execve_args(const char *path, struct exec_args *a, struct vnode *f
         r = -ENOMEM;
         goto out;
     }
+    /* nobody may write the program while the new mm runs it (mm_put allows it again) */
+    if ((r = vnode_deny_write_access(v)))
+        goto out;
+    vnode_get(v);
+    mm->exe_file = v;
     uint64_t base;
     unsigned personality = exec_personality(current, v);
     bool rnd = aslr_enabled() && !(personality & ADDR_NO_RANDOMIZE);

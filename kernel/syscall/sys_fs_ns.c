@@ -282,7 +282,8 @@ static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, 
                    long flags)
 {
     bool exchange = flags & RENAME_EXCHANGE;
-    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) || (exchange && (flags & RENAME_NOREPLACE)))
+    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
+        (exchange && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT))))
         return -EINVAL;
     /* Resolve both parents under one hold of the lock: resolve the old one
      * through parent_begin, then the new one with the lock already held. */
@@ -358,7 +359,8 @@ static long sys_renameat2(long olddfd, const char __user *oldpath, long newdfd, 
         err = o.dir->ops->exchange ? o.dir->ops->exchange(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen)
                                    : -EINVAL;
     else
-        err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen)
+        err = o.dir->ops->rename ? o.dir->ops->rename(o.dir, o.name, o.len, vfs_real_dir(ndir), nname, nlen,
+                                                      (unsigned)(flags & RENAME_WHITEOUT))
                                  : -EPERM;
 out:
     vnode_put(src);
@@ -552,8 +554,13 @@ static long sys_truncate(const char __user *path, long len)
     err = v->type == VDIR ? -EISDIR : vnode_permission(v, MAY_WRITE);
     if (!err)
         err = vnode_check_rofs(v);
+    bool writer = !err && v->type == VREG;      /* a running program: ETXTBSY */
+    if (writer && (err = vnode_get_write_access(v)))
+        writer = false;
     if (!err)
         err = (int)do_truncate(v, len);
+    if (writer)
+        vnode_put_write_access(v);
     vnode_put(v);
     return err;
 }

@@ -1,13 +1,14 @@
 /*
  * Syscalls that inspect the name space: the stat family (x86-64 struct
- * stat, AT_EMPTY_PATH on any fd type) and statx, extended attributes (none
- * kept), statfs, access/faccessat, readlink
+ * stat, AT_EMPTY_PATH on any fd type) and statx, statfs, access/faccessat,
+ * readlink
  * and getdents64 (8-byte-aligned linux_dirent64 records, "." and ".." first).
  * access/faccessat check the mode bits with the real ids (AT_EACCESS: the
  * effective ones), as Linux does.
  */
 #include <fs/fsyscall.h>
 #include <fs/ramfs.h>
+#include <fs/xattr.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 #include <lib/string.h>
@@ -126,11 +127,12 @@ static long statfs_out(struct vnode *v, void __user *ubuf)
     s.f_namelen = NAME_MAX;
     if (sb->max_pages) {
         /* a tmpfs: its limits, and what its files use */
-        uint64_t used = READ_ONCE(sb->pages_used), iused = READ_ONCE(sb->inodes_used);
+        uint64_t used = READ_ONCE(sb->pages_used);
         s.f_blocks = sb->max_pages;
         s.f_bfree = s.f_bavail = sb->max_pages > used ? sb->max_pages - used : 0;
+        /* free inodes: what is left of the inode space, which attributes use too */
         s.f_files = sb->max_inodes;
-        s.f_ffree = sb->max_inodes > iused ? sb->max_inodes - iused : 0;
+        s.f_ffree = sb_free_ispace(sb) / XATTR_INODE_SPACE;
     } else if (sb->magic == RAMFS_MAGIC || sb->magic == TMPFS_MAGIC) {
         /* ramfs can use all of RAM: report it, with what is in files as used */
         s.f_blocks = pmm_total_pages();
@@ -175,7 +177,12 @@ static long sys_faccessat2(long dirfd, const char __user *path, long mode, long 
         return err;
     /* with the real ids, unless AT_EACCESS asks for the effective ones */
     int mask = (mode & R_OK ? MAY_READ : 0) | (mode & W_OK ? MAY_WRITE : 0) | (mode & X_OK ? MAY_EXEC : 0);
-    if (mask)
+    /* writing a file, directory or symlink of a read-only file system
+     * (not a device or FIFO: those write elsewhere) is EROFS, before the
+     * mode bits are looked at */
+    if ((mode & W_OK) && (v->type == VREG || v->type == VDIR || v->type == VLNK))
+        err = vnode_check_rofs(v);
+    if (mask && !err)
         err = (flags & AT_EACCESS) ? vnode_permission(v, mask) : vnode_permission_real(v, mask);
     vnode_put(v);
     return err;
@@ -289,96 +296,8 @@ static long sys_getdents64(long fd, char __user *ubuf, size_t count)
     return r;
 }
 
-/*
- * Extended attributes: no file system here keeps any (as Linux's ramfs).
- * The path or descriptor is checked first, so a missing file is still
- * ENOENT and a bad descriptor EBADF, then the name; then reading or changing an attribute
- * is EOPNOTSUPP and listing them gives an empty list.  An attribute name
- * that is empty or longer than 255 bytes is ERANGE, as on Linux.
- */
-#define XATTR_NAME_MAX 255
-
-static long xattr_target(long fd, const char __user *path, int atflags, const char __user *uname)
-{
-    if (!path) {
-        struct file *f = fd_get_io((int)fd);     /* O_PATH: EBADF, as Linux */
-        if (!f)
-            return -EBADF;
-        file_put(f);
-    } else {
-        struct vnode *v;
-        int err = at_resolve(AT_FDCWD, path, atflags, &v);
-        if (err)
-            return err;
-        vnode_put(v);
-    }
-    if (uname) {                        /* the name is looked at after the file, as Linux does */
-        char name[XATTR_NAME_MAX + 1];
-        long n = strncpy_from_user(name, uname, sizeof name);
-        if (n == -ENAMETOOLONG || n == 0)
-            return -ERANGE;
-        if (n < 0)
-            return n;
-    }
-    return 0;
-}
-
-static long xattr_unsupported(long fd, const char __user *path, int atflags, const char __user *name)
-{
-    long r = xattr_target(fd, path, atflags, name);
-    return r ? r : -EOPNOTSUPP;
-}
-
-static long xattr_list(long fd, const char __user *path, int atflags)
-{
-    return xattr_target(fd, path, atflags, NULL);        /* 0 bytes of names */
-}
-
-static long sys_setxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
-{
-    return xattr_unsupported(-1, p, 0, n);
-}
-static long sys_lsetxattr(const char __user *p, const char __user *n, const void __user *v, size_t s, long fl)
-{
-    return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
-}
-static long sys_fsetxattr(long fd, const char __user *n, const void __user *v, size_t s, long fl)
-{
-    return xattr_unsupported(fd, NULL, 0, n);
-}
-static long sys_getxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
-{
-    return xattr_unsupported(-1, p, 0, n);
-}
-static long sys_lgetxattr(const char __user *p, const char __user *n, void __user *v, size_t s)
-{
-    return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
-}
-static long sys_fgetxattr(long fd, const char __user *n, void __user *v, size_t s) { return xattr_unsupported(fd, NULL, 0, n); }
-static long sys_listxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, 0); }
-static long sys_llistxattr(const char __user *p, char __user *l, size_t s) { return xattr_list(-1, p, AT_SYMLINK_NOFOLLOW); }
-static long sys_flistxattr(long fd, char __user *l, size_t s) { return xattr_list(fd, NULL, 0); }
-static long sys_removexattr(const char __user *p, const char __user *n) { return xattr_unsupported(-1, p, 0, n); }
-static long sys_lremovexattr(const char __user *p, const char __user *n)
-{
-    return xattr_unsupported(-1, p, AT_SYMLINK_NOFOLLOW, n);
-}
-static long sys_fremovexattr(long fd, const char __user *n) { return xattr_unsupported(fd, NULL, 0, n); }
-
 SYSCALL_DEFINE(4, stat);
 SYSCALL_DEFINE(332, statx);
-SYSCALL_DEFINE(188, setxattr);
-SYSCALL_DEFINE(189, lsetxattr);
-SYSCALL_DEFINE(190, fsetxattr);
-SYSCALL_DEFINE(191, getxattr);
-SYSCALL_DEFINE(192, lgetxattr);
-SYSCALL_DEFINE(193, fgetxattr);
-SYSCALL_DEFINE(194, listxattr);
-SYSCALL_DEFINE(195, llistxattr);
-SYSCALL_DEFINE(196, flistxattr);
-SYSCALL_DEFINE(197, removexattr);
-SYSCALL_DEFINE(198, lremovexattr);
-SYSCALL_DEFINE(199, fremovexattr);
 SYSCALL_DEFINE(5, fstat);
 SYSCALL_DEFINE(6, lstat);
 SYSCALL_DEFINE(262, newfstatat);

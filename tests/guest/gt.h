@@ -178,6 +178,7 @@ GT_FN const char *errname(int e)
     case EINVAL: return "EINVAL";
     case EMFILE: return "EMFILE";
     case ENOTTY: return "ENOTTY";
+    case ETXTBSY: return "ETXTBSY";
     case EFBIG: return "EFBIG";
     case ENOSPC: return "ENOSPC";
     case ESPIPE: return "ESPIPE";
@@ -193,6 +194,7 @@ GT_FN const char *errname(int e)
     case EIDRM: return "EIDRM";
     case ENOTEMPTY: return "ENOTEMPTY";
     case ELOOP: return "ELOOP";
+    case ENODATA: return "ENODATA";
     case ENOTSOCK: return "ENOTSOCK";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EDOM: return "EDOM";

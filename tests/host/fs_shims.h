@@ -171,8 +171,12 @@ int at_resolve(int dirfd, const char *upath, int atflags, struct vnode **out)
 }
 struct vnode *procfs_root(void) { return NULL; }
 struct vnode *sysfs_root(void) { return NULL; }
-struct vnode *devpts_root(void) { return NULL; }
-int devpts_options(char *opts, bool apply) { (void)opts; (void)apply; return -EINVAL; }
+int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root)
+{
+    (void)sb_flags; (void)opts; (void)root;
+    return -ENODEV;
+}
+int devpts_remount(struct superblock *sb, char *opts) { (void)sb; (void)opts; return -EINVAL; }
 void devpts_show(struct superblock *sb, struct seqbuf *s) { (void)sb; (void)s; }
 long random_to_user(void *buf, size_t len) { memset(buf, 0x5a, len); return (long)len; }
 void random_bytes(void *buf, size_t n) { memset(buf, 0x5a, n); }

@@ -33,6 +33,7 @@
 #include "../../kernel/lib/cpuset.c"
 #include "../../kernel/fs/fs_context.c"
 #include "../../kernel/fs/mount.c"
+#include "../../kernel/fs/xattr.c"
 
 static char arc[8192];
 static size_t arclen;
@@ -303,7 +304,7 @@ static int ren(const char *od, const char *on, const char *nd, const char *nn)
     lookup(od, 0, &a);
     lookup(nd, 0, &b);
     vfs_lock();
-    int r = a->ops->rename(a, on, strlen(on), b, nn, strlen(nn));
+    int r = a->ops->rename(a, on, strlen(on), b, nn, strlen(nn), 0);
     vfs_unlock();
     vnode_put(a);
     vnode_put(b);
@@ -456,7 +457,7 @@ START_TEST(tmpfs_unmounted_with_a_tree)
     ck_assert_int_eq(root->ops->symlink(root, "l", 1, "a/b/f", &l), 0);
     vnode_put(f);
     vnode_put(l);
-    ck_assert_int_eq(dir_rename(b, "f", 1, root, "moved", 5), 0);   /* its directory changes */
+    ck_assert_int_eq(dir_rename(b, "f", 1, root, "moved", 5, 0), 0);   /* its directory changes */
     vnode_put(b);
     struct mount *m = mount_rooted(root);
     vnode_put(root);
