@@ -151,6 +151,7 @@ void locks_remove_file(struct file *f) { (void)f; }
  * pseudo file systems the host tests leave out, are stubs here. */
 #include <fs/fsyscall.h>
 #include <fs/mount.h>
+#include <fs/mqueue.h>
 #include <kernel/random.h>
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
@@ -172,6 +173,8 @@ int at_resolve(int dirfd, const char *upath, int atflags, struct vnode **out)
 struct vnode *procfs_root(void) { return NULL; }
 struct vnode *sysfs_root(void) { return NULL; }
 struct vnode *devpts_root(void) { return NULL; }
+struct vnode *mqueue_root(void) { return NULL; }
+void mqueue_init(void) {}
 int devpts_options(char *opts, bool apply) { (void)opts; (void)apply; return -EINVAL; }
 void devpts_show(struct superblock *sb, struct seqbuf *s) { (void)sb; (void)s; }
 long random_to_user(void *buf, size_t len) { memset(buf, 0x5a, len); return (long)len; }
