@@ -55,6 +55,7 @@ static const struct {
     { "shm", 58 },              /* the System V shared memory table */
     { "sem", 58 },              /* System V semaphore sets and undo lists: then wakes */
     { "msg", 58 },              /* System V message queues: then wakes */
+    { "mqueue_users", 58 },     /* message queues' count and per-user charges: a leaf */
     { "fifo", 59 },             /* FIFO nodes' pipes: then a pipe's end counts */
     { "fdtable", 60 },
     { "vnode", 60 },
@@ -67,6 +68,7 @@ static const struct {
     { "perf", 65 },             /* perf events' state and links: then a context's list */
     { "sig", 70 },              /* a thread group's signal state: then wakes */
     { "eventfd", 72 },          /* an eventfd's counter: then wakes */
+    { "mqueue", 72 },           /* a message queue's messages and waiters: then wakes */
     { "futex", 75 },            /* a futex hash bucket: then wakes */
     { "timerfd_cancel", 76 },   /* TFD_TIMER_CANCEL_ON_SET timerfds: then each one's state */
     { "timerfd", 77 },          /* a timerfd's state: then wakes */

@@ -5,7 +5,8 @@
  * and /dev/pts when they are not there yet (Tessera's kernel mounts those
  * four at boot, for programs started with init=), then tmpfs on /dev/shm,
  * /run and /tmp, so that files there are limited in size (half of RAM) and
- * gone at the next boot.  The root stays as the kernel made it.
+ * gone at the next boot, and the POSIX message queues on /dev/mqueue (as
+ * systemd does).  The root stays as the kernel made it.
  *
  * Makes the console the controlling terminal of a new session (so the
  * shell gets job control, which Linux's initramfs shells lack), prints how
@@ -130,6 +131,7 @@ static void mount_all(void)
     mount_fs("devtmpfs", "/dev", 0x01021994, MS_NOSUID, "mode=0755");
     mount_fs("devpts", "/dev/pts", 0x1cd1, MS_NOSUID | MS_NOEXEC, "gid=5,mode=0620,ptmxmode=0666");
     mount_fs("tmpfs", "/dev/shm", 0, MS_NOSUID | MS_NODEV, "mode=1777");
+    mount_fs("mqueue", "/dev/mqueue", 0x19800202, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     mount_fs("tmpfs", "/run", 0, MS_NOSUID | MS_NODEV, "mode=0755");
     mount_fs("tmpfs", "/tmp", 0, MS_NOSUID | MS_NODEV, "mode=1777");
 }

@@ -74,6 +74,7 @@ typedef struct {
     union {
         struct { int32_t pid; uint32_t uid; int32_t status; int32_t _p; int64_t utime, stime; } chld;
         struct { int32_t pid; uint32_t uid; } kill;
+        struct { int32_t pid; uint32_t uid; uint64_t value; } rt;     /* sigqueue, SI_MESGQ: si_value */
         struct { uint64_t addr; } fault;
         struct { int32_t tid; int32_t overrun; uint64_t value; } timer;   /* si_timerid, si_overrun, si_value */
         struct { uint64_t call_addr; int32_t syscall; uint32_t arch; } sys;   /* SIGSYS: si_call_addr, ... */

@@ -11,6 +11,7 @@
  */
 #include <fs/fsyscall.h>
 #include <fs/mount.h>
+#include <fs/mqueue.h>
 #include <fs/path.h>
 #include <fs/ramfs.h>
 #include <fs/xattr.h>
@@ -584,6 +585,16 @@ static int devtmpfs_mount(unsigned long sb_flags, char *opts, struct vnode **roo
     return 0;
 }
 
+/* mqueue: the single instance (kernel/fs/mqueue.c); it takes no options. */
+static int mqueue_mount(unsigned long sb_flags, char *opts, struct vnode **root)
+{
+    if (*opts)
+        return -EINVAL;
+    *root = mqueue_root();
+    vnode_get(*root);
+    return 0;
+}
+
 static const struct fs_type fs_types[] = {
     { .name = "sysfs", .nodev = true, .mount = sysfs_mount },
     { .name = "tmpfs", .nodev = true, .mount = tmpfs_mount, .remount = tmpfs_remount, .show = tmpfs_show },
@@ -591,6 +602,7 @@ static const struct fs_type fs_types[] = {
     { .name = "devtmpfs", .nodev = true, .mount = devtmpfs_mount, .show = tmpfs_show },
     { .name = "ramfs", .nodev = true, .mount = ramfs_mount, .show = ramfs_show },
     { .name = "devpts", .nodev = true, .mount = devpts_mount, .remount = devpts_remount, .show = devpts_show },
+    { .name = "mqueue", .nodev = true, .mount = mqueue_mount },
 };
 
 static const struct fs_type *find_type(const char *name)

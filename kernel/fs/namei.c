@@ -9,6 +9,7 @@
  * lookup and getcwd's path.
  */
 #include <fs/mount.h>
+#include <fs/mqueue.h>
 #include <fs/namei.h>
 #include <fs/path.h>
 #include <fs/ramfs.h>
@@ -300,5 +301,6 @@ void vfs_init(void)
     /* the root is its own parent for "..": vfs_parent_of handles it */
     mount_init(root_vnode);
     devfs_init();
+    mqueue_init();
     kprintf("vfs: ramfs root ready\n");
 }

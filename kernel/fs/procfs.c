@@ -18,6 +18,7 @@
  */
 #include <fs/fdtable.h>
 #include <fs/mount.h>
+#include <fs/mqueue.h>
 #include <fs/namei.h>
 #include <fs/pipe.h>
 #include <fs/procfs.h>
@@ -40,6 +41,7 @@
 #define INO_SYS_FS 0xf2
 #define INO_SYSVIPC 0xf3
 #define INO_SYSVIPC_BASE 0xf4           /* its files: this + index */
+#define INO_SYS_FS_MQUEUE 0xef
 #define INO_SYSCTL_BASE 0x80000000ULL
 #define SYSCTL_MAX 64
 #define SYSCTL_NAME_MAX 40
@@ -65,10 +67,13 @@ struct proc_inode {
     int fd;                           /* PK_FD */
 };
 
-/* The directories of /proc/sys, in Linux's (alphabetical) order. */
-enum { SYSCTL_FS, SYSCTL_KERNEL, NR_SYSCTL_DIRS };
-static const char *const sysctl_dir_names[NR_SYSCTL_DIRS] = { "fs", "kernel" };
-static const uint64_t sysctl_dir_inos[NR_SYSCTL_DIRS] = { INO_SYS_FS, INO_SYS_KERNEL };
+/* The directories of /proc/sys, in Linux's (alphabetical) order, and the
+ * one each is in (-1: /proc/sys itself; a parent comes before its
+ * subdirectories). */
+enum { SYSCTL_FS, SYSCTL_KERNEL, SYSCTL_FS_MQUEUE, NR_SYSCTL_DIRS };
+static const char *const sysctl_dir_names[NR_SYSCTL_DIRS] = { "fs", "kernel", "mqueue" };
+static const uint64_t sysctl_dir_inos[NR_SYSCTL_DIRS] = { INO_SYS_FS, INO_SYS_KERNEL, INO_SYS_FS_MQUEUE };
+static const int sysctl_dir_parent[NR_SYSCTL_DIRS] = { -1, -1, SYSCTL_FS };
 
 struct sysctl {
     int dir;                          /* SYSCTL_FS, SYSCTL_KERNEL */
@@ -361,7 +366,7 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
     }
     case PK_SYS_DIR:
         for (int d = 0; d < NR_SYSCTL_DIRS; d++)
-            if (name_is(name, len, sysctl_dir_names[d])) {
+            if (sysctl_dir_parent[d] < 0 && name_is(name, len, sysctl_dir_names[d])) {
                 vnode_get(proc_sys_dirs[d]);
                 *out = proc_sys_dirs[d];
                 return 0;
@@ -377,6 +382,12 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len, struct v
         }
         return -ENOENT;
     case PK_SYSCTL_DIR: {
+        for (int d = 0; d < NR_SYSCTL_DIRS; d++)
+            if (sysctl_dir_parent[d] == pi->sysctl && name_is(name, len, sysctl_dir_names[d])) {
+                vnode_get(proc_sys_dirs[d]);
+                *out = proc_sys_dirs[d];
+                return 0;
+            }
         spin_lock(&sysctl_lock);
         int n = nsysctl, found = -1;
         for (int i = 0; i < n && found < 0; i++)
@@ -491,8 +502,9 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
         return emit_pids(ctx, pi->pid);
     case PK_SYS_DIR:
         for (int d = (int)ctx->pos - 2; d >= 0 && d < NR_SYSCTL_DIRS; d++)
-            if (!dir_emit(ctx, sysctl_dir_names[d], strlen(sysctl_dir_names[d]), sysctl_dir_inos[d], DT_DIR,
-                          ctx->pos + 1))
+            if (sysctl_dir_parent[d] < 0 &&
+                !dir_emit(ctx, sysctl_dir_names[d], strlen(sysctl_dir_names[d]), sysctl_dir_inos[d], DT_DIR,
+                          (uint64_t)d + 3))
                 return 0;
         return 0;
     case PK_SYSVIPC_DIR:
@@ -502,8 +514,17 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
                 return 0;
         return 0;
     case PK_SYSCTL_DIR:
+        /* cookies: 3 + d after subdirectory d, then 3 + NR_SYSCTL_DIRS + i
+         * after tunable i */
+        for (int d = (int)ctx->pos - 2; d >= 0 && d < NR_SYSCTL_DIRS; d++)
+            if (sysctl_dir_parent[d] == pi->sysctl &&
+                !dir_emit(ctx, sysctl_dir_names[d], strlen(sysctl_dir_names[d]), sysctl_dir_inos[d], DT_DIR,
+                          (uint64_t)d + 3))
+                return 0;
+        if (ctx->pos < 2 + NR_SYSCTL_DIRS)
+            ctx->pos = 2 + NR_SYSCTL_DIRS;
         for (;;) {
-            int i = (int)(ctx->pos - 2);
+            int i = (int)(ctx->pos - 2 - NR_SYSCTL_DIRS);
             char name[SYSCTL_NAME_MAX];
             spin_lock(&sysctl_lock);
             while (i < nsysctl && sysctls[i].dir != pi->sysctl)
@@ -512,7 +533,8 @@ static int proc_readdir(struct vnode *dir, struct dir_ctx *ctx)
             if (have)
                 strlcpy(name, sysctls[i].name, sizeof(name));
             spin_unlock(&sysctl_lock);
-            if (!have || !dir_emit(ctx, name, strlen(name), INO_SYSCTL_BASE + i, DT_REG, (uint64_t)i + 3))
+            if (!have || !dir_emit(ctx, name, strlen(name), INO_SYSCTL_BASE + i, DT_REG,
+                                   (uint64_t)i + 3 + NR_SYSCTL_DIRS))
                 return 0;
         }
     default:
@@ -641,7 +663,10 @@ static const struct file_ops proc_sysctl_fops = {
 int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_fn write)
 {
     int dir = SYSCTL_KERNEL;
-    if (!strncmp(name, "fs/", 3)) {
+    if (!strncmp(name, "fs/mqueue/", 10)) {
+        dir = SYSCTL_FS_MQUEUE;
+        name += 10;
+    } else if (!strncmp(name, "fs/", 3)) {
         dir = SYSCTL_FS;
         name += 3;
     }
@@ -671,8 +696,8 @@ int procfs_register_sysctl(const char *name, sysctl_read_fn read, sysctl_write_f
  * set through their public functions by procfs_sched_sysctl.c and
  * procfs_trace.c. */
 static const struct sysctl_entry *const sysctl_tables[] = {
-    misc_sysctls, pipe_sysctls, uts_sysctls, pid_sysctls, task_sysctls, perf_sysctls, kmsg_sysctls,
-    sem_sysctls, msg_sysctls,
+    misc_sysctls, pipe_sysctls, mqueue_sysctls, uts_sysctls, pid_sysctls, task_sysctls, perf_sysctls,
+    kmsg_sysctls, sem_sysctls, msg_sysctls,
 };
 
 static void register_sysctls(void)
@@ -700,7 +725,8 @@ void procfs_init(void)
     /* The permanent directories keep their initial reference forever. */
     proc_sys->flags &= ~VN_TRANSIENT;
     for (int d = 0; d < NR_SYSCTL_DIRS; d++) {
-        proc_sys_dirs[d] = proc_vnode(proc_sys, PK_SYSCTL_DIR, S_IFDIR | 0555, sysctl_dir_inos[d], NULL, 0, d);
+        struct vnode *parent = sysctl_dir_parent[d] < 0 ? proc_sys : proc_sys_dirs[sysctl_dir_parent[d]];
+        proc_sys_dirs[d] = proc_vnode(parent, PK_SYSCTL_DIR, S_IFDIR | 0555, sysctl_dir_inos[d], NULL, 0, d);
         if (!proc_sys_dirs[d])
             panic("procfs: out of memory");
         proc_sys_dirs[d]->flags &= ~VN_TRANSIENT;

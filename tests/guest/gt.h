@@ -214,6 +214,7 @@ GT_FN const char *errname(int e)
     case ECONNREFUSED: return "ECONNREFUSED";
     case EINPROGRESS: return "EINPROGRESS";
     case ECANCELED: return "ECANCELED";
+    case ETIMEDOUT: return "ETIMEDOUT";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno%d", e);

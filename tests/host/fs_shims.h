@@ -151,6 +151,7 @@ void locks_remove_file(struct file *f) { (void)f; }
  * pseudo file systems the host tests leave out, are stubs here. */
 #include <fs/fsyscall.h>
 #include <fs/mount.h>
+#include <fs/mqueue.h>
 #include <kernel/random.h>
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
@@ -177,6 +178,8 @@ int devpts_mount(unsigned long sb_flags, char *opts, struct vnode **root)
     return -ENODEV;
 }
 int devpts_remount(struct superblock *sb, char *opts) { (void)sb; (void)opts; return -EINVAL; }
+struct vnode *mqueue_root(void) { return NULL; }
+void mqueue_init(void) {}
 void devpts_show(struct superblock *sb, struct seqbuf *s) { (void)sb; (void)s; }
 long random_to_user(void *buf, size_t len) { memset(buf, 0x5a, len); return (long)len; }
 void random_bytes(void *buf, size_t n) { memset(buf, 0x5a, n); }
