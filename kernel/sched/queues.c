@@ -63,7 +63,8 @@ static void switch_unlock(void)
 }
 
 /* Kick every other CPU (after a switch of policy or mode): an idle one
- * sleeps without a tick and would not look at its new queue by itself. */
+ * sleeps without a tick and would not look at its new queue by itself, nor
+ * would one running a task alone notice need_resched. */
 static void kick_all_cpus(void)
 {
     for (int c = 0; c < ncpus; c++)
@@ -114,6 +115,7 @@ int sched_set_system_policy(const char *name)
     }
     system_policy = p;
     switch_unlock();
+    kick_all_cpus();                    /* a CPU without a tick would not notice */
     kprintf("sched: system policy is now %s\n", p->name);
     return 0;
 }
@@ -227,9 +229,13 @@ void sched_set_rt(struct task *t, int policy, int prio)
     sched_class_task_new(&rq->cls, &t->se, NULL, time_ns());
     if (queued)
         rq_enqueue(rq, t, ENQ_NEW);
-    if (percpu_area[t->se.cpu].cur_task)
-        percpu_area[t->se.cpu].cur_task->need_resched = true;
+    int cpu = t->se.cpu;
+    bool tell = percpu_area[cpu].cur_task != NULL;
+    if (tell)
+        percpu_area[cpu].cur_task->need_resched = true;
     rq_unlock(rq);
+    if (tell)
+        notify_cpu(cpu);                /* a tickless CPU would not notice */
 }
 
 void sched_reweight(struct task *t)
