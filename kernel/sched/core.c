@@ -424,9 +424,12 @@ static __noreturn void idle_loop(void)
             irq_enable();
             bool pulled = idle_pull(me);
             irq_disable();
-            if (pulled)
-                continue;
-            this_cpu()->next_pull_ns = time_ns() + 4 * NSEC_PER_MSEC;
+            if (!pulled)
+                this_cpu()->next_pull_ns = time_ns() + 4 * NSEC_PER_MSEC;
+            /* look again, interrupts off: a wake-up's IPI taken while they
+             * were on has set need_resched, and halting now would sleep
+             * through it until some unrelated interrupt */
+            continue;
         }
         /* tickless idle: nothing to tick for until work arrives (a wake-up
          * restarts the tick), unless real-time throttling is counting down */
