@@ -21,11 +21,11 @@ declare -A expect=(
 	[latency]="cyclic_200us cyclic_thread_200us timerfd_200us pipe_wake_rt"
 	[thread]="thread_create_join futex_wake_xcpu futex_pingpong_pinned mutex_pingpong"
 	[shmfault]="shared_file_fault shared_file_hole_fault shared_anon_fault"
-	[tasks]="fork_exit_wait_10 fork_exit_wait_1000 fork_exit_wait_30000 pid_lookup_10 pid_lookup_1000 pid_lookup_30000 proc_list_10 proc_list_1000 proc_list_30000 ctxsw_10 ctxsw_1000 ctxsw_30000 wakeup_10 wakeup_1000 wakeup_30000"
+	[tasks]="fork_exit_wait_10 fork_exit_wait_1000 fork_exit_wait_30000 pid_lookup_10 pid_lookup_1000 pid_lookup_30000 proc_list_10 proc_list_1000 proc_list_30000 ctxsw_10 ctxsw_1000 ctxsw_30000 wakeup_10 wakeup_1000 wakeup_30000 ctxsw_run_10 ctxsw_run_1000 ctxsw_run_30000 wakeup_run_10 wakeup_run_1000 wakeup_run_30000 wakeup_rt_10 wakeup_rt_1000 wakeup_rt_30000 wakeup_rt_fair_10 wakeup_rt_fair_1000 wakeup_rt_fair_30000"
 	[scale]="fork_forkers_1"
 )
 # SKIPs that are the program's documented answer on this host, not a failure
-ok_skip='^SKIP (futex_wake_xcpu reason=needs 2 CPUs|(nanosleep_[0-9]+us_fifo|cyclic_200us|cyclic_thread_200us|timerfd_200us|pipe_wake_rt) reason=no_SCHED_FIFO|[a-z_]+_30000 reason=above BENCH_TASKS_LIMIT)'
+ok_skip='^SKIP (futex_wake_xcpu reason=needs 2 CPUs|(nanosleep_[0-9]+us_fifo|cyclic_200us|cyclic_thread_200us|timerfd_200us|pipe_wake_rt|wakeup_rt_[0-9]+|wakeup_rt_fair_[0-9]+) reason=no_SCHED_FIFO|[a-z_]+_30000 reason=above BENCH_TASKS_LIMIT)'
 for prog in syscall ctxsw pagefault fork pipebw noise clock latency thread shmfault tasks scale; do
 	# 30,000 processes are for a guest, not the shared host: tasks stops at 1,000
 	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 BENCH_CLOCK_MS=50 BENCH_TASKS_LIMIT=1000 timeout 60 \
