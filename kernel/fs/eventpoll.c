@@ -542,10 +542,11 @@ long ep_create(int flags)
 long ep_ctl(int epfd, int op, int fd, const struct epoll_event *uev)
 {
     struct epoll_event ev = uev ? *uev : (struct epoll_event){ 0, 0 };
-    struct file *f = fd_get(epfd);
+    /* O_PATH descriptors, the epoll one or the target, are EBADF (fdget) */
+    struct file *f = fd_get_io(epfd);
     if (!f)
         return -EBADF;
-    struct file *tf = fd_get(fd);
+    struct file *tf = fd_get_io(fd);
     long err = -EBADF;
     if (!tf)
         goto out;
@@ -590,7 +591,7 @@ out:
 
 long ep_wait(int epfd, struct epoll_event __user *uevents, int maxevents, uint64_t deadline)
 {
-    struct file *f = fd_get(epfd);
+    struct file *f = fd_get_io(epfd);
     if (!f)
         return -EBADF;
     if (!is_epoll(f)) {

@@ -35,10 +35,12 @@ union sockaddr_in_k {
     char bytes[SOCKADDR_STORAGE_SIZE];
 };
 
-/* The socket behind fd: *sp, with its file referenced in *fp (file_put it). */
+/* The socket behind fd: *sp, with its file referenced in *fp (file_put it).
+ * An O_PATH descriptor is EBADF, even one of a socket node (Linux's
+ * sockfd_lookup goes through fdget, which refuses them). */
 static long sock_lookup(long fd, struct file **fp, struct unix_sock **sp)
 {
-    struct file *f = fd_get((int)fd);
+    struct file *f = fd_get_io((int)fd);
     if (!f)
         return -EBADF;
     if (!unix_is_socket(f)) {

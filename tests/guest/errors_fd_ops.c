@@ -1,14 +1,19 @@
 /* Descriptor operations, error by error as their man pages list them:
  * read/write/close, dup/dup2/dup3, fcntl basics, ioctl basics, lseek,
  * pread64/pwrite64, readv/writev, pipe/pipe2, poll/ppoll/select/pselect6
- * and sendfile.  Bad descriptors (EBADF), descriptors open the wrong way,
- * pipes where a seekable file is wanted (ESPIPE), directories (EISDIR),
- * bad flags, counts and offsets (EINVAL) and bad pointers (EFAULT). */
+ * and sendfile; what an O_PATH descriptor is refused (socket calls and
+ * epoll too, even on a socket node).  Bad descriptors (EBADF), descriptors
+ * open the wrong way, pipes where a seekable file is wanted (ESPIPE),
+ * directories (EISDIR), bad flags, counts and offsets (EINVAL) and bad
+ * pointers (EFAULT). */
 #include "gt_errors.h"
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 int main(void)
 {
@@ -221,6 +226,43 @@ int main(void)
     E(syscall(SYS_fdatasync, pathfd), EBADF);
     E(syscall(SYS_pwrite64, pathfd, buf, 1, 0), EBADF);
     E(syscall(SYS_writev, pathfd, iov, 1), EBADF);
+    say("-- socket and epoll calls refuse an O_PATH descriptor: EBADF\n");
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    socklen_t slen = sizeof sun;
+    int one = 1;
+    E(syscall(SYS_accept, pathfd, NULL, NULL), EBADF);
+    E(syscall(SYS_accept4, pathfd, NULL, NULL, 0), EBADF);
+    E(syscall(SYS_listen, pathfd, 1), EBADF);
+    E(syscall(SYS_getsockname, pathfd, &sun, &slen), EBADF);
+    E(syscall(SYS_shutdown, pathfd, SHUT_RDWR), EBADF);
+    E(syscall(SYS_sendto, pathfd, "x", 1, 0, NULL, 0), EBADF);
+    E(syscall(SYS_setsockopt, pathfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), EBADF);
+    E(syscall(SYS_accept, rfd, NULL, NULL), ENOTSOCK);
+    int lsock = socket(AF_UNIX, SOCK_STREAM, 0);
+    strcpy(sun.sun_path, "sock");
+    unlink("sock");
+    OK(bind(lsock, (struct sockaddr *)&sun, sizeof sun));
+    OK(listen(lsock, 1));
+    int pathsock = open("sock", O_PATH);
+    OK(pathsock);
+    E(syscall(SYS_accept, pathsock, NULL, NULL), EBADF);
+    E(syscall(SYS_getsockname, pathsock, &sun, &slen), EBADF);
+    E(syscall(SYS_connect, pathsock, &sun, sizeof sun), EBADF);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { .events = EPOLLIN }, evs[1];
+    E(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, pathfd, &ev), EBADF);
+    E(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, pathsock, &ev), EBADF);
+    E(syscall(SYS_epoll_ctl, pathfd, EPOLL_CTL_ADD, rfd, &ev), EBADF);
+    E(syscall(SYS_epoll_ctl, rfd, EPOLL_CTL_ADD, pfd[0], &ev), EINVAL);
+    E(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, rfd, &ev), EPERM);
+    E(syscall(SYS_epoll_wait, pathfd, evs, 1, 0), EBADF);
+    E(syscall(SYS_epoll_pwait, pathfd, evs, 1, 0, NULL, 8), EBADF);
+    E(syscall(SYS_epoll_wait, rfd, evs, 1, 0), EINVAL);
+    OK(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, pfd[0], &ev));
+    close(ep);
+    close(pathsock);
+    close(lsock);
+    unlink("sock");
     OK(syscall(SYS_fcntl, pathfd, F_SETFD, FD_CLOEXEC));
     OK(syscall(SYS_fcntl, pathfd, F_DUPFD_CLOEXEC, 0));
     char sfs[128];
