@@ -986,20 +986,31 @@ static long sys_kill(pid_t pid, int sig)
 }
 SYSCALL_DEFINE(62, kill);
 
-/* tgkill with tgid -1 (tkill): any thread id; otherwise it must belong to tgid. */
-static long sys_tgkill(pid_t tgid, pid_t tid, int sig)
+/* sig to thread tid, which must belong to tgid unless tgid is 0 (tkill).
+ * Linux's order: the thread is looked up first (ESRCH), then the signal
+ * number is checked (EINVAL), then the permission (EPERM). */
+static long tkill_common(pid_t tgid, pid_t tid, int sig)
 {
-    if (sig < 0 || sig >= NSIG || tid <= 0 || (tgid <= 0 && tgid != -1))
-        return -EINVAL;
     spin_lock(&tasks_lock);
     struct task *t = task_find(tid);
-    long r = t && (tgid == -1 || t->tgid == tgid) && !task_gone(t) ? kill_one(t, sig, SI_TKILL, false) : -ESRCH;
+    long r;
+    if (!t || (tgid && t->tgid != tgid) || task_gone(t))
+        r = -ESRCH;
+    else if (sig < 0 || sig >= NSIG)
+        r = -EINVAL;
+    else
+        r = kill_one(t, sig, SI_TKILL, false);
     spin_unlock(&tasks_lock);
     return r;
 }
+
+static long sys_tgkill(pid_t tgid, pid_t tid, int sig)
+{
+    return tid <= 0 || tgid <= 0 ? -EINVAL : tkill_common(tgid, tid, sig);
+}
 SYSCALL_DEFINE(234, tgkill);
 
-static long sys_tkill(pid_t tid, int sig) { return sys_tgkill(-1, tid, sig); }
+static long sys_tkill(pid_t tid, int sig) { return tid <= 0 ? -EINVAL : tkill_common(0, tid, sig); }
 SYSCALL_DEFINE(200, tkill);
 
 /* rt_sigqueueinfo / rt_tgsigqueueinfo (sigqueue, pthread_sigqueue): a

@@ -174,7 +174,14 @@ int main(int argc, char **argv)
     E(syscall(SYS_tkill, 0, 0), EINVAL);
     E(syscall(SYS_tkill, NOPID, 0), ESRCH);
     E(syscall(SYS_tkill, getpid(), 99), EINVAL);
+    E(syscall(SYS_tkill, NOPID, 99), ESRCH);
+    E(syscall(SYS_tkill, getpid(), -1), EINVAL);
     E(syscall(SYS_tgkill, 0, getpid(), 0), EINVAL);
+    E(syscall(SYS_tgkill, -1, getpid(), 0), EINVAL);
+    E(syscall(SYS_tgkill, -5, getpid(), SIGUSR1), EINVAL);
+    E(syscall(SYS_tgkill, getpid(), NOPID, 65), ESRCH);
+    E(syscall(SYS_tgkill, NOPID, getpid(), 65), ESRCH);
+    E(syscall(SYS_tgkill, getpid(), getpid(), -1), EINVAL);
     E(syscall(SYS_tgkill, getpid(), -1, 0), EINVAL);
     E(syscall(SYS_tgkill, getpid(), NOPID, 0), ESRCH);
     E(syscall(SYS_tgkill, NOPID, getpid(), 0), ESRCH);
