@@ -60,31 +60,31 @@ static long copy_between(struct file *in, uint64_t *ioff, struct file *out, uint
     return done ? (long)done : r;
 }
 
+/* Linux's order: the offset is read (EFAULT), the input checked (EBADF
+ * unless open for reading, ESPIPE for an offset on what cannot seek,
+ * EINVAL for a negative one), then the output (EBADF unless open for
+ * writing), then what cannot be spliced: appending output, a directory as
+ * input (EINVAL).  So a read-only output is refused even when there is
+ * nothing to copy. */
 static long sys_sendfile(long out_fd, long in_fd, int64_t __user *uoff, size_t count)
 {
-    struct file *in = fd_get_io((int)in_fd), *out = fd_get_io((int)out_fd);
-    long r = 0;
     int64_t pos = 0;
-    if (!in || !out) {
-        r = -EBADF;
+    if (uoff && copy_from_user(&pos, uoff, sizeof pos))
+        return -EFAULT;
+    struct file *in = fd_get_io((int)in_fd), *out = NULL;
+    long r = -EBADF;
+    if (!in || (in->flags & O_ACCMODE) == O_WRONLY)
+        goto done;
+    if (uoff && (!in->ops->lseek || pos < 0)) {
+        r = !in->ops->lseek ? -ESPIPE : -EINVAL;
         goto done;
     }
-    /* as Linux: appending output is refused, and so is input that cannot
-     * be spliced from (a directory) */
-    if ((out->flags & O_APPEND) || in->vnode->type == VDIR) {
-        r = (in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ? -EBADF : -EINVAL;
+    out = fd_get_io((int)out_fd);
+    if (!out || (out->flags & O_ACCMODE) == O_RDONLY)
         goto done;
-    }
-    if (uoff) {
-        if (copy_from_user(&pos, uoff, sizeof pos)) {
-            r = -EFAULT;
-            goto done;
-        }
-        if (pos < 0 || !in->ops->lseek) {
-            r = pos < 0 ? -EINVAL : -ESPIPE;
-            goto done;
-        }
-    }
+    r = -EINVAL;
+    if ((out->flags & O_APPEND) || in->vnode->type == VDIR)
+        goto done;
     if (count > (size_t)MAX_RW_COUNT)
         count = MAX_RW_COUNT;
     uint64_t ioff = uoff ? (uint64_t)pos : in->offset;

@@ -190,6 +190,17 @@ int main(void)
     E(syscall(SYS_sendfile, out, wfd, NULL, 4), EBADF);
     E(syscall(SYS_sendfile, rfd, fd, NULL, 4), EBADF);
     E(syscall(SYS_sendfile, out, fd, BAD_PTR, 4), EFAULT);
+    E(syscall(SYS_sendfile, 999, 999, BAD_PTR, 4), EFAULT);
+    E(syscall(SYS_sendfile, rfd, 999, NULL, 4), EBADF);
+    E(syscall(SYS_sendfile, rfd, fd, NULL, 0), EBADF);
+    E(syscall(SYS_sendfile, rfd, pfd[0], &off, 4), ESPIPE);
+    E(syscall(SYS_sendfile, rfd, fd, &negoff, 4), EINVAL);
+    E(syscall(SYS_sendfile, wfd, wfd, NULL, 4), EBADF);
+    int empty = open("empty", O_CREAT | O_RDONLY, 0600);
+    E(syscall(SYS_sendfile, empty, empty, NULL, 1), EBADF);
+    OK(syscall(SYS_sendfile, out, empty, NULL, 1));
+    close(empty);
+    unlink("empty");
     E(syscall(SYS_sendfile, out, fd, &negoff, 4), EINVAL);
     E(syscall(SYS_sendfile, out, dfd, &off, 4), EINVAL);
     int afd = open("out", O_WRONLY | O_APPEND);
