@@ -414,6 +414,8 @@ static long sys_timer_settime(int id, int flags, const struct kitimerspec __user
 {
     struct thread_group *g = current->group;
     struct kitimerspec n;
+    if (!unew)
+        return -EINVAL;                 /* as Linux: no new value is EINVAL, not EFAULT */
     if (copy_from_user(&n, unew, sizeof n))
         return -EFAULT;
     if (!ts_ok(n.value) || !ts_ok(n.interval))

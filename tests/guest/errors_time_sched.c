@@ -94,6 +94,8 @@ int main(void)
     struct itimerspec badits = { { 0, 0 }, { 0, 1000000000 } };
     E(syscall(SYS_timer_settime, tid, 0, &badits, NULL), EINVAL);
     E(syscall(SYS_timer_settime, tid, 0, BAD_PTR, NULL), EFAULT);
+    E(syscall(SYS_timer_settime, tid, 0, NULL, NULL), EINVAL);
+    E(syscall(SYS_timer_settime, 12345, 0, NULL, NULL), EINVAL);
     E(syscall(SYS_timer_gettime, tid, BAD_PTR), EFAULT);
     OK(syscall(SYS_timer_delete, tid));
     E(syscall(SYS_timer_delete, tid), EINVAL);
