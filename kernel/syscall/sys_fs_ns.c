@@ -481,28 +481,42 @@ static long sys_fchown(long fd, long uid, long gid)
     return err;
 }
 
+/* Linux's order: the times are read (EFAULT), and two UTIME_OMITs do
+ * nothing at all, not even look at the path; a NULL path with a
+ * descriptor (futimens) takes no flags (EINVAL) and no O_PATH descriptor
+ * (EBADF), while a NULL path with AT_FDCWD is a path, EFAULT; the flags
+ * of a path are checked before it is resolved; bad nanoseconds are
+ * EINVAL once the file is found. */
 static long sys_utimensat(long dirfd, const char __user *path, const struct linux_timespec __user *utimes, long flags)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
     struct linux_timespec ts[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
     if (utimes && copy_from_user(ts, utimes, sizeof(ts)))
         return -EFAULT;
-    for (int i = 0; i < 2; i++)
-        if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
-            (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L))
-            return -EINVAL;
+    if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
+        return 0;
     struct vnode *v;
     int err;
-    if (!path) {                     /* futimens(fd): Linux allows a NULL path */
-        struct file *f = fd_get((int)dirfd);
+    if (!path && (int)dirfd != AT_FDCWD) {
+        if (flags)
+            return -EINVAL;
+        struct file *f = fd_get_io((int)dirfd);
         if (!f)
             return -EBADF;
         v = f->vnode;
         vnode_get(v);
         file_put(f);
-    } else if ((err = at_resolve((int)dirfd, path, (int)flags, &v)) < 0)
+    } else if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    else if (!path)
+        return -EFAULT;
+    else if ((err = at_resolve((int)dirfd, path, (int)flags, &v)) < 0)
         return err;
+    for (int i = 0; i < 2; i++)
+        if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
+            (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L)) {
+            vnode_put(v);
+            return -EINVAL;
+        }
     /* setting the times to now needs ownership or write permission;
      * setting them to given values ownership (or CAP_FOWNER) */
     bool to_now = (ts[0].tv_nsec == UTIME_NOW || ts[0].tv_nsec == UTIME_OMIT) &&

@@ -218,6 +218,19 @@ int main(void)
     E(syscall(SYS_utimensat, AT_FDCWD, "f", BAD_PTR, 0), EFAULT);
     OK(syscall(SYS_utimensat, AT_FDCWD, "f", omit, 0));
     OK(syscall(SYS_utimensat, fd, NULL, NULL, 0));
+    struct timespec omit2[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+    int pathf = open("f", O_PATH);
+    E(syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0), EFAULT);
+    OK(syscall(SYS_utimensat, AT_FDCWD, "missing", omit2, 0));
+    OK(syscall(SYS_utimensat, 999, NULL, omit2, 0));
+    E(syscall(SYS_utimensat, AT_FDCWD, "missing", bad_ns, 0), ENOENT);
+    E(syscall(SYS_utimensat, AT_FDCWD, "f", BAD_PTR, 0x1), EFAULT);
+    E(syscall(SYS_utimensat, AT_FDCWD, "missing", NULL, 0x1), EINVAL);
+    E(syscall(SYS_utimensat, fd, NULL, NULL, AT_SYMLINK_NOFOLLOW), EINVAL);
+    E(syscall(SYS_utimensat, fd, NULL, bad_ns, 0), EINVAL);
+    E(syscall(SYS_utimensat, pathf, NULL, NULL, 0), EBADF);
+    OK(syscall(SYS_utimensat, pathf, "", NULL, AT_EMPTY_PATH));
+    close(pathf);
 
     say("-- statfs, fstatfs\n");
     E(syscall(SYS_statfs, "missing", &sfs), ENOENT);
