@@ -225,6 +225,12 @@ uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns)
 {
     if (!interval_ns || now < t->soft_ns)
         return 0;
+    /* A period shorter than HRTIMER_MIN_PERIOD_NS (a user's 1 ns interval)
+     * would be due again before hrtimer_interrupt's loop could look, and
+     * the CPU would run the callback for ever: step past now plus the
+     * floor, counting the periods stepped over as skipped. */
+    if (interval_ns < HRTIMER_MIN_PERIOD_NS)
+        now += HRTIMER_MIN_PERIOD_NS;
     uint64_t n = (now - t->soft_ns) / interval_ns + 1;
     uint64_t slack = t->hard_ns - t->soft_ns;
     t->soft_ns += n * interval_ns;

@@ -95,7 +95,11 @@ void hrtimer_clock_was_set(void);
 /* Pending (queued, not yet run)? */
 static inline bool hrtimer_pending(const struct hrtimer *t) { return __atomic_load_n(&t->cpu, __ATOMIC_RELAXED) >= 0; }
 /* For a periodic callback: moves the expiry forward by whole intervals past
- * now; returns how many intervals were skipped (overruns + 1). */
+ * now; returns how many intervals were skipped (overruns + 1).  An interval
+ * under HRTIMER_MIN_PERIOD_NS moves it past now + HRTIMER_MIN_PERIOD_NS, so
+ * that a periodic timer of a user's (posix timer, ITIMER_REAL) cannot keep
+ * a CPU in its callback: the periods in between count as skipped. */
+#define HRTIMER_MIN_PERIOD_NS 50000ULL
 uint64_t hrtimer_forward(struct hrtimer *t, uint64_t now, uint64_t interval_ns);
 
 /* The timer interrupt (arch trap code). */
