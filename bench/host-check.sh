@@ -28,7 +28,7 @@ declare -A expect=(
 ok_skip='^SKIP (futex_wake_xcpu reason=needs 2 CPUs|(nanosleep_[0-9]+us_fifo|cyclic_200us|cyclic_thread_200us|timerfd_200us|pipe_wake_rt|wakeup_rt_[0-9]+|wakeup_rt_fair_[0-9]+) reason=no_SCHED_FIFO|[a-z_]+_30000 reason=above BENCH_TASKS_LIMIT)'
 for prog in syscall ctxsw pagefault fork pipebw noise clock latency thread shmfault tasks scale; do
 	# 30,000 processes are for a guest, not the shared host: tasks stops at 1,000
-	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 BENCH_CLOCK_MS=50 BENCH_TASKS_LIMIT=1000 timeout 60 \
+	log=$(BENCH_SCALE=0.05 BENCH_NOISE_MS=50 BENCH_CLOCK_MS=50 BENCH_TASKS_LIMIT=1000 BENCH_TASKS_RUNNABLE=1 timeout 60 \
 		"$bindir/bench-$prog" 2>&1)
 	rc=$?
 	for name in ${expect[$prog]}; do

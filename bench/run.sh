@@ -33,6 +33,9 @@ done
 for prog in syscall ctxsw pagefault fork pipebw noise clock latency thread shmfault tasks scale; do
 	case $only in ""|*",$prog,"*) ;; *) continue;; esac
 	[ $prog = tasks ] && echo 65536 > /proc/sys/kernel/threads-max
+	# the runnable crowd (minutes of spinning under TCG) only when tasks
+	# runs alone: make bench-tasks
+	[ "$only" = ",tasks," ] && export BENCH_TASKS_RUNNABLE=1
 	echo "BENCH-BEGIN $prog"
 	"$B/bench-$prog"
 	echo "BENCH-END $prog rc=$?"

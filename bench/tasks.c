@@ -391,8 +391,10 @@ static void measure_runnable(unsigned pop, struct pingpong *fair, struct pingpon
 	snprintf(what[RT], sizeof what[RT], "pipe wake-up, FIFO 80 by FIFO 10, %ld runnable", n);
 	snprintf(what[RTF], sizeof what[RTF], "pipe wake-up, FIFO 80 by nice -20, %ld runnable", n);
 
+	const char *only = getenv("BENCH_TASKS_RUNNABLE");
 	const char *why = skipped[pop][0] ? skipped[pop] : pin_failed[0] ? pin_failed
-			  : !fair->child ? "nice -20 or its echo refused" : NULL;
+			  : !fair->child ? "nice -20 or its echo refused"
+			  : !(only && *only == '1') ? "runnable_phase_only_in_make_bench-tasks" : NULL;
 	char buf[96];
 	int r = why ? 0 : make_runnable(n);
 	if (r < 0) {
