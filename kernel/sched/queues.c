@@ -224,7 +224,9 @@ void sched_set_rt(struct task *t, int policy, int prio)
     if (queued)
         rq_dequeue(rq, t);
     t->policy = policy;
-    t->se.rt_policy = policy;           /* the rt policy tells FIFO from RR by it */
+    /* the rt policy tells FIFO from RR by it; any other (SCHED_OTHER,
+     * SCHED_BATCH, SCHED_IDLE) is 0, the system policy's class */
+    t->se.rt_policy = policy == SCHED_FIFO || policy == SCHED_RR ? policy : 0;
     t->se.rt_priority = prio;
     sched_class_task_new(&rq->cls, &t->se, NULL, time_ns());
     if (queued)
