@@ -38,6 +38,8 @@ enum sched_enq_reason {
     ENQ_WAKEUP = 2,    /* was blocked, is runnable again */
     ENQ_PREEMPTED = 3, /* was running; slice expired or a better entity woke */
     ENQ_YIELD = 4,     /* was running; gave the CPU up voluntarily (sched_yield) */
+    ENQ_RESTORE = 5,   /* just taken by pick_next and not run: a pick that may not
+                        * run it passed over it; it returns exactly where it was */
 };
 
 #define SCHED_MLFQ_MAX_LEVELS 16

@@ -99,10 +99,10 @@ bool sched_class_check_preempt(struct sched_class_rq *q, struct sched_entity *cu
 }
 
 /* The next entity of instance `r` that `allowed` accepts.  Those passed
- * over are given back as preempted once the pick is made, in reverse
- * order, so FIFO and the tree-ordered policies restore their places
- * exactly (round robin and MLFQ put one that had not started its slice
- * back at the tail of its list). */
+ * over are given back (ENQ_RESTORE) once the pick is made, in reverse
+ * order, so every policy has them exactly where they were: an idle CPU
+ * that looks for work it may steal, every few milliseconds, must not
+ * reorder a queue of tasks pinned elsewhere. */
 static struct sched_entity *class_pick_one(struct sched_rq *r, sched_class_allowed_fn allowed, void *ctx)
 {
     struct sched_entity *se = r->policy->pick_next(r);
@@ -112,7 +112,7 @@ static struct sched_entity *class_pick_one(struct sched_rq *r, sched_class_allow
     int n = 0;
     while (se && !allowed(se, ctx)) {
         if (n == SCHED_PICK_SKIP_MAX) {
-            r->policy->enqueue(r, se, ENQ_PREEMPTED);
+            r->policy->enqueue(r, se, ENQ_RESTORE);
             se = NULL;
             break;
         }
@@ -120,7 +120,7 @@ static struct sched_entity *class_pick_one(struct sched_rq *r, sched_class_allow
         se = r->policy->pick_next(r);
     }
     while (n > 0)
-        r->policy->enqueue(r, passed[--n], ENQ_PREEMPTED);   /* on_rq, enqueued_ns unchanged */
+        r->policy->enqueue(r, passed[--n], ENQ_RESTORE);     /* on_rq, enqueued_ns unchanged */
     return se;
 }
 

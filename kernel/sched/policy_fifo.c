@@ -28,7 +28,7 @@ static void fifo_init(struct sched_rq *rq)
 static void fifo_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
     se->seq = rq->seq++;
-    if (why == ENQ_PREEMPTED)
+    if (why == ENQ_PREEMPTED || why == ENQ_RESTORE)
         list_push_front(&fifo_rq(rq)->list, &se->node);
     else
         list_push_back(&fifo_rq(rq)->list, &se->node);

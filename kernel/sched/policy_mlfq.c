@@ -130,7 +130,8 @@ static void mlfq_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sche
     mlfq_prepare(rq, se, why);
     struct list_node *l = &q->levels[e->level];
     se->seq = rq->seq++;
-    if ((why == ENQ_PREEMPTED && e->slice_used_ns > 0) || (why == ENQ_WAKEUP && rq->tun->mlfq_iobump))
+    if ((why == ENQ_PREEMPTED && e->slice_used_ns > 0) || why == ENQ_RESTORE ||
+        (why == ENQ_WAKEUP && rq->tun->mlfq_iobump))
         list_push_front(l, &se->node);
     else
         list_push_back(l, &se->node);

@@ -28,7 +28,7 @@ static void rr_init(struct sched_rq *rq)
 static void rr_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
     se->seq = rq->seq++;
-    if (why == ENQ_PREEMPTED && rr_se(se)->slice_used_ns > 0) {
+    if ((why == ENQ_PREEMPTED && rr_se(se)->slice_used_ns > 0) || why == ENQ_RESTORE) {
         list_push_front(&rr_rq(rq)->list, &se->node);
     } else {
         if (why != ENQ_PREEMPTED)

@@ -59,7 +59,8 @@ static void rt_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_
     int p = rt_prio(se);
     if (why == ENQ_NEW)
         e->slice_used_ns = 0;
-    bool head = why == ENQ_PREEMPTED && (se->rt_policy != SCHED_RT_RR || e->slice_used_ns > 0);
+    bool head = (why == ENQ_PREEMPTED && (se->rt_policy != SCHED_RT_RR || e->slice_used_ns > 0)) ||
+                why == ENQ_RESTORE;
     se->seq = rq->seq++;
     e->prio = p;
     if (head)

@@ -33,7 +33,7 @@ static void sjf_init(struct sched_rq *rq)
 static void sjf_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sched_enq_reason why)
 {
     /* A job the core preempted keeps its place among equals. */
-    if (why != ENQ_PREEMPTED)
+    if (why != ENQ_PREEMPTED && why != ENQ_RESTORE)
         se->seq = rq->seq++;
     se->key = sjf_expected(rq, se);
     rb_add(&sjf_rq(rq)->tree, &se->rb, sched_key_less, NULL);

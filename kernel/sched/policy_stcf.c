@@ -50,7 +50,7 @@ static void stcf_enqueue(struct sched_rq *rq, struct sched_entity *se, enum sche
 {
     if (why == ENQ_NEW)
         stcf_task_new(rq, se, NULL);
-    if (why != ENQ_PREEMPTED)
+    if (why != ENQ_PREEMPTED && why != ENQ_RESTORE)
         se->seq = rq->seq++;
     se->key = stcf_se(se)->remaining_ns;
     rb_add(&stcf_rq(rq)->tree, &se->rb, sched_key_less, NULL);
