@@ -61,6 +61,7 @@ static int token;                       /* whose turn, for the condition-variabl
 static sem_t sem;
 static volatile long usr1_hits, usr2_hits;
 static int fork_failures;
+static char fork_failure[160];
 
 static void on_usr1(int sig) { __atomic_add_fetch(&usr1_hits, 1, __ATOMIC_RELAXED); }
 static void on_usr2(int sig) { __atomic_add_fetch(&usr2_hits, 1, __ATOMIC_RELAXED); }
@@ -121,14 +122,21 @@ static void *worker(void *arg)
     }
     if (w->idx == w->round % WORKERS && w->round % 3 == 0) {
         pid_t c = fork();
+        int fork_err = errno;
         if (c == 0)
             _exit(w->idx);
-        int st;
+        int st = 0;
         pid_t r;
         while ((r = waitpid(c, &st, 0)) < 0 && errno == EINTR)
             ;
-        if (r != c || !WIFEXITED(st) || WEXITSTATUS(st) != w->idx)
-            __atomic_add_fetch(&fork_failures, 1, __ATOMIC_RELAXED);
+        if (r != c || !WIFEXITED(st) || WEXITSTATUS(st) != w->idx) {
+            /* the first failure, said at the end (only when there is one) */
+            if (__atomic_add_fetch(&fork_failures, 1, __ATOMIC_RELAXED) == 1)
+                snprintf(fork_failure, sizeof fork_failure,
+                         "fork %d (%s), waitpid %d (%s), status %#x, want exit %d",
+                         (int)c, c < 0 ? errname(fork_err) : "ok", (int)r, r < 0 ? errname(errno) : "ok",
+                         (unsigned)st, w->idx);
+        }
     }
     return (void *)(mine + w->idx);
 }
@@ -183,6 +191,8 @@ static void churn(void)
     expect(token == WORKERS * (ITERS / 30 + (ITERS % 30 != 0)), "condition-variable ring went round in order");
     expect(values_ok, "every joined value exact");
     expect(fork_failures == 0, "children forked by workers exited as expected");
+    if (fork_failures)
+        say("  first failure: %s\n", fork_failure);
     expect(usr1_hits > 0 && usr2_hits > 0, "thread- and process-directed signals were handled");
     int v = -1;
     sem_getvalue(&sem, &v);
