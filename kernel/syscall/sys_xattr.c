@@ -72,48 +72,42 @@ static long do_setxattr(long fd, const char __user *path, int atflags, const cha
     return err;
 }
 
+/* Reads v's value of `name`, or the list of its names (name NULL), into
+ * the caller's buffer of `size` bytes (at most `max` of them: a bigger
+ * answer is E2BIG, as Linux); size 0 asks only for the size.  Drops v
+ * before copying out. */
+static long xattr_copy_out(struct vnode *v, const char *name, void __user *ubuf, size_t size, size_t max)
+{
+    size = MIN(size, max);
+    char *buf = size ? kmalloc(size) : NULL;
+    long r;
+    if (size && !buf)
+        r = -ENOMEM;
+    else
+        r = name ? vfs_getxattr(v, name, buf, size) : vfs_listxattr(v, buf, size);
+    vnode_put(v);
+    if (r > 0 && size && copy_to_user(ubuf, buf, (size_t)r))
+        r = -EFAULT;
+    if (r == -ERANGE && size >= max)
+        r = -E2BIG;
+    kfree(buf);
+    return r;
+}
+
 static long do_getxattr(long fd, const char __user *path, int atflags, const char __user *uname,
                         void __user *uvalue, size_t size)
 {
     char name[XATTR_NAME_MAX + 1];
     struct vnode *v;
     long r = xattr_name_and_target(fd, path, atflags, uname, name, &v);
-    if (r)
-        return r;
-    size = MIN(size, (size_t)XATTR_SIZE_MAX);
-    char *buf = size ? kmalloc(size) : NULL;
-    if (size && !buf)
-        r = -ENOMEM;
-    else
-        r = vfs_getxattr(v, name, buf, size);
-    vnode_put(v);
-    if (r > 0 && size && copy_to_user(uvalue, buf, (size_t)r))
-        r = -EFAULT;
-    if (r == -ERANGE && size >= XATTR_SIZE_MAX)
-        r = -E2BIG;
-    kfree(buf);
-    return r;
+    return r ? r : xattr_copy_out(v, name, uvalue, size, XATTR_SIZE_MAX);
 }
 
 static long do_listxattr(long fd, const char __user *path, int atflags, char __user *ulist, size_t size)
 {
     struct vnode *v;
     long r = xattr_target(fd, path, atflags, &v);
-    if (r)
-        return r;
-    size = MIN(size, (size_t)XATTR_LIST_MAX);
-    char *buf = size ? kmalloc(size) : NULL;
-    if (size && !buf)
-        r = -ENOMEM;
-    else
-        r = vfs_listxattr(v, buf, size);
-    vnode_put(v);
-    if (r > 0 && size && copy_to_user(ulist, buf, (size_t)r))
-        r = -EFAULT;
-    if (r == -ERANGE && size >= XATTR_LIST_MAX)
-        r = -E2BIG;
-    kfree(buf);
-    return r;
+    return r ? r : xattr_copy_out(v, NULL, ulist, size, XATTR_LIST_MAX);
 }
 
 static long do_removexattr(long fd, const char __user *path, int atflags, const char __user *uname)

@@ -21,14 +21,6 @@
 #define PER_WRITE 40
 #define WIDTH 100
 
-static void pin(int cpu)
-{
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(cpu, &s);
-    sched_setaffinity(0, sizeof s, &s);
-}
-
 int main(void)
 {
     if (getpid() != 1) {
@@ -46,7 +38,7 @@ int main(void)
     }
     pid_t writer = fork();
     if (writer == 0) {
-        pin(0);
+        gt_pin(0);
         while (!shared[1])              /* both sides start together */
             sched_yield();
         for (int i = 0; i < USER_LINES / PER_WRITE; i++)
@@ -57,7 +49,7 @@ int main(void)
     }
     pid_t logger = fork();
     if (logger == 0) {
-        pin(1);
+        gt_pin(1);
         int k = open("/dev/kmsg", O_WRONLY);
         char msg[WIDTH + 16];
         int n = snprintf(msg, sizeof msg, "<3>kmix ");

@@ -29,11 +29,34 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GT_FN static __attribute__((unused))
+
+/* CLOCK_MONOTONIC, in seconds. */
+GT_FN double gt_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Pins the calling thread to CPU `cpu` alone through a 1024-bit set (the
+ * size of glibc's and musl's cpu_set_t): sched_setaffinity's 0 or -1. */
+GT_FN int gt_pin(int cpu)
+{
+    unsigned long set[1024 / (8 * sizeof(unsigned long))] = { 0 };
+    if (cpu < 0 || cpu >= 1024) {
+        errno = EINVAL;
+        return -1;
+    }
+    set[cpu / (8 * sizeof set[0])] = 1UL << (cpu % (8 * sizeof set[0]));
+    return syscall(SYS_sched_setaffinity, 0, sizeof set, set) < 0 ? -1 : 0;
+}
 
 static int gt_failures;
 

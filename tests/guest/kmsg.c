@@ -35,13 +35,6 @@ static char rec[8192];                  /* one /dev/kmsg record */
 
 static void *volatile kernel_ptr = (void *)0xffff800000000000UL;
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* "gt-kmsg TAG NONCE", the text of this run's message TAG. */
 static const char *marker(const char *tag)
 {
@@ -422,10 +415,10 @@ static void kmsg_wait(void)
         kwrite("<7>", "B1", "");
         _exit(0);
     }
-    double t0 = now();
+    double t0 = gt_now_s();
     struct krec k;
     int found = find_rec(fd, marker("B1"), &k, NULL);
-    double waited = now() - t0;
+    double waited = gt_now_s() - t0;
     waitpid(p, NULL, 0);
     expect(found, "a blocking read returns the message written later");
     expect(waited > 0.2, "after waiting for it");
@@ -439,14 +432,14 @@ static void kmsg_wait(void)
         kwrite("<7>", "B2", "");
         _exit(0);
     }
-    t0 = now();
+    t0 = gt_now_s();
     int r = 0;
     for (int i = 0; i < 100; i++) {             /* host messages may wake it first */
         r = poll(&pf, 1, 5000);
         if (r != 1 || find_rec(fd, marker("B2"), &k, NULL))
             break;
     }
-    waited = now() - t0;
+    waited = gt_now_s() - t0;
     waitpid(p, NULL, 0);
     expect(r == 1 && (pf.revents & POLLIN) && waited > 0.2 && waited < 4.5, "poll wakes up for it");
     close(fd);
@@ -454,7 +447,7 @@ static void kmsg_wait(void)
 
 int main(void)
 {
-    nonce = (unsigned long)getpid() * 1000003UL + (unsigned long)(now() * 1e6);
+    nonce = (unsigned long)getpid() * 1000003UL + (unsigned long)(gt_now_s() * 1e6);
     logsize = klogctl(SIZE_BUFFER, NULL, 0);
     if (logsize <= 0)
         logsize = 1 << 17;

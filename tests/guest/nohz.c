@@ -28,25 +28,10 @@ static long loc_ticks(int cpu)
     return v;
 }
 
-static void pin(int cpu)
-{
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(cpu, &s);
-    sched_setaffinity(0, sizeof s, &s);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static void spin_for(double sec)
 {
-    double end = now() + sec;
-    while (now() < end)
+    double end = gt_now_s() + sec;
+    while (gt_now_s() < end)
         ;
 }
 
@@ -65,7 +50,7 @@ int main(void)
     int cpu = isolated ? 1 : 0;
     if (isolated)
         expect(!CPU_ISSET(1, &all), "a new process may not run on the isolated CPU");
-    pin(cpu);
+    gt_pin(cpu);
     spin_for(0.05);                     /* let the tick notice it is alone */
     long before = loc_ticks(cpu);
     spin_for(0.3);
@@ -77,9 +62,9 @@ int main(void)
     pipe(p);
     pid_t c = fork();
     if (c == 0) {                       /* inherits the pin */
-        double start = now();
+        double start = gt_now_s();
         spin_for(0.3);
-        double took = now() - start;
+        double took = gt_now_s() - start;
         write(p[1], &took, sizeof took);
         _exit(0);
     }

@@ -95,19 +95,10 @@ static volatile int stop, started;
 static volatile long *counter;
 static long writes;
 
-/* Pins the calling thread to one CPU. */
-static void pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof set, &set);
-}
-
 static void *writer(void *arg)
 {
     (void)arg;
-    pin(1);                             /* writes on one CPU while the other moves the page */
+    gt_pin(1);                             /* writes on one CPU while the other moves the page */
     __atomic_store_n(&started, 1, __ATOMIC_RELEASE);
     while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
         (*counter)++;
@@ -200,7 +191,7 @@ int main(void)
     step = "migration under writes";
     counter = (volatile long *)map_pages(1);
     *counter = 0;
-    pin(0);
+    gt_pin(0);
     pthread_t th;
     pthread_create(&th, NULL, writer, NULL);
     wait_for(&started, 1, 5000);

@@ -152,14 +152,6 @@ static void spin_ns(uint64_t ns)
         ;
 }
 
-static int pin(int cpu)
-{
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(cpu, &s);
-    return sched_setaffinity(0, sizeof s, &s);
-}
-
 static int ncpus(void)
 {
     cpu_set_t s;
@@ -249,7 +241,7 @@ static void test_switches(void)
      * could answer before we block, on a busy host of virtual CPUs) */
     cpu_set_t all;
     sched_getaffinity(0, sizeof all, &all);
-    pin(0);
+    gt_pin(0);
     pid_t pid = fork();
     if (pid == 0) {
         char c;
@@ -287,7 +279,7 @@ static void test_switches(void)
      * the policy's business (Linux's EEVDF often keeps the yielder), but
      * each switch is counted, as getrusage counts it */
     enum { Y = 20 };
-    pin(0);
+    gt_pin(0);
     pid = fork();
     if (pid == 0) {
         for (;;)
@@ -316,20 +308,20 @@ static void test_migrations(void)
         return;
     }
     int mg = open_self(CPU_MIGRATIONS, 0, 0);
-    pin(0);
+    gt_pin(0);
     uint64_t before = count(mg);
     for (int i = 0; i < 5; i++) {
-        pin(1);
+        gt_pin(1);
         spin_ns(200000);
-        pin(0);
+        gt_pin(0);
         spin_ns(200000);
     }
     uint64_t n = count(mg) - before;
     expect(n >= 10, "cpu-migrations >= 10 after moving between two CPUs 10 times");
     int mk_ = open_self(CPU_MIGRATIONS, F_EXCLUDE_KERNEL, 0);
-    pin(1);
+    gt_pin(1);
     spin_ns(200000);
-    pin(0);
+    gt_pin(0);
     expect(count(mk_) == 0, "exclude_kernel: migrations are kernel events, none counted");
     close(mk_);
     close(mg);
@@ -610,7 +602,7 @@ static void test_targets(void)
     waitpid(pid, NULL, 0);
 
     /* a CPU: every switch there; cpu-clock is wall time */
-    pin(0);
+    gt_pin(0);
     a = mk(T_SOFTWARE, CONTEXT_SWITCHES, 0);
     int cs = (int)peo(&a, -1, 0, -1, 0);
     a.config = CPU_CLOCK;

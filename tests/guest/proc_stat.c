@@ -95,14 +95,6 @@ static int snap(struct stat_snap *s)
     return have_cpu && s->ncpu > 0 && !s->bad ? 0 : -1;
 }
 
-static int pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    return sched_setaffinity(0, sizeof set, &set);
-}
-
 /* does b go back anywhere compared with a? */
 static int went_back(const struct stat_snap *a, const struct stat_snap *b)
 {
@@ -186,7 +178,7 @@ int main(void)
     expect(b.ctxt > a.ctxt, "ctxt advanced");
 
     /* a pinned spinner's user time lands in its CPU's user column */
-    pin(cpu);
+    gt_pin(cpu);
     int idx = -1;
     for (int c = 0; c < a.ncpu; c++)
         if (a.cpu_id[c] == cpu)

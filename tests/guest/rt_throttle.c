@@ -10,21 +10,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void pin0(void)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(0, &set);
-    sched_setaffinity(0, sizeof set, &set);
-}
-
 int main(void)
 {
     char buf[64];
@@ -41,24 +26,24 @@ int main(void)
     read_file("/proc/sys/kernel/sched_rt_runtime_us", buf, sizeof buf);
     say("unchanged: %s", buf);
 
-    pin0();
+    gt_pin(0);
     int go[2];
     pipe(go);
-    double start = now_s();
+    double start = gt_now_s();
     pid_t c = fork();
     if (c == 0) {
         struct sched_param sp = { .sched_priority = 10 };
         if (syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp))
             _exit(2);
-        double end = now_s() + 3.0;
+        double end = gt_now_s() + 3.0;
         write(go[1], "x", 1);           /* wakes the parent, which cannot preempt it */
-        while (now_s() < end)
+        while (gt_now_s() < end)
             ;
         _exit(0);
     }
     char b;
     read(go[0], &b, 1);                 /* returns only when the spinner leaves the CPU */
-    double ran = now_s() - start;
+    double ran = gt_now_s() - start;
     int st;
     pid_t still = waitpid(c, &st, WNOHANG);
     if (!expect(still == 0, "the ordinary task ran while the spinner was still spinning"))

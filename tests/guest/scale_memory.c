@@ -33,13 +33,6 @@ static long meminfo(const char *key)
     return kb < 0 ? -1 : kb * KB;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int main(void)
 {
     long gib = cmdline_long("scale.mem=", 0);
@@ -59,7 +52,7 @@ int main(void)
     long pages = size / 4096;
     long free_before = meminfo("MemFree:");
 
-    double t0 = now_s();
+    double t0 = gt_now_s();
     unsigned long *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     expect(m != MAP_FAILED, "mmap of the whole size");
     if (m == MAP_FAILED)
@@ -68,13 +61,13 @@ int main(void)
         m[i * 512] = i;
         m[i * 512 + 511] = ~i;
     }
-    double t1 = now_s();
+    double t1 = gt_now_s();
     long free_held = meminfo("MemFree:");
     long bad = 0;
     for (long i = 0; i < pages; i++)
         if (m[i * 512] != (unsigned long)i || m[i * 512 + 511] != ~(unsigned long)i || m[i * 512 + 256] != 0)
             bad++;
-    double t2 = now_s();
+    double t2 = gt_now_s();
     expect(bad == 0, "every page holds what was written to it");
     say("pages written: %ld, wrong: %ld\n", pages, bad);
     /* the pages and a page table per 2 MiB; a sixteenth either way for

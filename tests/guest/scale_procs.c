@@ -39,13 +39,6 @@ static int write_long(const char *path, long v)
     return r;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The numeric entries of /proc (getdents64 with a 1 KiB buffer); with
  * `pids` non-NULL, they are stored there (room for `room`). */
 static long list_proc(pid_t *pids, long room, long *calls)
@@ -130,7 +123,7 @@ int main(void)
     long before = list_proc(NULL, 0, &calls);
     long free_before = meminfo_kb("MemFree:");
 
-    double t0 = now_s();
+    double t0 = gt_now_s();
     pid_t *kids = calloc(n, sizeof *kids);
     pid_t group = 0;
     long made = 0;
@@ -146,22 +139,22 @@ int main(void)
         setpgid(c, group);          /* the first child leads the group */
         kids[made] = c;
     }
-    double t1 = now_s();
+    double t1 = gt_now_s();
     say("forked %ld in %.1f s (%s), %ld kB of memory each\n", made, t1 - t0, errname(err),
         made ? (free_before - meminfo_kb("MemFree:")) / made : 0);
     expect(made == n, "every fork succeeded");
 
     pid_t *listed = calloc(n + 1000, sizeof *listed);
     long count = list_proc(listed, n + 1000, &calls);
-    double t2 = now_s();
+    double t2 = gt_now_s();
     say("/proc listed %ld pids in %ld getdents64 calls, %.2f s\n", count, calls, t2 - t1);
     expect(count >= before + made, "/proc lists every process");
     long sleeping = count_sleeping_children(listed, count < n + 1000 ? count : n + 1000, getpid());
-    double t3 = now_s();
+    double t3 = gt_now_s();
     say("read %ld /proc/<pid>/stat files in %.2f s\n", count, t3 - t2);
     expect(sleeping == made, "each child's /proc/<pid>/stat says sleeping, parent the caller");
     long lines = ps_lines();
-    double t4 = now_s();
+    double t4 = gt_now_s();
     say("ps printed %ld lines in %.2f s\n", lines, t4 - t3);
     expect(lines > made, "ps lists them all");
     expect(made > 0 && getpgid(kids[made / 2]) == group, "a lookup by pid finds the middle child in the group");
@@ -172,7 +165,7 @@ int main(void)
     pid_t w;
     while ((w = wait(&st)) > 0)
         reaped += WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
-    double t5 = now_s();
+    double t5 = gt_now_s();
     say("reaped %ld in %.1f s\n", reaped, t5 - t4);
     expect(reaped == made && errno == ECHILD, "every child was killed and reaped");
     expect(kill(kids[0], 0) < 0 && errno == ESRCH, "the group leader is gone");

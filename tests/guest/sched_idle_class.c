@@ -11,21 +11,6 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void pin0(void)
-{
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(0, &s);
-    sched_setaffinity(0, sizeof s, &s);
-}
-
 static void beside(int policy, const char *name)
 {
     int ready[2];
@@ -46,10 +31,10 @@ static void beside(int policy, const char *name)
     snprintf(what, sizeof what, "the spinner is %s", name);
     expect(ok, what);
     struct timespec ms = { 0, 1000000 };
-    double t0 = now();
+    double t0 = gt_now_s();
     for (int i = 0; i < 200; i++)
         nanosleep(&ms, NULL);
-    double took = now() - t0;
+    double took = gt_now_s() - t0;
     snprintf(what, sizeof what, "200 sleeps of 1 ms beside a %s spinner end within 5 s", name);
     expect(took < 5.0, what);
     kill(pid, SIGKILL);
@@ -60,7 +45,7 @@ static void beside(int policy, const char *name)
 
 int main(void)
 {
-    pin0();                             /* the spinner inherits it */
+    gt_pin(0);                          /* the spinner inherits it */
     beside(SCHED_BATCH, "SCHED_BATCH");
     beside(SCHED_IDLE, "SCHED_IDLE");
     gt_exit();

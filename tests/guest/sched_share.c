@@ -12,13 +12,6 @@
 #include <time.h>
 #include "../../include/uapi/tessera.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void set_tickets(pid_t pid, uint32_t n)
 {
     struct tessera_sched ts = { .tickets = n };
@@ -41,7 +34,7 @@ static pid_t spinner(uint32_t tickets, double until)
     if (pid == 0) {
         set_tickets(0, tickets);
         volatile unsigned long x = 0;
-        while (now_s() < until)
+        while (gt_now_s() < until)
             for (int k = 0; k < 10000; k++)
                 x += k;
         _exit(0);
@@ -62,14 +55,14 @@ static double cpu_s(pid_t pid)
  * 900 half way). */
 static double share(double secs, int inflate)
 {
-    double until = now_s() + secs;
+    double until = gt_now_s() + secs;
     pid_t a = spinner(300, until), b = spinner(100, until);
     struct timespec half = { (time_t)(secs / 2), (long)((secs / 2 - (int)(secs / 2)) * 1e9) };
     if (inflate) {
         nanosleep(&half, NULL);
         set_tickets(b, 900);
     }
-    while (now_s() < until + 0.05)
+    while (gt_now_s() < until + 0.05)
         nanosleep(&half, NULL);
     double ca = cpu_s(a), cb = cpu_s(b);
     return ca + cb > 0 ? ca / (ca + cb) : 0;

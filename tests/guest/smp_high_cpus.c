@@ -66,15 +66,6 @@ static int where(void)
     return (int)cpu;
 }
 
-/* Pins to the single CPU `cpu` through a glibc-sized (1024-bit) set. */
-static int pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    return sched_setaffinity(0, sizeof set, &set);
-}
-
 int main(void)
 {
     cpu_set_t all;
@@ -98,7 +89,7 @@ int main(void)
     expect_err(syscall(SYS_sched_getaffinity, 0, least - 8, big), EINVAL, "one long fewer is refused");
 
     /* pinned to the target */
-    expect(pin(target) == 0, "pinned to CPU 100 (the last CPU if fewer)");
+    expect(gt_pin(target) == 0, "pinned to CPU 100 (the last CPU if fewer)");
     spin();
     expect(where() == target, "getcpu names it after a while");
     cpu_set_t back;

@@ -102,14 +102,6 @@ static int where(void)
     return (int)cpu;
 }
 
-static int pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    return sched_setaffinity(0, sizeof set, &set);
-}
-
 int main(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -159,7 +151,7 @@ int main(void)
     /* every CPU in turn, this process moving there */
     int visited = 0;
     for (int c = 0; c < n; c++) {
-        if (pin(c) != 0)
+        if (gt_pin(c) != 0)
             break;
         sched_yield();
         visited += where() == c;
@@ -172,7 +164,7 @@ int main(void)
     for (int c = 0; c < n; c++) {
         pid_t p = fork();
         if (p == 0) {
-            if (pin(c) != 0)
+            if (gt_pin(c) != 0)
                 _exit(2);
             sched_yield();
             _exit(where() == c ? 0 : 1);
